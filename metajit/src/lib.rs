@@ -1,0 +1,1 @@
+//! metajit: a meta-tracing JIT framework.
