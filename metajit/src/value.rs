@@ -75,7 +75,10 @@ pub unsafe trait JitValue: Copy {
     /// The IR kind this type travels as.
     const KIND: Kind;
     /// Width and signedness (for integers; ignored for other kinds).
-    const REPR: IntRepr = IntRepr { size: 8, signed: true };
+    const REPR: IntRepr = IntRepr {
+        size: 8,
+        signed: true,
+    };
     /// The value as 64 raw bits.
     fn to_bits(self) -> i64;
     /// Rebuilds a value from bits produced by `to_bits` (or computed by compiled code that
@@ -106,7 +109,10 @@ int_jit_value! {
 // SAFETY: booleans travel as 0 or 1, the zero-extension of a one-byte value.
 unsafe impl JitValue for bool {
     const KIND: Kind = Kind::Int;
-    const REPR: IntRepr = IntRepr { size: 1, signed: false };
+    const REPR: IntRepr = IntRepr {
+        size: 1,
+        signed: false,
+    };
     #[inline(always)]
     fn to_bits(self) -> i64 {
         self as i64
@@ -209,13 +215,34 @@ mod tests {
         assert_eq!((-1i8).to_bits(), -1);
         assert_eq!(u8::from_bits(255), 255);
         assert_eq!(u64::MAX.to_bits(), -1);
-        assert_eq!(normalize_int(0x1ff, IntRepr { size: 1, signed: false }), 0xff);
-        assert_eq!(normalize_int(0xff, IntRepr { size: 1, signed: true }), -1);
+        assert_eq!(
+            normalize_int(
+                0x1ff,
+                IntRepr {
+                    size: 1,
+                    signed: false
+                }
+            ),
+            0xff
+        );
+        assert_eq!(
+            normalize_int(
+                0xff,
+                IntRepr {
+                    size: 1,
+                    signed: true
+                }
+            ),
+            -1
+        );
     }
 
     #[test]
     fn floats_travel_as_bits() {
         let x = -0.0f64;
-        assert_eq!(<f64 as JitValue>::from_bits(JitValue::to_bits(x)).to_bits(), x.to_bits());
+        assert_eq!(
+            <f64 as JitValue>::from_bits(JitValue::to_bits(x)).to_bits(),
+            x.to_bits()
+        );
     }
 }

@@ -75,6 +75,9 @@ pub struct SizeDescr {
     pub name: Arc<str>,
     /// Size in bytes.
     pub size: u32,
+    /// Alignment in bytes (allocations use the global allocator with this layout, so a `Box`
+    /// of the struct can free them).
+    pub align: u32,
     /// The type id stored at offset 0 (what `guard_class` compares); 0 when untyped.
     pub type_id: i64,
 }

@@ -8,6 +8,7 @@
 //! verifier (`verify.rs`) checks the invariants every pass must keep.
 
 mod descr;
+mod eval;
 mod opcode;
 mod parse;
 mod snapshot;
@@ -17,9 +18,12 @@ mod verify;
 pub use descr::{
     ArrayDescr, CallDescr, Descr, DescrId, EffectInfo, FieldDescr, FieldFlags, SizeDescr, TargetId,
 };
+pub use eval::{eval_ovf, eval_pure};
 pub use opcode::{Arity, Flags, Opcode, ResultKind};
 pub use parse::{ParseError, parse_trace, parse_trace_with};
-pub use snapshot::{PendingStore, SnapFrame, SnapValue, Snapshot, SnapshotId, VirtualDesc, VirtualKind};
+pub use snapshot::{
+    PendingStore, SnapFrame, SnapValue, Snapshot, SnapshotId, VirtualDesc, VirtualKind,
+};
 pub use verify::{VerifyError, verify};
 
 use crate::value::Kind;
@@ -56,7 +60,11 @@ impl OpRef {
 
 impl fmt::Debug for OpRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_const() { write!(f, "c{}", self.index()) } else { write!(f, "v{}", self.index()) }
+        if self.is_const() {
+            write!(f, "c{}", self.index())
+        } else {
+            write!(f, "v{}", self.index())
+        }
     }
 }
 
@@ -72,17 +80,26 @@ pub struct Const {
 impl Const {
     /// An integer constant.
     pub fn int(v: i64) -> Const {
-        Const { kind: Kind::Int, bits: v }
+        Const {
+            kind: Kind::Int,
+            bits: v,
+        }
     }
 
     /// A float constant.
     pub fn float(v: f64) -> Const {
-        Const { kind: Kind::Float, bits: v.to_bits() as i64 }
+        Const {
+            kind: Kind::Float,
+            bits: v.to_bits() as i64,
+        }
     }
 
     /// A reference constant (an address; 0 is null).
     pub fn ptr(addr: i64) -> Const {
-        Const { kind: Kind::Ref, bits: addr }
+        Const {
+            kind: Kind::Ref,
+            bits: addr,
+        }
     }
 
     /// The float value of a float constant.
@@ -109,7 +126,13 @@ pub struct Op {
 impl Op {
     /// An operation without descriptor or snapshot.
     pub fn new(opcode: Opcode, kind: Kind, args: Vec<OpRef>) -> Op {
-        Op { opcode, kind, args, descr: None, snapshot: None }
+        Op {
+            opcode,
+            kind,
+            args,
+            descr: None,
+            snapshot: None,
+        }
     }
 }
 
@@ -191,17 +214,28 @@ impl Trace {
 
     /// The number of `input` ops.
     pub fn num_inputs(&self) -> usize {
-        self.ops.iter().take_while(|op| op.opcode == Opcode::Input).count()
+        self.ops
+            .iter()
+            .take_while(|op| op.opcode == Opcode::Input)
+            .count()
     }
 
     /// The kinds of the inputs, in order.
     pub fn input_kinds(&self) -> Vec<Kind> {
-        self.ops.iter().take_while(|op| op.opcode == Opcode::Input).map(|op| op.kind).collect()
+        self.ops
+            .iter()
+            .take_while(|op| op.opcode == Opcode::Input)
+            .map(|op| op.kind)
+            .collect()
     }
 
     /// The kind of a value.
     pub fn kind_of(&self, r: OpRef) -> Kind {
-        if r.is_const() { self.consts[r.index()].kind } else { self.ops[r.index()].kind }
+        if r.is_const() {
+            self.consts[r.index()].kind
+        } else {
+            self.ops[r.index()].kind
+        }
     }
 
     /// The constant behind `r`, if it is one.
@@ -211,7 +245,9 @@ impl Trace {
 
     /// The integer value of `r` if it is an int constant.
     pub fn const_int_of(&self, r: OpRef) -> Option<i64> {
-        self.const_of(r).filter(|c| c.kind == Kind::Int).map(|c| c.bits)
+        self.const_of(r)
+            .filter(|c| c.kind == Kind::Int)
+            .map(|c| c.bits)
     }
 
     /// The descriptor of op `i`.

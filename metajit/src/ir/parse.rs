@@ -6,7 +6,8 @@
 
 use super::{
     ArrayDescr, CallDescr, Const, Descr, EffectInfo, FieldDescr, FieldFlags, Op, OpRef, Opcode,
-    PendingStore, SizeDescr, SnapFrame, SnapValue, Snapshot, TargetId, Trace, VirtualDesc, VirtualKind,
+    PendingStore, SizeDescr, SnapFrame, SnapValue, Snapshot, TargetId, Trace, VirtualDesc,
+    VirtualKind,
 };
 use crate::value::{IntRepr, Kind};
 use std::collections::HashMap;
@@ -28,8 +29,18 @@ pub fn parse_trace(text: &str) -> Result<Trace, ParseError> {
 }
 
 /// Parses a trace, asking `funcs` for the address of each called function by name.
-pub fn parse_trace_with(text: &str, funcs: &dyn Fn(&str) -> Option<usize>) -> Result<Trace, ParseError> {
-    let mut p = Parser { trace: Trace::new(), values: HashMap::new(), descrs: HashMap::new(), funcs, line: 0, saw_inputs: false };
+pub fn parse_trace_with(
+    text: &str,
+    funcs: &dyn Fn(&str) -> Option<usize>,
+) -> Result<Trace, ParseError> {
+    let mut p = Parser {
+        trace: Trace::new(),
+        values: HashMap::new(),
+        descrs: HashMap::new(),
+        funcs,
+        line: 0,
+        saw_inputs: false,
+    };
     for (i, raw) in text.lines().enumerate() {
         p.line = i + 1;
         let line = match raw.find('#') {
@@ -44,7 +55,10 @@ pub fn parse_trace_with(text: &str, funcs: &dyn Fn(&str) -> Option<usize>) -> Re
         p.parse_line(line)?;
     }
     if !p.saw_inputs {
-        return Err(ParseError { line: p.line, message: "missing input list `[...]`".into() });
+        return Err(ParseError {
+            line: p.line,
+            message: "missing input list `[...]`".into(),
+        });
     }
     Ok(p.trace)
 }
@@ -93,7 +107,9 @@ impl<'a> Cursor<'a> {
     fn word(&mut self) -> &'a str {
         self.skip_ws();
         let r = self.rest();
-        let end = r.find([',', ')', ']', '(', ';', '=', ' ', '{', '}', ':', '[']).unwrap_or(r.len());
+        let end = r
+            .find([',', ')', ']', '(', ';', '=', ' ', '{', '}', ':', '['])
+            .unwrap_or(r.len());
         self.pos += end;
         &r[..end]
     }
@@ -121,7 +137,10 @@ impl<'a> Cursor<'a> {
 
 impl Parser<'_> {
     fn err<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError { line: self.line, message: message.into() })
+        Err(ParseError {
+            line: self.line,
+            message: message.into(),
+        })
     }
 
     fn parse_line(&mut self, line: &str) -> Result<(), ParseError> {
@@ -152,7 +171,11 @@ impl Parser<'_> {
         }
         // [name =] opname(args) [snapshot] [{extras}]
         let first = c.word().to_string();
-        let (result, opname) = if c.eat("=") { (Some(first), c.word().to_string()) } else { (None, first) };
+        let (result, opname) = if c.eat("=") {
+            (Some(first), c.word().to_string())
+        } else {
+            (None, first)
+        };
         let Some(opcode) = Opcode::from_name(&opname) else {
             return self.err(format!("unknown operation `{opname}`"));
         };
@@ -186,7 +209,11 @@ impl Parser<'_> {
         let mut op = Op::new(opcode, kind, args);
         op.descr = descr.map(|d| self.trace.descr(d));
         if opcode.is_guard() {
-            let snap = if c.peek() == Some('[') { self.snapshot(&mut c)? } else { Snapshot::flat(Vec::new()) };
+            let snap = if c.peek() == Some('[') {
+                self.snapshot(&mut c)?
+            } else {
+                Snapshot::flat(Vec::new())
+            };
             op.snapshot = Some(self.trace.add_snapshot(snap));
         }
         if !c.at_end() {
@@ -209,8 +236,16 @@ impl Parser<'_> {
     fn kind_of_name(&self, name: &str) -> Result<Kind, ParseError> {
         let mut chars = name.chars();
         match (chars.next().and_then(Kind::from_prefix), chars.as_str()) {
-            (Some(k), rest) if k != Kind::Void && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) => Ok(k),
-            _ => self.err(format!("bad value name `{name}` (expected i<n>, p<n> or f<n>)")),
+            (Some(k), rest)
+                if k != Kind::Void
+                    && !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                Ok(k)
+            }
+            _ => self.err(format!(
+                "bad value name `{name}` (expected i<n>, p<n> or f<n>)"
+            )),
         }
     }
 
@@ -229,7 +264,10 @@ impl Parser<'_> {
             }
             let a = c.word();
             c.eat(")");
-            let v = parse_int(a).ok_or_else(|| ParseError { line: self.line, message: format!("bad address `{a}`") })?;
+            let v = parse_int(a).ok_or_else(|| ParseError {
+                line: self.line,
+                message: format!("bad address `{a}`"),
+            })?;
             return Ok(SnapValue::Value(self.trace.konst(Const::ptr(v))));
         }
         if w == "null" {
@@ -256,7 +294,11 @@ impl Parser<'_> {
     fn snapshot(&mut self, c: &mut Cursor<'_>) -> Result<Snapshot, ParseError> {
         c.eat("[");
         let mut snap = Snapshot::default();
-        let mut frame = SnapFrame { code: 0, point: 0, values: Vec::new() };
+        let mut frame = SnapFrame {
+            code: 0,
+            point: 0,
+            values: Vec::new(),
+        };
         loop {
             if c.eat("]") {
                 break;
@@ -276,7 +318,14 @@ impl Parser<'_> {
                 continue;
             }
             if c.eat(";") {
-                snap.frames.push(std::mem::replace(&mut frame, SnapFrame { code: 0, point: 0, values: Vec::new() }));
+                snap.frames.push(std::mem::replace(
+                    &mut frame,
+                    SnapFrame {
+                        code: 0,
+                        point: 0,
+                        values: Vec::new(),
+                    },
+                ));
                 continue;
             }
             let v = self.snap_value(c)?;
@@ -310,11 +359,18 @@ impl Parser<'_> {
                         return self.err("expected `=` in delayed store");
                     }
                     let value = self.snap_value(c)?;
-                    snap.pending.push(PendingStore { target, descr, index, value });
+                    snap.pending.push(PendingStore {
+                        target,
+                        descr,
+                        index,
+                        value,
+                    });
                 } else {
                     let name = c.word();
-                    let Some(idx) = name.strip_prefix('v').and_then(|n| n.parse::<usize>().ok()) else {
-                        return self.err(format!("expected a virtual `v<n> = ...`, found `{name}`"));
+                    let Some(idx) = name.strip_prefix('v').and_then(|n| n.parse::<usize>().ok())
+                    else {
+                        return self
+                            .err(format!("expected a virtual `v<n> = ...`, found `{name}`"));
                     };
                     if idx != snap.virtuals.len() {
                         return self.err("virtuals must be numbered in order");
@@ -330,7 +386,11 @@ impl Parser<'_> {
                         "new_array" => VirtualKind::Array(descr),
                         _ => return self.err(format!("unknown virtual kind `{what}`")),
                     };
-                    let mut v = VirtualDesc { kind, fields: Vec::new(), items: Vec::new() };
+                    let mut v = VirtualDesc {
+                        kind,
+                        fields: Vec::new(),
+                        items: Vec::new(),
+                    };
                     if c.eat("[") {
                         c.word();
                         c.eat("]");
@@ -417,7 +477,12 @@ impl Parser<'_> {
             }
         }
         let num = |k: &str| -> Result<i64, ParseError> {
-            kv.get(k).and_then(|v| parse_int(v)).ok_or_else(|| ParseError { line: self.line, message: format!("missing or bad `{k}=`") })
+            kv.get(k)
+                .and_then(|v| parse_int(v))
+                .ok_or_else(|| ParseError {
+                    line: self.line,
+                    message: format!("missing or bad `{k}=`"),
+                })
         };
         let kind = if words.contains(&"float") {
             Kind::Float
@@ -426,49 +491,80 @@ impl Parser<'_> {
         } else {
             Kind::Int
         };
-        let repr = IntRepr { size: kv.get("size").and_then(|v| v.parse().ok()).unwrap_or(8), signed: !words.contains(&"unsigned") };
-        let arcname: Arc<str> = Arc::from(name.split('#').next().unwrap_or(&name));
-        let d = match what {
-            "field" => Descr::Field(FieldDescr {
-                name: arcname,
-                offset: num("offset")? as u32,
-                kind,
-                repr,
-                flags: FieldFlags { immutable: words.contains(&"immutable"), quasi_immutable: words.contains(&"quasi_immutable") },
-            }),
-            "array" => Descr::Array(ArrayDescr {
-                name: arcname,
-                len_offset: num("len")? as u32,
-                items_offset: num("items")? as u32,
-                item_size: num("item_size")? as u32,
-                kind,
-                repr,
-            }),
-            "size" => Descr::Size(SizeDescr { name: arcname, size: num("size")? as u32, type_id: kv.get("type").and_then(|v| parse_int(v)).unwrap_or(0) }),
-            "call" => {
-                let args_text = kv.get("args").copied().unwrap_or("()");
-                let args_inner = args_text.trim_start_matches('(').trim_end_matches(')');
-                let mut args = Vec::new();
-                for a in args_inner.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-                    args.push(parse_kind(a).ok_or_else(|| ParseError { line: self.line, message: format!("bad kind `{a}`") })?);
-                }
-                let result = parse_kind(kv.get("result").copied().unwrap_or("void"))
-                    .ok_or_else(|| ParseError { line: self.line, message: "bad result kind".into() })?;
-                let effect = match kv.get("effect").copied().unwrap_or("any") {
-                    "elidable" => EffectInfo::Elidable,
-                    "readonly" => EffectInfo::ReadOnly,
-                    "any" => EffectInfo::Any,
-                    w if w.starts_with("writes(") => {
-                        let names: Vec<Arc<str>> = w["writes(".len()..w.len() - 1].split_whitespace().map(Arc::from).collect();
-                        EffectInfo::WritesFields(names.into())
-                    }
-                    other => return self.err(format!("unknown effect `{other}`")),
-                };
-                let func = (self.funcs)(&arcname).unwrap_or(0);
-                Descr::Call(CallDescr { name: arcname, func, args: args.into(), result, effect })
-            }
-            other => return self.err(format!("unknown descriptor kind `{other}`")),
+        let repr = IntRepr {
+            size: kv.get("size").and_then(|v| v.parse().ok()).unwrap_or(8),
+            signed: !words.contains(&"unsigned"),
         };
+        let arcname: Arc<str> = Arc::from(name.split('#').next().unwrap_or(&name));
+        let d =
+            match what {
+                "field" => Descr::Field(FieldDescr {
+                    name: arcname,
+                    offset: num("offset")? as u32,
+                    kind,
+                    repr,
+                    flags: FieldFlags {
+                        immutable: words.contains(&"immutable"),
+                        quasi_immutable: words.contains(&"quasi_immutable"),
+                    },
+                }),
+                "array" => Descr::Array(ArrayDescr {
+                    name: arcname,
+                    len_offset: num("len")? as u32,
+                    items_offset: num("items")? as u32,
+                    item_size: num("item_size")? as u32,
+                    kind,
+                    repr,
+                }),
+                "size" => Descr::Size(SizeDescr {
+                    name: arcname,
+                    size: num("size")? as u32,
+                    align: kv.get("align").and_then(|v| parse_int(v)).unwrap_or(8) as u32,
+                    type_id: kv.get("type").and_then(|v| parse_int(v)).unwrap_or(0),
+                }),
+                "call" => {
+                    let args_text = kv.get("args").copied().unwrap_or("()");
+                    let args_inner = args_text.trim_start_matches('(').trim_end_matches(')');
+                    let mut args = Vec::new();
+                    for a in args_inner
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                    {
+                        args.push(parse_kind(a).ok_or_else(|| ParseError {
+                            line: self.line,
+                            message: format!("bad kind `{a}`"),
+                        })?);
+                    }
+                    let result = parse_kind(kv.get("result").copied().unwrap_or("void"))
+                        .ok_or_else(|| ParseError {
+                            line: self.line,
+                            message: "bad result kind".into(),
+                        })?;
+                    let effect = match kv.get("effect").copied().unwrap_or("any") {
+                        "elidable" => EffectInfo::Elidable,
+                        "readonly" => EffectInfo::ReadOnly,
+                        "any" => EffectInfo::Any,
+                        w if w.starts_with("writes(") => {
+                            let names: Vec<Arc<str>> = w["writes(".len()..w.len() - 1]
+                                .split_whitespace()
+                                .map(Arc::from)
+                                .collect();
+                            EffectInfo::WritesFields(names.into())
+                        }
+                        other => return self.err(format!("unknown effect `{other}`")),
+                    };
+                    let func = (self.funcs)(&arcname).unwrap_or(0);
+                    Descr::Call(CallDescr {
+                        name: arcname,
+                        func,
+                        args: args.into(),
+                        result,
+                        effect,
+                    })
+                }
+                other => return self.err(format!("unknown descriptor kind `{other}`")),
+            };
         self.descrs.insert(name, d);
         Ok(())
     }
@@ -500,8 +596,15 @@ fn parse_int(s: &str) -> Option<i64> {
 }
 
 fn parse_float(s: &str) -> Option<f64> {
-    let looks_float = s.contains('.') || s.contains("inf") || s == "NaN" || (s.contains('e') && !s.starts_with(['i', 'p', 'f', 'v']));
-    if looks_float { s.parse::<f64>().ok() } else { None }
+    let looks_float = s.contains('.')
+        || s.contains("inf")
+        || s == "NaN"
+        || (s.contains('e') && !s.starts_with(['i', 'p', 'f', 'v']));
+    if looks_float {
+        s.parse::<f64>().ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -85,7 +85,11 @@ impl Snapshot {
     /// syntax `guard_true(i1) [i0, p2]` stands for.
     pub fn flat(values: Vec<OpRef>) -> Snapshot {
         Snapshot {
-            frames: vec![SnapFrame { code: 0, point: 0, values: values.into_iter().map(SnapValue::Value).collect() }],
+            frames: vec![SnapFrame {
+                code: 0,
+                point: 0,
+                values: values.into_iter().map(SnapValue::Value).collect(),
+            }],
             virtuals: Vec::new(),
             pending: Vec::new(),
         }

@@ -44,15 +44,26 @@ impl<'a> Printer<'a> {
             let name = if *n == 1 { base } else { format!("{base}#{n}") };
             names.insert(i as u32, name);
         }
-        Printer { t, names, out: String::new() }
+        Printer {
+            t,
+            names,
+            out: String::new(),
+        }
     }
 
     fn print(mut self) -> String {
-        let mut used: Vec<u32> = self.t.ops.iter().filter_map(|op| op.descr.map(|d| d.0)).collect();
+        let mut used: Vec<u32> = self
+            .t
+            .ops
+            .iter()
+            .filter_map(|op| op.descr.map(|d| d.0))
+            .collect();
         for s in &self.t.snapshots {
             for v in &s.virtuals {
                 used.push(match v.kind {
-                    VirtualKind::Struct(d) | VirtualKind::StructWithVtable(d) | VirtualKind::Array(d) => d.0,
+                    VirtualKind::Struct(d)
+                    | VirtualKind::StructWithVtable(d)
+                    | VirtualKind::Array(d) => d.0,
                 });
                 used.extend(v.fields.iter().map(|(d, _)| d.0));
             }
@@ -85,13 +96,20 @@ impl<'a> Printer<'a> {
     fn descr_decl(&self, d: &Descr) -> String {
         fn repr(kind: Kind, size: u8, signed: bool) -> String {
             match kind {
-                Kind::Int => format!("int, size={size}, {}", if signed { "signed" } else { "unsigned" }),
+                Kind::Int => format!(
+                    "int, size={size}, {}",
+                    if signed { "signed" } else { "unsigned" }
+                ),
                 k => k.to_string(),
             }
         }
         match d {
             Descr::Field(f) => {
-                let mut s = format!("field(offset={}, {}", f.offset, repr(f.kind, f.repr.size, f.repr.signed));
+                let mut s = format!(
+                    "field(offset={}, {}",
+                    f.offset,
+                    repr(f.kind, f.repr.size, f.repr.signed)
+                );
                 if f.flags.immutable {
                     s.push_str(", immutable");
                 }
@@ -108,7 +126,10 @@ impl<'a> Printer<'a> {
                 a.item_size,
                 repr(a.kind, a.repr.size, a.repr.signed)
             ),
-            Descr::Size(s) => format!("size(size={}, type={})", s.size, s.type_id),
+            Descr::Size(s) => format!(
+                "size(size={}, align={}, type={})",
+                s.size, s.align, s.type_id
+            ),
             Descr::Call(c) => {
                 let args: Vec<String> = c.args.iter().map(|k| k.to_string()).collect();
                 let effect = match &c.effect {
@@ -120,7 +141,12 @@ impl<'a> Printer<'a> {
                         format!("writes({})", v.join(" "))
                     }
                 };
-                format!("call(args=({}), result={}, effect={})", args.join(", "), c.result, effect)
+                format!(
+                    "call(args=({}), result={}, effect={})",
+                    args.join(", "),
+                    c.result,
+                    effect
+                )
             }
             Descr::Target(t) => t.to_string(),
         }
@@ -167,7 +193,12 @@ impl<'a> Printer<'a> {
     }
 
     fn snapshot_text(&self, s: &Snapshot) -> String {
-        let vals = |vs: &[SnapValue]| vs.iter().map(|&v| self.snap_value(v)).collect::<Vec<_>>().join(", ");
+        let vals = |vs: &[SnapValue]| {
+            vs.iter()
+                .map(|&v| self.snap_value(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut out = String::from("[");
         if s.frames.len() == 1 && s.frames[0].code == 0 && s.frames[0].point == 0 {
             out.push_str(&vals(&s.frames[0].values));
@@ -177,7 +208,11 @@ impl<'a> Printer<'a> {
                 .iter()
                 .map(|f| {
                     let v = vals(&f.values);
-                    if v.is_empty() { format!("@{}.{}:", f.code, f.point) } else { format!("@{}.{}: {}", f.code, f.point, v) }
+                    if v.is_empty() {
+                        format!("@{}.{}:", f.code, f.point)
+                    } else {
+                        format!("@{}.{}: {}", f.code, f.point, v)
+                    }
                 })
                 .collect();
             out.push_str(&frames.join("; "));
@@ -193,17 +228,32 @@ impl<'a> Printer<'a> {
                 VirtualKind::StructWithVtable(d) => ("new_with_vtable", d),
                 VirtualKind::Array(d) => ("new_array", d),
             };
-            let mut fields: Vec<String> =
-                v.fields.iter().map(|(fd, x)| format!("{}={}", self.names[&fd.0], self.snap_value(*x))).collect();
+            let mut fields: Vec<String> = v
+                .fields
+                .iter()
+                .map(|(fd, x)| format!("{}={}", self.names[&fd.0], self.snap_value(*x)))
+                .collect();
             if matches!(v.kind, VirtualKind::Array(_)) {
                 fields = v.items.iter().map(|&x| self.snap_value(x)).collect();
-                items.push(format!("v{i} = {what} {}[{}]({})", self.names[&d.0], v.items.len(), fields.join(", ")));
+                items.push(format!(
+                    "v{i} = {what} {}[{}]({})",
+                    self.names[&d.0],
+                    v.items.len(),
+                    fields.join(", ")
+                ));
             } else {
-                items.push(format!("v{i} = {what} {}({})", self.names[&d.0], fields.join(", ")));
+                items.push(format!(
+                    "v{i} = {what} {}({})",
+                    self.names[&d.0],
+                    fields.join(", ")
+                ));
             }
         }
         for p in &s.pending {
-            let idx = p.index.map(|i| format!("[{}]", self.snap_value(i))).unwrap_or_default();
+            let idx = p
+                .index
+                .map(|i| format!("[{}]", self.snap_value(i)))
+                .unwrap_or_default();
             items.push(format!(
                 "store {}({}){} = {}",
                 self.names[&p.descr.0],
@@ -223,7 +273,11 @@ pub fn const_text(c: Const) -> String {
         Kind::Float => {
             let f = c.as_float();
             let s = format!("{f:?}");
-            if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") { s } else { format!("{s}.0") }
+            if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
+                s
+            } else {
+                format!("{s}.0")
+            }
         }
         Kind::Ref if c.bits == 0 => "null".to_string(),
         Kind::Ref => format!("ptr({:#x})", c.bits),

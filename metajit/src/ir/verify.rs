@@ -6,7 +6,7 @@
 //! values are defined; overflow-checked arithmetic is followed by its guard; nothing follows a
 //! `jump` or `finish`; a `jump` to a label of the same trace passes matching kinds.
 
-use super::{Arity, Descr, Opcode, OpRef, ResultKind, SnapValue, Trace};
+use super::{Arity, Descr, OpRef, Opcode, ResultKind, SnapValue, Trace};
 use crate::value::Kind;
 use std::collections::HashMap;
 
@@ -27,13 +27,15 @@ fn expected_args(opcode: Opcode) -> Option<&'static [Kind]> {
     use Kind::*;
     use Opcode::*;
     Some(match opcode {
-        IntAdd | IntSub | IntMul | IntDiv | IntMod | UintDiv | UintMod | IntAnd | IntOr | IntXor | IntShl | IntShr
-        | UintShr | IntSignext | IntLt | IntLe | IntEq | IntNe | IntGt | IntGe | UintLt | UintLe | UintGt | UintGe
-        | IntAddOvf | IntSubOvf | IntMulOvf => &[Int, Int],
-        IntNeg | IntInvert | IntIsZero | IntIsTrue | CastIntToFloat | GuardTrue | GuardFalse | NewArray => &[Int],
-        FloatAdd | FloatSub | FloatMul | FloatDiv | FloatLt | FloatLe | FloatEq | FloatNe | FloatGt | FloatGe => {
-            &[Float, Float]
+        IntAdd | IntSub | IntMul | IntDiv | IntMod | UintDiv | UintMod | IntAnd | IntOr
+        | IntXor | IntShl | IntShr | UintShr | IntSignext | IntLt | IntLe | IntEq | IntNe
+        | IntGt | IntGe | UintLt | UintLe | UintGt | UintGe | IntAddOvf | IntSubOvf | IntMulOvf => {
+            &[Int, Int]
         }
+        IntNeg | IntInvert | IntIsZero | IntIsTrue | CastIntToFloat | GuardTrue | GuardFalse
+        | NewArray => &[Int],
+        FloatAdd | FloatSub | FloatMul | FloatDiv | FloatLt | FloatLe | FloatEq | FloatNe
+        | FloatGt | FloatGe => &[Float, Float],
         FloatNeg | FloatAbs | CastFloatToInt => &[Float],
         PtrEq | PtrNe => &[Ref, Ref],
         GuardClass => &[Ref, Int],
@@ -50,8 +52,15 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
     let mut inputs_done = false;
     let n = t.ops.len();
     for (i, op) in t.ops.iter().enumerate() {
-        let fail = |message: String| Err(VerifyError { op: i, opname: op.opcode.name(), message });
-        let defined = |r: OpRef| r.is_const() && r.index() < t.consts.len() || !r.is_const() && r.index() < i;
+        let fail = |message: String| {
+            Err(VerifyError {
+                op: i,
+                opname: op.opcode.name(),
+                message,
+            })
+        };
+        let defined =
+            |r: OpRef| r.is_const() && r.index() < t.consts.len() || !r.is_const() && r.index() < i;
         if op.opcode == Opcode::Input {
             if inputs_done {
                 return fail("input after other operations".into());
@@ -82,11 +91,19 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
             return fail(format!("argument kinds {kinds:?}, expected {exp:?}"));
         }
         match op.opcode.result_kind() {
-            ResultKind::Fixed(k) if k != op.kind => return fail(format!("result kind {} but the op produces {k}", op.kind)),
+            ResultKind::Fixed(k) if k != op.kind => {
+                return fail(format!("result kind {} but the op produces {k}", op.kind));
+            }
             _ => {}
         }
         let descr = t.descr_of(op);
-        let need = |ok: bool, what: &str| if ok { Ok(()) } else { fail(format!("needs a {what} descriptor")) };
+        let need = |ok: bool, what: &str| {
+            if ok {
+                Ok(())
+            } else {
+                fail(format!("needs a {what} descriptor"))
+            }
+        };
         use Opcode::*;
         match op.opcode {
             GetField => {
@@ -130,10 +147,16 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
                     &kinds[..]
                 };
                 if args != &c.args[..] {
-                    return fail(format!("passes {args:?} to {} which takes {:?}", c.name, c.args));
+                    return fail(format!(
+                        "passes {args:?} to {} which takes {:?}",
+                        c.name, c.args
+                    ));
                 }
                 if op.opcode != CondCall && c.result != op.kind {
-                    return fail(format!("{} returns {}, op expects {}", c.name, c.result, op.kind));
+                    return fail(format!(
+                        "{} returns {}, op expects {}",
+                        c.name, c.result, op.kind
+                    ));
                 }
             }
             GuardValue => {
@@ -174,8 +197,12 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
             };
             let mut bad = None;
             snap.for_each_value(|v| match v {
-                SnapValue::Value(r) if !defined(r) => bad = Some(format!("resume data uses {r:?} before it is defined")),
-                SnapValue::Virtual(k) if k as usize >= snap.virtuals.len() => bad = Some(format!("resume data names missing virtual v{k}")),
+                SnapValue::Value(r) if !defined(r) => {
+                    bad = Some(format!("resume data uses {r:?} before it is defined"))
+                }
+                SnapValue::Virtual(k) if k as usize >= snap.virtuals.len() => {
+                    bad = Some(format!("resume data names missing virtual v{k}"))
+                }
                 _ => {}
             });
             if let Some(m) = bad {

@@ -1,0 +1,381 @@
+//! The reference backend: executes the IR directly.
+//!
+//! It defines what every operation means at run time (pure operations through
+//! [`crate::ir::eval_pure`], memory and calls here) and is the oracle the native backend and the
+//! optimizer are tested against. It is also a complete backend: a JIT built without Cranelift
+//! runs traces with it (correct, and still faster than no JIT for some interpreters, but mostly
+//! useful for tests).
+
+use super::{Backend, BackendError, CodeId, CompileInfo, Exit, GuardId, call_i64, mem};
+use crate::ir::{Descr, Op, OpRef, Opcode, TargetId, Trace, eval_ovf, eval_pure};
+use crate::value::Kind;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+struct Unit {
+    trace: Trace,
+    /// GuardId for each op index that is a guard.
+    guards: HashMap<usize, GuardId>,
+    /// Fail arguments per guard op index.
+    fail_args: HashMap<usize, Vec<OpRef>>,
+}
+
+/// The reference IR interpreter backend.
+#[derive(Default)]
+pub struct InterpBackend {
+    units: Vec<Option<Rc<Unit>>>,
+    targets: HashMap<TargetId, (CodeId, usize)>,
+    bridges: RefCell<HashMap<GuardId, CodeId>>,
+    guard_owner: HashMap<GuardId, CodeId>,
+}
+
+impl InterpBackend {
+    /// A backend with nothing compiled.
+    pub fn new() -> InterpBackend {
+        InterpBackend::default()
+    }
+
+    fn install(&mut self, trace: &Trace, info: &CompileInfo<'_>) -> Result<CodeId, BackendError> {
+        let id = CodeId(self.units.len() as u32);
+        let mut guards = HashMap::new();
+        let mut fail_args = HashMap::new();
+        let mut gi = info.guard_ids.iter();
+        for (i, op) in trace.ops.iter().enumerate() {
+            if op.opcode.is_guard() {
+                let g = *gi
+                    .next()
+                    .ok_or_else(|| BackendError::Codegen("fewer guard ids than guards".into()))?;
+                guards.insert(i, g);
+                fail_args.insert(i, trace.fail_args(op));
+                self.guard_owner.insert(g, id);
+            }
+            if op.opcode == Opcode::Label {
+                let t = trace
+                    .descr_of(op)
+                    .and_then(Descr::as_target)
+                    .ok_or_else(|| BackendError::Codegen("label without target".into()))?;
+                self.targets.insert(t, (id, i));
+            }
+        }
+        for op in &trace.ops {
+            if op.opcode == Opcode::Jump {
+                let t = trace
+                    .descr_of(op)
+                    .and_then(Descr::as_target)
+                    .ok_or_else(|| BackendError::Codegen("jump without target".into()))?;
+                if !self.targets.contains_key(&t) {
+                    return Err(BackendError::UnknownTarget(t));
+                }
+            }
+            if op.opcode == Opcode::CallAssembler {
+                return Err(BackendError::Unsupported("call_assembler".into()));
+            }
+        }
+        self.units.push(Some(Rc::new(Unit {
+            trace: trace.clone(),
+            guards,
+            fail_args,
+        })));
+        Ok(id)
+    }
+}
+
+impl Backend for InterpBackend {
+    fn name(&self) -> &'static str {
+        "interp"
+    }
+
+    fn compile_loop(
+        &mut self,
+        trace: &Trace,
+        info: &CompileInfo<'_>,
+    ) -> Result<CodeId, BackendError> {
+        self.install(trace, info)
+    }
+
+    fn compile_bridge(
+        &mut self,
+        from: GuardId,
+        trace: &Trace,
+        info: &CompileInfo<'_>,
+    ) -> Result<CodeId, BackendError> {
+        if !self.guard_owner.contains_key(&from) {
+            return Err(BackendError::UnknownGuard(from));
+        }
+        let id = self.install(trace, info)?;
+        self.bridges.borrow_mut().insert(from, id);
+        Ok(id)
+    }
+
+    unsafe fn execute(&self, code: CodeId, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+        let mut unit = self.units[code.0 as usize]
+            .clone()
+            .expect("executing freed code");
+        let mut cur = code;
+        let mut vals: Vec<i64> = vec![0; unit.trace.ops.len()];
+        vals[..inputs.len()].copy_from_slice(inputs);
+        let mut pc = inputs.len();
+        let mut ovf = false;
+        loop {
+            let op = &unit.trace.ops[pc];
+            let t = &unit.trace;
+            let arg = |vals: &[i64], i: usize| -> i64 {
+                let r = op.args[i];
+                if r.is_const() {
+                    t.consts[r.index()].bits
+                } else {
+                    vals[r.index()]
+                }
+            };
+            let args: Vec<i64> = (0..op.args.len()).map(|i| arg(&vals, i)).collect();
+            let mut guard_fails = false;
+            let result: i64 = match op.opcode {
+                Opcode::Input => unreachable!("inputs come first"),
+                o if o.is_pure() => eval_pure(o, &args).expect("pure op has a meaning"),
+                Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf => {
+                    let (v, o) = eval_ovf(op.opcode, args[0], args[1]).expect("ovf op");
+                    ovf = o;
+                    v
+                }
+                Opcode::GuardTrue => {
+                    guard_fails = args[0] == 0;
+                    0
+                }
+                Opcode::GuardFalse => {
+                    guard_fails = args[0] != 0;
+                    0
+                }
+                Opcode::GuardValue => {
+                    guard_fails = args[0] != args[1];
+                    0
+                }
+                Opcode::GuardNonnull => {
+                    guard_fails = args[0] == 0;
+                    0
+                }
+                Opcode::GuardIsnull => {
+                    guard_fails = args[0] != 0;
+                    0
+                }
+                Opcode::GuardNoOverflow => {
+                    guard_fails = ovf;
+                    0
+                }
+                Opcode::GuardOverflow => {
+                    guard_fails = !ovf;
+                    0
+                }
+                Opcode::GuardClass => {
+                    // SAFETY: guard_class is only recorded on objects with a type id at offset 0.
+                    guard_fails = unsafe { std::ptr::read(args[0] as *const i64) } != args[1];
+                    0
+                }
+                Opcode::GetClass => {
+                    // SAFETY: as for guard_class.
+                    unsafe { std::ptr::read(args[0] as *const i64) }
+                }
+                Opcode::GuardNoException | Opcode::GuardNotInvalidated | Opcode::GuardNotForced => {
+                    0
+                }
+                Opcode::GetField => {
+                    let f = t
+                        .descr_of(op)
+                        .and_then(Descr::as_field)
+                        .expect("field descr");
+                    // SAFETY: the trace was recorded reading this field of this object.
+                    unsafe { mem::load(args[0] as usize + f.offset as usize, f.kind, f.repr) }
+                }
+                Opcode::SetField => {
+                    let f = t
+                        .descr_of(op)
+                        .and_then(Descr::as_field)
+                        .expect("field descr");
+                    // SAFETY: as for getfield.
+                    unsafe {
+                        mem::store(
+                            args[0] as usize + f.offset as usize,
+                            f.kind,
+                            f.repr,
+                            args[1],
+                        )
+                    };
+                    0
+                }
+                Opcode::ArrayLen => {
+                    let a = t
+                        .descr_of(op)
+                        .and_then(Descr::as_array)
+                        .expect("array descr");
+                    // SAFETY: the length word of a live array.
+                    unsafe {
+                        std::ptr::read((args[0] as usize + a.len_offset as usize) as *const i64)
+                    }
+                }
+                Opcode::GetArrayItem => {
+                    let a = t
+                        .descr_of(op)
+                        .and_then(Descr::as_array)
+                        .expect("array descr");
+                    let addr = args[0] as usize
+                        + a.items_offset as usize
+                        + (args[1] as usize).wrapping_mul(a.item_size as usize);
+                    // SAFETY: traced code checks the index against the length first.
+                    unsafe { mem::load(addr, a.kind, a.repr) }
+                }
+                Opcode::SetArrayItem => {
+                    let a = t
+                        .descr_of(op)
+                        .and_then(Descr::as_array)
+                        .expect("array descr");
+                    let addr = args[0] as usize
+                        + a.items_offset as usize
+                        + (args[1] as usize).wrapping_mul(a.item_size as usize);
+                    // SAFETY: as for getarrayitem.
+                    unsafe { mem::store(addr, a.kind, a.repr, args[2]) };
+                    0
+                }
+                Opcode::RawLoad => {
+                    // SAFETY: raw memory ops are only recorded by code that owns the memory.
+                    unsafe {
+                        mem::load(
+                            (args[0] + args[1]) as usize,
+                            op.kind,
+                            crate::value::IntRepr {
+                                size: 8,
+                                signed: true,
+                            },
+                        )
+                    }
+                }
+                Opcode::RawStore => {
+                    // SAFETY: as for raw_load.
+                    unsafe {
+                        mem::store(
+                            (args[0] + args[1]) as usize,
+                            Kind::Int,
+                            crate::value::IntRepr {
+                                size: 8,
+                                signed: true,
+                            },
+                            args[2],
+                        )
+                    };
+                    0
+                }
+                Opcode::QuasiimmutField | Opcode::DebugMergePoint => 0,
+                Opcode::New | Opcode::NewWithVtable => {
+                    let s = t.descr_of(op).and_then(Descr::as_size).expect("size descr");
+                    let p = mem::alloc(s.size as usize, s.align as usize);
+                    if op.opcode == Opcode::NewWithVtable {
+                        // SAFETY: freshly allocated, at least 8 bytes for typed structs.
+                        unsafe { std::ptr::write(p as *mut i64, s.type_id) };
+                    }
+                    p as i64
+                }
+                Opcode::NewArray => {
+                    let a = t
+                        .descr_of(op)
+                        .and_then(Descr::as_array)
+                        .expect("array descr");
+                    crate::jitarray::alloc_raw_array(a, args[0] as usize) as i64
+                }
+                Opcode::Call | Opcode::CallPure | Opcode::CallMayForce => {
+                    let c = t.descr_of(op).and_then(Descr::as_call).expect("call descr");
+                    // SAFETY: call descriptors name extern "C" functions of the backend convention.
+                    unsafe { call_i64(c.func, &args) }
+                }
+                Opcode::CondCall => {
+                    let c = t.descr_of(op).and_then(Descr::as_call).expect("call descr");
+                    if args[0] != 0 {
+                        // SAFETY: as for call.
+                        unsafe { call_i64(c.func, &args[1..]) };
+                    }
+                    0
+                }
+                Opcode::CallAssembler => unreachable!("rejected at compile time"),
+                Opcode::Label => {
+                    pc += 1;
+                    continue;
+                }
+                Opcode::Jump => {
+                    let target = t.descr_of(op).and_then(Descr::as_target).expect("target");
+                    let (code, at) = self_target(self, target);
+                    if code != cur {
+                        cur = code;
+                        unit = self.units[code.0 as usize]
+                            .clone()
+                            .expect("jump into freed code");
+                        vals = vec![0; unit.trace.ops.len()];
+                    }
+                    let label = &unit.trace.ops[at];
+                    for (k, &r) in label.args.iter().enumerate() {
+                        vals[r.index()] = args[k];
+                    }
+                    pc = at + 1;
+                    continue;
+                }
+                Opcode::Finish => {
+                    out.clear();
+                    out.extend_from_slice(&args);
+                    return Exit::Finish;
+                }
+                o => panic!("reference backend: unhandled op {}", o.name()),
+            };
+            if guard_fails {
+                let gid = unit.guards[&pc];
+                let fa: Vec<i64> = unit.fail_args[&pc]
+                    .iter()
+                    .map(|r| vals[r.index()])
+                    .collect();
+                let bridge = self.bridges.borrow().get(&gid).copied();
+                match bridge {
+                    Some(b) => {
+                        cur = b;
+                        unit = self.units[b.0 as usize].clone().expect("bridge freed");
+                        vals = vec![0; unit.trace.ops.len()];
+                        vals[..fa.len()].copy_from_slice(&fa);
+                        pc = fa.len();
+                        continue;
+                    }
+                    None => {
+                        out.clear();
+                        out.extend_from_slice(&fa);
+                        return Exit::Guard(gid);
+                    }
+                }
+            }
+            if op.kind != Kind::Void {
+                vals[pc] = result;
+            }
+            pc += 1;
+        }
+    }
+
+    fn free(&mut self, code: CodeId) {
+        let Some(unit) = self.units[code.0 as usize].take() else {
+            return;
+        };
+        self.targets.retain(|_, (c, _)| *c != code);
+        let owned: Vec<GuardId> = unit.guards.values().copied().collect();
+        for g in owned {
+            self.guard_owner.remove(&g);
+            let b = self.bridges.borrow_mut().remove(&g);
+            if let Some(b) = b {
+                self.free(b);
+            }
+        }
+    }
+
+    fn code_size(&self, code: CodeId) -> usize {
+        self.units[code.0 as usize]
+            .as_ref()
+            .map_or(0, |u| u.trace.ops.len() * std::mem::size_of::<Op>())
+    }
+}
+
+fn self_target(b: &InterpBackend, t: TargetId) -> (CodeId, usize) {
+    *b.targets
+        .get(&t)
+        .expect("jump target checked at compile time")
+}
