@@ -1,10 +1,78 @@
-//! metajit: a meta-tracing JIT framework.
+//! metajit: a meta-tracing JIT framework for interpreters written in Rust.
+//!
+//! An interpreter author writes an ordinary dispatch loop, marks it with
+//! [`interpreter`](macro@interpreter) (naming its greens and reds), marks the helpers traced
+//! code may look into with [`jit`](macro@jit) and friends, and gets a tracing JIT: hot loops of
+//! the *interpreted* program are traced by running the interpreter's own logic, optimized, and
+//! compiled to machine code, with guards that fall back to the interpreter exactly where
+//! execution diverges.
+//!
+//! The pieces, in pipeline order: the codewriter macros (crate `metajit-macros`) generate a
+//! *twin* of each annotated function; the [`tracer`] runs twins and records the IR ([`ir`]);
+//! the optimizer ([`opt`]) rewrites it; a [`backend`] compiles it; the [`driver`] runs the
+//! life cycle (hot counters, entering compiled code, guard failures through the
+//! [`blackhole`], bridges). See the book for the tutorial and references.
 #![warn(missing_docs)]
 
 pub mod backend;
+pub mod blackhole;
+pub mod driver;
 pub mod ir;
 pub mod jitarray;
+pub mod log;
+pub mod opt;
+pub mod params;
+mod resume;
+pub mod tracer;
+pub mod twin;
 pub mod value;
+pub mod warmstate;
 
+pub use driver::{Entered, JitDriver, PortalInfo, Stats};
 pub use jitarray::{ArrayRef, JitArray};
+pub use params::Params;
+pub use twin::{JitStruct, Ref};
 pub use value::{JitValue, Kind};
+
+/// Hint: makes `x` green (a constant in the trace) by guarding on the value seen while tracing.
+/// Natively the identity. Use it on values that are nearly always the same at a given program
+/// position (types, classes, small integers that select code paths); on values that vary, each
+/// new value fails the guard and costs a bridge.
+#[inline(always)]
+pub fn promote<T>(x: T) -> T {
+    x
+}
+
+/// Hint: true in traced (and blackholed) code, false natively. Lets an interpreter do something
+/// cheaper or more JIT-friendly when being traced.
+#[inline(always)]
+pub fn we_are_jitted() -> bool {
+    false
+}
+
+/// Hint: whether `x` is a constant in the trace being recorded (natively false). Use it to pick
+/// a specialized path only when it will fold.
+#[inline(always)]
+pub fn is_constant<T>(_x: T) -> bool {
+    false
+}
+
+/// Hint: aborts tracing when `x` is not a constant (natively nothing). For asserting that a
+/// value an interpreter expects to fold does fold.
+#[inline(always)]
+pub fn assert_green<T>(_x: T) {}
+
+/// Marks the interpreter's dispatch-loop head inside a function annotated with
+/// [`interpreter`](macro@interpreter). Outside such a function it does nothing.
+#[macro_export]
+macro_rules! merge_point {
+    () => {};
+}
+
+/// Marks a back-edge of the interpreted program (where hot counters tick and compiled code is
+/// entered) inside a function annotated with [`interpreter`](macro@interpreter). It must be the
+/// last thing before control returns to the loop head. Outside such a function it does nothing.
+#[macro_export]
+macro_rules! can_enter_jit {
+    () => {};
+}

@@ -1,0 +1,747 @@
+//! The JIT driver: one per interpreter instance.
+//!
+//! It owns everything the JIT knows (parameters, hot counters, compiled loops and bridges,
+//! guard resume data, statistics, the log) and runs the life cycle: counting at
+//! `can_enter_jit!()`, tracing hot loops, optimizing and compiling traces, entering compiled
+//! code, handling guard failures (blackhole, or tracing a bridge once a guard is hot), and
+//! handing the interpreter the state to continue from. There is no global state: tests run
+//! interpreters with their own drivers on parallel threads.
+//!
+//! Re-entrancy: while a trace is recorded or compiled code runs, nested portal invocations
+//! (an interpreter called back from a residual call) interpret without the JIT.
+
+use crate::backend::{Backend, CodeId, CompileInfo, Exit, GuardId};
+use crate::blackhole::{Blackhole, ResumeFrame, run_chain};
+use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
+use crate::log::{Category, Log};
+use crate::params::{ParamError, Params};
+use crate::resume::ResumeData;
+use crate::tracer::{TraceEnd, TraceKind, Tracer};
+use crate::twin::recorder::{AbortReason, ActiveGuard};
+use crate::twin::{PortalState, ResumeValue, Stop, TwinInfo};
+use crate::value::Kind;
+use crate::warmstate::{GreenKey, MAX_GREENS, WarmState};
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// The static description of an interpreter's dispatch function (emitted by
+/// `#[metajit::interpreter]`).
+pub struct PortalInfo {
+    /// The function's name.
+    pub name: &'static str,
+    /// Its twin.
+    pub twin: &'static TwinInfo,
+    /// The resume point of its merge point (greens then reds are its live slots).
+    pub merge_point: u32,
+    /// Names of the greens, in order.
+    pub green_names: &'static [&'static str],
+    /// Names of the reds, in order.
+    pub red_names: &'static [&'static str],
+}
+
+impl std::fmt::Debug for PortalInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PortalInfo({})", self.name)
+    }
+}
+
+/// What the interpreter does after `can_enter_jit!()`.
+pub enum Entered {
+    /// Nothing happened: continue interpreting.
+    Continue,
+    /// Continue interpreting from this merge-point state (greens then reds, as bits).
+    Resume(PortalState),
+    /// The interpreter function returned this value (its twin form) while the JIT ran it.
+    Return(Box<dyn Any>),
+}
+
+/// Counters and timings of one JIT instance.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Loops compiled.
+    pub loops: u32,
+    /// Bridges compiled.
+    pub bridges: u32,
+    /// Traces given up, by reason.
+    pub aborts: HashMap<AbortReason, u32>,
+    /// Times compiled code was entered from the interpreter.
+    pub entries: u64,
+    /// Guard failures that left compiled code.
+    pub guard_failures: u64,
+    /// Guard failures finished by the blackhole.
+    pub blackholes: u64,
+    /// Operations recorded (all traces).
+    pub ops_recorded: u64,
+    /// Operations after optimization (all compiled traces).
+    pub ops_optimized: u64,
+    /// Time spent recording traces.
+    pub time_tracing: Duration,
+    /// Time spent optimizing.
+    pub time_optimizing: Duration,
+    /// Time spent in the backend.
+    pub time_compiling: Duration,
+    /// Bytes of compiled code.
+    pub code_bytes: usize,
+}
+
+impl Stats {
+    /// Total aborts.
+    pub fn total_aborts(&self) -> u32 {
+        self.aborts.values().sum()
+    }
+
+    /// The one-screen summary `METAJIT_LOG=summary` prints.
+    pub fn summary(&self, backend: &str) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let mut aborts: Vec<String> = self
+            .aborts
+            .iter()
+            .map(|(r, n)| format!("{}: {n}", r.text()))
+            .collect();
+        aborts.sort();
+        format!(
+            "metajit summary (backend {backend})\n\
+             \x20 loops compiled     {:>10}   bridges compiled   {:>10}\n\
+             \x20 traces aborted     {:>10}   {}\n\
+             \x20 entries from interp{:>10}   guard failures     {:>10}   blackholed {}\n\
+             \x20 ops recorded       {:>10}   after optimization {:>10}\n\
+             \x20 time tracing {:>9.3} ms   optimizing {:>9.3} ms   compiling {:>9.3} ms\n\
+             \x20 compiled code      {:>10} bytes\n",
+            self.loops,
+            self.bridges,
+            self.total_aborts(),
+            if aborts.is_empty() {
+                String::new()
+            } else {
+                format!("({})", aborts.join(", "))
+            },
+            self.entries,
+            self.guard_failures,
+            self.blackholes,
+            self.ops_recorded,
+            self.ops_optimized,
+            ms(self.time_tracing),
+            ms(self.time_optimizing),
+            ms(self.time_compiling),
+            self.code_bytes
+        )
+    }
+}
+
+struct LoopInfo {
+    code: CodeId,
+    entry: TargetId,
+    trace: Trace,
+    name: String,
+}
+
+struct GuardInfo {
+    resume: ResumeData,
+    failures: u32,
+    /// For `guard_value`: which fail argument holds the guarded value.
+    value_index: Option<usize>,
+    value_failures: HashMap<i64, u32>,
+    bridge: Option<CodeId>,
+    bridge_attempts: u32,
+}
+
+#[derive(Default)]
+struct Registry {
+    infos: Vec<&'static TwinInfo>,
+    ids: HashMap<usize, u32>,
+}
+
+/// One JIT instance's state (shared by the driver and its tracer).
+pub(crate) struct Inner {
+    params: RefCell<Params>,
+    enabled: Cell<bool>,
+    threshold: Cell<u32>,
+    busy: Cell<bool>,
+    warm: RefCell<WarmState>,
+    loops: RefCell<HashMap<GreenKey, usize>>,
+    loop_infos: RefCell<Vec<LoopInfo>>,
+    bridge_traces: RefCell<Vec<(GuardId, Trace)>>,
+    guards: RefCell<Vec<GuardInfo>>,
+    backend: RefCell<Box<dyn Backend>>,
+    registry: RefCell<Registry>,
+    aborts: RefCell<HashMap<GreenKey, u32>>,
+    stats: RefCell<Stats>,
+    log: Log,
+    next_target: Cell<u32>,
+}
+
+/// A JIT instance. Create one per interpreter instance and pass it to the portal.
+pub struct JitDriver {
+    inner: Rc<Inner>,
+}
+
+impl Default for JitDriver {
+    fn default() -> JitDriver {
+        JitDriver::with_params(Params::default())
+    }
+}
+
+fn make_backend(params: &Params) -> Box<dyn Backend> {
+    match params.backend.as_str() {
+        "interp" => Box::new(crate::backend::interp::InterpBackend::new()),
+        _ => default_backend(),
+    }
+}
+
+#[cfg(feature = "cranelift")]
+fn default_backend() -> Box<dyn Backend> {
+    match crate::backend::cranelift::CraneliftBackend::new() {
+        Ok(b) => Box::new(b),
+        Err(_) => Box::new(crate::backend::interp::InterpBackend::new()),
+    }
+}
+
+#[cfg(not(feature = "cranelift"))]
+fn default_backend() -> Box<dyn Backend> {
+    Box::new(crate::backend::interp::InterpBackend::new())
+}
+
+impl JitDriver {
+    /// A driver with default parameters and no logging (`METAJIT_*` ignored).
+    pub fn new() -> JitDriver {
+        JitDriver::default()
+    }
+
+    /// A driver configured from `METAJIT_PARAMS` and `METAJIT_LOG`.
+    pub fn from_env() -> Result<JitDriver, ParamError> {
+        let params = Params::from_env()?;
+        Ok(JitDriver::build(params, Log::from_env()))
+    }
+
+    /// A driver with these parameters and no logging.
+    pub fn with_params(params: Params) -> JitDriver {
+        JitDriver::build(params, Log::off())
+    }
+
+    /// A driver with these parameters and this log.
+    pub fn build(params: Params, log: Log) -> JitDriver {
+        let backend = make_backend(&params);
+        JitDriver {
+            inner: Rc::new(Inner {
+                enabled: Cell::new(params.enable),
+                threshold: Cell::new(params.threshold.max(1)),
+                params: RefCell::new(params),
+                busy: Cell::new(false),
+                warm: RefCell::new(WarmState::default()),
+                loops: RefCell::new(HashMap::new()),
+                loop_infos: RefCell::new(Vec::new()),
+                bridge_traces: RefCell::new(Vec::new()),
+                guards: RefCell::new(Vec::new()),
+                backend: RefCell::new(backend),
+                registry: RefCell::new(Registry::default()),
+                aborts: RefCell::new(HashMap::new()),
+                stats: RefCell::new(Stats::default()),
+                log,
+                next_target: Cell::new(0),
+            }),
+        }
+    }
+
+    /// Turns the JIT off (`--jit=off`) or on.
+    pub fn set_enabled(&self, on: bool) {
+        self.inner.enabled.set(on);
+        self.inner.params.borrow_mut().enable = on;
+    }
+
+    /// Sets a parameter by name.
+    pub fn set_param(&self, name: &str, value: &str) -> Result<(), ParamError> {
+        let mut p = self.inner.params.borrow_mut();
+        p.set(name, value)?;
+        self.inner.enabled.set(p.enable);
+        self.inner.threshold.set(p.threshold.max(1));
+        if name == "backend" {
+            *self.inner.backend.borrow_mut() = make_backend(&p);
+        }
+        Ok(())
+    }
+
+    /// The current parameters.
+    pub fn params(&self) -> Params {
+        self.inner.params.borrow().clone()
+    }
+
+    /// A copy of the statistics.
+    pub fn stats(&self) -> Stats {
+        self.inner.stats.borrow().clone()
+    }
+
+    /// The name of the backend in use.
+    pub fn backend_name(&self) -> &'static str {
+        self.inner.backend.borrow().name()
+    }
+
+    /// The optimized traces of every compiled loop, in the text format (for trace-shape tests
+    /// and tools).
+    pub fn loop_traces(&self) -> Vec<(String, Trace)> {
+        self.inner
+            .loop_infos
+            .borrow()
+            .iter()
+            .map(|l| (l.name.clone(), l.trace.clone()))
+            .collect()
+    }
+
+    /// The optimized traces of every compiled bridge.
+    pub fn bridge_traces(&self) -> Vec<Trace> {
+        self.inner
+            .bridge_traces
+            .borrow()
+            .iter()
+            .map(|(_, t)| t.clone())
+            .collect()
+    }
+
+    /// Called by the generated interpreter at `can_enter_jit!()` with the greens and reds (as
+    /// bits and kinds): counts, traces, or runs compiled code.
+    pub fn can_enter_jit(
+        &self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[(i64, Kind)],
+    ) -> Entered {
+        let inner = &self.inner;
+        if !inner.enabled.get() || inner.busy.get() {
+            return Entered::Continue;
+        }
+        debug_assert!(greens.len() <= MAX_GREENS);
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
+        let compiled = inner.loops.borrow().get(&key).copied();
+        if let Some(id) = compiled {
+            let mut state = greens.to_vec();
+            state.extend(reds.iter().map(|r| r.0));
+            return inner.run_from(
+                portal,
+                id,
+                PortalState(state),
+                reds.iter().map(|r| r.1).collect(),
+            );
+        }
+        if !inner.warm.borrow_mut().tick(&key, inner.threshold.get()) {
+            return Entered::Continue;
+        }
+        let retrace_limit = inner.params.borrow().retrace_limit;
+        if inner.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
+            return Entered::Continue;
+        }
+        Inner::trace_loop(inner, portal, key, greens, reds)
+    }
+}
+
+impl Drop for JitDriver {
+    fn drop(&mut self) {
+        if self.inner.log.enabled(Category::Summary) {
+            let s = self
+                .inner
+                .stats
+                .borrow()
+                .summary(self.inner.backend.borrow().name());
+            self.inner.log.write(&s);
+        }
+    }
+}
+
+/// A short description of a green key for logs: `pc=7, code=0x55..`.
+fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
+    portal
+        .green_names
+        .iter()
+        .zip(greens)
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Inner {
+    pub(crate) fn code_id(&self, info: &'static TwinInfo) -> u32 {
+        let mut reg = self.registry.borrow_mut();
+        let addr = info as *const TwinInfo as usize;
+        if let Some(&id) = reg.ids.get(&addr) {
+            return id;
+        }
+        let id = reg.infos.len() as u32;
+        reg.infos.push(info);
+        reg.ids.insert(addr, id);
+        id
+    }
+
+    fn info_of(&self, id: u32) -> &'static TwinInfo {
+        self.registry.borrow().infos[id as usize]
+    }
+
+    pub(crate) fn compiled_entry(&self, key: &GreenKey) -> Option<TargetId> {
+        let id = *self.loops.borrow().get(key)?;
+        Some(self.loop_infos.borrow()[id].entry)
+    }
+
+    pub(crate) fn max_inline_depth(&self) -> usize {
+        self.params.borrow().max_inline_depth
+    }
+
+    fn new_target(&self) -> TargetId {
+        let t = self.next_target.get();
+        self.next_target.set(t + 1);
+        TargetId(t)
+    }
+
+    fn count_abort(&self, reason: AbortReason) {
+        *self.stats.borrow_mut().aborts.entry(reason).or_insert(0) += 1;
+    }
+
+    /// Continues from a merge-point state: runs compiled code if the state's key has some.
+    fn after_merge(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        state: PortalState,
+        kinds: Vec<Kind>,
+    ) -> Entered {
+        let ng = portal.green_names.len();
+        let key = GreenKey::new(portal as *const PortalInfo as usize, &state.0[..ng]);
+        let compiled = self.loops.borrow().get(&key).copied();
+        match compiled {
+            Some(id) if self.enabled.get() => self.run_from(portal, id, state, kinds),
+            _ => Entered::Resume(state),
+        }
+    }
+
+    /// Runs compiled loop `id` from `state` until execution must return to the interpreter.
+    fn run_from(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        mut id: usize,
+        mut state: PortalState,
+        kinds: Vec<Kind>,
+    ) -> Entered {
+        let ng = portal.green_names.len();
+        let mut out = Vec::new();
+        loop {
+            self.stats.borrow_mut().entries += 1;
+            let code = self.loop_infos.borrow()[id].code;
+            self.busy.set(true);
+            let exit = {
+                let backend = self.backend.borrow();
+                // SAFETY: the reds are the live objects of the interpreter at this merge point,
+                // which is what the trace was recorded on.
+                unsafe { backend.execute(code, &state.0[ng..], &mut out) }
+            };
+            self.busy.set(false);
+            let next = match exit {
+                Exit::Finish => PortalState(std::mem::take(&mut out)),
+                Exit::Guard(g) => match self.guard_failed(portal, g, &out) {
+                    Entered::Resume(s) => s,
+                    other => return other,
+                },
+            };
+            state = next;
+            let key = GreenKey::new(portal as *const PortalInfo as usize, &state.0[..ng]);
+            match self.loops.borrow().get(&key).copied() {
+                Some(next_id) if self.enabled.get() => id = next_id,
+                _ => return Entered::Resume(state),
+            }
+            let _ = &kinds;
+        }
+    }
+
+    fn guard_failed(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        g: GuardId,
+        fail: &[i64],
+    ) -> Entered {
+        let (eagerness, retrace_limit) = {
+            let p = self.params.borrow();
+            (p.trace_eagerness.max(1), p.retrace_limit)
+        };
+        self.stats.borrow_mut().guard_failures += 1;
+        let hot = {
+            let mut guards = self.guards.borrow_mut();
+            let gi = &mut guards[g.0 as usize];
+            gi.failures += 1;
+            let count = match gi.value_index {
+                Some(i) => {
+                    let c = gi.value_failures.entry(fail[i]).or_insert(0);
+                    *c += 1;
+                    *c
+                }
+                None => gi.failures,
+            };
+            count >= eagerness && gi.bridge.is_none() && gi.bridge_attempts <= retrace_limit
+        };
+        if self.log.enabled(Category::Guard) {
+            self.log.write(&format!(
+                "[metajit] guard {g} failed{}\n",
+                if hot { " (tracing a bridge)" } else { "" }
+            ));
+        }
+        if hot {
+            return self.trace_bridge(portal, g, fail);
+        }
+        self.stats.borrow_mut().blackholes += 1;
+        let frames = self.guards.borrow()[g.0 as usize].resume.decode(fail, None);
+        let mut bh = Blackhole::new();
+        match run_chain(&mut bh, &frames) {
+            Ok(ret) => Entered::Return(ret),
+            Err(Stop::MergePoint(state)) => Entered::Resume(state),
+        }
+    }
+
+    fn trace_loop(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        key: GreenKey,
+        greens: &[i64],
+        reds: &[(i64, Kind)],
+    ) -> Entered {
+        let t0 = Instant::now();
+        let entry = self.new_target();
+        let limit = self.params.borrow().trace_limit;
+        let mut tracer = Tracer::new(self.clone(), TraceKind::Loop { key, entry }, limit);
+        let mut values: Vec<ResumeValue> = greens
+            .iter()
+            .map(|&g| ResumeValue {
+                bits: g,
+                op: None,
+                kind: Kind::Int,
+            })
+            .collect();
+        {
+            let mut rec = tracer.rec();
+            let inputs: Vec<OpRef> = reds.iter().map(|&(_, k)| rec.trace.add_input(k)).collect();
+            let d = rec.trace.descr(Descr::Target(entry));
+            rec.record(Opcode::Label, Kind::Void, &inputs, Some(d));
+            values.extend(
+                reds.iter()
+                    .zip(&inputs)
+                    .map(|(&(bits, kind), &op)| ResumeValue {
+                        bits,
+                        op: Some(op),
+                        kind,
+                    }),
+            );
+        }
+        let frames = [ResumeFrame {
+            info: portal.twin,
+            point: portal.merge_point,
+            values,
+        }];
+        self.busy.set(true);
+        let result = {
+            let _active = ActiveGuard::install(tracer.rec.clone());
+            run_chain(&mut tracer, &frames)
+        };
+        self.busy.set(false);
+        self.stats.borrow_mut().time_tracing += t0.elapsed();
+        let kinds: Vec<Kind> = reds.iter().map(|r| r.1).collect();
+        let state = match result {
+            Ok(ret) => {
+                tracer.abort(AbortReason::PortalReturned);
+                self.finish_trace(portal, &mut tracer, Some(key), None, greens);
+                return Entered::Return(ret);
+            }
+            Err(Stop::MergePoint(state)) => state,
+        };
+        self.finish_trace(portal, &mut tracer, Some(key), None, greens);
+        self.after_merge(portal, state, kinds)
+    }
+
+    fn trace_bridge(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        g: GuardId,
+        fail: &[i64],
+    ) -> Entered {
+        let t0 = Instant::now();
+        let limit = self.params.borrow().trace_limit;
+        let mut tracer = Tracer::new(self.clone(), TraceKind::Bridge, limit);
+        let frames = {
+            let guards = self.guards.borrow();
+            let resume = &guards[g.0 as usize].resume;
+            let mut rec = tracer.rec();
+            let inputs: Vec<OpRef> = resume
+                .fail_kinds
+                .iter()
+                .map(|&k| rec.trace.add_input(k))
+                .collect();
+            resume.decode(fail, Some((&inputs, &mut rec)))
+        };
+        self.busy.set(true);
+        let result = {
+            let _active = ActiveGuard::install(tracer.rec.clone());
+            run_chain(&mut tracer, &frames)
+        };
+        self.busy.set(false);
+        self.stats.borrow_mut().time_tracing += t0.elapsed();
+        {
+            let mut guards = self.guards.borrow_mut();
+            guards[g.0 as usize].bridge_attempts += 1;
+        }
+        match result {
+            Ok(ret) => {
+                tracer.abort(AbortReason::PortalReturned);
+                self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
+                Entered::Return(ret)
+            }
+            Err(Stop::MergePoint(state)) => {
+                self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
+                let kinds = Vec::new();
+                self.after_merge(portal, state, kinds)
+            }
+        }
+    }
+
+    /// Optimizes and compiles a finished trace (or logs why it was given up).
+    fn finish_trace(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        tracer: &mut Tracer,
+        key: Option<GreenKey>,
+        bridge_of: Option<GuardId>,
+        greens: &[i64],
+    ) {
+        let where_ = match (key, bridge_of) {
+            (Some(_), _) => format!("loop at {}", describe(portal, greens)),
+            (None, Some(g)) => format!("bridge from guard {g}"),
+            _ => "trace".to_string(),
+        };
+        if tracer.end == TraceEnd::Open {
+            tracer.abort(AbortReason::TraceTooLong);
+        }
+        let trace = std::mem::take(&mut tracer.rec().trace);
+        self.stats.borrow_mut().ops_recorded += trace.ops.len() as u64;
+        if self.log.enabled(Category::Trace) {
+            self.log.write(&format!(
+                "[metajit] recorded {where_} ({} ops)\n{trace}",
+                trace.ops.len()
+            ));
+        }
+        if let TraceEnd::Aborted(reason) = tracer.end {
+            self.count_abort(reason);
+            if let Some(k) = key {
+                *self.aborts.borrow_mut().entry(k).or_insert(0) += 1;
+            }
+            if self.log.enabled(Category::Abort) {
+                self.log
+                    .write(&format!("[metajit] abort {where_}: {reason}\n"));
+            }
+            return;
+        }
+        let t1 = Instant::now();
+        let optimized = if self.params.borrow().optimize {
+            let mut ctx = crate::opt::OptContext {
+                new_target: &|| self.new_target(),
+                unroll: self.params.borrow().unroll && key.is_some(),
+            };
+            crate::opt::optimize(&trace, &mut ctx)
+        } else {
+            Ok(trace)
+        };
+        self.stats.borrow_mut().time_optimizing += t1.elapsed();
+        let trace = match optimized {
+            Ok(t) => t,
+            Err(e) => {
+                self.count_abort(AbortReason::OptimizerFailed);
+                if self.log.enabled(Category::Abort) {
+                    self.log
+                        .write(&format!("[metajit] abort {where_}: optimizer: {e}\n"));
+                }
+                return;
+            }
+        };
+        if self.log.enabled(Category::Opt) {
+            self.log.write(&format!(
+                "[metajit] optimized {where_} ({} ops)\n{trace}",
+                trace.ops.len()
+            ));
+        }
+        self.stats.borrow_mut().ops_optimized += trace.ops.len() as u64;
+        // Resume data and guard ids.
+        let mut ids = Vec::new();
+        {
+            let mut guards = self.guards.borrow_mut();
+            for op in trace.ops.iter().filter(|o| o.opcode.is_guard()) {
+                let fail = trace.fail_args(op);
+                let snap = &trace.snapshots[op.snapshot.expect("guards have snapshots").0 as usize];
+                let resume = ResumeData::build(&trace, snap, &fail, &|c| self.info_of(c));
+                let value_index = (op.opcode == Opcode::GuardValue)
+                    .then(|| fail.iter().position(|&a| a == op.args[0]))
+                    .flatten();
+                ids.push(GuardId(guards.len() as u32));
+                guards.push(GuardInfo {
+                    resume,
+                    failures: 0,
+                    value_index,
+                    value_failures: HashMap::new(),
+                    bridge: None,
+                    bridge_attempts: 0,
+                });
+            }
+        }
+        let t2 = Instant::now();
+        let info = CompileInfo {
+            guard_ids: &ids,
+            name: &where_,
+        };
+        let compiled = {
+            let mut backend = self.backend.borrow_mut();
+            match bridge_of {
+                Some(g) => backend.compile_bridge(g, &trace, &info),
+                None => backend.compile_loop(&trace, &info),
+            }
+        };
+        self.stats.borrow_mut().time_compiling += t2.elapsed();
+        if self.log.enabled(Category::Compile) {
+            self.log.write(&format!(
+                "[metajit] {where_}: optimizing {:.3} ms, compiling {:.3} ms\n",
+                t2.duration_since(t1).as_secs_f64() * 1000.0,
+                t2.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        let code = match compiled {
+            Ok(c) => c,
+            Err(e) => {
+                self.count_abort(AbortReason::CompileFailed);
+                if self.log.enabled(Category::Abort) {
+                    self.log
+                        .write(&format!("[metajit] abort {where_}: backend: {e}\n"));
+                }
+                return;
+            }
+        };
+        self.stats.borrow_mut().code_bytes += self.backend.borrow().code_size(code);
+        self.warm.borrow_mut().decay(self.params.borrow().decay);
+        match (key, bridge_of) {
+            (Some(k), _) => {
+                let entry = match &tracer.kind {
+                    TraceKind::Loop { entry, .. } => *entry,
+                    TraceKind::Bridge => unreachable!("loop traces have an entry"),
+                };
+                let mut infos = self.loop_infos.borrow_mut();
+                infos.push(LoopInfo {
+                    code,
+                    entry,
+                    trace,
+                    name: where_,
+                });
+                self.loops.borrow_mut().insert(k, infos.len() - 1);
+                self.stats.borrow_mut().loops += 1;
+            }
+            (None, Some(g)) => {
+                self.guards.borrow_mut()[g.0 as usize].bridge = Some(code);
+                self.bridge_traces.borrow_mut().push((g, trace));
+                self.stats.borrow_mut().bridges += 1;
+                if self.log.enabled(Category::Bridge) {
+                    self.log
+                        .write(&format!("[metajit] bridge attached to guard {g}\n"));
+                }
+            }
+            _ => {}
+        }
+    }
+}

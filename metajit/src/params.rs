@@ -1,0 +1,130 @@
+//! JIT parameters, with RPython's names, meanings and defaults.
+//!
+//! Set them by API ([`Params::set`]) or through the environment:
+//! `METAJIT_PARAMS=threshold=1,function_threshold=1,trace_eagerness=1,trace_limit=6000`.
+
+use std::fmt;
+
+macro_rules! params {
+    ($($name:ident: $ty:ty = $default:expr, $doc:literal;)*) => {
+        /// The tunable parameters of one JIT instance.
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct Params { $(#[doc = $doc] pub $name: $ty,)* }
+
+        impl Default for Params {
+            fn default() -> Params { Params { $($name: $default,)* } }
+        }
+
+        impl Params {
+            /// Every parameter name with its description.
+            pub const NAMES: &'static [(&'static str, &'static str)] = &[$((stringify!($name), $doc),)*];
+
+            /// Sets one parameter from its text form.
+            pub fn set(&mut self, name: &str, value: &str) -> Result<(), ParamError> {
+                match name {
+                    $(stringify!($name) => {
+                        self.$name = value.parse().map_err(|_| ParamError::BadValue { name: name.to_string(), value: value.to_string() })?;
+                        Ok(())
+                    })*
+                    _ => Err(ParamError::Unknown(name.to_string())),
+                }
+            }
+        }
+
+        impl fmt::Display for Params {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let parts: Vec<String> = vec![$(format!("{}={}", stringify!($name), self.$name),)*];
+                f.write_str(&parts.join(","))
+            }
+        }
+    };
+}
+
+params! {
+    enable: bool = true, "whether the JIT runs at all (false: pure interpreter)";
+    threshold: u32 = 1039, "number of times a loop must run before it is traced";
+    function_threshold: u32 = 1619, "number of calls before a function is traced from its start";
+    trace_eagerness: u32 = 200, "number of failures of a guard before a bridge is traced from it";
+    decay: u32 = 40, "how much counters decay at each compilation (0: never, 1000: reset)";
+    trace_limit: usize = 6000, "maximum number of operations in one trace";
+    inlining: bool = true, "whether calls to #[jit] functions are inlined";
+    max_inline_depth: usize = 40, "deepest nesting of inlined calls before tracing aborts";
+    max_unroll_recursion: usize = 7, "how many times a recursive function is inlined into itself";
+    retrace_limit: u32 = 5, "how many times a key may abort tracing before it is given up";
+    loop_longevity: u32 = 1000, "compilations after which an unused loop may be freed (0: never)";
+    optimize: bool = true, "whether traces are optimized";
+    unroll: bool = true, "whether loops are peeled (preamble + loop)";
+    backend: String = String::from("auto"), "backend: auto, cranelift or interp";
+}
+
+/// An unusable `METAJIT_PARAMS` entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    /// No parameter has this name.
+    #[error("unknown JIT parameter `{0}`")]
+    Unknown(String),
+    /// The value does not parse.
+    #[error("bad value `{value}` for JIT parameter `{name}`")]
+    BadValue {
+        /// The parameter.
+        name: String,
+        /// The value given.
+        value: String,
+    },
+    /// An entry is not `name=value`.
+    #[error("bad JIT parameter `{0}` (expected name=value)")]
+    Syntax(String),
+}
+
+impl Params {
+    /// Applies a comma-separated `name=value` list.
+    pub fn apply(&mut self, spec: &str) -> Result<(), ParamError> {
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| ParamError::Syntax(part.to_string()))?;
+            self.set(k.trim(), v.trim())?;
+        }
+        Ok(())
+    }
+
+    /// The defaults with `METAJIT_PARAMS` applied.
+    pub fn from_env() -> Result<Params, ParamError> {
+        let mut p = Params::default();
+        if let Ok(spec) = std::env::var("METAJIT_PARAMS") {
+            p.apply(&spec)?;
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_specs() {
+        let mut p = Params::default();
+        p.apply("threshold=1, function_threshold=1,trace_eagerness=1,trace_limit=77,enable=false")
+            .unwrap();
+        assert_eq!(
+            (
+                p.threshold,
+                p.function_threshold,
+                p.trace_eagerness,
+                p.trace_limit,
+                p.enable
+            ),
+            (1, 1, 1, 77, false)
+        );
+        assert_eq!(p.apply("nope=1"), Err(ParamError::Unknown("nope".into())));
+        assert!(matches!(
+            p.apply("threshold=x"),
+            Err(ParamError::BadValue { .. })
+        ));
+        assert!(matches!(p.apply("threshold"), Err(ParamError::Syntax(_))));
+        let mut q = Params::default();
+        q.apply(&p.to_string()).unwrap();
+        assert_eq!(p, q);
+    }
+}

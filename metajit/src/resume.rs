@@ -1,0 +1,328 @@
+//! Compiled resume data: a guard's snapshot re-expressed over its fail arguments.
+//!
+//! When a trace is compiled, each guard's [`Snapshot`] (which refers to trace values) becomes
+//! [`ResumeData`] that refers to positions in the guard's fail-argument list (what the backend
+//! hands back when the guard fails), constants and virtual objects. On failure,
+//! [`ResumeData::decode`] materializes the virtuals, replays delayed stores and produces the
+//! frames the blackhole (or the bridge tracer) resumes.
+
+use crate::backend::mem;
+use crate::blackhole::ResumeFrame;
+use crate::ir::{Descr, OpRef, Opcode, SnapValue, Snapshot, Trace, VirtualKind};
+use crate::twin::recorder::Recorder;
+use crate::twin::{ResumeValue, TwinInfo};
+use crate::value::Kind;
+
+/// Where a resume value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// Fail argument number n.
+    FailArg(u32),
+    /// A constant.
+    Const(i64),
+    /// Virtual object number n (materialized on failure).
+    Virtual(u32),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FrameData {
+    pub info: &'static TwinInfo,
+    pub point: u32,
+    pub values: Vec<(Source, Kind)>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum VirtualData {
+    Struct {
+        size: usize,
+        align: usize,
+        type_id: Option<i64>,
+        descr: crate::ir::SizeDescr,
+        fields: Vec<(crate::ir::FieldDescr, Source)>,
+    },
+    Array {
+        descr: crate::ir::ArrayDescr,
+        items: Vec<Source>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct StoreData {
+    target: Source,
+    descr: Descr,
+    index: Option<Source>,
+    value: Source,
+}
+
+/// Resume data of one compiled guard.
+#[derive(Clone, Debug)]
+pub(crate) struct ResumeData {
+    pub frames: Vec<FrameData>,
+    pub virtuals: Vec<VirtualData>,
+    pub pending: Vec<StoreData>,
+    /// Kinds of the fail arguments.
+    pub fail_kinds: Vec<Kind>,
+}
+
+impl ResumeData {
+    /// Builds the resume data of a guard whose snapshot is `snap`, with fail arguments
+    /// `fail_args` (as `Snapshot::referenced_values` lists them).
+    pub(crate) fn build(
+        trace: &Trace,
+        snap: &Snapshot,
+        fail_args: &[OpRef],
+        infos: &dyn Fn(u32) -> &'static TwinInfo,
+    ) -> ResumeData {
+        let src = |v: SnapValue| -> (Source, Kind) {
+            match v {
+                SnapValue::Value(r) if r.is_const() => {
+                    let c = trace.consts[r.index()];
+                    (Source::Const(c.bits), c.kind)
+                }
+                SnapValue::Value(r) => {
+                    let i = fail_args
+                        .iter()
+                        .position(|&a| a == r)
+                        .expect("fail args cover the snapshot");
+                    (Source::FailArg(i as u32), trace.kind_of(r))
+                }
+                SnapValue::Virtual(i) => (Source::Virtual(i), Kind::Ref),
+            }
+        };
+        let frames = snap
+            .frames
+            .iter()
+            .map(|f| FrameData {
+                info: infos(f.code),
+                point: f.point,
+                values: f.values.iter().map(|&v| src(v)).collect(),
+            })
+            .collect();
+        let virtuals = snap
+            .virtuals
+            .iter()
+            .map(|v| match v.kind {
+                VirtualKind::Struct(d) | VirtualKind::StructWithVtable(d) => {
+                    let s = trace.descrs[d.0 as usize]
+                        .as_size()
+                        .expect("size descr")
+                        .clone();
+                    VirtualData::Struct {
+                        descr: s.clone(),
+                        size: s.size as usize,
+                        align: s.align as usize,
+                        type_id: matches!(v.kind, VirtualKind::StructWithVtable(_))
+                            .then_some(s.type_id),
+                        fields: v
+                            .fields
+                            .iter()
+                            .map(|&(fd, x)| {
+                                (
+                                    trace.descrs[fd.0 as usize]
+                                        .as_field()
+                                        .expect("field descr")
+                                        .clone(),
+                                    src(x).0,
+                                )
+                            })
+                            .collect(),
+                    }
+                }
+                VirtualKind::Array(d) => VirtualData::Array {
+                    descr: trace.descrs[d.0 as usize]
+                        .as_array()
+                        .expect("array descr")
+                        .clone(),
+                    items: v.items.iter().map(|&x| src(x).0).collect(),
+                },
+            })
+            .collect();
+        let pending = snap
+            .pending
+            .iter()
+            .map(|p| StoreData {
+                target: src(p.target).0,
+                descr: trace.descrs[p.descr.0 as usize].clone(),
+                index: p.index.map(|i| src(i).0),
+                value: src(p.value).0,
+            })
+            .collect();
+        let fail_kinds = fail_args.iter().map(|&r| trace.kind_of(r)).collect();
+        ResumeData {
+            frames,
+            virtuals,
+            pending,
+            fail_kinds,
+        }
+    }
+
+    /// The frames to resume, given the fail argument values. Allocates virtual objects and
+    /// replays delayed stores.
+    ///
+    /// When a bridge is being traced, `bridge` holds the bridge's inputs (one per fail
+    /// argument) and its recorder: the allocations and stores are then also recorded at the
+    /// start of the bridge (compiled code left them undone), and resume values carry the trace
+    /// values that hold them.
+    pub(crate) fn decode(
+        &self,
+        fail: &[i64],
+        mut bridge: Option<(&[OpRef], &mut Recorder)>,
+    ) -> Vec<ResumeFrame> {
+        let mut objs: Vec<(i64, Option<OpRef>)> = Vec::with_capacity(self.virtuals.len());
+        // Allocate first, fill after: virtuals may refer to each other.
+        for v in &self.virtuals {
+            let (p, op) = match v {
+                VirtualData::Struct {
+                    size,
+                    align,
+                    type_id,
+                    descr,
+                    ..
+                } => {
+                    let p = mem::alloc(*size, *align);
+                    if let Some(t) = type_id {
+                        // SAFETY: a fresh allocation of at least 8 bytes for typed structs.
+                        unsafe { std::ptr::write(p as *mut i64, *t) };
+                    }
+                    let op = bridge.as_mut().and_then(|(_, rec)| {
+                        let d = rec.trace.descr(Descr::Size(descr.clone()));
+                        let opcode = if type_id.is_some() {
+                            Opcode::NewWithVtable
+                        } else {
+                            Opcode::New
+                        };
+                        rec.record(opcode, Kind::Ref, &[], Some(d))
+                    });
+                    (p, op)
+                }
+                VirtualData::Array { descr, items } => {
+                    let p = crate::jitarray::alloc_raw_array(descr, items.len());
+                    let op = bridge.as_mut().and_then(|(_, rec)| {
+                        let d = rec.trace.descr(Descr::Array(descr.clone()));
+                        let n = rec.const_of(Kind::Int, items.len() as i64);
+                        rec.record(Opcode::NewArray, Kind::Ref, &[n], Some(d))
+                    });
+                    (p, op)
+                }
+            };
+            objs.push((p as i64, op));
+        }
+        let val = |s: Source| -> i64 {
+            match s {
+                Source::FailArg(i) => fail[i as usize],
+                Source::Const(c) => c,
+                Source::Virtual(i) => objs[i as usize].0,
+            }
+        };
+        let op_of = |s: Source,
+                     kind: Kind,
+                     bridge: &mut Option<(&[OpRef], &mut Recorder)>|
+         -> Option<OpRef> {
+            let (ops, rec) = bridge.as_mut()?;
+            Some(match s {
+                Source::FailArg(i) => ops[i as usize],
+                Source::Const(c) => rec.const_of(kind, c),
+                Source::Virtual(i) => objs[i as usize].1?,
+            })
+        };
+        let record_store = |bridge: &mut Option<(&[OpRef], &mut Recorder)>,
+                            target: Source,
+                            descr: &Descr,
+                            index: Option<Source>,
+                            value: Source| {
+            let (kind, opcode) = match descr {
+                Descr::Field(fd) => (fd.kind, Opcode::SetField),
+                Descr::Array(ad) => (ad.kind, Opcode::SetArrayItem),
+                _ => return,
+            };
+            let (Some(t), Some(v)) = (op_of(target, Kind::Ref, bridge), op_of(value, kind, bridge))
+            else {
+                return;
+            };
+            let i = index.and_then(|i| op_of(i, Kind::Int, bridge));
+            let (_, rec) = bridge.as_mut().expect("recording");
+            let d = rec.trace.descr(descr.clone());
+            let args: Vec<OpRef> = match i {
+                Some(i) => vec![t, i, v],
+                None => vec![t, v],
+            };
+            rec.record(opcode, Kind::Void, &args, Some(d));
+        };
+        for (v, &(p, _)) in self.virtuals.iter().zip(&objs) {
+            match v {
+                VirtualData::Struct { fields, .. } => {
+                    for (fd, s) in fields {
+                        // SAFETY: the field lies inside the struct just allocated.
+                        unsafe {
+                            mem::store(p as usize + fd.offset as usize, fd.kind, fd.repr, val(*s))
+                        };
+                    }
+                }
+                VirtualData::Array { descr, items } => {
+                    for (i, s) in items.iter().enumerate() {
+                        let addr =
+                            p as usize + descr.items_offset as usize + i * descr.item_size as usize;
+                        // SAFETY: in bounds of the array just allocated.
+                        unsafe { mem::store(addr, descr.kind, descr.repr, val(*s)) };
+                    }
+                }
+            }
+        }
+        for (i, v) in self.virtuals.iter().enumerate() {
+            let me = Source::Virtual(i as u32);
+            match v {
+                VirtualData::Struct { fields, .. } => {
+                    for (fd, s) in fields {
+                        record_store(&mut bridge, me, &Descr::Field(fd.clone()), None, *s);
+                    }
+                }
+                VirtualData::Array { descr, items } => {
+                    for (k, s) in items.iter().enumerate() {
+                        record_store(
+                            &mut bridge,
+                            me,
+                            &Descr::Array(descr.clone()),
+                            Some(Source::Const(k as i64)),
+                            *s,
+                        );
+                    }
+                }
+            }
+        }
+        for st in &self.pending {
+            let target = val(st.target) as usize;
+            match &st.descr {
+                Descr::Field(fd) => {
+                    // SAFETY: the trace recorded this store on a live object; it was only delayed.
+                    unsafe {
+                        mem::store(target + fd.offset as usize, fd.kind, fd.repr, val(st.value))
+                    }
+                }
+                Descr::Array(ad) => {
+                    let i = st.index.map(val).unwrap_or(0) as usize;
+                    let addr = target + ad.items_offset as usize + i * ad.item_size as usize;
+                    // SAFETY: as above; the index was bounds-checked before the store was delayed.
+                    unsafe { mem::store(addr, ad.kind, ad.repr, val(st.value)) }
+                }
+                _ => {}
+            }
+            record_store(&mut bridge, st.target, &st.descr, st.index, st.value);
+        }
+        self.frames
+            .iter()
+            .map(|f| ResumeFrame {
+                info: f.info,
+                point: f.point,
+                values: f
+                    .values
+                    .iter()
+                    .map(|&(s, kind)| ResumeValue {
+                        bits: val(s),
+                        op: op_of(s, kind, &mut bridge).filter(|r| !r.is_const()),
+                        kind,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,255 @@
+//! The tracer: the executor that records.
+//!
+//! It runs twin code on concrete values (so tracing is real execution: residual calls happen,
+//! output appears) and records every operation on non-constant values into a trace. At each
+//! guard it snapshots the chain of twin frames: the callers' frames (pushed by `enter_call`
+//! when an inlined call starts) plus the current frame's live slots. A trace ends at a merge
+//! point: when it comes back to the green key it started at (a loop), when it reaches a key
+//! that already has compiled code (it jumps there), or, for bridges, at a loop header without
+//! compiled code (it returns to the interpreter there). When recording stops early (an abort),
+//! the tracer keeps executing like the blackhole up to the next merge point.
+
+use crate::driver::{Inner, PortalInfo};
+use crate::ir::{OpRef, Opcode, SnapFrame, SnapValue, Snapshot, TargetId};
+use crate::twin::recorder::{AbortReason, Recorder};
+use crate::twin::{Executor, Live, PortalState, ResumeValue, Site, SnapWriter, Stop};
+use crate::value::Kind;
+use crate::warmstate::GreenKey;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What the trace is being recorded for.
+#[derive(Clone, Debug)]
+pub(crate) enum TraceKind {
+    /// A loop starting at this key, closing with a jump to `entry`.
+    Loop { key: GreenKey, entry: TargetId },
+    /// A bridge from a guard.
+    Bridge,
+}
+
+/// How a trace ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TraceEnd {
+    /// Still recording (not ended yet).
+    Open,
+    /// Closed (jump to its own entry) or jumped to another loop's entry.
+    Jumped,
+    /// A bridge returned to the interpreter at a merge point (`finish` with the state).
+    Finished,
+    /// Recording stopped.
+    Aborted(AbortReason),
+}
+
+/// The recording executor.
+pub struct Tracer {
+    pub(crate) rec: Rc<RefCell<Recorder>>,
+    pub(crate) jit: Rc<Inner>,
+    pub(crate) kind: TraceKind,
+    frames: Vec<SnapFrame>,
+    started: bool,
+    after_can_enter: bool,
+    pub(crate) end: TraceEnd,
+    /// Operands of the reds at the end (the jump's or finish's arguments).
+    pub(crate) merge_points: usize,
+}
+
+impl Tracer {
+    pub(crate) fn new(jit: Rc<Inner>, kind: TraceKind, limit: usize) -> Tracer {
+        Tracer {
+            rec: Rc::new(RefCell::new(Recorder::new(limit))),
+            jit,
+            kind,
+            frames: Vec::new(),
+            started: false,
+            after_can_enter: false,
+            end: TraceEnd::Open,
+            merge_points: 0,
+        }
+    }
+
+    /// Whether operations are being recorded.
+    pub(crate) fn recording(&self) -> bool {
+        self.rec.borrow().recording()
+    }
+
+    /// Gives up the trace.
+    pub(crate) fn abort(&mut self, reason: AbortReason) {
+        self.rec.borrow_mut().abort(reason);
+        if self.end == TraceEnd::Open {
+            self.end = TraceEnd::Aborted(reason);
+        }
+    }
+
+    /// The recorder (borrowed; never hold it across twin code).
+    pub(crate) fn rec(&self) -> std::cell::RefMut<'_, Recorder> {
+        self.rec.borrow_mut()
+    }
+
+    fn snapshot(&self, rec: &mut Recorder, site: Site, live: Live<'_>) -> Snapshot {
+        let mut w = SnapWriter {
+            rec,
+            values: Vec::new(),
+        };
+        live(&mut w);
+        let values = w.values;
+        let mut frames = self.frames.clone();
+        frames.push(SnapFrame {
+            code: self.jit.code_id(site.info),
+            point: site.point,
+            values,
+        });
+        Snapshot {
+            frames,
+            virtuals: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Records a guard at `site`.
+    pub(crate) fn guard(&mut self, opcode: Opcode, args: &[OpRef], site: Site, live: Live<'_>) {
+        let mut rec = self.rec.borrow_mut();
+        if !rec.recording() {
+            return;
+        }
+        let snap = self.snapshot(&mut rec, site, live);
+        rec.record_guard(opcode, args, snap);
+    }
+
+    /// Marks that the next merge point is a loop header (`can_enter_jit!()` in twin code).
+    pub(crate) fn can_enter_jit(&mut self) {
+        self.after_can_enter = true;
+    }
+
+    fn state_operands(&self, rec: &mut Recorder, reds: &[ResumeValue]) -> Vec<OpRef> {
+        reds.iter()
+            .map(|v| match v.op {
+                Some(r) => r,
+                None => rec.const_of(v.kind, v.bits),
+            })
+            .collect()
+    }
+
+    /// Ends the trace with a jump to `target` passing the reds.
+    fn end_with_jump(&mut self, target: TargetId, reds: &[ResumeValue]) {
+        let mut rec = self.rec.borrow_mut();
+        let args = self.state_operands(&mut rec, reds);
+        let d = rec.trace.descr(crate::ir::Descr::Target(target));
+        if rec
+            .record(Opcode::Jump, Kind::Void, &args, Some(d))
+            .is_some()
+        {
+            self.end = TraceEnd::Jumped;
+        }
+    }
+
+    /// Ends a bridge with a return to the interpreter at this merge point.
+    fn end_with_finish(&mut self, greens: &[i64], reds: &[ResumeValue]) {
+        let mut rec = self.rec.borrow_mut();
+        let mut args: Vec<OpRef> = greens.iter().map(|&g| rec.const_of(Kind::Int, g)).collect();
+        args.extend(self.state_operands(&mut rec, reds));
+        if rec
+            .record(Opcode::Finish, Kind::Void, &args, None)
+            .is_some()
+        {
+            self.end = TraceEnd::Finished;
+        }
+    }
+
+    /// Pushes an outer frame of a resumed chain (bridge tracing) for later snapshots.
+    pub(crate) fn push_resumed_frame(
+        &mut self,
+        info: &'static crate::twin::TwinInfo,
+        point: u32,
+        values: &[ResumeValue],
+    ) {
+        let mut rec = self.rec.borrow_mut();
+        let vals = values
+            .iter()
+            .map(|v| SnapValue::Value(v.op.unwrap_or_else(|| rec.const_of(v.kind, v.bits))))
+            .collect();
+        self.frames.push(SnapFrame {
+            code: self.jit.code_id(info),
+            point,
+            values: vals,
+        });
+    }
+
+    pub(crate) fn pop_frame(&mut self) {
+        self.frames.pop();
+    }
+}
+
+impl Executor for Tracer {
+    fn tracer(&mut self) -> Option<&mut Tracer> {
+        if self.recording() { Some(self) } else { None }
+    }
+
+    fn merge_point(
+        &mut self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[ResumeValue],
+    ) -> Result<(), Stop> {
+        let header = std::mem::take(&mut self.after_can_enter);
+        let state = || {
+            let mut v = greens.to_vec();
+            v.extend(reds.iter().map(|r| r.bits));
+            PortalState(v)
+        };
+        if !self.recording() {
+            return Err(Stop::MergePoint(state()));
+        }
+        self.merge_points += 1;
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
+        let first = !self.started;
+        self.started = true;
+        if let TraceKind::Loop { key: start, entry } = self.kind.clone() {
+            if first {
+                return Ok(());
+            }
+            if key == start {
+                self.end_with_jump(entry, reds);
+                return Err(Stop::MergePoint(state()));
+            }
+        }
+        if let Some(entry) = self.jit.compiled_entry(&key) {
+            self.end_with_jump(entry, reds);
+            return Err(Stop::MergePoint(state()));
+        }
+        if matches!(self.kind, TraceKind::Bridge) && header {
+            self.end_with_finish(greens, reds);
+            return Err(Stop::MergePoint(state()));
+        }
+        let mut rec = self.rec.borrow_mut();
+        let args: Vec<OpRef> = greens.iter().map(|&g| rec.const_of(Kind::Int, g)).collect();
+        rec.record(Opcode::DebugMergePoint, Kind::Void, &args, None);
+        Ok(())
+    }
+
+    fn enter_call(&mut self, after: Site, live: Live<'_>) -> Result<(), Stop> {
+        if self.frames.len() >= self.jit.max_inline_depth() {
+            self.abort(AbortReason::InlineTooDeep);
+        }
+        let mut rec = self.rec.borrow_mut();
+        let mut w = SnapWriter {
+            rec: &mut rec,
+            values: Vec::new(),
+        };
+        live(&mut w);
+        let values = w.values;
+        self.frames.push(SnapFrame {
+            code: self.jit.code_id(after.info),
+            point: after.point,
+            values,
+        });
+        Ok(())
+    }
+
+    fn leave_call(&mut self) {
+        self.frames.pop();
+    }
+
+    fn can_enter_jit(&mut self) {
+        Tracer::can_enter_jit(self);
+    }
+}

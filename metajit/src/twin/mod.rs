@@ -1,0 +1,300 @@
+//! Run-time support for twin code: what the macros' generated code calls.
+//!
+//! The codewriter (`metajit-macros`) turns each annotated function into a *twin*: a function
+//! generic over an [`Executor`], flattened into numbered blocks, whose locals live in [`Slot`]s
+//! and whose red values are [`Sym`]s. Two executors run twins:
+//! - the [`crate::tracer::Tracer`] executes concretely and records every operation on red
+//!   values into a trace, snapshotting the live slots at each guard;
+//! - the [`crate::blackhole::Blackhole`] resumes a chain of twin frames at the resume points a
+//!   failed guard names and runs them, without recording, to the next merge point.
+//!
+//! The contract between generated code and this module:
+//! - every potential guard gets a [`Site`] (twin function + resume point) and a [`Live`]
+//!   closure writing the values of the slots live there, in the order the resume point's
+//!   restore code reads them back;
+//! - twin functions return `Result<R, Stop>`; `Stop` unwinds to the driver when the portal
+//!   reaches a merge point where execution must leave the twin (blackhole done, trace done);
+//! - nothing here is called from native (non-twin) code, and none of it may panic on values the
+//!   interpreter produces: a panic in twin code is the interpreter panicking, as it would have
+//!   natively.
+
+mod ops;
+pub(crate) mod recorder;
+mod sym;
+mod types;
+
+pub use ops::*;
+pub use recorder::AbortReason;
+pub use sym::Sym;
+pub use types::{
+    FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, RedOf, Ref, TwinType, into_twin,
+};
+
+use crate::ir::{OpRef, SnapValue};
+use crate::value::{JitValue, Kind};
+use recorder::Recorder;
+use std::any::Any;
+
+/// A place in a twin function where execution can resume: the function and a point number.
+#[derive(Clone, Copy, Debug)]
+pub struct Site {
+    /// The twin function.
+    pub info: &'static TwinInfo,
+    /// The resume point within it.
+    pub point: u32,
+}
+
+/// Writes the live slots of the current twin frame at a site (generated per site).
+pub type Live<'a> = &'a dyn Fn(&mut SnapWriter<'_>);
+
+/// The type-erased entry of a twin function for resumption by executor `E`.
+pub type ResumeFn<E> =
+    fn(&mut E, u32, &mut ResumeReader<'_>, Option<Box<dyn Any>>) -> Result<Box<dyn Any>, Stop>;
+
+/// The registration record of one twin function (a `static` the macro emits next to it).
+pub struct TwinInfo {
+    /// The function's name (for logs).
+    pub name: &'static str,
+    /// Resumes the function in the blackhole.
+    pub resume_blackhole: ResumeFn<crate::blackhole::Blackhole>,
+    /// Resumes the function in the tracer (bridges start this way).
+    pub resume_tracer: ResumeFn<crate::tracer::Tracer>,
+}
+
+impl std::fmt::Debug for TwinInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TwinInfo({})", self.name)
+    }
+}
+
+/// The interpreter state at a merge point: greens then reds, as raw bits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalState(pub Vec<i64>);
+
+/// Why twin code unwinds to the driver.
+#[derive(Debug)]
+pub enum Stop {
+    /// The portal reached a merge point where the executor hands control back: the blackhole
+    /// finished, or the tracer ended its trace. Carries the interpreter state there.
+    MergePoint(PortalState),
+}
+
+/// A local variable of twin code. Empty until first assigned.
+#[derive(Clone, Copy)]
+pub struct Slot<T>(Option<T>);
+
+impl<T: Copy> Slot<T> {
+    /// An empty slot.
+    #[inline(always)]
+    pub const fn new() -> Slot<T> {
+        Slot(None)
+    }
+
+    /// Reads the slot.
+    #[inline(always)]
+    #[track_caller]
+    pub fn get(&self) -> T {
+        match self.0 {
+            Some(v) => v,
+            None => slot_unset(),
+        }
+    }
+
+    /// Writes the slot.
+    #[inline(always)]
+    pub fn set(&mut self, v: T) {
+        self.0 = Some(v);
+    }
+
+    /// Whether the slot was assigned.
+    pub fn is_set(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl<T: Copy> Default for Slot<T> {
+    fn default() -> Self {
+        Slot::new()
+    }
+}
+
+#[cold]
+#[track_caller]
+fn slot_unset() -> ! {
+    panic!("metajit: twin code read a local before it was assigned (a codewriter bug)")
+}
+
+impl<T: SlotValue> Slot<T> {
+    /// Writes this slot's value to a snapshot (generated `Live` closures call this).
+    pub fn snap(&self, w: &mut SnapWriter<'_>) {
+        match self.0 {
+            Some(v) => v.write(w),
+            None => T::write_absent(w),
+        }
+    }
+
+    /// Restores the slot from resume data.
+    pub fn restore(&mut self, r: &mut ResumeReader<'_>) {
+        self.0 = Some(T::read(r));
+    }
+}
+
+/// Collects the values of live slots at a guard, for the tracer's snapshot.
+pub struct SnapWriter<'r> {
+    pub(crate) rec: &'r mut Recorder,
+    pub(crate) values: Vec<SnapValue>,
+}
+
+impl SnapWriter<'_> {
+    fn push_const(&mut self, kind: Kind, bits: i64) {
+        let r = self.rec.const_of(kind, bits);
+        self.values.push(SnapValue::Value(r));
+    }
+}
+
+/// One resume value: its bits, its kind and, when a tracer resumes (bridges), the trace value
+/// holding it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResumeValue {
+    /// The value's bits.
+    pub bits: i64,
+    /// The trace value (bridge input) it comes from, or `None` for a constant.
+    pub op: Option<OpRef>,
+    /// Its kind.
+    pub kind: Kind,
+}
+
+impl ResumeValue {
+    /// The state value of a red (generated merge points call this).
+    pub fn of<T: JitValue>(s: Sym<T>) -> ResumeValue {
+        ResumeValue {
+            bits: s.value().to_bits(),
+            op: s.op(),
+            kind: T::KIND,
+        }
+    }
+}
+
+/// The bits of a green value at a merge point.
+pub fn green_bits<T: JitValue>(g: T) -> i64 {
+    g.to_bits()
+}
+
+/// Reads the values of one twin frame's live slots when resuming it.
+pub struct ResumeReader<'a> {
+    values: &'a [ResumeValue],
+    pos: usize,
+}
+
+impl<'a> ResumeReader<'a> {
+    /// A reader over `values`.
+    pub fn new(values: &'a [ResumeValue]) -> ResumeReader<'a> {
+        ResumeReader { values, pos: 0 }
+    }
+
+    fn next(&mut self) -> ResumeValue {
+        let v = self.values.get(self.pos).copied().unwrap_or(ResumeValue {
+            bits: 0,
+            op: None,
+            kind: Kind::Int,
+        });
+        self.pos += 1;
+        v
+    }
+}
+
+/// A value that may live in a slot across a guard: it can be written into resume data and
+/// rebuilt from it.
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` is live across a guard in traced code, but it cannot be saved in resume data",
+    note = "values live across guards must be JIT values (integers, bool, f64, references, `Sym`s, `Option`s of them); compute this value after the guard, or move the code into a `#[metajit::dont_look_inside]` function"
+)]
+pub trait SlotValue: Copy {
+    /// How many resume values the type takes.
+    const WIDTH: usize;
+    /// Writes the value.
+    fn write(self, w: &mut SnapWriter<'_>);
+    /// Writes placeholder values for an unassigned slot.
+    fn write_absent(w: &mut SnapWriter<'_>) {
+        for _ in 0..Self::WIDTH {
+            w.push_const(Kind::Int, 0);
+        }
+    }
+    /// Reads the value back.
+    fn read(r: &mut ResumeReader<'_>) -> Self;
+}
+
+impl<T: JitValue> SlotValue for T {
+    const WIDTH: usize = 1;
+    fn write(self, w: &mut SnapWriter<'_>) {
+        w.push_const(T::KIND, self.to_bits());
+    }
+    fn write_absent(w: &mut SnapWriter<'_>) {
+        w.push_const(T::KIND, 0);
+    }
+    fn read(r: &mut ResumeReader<'_>) -> T {
+        T::from_bits(r.next().bits)
+    }
+}
+
+impl<T: JitValue> SlotValue for Sym<T> {
+    const WIDTH: usize = 1;
+    fn write(self, w: &mut SnapWriter<'_>) {
+        let r = self.operand(w.rec);
+        w.values.push(SnapValue::Value(r));
+    }
+    fn write_absent(w: &mut SnapWriter<'_>) {
+        w.push_const(T::KIND, 0);
+    }
+    fn read(r: &mut ResumeReader<'_>) -> Sym<T> {
+        let v = r.next();
+        Sym::traced(T::from_bits(v.bits), v.op)
+    }
+}
+
+impl<S: SlotValue> SlotValue for Option<S> {
+    const WIDTH: usize = 1 + S::WIDTH;
+    fn write(self, w: &mut SnapWriter<'_>) {
+        match self {
+            Some(v) => {
+                w.push_const(Kind::Int, 1);
+                v.write(w);
+            }
+            None => {
+                w.push_const(Kind::Int, 0);
+                S::write_absent(w);
+            }
+        }
+    }
+    fn read(r: &mut ResumeReader<'_>) -> Option<S> {
+        let tag = r.next().bits;
+        let v = S::read(r);
+        (tag != 0).then_some(v)
+    }
+}
+
+/// An executor of twin code. The twin is generic over it; the two executors are the tracer
+/// (records) and the blackhole (only executes).
+pub trait Executor: Sized + 'static {
+    /// The tracer, when this executor is one and is still recording.
+    fn tracer(&mut self) -> Option<&mut crate::tracer::Tracer>;
+
+    /// The portal reached a merge point with these greens and reds: continue, or unwind with
+    /// `Stop`.
+    fn merge_point(
+        &mut self,
+        portal: &'static crate::driver::PortalInfo,
+        greens: &[i64],
+        reds: &[ResumeValue],
+    ) -> Result<(), Stop>;
+
+    /// The twin passed a `can_enter_jit!()`: the next merge point is a loop header.
+    fn can_enter_jit(&mut self);
+
+    /// A call to another twin begins; `after` is where the caller resumes (with the callee's
+    /// result) and `live` its live slots there.
+    fn enter_call(&mut self, after: Site, live: Live<'_>) -> Result<(), Stop>;
+
+    /// The call begun by the last `enter_call` returned.
+    fn leave_call(&mut self);
+}

@@ -1,0 +1,312 @@
+//! Types that cross between native code and twin code: references to JIT-visible structs,
+//! field types, and the conversions the generated code applies at function boundaries.
+
+use super::sym::Sym;
+use crate::jitarray::{ArrayRef, JitArray};
+use crate::value::{IntRepr, JitValue, Kind};
+use std::cell::Cell;
+use std::marker::PhantomData;
+
+/// A reference to a JIT-visible object (a `#[derive(JitStruct)]` struct or anything else the
+/// interpreter hands around by pointer): the red form of `&T` / `&mut T` in traced code.
+///
+/// It is an address, `Copy`, and travels as an IR `ref`. Turning it back into a Rust
+/// reference is `unsafe`: the interpreter promises the object outlives the use.
+#[repr(transparent)]
+pub struct Ref<T> {
+    ptr: *mut T,
+    _t: PhantomData<*mut T>,
+}
+
+impl<T> Clone for Ref<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Ref<T> {}
+
+impl<T> std::fmt::Debug for Ref<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ref({:p})", self.ptr)
+    }
+}
+
+impl<T> PartialEq for Ref<T> {
+    fn eq(&self, o: &Self) -> bool {
+        self.ptr == o.ptr
+    }
+}
+
+impl<T> Ref<T> {
+    /// The reference to `r`.
+    pub fn new(r: &T) -> Ref<T> {
+        Ref {
+            ptr: r as *const T as *mut T,
+            _t: PhantomData,
+        }
+    }
+
+    /// The reference to a mutable `r`.
+    pub fn new_mut(r: &mut T) -> Ref<T> {
+        Ref {
+            ptr: r as *mut T,
+            _t: PhantomData,
+        }
+    }
+
+    /// The object's address.
+    pub fn addr(self) -> usize {
+        self.ptr as usize
+    }
+
+    /// The raw pointer.
+    pub fn as_ptr(self) -> *mut T {
+        self.ptr
+    }
+
+    /// The object, shared.
+    ///
+    /// # Safety
+    /// The object must be alive for `'a` and not mutated through another path meanwhile.
+    pub unsafe fn get<'a>(self) -> &'a T {
+        // SAFETY: the caller's promise.
+        unsafe { &*self.ptr }
+    }
+
+    /// The object, unique.
+    ///
+    /// # Safety
+    /// The object must be alive for `'a` and accessed through no other path meanwhile.
+    pub unsafe fn get_mut<'a>(self) -> &'a mut T {
+        // SAFETY: the caller's promise.
+        unsafe { &mut *self.ptr }
+    }
+}
+
+// SAFETY: a Ref travels as its address; from_bits rebuilds the same address.
+unsafe impl<T> JitValue for Ref<T> {
+    const KIND: Kind = Kind::Ref;
+    fn to_bits(self) -> i64 {
+        self.ptr as i64
+    }
+    fn from_bits(bits: i64) -> Self {
+        Ref {
+            ptr: bits as *mut T,
+            _t: PhantomData,
+        }
+    }
+}
+
+/// One field of a [`JitStruct`], as the derive describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldInfo {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its byte offset (`core::mem::offset_of!`).
+    pub offset: usize,
+    /// `#[jit(immutable)]`: never written after construction.
+    pub immutable: bool,
+    /// `#[jit(quasi_immutable)]`: rarely written; writes go through
+    /// [`crate::quasi_immutable_write`], which invalidates dependent traces.
+    pub quasi_immutable: bool,
+}
+
+/// A struct whose fields traced code may read and write. Implemented by
+/// `#[derive(metajit::JitStruct)]` on `#[repr(C)]` structs.
+///
+/// # Safety
+/// `FIELDS` must list real fields with their true offsets.
+pub unsafe trait JitStruct: 'static {
+    /// The struct's name (for descriptors and logs).
+    const NAME: &'static str;
+    /// Its fields.
+    const FIELDS: &'static [FieldInfo];
+}
+
+/// A type a field of a [`JitStruct`] may have in traced code, and what reading it yields.
+///
+/// # Safety
+/// `Self` and `Self::Read` must have the same size and bit layout, because traced code reads a
+/// field of type `Self` as a `Self::Read`.
+pub unsafe trait FieldType {
+    /// The value a read produces (a `JitValue`).
+    type Read: JitValue;
+}
+
+/// A [`FieldType`] traced code may also write.
+///
+/// # Safety
+/// Writing a `Self::Read` over a `Self` must leave a valid `Self` and drop nothing.
+pub unsafe trait FieldWrite: FieldType {}
+
+macro_rules! scalar_fields {
+    ($($t:ty),*) => {$(
+        // SAFETY: a scalar field reads as itself.
+        unsafe impl FieldType for $t { type Read = $t; }
+        // SAFETY: scalars have no drop glue.
+        unsafe impl FieldWrite for $t {}
+        // SAFETY: Cell<T> is repr(transparent) over T.
+        unsafe impl FieldType for Cell<$t> { type Read = $t; }
+        // SAFETY: as above; writing through a shared reference is what Cell is for.
+        unsafe impl FieldWrite for Cell<$t> {}
+    )*};
+}
+scalar_fields!(
+    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, f64
+);
+
+// SAFETY: a JitArray is one pointer to its block, which is what an ArrayRef is.
+unsafe impl<T: JitValue> FieldType for JitArray<T> {
+    type Read = ArrayRef<T>;
+}
+// SAFETY: a Ref field is a pointer read as itself.
+unsafe impl<T> FieldType for Ref<T> {
+    type Read = Ref<T>;
+}
+// SAFETY: as above, no drop glue.
+unsafe impl<T> FieldWrite for Ref<T> {}
+// SAFETY: Cell<Ref<T>> is repr(transparent) over the pointer.
+unsafe impl<T> FieldType for Cell<Ref<T>> {
+    type Read = Ref<T>;
+}
+// SAFETY: Cell writes need no drop.
+unsafe impl<T> FieldWrite for Cell<Ref<T>> {}
+// SAFETY: Box<T> (T: Sized) is one non-null pointer to the T.
+unsafe impl<T> FieldType for Box<T> {
+    type Read = Ref<T>;
+}
+
+/// How a Rust type appears in twin code at function boundaries (parameters, results) when it
+/// is red: `&T`/`&mut T` become [`Ref<T>`], scalars stay themselves, all wrapped in [`Sym`].
+pub trait TwinType {
+    /// The `JitValue` the type travels as.
+    type Twin: JitValue;
+    /// Native value to its twin form.
+    fn to_twin(self) -> Self::Twin;
+    /// Twin form back to the native value.
+    ///
+    /// # Safety
+    /// For references: the object must be alive and not aliased for the reference's lifetime
+    /// (the JIT only rebuilds references it got from the interpreter at the same merge point).
+    unsafe fn from_twin(t: Self::Twin) -> Self;
+}
+
+macro_rules! scalar_twin {
+    ($($t:ty),*) => {$(
+        impl TwinType for $t {
+            type Twin = $t;
+            #[inline(always)] fn to_twin(self) -> $t { self }
+            #[inline(always)] unsafe fn from_twin(t: $t) -> $t { t }
+        }
+    )*};
+}
+scalar_twin!(
+    i8,
+    i16,
+    i32,
+    i64,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    bool,
+    f64,
+    ()
+);
+
+impl<T> TwinType for Ref<T> {
+    type Twin = Ref<T>;
+    fn to_twin(self) -> Ref<T> {
+        self
+    }
+    unsafe fn from_twin(t: Ref<T>) -> Ref<T> {
+        t
+    }
+}
+
+impl<T: JitValue> TwinType for ArrayRef<T> {
+    type Twin = ArrayRef<T>;
+    fn to_twin(self) -> ArrayRef<T> {
+        self
+    }
+    unsafe fn from_twin(t: ArrayRef<T>) -> ArrayRef<T> {
+        t
+    }
+}
+
+impl<'a, T> TwinType for &'a T {
+    type Twin = Ref<T>;
+    fn to_twin(self) -> Ref<T> {
+        Ref::new(self)
+    }
+    unsafe fn from_twin(t: Ref<T>) -> &'a T {
+        // SAFETY: the caller's promise (see the trait).
+        unsafe { t.get() }
+    }
+}
+
+impl<'a, T> TwinType for &'a mut T {
+    type Twin = Ref<T>;
+    fn to_twin(self) -> Ref<T> {
+        Ref::new_mut(self)
+    }
+    unsafe fn from_twin(t: Ref<T>) -> &'a mut T {
+        // SAFETY: the caller's promise (see the trait).
+        unsafe { t.get_mut() }
+    }
+}
+
+/// The red twin form of a native type: `Sym` of its `TwinType::Twin`.
+pub type RedOf<T> = Sym<<T as TwinType>::Twin>;
+
+/// Conversion of an argument into the form a twin parameter expects: plain values become
+/// constant `Sym`s, `Sym`s pass through, and green parameters take plain values as they are.
+pub trait IntoTwin<Target> {
+    /// Converts.
+    fn into_twin(self) -> Target;
+}
+
+impl<T> IntoTwin<T> for T {
+    #[inline(always)]
+    fn into_twin(self) -> T {
+        self
+    }
+}
+
+impl<T: JitValue> IntoTwin<Sym<T>> for T {
+    #[inline(always)]
+    fn into_twin(self) -> Sym<T> {
+        Sym::konst(self)
+    }
+}
+
+impl<'a, T> IntoTwin<Sym<Ref<T>>> for &'a T {
+    fn into_twin(self) -> Sym<Ref<T>> {
+        Sym::konst(Ref::new(self))
+    }
+}
+
+impl<'a, T> IntoTwin<Sym<Ref<T>>> for &'a mut T {
+    fn into_twin(self) -> Sym<Ref<T>> {
+        Sym::konst(Ref::new_mut(self))
+    }
+}
+
+/// Converts `x` into whatever twin form the context expects (see [`IntoTwin`]).
+#[inline(always)]
+pub fn into_twin<X: IntoTwin<Y>, Y>(x: X) -> Y {
+    x.into_twin()
+}
+
+/// The width and signedness of a JitValue, for descriptors.
+pub(crate) fn repr_of<T: JitValue>() -> IntRepr {
+    match T::KIND {
+        Kind::Int => T::REPR,
+        _ => IntRepr {
+            size: 8,
+            signed: true,
+        },
+    }
+}
