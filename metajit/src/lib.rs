@@ -30,6 +30,7 @@ pub mod warmstate;
 
 pub use driver::{Entered, JitDriver, PortalInfo, Stats};
 pub use jitarray::{ArrayRef, JitArray};
+pub use metajit_macros::{JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe};
 pub use params::Params;
 pub use twin::{JitStruct, Ref};
 pub use value::{JitValue, Kind};

@@ -18,11 +18,18 @@
 //!   interpreter produces: a panic in twin code is the interpreter panicking, as it would have
 //!   natively.
 
+mod form;
+mod methods;
 mod ops;
 pub(crate) mod recorder;
 mod sym;
 mod types;
 
+pub use form::{
+    Form, FromValue, NoneResidual, TwinForm, TwinFromResidual, TwinTry, from_residual, from_value,
+    try_branch,
+};
+pub use methods::{TwinMethod, call_method, method_hash};
 pub use ops::*;
 pub use recorder::AbortReason;
 pub use sym::Sym;
@@ -77,6 +84,24 @@ pub enum Stop {
     /// The portal reached a merge point where the executor hands control back: the blackhole
     /// finished, or the tracer ended its trace. Carries the interpreter state there.
     MergePoint(PortalState),
+}
+
+/// How a twin function is entered: with fresh arguments (a call) or at a resume point.
+pub enum Entry<'r, 'v, A> {
+    /// A call with these (twin-form) arguments.
+    Fresh(A),
+    /// Resumption.
+    Resume(Resume<'r, 'v>),
+}
+
+/// Where and with what a twin function resumes.
+pub struct Resume<'r, 'v> {
+    /// The resume point.
+    pub point: u32,
+    /// The live slots' values.
+    pub reader: &'r mut ResumeReader<'v>,
+    /// The result of the call the point follows, if it follows one.
+    pub ret: Option<Box<dyn Any>>,
 }
 
 /// A local variable of twin code. Empty until first assigned.

@@ -1056,15 +1056,12 @@ pub unsafe fn from_twin<T: TwinType>(s: Sym<T::Twin>) -> T {
     unsafe { T::from_twin(s.value()) }
 }
 
-/// The bits and kind of a red value at `can_enter_jit!()` (native side).
-pub fn red_state<T: TwinType>(x: &T) -> (i64, Kind)
-where
-    T: Copy,
-{
-    (x.to_twin().to_bits(), <T::Twin as JitValue>::KIND)
+/// The bits and kind of a red value at `can_enter_jit!()` (generated native code).
+pub fn red_state<T: JitValue>(x: &T) -> (i64, Kind) {
+    (x.to_bits(), T::KIND)
 }
 
-/// The bits and kind of a red reference at `can_enter_jit!()` (native side).
+/// The bits and kind of a red reference at `can_enter_jit!()`.
 pub fn red_state_ref<T>(x: &T) -> (i64, Kind) {
     (x as *const T as i64, Kind::Ref)
 }
@@ -1075,9 +1072,25 @@ pub fn we_are_jitted() -> bool {
     true
 }
 
+/// A value `metajit::is_constant` can ask about.
+pub trait MaybeConst {
+    /// Whether it is a constant of the trace.
+    fn is_const_value(&self) -> bool;
+}
+impl<T: JitValue> MaybeConst for Sym<T> {
+    fn is_const_value(&self) -> bool {
+        self.is_const()
+    }
+}
+impl<T: JitValue> MaybeConst for T {
+    fn is_const_value(&self) -> bool {
+        true
+    }
+}
+
 /// `metajit::is_constant(x)` in twin code.
-pub fn is_constant<E: Executor, T: JitValue>(e: &mut E, x: Sym<T>) -> bool {
-    e.tracer().is_some() && x.is_const()
+pub fn is_constant<E: Executor, X: MaybeConst>(e: &mut E, x: X) -> bool {
+    e.tracer().is_some() && x.is_const_value()
 }
 
 /// `metajit::assert_green(x)` in twin code: aborts the trace if `x` is not a constant.
