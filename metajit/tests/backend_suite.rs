@@ -524,3 +524,8 @@ macro_rules! suite {
 }
 
 suite!(interp, InterpBackend::new());
+#[cfg(feature = "cranelift")]
+suite!(
+    cranelift,
+    metajit::backend::cranelift::CraneliftBackend::new().expect("host is supported")
+);
