@@ -1316,3 +1316,171 @@ suite!(
     cranelift,
     metajit::backend::cranelift::CraneliftBackend::new().expect("host is supported")
 );
+
+/// Random straight-line integer traces with guards, run on the reference backend and on
+/// Cranelift (at both optimization levels): exits and output values must be equal.
+#[cfg(feature = "cranelift")]
+mod differential {
+    use super::*;
+    use metajit::backend::cranelift::{CraneliftBackend, CraneliftOptions, OptLevel};
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            // xorshift64*: deterministic, no dependency.
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+            &xs[self.below(xs.len())]
+        }
+        fn value(&mut self) -> i64 {
+            const SPECIAL: [i64; 12] = [0, 1, -1, 2, -2, 7, 63, 64, 65, 255, i64::MIN, i64::MAX];
+            if self.below(3) == 0 {
+                self.next() as i64
+            } else {
+                *self.pick(&SPECIAL)
+            }
+        }
+    }
+
+    const BINARY: [&str; 22] = [
+        "int_add",
+        "int_sub",
+        "int_mul",
+        "int_div",
+        "int_mod",
+        "uint_div",
+        "uint_mod",
+        "int_and",
+        "int_or",
+        "int_xor",
+        "int_shl",
+        "int_shr",
+        "uint_shr",
+        "int_lt",
+        "int_le",
+        "int_eq",
+        "int_ne",
+        "int_gt",
+        "int_ge",
+        "uint_lt",
+        "uint_ge",
+        "int_signext",
+    ];
+    const UNARY: [&str; 4] = ["int_neg", "int_invert", "int_is_zero", "int_is_true"];
+    const OVF: [&str; 3] = ["int_add_ovf", "int_sub_ovf", "int_mul_ovf"];
+
+    fn operand(rng: &mut Rng, vars: &[usize]) -> String {
+        if rng.below(4) == 0 {
+            rng.value().to_string()
+        } else {
+            format!("i{}", rng.pick(vars))
+        }
+    }
+
+    fn fail_args(rng: &mut Rng, vars: &[usize]) -> String {
+        let n = rng.below(vars.len().min(6) + 1);
+        let names: Vec<String> = (0..n).map(|_| format!("i{}", rng.pick(vars))).collect();
+        names.join(", ")
+    }
+
+    fn random_trace(rng: &mut Rng) -> (String, usize) {
+        let inputs = 2 + rng.below(3);
+        let mut vars: Vec<usize> = (0..inputs).collect();
+        let mut text = format!(
+            "[{}]\n",
+            vars.iter()
+                .map(|v| format!("i{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut next = inputs;
+        for _ in 0..5 + rng.below(25) {
+            let v = next;
+            match rng.below(20) {
+                0..=11 => {
+                    let op = *rng.pick(&BINARY);
+                    let (a, b) = (operand(rng, &vars), operand(rng, &vars));
+                    let b = if op == "int_signext" {
+                        rng.pick(&["1", "2", "4", "8"]).to_string()
+                    } else {
+                        b
+                    };
+                    text.push_str(&format!("i{v} = {op}({a}, {b})\n"));
+                }
+                12 | 13 => {
+                    let op = *rng.pick(&UNARY);
+                    text.push_str(&format!("i{v} = {op}(i{})\n", rng.pick(&vars)));
+                }
+                14 | 15 => {
+                    let op = *rng.pick(&OVF);
+                    let b = operand(rng, &vars);
+                    text.push_str(&format!("i{v} = {op}(i{}, {b})\n", rng.pick(&vars)));
+                    let guard =
+                        rng.pick(&["guard_no_overflow", "guard_no_overflow", "guard_overflow"]);
+                    text.push_str(&format!("{guard}() [{}]\n", fail_args(rng, &vars)));
+                }
+                16..=18 => {
+                    // Mostly guards that pass on most values, so later ops get observed too.
+                    let guard = rng.pick(&["guard_true", "guard_true", "guard_false"]);
+                    text.push_str(&format!(
+                        "{guard}(i{}) [{}]\n",
+                        rng.pick(&vars),
+                        fail_args(rng, &vars)
+                    ));
+                    continue;
+                }
+                _ => {
+                    let k = rng.value();
+                    text.push_str(&format!(
+                        "guard_value(i{}, {k}) [{}]\n",
+                        rng.pick(&vars),
+                        fail_args(rng, &vars)
+                    ));
+                    continue;
+                }
+            }
+            vars.push(v);
+            next += 1;
+        }
+        let all: Vec<String> = vars.iter().map(|v| format!("i{v}")).collect();
+        text.push_str(&format!("finish({})\n", all.join(", ")));
+        (text, inputs)
+    }
+
+    #[test]
+    fn random_int_traces_agree() {
+        let _guard = lock();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut none = CraneliftBackend::new().unwrap();
+        let mut speed = CraneliftBackend::with_options(CraneliftOptions {
+            opt_level: OptLevel::Speed,
+            ..CraneliftOptions::default()
+        })
+        .unwrap();
+        let mut reference = InterpBackend::new();
+        for n in 0..300 {
+            let (text, inputs) = random_trace(&mut rng);
+            let native: &mut dyn Backend = if n % 2 == 0 { &mut none } else { &mut speed };
+            let (code, _, _) = compile(native, &text, 0);
+            let (rcode, _, _) = compile(&mut reference, &text, 0);
+            for _ in 0..6 {
+                let args: Vec<i64> = (0..inputs).map(|_| rng.value()).collect();
+                assert_eq!(
+                    run(native, code, &args),
+                    run(&reference, rcode, &args),
+                    "trace {n} with inputs {args:?}:\n{text}"
+                );
+            }
+            native.free(code);
+            reference.free(rcode);
+        }
+    }
+}
