@@ -1226,8 +1226,11 @@ fn lock() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A case of the suite: runs against a fresh backend.
+pub type Case = fn(&mut dyn Backend);
+
 /// All cases, by name.
-pub const CASES: &[(&str, fn(&mut dyn Backend))] = &[
+pub const CASES: &[(&str, Case)] = &[
     ("arithmetic", arithmetic),
     ("floats", floats),
     ("loop_with_exit_guard", loop_with_exit_guard),

@@ -188,11 +188,11 @@ impl Lowerer<'_, '_> {
             return Ok(self.b.ins().iconst(types::I64, c.bits));
         }
         let v = self.arg(r)?;
-        Ok(self.to_bits(v))
+        Ok(self.bits_of(v))
     }
 
     /// Bit-casts a float value to `i64`; other values are returned as they are.
-    pub fn to_bits(&mut self, v: Value) -> Value {
+    pub fn bits_of(&mut self, v: Value) -> Value {
         if self.b.func.dfg.value_type(v) == types::F64 {
             self.b.ins().bitcast(types::I64, MemFlagsData::new(), v)
         } else {

@@ -117,7 +117,9 @@ struct Piece {
     defines: Vec<TargetId>,
     /// Target slots this piece's code loads (references held in the target table).
     jumps_to: Vec<TargetId>,
-    /// Descriptors whose addresses the code passes to helpers.
+    /// Descriptors whose addresses the code passes to helpers (boxed: the addresses are baked
+    /// into the code).
+    #[allow(clippy::vec_box)]
     _array_descrs: Vec<Box<crate::ir::ArrayDescr>>,
 }
 
@@ -438,15 +440,22 @@ impl CraneliftBackend {
             self.isa.clone(),
             default_libcall_names(),
         ));
-        let defined = module
-            .declare_anonymous_function(&sig)
-            .and_then(|fid| module.define_function(fid, &mut self.ctx).map(|()| fid));
+        // `ModuleError` is large; box it right away (clippy::result_large_err).
+        let defined = (|| -> Result<_, Box<cranelift_module::ModuleError>> {
+            let fid = module.declare_anonymous_function(&sig)?;
+            module.define_function(fid, &mut self.ctx)?;
+            Ok(fid)
+        })();
         let code_size = self
             .ctx
             .compiled_code()
             .map_or(0, |c| c.code_buffer().len());
         self.ctx.clear();
-        let fid = match defined.and_then(|fid| module.finalize_definitions().map(|()| fid)) {
+        let finalized = defined.and_then(|fid| {
+            module.finalize_definitions()?;
+            Ok(fid)
+        });
+        let fid = match finalized {
             Ok(f) => f,
             Err(e) => {
                 // SAFETY: nothing refers to this module's code yet.
