@@ -3,16 +3,22 @@
 //! Every compiled loop or bridge is one Cranelift function with the `tail` calling convention:
 //!
 //! ```text
-//! fn(out: *mut i64, in_0, ..., in_{n-1}) -> i64
+//! fn(out: *mut i64, exit: i64, in_0, ..., in_{n-1}) -> i64
 //! ```
 //!
 //! `out` points to the caller's output buffer (the `Vec` given to `execute`, with capacity for
-//! the largest exit of any live piece); `in_k` are the trace's inputs, `i64` for `int` and `ref`,
+//! the largest exit of any live piece); `exit` is the id of the guard whose failure led here
+//! (0 on entry from Rust or a `jump`); `in_k` are the trace's inputs, `i64` for `int` and `ref`,
 //! `f64` for `float`, so they travel in registers of the right class. Every function of a chain
 //! returns the same *exit word*: the number of values written to `out` in the high 32 bits and
-//! the exit code (a `GuardId`, or [`FINISH`]) in the low 32 bits. A guard with a bridge and a
-//! jump into another piece are `return_call_indirect`s with the same shape, so control moves
-//! between pieces without growing the stack and without touching memory for the values.
+//! the exit code (a `GuardId`, or [`FINISH`]) in the low 32 bits.
+//!
+//! A failing guard always does the same thing: load its slot and `return_call_indirect` the
+//! address with `(out, guard id, fail args...)`. The slot holds either the guard's bridge or the
+//! shared *exit stub* of the fail arguments' signature, which writes its inputs to `out` and
+//! returns the exit word for the `exit` argument. Stubs are compiled once per signature (like
+//! trampolines), so the cold path of a guard is three instructions instead of one store per
+//! fail argument plus a branch (the book chapter has the compile-time measurements).
 //!
 //! Rust cannot call a `tail` function, so `execute` enters through a *trampoline*: a
 //! System V (`extern "C"`) function per input signature, compiled once and cached, that loads
@@ -51,9 +57,10 @@ pub(super) fn value_type(kind: Kind) -> Type {
     }
 }
 
-/// The signature of a piece whose inputs have `inputs` types.
+/// The signature of a piece (or exit stub) whose inputs have `inputs` types.
 pub(super) fn piece_signature(inputs: &[Type]) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::new(types::I64));
     sig.params.push(AbiParam::new(types::I64));
     sig.params.extend(inputs.iter().map(|&t| AbiParam::new(t)));
     sig.returns.push(AbiParam::new(types::I64));
@@ -74,48 +81,44 @@ pub(super) fn native_signature(call_conv: CallConv, nargs: usize) -> Signature {
 pub(super) type Trampoline =
     unsafe extern "C" fn(entry: *const u8, out: *mut i64, inputs: *const i64) -> i64;
 
-/// The trampolines compiled so far, one per input signature, in one long-lived module (they
-/// are a few dozen bytes each and shared by every piece with that signature).
-pub(super) struct Trampolines {
+/// Code shared by all pieces, compiled on first use and cached per signature in one
+/// long-lived module: entry trampolines and exit stubs (a few dozen bytes each).
+pub(super) struct SharedCode {
     module: Option<JITModule>,
-    cache: HashMap<Vec<Type>, Trampoline>,
+    trampolines: HashMap<Vec<Type>, Trampoline>,
+    stubs: HashMap<Vec<Type>, usize>,
 }
 
-impl Trampolines {
-    pub(super) fn new(isa: &OwnedTargetIsa) -> Trampolines {
-        Trampolines {
+impl SharedCode {
+    pub(super) fn new(isa: &OwnedTargetIsa) -> SharedCode {
+        SharedCode {
             module: Some(JITModule::new(JITBuilder::with_isa(
                 isa.clone(),
                 default_libcall_names(),
             ))),
-            cache: HashMap::new(),
+            trampolines: HashMap::new(),
+            stubs: HashMap::new(),
         }
     }
 
-    /// The trampoline for pieces taking `inputs`, compiled on first use.
-    pub(super) fn get(
+    /// The trampoline for pieces taking `inputs`.
+    pub(super) fn trampoline(
         &mut self,
         inputs: &[Type],
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
     ) -> Result<Trampoline, BackendError> {
-        if let Some(&t) = self.cache.get(inputs) {
+        if let Some(&t) = self.trampolines.get(inputs) {
             return Ok(t);
         }
-        let module = self.module.as_mut().expect("trampoline module is live");
-        let call_conv = module.isa().default_call_conv();
-        let mut sig = Signature::new(call_conv);
+        let module = self.module.as_mut().expect("shared module is live");
+        let mut sig = Signature::new(module.isa().default_call_conv());
         sig.params.extend((0..3).map(|_| AbiParam::new(types::I64)));
         sig.returns.push(AbiParam::new(types::I64));
-        ctx.func = Function::with_name_signature(UserFuncName::default(), sig.clone());
-        {
-            let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-            let block = b.create_block();
-            b.append_block_params_for_function_params(block);
-            b.switch_to_block(block);
-            let p = b.block_params(block).to_vec();
+        let addr = compile(module, sig, ctx, fctx, |b, p| {
             let (entry, out, inp) = (p[0], p[1], p[2]);
-            let mut args = vec![out];
+            let exit = b.ins().iconst(types::I64, 0);
+            let mut args = vec![out, exit];
             for (k, &ty) in inputs.iter().enumerate() {
                 args.push(b.ins().load(ty, MemFlagsData::trusted(), inp, 8 * k as i32));
             }
@@ -123,29 +126,74 @@ impl Trampolines {
             let call = b.ins().call_indirect(callee_sig, entry, &args);
             let r = b.inst_results(call)[0];
             b.ins().return_(&[r]);
-            b.seal_all_blocks();
-            b.finalize(module.target_config());
-        }
-        let id = module
-            .declare_anonymous_function(&sig)
-            .map_err(codegen_error)?;
-        let defined = module.define_function(id, ctx).map_err(codegen_error);
-        module.clear_context(ctx);
-        defined?;
-        module.finalize_definitions().map_err(codegen_error)?;
-        let addr = module.get_finalized_function(id);
+        })?;
         // SAFETY: the function just compiled has exactly the `Trampoline` signature in the
         // host's C calling convention (three i64/pointer arguments, an i64 result).
         let t: Trampoline = unsafe { std::mem::transmute::<*const u8, Trampoline>(addr) };
-        self.cache.insert(inputs.to_vec(), t);
+        self.trampolines.insert(inputs.to_vec(), t);
         Ok(t)
+    }
+
+    /// The address of the exit stub for guards whose fail arguments have `types`: a piece-shaped
+    /// function that writes its inputs to `out` and returns the exit word of its `exit`
+    /// argument.
+    pub(super) fn exit_stub(
+        &mut self,
+        types: &[Type],
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<usize, BackendError> {
+        if let Some(&s) = self.stubs.get(types) {
+            return Ok(s);
+        }
+        let module = self.module.as_mut().expect("shared module is live");
+        let addr = compile(module, piece_signature(types), ctx, fctx, |b, p| {
+            let (out, exit) = (p[0], p[1]);
+            for (k, &v) in p[2..].iter().enumerate() {
+                b.ins().store(MemFlagsData::trusted(), v, out, 8 * k as i32);
+            }
+            let count = b.ins().iconst(types::I64, exit_word(0, types.len()));
+            let word = b.ins().bor(exit, count);
+            b.ins().return_(&[word]);
+        })? as usize;
+        self.stubs.insert(types.to_vec(), addr);
+        Ok(addr)
     }
 }
 
-impl Drop for Trampolines {
+/// Compiles one function of `sig` whose single block `body` fills, given the parameters.
+fn compile(
+    module: &mut JITModule,
+    sig: Signature,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value]),
+) -> Result<*const u8, BackendError> {
+    ctx.func = Function::with_name_signature(UserFuncName::default(), sig.clone());
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        let p = b.block_params(block).to_vec();
+        body(&mut b, &p);
+        b.seal_all_blocks();
+        b.finalize(module.target_config());
+    }
+    let id = module
+        .declare_anonymous_function(&sig)
+        .map_err(codegen_error)?;
+    let defined = module.define_function(id, ctx).map_err(codegen_error);
+    module.clear_context(ctx);
+    defined?;
+    module.finalize_definitions().map_err(codegen_error)?;
+    Ok(module.get_finalized_function(id))
+}
+
+impl Drop for SharedCode {
     fn drop(&mut self) {
         if let Some(m) = self.module.take() {
-            // SAFETY: the trampolines are only called from `execute`, which borrows the backend
+            // SAFETY: trampolines and stubs only run inside `execute`, which borrows the backend
             // that owns this value; it is being dropped, so none runs.
             unsafe { m.free_memory() };
         }

@@ -8,9 +8,9 @@
 //!   every other value keeps the definition it had before the label, which dominates it (the
 //!   only ways into a label block are the fall-through and back edges from later in the trace).
 //! - Each guard ends its block with a `brif` to a fresh continuation block and a cold *exit*
-//!   block. The exit loads the guard's slot ([`super::tables`]): zero writes the fail arguments
-//!   (`Trace::fail_args` order) to `out` and returns the exit word; non-zero tail-calls the
-//!   bridge with `(out, fail args...)`.
+//!   block. The exit loads the guard's slot ([`super::tables`]) and tail-calls it with
+//!   `(out, guard id, fail args...)` (`Trace::fail_args` order): the slot holds the guard's
+//!   bridge or the exit stub that writes the fail arguments to `out` and returns (`abi.rs`).
 //! - A `jump` to a label of this trace is a branch; to another piece's entry label, a load of the
 //!   target slot and a tail call. `finish` writes its arguments and returns.
 //!
@@ -121,7 +121,7 @@ impl Lowerer<'_, '_> {
         let params = self.b.block_params(entry).to_vec();
         self.out = Some(params[0]);
         let n_inputs = t.num_inputs();
-        for (k, &p) in params[1..].iter().enumerate() {
+        for (k, &p) in params[2..].iter().enumerate() {
             self.vals[k] = Some(p);
         }
         for op in &t.ops {
@@ -288,7 +288,8 @@ impl Lowerer<'_, '_> {
         let slot = self.b.ins().iconst(types::I64, *slot as i64);
         let callee = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
         let sig = self.piece_sig(&types);
-        let mut call_args = vec![self.out.expect("entry block sets out")];
+        let exit = self.b.ins().iconst(types::I64, 0);
+        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
         call_args.extend(args);
         self.b.ins().return_call_indirect(sig, callee, &call_args);
         Ok(())
@@ -330,26 +331,18 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(fail);
         let fail_args = self.t.fail_args(op);
         let slot = self.b.ins().iconst(types::I64, slot as i64);
-        let bridge = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
-        let to_bridge = self.b.create_block();
-        let to_caller = self.b.create_block();
-        self.b.set_cold_block(to_bridge);
-        self.b.set_cold_block(to_caller);
-        self.b.ins().brif(bridge, to_bridge, &[], to_caller, &[]);
-
-        self.b.switch_to_block(to_bridge);
+        let target = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
         let values = self.args(&fail_args)?;
         let types: Vec<Type> = values
             .iter()
             .map(|&v| self.b.func.dfg.value_type(v))
             .collect();
         let sig = self.piece_sig(&types);
-        let mut call_args = vec![self.out.expect("entry block sets out")];
+        let exit = self.b.ins().iconst(types::I64, i64::from(gid.0));
+        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
         call_args.extend(values);
-        self.b.ins().return_call_indirect(sig, bridge, &call_args);
-
-        self.b.switch_to_block(to_caller);
-        self.write_exit(&fail_args, gid.0)?;
+        self.b.ins().return_call_indirect(sig, target, &call_args);
+        self.max_out = self.max_out.max(fail_args.len());
 
         self.b.switch_to_block(cont);
         Ok(())

@@ -32,7 +32,7 @@ mod tests;
 
 use super::{Backend, BackendError, CodeId, CompileInfo, Exit, GuardId};
 use crate::ir::{DescrId, Opcode, TargetId, Trace};
-use abi::{FINISH, Trampoline, Trampolines, piece_signature, value_type};
+use abi::{FINISH, SharedCode, Trampoline, piece_signature, value_type};
 use cranelift_codegen::Context;
 use cranelift_codegen::ir::{Function, Type, UserFuncName};
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -130,6 +130,8 @@ struct GuardHome {
     slot: usize,
     /// The types of its fail arguments (a bridge's inputs must match).
     types: Vec<Type>,
+    /// The exit stub its slot holds when it has no bridge.
+    stub: usize,
     /// The bridge attached to it, if any.
     bridge: Option<CodeId>,
 }
@@ -141,7 +143,7 @@ pub struct CraneliftBackend {
     pieces: Vec<Option<Box<Piece>>>,
     guards: HashMap<GuardId, GuardHome>,
     targets: TargetTable,
-    trampolines: Trampolines,
+    shared: SharedCode,
     /// Capacity `execute` reserves in the output vector: the largest exit of any piece.
     max_out: usize,
     ctx: Context,
@@ -204,7 +206,7 @@ impl CraneliftBackend {
             None
         };
         Ok(CraneliftBackend {
-            trampolines: Trampolines::new(&isa),
+            shared: SharedCode::new(&isa),
             isa,
             options,
             pieces: Vec::new(),
@@ -328,7 +330,26 @@ impl CraneliftBackend {
             }
         }
 
-        let slots = GuardSlots::new(guard_ids.len());
+        // Shared code first (cached per signature): the entry trampoline and the exit stubs
+        // the guard slots start with.
+        let shared = (|| {
+            let trampoline = self
+                .shared
+                .trampoline(&inputs, &mut self.ctx, &mut self.fctx)?;
+            let stubs = guard_types
+                .iter()
+                .map(|t| self.shared.exit_stub(t, &mut self.ctx, &mut self.fctx))
+                .collect::<Result<Vec<usize>, BackendError>>()?;
+            Ok((trampoline, stubs))
+        })();
+        let (trampoline, stubs) = match shared {
+            Ok(s) => s,
+            Err(e) => {
+                jumps_to.iter().for_each(|&t| self.targets.release(t));
+                return Err(e);
+            }
+        };
+        let slots = GuardSlots::new(&stubs);
         let slot_addrs: Vec<usize> = (0..guard_ids.len()).map(|k| slots.addr(k)).collect();
         let result = self.generate(
             trace,
@@ -350,24 +371,16 @@ impl CraneliftBackend {
                 return Err(e);
             }
         };
-        let trampoline = match self.trampolines.get(&inputs, &mut self.ctx, &mut self.fctx) {
-            Ok(t) => t,
-            Err(e) => {
-                jumps_to.iter().for_each(|&t| self.targets.release(t));
-                // SAFETY: the module's code was never published: no slot or piece refers to it.
-                unsafe { module.free_memory() };
-                return Err(e);
-            }
-        };
 
         // Publish: from here on nothing fails.
-        for (k, (&g, types)) in guard_ids.iter().zip(guard_types).enumerate() {
+        for (k, ((&g, types), stub)) in guard_ids.iter().zip(guard_types).zip(stubs).enumerate() {
             self.guards.insert(
                 g,
                 GuardHome {
                     piece: id,
                     slot: k,
                     types,
+                    stub,
                     bridge: None,
                 },
             );
@@ -525,14 +538,14 @@ impl Backend for CraneliftBackend {
         {
             home.bridge = None;
             if let Some(owner) = self.pieces[home.piece.0 as usize].as_ref() {
-                owner.slots.set(home.slot, 0);
+                owner.slots.set(home.slot, home.stub);
             }
         }
         for (k, g) in piece.guard_ids.iter().enumerate() {
             let home = self.guards.remove(g);
             debug_assert!(
                 home.as_ref()
-                    .is_none_or(|h| h.bridge.is_some() == (piece.slots.get(k) != 0))
+                    .is_none_or(|h| h.bridge.is_some() == (piece.slots.get(k) != h.stub))
             );
             if let Some(b) = home.and_then(|h| h.bridge) {
                 self.free(b);

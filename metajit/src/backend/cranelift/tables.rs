@@ -3,10 +3,10 @@
 //! Cranelift cannot patch finalized code, so everything that changes after a piece is compiled
 //! lives in memory the backend owns and the code only loads from:
 //!
-//! - **Guard slots**: one word per guard, allocated with the piece that owns the guard. Zero
-//!   means "no bridge": the guard's cold block writes its fail arguments and returns. Non-zero is
-//!   the address of the bridge's function, entered with `return_call_indirect`.
-//!   `compile_bridge` stores the address; freeing the bridge stores zero again.
+//! - **Guard slots**: one word per guard, allocated with the piece that owns the guard, holding
+//!   the function a failure of the guard tail-calls: the exit stub of its fail arguments'
+//!   signature ("no bridge": write the fail arguments and return), or the bridge.
+//!   `compile_bridge` stores the bridge's address; freeing the bridge stores the stub again.
 //! - **Target slots**: one word per jump target (`TargetId`) that some piece enters from
 //!   *another* piece, holding the address of the function whose entry is that label. A cross-piece
 //!   `jump` loads the slot and tail-calls. Recompiling a loop under the same target only
@@ -27,8 +27,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(super) struct GuardSlots(Box<[AtomicUsize]>);
 
 impl GuardSlots {
-    pub(super) fn new(n: usize) -> GuardSlots {
-        GuardSlots((0..n).map(|_| AtomicUsize::new(0)).collect())
+    /// Slots holding these initial addresses.
+    pub(super) fn new(initial: &[usize]) -> GuardSlots {
+        GuardSlots(initial.iter().map(|&a| AtomicUsize::new(a)).collect())
     }
 
     /// The address of slot `k` (for the code to load from).

@@ -5,7 +5,7 @@
 use super::*;
 use crate::ir::parse_trace;
 
-/// Serializes the tests that inspect process-wide mappings.
+/// Serializes these tests: one of them inspects the process's mappings, which the others change.
 fn lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
@@ -80,6 +80,7 @@ fn code_is_never_writable_and_executable() {
 
 #[test]
 fn cross_piece_jumps_need_entry_labels() {
+    let _guard = lock();
     let mut b = CraneliftBackend::new().unwrap();
     compile(
         &mut b,
@@ -121,6 +122,7 @@ fn cross_piece_jumps_need_entry_labels() {
 
 #[test]
 fn recompiling_a_loop_retargets_jumps_to_it() {
+    let _guard = lock();
     let mut b = CraneliftBackend::new().unwrap();
     let (old, _) = compile(
         &mut b,
@@ -153,6 +155,7 @@ fn recompiling_a_loop_retargets_jumps_to_it() {
 
 #[test]
 fn bridge_inputs_must_match_fail_arguments() {
+    let _guard = lock();
     let mut b = CraneliftBackend::new().unwrap();
     let (_, g) = compile(&mut b, "[i0, f1]\nguard_true(i0) [f1, i0]\nfinish(i0)", 0);
     let t = parse_trace("[i0, f1]\nfinish(i0)").unwrap();
@@ -170,6 +173,7 @@ fn bridge_inputs_must_match_fail_arguments() {
 
 #[test]
 fn guard_ids_are_unique_among_live_pieces() {
+    let _guard = lock();
     let mut b = CraneliftBackend::new().unwrap();
     let (code, _) = compile(&mut b, "[i0]\nguard_true(i0) [i0]\nfinish(i0)", 3);
     let t = parse_trace("[i0]\nguard_false(i0) [i0]\nfinish(i0)").unwrap();
@@ -184,6 +188,7 @@ fn guard_ids_are_unique_among_live_pieces() {
 
 #[test]
 fn tables_do_not_grow_over_compile_free_cycles() {
+    let _guard = lock();
     let mut b = CraneliftBackend::new().unwrap();
     let (target, _) = compile(&mut b, "[i0]\nlabel(i0, descr=L3)\nfinish(i0)", 0);
     for k in 0..50 {
@@ -218,6 +223,7 @@ fn tables_do_not_grow_over_compile_free_cycles() {
 #[test]
 #[cfg(target_os = "linux")]
 fn perf_map_names_pieces() {
+    let _guard = lock();
     let mut b = CraneliftBackend::with_options(CraneliftOptions {
         perf_map: true,
         ..CraneliftOptions::default()
@@ -244,6 +250,7 @@ fn perf_map_names_pieces() {
 
 #[test]
 fn both_opt_levels_and_allocators_compile() {
+    let _guard = lock();
     for (opt_level, regalloc) in [
         (OptLevel::None, Regalloc::SinglePass),
         (OptLevel::Speed, Regalloc::Backtracking),
