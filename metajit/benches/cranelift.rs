@@ -48,7 +48,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 /// values, a comparison and guard every 5 ops, each guard keeping 4 values alive.
 fn synthetic_loop(n: usize) -> Trace {
     let mut s = String::from("[i0, i1, i2, i3]\nlabel(i0, i1, i2, i3, descr=L1)\n");
-    let mut live = vec![0usize, 1, 2, 3];
+    let mut live = [0usize, 1, 2, 3];
     let mut next = 4;
     let mut ops = 1;
     while ops + 1 < n {
