@@ -44,9 +44,18 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// A loop body of `n` ops shaped like optimized interpreter traces: arithmetic on a few live
-/// values, a comparison and guard every 5 ops, each guard keeping 4 values alive.
-fn synthetic_loop(n: usize) -> Trace {
+/// How a synthetic trace is shaped.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// A comparison and a guard every 5 ops, each guard keeping 4 values alive (like optimized
+    /// interpreter traces).
+    Guarded,
+    /// Arithmetic only (the cost of the ops themselves).
+    Arithmetic,
+}
+
+/// A loop body of `n` ops: arithmetic on 4 rotating live values, with guards per `shape`.
+fn synthetic_loop(n: usize, shape: Shape) -> Trace {
     let mut s = String::from("[i0, i1, i2, i3]\nlabel(i0, i1, i2, i3, descr=L1)\n");
     let mut live = [0usize, 1, 2, 3];
     let mut next = 4;
@@ -54,7 +63,7 @@ fn synthetic_loop(n: usize) -> Trace {
     while ops + 1 < n {
         let k = next;
         match ops % 5 {
-            4 => {
+            4 if shape == Shape::Guarded => {
                 s.push_str(&format!("i{k} = int_lt(i{}, 1000000000)\n", live[0]));
                 s.push_str(&format!(
                     "guard_true(i{k}) [i{}, i{}, i{}, i{}]\n",
@@ -67,7 +76,8 @@ fn synthetic_loop(n: usize) -> Trace {
             0 => s.push_str(&format!("i{k} = int_add(i{}, i{})\n", live[0], live[1])),
             1 => s.push_str(&format!("i{k} = int_mul(i{}, 3)\n", live[1])),
             2 => s.push_str(&format!("i{k} = int_xor(i{}, i{})\n", live[2], live[3])),
-            _ => s.push_str(&format!("i{k} = int_sub(i{}, 1)\n", live[3])),
+            3 => s.push_str(&format!("i{k} = int_sub(i{}, 1)\n", live[3])),
+            _ => s.push_str(&format!("i{k} = int_and(i{}, 255)\n", live[0])),
         }
         live.rotate_left(1);
         live[3] = k;
@@ -83,29 +93,56 @@ fn synthetic_loop(n: usize) -> Trace {
 
 fn compile_costs() {
     println!("## compile cost (minimum of repetitions, verifier off)");
-    for (label, opt, ra) in [
+    let configs = [
         (
-            "opt=none  regalloc=backtracking",
+            "opt=none  regalloc=backtracking guarded",
             OptLevel::None,
             Regalloc::Backtracking,
+            Shape::Guarded,
         ),
         (
-            "opt=none  regalloc=single_pass ",
+            "opt=none  regalloc=single_pass  guarded",
             OptLevel::None,
             Regalloc::SinglePass,
+            Shape::Guarded,
         ),
         (
-            "opt=speed regalloc=backtracking",
+            "opt=speed regalloc=backtracking guarded",
             OptLevel::Speed,
             Regalloc::Backtracking,
+            Shape::Guarded,
         ),
-    ] {
+        (
+            "opt=none  regalloc=backtracking arith  ",
+            OptLevel::None,
+            Regalloc::Backtracking,
+            Shape::Arithmetic,
+        ),
+        (
+            "opt=speed regalloc=backtracking arith  ",
+            OptLevel::Speed,
+            Regalloc::Backtracking,
+            Shape::Arithmetic,
+        ),
+    ];
+    for (label, opt, ra, shape) in configs {
         let mut points = Vec::new();
+        let mut b = backend(opt, ra);
+        let empty = parse_trace("[i0]\nfinish(i0)").unwrap();
+        let floor = (0..100)
+            .map(|_| {
+                let start = Instant::now();
+                let (code, _) = compile(&mut b, &empty, 0);
+                let us = start.elapsed().as_secs_f64() * 1e6;
+                b.free(code);
+                us
+            })
+            .fold(f64::INFINITY, f64::min);
+        println!("{label}  empty trace `finish(i0)`: {floor:.1} us");
         for n in [10usize, 50, 200, 1000] {
-            let t = synthetic_loop(n);
+            let t = synthetic_loop(n, shape);
             let real = t.num_real_ops();
             let reps = if n >= 1000 { 30 } else { 100 };
-            let mut b = backend(opt, ra);
             let mut times = Vec::new();
             let mut size = 0;
             for r in 0..reps {
@@ -254,10 +291,20 @@ fn run_many_once(b: &CraneliftBackend, code: CodeId, inputs: &[i64]) -> f64 {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
         return;
     }
-    compile_costs();
-    entry_and_exit_costs();
-    crossing_costs();
+    // `cargo bench -p metajit --bench cranelift -- compile` runs one section.
+    let want =
+        |s: &str| !args.iter().skip(1).any(|a| !a.starts_with('-')) || args.iter().any(|a| a == s);
+    if want("compile") {
+        compile_costs();
+    }
+    if want("exits") {
+        entry_and_exit_costs();
+    }
+    if want("crossings") {
+        crossing_costs();
+    }
 }
