@@ -271,9 +271,17 @@ jump(i6, i5, i2, descr=L11)",
         )
         .unwrap();
         let t_cross = run_many_once(&b, cross, &[0, 0, 1]) / n as f64;
+        // The same loop recompiled with its bridge inlined (`merge_bridges`).
+        let merge_start = Instant::now();
+        assert_eq!(b.merge_bridges(cross).unwrap(), 1);
+        let merge_us = merge_start.elapsed().as_secs_f64() * 1e6;
+        let t_merged = run_many_once(&b, cross, &[0, 0, 1]) / n as f64;
         println!(
             "{label}  loop without crossing {t_inline:5.2} ns/iter   with a bridge crossing every iteration {t_cross:5.2} ns/iter   => {:.2} ns per crossing",
             t_cross - t_inline
+        );
+        println!(
+            "{label}  after merge_bridges ({merge_us:.0} us to recompile): {t_merged:5.2} ns/iter"
         );
     }
 }

@@ -47,6 +47,17 @@ pub(super) struct LowerEnv<'a> {
     pub native_call_conv: CallConv,
     /// For `FunctionBuilder::finalize`.
     pub frontend: TargetFrontendConfig,
+    /// Bridges to lower inline at the failure of the guard with this index (`merge.rs`);
+    /// empty for ordinary compiles.
+    pub inline: &'a HashMap<usize, InlineBridge<'a>>,
+}
+
+/// A bridge lowered in its guard's failure block instead of being tail-called.
+pub(super) struct InlineBridge<'a> {
+    /// Its trace (inputs: the guard's fail arguments).
+    pub trace: &'a Trace,
+    /// Its own guards, slots, targets and descriptors.
+    pub env: LowerEnv<'a>,
 }
 
 /// What lowering found out about the trace.
@@ -112,7 +123,7 @@ pub(super) enum Passes {
     IfZero,
 }
 
-impl Lowerer<'_, '_> {
+impl<'a> Lowerer<'a, '_> {
     fn run(&mut self) -> Result<(), BackendError> {
         let t = self.t;
         let entry = self.b.create_block();
@@ -323,13 +334,22 @@ impl Lowerer<'_, '_> {
         };
         let cont = self.b.create_block();
         let fail = self.b.create_block();
-        self.b.set_cold_block(fail);
+        let inline = self.env.inline.get(&k);
+        if inline.is_none() {
+            self.b.set_cold_block(fail);
+        }
         match passes {
             Passes::IfNonZero => self.b.ins().brif(cond, cont, &[], fail, &[]),
             Passes::IfZero => self.b.ins().brif(cond, fail, &[], cont, &[]),
         };
         self.b.switch_to_block(fail);
         let fail_args = self.t.fail_args(op);
+        if let Some(bridge) = inline {
+            let values = self.args(&fail_args)?;
+            self.inline_bridge(bridge, values)?;
+            self.b.switch_to_block(cont);
+            return Ok(());
+        }
         let slot = self.b.ins().iconst(types::I64, slot as i64);
         let target = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
         let values = self.args(&fail_args)?;
@@ -346,6 +366,61 @@ impl Lowerer<'_, '_> {
 
         self.b.switch_to_block(cont);
         Ok(())
+    }
+
+    /// Lowers `bridge` where control is now (its guard's failure block), its inputs bound to
+    /// `inputs`. Its `jump`s to labels of the enclosing trace become branches.
+    fn inline_bridge(
+        &mut self,
+        bridge: &'a InlineBridge<'a>,
+        inputs: Vec<Value>,
+    ) -> Result<(), BackendError> {
+        let t = bridge.trace;
+        let saved = (
+            std::mem::replace(&mut self.t, t),
+            std::mem::replace(&mut self.env, &bridge.env),
+            std::mem::replace(&mut self.vals, vec![None; t.ops.len()]),
+            std::mem::replace(&mut self.flags, vec![None; t.ops.len()]),
+            self.ovf.take(),
+            std::mem::replace(&mut self.next_guard, 0),
+        );
+        for (k, v) in inputs.into_iter().enumerate() {
+            self.vals[k] = Some(v);
+        }
+        let mut result = Err(BackendError::Codegen(
+            "inlined bridge does not end with jump or finish".into(),
+        ));
+        for (i, op) in t.ops.iter().enumerate().skip(t.num_inputs()) {
+            let ended = match op.opcode {
+                Opcode::Label => Err(BackendError::Unsupported("labels in merged bridges".into())),
+                Opcode::Jump => self.jump(op).map(|()| true),
+                Opcode::Finish => {
+                    let args = op.args.clone();
+                    self.write_exit(&args, FINISH).map(|()| true)
+                }
+                _ => self.op(i, op).map(|()| false),
+            };
+            match ended {
+                Ok(false) => {}
+                Ok(true) => {
+                    result = Ok(());
+                    break;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        (
+            self.t,
+            self.env,
+            self.vals,
+            self.flags,
+            self.ovf,
+            self.next_guard,
+        ) = saved;
+        result
     }
 
     /// A guard that never fails in this backend (`guard_no_exception`, `guard_not_forced`,

@@ -12,6 +12,8 @@
 //! - **Entry** from Rust through a cached System V trampoline per input signature; the pieces
 //!   write exits straight into the caller's `Vec`, so `execute` does not allocate once the
 //!   vector has grown to the largest exit.
+//! - **Merging** (`merge.rs`): [`CraneliftBackend::merge_bridges`] recompiles a loop with the
+//!   bridges of its guards inlined, turning loop -> bridge -> loop crossings into branches.
 //! - **W^X**: `cranelift-jit`'s system memory provider maps code pages read-write, copies the
 //!   code, then `mprotect`s them read-execute before any of it runs; pages are never writable
 //!   and executable at once (a test checks `/proc/self/maps`).
@@ -23,6 +25,7 @@
 
 mod abi;
 mod lower;
+mod merge;
 mod ops;
 mod perfmap;
 mod runtime;
@@ -113,14 +116,33 @@ struct Piece {
     slots: GuardSlots,
     /// The guard this piece is attached to, for bridges.
     attached_to: Option<GuardId>,
-    /// Labels this piece defines.
-    defines: Vec<TargetId>,
+    /// Labels this piece defines: target, whether it is the entry label, argument types.
+    defines: Vec<(TargetId, bool, Vec<Type>)>,
     /// Target slots this piece's code loads (references held in the target table).
     jumps_to: Vec<TargetId>,
     /// Descriptors whose addresses the code passes to helpers (boxed: the addresses are baked
     /// into the code).
     #[allow(clippy::vec_box)]
     _array_descrs: Vec<Box<crate::ir::ArrayDescr>>,
+    /// Their addresses by descriptor id (for recompiling).
+    descr_addrs: HashMap<DescrId, usize>,
+    /// The trace, kept so the piece can be recompiled with its bridges (`merge.rs`).
+    trace: Trace,
+    /// While bridges are merged into this piece's code: the code without them, restored when
+    /// a merged bridge is freed or replaced.
+    unmerged: Option<merge::Unmerged>,
+    /// The bridges inlined into the current code.
+    merged: Vec<CodeId>,
+    /// For a bridge: the piece whose current code has it inlined.
+    merged_into: Option<CodeId>,
+}
+
+/// The output of [`CraneliftBackend::generate`].
+struct Generated {
+    module: JITModule,
+    entry: *const u8,
+    code_size: usize,
+    max_out: usize,
 }
 
 /// Where a guard lives.
@@ -244,6 +266,14 @@ impl CraneliftBackend {
         let id = CodeId(self.pieces.len() as u32);
         let inputs: Vec<Type> = trace.input_kinds().into_iter().map(value_type).collect();
 
+        // A bridge merged into its loop is about to be replaced: the loop goes back to code
+        // that enters the guard's slot.
+        if let Some(g) = bridge_of
+            && let Some(b) = self.guards.get(&g).and_then(|h| h.bridge)
+            && let Some(host) = self.piece(b).and_then(|p| p.merged_into)
+        {
+            self.unmerge(host);
+        }
         // Everything that can fail is checked before any table changes.
         if let Some(g) = bridge_of {
             let home = self.guards.get(&g).ok_or(BackendError::UnknownGuard(g))?;
@@ -351,7 +381,10 @@ impl CraneliftBackend {
         };
         let slots = GuardSlots::new(&stubs);
         let slot_addrs: Vec<usize> = (0..guard_ids.len()).map(|k| slots.addr(k)).collect();
-        let result = self.generate(
+        let result = Self::generate(
+            &self.isa,
+            &mut self.ctx,
+            &mut self.fctx,
             trace,
             &inputs,
             id,
@@ -362,9 +395,15 @@ impl CraneliftBackend {
                 array_descrs: &descr_addrs,
                 native_call_conv: self.isa.default_call_conv(),
                 frontend: self.isa.frontend_config(),
+                inline: &HashMap::new(),
             },
         );
-        let (module, entry, code_size, max_out) = match result {
+        let Generated {
+            module,
+            entry,
+            code_size,
+            max_out,
+        } = match result {
             Ok(r) => r,
             Err(e) => {
                 jumps_to.iter().for_each(|&t| self.targets.release(t));
@@ -419,9 +458,14 @@ impl CraneliftBackend {
             guard_ids,
             slots,
             attached_to: bridge_of,
-            defines: defines.into_iter().map(|(t, _, _)| t).collect(),
+            defines,
             jumps_to,
             _array_descrs: array_descrs,
+            descr_addrs,
+            trace: trace.clone(),
+            unmerged: None,
+            merged: Vec::new(),
+            merged_into: None,
         })));
         self.stats.pieces += 1;
         self.stats.ops += trace.num_real_ops() as u64;
@@ -432,38 +476,34 @@ impl CraneliftBackend {
 
     /// Builds, compiles and finalizes the function of one piece in a fresh module.
     fn generate(
-        &mut self,
+        isa: &OwnedTargetIsa,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
         trace: &Trace,
         inputs: &[Type],
         id: CodeId,
         env: &lower::LowerEnv<'_>,
-    ) -> Result<(JITModule, *const u8, usize, usize), BackendError> {
+    ) -> Result<Generated, BackendError> {
         let sig = piece_signature(inputs);
-        self.ctx.clear();
-        self.ctx.func = Function::with_name_signature(UserFuncName::user(0, id.0), sig.clone());
-        let lowered = lower::lower(trace, env, &mut self.ctx.func, &mut self.fctx);
+        ctx.clear();
+        ctx.func = Function::with_name_signature(UserFuncName::user(0, id.0), sig.clone());
+        let lowered = lower::lower(trace, env, &mut ctx.func, fctx);
         let lowered = match lowered {
             Ok(l) => l,
             Err(e) => {
-                self.ctx.clear();
+                ctx.clear();
                 return Err(e);
             }
         };
-        let mut module = JITModule::new(JITBuilder::with_isa(
-            self.isa.clone(),
-            default_libcall_names(),
-        ));
+        let mut module = JITModule::new(JITBuilder::with_isa(isa.clone(), default_libcall_names()));
         // `ModuleError` is large; box it right away (clippy::result_large_err).
         let defined = (|| -> Result<_, Box<cranelift_module::ModuleError>> {
             let fid = module.declare_anonymous_function(&sig)?;
-            module.define_function(fid, &mut self.ctx)?;
+            module.define_function(fid, ctx)?;
             Ok(fid)
         })();
-        let code_size = self
-            .ctx
-            .compiled_code()
-            .map_or(0, |c| c.code_buffer().len());
-        self.ctx.clear();
+        let code_size = ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+        ctx.clear();
         let finalized = defined.and_then(|fid| {
             module.finalize_definitions()?;
             Ok(fid)
@@ -477,7 +517,12 @@ impl CraneliftBackend {
             }
         };
         let entry = module.get_finalized_function(fid);
-        Ok((module, entry, code_size, lowered.max_out))
+        Ok(Generated {
+            module,
+            entry,
+            code_size,
+            max_out: lowered.max_out,
+        })
     }
 }
 
@@ -529,6 +574,10 @@ impl Backend for CraneliftBackend {
     }
 
     fn free(&mut self, code: CodeId) {
+        if let Some(host) = self.piece(code).and_then(|p| p.merged_into) {
+            // The host's code has this bridge inlined: give it back the code without it.
+            self.unmerge(host);
+        }
         let Some(mut piece) = self.pieces.get_mut(code.0 as usize).and_then(Option::take) else {
             return;
         };
@@ -551,8 +600,16 @@ impl Backend for CraneliftBackend {
                 self.free(b);
             }
         }
-        for &t in &piece.defines {
-            self.targets.undefine(t, code);
+        for (t, _, _) in &piece.defines {
+            self.targets.undefine(*t, code);
+        }
+        for &b in &piece.merged {
+            if let Some(p) = self.pieces[b.0 as usize].as_mut() {
+                p.merged_into = None;
+            }
+        }
+        if let Some(u) = piece.unmerged.take() {
+            u.free();
         }
         for &t in &piece.jumps_to {
             self.targets.release(t);
@@ -574,6 +631,9 @@ impl Drop for CraneliftBackend {
     fn drop(&mut self) {
         for p in self.pieces.iter_mut().filter_map(Option::take) {
             let mut p = p;
+            if let Some(u) = p.unmerged.take() {
+                u.free();
+            }
             if let Some(m) = p.module.take() {
                 // SAFETY: the backend is being dropped, so none of its code is running or can
                 // be executed again.

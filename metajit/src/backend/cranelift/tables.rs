@@ -141,6 +141,15 @@ impl TargetTable {
         Ok((&*e.slot as *const AtomicUsize as usize, types))
     }
 
+    /// The slot address and argument types of a target the caller holds a reference to.
+    pub(super) fn peek(&self, tid: TargetId) -> Option<(usize, Vec<Type>)> {
+        let e = self.entries.get(&tid)?;
+        Some((
+            &*e.slot as *const AtomicUsize as usize,
+            e.used_types.clone()?,
+        ))
+    }
+
     /// Drops a reference taken by [`TargetTable::acquire`].
     pub(super) fn release(&mut self, tid: TargetId) {
         if let Some(e) = self.entries.get_mut(&tid) {

@@ -275,3 +275,134 @@ fn both_opt_levels_and_allocators_compile() {
         assert_eq!(b.stats().pieces, 1);
     }
 }
+
+fn attach(
+    b: &mut CraneliftBackend,
+    guard: GuardId,
+    text: &str,
+    first_guard: u32,
+) -> (CodeId, Vec<GuardId>) {
+    let t = parse_trace(text).unwrap();
+    crate::ir::verify(&t).unwrap();
+    let n = t.ops.iter().filter(|o| o.opcode.is_guard()).count() as u32;
+    let guards: Vec<GuardId> = (first_guard..first_guard + n).map(GuardId).collect();
+    let code = b
+        .compile_bridge(
+            guard,
+            &t,
+            &CompileInfo {
+                guard_ids: &guards,
+                name: "unit test bridge",
+            },
+        )
+        .unwrap();
+    (code, guards)
+}
+
+const MERGE_LOOP: &str = "[i0, i1]
+label(i0, i1, descr=L40)
+i2 = int_lt(i0, 1000)
+guard_true(i2) [i0, i1]
+i3 = int_mod(i0, 3)
+guard_true(i3) [i0, i1]
+i4 = int_add(i1, 1)
+i5 = int_add(i0, 1)
+jump(i5, i4, descr=L40)";
+
+/// The bridge of guard 1: when i0 % 6 == 0 its own guard fails.
+const MERGE_BRIDGE: &str = "[i0, i1]
+i2 = int_mod(i0, 6)
+guard_true(i2) [i0, i1]
+i3 = int_add(i1, 100)
+i4 = int_add(i0, 1)
+jump(i4, i3, descr=L40)";
+
+#[test]
+fn merged_bridges_compute_what_separate_ones_do() {
+    let _guard = lock();
+    let mut b = CraneliftBackend::new().unwrap();
+    let (code, g) = compile(&mut b, MERGE_LOOP, 0);
+    let (bridge, bg) = attach(&mut b, g[1], MERGE_BRIDGE, 10);
+    assert_eq!(run(&b, code, &[1, 0]), (Exit::Guard(bg[0]), vec![6, 104]));
+    let before = b.code_size(code);
+    assert_eq!(b.merge_bridges(code).unwrap(), 1);
+    assert_ne!(b.code_size(code), before);
+    assert_eq!(run(&b, code, &[1, 0]), (Exit::Guard(bg[0]), vec![6, 104]));
+    // A bridge for the merged bridge's guard still attaches through its slot.
+    attach(
+        &mut b,
+        bg[0],
+        "[i0, i1]\ni2 = int_add(i1, 10000)\ni3 = int_add(i0, 1)\njump(i3, i2, descr=L40)",
+        20,
+    );
+    // 1..1000: 166 multiples of 6 (+10000), 167 other multiples of 3 (+100), 666 others (+1).
+    let expect = 166 * 10000 + 167 * 100 + 666;
+    assert_eq!(
+        run(&b, code, &[1, 0]),
+        (Exit::Guard(g[0]), vec![1000, expect])
+    );
+    // Merging again picks up nothing new at the first level but recompiles from the original.
+    assert_eq!(b.merge_bridges(code).unwrap(), 1);
+    assert_eq!(
+        run(&b, code, &[1, 0]),
+        (Exit::Guard(g[0]), vec![1000, expect])
+    );
+    // Freeing the merged bridge (and with it its own bridge) restores plain exits.
+    b.free(bridge);
+    assert_eq!(run(&b, code, &[1, 0]), (Exit::Guard(g[1]), vec![3, 2]));
+    b.free(code);
+    assert_eq!(b.pieces.iter().filter(|p| p.is_some()).count(), 0);
+    assert_eq!(b.targets.len(), 0);
+}
+
+#[test]
+fn replacing_a_merged_bridge_unmerges() {
+    let _guard = lock();
+    let mut b = CraneliftBackend::new().unwrap();
+    let (code, g) = compile(&mut b, MERGE_LOOP, 0);
+    attach(
+        &mut b,
+        g[1],
+        "[i0, i1]\ni2 = int_add(i1, 100)\ni3 = int_add(i0, 1)\njump(i3, i2, descr=L40)",
+        10,
+    );
+    assert_eq!(b.merge_bridges(code).unwrap(), 1);
+    attach(
+        &mut b,
+        g[1],
+        "[i0, i1]\ni2 = int_add(i1, 7)\ni3 = int_add(i0, 1)\njump(i3, i2, descr=L40)",
+        20,
+    );
+    assert_eq!(
+        run(&b, code, &[1, 0]),
+        (Exit::Guard(g[0]), vec![1000, 333 * 7 + 666])
+    );
+}
+
+#[test]
+fn merged_bridge_jumping_to_another_loop() {
+    let _guard = lock();
+    let mut b = CraneliftBackend::new().unwrap();
+    let (other, _) = compile(
+        &mut b,
+        "[i0, i1]\nlabel(i0, i1, descr=L50)\ni2 = int_mul(i1, 2)\nfinish(i0, i2)",
+        0,
+    );
+    let (code, g) = compile(&mut b, MERGE_LOOP, 1);
+    attach(
+        &mut b,
+        g[1],
+        "[i0, i1]\ni2 = int_sub(i1, 1)\njump(i0, i2, descr=L50)",
+        10,
+    );
+    assert_eq!(run(&b, code, &[1, 0]), (Exit::Finish, vec![3, 2]));
+    assert_eq!(b.merge_bridges(code).unwrap(), 1);
+    assert_eq!(run(&b, code, &[1, 0]), (Exit::Finish, vec![3, 2]));
+    // A bridge jumping into the merged loop from outside enters the merged code.
+    let (entry, _) = compile(&mut b, "[i0]\njump(i0, 0, descr=L40)", 20);
+    assert_eq!(run(&b, entry, &[4]), (Exit::Finish, vec![6, 2]));
+    b.free(entry);
+    b.free(code);
+    b.free(other);
+    assert_eq!(b.targets.len(), 0);
+}
