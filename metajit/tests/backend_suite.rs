@@ -1319,6 +1319,17 @@ suite!(
     cranelift,
     metajit::backend::cranelift::CraneliftBackend::new().expect("host is supported")
 );
+#[cfg(feature = "cranelift")]
+suite!(
+    cranelift_speed,
+    metajit::backend::cranelift::CraneliftBackend::with_options(
+        metajit::backend::cranelift::CraneliftOptions {
+            opt_level: metajit::backend::cranelift::OptLevel::Speed,
+            ..Default::default()
+        }
+    )
+    .expect("host is supported")
+);
 
 /// Random straight-line integer traces with guards, run on the reference backend and on
 /// Cranelift (at both optimization levels): exits and output values must be equal.
