@@ -357,6 +357,8 @@ impl Backend for InterpBackend {
             return;
         };
         self.targets.retain(|_, (c, _)| *c != code);
+        // A freed bridge no longer catches its guard's failures: the guard exits again.
+        self.bridges.borrow_mut().retain(|_, b| *b != code);
         let owned: Vec<GuardId> = unit.guards.values().copied().collect();
         for g in owned {
             self.guard_owner.remove(&g);

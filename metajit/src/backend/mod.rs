@@ -18,6 +18,8 @@
 //! - Executable memory is never writable and executable at the same time; [`Backend::free`]
 //!   releases a piece of code once the driver no longer needs it.
 
+#[cfg(feature = "cranelift")]
+pub mod cranelift;
 pub mod interp;
 
 use crate::ir::Trace;

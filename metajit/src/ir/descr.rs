@@ -118,8 +118,9 @@ impl EffectInfo {
 pub struct CallDescr {
     /// The function's name, for the text format and logs.
     pub name: Arc<str>,
-    /// Its address: an `extern "C"` function taking each argument as `i64` (ints and refs) or
-    /// `f64` (floats) and returning one of those (or nothing).
+    /// Its address: an `extern "C"` function of the backend call convention, taking every
+    /// argument as an `i64` (floats as their bits) and returning an `i64` (floats as bits;
+    /// ignored for `Void`), as `backend::call_i64` and the native backend call it.
     pub func: usize,
     /// Argument kinds.
     pub args: Arc<[Kind]>,

@@ -167,10 +167,8 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
                     return fail("guard_value's second argument must be a constant".into());
                 }
             }
-            SameAs => {
-                if kinds[0] != op.kind {
-                    return fail("same_as changes kind".into());
-                }
+            SameAs if kinds[0] != op.kind => {
+                return fail("same_as changes kind".into());
             }
             Label => {
                 need(matches!(descr, Some(Descr::Target(_))), "target")?;

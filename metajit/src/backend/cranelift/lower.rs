@@ -1,0 +1,452 @@
+//! Lowering a trace to one Cranelift function: the control structure.
+//!
+//! The trace is a straight line with `label`s and guards. Lowering walks it once:
+//!
+//! - The entry block takes `(out, inputs...)`; each `label` becomes a block whose parameters are
+//!   the label's arguments, entered by falling through (a `jump` with the current values) or by
+//!   a `jump` of the same trace. After a label, its argument values are the block parameters;
+//!   every other value keeps the definition it had before the label, which dominates it (the
+//!   only ways into a label block are the fall-through and back edges from later in the trace).
+//! - Each guard ends its block with a `brif` to a fresh continuation block and a cold *exit*
+//!   block. The exit loads the guard's slot ([`super::tables`]) and tail-calls it with
+//!   `(out, guard id, fail args...)` (`Trace::fail_args` order): the slot holds the guard's
+//!   bridge or the exit stub that writes the fail arguments to `out` and returns (`abi.rs`).
+//! - A `jump` to a label of this trace is a branch; to another piece's entry label, a load of the
+//!   target slot and a tail call. `finish` writes its arguments and returns.
+//!
+//! The per-operation lowering (arithmetic, memory, calls) is in `ops.rs`.
+
+use super::BackendError;
+use super::abi::{self, FINISH, piece_signature, value_type};
+use crate::backend::GuardId;
+use crate::ir::{Descr, DescrId, Op, OpRef, Opcode, TargetId, Trace};
+use crate::value::Kind;
+use cranelift_codegen::ir::immediates::Ieee64;
+use cranelift_codegen::ir::{
+    Block, BlockArg, Function, InstBuilder, MemFlagsData, SigRef, Type, Value, types,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use std::collections::HashMap;
+
+/// Loads and stores of the backend's own memory (slots, the output buffer): aligned, never
+/// trapping.
+pub(super) const OWN_MEMORY: MemFlagsData = MemFlagsData::trusted();
+
+/// What lowering needs from the backend besides the trace.
+pub(super) struct LowerEnv<'a> {
+    /// One id per guard op, in trace order.
+    pub guard_ids: &'a [GuardId],
+    /// Address of each guard's slot, in trace order.
+    pub guard_slots: &'a [usize],
+    /// Jump targets in other pieces: slot address and argument types.
+    pub cross_targets: &'a HashMap<TargetId, (usize, Vec<Type>)>,
+    /// Addresses of the piece-owned copies of the array descriptors `new_array` uses.
+    pub array_descrs: &'a HashMap<DescrId, usize>,
+    /// The host's C calling convention (for helper and residual calls).
+    pub native_call_conv: CallConv,
+    /// For `FunctionBuilder::finalize`.
+    pub frontend: TargetFrontendConfig,
+    /// Bridges to lower inline at the failure of the guard with this index (`merge.rs`);
+    /// empty for ordinary compiles.
+    pub inline: &'a HashMap<usize, InlineBridge<'a>>,
+}
+
+/// A bridge lowered in its guard's failure block instead of being tail-called.
+pub(super) struct InlineBridge<'a> {
+    /// Its trace (inputs: the guard's fail arguments).
+    pub trace: &'a Trace,
+    /// Its own guards, slots, targets and descriptors.
+    pub env: LowerEnv<'a>,
+}
+
+/// What lowering found out about the trace.
+pub(super) struct Lowered {
+    /// The most values any exit of the function writes to `out`.
+    pub max_out: usize,
+}
+
+/// Lowers `trace` into `func` (which already has the piece signature for the trace's inputs).
+pub(super) fn lower(
+    trace: &Trace,
+    env: &LowerEnv<'_>,
+    func: &mut Function,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<Lowered, BackendError> {
+    let b = FunctionBuilder::new(func, fctx);
+    let mut l = Lowerer {
+        t: trace,
+        env,
+        b,
+        out: None,
+        vals: vec![None; trace.ops.len()],
+        flags: vec![None; trace.ops.len()],
+        ovf: None,
+        labels: HashMap::new(),
+        next_guard: 0,
+        piece_sigs: HashMap::new(),
+        native_sigs: HashMap::new(),
+        max_out: 0,
+    };
+    l.run()?;
+    let Lowerer { b, max_out, .. } = l;
+    b.finalize(env.frontend);
+    Ok(Lowered { max_out })
+}
+
+pub(super) struct Lowerer<'a, 'f> {
+    pub t: &'a Trace,
+    pub env: &'a LowerEnv<'a>,
+    pub b: FunctionBuilder<'f>,
+    /// The `out` parameter.
+    out: Option<Value>,
+    /// The current value of each op's result.
+    pub vals: Vec<Option<Value>>,
+    /// For comparison ops: the `i8` condition, so guards branch on flags directly.
+    pub flags: Vec<Option<Value>>,
+    /// The overflow flag of the last overflow-checked op.
+    pub ovf: Option<Value>,
+    /// Labels of this trace: block and op index.
+    labels: HashMap<TargetId, Block>,
+    next_guard: usize,
+    piece_sigs: HashMap<Vec<Type>, SigRef>,
+    native_sigs: HashMap<usize, SigRef>,
+    max_out: usize,
+}
+
+/// How a guard's condition is tested.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Passes {
+    /// The guard passes when the condition value is non-zero.
+    IfNonZero,
+    /// The guard passes when it is zero.
+    IfZero,
+}
+
+impl<'a> Lowerer<'a, '_> {
+    fn run(&mut self) -> Result<(), BackendError> {
+        let t = self.t;
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        let params = self.b.block_params(entry).to_vec();
+        self.out = Some(params[0]);
+        let n_inputs = t.num_inputs();
+        for (k, &p) in params[2..].iter().enumerate() {
+            self.vals[k] = Some(p);
+        }
+        for op in &t.ops {
+            if op.opcode == Opcode::Label {
+                let tid = target_of(t, op)?;
+                let block = self.b.create_block();
+                for &a in &op.args {
+                    if a.is_const() {
+                        return Err(BackendError::Codegen(format!(
+                            "label {tid} takes a constant argument"
+                        )));
+                    }
+                    self.b.append_block_param(block, value_type(t.kind_of(a)));
+                }
+                self.labels.insert(tid, block);
+            }
+        }
+        let mut ended = false;
+        for (i, op) in t.ops.iter().enumerate().skip(n_inputs) {
+            if ended {
+                return Err(BackendError::Codegen("operations after jump/finish".into()));
+            }
+            match op.opcode {
+                Opcode::Label => self.label(op)?,
+                Opcode::Jump => {
+                    self.jump(op)?;
+                    ended = true;
+                }
+                Opcode::Finish => {
+                    let args = op.args.clone();
+                    self.write_exit(&args, FINISH)?;
+                    ended = true;
+                }
+                _ => self.op(i, op)?,
+            }
+        }
+        if !ended {
+            return Err(BackendError::Codegen(
+                "trace does not end with jump or finish".into(),
+            ));
+        }
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    /// The value of `r` (constants are materialized where used).
+    pub fn arg(&mut self, r: OpRef) -> Result<Value, BackendError> {
+        if let Some(c) = self.t.const_of(r) {
+            return Ok(match c.kind {
+                Kind::Float => self.b.ins().f64const(Ieee64::with_bits(c.bits as u64)),
+                _ => self.b.ins().iconst(types::I64, c.bits),
+            });
+        }
+        self.vals
+            .get(r.index())
+            .copied()
+            .flatten()
+            .ok_or_else(|| BackendError::Codegen(format!("{r:?} used without a value")))
+    }
+
+    /// The value of `r` as its 64 raw bits in an `i64` (floats are bit-cast).
+    pub fn arg_bits(&mut self, r: OpRef) -> Result<Value, BackendError> {
+        if let Some(c) = self.t.const_of(r) {
+            return Ok(self.b.ins().iconst(types::I64, c.bits));
+        }
+        let v = self.arg(r)?;
+        Ok(self.bits_of(v))
+    }
+
+    /// Bit-casts a float value to `i64`; other values are returned as they are.
+    pub fn bits_of(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == types::F64 {
+            self.b.ins().bitcast(types::I64, MemFlagsData::new(), v)
+        } else {
+            v
+        }
+    }
+
+    fn args(&mut self, rs: &[OpRef]) -> Result<Vec<Value>, BackendError> {
+        rs.iter().map(|&r| self.arg(r)).collect()
+    }
+
+    /// The signature reference for calling a piece taking `types`.
+    fn piece_sig(&mut self, types: &[Type]) -> SigRef {
+        if let Some(&s) = self.piece_sigs.get(types) {
+            return s;
+        }
+        let s = self.b.import_signature(piece_signature(types));
+        self.piece_sigs.insert(types.to_vec(), s);
+        s
+    }
+
+    /// Calls a native function of the backend convention with `args` (all `i64`).
+    pub fn call_native(&mut self, func: usize, args: &[Value]) -> Value {
+        let sig = match self.native_sigs.get(&args.len()) {
+            Some(&s) => s,
+            None => {
+                let s = self
+                    .b
+                    .import_signature(abi::native_signature(self.env.native_call_conv, args.len()));
+                self.native_sigs.insert(args.len(), s);
+                s
+            }
+        };
+        let callee = self.b.ins().iconst(types::I64, func as i64);
+        let call = self.b.ins().call_indirect(sig, callee, args);
+        self.b.inst_results(call)[0]
+    }
+
+    fn label(&mut self, op: &Op) -> Result<(), BackendError> {
+        let tid = target_of(self.t, op)?;
+        let block = self.labels[&tid];
+        let args: Vec<BlockArg> = self
+            .args(&op.args)?
+            .into_iter()
+            .map(BlockArg::from)
+            .collect();
+        self.b.ins().jump(block, &args);
+        self.b.switch_to_block(block);
+        let params = self.b.block_params(block).to_vec();
+        for (&a, p) in op.args.iter().zip(params) {
+            self.vals[a.index()] = Some(p);
+            self.flags[a.index()] = None;
+        }
+        self.ovf = None;
+        Ok(())
+    }
+
+    fn jump(&mut self, op: &Op) -> Result<(), BackendError> {
+        let tid = target_of(self.t, op)?;
+        let args = self.args(&op.args)?;
+        if let Some(&block) = self.labels.get(&tid) {
+            let params: Vec<Type> = self
+                .b
+                .block_params(block)
+                .iter()
+                .map(|&p| self.b.func.dfg.value_type(p))
+                .collect();
+            let types: Vec<Type> = args
+                .iter()
+                .map(|&a| self.b.func.dfg.value_type(a))
+                .collect();
+            if params != types {
+                return Err(BackendError::Codegen(format!(
+                    "jump to {tid} passes {types:?}, the label takes {params:?}"
+                )));
+            }
+            let args: Vec<BlockArg> = args.into_iter().map(BlockArg::from).collect();
+            self.b.ins().jump(block, &args);
+            return Ok(());
+        }
+        let Some((slot, target_types)) = self.env.cross_targets.get(&tid) else {
+            return Err(BackendError::UnknownTarget(tid));
+        };
+        let types: Vec<Type> = args
+            .iter()
+            .map(|&a| self.b.func.dfg.value_type(a))
+            .collect();
+        if &types != target_types {
+            return Err(BackendError::Codegen(format!(
+                "jump to {tid} passes {types:?}, the label takes {target_types:?}"
+            )));
+        }
+        let slot = self.b.ins().iconst(types::I64, *slot as i64);
+        let callee = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
+        let sig = self.piece_sig(&types);
+        let exit = self.b.ins().iconst(types::I64, 0);
+        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
+        call_args.extend(args);
+        self.b.ins().return_call_indirect(sig, callee, &call_args);
+        Ok(())
+    }
+
+    /// Writes `values` to `out` and returns the exit word for `code`.
+    fn write_exit(&mut self, values: &[OpRef], code: u32) -> Result<(), BackendError> {
+        let out = self.out.expect("entry block sets out");
+        for (k, &r) in values.iter().enumerate() {
+            let v = self.arg(r)?;
+            let offset = i32::try_from(8 * k)
+                .map_err(|_| BackendError::Unsupported("exit with too many values".into()))?;
+            self.b.ins().store(OWN_MEMORY, v, out, offset);
+        }
+        self.max_out = self.max_out.max(values.len());
+        let word = self
+            .b
+            .ins()
+            .iconst(types::I64, abi::exit_word(code, values.len()));
+        self.b.ins().return_(&[word]);
+        Ok(())
+    }
+
+    /// Ends the current block with the guard's test; continues in the block where it passed.
+    pub fn guard(&mut self, op: &Op, cond: Value, passes: Passes) -> Result<(), BackendError> {
+        let k = self.next_guard;
+        self.next_guard += 1;
+        let (Some(&gid), Some(&slot)) = (self.env.guard_ids.get(k), self.env.guard_slots.get(k))
+        else {
+            return Err(BackendError::Codegen("fewer guard ids than guards".into()));
+        };
+        let cont = self.b.create_block();
+        let fail = self.b.create_block();
+        let inline = self.env.inline.get(&k);
+        if inline.is_none() {
+            self.b.set_cold_block(fail);
+        }
+        match passes {
+            Passes::IfNonZero => self.b.ins().brif(cond, cont, &[], fail, &[]),
+            Passes::IfZero => self.b.ins().brif(cond, fail, &[], cont, &[]),
+        };
+        self.b.switch_to_block(fail);
+        let fail_args = self.t.fail_args(op);
+        if let Some(bridge) = inline {
+            let values = self.args(&fail_args)?;
+            self.inline_bridge(bridge, values)?;
+            self.b.switch_to_block(cont);
+            return Ok(());
+        }
+        let slot = self.b.ins().iconst(types::I64, slot as i64);
+        let target = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
+        let values = self.args(&fail_args)?;
+        let types: Vec<Type> = values
+            .iter()
+            .map(|&v| self.b.func.dfg.value_type(v))
+            .collect();
+        let sig = self.piece_sig(&types);
+        let exit = self.b.ins().iconst(types::I64, i64::from(gid.0));
+        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
+        call_args.extend(values);
+        self.b.ins().return_call_indirect(sig, target, &call_args);
+        self.max_out = self.max_out.max(fail_args.len());
+
+        self.b.switch_to_block(cont);
+        Ok(())
+    }
+
+    /// Lowers `bridge` where control is now (its guard's failure block), its inputs bound to
+    /// `inputs`. Its `jump`s to labels of the enclosing trace become branches.
+    fn inline_bridge(
+        &mut self,
+        bridge: &'a InlineBridge<'a>,
+        inputs: Vec<Value>,
+    ) -> Result<(), BackendError> {
+        let t = bridge.trace;
+        let saved = (
+            std::mem::replace(&mut self.t, t),
+            std::mem::replace(&mut self.env, &bridge.env),
+            std::mem::replace(&mut self.vals, vec![None; t.ops.len()]),
+            std::mem::replace(&mut self.flags, vec![None; t.ops.len()]),
+            self.ovf.take(),
+            std::mem::replace(&mut self.next_guard, 0),
+        );
+        for (k, v) in inputs.into_iter().enumerate() {
+            self.vals[k] = Some(v);
+        }
+        let mut result = Err(BackendError::Codegen(
+            "inlined bridge does not end with jump or finish".into(),
+        ));
+        for (i, op) in t.ops.iter().enumerate().skip(t.num_inputs()) {
+            let ended = match op.opcode {
+                Opcode::Label => Err(BackendError::Unsupported("labels in merged bridges".into())),
+                Opcode::Jump => self.jump(op).map(|()| true),
+                Opcode::Finish => {
+                    let args = op.args.clone();
+                    self.write_exit(&args, FINISH).map(|()| true)
+                }
+                _ => self.op(i, op).map(|()| false),
+            };
+            match ended {
+                Ok(false) => {}
+                Ok(true) => {
+                    result = Ok(());
+                    break;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        (
+            self.t,
+            self.env,
+            self.vals,
+            self.flags,
+            self.ovf,
+            self.next_guard,
+        ) = saved;
+        result
+    }
+
+    /// A guard that never fails in this backend (`guard_no_exception`, `guard_not_forced`,
+    /// `guard_not_invalidated`: the reference backend defines them so); it still owns a slot
+    /// and a guard id.
+    pub fn guard_never_fails(&mut self) {
+        self.next_guard += 1;
+    }
+}
+
+/// The jump target of a `label` or `jump`.
+pub(super) fn target_of(t: &Trace, op: &Op) -> Result<TargetId, BackendError> {
+    t.descr_of(op)
+        .and_then(Descr::as_target)
+        .ok_or_else(|| BackendError::Codegen(format!("{} without a target", op.opcode.name())))
+}
+
+/// Whether `op` (a `label` of `t`) is the trace's entry label: the first op after the inputs,
+/// taking exactly the inputs in order. Only those can be entered from another piece.
+pub(super) fn is_entry_label(t: &Trace, index: usize, op: &Op) -> bool {
+    let n = t.num_inputs();
+    index == n
+        && op.args.len() == n
+        && op
+            .args
+            .iter()
+            .enumerate()
+            .all(|(k, a)| *a == OpRef::op(k as u32))
+}

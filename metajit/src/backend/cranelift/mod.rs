@@ -1,0 +1,648 @@
+//! The native backend: compiles traces to machine code with Cranelift (0.135).
+//!
+//! Design (the book chapter `metajit/backend-cranelift.md` has the measurements and reasons):
+//!
+//! - **One Cranelift function per piece** (a compiled loop or bridge), in its own `JITModule`,
+//!   so [`Backend::free`] unmaps exactly that piece's code. `label`s are blocks with
+//!   parameters, guards are branches to cold exit blocks (`lower.rs`, `ops.rs`).
+//! - **Calling convention** (`abi.rs`): every piece is `fn(out, inputs...) -> exit word` with
+//!   Cranelift's `tail` convention; bridges and cross-piece jumps are `return_call_indirect`s
+//!   through slots in backend-owned memory (`tables.rs`), so attaching a bridge or recompiling a
+//!   loop writes a word and never patches code, and chains of pieces run in constant stack.
+//! - **Entry** from Rust through a cached System V trampoline per input signature; the pieces
+//!   write exits straight into the caller's `Vec`, so `execute` does not allocate once the
+//!   vector has grown to the largest exit.
+//! - **Merging** (`merge.rs`): [`CraneliftBackend::merge_bridges`] recompiles a loop with the
+//!   bridges of its guards inlined, turning loop -> bridge -> loop crossings into branches.
+//! - **W^X**: `cranelift-jit`'s system memory provider maps code pages read-write, copies the
+//!   code, then `mprotect`s them read-execute before any of it runs; pages are never writable
+//!   and executable at once (a test checks `/proc/self/maps`).
+//!
+//! Invariants this module owns: a piece's guard slots, its boxed descriptors and the target
+//! slots it jumps through outlive its code; a slot holds zero or the address of a live function
+//! with the signature the loading code expects; `execute`'s output vector has room for the
+//! largest exit of any live piece.
+
+mod abi;
+mod lower;
+mod merge;
+mod ops;
+mod perfmap;
+mod runtime;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use super::{Backend, BackendError, CodeId, CompileInfo, Exit, GuardId};
+use crate::ir::{DescrId, Opcode, TargetId, Trace};
+use abi::{FINISH, SharedCode, Trampoline, piece_signature, value_type};
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::{Function, Type, UserFuncName};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Module, default_libcall_names};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tables::{GuardSlots, TargetTable};
+
+/// Cranelift's optimization level for compiled traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    /// Fastest compilation: no mid-end optimization (`opt_level=none`).
+    None,
+    /// Cranelift's e-graph optimizations (`opt_level=speed`).
+    Speed,
+}
+
+/// Which register allocator Cranelift runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regalloc {
+    /// regalloc2's backtracking allocator: better code, slower to compile (the default).
+    Backtracking,
+    /// regalloc2's single-pass allocator: quicker compilation, more spills and moves.
+    SinglePass,
+}
+
+/// Settings of a [`CraneliftBackend`].
+#[derive(Clone, Debug)]
+pub struct CraneliftOptions {
+    /// Optimization level.
+    pub opt_level: OptLevel,
+    /// Register allocator.
+    pub regalloc: Regalloc,
+    /// Run Cranelift's IR verifier on every function (adds 60-70% to compile time; on by
+    /// default in debug builds).
+    pub verify: bool,
+    /// Append every compiled piece to `/tmp/perf-<pid>.map` for `perf report`.
+    pub perf_map: bool,
+}
+
+impl Default for CraneliftOptions {
+    fn default() -> CraneliftOptions {
+        CraneliftOptions {
+            opt_level: OptLevel::None,
+            regalloc: Regalloc::Backtracking,
+            verify: cfg!(debug_assertions),
+            perf_map: false,
+        }
+    }
+}
+
+/// Counters of the work the backend did (for logs and the book's measurements).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompileStats {
+    /// Pieces compiled (loops and bridges; trampolines not counted).
+    pub pieces: u64,
+    /// Trace ops compiled (inputs and markers excluded).
+    pub ops: u64,
+    /// Wall-clock time spent in `compile_loop`/`compile_bridge`.
+    pub time: Duration,
+    /// Bytes of machine code produced.
+    pub code_bytes: u64,
+}
+
+/// A compiled loop or bridge.
+struct Piece {
+    /// Owns the machine code; `None` only while being freed.
+    module: Option<JITModule>,
+    entry: *const u8,
+    trampoline: Trampoline,
+    num_inputs: usize,
+    code_size: usize,
+    /// The guards of the piece, in trace order, and their slots.
+    guard_ids: Vec<GuardId>,
+    slots: GuardSlots,
+    /// The guard this piece is attached to, for bridges.
+    attached_to: Option<GuardId>,
+    /// Labels this piece defines: target, whether it is the entry label, argument types.
+    defines: Vec<(TargetId, bool, Vec<Type>)>,
+    /// Target slots this piece's code loads (references held in the target table).
+    jumps_to: Vec<TargetId>,
+    /// Descriptors whose addresses the code passes to helpers (boxed: the addresses are baked
+    /// into the code).
+    #[allow(clippy::vec_box)]
+    _array_descrs: Vec<Box<crate::ir::ArrayDescr>>,
+    /// Their addresses by descriptor id (for recompiling).
+    descr_addrs: HashMap<DescrId, usize>,
+    /// The trace, kept so the piece can be recompiled with its bridges (`merge.rs`).
+    trace: Trace,
+    /// While bridges are merged into this piece's code: the code without them, restored when
+    /// a merged bridge is freed or replaced.
+    unmerged: Option<merge::Unmerged>,
+    /// The bridges inlined into the current code.
+    merged: Vec<CodeId>,
+    /// For a bridge: the piece whose current code has it inlined.
+    merged_into: Option<CodeId>,
+}
+
+/// The output of [`CraneliftBackend::generate`].
+struct Generated {
+    module: JITModule,
+    entry: *const u8,
+    code_size: usize,
+    max_out: usize,
+}
+
+/// Where a guard lives.
+struct GuardHome {
+    piece: CodeId,
+    /// Index of its slot in the piece.
+    slot: usize,
+    /// The types of its fail arguments (a bridge's inputs must match).
+    types: Vec<Type>,
+    /// The exit stub its slot holds when it has no bridge.
+    stub: usize,
+    /// The bridge attached to it, if any.
+    bridge: Option<CodeId>,
+}
+
+/// The Cranelift backend. See the module documentation.
+pub struct CraneliftBackend {
+    isa: OwnedTargetIsa,
+    options: CraneliftOptions,
+    pieces: Vec<Option<Box<Piece>>>,
+    guards: HashMap<GuardId, GuardHome>,
+    targets: TargetTable,
+    shared: SharedCode,
+    /// Capacity `execute` reserves in the output vector: the largest exit of any piece.
+    max_out: usize,
+    ctx: Context,
+    fctx: FunctionBuilderContext,
+    perf_map: Option<perfmap::PerfMap>,
+    stats: CompileStats,
+}
+
+impl CraneliftBackend {
+    /// A backend for the host machine with default options.
+    pub fn new() -> Result<CraneliftBackend, BackendError> {
+        CraneliftBackend::with_options(CraneliftOptions::default())
+    }
+
+    /// A backend for the host machine.
+    pub fn with_options(options: CraneliftOptions) -> Result<CraneliftBackend, BackendError> {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+            f.set(k, v)
+                .map_err(|e| BackendError::Codegen(format!("setting {k}={v}: {e}")))
+        };
+        set(
+            &mut flags,
+            "opt_level",
+            match options.opt_level {
+                OptLevel::None => "none",
+                OptLevel::Speed => "speed",
+            },
+        )?;
+        set(
+            &mut flags,
+            "regalloc_algorithm",
+            match options.regalloc {
+                Regalloc::Backtracking => "backtracking",
+                Regalloc::SinglePass => "single_pass",
+            },
+        )?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if options.verify { "true" } else { "false" },
+        )?;
+        // cranelift-jit requirements: absolute addresses, no colocated libcalls.
+        set(&mut flags, "is_pic", "false")?;
+        set(&mut flags, "use_colocated_libcalls", "false")?;
+        // Nothing ever unwinds through JIT frames (helpers are extern "C" and abort on panic).
+        set(&mut flags, "unwind_info", "false")?;
+        // Cranelift's x64 tail calls rely on frame pointers (emit.rs asserts it); they also
+        // let `perf` walk through JIT frames.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
+        let isa = cranelift_native::builder()
+            .map_err(|e| BackendError::Unsupported(format!("host machine: {e}")))?
+            .finish(settings::Flags::new(flags))
+            .map_err(codegen_error)?;
+        let perf_map = if options.perf_map {
+            Some(perfmap::PerfMap::open().map_err(|e| {
+                BackendError::Codegen(format!("opening {}: {e}", perfmap::PerfMap::path()))
+            })?)
+        } else {
+            None
+        };
+        Ok(CraneliftBackend {
+            shared: SharedCode::new(&isa),
+            isa,
+            options,
+            pieces: Vec::new(),
+            guards: HashMap::new(),
+            targets: TargetTable::default(),
+            max_out: 0,
+            ctx: Context::new(),
+            fctx: FunctionBuilderContext::new(),
+            perf_map,
+            stats: CompileStats::default(),
+        })
+    }
+
+    /// The options the backend was built with.
+    pub fn options(&self) -> &CraneliftOptions {
+        &self.options
+    }
+
+    /// What the backend compiled so far.
+    pub fn stats(&self) -> CompileStats {
+        self.stats
+    }
+
+    fn piece(&self, code: CodeId) -> Option<&Piece> {
+        self.pieces.get(code.0 as usize).and_then(|p| p.as_deref())
+    }
+
+    fn compile(
+        &mut self,
+        trace: &Trace,
+        info: &CompileInfo<'_>,
+        bridge_of: Option<GuardId>,
+    ) -> Result<CodeId, BackendError> {
+        let started = Instant::now();
+        let id = CodeId(self.pieces.len() as u32);
+        let inputs: Vec<Type> = trace.input_kinds().into_iter().map(value_type).collect();
+
+        // A bridge merged into its loop is about to be replaced: the loop goes back to code
+        // that enters the guard's slot.
+        if let Some(g) = bridge_of
+            && let Some(b) = self.guards.get(&g).and_then(|h| h.bridge)
+            && let Some(host) = self.piece(b).and_then(|p| p.merged_into)
+        {
+            self.unmerge(host);
+        }
+        // Everything that can fail is checked before any table changes.
+        if let Some(g) = bridge_of {
+            let home = self.guards.get(&g).ok_or(BackendError::UnknownGuard(g))?;
+            if home.types != inputs {
+                return Err(BackendError::Codegen(format!(
+                    "bridge inputs {inputs:?} do not match the fail arguments {:?} of {g}",
+                    home.types
+                )));
+            }
+        }
+        let mut guard_types = Vec::new();
+        let mut defines = Vec::new();
+        let mut labels = HashMap::new();
+        let mut array_descrs = Vec::new();
+        let mut descr_addrs: HashMap<DescrId, usize> = HashMap::new();
+        for (i, op) in trace.ops.iter().enumerate() {
+            if op.opcode.is_guard() {
+                let types = trace
+                    .fail_args(op)
+                    .iter()
+                    .map(|&r| value_type(trace.kind_of(r)))
+                    .collect::<Vec<_>>();
+                guard_types.push(types);
+            }
+            match op.opcode {
+                Opcode::CallAssembler => {
+                    return Err(BackendError::Unsupported("call_assembler".into()));
+                }
+                Opcode::Label => {
+                    let tid = lower::target_of(trace, op)?;
+                    let entry = lower::is_entry_label(trace, i, op);
+                    let types: Vec<Type> = op
+                        .args
+                        .iter()
+                        .map(|&a| value_type(trace.kind_of(a)))
+                        .collect();
+                    self.targets.check_define(tid, entry, &types)?;
+                    labels.insert(tid, ());
+                    defines.push((tid, entry, types));
+                }
+                Opcode::NewArray => {
+                    if let Some(d) = op.descr
+                        && let Some(a) = trace.descr_of(op).and_then(|d| d.as_array())
+                        && !descr_addrs.contains_key(&d)
+                    {
+                        let boxed = Box::new(a.clone());
+                        descr_addrs.insert(d, &*boxed as *const _ as usize);
+                        array_descrs.push(boxed);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if info.guard_ids.len() < guard_types.len() {
+            return Err(BackendError::Codegen("fewer guard ids than guards".into()));
+        }
+        let guard_ids = info.guard_ids[..guard_types.len()].to_vec();
+        for (k, g) in guard_ids.iter().enumerate() {
+            if g.0 == FINISH || self.guards.contains_key(g) || guard_ids[..k].contains(g) {
+                return Err(BackendError::Codegen(format!(
+                    "guard id {g} is reserved or in use"
+                )));
+            }
+        }
+        let mut jumps_to = Vec::new();
+        let mut cross = HashMap::new();
+        for op in &trace.ops {
+            if op.opcode != Opcode::Jump {
+                continue;
+            }
+            let tid = lower::target_of(trace, op)?;
+            if labels.contains_key(&tid) || cross.contains_key(&tid) {
+                continue;
+            }
+            match self.targets.acquire(tid) {
+                Ok(t) => {
+                    cross.insert(tid, t);
+                    jumps_to.push(tid);
+                }
+                Err(e) => {
+                    jumps_to.iter().for_each(|&t| self.targets.release(t));
+                    return Err(e);
+                }
+            }
+        }
+
+        // Shared code first (cached per signature): the entry trampoline and the exit stubs
+        // the guard slots start with.
+        let shared = (|| {
+            let trampoline = self
+                .shared
+                .trampoline(&inputs, &mut self.ctx, &mut self.fctx)?;
+            let stubs = guard_types
+                .iter()
+                .map(|t| self.shared.exit_stub(t, &mut self.ctx, &mut self.fctx))
+                .collect::<Result<Vec<usize>, BackendError>>()?;
+            Ok((trampoline, stubs))
+        })();
+        let (trampoline, stubs) = match shared {
+            Ok(s) => s,
+            Err(e) => {
+                jumps_to.iter().for_each(|&t| self.targets.release(t));
+                return Err(e);
+            }
+        };
+        let slots = GuardSlots::new(&stubs);
+        let slot_addrs: Vec<usize> = (0..guard_ids.len()).map(|k| slots.addr(k)).collect();
+        let result = Self::generate(
+            &self.isa,
+            &mut self.ctx,
+            &mut self.fctx,
+            trace,
+            &inputs,
+            id,
+            &lower::LowerEnv {
+                guard_ids: &guard_ids,
+                guard_slots: &slot_addrs,
+                cross_targets: &cross,
+                array_descrs: &descr_addrs,
+                native_call_conv: self.isa.default_call_conv(),
+                frontend: self.isa.frontend_config(),
+                inline: &HashMap::new(),
+            },
+        );
+        let Generated {
+            module,
+            entry,
+            code_size,
+            max_out,
+        } = match result {
+            Ok(r) => r,
+            Err(e) => {
+                jumps_to.iter().for_each(|&t| self.targets.release(t));
+                return Err(e);
+            }
+        };
+
+        // Publish: from here on nothing fails.
+        for (k, ((&g, types), stub)) in guard_ids.iter().zip(guard_types).zip(stubs).enumerate() {
+            self.guards.insert(
+                g,
+                GuardHome {
+                    piece: id,
+                    slot: k,
+                    types,
+                    stub,
+                    bridge: None,
+                },
+            );
+        }
+        for (tid, is_entry, types) in &defines {
+            let addr = is_entry.then_some(entry as usize);
+            self.targets.define(*tid, id, addr, types.clone());
+        }
+        if let Some(g) = bridge_of {
+            let home = self.guards.get_mut(&g).expect("checked above");
+            if let Some(old) = home.bridge.replace(id) {
+                // The old bridge stays alive (the driver owns it) but is detached.
+                if let Some(p) = self.pieces[old.0 as usize].as_mut() {
+                    p.attached_to = None;
+                }
+            }
+            let owner = self.pieces[home.piece.0 as usize]
+                .as_ref()
+                .expect("guards of freed pieces are unregistered");
+            owner.slots.set(home.slot, entry as usize);
+        }
+        if let Some(pm) = &mut self.perf_map {
+            pm.record(
+                entry as usize,
+                code_size,
+                &format!("metajit::{}", info.name),
+            );
+        }
+        self.max_out = self.max_out.max(max_out);
+        self.pieces.push(Some(Box::new(Piece {
+            module: Some(module),
+            entry,
+            trampoline,
+            num_inputs: inputs.len(),
+            code_size,
+            guard_ids,
+            slots,
+            attached_to: bridge_of,
+            defines,
+            jumps_to,
+            _array_descrs: array_descrs,
+            descr_addrs,
+            trace: trace.clone(),
+            unmerged: None,
+            merged: Vec::new(),
+            merged_into: None,
+        })));
+        self.stats.pieces += 1;
+        self.stats.ops += trace.num_real_ops() as u64;
+        self.stats.code_bytes += code_size as u64;
+        self.stats.time += started.elapsed();
+        Ok(id)
+    }
+
+    /// Builds, compiles and finalizes the function of one piece in a fresh module.
+    fn generate(
+        isa: &OwnedTargetIsa,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+        trace: &Trace,
+        inputs: &[Type],
+        id: CodeId,
+        env: &lower::LowerEnv<'_>,
+    ) -> Result<Generated, BackendError> {
+        let sig = piece_signature(inputs);
+        ctx.clear();
+        ctx.func = Function::with_name_signature(UserFuncName::user(0, id.0), sig.clone());
+        let lowered = lower::lower(trace, env, &mut ctx.func, fctx);
+        let lowered = match lowered {
+            Ok(l) => l,
+            Err(e) => {
+                ctx.clear();
+                return Err(e);
+            }
+        };
+        let mut module = JITModule::new(JITBuilder::with_isa(isa.clone(), default_libcall_names()));
+        // `ModuleError` is large; box it right away (clippy::result_large_err).
+        let defined = (|| -> Result<_, Box<cranelift_module::ModuleError>> {
+            let fid = module.declare_anonymous_function(&sig)?;
+            module.define_function(fid, ctx)?;
+            Ok(fid)
+        })();
+        let code_size = ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+        ctx.clear();
+        let finalized = defined.and_then(|fid| {
+            module.finalize_definitions()?;
+            Ok(fid)
+        });
+        let fid = match finalized {
+            Ok(f) => f,
+            Err(e) => {
+                // SAFETY: nothing refers to this module's code yet.
+                unsafe { module.free_memory() };
+                return Err(codegen_error(e));
+            }
+        };
+        let entry = module.get_finalized_function(fid);
+        Ok(Generated {
+            module,
+            entry,
+            code_size,
+            max_out: lowered.max_out,
+        })
+    }
+}
+
+impl Backend for CraneliftBackend {
+    fn name(&self) -> &'static str {
+        "cranelift"
+    }
+
+    fn compile_loop(
+        &mut self,
+        trace: &Trace,
+        info: &CompileInfo<'_>,
+    ) -> Result<CodeId, BackendError> {
+        self.compile(trace, info, None)
+    }
+
+    fn compile_bridge(
+        &mut self,
+        from: GuardId,
+        trace: &Trace,
+        info: &CompileInfo<'_>,
+    ) -> Result<CodeId, BackendError> {
+        self.compile(trace, info, Some(from))
+    }
+
+    unsafe fn execute(&self, code: CodeId, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+        let piece = self.piece(code).expect("executing freed or unknown code");
+        assert_eq!(
+            inputs.len(),
+            piece.num_inputs,
+            "execute: wrong number of inputs"
+        );
+        out.clear();
+        out.reserve(self.max_out);
+        // SAFETY: the trampoline and entry belong to a live piece with this input signature;
+        // `inputs` has one word per input; `out` has room for the largest exit of any live
+        // piece, which bounds what the chain of pieces writes. The caller guarantees that the
+        // trace's memory operations are valid (the trait's contract).
+        let word = unsafe { (piece.trampoline)(piece.entry, out.as_mut_ptr(), inputs.as_ptr()) };
+        let (exit, count) = abi::decode_exit(word);
+        debug_assert!(count <= out.capacity());
+        // SAFETY: the exit path that returned `word` initialized `count` words of `out`.
+        unsafe { out.set_len(count) };
+        if exit == FINISH {
+            Exit::Finish
+        } else {
+            Exit::Guard(GuardId(exit))
+        }
+    }
+
+    fn free(&mut self, code: CodeId) {
+        if let Some(host) = self.piece(code).and_then(|p| p.merged_into) {
+            // The host's code has this bridge inlined: give it back the code without it.
+            self.unmerge(host);
+        }
+        let Some(mut piece) = self.pieces.get_mut(code.0 as usize).and_then(Option::take) else {
+            return;
+        };
+        if let Some(g) = piece.attached_to
+            && let Some(home) = self.guards.get_mut(&g)
+            && home.bridge == Some(code)
+        {
+            home.bridge = None;
+            if let Some(owner) = self.pieces[home.piece.0 as usize].as_ref() {
+                owner.slots.set(home.slot, home.stub);
+            }
+        }
+        for (k, g) in piece.guard_ids.iter().enumerate() {
+            let home = self.guards.remove(g);
+            debug_assert!(
+                home.as_ref()
+                    .is_none_or(|h| h.bridge.is_some() == (piece.slots.get(k) != h.stub))
+            );
+            if let Some(b) = home.and_then(|h| h.bridge) {
+                self.free(b);
+            }
+        }
+        for (t, _, _) in &piece.defines {
+            self.targets.undefine(*t, code);
+        }
+        for &b in &piece.merged {
+            if let Some(p) = self.pieces[b.0 as usize].as_mut() {
+                p.merged_into = None;
+            }
+        }
+        if let Some(u) = piece.unmerged.take() {
+            u.free();
+        }
+        for &t in &piece.jumps_to {
+            self.targets.release(t);
+        }
+        if let Some(m) = piece.module.take() {
+            // SAFETY: the piece is unreachable now: its guards' bridges are freed, the slot
+            // of the guard it was attached to is zero, its targets are undefined, and the
+            // driver does not free code that is running or that live code still jumps to.
+            unsafe { m.free_memory() };
+        }
+    }
+
+    fn code_size(&self, code: CodeId) -> usize {
+        self.piece(code).map_or(0, |p| p.code_size)
+    }
+}
+
+impl Drop for CraneliftBackend {
+    fn drop(&mut self) {
+        for p in self.pieces.iter_mut().filter_map(Option::take) {
+            let mut p = p;
+            if let Some(u) = p.unmerged.take() {
+                u.free();
+            }
+            if let Some(m) = p.module.take() {
+                // SAFETY: the backend is being dropped, so none of its code is running or can
+                // be executed again.
+                unsafe { m.free_memory() };
+            }
+        }
+    }
+}
+
+fn codegen_error(e: impl std::fmt::Display) -> BackendError {
+    BackendError::Codegen(e.to_string())
+}
