@@ -1,0 +1,1 @@
+//! Compact AST dump for snapshot tests.
