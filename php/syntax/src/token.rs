@@ -262,6 +262,7 @@ pub fn keyword(lower: &[u8]) -> Option<TokenKind> {
         b"endif" => Endif,
         b"endswitch" => Endswitch,
         b"endwhile" => Endwhile,
+        b"enum" => Enum,
         b"eval" => Eval,
         b"extends" => Extends,
         b"final" => Final,

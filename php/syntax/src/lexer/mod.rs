@@ -304,6 +304,13 @@ impl<'s> Lexer<'s> {
             }
             return;
         }
+        if b == b'/' && self.peek(1) == b'*' {
+            match self.src[start + 2..].windows(2).position(|w| w == b"*/") {
+                Some(off) => self.pos = start + 2 + off + 2,
+                None => self.pos = self.src.len(),
+            }
+            return;
+        }
         if b == b'-' && self.peek(1) == b'>' {
             self.pos += 2;
             self.push(TokenKind::ObjectOperator, start, self.pos);

@@ -75,6 +75,13 @@ impl<'s> Lexer<'s> {
             self.mode = Mode::Scripting;
             return;
         }
+        let interpolation = b == b'$' || (b == b'{' && src.get(start + 1) == Some(&b'$'));
+        if interpolation && self.mode == Mode::Heredoc && start > 0 && matches!(src[start - 1], b'\n' | b'\r') {
+            if let Some((at, msg)) = self.check_heredoc_indent(start, start) {
+                self.error_at(at, msg, LexSeverity::Parse);
+                return;
+            }
+        }
         if b == b'$' && src.get(start + 1).is_some_and(|&c| is_label_start(c)) {
             let end = self.label_end(start + 1);
             self.pos = end;
@@ -180,7 +187,9 @@ impl<'s> Lexer<'s> {
                 end = i;
                 break;
             }
-            i += if c == b'\\' && !nowdoc { 2 } else { 1 };
+            // An escaped line break still ends the line, so the closing marker is checked.
+            let escapes_next = c == b'\\' && !nowdoc && !matches!(src.get(i + 1), Some(b'\n' | b'\r'));
+            i += if escapes_next { 2 } else { 1 };
         }
         let end = end.min(src.len());
         if let Some(bad) = self.check_heredoc_indent(start, end) {
@@ -233,7 +242,8 @@ impl<'s> Lexer<'s> {
             let Some(off) = src[i..end].iter().position(|&c| c == b'\n' || c == b'\r') else { break };
             let nl = i + off;
             i = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') { nl + 2 } else { nl + 1 };
-            if i < end {
+            // A line that starts right where an interpolation begins has no indentation.
+            if i < end || (i == end && matches!(src.get(end), Some(b'$' | b'{'))) {
                 line = Some(i);
             }
         }

@@ -298,8 +298,7 @@ impl<'s> Parser<'s> {
             self.add_modifier(&mut modifiers, flag, t.span, ModifierTarget::Property)?;
             if self.kind() == T::Ident || self.kind().is_semi_reserved() { Some(self.identifier(&[])?) } else { None }
         } else if self.kind() == T::Ident || self.kind().is_reserved_non_modifier() {
-            let t = self.bump();
-            Some(self.ident_of(t))
+            Some(self.identifier(&[])?)
         } else {
             return Err(self.unexpected(&[]));
         };

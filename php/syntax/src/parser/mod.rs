@@ -299,6 +299,13 @@ impl<'s> Parser<'s> {
         let k = self.kind();
         if k == TokenKind::Ident || k.is_semi_reserved() {
             let t = self.bump();
+            if self.text(t.span).starts_with(b"<?=") {
+                return Err(Box::new(Diagnostic {
+                    severity: Severity::Parse,
+                    message: "Cannot use \"<?=\" as an identifier".into(),
+                    line: self.token_line(t),
+                }));
+            }
             Ok(self.ident_of(t))
         } else {
             Err(self.unexpected(expected))

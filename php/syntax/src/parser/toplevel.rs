@@ -9,8 +9,11 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         let name = if self.at(T::LBrace) {
             None
+        } else if self.kind().is_semi_reserved() {
+            // A one-part namespace name may be a reserved word (`namespace fn;`).
+            let t = self.bump();
+            Some(Name { kind: NameKind::Unqualified, text: self.text(t.span).into(), span: t.span })
         } else {
-            // `namespace` names may contain reserved words, lexed as one qualified token.
             Some(self.name(&[T::LBrace])?)
         };
         if let Some(n) = &name {
@@ -71,6 +74,9 @@ impl<'s> Parser<'s> {
                 if self.eat(T::Comma).is_none() {
                     break;
                 }
+            }
+            if uses.is_empty() {
+                return Err(self.unexpected(&[T::Ident, T::NameQualified, T::Function, T::Const]));
             }
             self.expect(T::RBrace, &[T::Comma, T::RBrace])?;
             self.end_statement(&[T::Semicolon])?;
