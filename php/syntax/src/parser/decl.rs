@@ -146,6 +146,8 @@ impl<'s> Parser<'s> {
         }
         let ty = if matches!(self.kind(), T::Variable | T::Ampersand | T::AmpersandFollowedByVarOrVararg | T::Ellipsis) {
             None
+        } else if !(self.at_name() || matches!(self.kind(), T::Array | T::Callable | T::Question | T::LParen | T::Static)) {
+            return Err(self.unexpected(&[T::Variable]));
         } else {
             Some(self.type_expr(StaticType::Forbidden)?)
         };

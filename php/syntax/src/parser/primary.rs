@@ -208,7 +208,8 @@ impl<'s> Parser<'s> {
             }
             let class_tok = self.bump();
             let args = if self.at(T::LParen) { Some(self.nest(Cost::Two, |p| p.arguments())?) } else { None };
-            let decl = self.nest(Cost::Declaration, |p| p.anonymous_class(attrs, class_tok.span.start))?;
+            let decl_start = attrs.first().map_or(class_tok.span.start, |g| g.span.start);
+            let decl = self.nest(Cost::Declaration, |p| p.anonymous_class(attrs, decl_start))?;
             let span = self.span_from(start);
             return Ok(self.mk(ExprKind::New { class: NewClass::Anonymous(Box::new(decl)), args }, span));
         }
