@@ -27,7 +27,11 @@ pub struct Options {
 impl Options {
     /// The last value set for `key` with `-d`.
     pub fn ini(&self, key: &str) -> Option<&str> {
-        self.ini.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.ini
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -66,7 +70,12 @@ pub const USAGE_BODY: &str = "
 
 /// Parses php-style arguments (`-l file`, `-dkey=value`, `-d key=value`, `-n`, ...).
 pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
-    let mut opts = Options { mode: Mode::Run, ini: Vec::new(), file: None, jit: true };
+    let mut opts = Options {
+        mode: Mode::Run,
+        ini: Vec::new(),
+        file: None,
+        jit: true,
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -108,7 +117,9 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                     i += 1;
                     args[i - 1].clone()
                 } else {
-                    return Err(ArgError(format!("Error in argument {argno}, char 2: no argument for option {c}")));
+                    return Err(ArgError(format!(
+                        "Error in argument {argno}, char 2: no argument for option {c}"
+                    )));
                 };
                 match c {
                     'd' => {
@@ -119,7 +130,11 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                     _ => {}
                 }
             }
-            _ => return Err(ArgError(format!("Error in argument {argno}, char 2: option not found {c}"))),
+            _ => {
+                return Err(ArgError(format!(
+                    "Error in argument {argno}, char 2: option not found {c}"
+                )));
+            }
         }
     }
     Ok(opts)
@@ -135,7 +150,14 @@ mod tests {
 
     #[test]
     fn flags_like_php() {
-        let o = parse(&["-n", "-d", "display_errors=0", "-dlog_errors=1", "-l", "x.php"]);
+        let o = parse(&[
+            "-n",
+            "-d",
+            "display_errors=0",
+            "-dlog_errors=1",
+            "-l",
+            "x.php",
+        ]);
         assert_eq!(o.mode, Mode::Lint);
         assert_eq!(o.ini("display_errors"), Some("0"));
         assert_eq!(o.ini("log_errors"), Some("1"));

@@ -9,7 +9,9 @@ use std::io::Write;
 
 /// Writes `diag` where PHP would.
 pub fn report(opts: &Options, diag: &Diagnostic, file: &str) {
-    let reporting = opts.ini("error_reporting").map_or(i64::from(u32::MAX), leading_int);
+    let reporting = opts
+        .ini("error_reporting")
+        .map_or(i64::from(u32::MAX), leading_int);
     let bit = match diag.severity {
         Severity::Parse => 4,
         Severity::Fatal => 64,
@@ -22,16 +24,26 @@ pub fn report(opts: &Options, diag: &Diagnostic, file: &str) {
         match opts.ini("error_log").filter(|p| !p.is_empty()) {
             Some(path) => {
                 let stamp = utc_timestamp();
-                if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                if let Ok(mut f) = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                {
                     let _ = writeln!(f, "[{stamp}] {line}");
                 }
             }
             None => eprintln!("{line}"),
         }
     }
-    let target = opts.ini("display_errors").map_or(DisplayTarget::Stdout, DisplayTarget::from_ini);
+    let target = opts
+        .ini("display_errors")
+        .map_or(DisplayTarget::Stdout, DisplayTarget::from_ini);
     let html = opts.ini("html_errors").is_some_and(ini_bool);
-    let text = if html { diag.html_text(file) } else { diag.display_text(file) };
+    let text = if html {
+        diag.html_text(file)
+    } else {
+        diag.display_text(file)
+    };
     match target {
         DisplayTarget::Off => {}
         DisplayTarget::Stdout => {
@@ -60,7 +72,9 @@ fn utc_timestamp() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{day:02}-{}-{year} {:02}:{:02}:{:02} UTC",
         MONTHS[(month - 1) as usize],

@@ -27,7 +27,10 @@ fn main() -> ExitCode {
         cli::Mode::Version => {
             println!("PHP 8.2.32 (cli) (hippy {})", env!("CARGO_PKG_VERSION"));
             println!("Copyright (c) The PHP Group");
-            println!("hippy {}: a PHP 8.2 implementation on the metajit meta-tracing JIT", env!("CARGO_PKG_VERSION"));
+            println!(
+                "hippy {}: a PHP 8.2 implementation on the metajit meta-tracing JIT",
+                env!("CARGO_PKG_VERSION")
+            );
             ExitCode::SUCCESS
         }
         cli::Mode::Lint => lint::run(&opts),

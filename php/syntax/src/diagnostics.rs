@@ -41,18 +41,34 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The screen form (`display_errors`): `\nParse error: MSG in FILE on line N\n`.
     pub fn display_text(&self, file: &str) -> String {
-        format!("\n{}: {} in {} on line {}\n", self.severity.label(), self.message, file, self.line)
+        format!(
+            "\n{}: {} in {} on line {}\n",
+            self.severity.label(),
+            self.message,
+            file,
+            self.line
+        )
     }
 
     /// The log form (`log_errors`), without timestamp or newline.
     pub fn log_text(&self, file: &str) -> String {
-        format!("PHP {}:  {} in {} on line {}", self.severity.label(), self.message, file, self.line)
+        format!(
+            "PHP {}:  {} in {} on line {}",
+            self.severity.label(),
+            self.message,
+            file,
+            self.line
+        )
     }
 
     /// The `html_errors` screen form.
     pub fn html_text(&self, file: &str) -> String {
         let esc = |s: &str| {
-            s.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#039;").replace('<', "&lt;").replace('>', "&gt;")
+            s.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#039;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
         };
         format!(
             "<br />\n<b>{}</b>:  {} in <b>{}</b> on line <b>{}</b><br />\n",
@@ -79,7 +95,10 @@ impl DisplayTarget {
     /// Interprets a `display_errors` ini value as PHP does.
     pub fn from_ini(value: &str) -> Self {
         let v = value.trim();
-        if ["on", "yes", "true", "stdout"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
+        if ["on", "yes", "true", "stdout"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+        {
             return DisplayTarget::Stdout;
         }
         if v.eq_ignore_ascii_case("stderr") {
@@ -96,7 +115,10 @@ impl DisplayTarget {
 /// PHP's boolean ini values: `on`/`yes`/`true`, else the leading integer.
 pub fn ini_bool(value: &str) -> bool {
     let v = value.trim();
-    ["on", "yes", "true"].iter().any(|w| v.eq_ignore_ascii_case(w)) || leading_int(v) != 0
+    ["on", "yes", "true"]
+        .iter()
+        .any(|w| v.eq_ignore_ascii_case(w))
+        || leading_int(v) != 0
 }
 
 /// `atoi`: the leading decimal integer of `s`, 0 if none.
@@ -109,7 +131,9 @@ pub fn leading_int(s: &str) -> i64 {
     let n = digits
         .bytes()
         .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |acc, b| acc.saturating_mul(10).saturating_add((b - b'0') as i64));
+        .fold(0i64, |acc, b| {
+            acc.saturating_mul(10).saturating_add((b - b'0') as i64)
+        });
     if neg { -n } else { n }
 }
 

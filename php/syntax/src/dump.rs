@@ -22,12 +22,20 @@ pub struct Node {
 
 impl Node {
     fn new(label: impl Into<String>, span: Span) -> Node {
-        Node { label: label.into(), span: Some(span), children: Vec::new() }
+        Node {
+            label: label.into(),
+            span: Some(span),
+            children: Vec::new(),
+        }
     }
 
     /// A grouping node without a span of its own (`args`, `else`, ...).
     fn group(label: &str, children: Vec<Node>) -> Node {
-        Node { label: label.into(), span: None, children }
+        Node {
+            label: label.into(),
+            span: None,
+            children,
+        }
     }
 
     fn with(mut self, children: Vec<Node>) -> Node {
@@ -84,17 +92,25 @@ fn check_level(nodes: &[Node], parent: Span, parent_label: &str) -> Result<(), S
                     return Err(SpanError(format!("{} has an inverted span {s}", n.label)));
                 }
                 if !parent.contains(s) {
-                    return Err(SpanError(format!("{} {s} is outside its parent {parent_label} {parent}", n.label)));
+                    return Err(SpanError(format!(
+                        "{} {s} is outside its parent {parent_label} {parent}",
+                        n.label
+                    )));
                 }
                 if s.start < prev_end {
-                    return Err(SpanError(format!("{} {s} overlaps or precedes its previous sibling in {parent_label}", n.label)));
+                    return Err(SpanError(format!(
+                        "{} {s} overlaps or precedes its previous sibling in {parent_label}",
+                        n.label
+                    )));
                 }
                 prev_end = s.end;
                 s
             }
             None => parent,
         };
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || check_level(&n.children, bound, &n.label))?;
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            check_level(&n.children, bound, &n.label)
+        })?;
     }
     Ok(())
 }
@@ -133,37 +149,74 @@ impl<'a> Builder<'a> {
             StmtKind::Echo(es) => n("Echo").with(self.exprs(es)),
             StmtKind::InlineHtml(t) => n(&format!("InlineHtml {}", text(t))),
             StmtKind::Block(list) => n("Block").with(list.iter().map(|&s| self.stmt(s)).collect()),
-            StmtKind::If { cond, then, elseifs, otherwise, syntax } => {
+            StmtKind::If {
+                cond,
+                then,
+                elseifs,
+                otherwise,
+                syntax,
+            } => {
                 let mut c = vec![self.expr(*cond), self.stmt(*then)];
                 for ei in elseifs {
-                    c.push(Node::new("ElseIf", ei.span).with(vec![self.expr(ei.cond), self.stmt(ei.body)]));
+                    c.push(
+                        Node::new("ElseIf", ei.span)
+                            .with(vec![self.expr(ei.cond), self.stmt(ei.body)]),
+                    );
                 }
                 if let Some(o) = otherwise {
                     c.push(Node::group("else", vec![self.stmt(*o)]));
                 }
                 n(&format!("If {syntax:?}")).with(c)
             }
-            StmtKind::While { cond, body, syntax } => n(&format!("While {syntax:?}")).with(vec![self.expr(*cond), self.stmt(*body)]),
-            StmtKind::DoWhile { body, cond } => n("DoWhile").with(vec![self.stmt(*body), self.expr(*cond)]),
-            StmtKind::For { init, cond, step, body, syntax } => n(&format!("For {syntax:?}")).with(vec![
+            StmtKind::While { cond, body, syntax } => {
+                n(&format!("While {syntax:?}")).with(vec![self.expr(*cond), self.stmt(*body)])
+            }
+            StmtKind::DoWhile { body, cond } => {
+                n("DoWhile").with(vec![self.stmt(*body), self.expr(*cond)])
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+                syntax,
+            } => n(&format!("For {syntax:?}")).with(vec![
                 Node::group("init", self.exprs(init)),
                 Node::group("cond", self.exprs(cond)),
                 Node::group("step", self.exprs(step)),
                 self.stmt(*body),
             ]),
-            StmtKind::Foreach { expr, key, value, by_ref, body, syntax } => {
+            StmtKind::Foreach {
+                expr,
+                key,
+                value,
+                by_ref,
+                body,
+                syntax,
+            } => {
                 let mut c = vec![self.expr(*expr)];
                 if let Some(k) = key {
                     c.push(Node::group("key", vec![self.expr(*k)]));
                 }
-                c.push(Node::group(if *by_ref { "value &" } else { "value" }, vec![self.expr(*value)]));
+                c.push(Node::group(
+                    if *by_ref { "value &" } else { "value" },
+                    vec![self.expr(*value)],
+                ));
                 c.push(self.stmt(*body));
                 n(&format!("Foreach {syntax:?}")).with(c)
             }
-            StmtKind::Switch { subject, cases, syntax } => {
+            StmtKind::Switch {
+                subject,
+                cases,
+                syntax,
+            } => {
                 let mut c = vec![self.expr(*subject)];
                 for case in cases {
-                    let label = if case.cond.is_some() { "Case" } else { "Default" };
+                    let label = if case.cond.is_some() {
+                        "Case"
+                    } else {
+                        "Default"
+                    };
                     let mut cc = self.opt_expr(case.cond);
                     cc.extend(case.body.iter().map(|&s| self.stmt(s)));
                     c.push(Node::new(label, case.span).with(cc));
@@ -176,16 +229,30 @@ impl<'a> Builder<'a> {
             StmtKind::Global(es) => n("Global").with(self.exprs(es)),
             StmtKind::Static(vars) => n("StaticVars").with(
                 vars.iter()
-                    .map(|v| Node::new(format!("StaticVar ${}", v.name.text()), v.span).with(self.opt_expr(v.default)))
+                    .map(|v| {
+                        Node::new(format!("StaticVar ${}", v.name.text()), v.span)
+                            .with(self.opt_expr(v.default))
+                    })
                     .collect(),
             ),
             StmtKind::Unset(es) => n("Unset").with(self.exprs(es)),
-            StmtKind::Try { body, catches, finally } => {
+            StmtKind::Try {
+                body,
+                catches,
+                finally,
+            } => {
                 let mut c = vec![self.stmts("body", body)];
                 for cat in catches {
-                    let types: Vec<String> = cat.types.iter().map(|t| t.text().into_owned()).collect();
-                    let var = cat.var.as_ref().map_or(String::new(), |v| format!(" ${}", v.text()));
-                    c.push(Node::new(format!("Catch {}{var}", types.join("|")), cat.span).with(cat.body.iter().map(|&s| self.stmt(s)).collect()));
+                    let types: Vec<String> =
+                        cat.types.iter().map(|t| t.text().into_owned()).collect();
+                    let var = cat
+                        .var
+                        .as_ref()
+                        .map_or(String::new(), |v| format!(" ${}", v.text()));
+                    c.push(
+                        Node::new(format!("Catch {}{var}", types.join("|")), cat.span)
+                            .with(cat.body.iter().map(|&s| self.stmt(s)).collect()),
+                    );
                 }
                 if let Some(f) = finally {
                     c.push(self.stmts("finally", f));
@@ -197,7 +264,13 @@ impl<'a> Builder<'a> {
             StmtKind::Declare { directives, body } => {
                 let mut c: Vec<Node> = directives
                     .iter()
-                    .map(|d| Node::new(format!("Directive {}", d.name.text()), d.name.span.to(self.ast.expr(d.value).span)).with(vec![self.expr(d.value)]))
+                    .map(|d| {
+                        Node::new(
+                            format!("Directive {}", d.name.text()),
+                            d.name.span.to(self.ast.expr(d.value).span),
+                        )
+                        .with(vec![self.expr(d.value)])
+                    })
                     .collect();
                 match body {
                     DeclareBody::None => {}
@@ -209,23 +282,46 @@ impl<'a> Builder<'a> {
             StmtKind::Nop => n("Nop"),
             StmtKind::HaltCompiler => n("HaltCompiler"),
             StmtKind::Namespace { name, body } => {
-                let label = format!("Namespace {}", name.as_ref().map_or("<global>".into(), |n| n.text().into_owned()));
-                let c = body.as_ref().map(|b| vec![self.stmts("body", b)]).unwrap_or_default();
+                let label = format!(
+                    "Namespace {}",
+                    name.as_ref()
+                        .map_or("<global>".into(), |n| n.text().into_owned())
+                );
+                let c = body
+                    .as_ref()
+                    .map(|b| vec![self.stmts("body", b)])
+                    .unwrap_or_default();
                 n(&label).with(c)
             }
-            StmtKind::Use { kind, uses } => n(&format!("Use {kind:?}")).with(uses.iter().map(|u| self.use_item(u)).collect()),
-            StmtKind::GroupUse { kind, prefix, uses } => {
-                n(&format!("GroupUse {kind:?} {}", prefix.text())).with(uses.iter().map(|u| self.use_item(u)).collect())
+            StmtKind::Use { kind, uses } => {
+                n(&format!("Use {kind:?}")).with(uses.iter().map(|u| self.use_item(u)).collect())
             }
-            StmtKind::Const(items) => n("Const").with(items.iter().map(|c| self.const_item(c)).collect()),
+            StmtKind::GroupUse { kind, prefix, uses } => {
+                n(&format!("GroupUse {kind:?} {}", prefix.text()))
+                    .with(uses.iter().map(|u| self.use_item(u)).collect())
+            }
+            StmtKind::Const(items) => {
+                n("Const").with(items.iter().map(|c| self.const_item(c)).collect())
+            }
             StmtKind::Function(f) => self.function("Function", f),
             StmtKind::Class(c) => self.class(c),
         }
     }
 
     fn use_item(&self, u: &UseItem) -> Node {
-        let alias = u.alias.as_ref().map_or(String::new(), |a| format!(" as {}", a.text()));
-        Node::new(format!("UseItem {:?} {:?} {}{alias}", u.kind, u.name.kind, u.name.text()), u.span)
+        let alias = u
+            .alias
+            .as_ref()
+            .map_or(String::new(), |a| format!(" as {}", a.text()));
+        Node::new(
+            format!(
+                "UseItem {:?} {:?} {}{alias}",
+                u.kind,
+                u.name.kind,
+                u.name.text()
+            ),
+            u.span,
+        )
     }
 
     fn const_item(&self, c: &ConstItem) -> Node {
@@ -239,7 +335,10 @@ impl<'a> Builder<'a> {
                 Node::new("AttributeGroup", g.span).with(
                     g.attrs
                         .iter()
-                        .map(|a| Node::new(format!("Attribute {}", a.name.text()), a.span).with(a.args.iter().map(|x| self.args(x)).collect()))
+                        .map(|a| {
+                            Node::new(format!("Attribute {}", a.name.text()), a.span)
+                                .with(a.args.iter().map(|x| self.args(x)).collect())
+                        })
                         .collect(),
                 )
             })
@@ -248,10 +347,18 @@ impl<'a> Builder<'a> {
 
     fn type_hint(&self, t: &TypeHint) -> Node {
         match t {
-            TypeHint::Named(n) => Node::new(format!("Type {}{}", name_prefix(n.kind), n.text()), n.span),
-            TypeHint::Nullable(inner, s) => Node::new("Nullable", *s).with(vec![self.type_hint(inner)]),
-            TypeHint::Union(ts, s) => Node::new("Union", *s).with(ts.iter().map(|t| self.type_hint(t)).collect()),
-            TypeHint::Intersection(ts, s) => Node::new("Intersection", *s).with(ts.iter().map(|t| self.type_hint(t)).collect()),
+            TypeHint::Named(n) => {
+                Node::new(format!("Type {}{}", name_prefix(n.kind), n.text()), n.span)
+            }
+            TypeHint::Nullable(inner, s) => {
+                Node::new("Nullable", *s).with(vec![self.type_hint(inner)])
+            }
+            TypeHint::Union(ts, s) => {
+                Node::new("Union", *s).with(ts.iter().map(|t| self.type_hint(t)).collect())
+            }
+            TypeHint::Intersection(ts, s) => {
+                Node::new("Intersection", *s).with(ts.iter().map(|t| self.type_hint(t)).collect())
+            }
         }
     }
 
@@ -289,7 +396,11 @@ impl<'a> Builder<'a> {
         }
         let mut c = self.attrs(&f.attrs);
         c.push(self.params(&f.params));
-        c.extend(f.return_type.iter().map(|t| Node::group("returns", vec![self.type_hint(t)])));
+        c.extend(
+            f.return_type
+                .iter()
+                .map(|t| Node::group("returns", vec![self.type_hint(t)])),
+        );
         match &f.body {
             Some(b) => c.push(self.stmts("body", b)),
             None => c.push(Node::group("abstract", Vec::new())),
@@ -298,7 +409,13 @@ impl<'a> Builder<'a> {
     }
 
     fn class(&self, d: &ClassDecl) -> Node {
-        let mut label = format!("{:?} {}", d.kind, d.name.as_ref().map_or("<anonymous>".into(), |n| n.text().into_owned()));
+        let mut label = format!(
+            "{:?} {}",
+            d.kind,
+            d.name
+                .as_ref()
+                .map_or("<anonymous>".into(), |n| n.text().into_owned())
+        );
         for w in d.modifiers.words() {
             label.push(' ');
             label.push_str(w);
@@ -310,7 +427,11 @@ impl<'a> Builder<'a> {
             label.push_str(&format!(" implements {}", i.text()));
         }
         let mut c = self.attrs(&d.attrs);
-        c.extend(d.enum_type.iter().map(|t| Node::group("backed", vec![self.type_hint(t)])));
+        c.extend(
+            d.enum_type
+                .iter()
+                .map(|t| Node::group("backed", vec![self.type_hint(t)])),
+        );
         for m in &d.members {
             c.push(self.member(m));
         }
@@ -318,12 +439,20 @@ impl<'a> Builder<'a> {
     }
 
     fn member(&self, m: &Member) -> Node {
-        let mods = |m: Modifiers| m.words().iter().map(|w| format!(" {w}")).collect::<String>();
+        let mods = |m: Modifiers| {
+            m.words()
+                .iter()
+                .map(|w| format!(" {w}"))
+                .collect::<String>()
+        };
         match m {
             Member::Property(p) => {
                 let mut c = self.attrs(&p.attrs);
                 c.extend(p.ty.iter().map(|t| self.type_hint(t)));
-                c.extend(p.props.iter().map(|i| Node::new(format!("Prop ${}", i.name.text()), i.span).with(self.opt_expr(i.default))));
+                c.extend(p.props.iter().map(|i| {
+                    Node::new(format!("Prop ${}", i.name.text()), i.span)
+                        .with(self.opt_expr(i.default))
+                }));
                 Node::new(format!("Property{}", mods(p.modifiers)), p.span).with(c)
             }
             Member::Const(k) => {
@@ -338,13 +467,39 @@ impl<'a> Builder<'a> {
                     .adaptations
                     .iter()
                     .map(|a| match a {
-                        TraitAdaptation::Insteadof { method, instead_of, span } => {
-                            let others: Vec<String> = instead_of.iter().map(|n| n.text().into_owned()).collect();
-                            Node::new(format!("Insteadof {} insteadof {}", method_ref(method), others.join(", ")), *span)
+                        TraitAdaptation::Insteadof {
+                            method,
+                            instead_of,
+                            span,
+                        } => {
+                            let others: Vec<String> =
+                                instead_of.iter().map(|n| n.text().into_owned()).collect();
+                            Node::new(
+                                format!(
+                                    "Insteadof {} insteadof {}",
+                                    method_ref(method),
+                                    others.join(", ")
+                                ),
+                                *span,
+                            )
                         }
-                        TraitAdaptation::Alias { method, modifiers, alias, span } => {
-                            let alias = alias.as_ref().map_or(String::new(), |a| format!(" {}", a.text()));
-                            Node::new(format!("Alias {} as{}{alias}", method_ref(method), mods(*modifiers)), *span)
+                        TraitAdaptation::Alias {
+                            method,
+                            modifiers,
+                            alias,
+                            span,
+                        } => {
+                            let alias = alias
+                                .as_ref()
+                                .map_or(String::new(), |a| format!(" {}", a.text()));
+                            Node::new(
+                                format!(
+                                    "Alias {} as{}{alias}",
+                                    method_ref(method),
+                                    mods(*modifiers)
+                                ),
+                                *span,
+                            )
                         }
                     })
                     .collect();
@@ -396,7 +551,11 @@ impl<'a> Builder<'a> {
             .map(|i| match i {
                 None => Node::group("Skip", Vec::new()),
                 Some(i) => {
-                    let label = format!("Item{}{}", if i.by_ref { " &" } else { "" }, if i.unpack { " ..." } else { "" });
+                    let label = format!(
+                        "Item{}{}",
+                        if i.by_ref { " &" } else { "" },
+                        if i.unpack { " ..." } else { "" }
+                    );
                     let mut c = self.opt_expr(i.key);
                     c.push(self.expr(i.value));
                     Node::new(label, i.span).with(c)
@@ -414,7 +573,9 @@ impl<'a> Builder<'a> {
         let n = |label: String| Node::new(label, e.span);
         match &e.kind {
             ExprKind::Variable(v) => n(format!("Variable ${}", String::from_utf8_lossy(v))),
-            ExprKind::VariableVariable(inner) => n("VariableVariable".into()).with(vec![self.expr(*inner)]),
+            ExprKind::VariableVariable(inner) => {
+                n("VariableVariable".into()).with(vec![self.expr(*inner)])
+            }
             ExprKind::Int(v) => n(format!("Int {v}")),
             ExprKind::Float(v) => n(format!("Float {v:?}")),
             ExprKind::String(v) => n(format!("String {}", text(v))),
@@ -427,16 +588,28 @@ impl<'a> Builder<'a> {
                     })
                     .collect(),
             ),
-            ExprKind::Constant(name) => n(format!("Constant {}{}", name_prefix(name.kind), name.text())),
+            ExprKind::Constant(name) => n(format!(
+                "Constant {}{}",
+                name_prefix(name.kind),
+                name.text()
+            )),
             ExprKind::MagicConstant(m) => n(format!("MagicConstant {m:?}")),
-            ExprKind::Array { syntax, items } => n(format!("Array {syntax:?}")).with(self.items(items)),
-            ExprKind::List { syntax, items } => n(format!("List {syntax:?}")).with(self.items(items)),
+            ExprKind::Array { syntax, items } => {
+                n(format!("Array {syntax:?}")).with(self.items(items))
+            }
+            ExprKind::List { syntax, items } => {
+                n(format!("List {syntax:?}")).with(self.items(items))
+            }
             ExprKind::ArrayDim { base, dim } => {
                 let mut c = vec![self.expr(*base)];
                 c.extend(self.opt_expr(*dim));
                 n("ArrayDim".into()).with(c)
             }
-            ExprKind::Property { object, name, access } => {
+            ExprKind::Property {
+                object,
+                name,
+                access,
+            } => {
                 let (label, extra) = self.member_name(name);
                 let mut c = vec![self.expr(*object)];
                 c.extend(extra);
@@ -454,13 +627,21 @@ impl<'a> Builder<'a> {
             }
             ExprKind::Call { callee, args } => {
                 let (label, mut c) = match callee {
-                    Callee::Name(name) => (format!("Call {}{}", name_prefix(name.kind), name.text()), Vec::new()),
+                    Callee::Name(name) => (
+                        format!("Call {}{}", name_prefix(name.kind), name.text()),
+                        Vec::new(),
+                    ),
                     Callee::Expr(e) => ("Call {}".to_string(), vec![self.expr(*e)]),
                 };
                 c.push(self.args(args));
                 n(label).with(c)
             }
-            ExprKind::MethodCall { object, name, access, args } => {
+            ExprKind::MethodCall {
+                object,
+                name,
+                access,
+                args,
+            } => {
                 let (label, extra) = self.member_name(name);
                 let mut c = vec![self.expr(*object)];
                 c.extend(extra);
@@ -494,16 +675,34 @@ impl<'a> Builder<'a> {
                 n(label).with(c)
             }
             ExprKind::Unary { op, expr } => n(format!("Unary {op:?}")).with(vec![self.expr(*expr)]),
-            ExprKind::Binary { op, left, right } => n(format!("Binary {}", op.symbol())).with(vec![self.expr(*left), self.expr(*right)]),
-            ExprKind::Assign { target, value } => n("Assign".into()).with(vec![self.expr(*target), self.expr(*value)]),
-            ExprKind::AssignRef { target, value } => n("AssignRef".into()).with(vec![self.expr(*target), self.expr(*value)]),
-            ExprKind::AssignOp { op, target, value } => n(format!("AssignOp {}=", op.symbol())).with(vec![self.expr(*target), self.expr(*value)]),
-            ExprKind::IncDec { op, target } => n(format!("IncDec {op:?}")).with(vec![self.expr(*target)]),
-            ExprKind::Ternary { cond, then, otherwise } => {
+            ExprKind::Binary { op, left, right } => {
+                n(format!("Binary {}", op.symbol())).with(vec![self.expr(*left), self.expr(*right)])
+            }
+            ExprKind::Assign { target, value } => {
+                n("Assign".into()).with(vec![self.expr(*target), self.expr(*value)])
+            }
+            ExprKind::AssignRef { target, value } => {
+                n("AssignRef".into()).with(vec![self.expr(*target), self.expr(*value)])
+            }
+            ExprKind::AssignOp { op, target, value } => n(format!("AssignOp {}=", op.symbol()))
+                .with(vec![self.expr(*target), self.expr(*value)]),
+            ExprKind::IncDec { op, target } => {
+                n(format!("IncDec {op:?}")).with(vec![self.expr(*target)])
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => {
                 let mut c = vec![self.expr(*cond)];
                 c.extend(self.opt_expr(*then));
                 c.push(self.expr(*otherwise));
-                n(if then.is_some() { "Ternary".into() } else { "ShortTernary".into() }).with(c)
+                n(if then.is_some() {
+                    "Ternary".into()
+                } else {
+                    "ShortTernary".into()
+                })
+                .with(c)
             }
             ExprKind::Instanceof { expr, class } => {
                 let (cl, extra) = self.class_ref(class);
@@ -511,12 +710,16 @@ impl<'a> Builder<'a> {
                 c.extend(extra);
                 n(format!("Instanceof {cl}")).with(c)
             }
-            ExprKind::Cast { kind, expr } => n(format!("Cast {kind:?}")).with(vec![self.expr(*expr)]),
+            ExprKind::Cast { kind, expr } => {
+                n(format!("Cast {kind:?}")).with(vec![self.expr(*expr)])
+            }
             ExprKind::Isset(es) => n("Isset".into()).with(self.exprs(es)),
             ExprKind::Empty(x) => n("Empty".into()).with(vec![self.expr(*x)]),
             ExprKind::Exit(x) => n("Exit".into()).with(self.opt_expr(*x)),
             ExprKind::Print(x) => n("Print".into()).with(vec![self.expr(*x)]),
-            ExprKind::Include { kind, expr } => n(format!("Include {kind:?}")).with(vec![self.expr(*expr)]),
+            ExprKind::Include { kind, expr } => {
+                n(format!("Include {kind:?}")).with(vec![self.expr(*expr)])
+            }
             ExprKind::Eval(x) => n("Eval".into()).with(vec![self.expr(*x)]),
             ExprKind::Clone(x) => n("Clone".into()).with(vec![self.expr(*x)]),
             ExprKind::Closure(c) => {
@@ -525,26 +728,70 @@ impl<'a> Builder<'a> {
                 if !c.uses.is_empty() {
                     ch.push(Node::group(
                         "uses",
-                        c.uses.iter().map(|u| Node::new(format!("Use {}${}", if u.by_ref { "&" } else { "" }, u.name.text()), u.span)).collect(),
+                        c.uses
+                            .iter()
+                            .map(|u| {
+                                Node::new(
+                                    format!(
+                                        "Use {}${}",
+                                        if u.by_ref { "&" } else { "" },
+                                        u.name.text()
+                                    ),
+                                    u.span,
+                                )
+                            })
+                            .collect(),
                     ));
                 }
-                ch.extend(c.return_type.iter().map(|t| Node::group("returns", vec![self.type_hint(t)])));
+                ch.extend(
+                    c.return_type
+                        .iter()
+                        .map(|t| Node::group("returns", vec![self.type_hint(t)])),
+                );
                 ch.push(self.stmts("body", &c.body));
-                n(format!("Closure {:?}{}", c.staticness, if c.by_ref { " &" } else { "" })).with(ch)
+                n(format!(
+                    "Closure {:?}{}",
+                    c.staticness,
+                    if c.by_ref { " &" } else { "" }
+                ))
+                .with(ch)
             }
             ExprKind::ArrowFunction(f) => {
                 let mut ch = self.attrs(&f.attrs);
                 ch.push(self.params(&f.params));
-                ch.extend(f.return_type.iter().map(|t| Node::group("returns", vec![self.type_hint(t)])));
+                ch.extend(
+                    f.return_type
+                        .iter()
+                        .map(|t| Node::group("returns", vec![self.type_hint(t)])),
+                );
                 ch.push(self.expr(f.body));
-                n(format!("ArrowFunction {:?}{}", f.staticness, if f.by_ref { " &" } else { "" })).with(ch)
+                n(format!(
+                    "ArrowFunction {:?}{}",
+                    f.staticness,
+                    if f.by_ref { " &" } else { "" }
+                ))
+                .with(ch)
             }
             ExprKind::Match { subject, arms } => {
                 let mut c = vec![self.expr(*subject)];
                 for arm in arms {
-                    let mut ac = arm.conds.as_deref().map(|cs| self.exprs(cs)).unwrap_or_default();
+                    let mut ac = arm
+                        .conds
+                        .as_deref()
+                        .map(|cs| self.exprs(cs))
+                        .unwrap_or_default();
                     ac.push(self.expr(arm.body));
-                    c.push(Node::new(if arm.conds.is_some() { "Arm" } else { "DefaultArm" }, arm.span).with(ac));
+                    c.push(
+                        Node::new(
+                            if arm.conds.is_some() {
+                                "Arm"
+                            } else {
+                                "DefaultArm"
+                            },
+                            arm.span,
+                        )
+                        .with(ac),
+                    );
                 }
                 n("Match".into()).with(c)
             }

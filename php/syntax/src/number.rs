@@ -22,7 +22,11 @@ fn radix_of(text: &[u8]) -> (u32, &[u8]) {
             _ => {}
         }
     }
-    if text.len() > 1 && text[0] == b'0' { (8, &text[1..]) } else { (10, text) }
+    if text.len() > 1 && text[0] == b'0' {
+        (8, &text[1..])
+    } else {
+        (10, text)
+    }
 }
 
 /// Classifies the text of an integer literal (digits, optional prefix, `_` separators).
@@ -37,23 +41,36 @@ pub fn classify_int(text: &[u8]) -> IntLiteral {
         let Some(d) = (c as char).to_digit(radix) else {
             return IntLiteral::Invalid;
         };
-        match value.checked_mul(radix as u64).and_then(|v| v.checked_add(d as u64)) {
+        match value
+            .checked_mul(radix as u64)
+            .and_then(|v| v.checked_add(d as u64))
+        {
             Some(v) => value = v,
             None => overflow = true,
         }
     }
-    if overflow || value > i64::MAX as u64 { IntLiteral::Overflows } else { IntLiteral::Fits(value as i64) }
+    if overflow || value > i64::MAX as u64 {
+        IntLiteral::Overflows
+    } else {
+        IntLiteral::Fits(value as i64)
+    }
 }
 
 /// The float value of a literal: a decimal float, or an integer literal that overflowed.
 pub fn float_value(text: &[u8]) -> f64 {
-    let clean: String = text.iter().filter(|&&c| c != b'_').map(|&c| c as char).collect();
+    let clean: String = text
+        .iter()
+        .filter(|&&c| c != b'_')
+        .map(|&c| c as char)
+        .collect();
     let (radix, digits) = radix_of(clean.as_bytes());
     let is_decimal_float = clean.bytes().any(|c| matches!(c, b'.' | b'e' | b'E')) && radix != 16;
     if radix == 10 || is_decimal_float {
         return clean.parse::<f64>().unwrap_or(f64::INFINITY);
     }
-    digits.iter().fold(0.0, |acc, &c| acc * radix as f64 + (c as char).to_digit(radix).unwrap_or(0) as f64)
+    digits.iter().fold(0.0, |acc, &c| {
+        acc * radix as f64 + (c as char).to_digit(radix).unwrap_or(0) as f64
+    })
 }
 
 #[cfg(test)]
@@ -63,7 +80,10 @@ mod tests {
     #[test]
     fn classify() {
         assert_eq!(classify_int(b"1_000"), IntLiteral::Fits(1000));
-        assert_eq!(classify_int(b"0x7FFFFFFFFFFFFFFF"), IntLiteral::Fits(i64::MAX));
+        assert_eq!(
+            classify_int(b"0x7FFFFFFFFFFFFFFF"),
+            IntLiteral::Fits(i64::MAX)
+        );
         assert_eq!(classify_int(b"0x8000000000000000"), IntLiteral::Overflows);
         assert_eq!(classify_int(b"9223372036854775808"), IntLiteral::Overflows);
         assert_eq!(classify_int(b"0777"), IntLiteral::Fits(511));

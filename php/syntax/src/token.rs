@@ -325,15 +325,83 @@ impl TokenKind {
         use TokenKind::*;
         matches!(
             self,
-            Include | IncludeOnce | Eval | Require | RequireOnce | LogicalOr | LogicalXor
-                | LogicalAnd | Instanceof | New | Clone | Exit | If | Elseif | Else | Endif
-                | Echo | Do | While | Endwhile | For | Endfor | Foreach | Endforeach | Declare
-                | Enddeclare | As | Try | Catch | Finally | Throw | Use | Insteadof | Global
-                | Var | Unset | Isset | Empty | Continue | Goto | Function | Const | Return
-                | Print | Yield | List | Switch | Endswitch | Case | Default | Break | Array
-                | Callable | Extends | Implements | Namespace | Trait | Interface | Class
-                | ClassC | TraitC | FuncC | MethodC | LineC | FileC | DirC | NsC | Fn | Match
-                | Enum | Static | Abstract | Final | Private | Protected | Public | Readonly
+            Include
+                | IncludeOnce
+                | Eval
+                | Require
+                | RequireOnce
+                | LogicalOr
+                | LogicalXor
+                | LogicalAnd
+                | Instanceof
+                | New
+                | Clone
+                | Exit
+                | If
+                | Elseif
+                | Else
+                | Endif
+                | Echo
+                | Do
+                | While
+                | Endwhile
+                | For
+                | Endfor
+                | Foreach
+                | Endforeach
+                | Declare
+                | Enddeclare
+                | As
+                | Try
+                | Catch
+                | Finally
+                | Throw
+                | Use
+                | Insteadof
+                | Global
+                | Var
+                | Unset
+                | Isset
+                | Empty
+                | Continue
+                | Goto
+                | Function
+                | Const
+                | Return
+                | Print
+                | Yield
+                | List
+                | Switch
+                | Endswitch
+                | Case
+                | Default
+                | Break
+                | Array
+                | Callable
+                | Extends
+                | Implements
+                | Namespace
+                | Trait
+                | Interface
+                | Class
+                | ClassC
+                | TraitC
+                | FuncC
+                | MethodC
+                | LineC
+                | FileC
+                | DirC
+                | NsC
+                | Fn
+                | Match
+                | Enum
+                | Static
+                | Abstract
+                | Final
+                | Private
+                | Protected
+                | Public
+                | Readonly
         )
     }
 
@@ -342,6 +410,9 @@ impl TokenKind {
     pub fn is_reserved_non_modifier(self) -> bool {
         use TokenKind::*;
         self.is_semi_reserved()
-            && !matches!(self, Static | Abstract | Final | Private | Protected | Public | Readonly)
+            && !matches!(
+                self,
+                Static | Abstract | Final | Private | Protected | Public | Readonly
+            )
     }
 }

@@ -38,14 +38,26 @@ fn err_fixtures() {
             continue;
         }
         count += 1;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let src = std::fs::read(&path).expect("fixture readable");
-        let expected = std::fs::read_to_string(path.with_extension("out")).expect("expected output from php");
+        let expected =
+            std::fs::read_to_string(path.with_extension("out")).expect("expected output from php");
         let actual = lint_output(&name, &src);
         if actual != expected {
-            failures.push(format!("{name}:\n  php:   {expected:?}\n  hippy: {actual:?}"));
+            failures.push(format!(
+                "{name}:\n  php:   {expected:?}\n  hippy: {actual:?}"
+            ));
         }
     }
     assert!(count > 30, "error fixtures missing");
-    assert!(failures.is_empty(), "{} of {count} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -17,14 +17,27 @@ fn php_depth_is_accepted() {
     // `php -n -l` accepts 9,993 levels of parentheses after `$a = ` and rejects 9,998.
     assert!(lint(&nested("(", "1", ")", 9_993), ParseOptions::default()).is_ok());
     let err = lint(&nested("(", "1", ")", 9_998), ParseOptions::default()).expect_err("too deep");
-    assert_eq!((err.severity, err.message.as_str(), err.line), (Severity::Parse, "memory exhausted", 2));
+    assert_eq!(
+        (err.severity, err.message.as_str(), err.line),
+        (Severity::Parse, "memory exhausted", 2)
+    );
 }
 
 #[test]
 fn a_million_levels_is_an_error_not_a_crash() {
     let n = 1_000_000;
-    for (open, inner, close) in [("(", "1", ")"), ("[", "1", "]"), ("-", "1", ""), ("!", "1", ""), ("$b = ", "1", ""), ("f(", "", ")"), ("fn() => ", "1", ""), ("\"{$a[", "1", "]}\"")] {
-        let err = lint(&nested(open, inner, close, n), ParseOptions::default()).expect_err("too deep");
+    for (open, inner, close) in [
+        ("(", "1", ")"),
+        ("[", "1", "]"),
+        ("-", "1", ""),
+        ("!", "1", ""),
+        ("$b = ", "1", ""),
+        ("f(", "", ")"),
+        ("fn() => ", "1", ""),
+        ("\"{$a[", "1", "]}\""),
+    ] {
+        let err =
+            lint(&nested(open, inner, close, n), ParseOptions::default()).expect_err("too deep");
         assert_eq!(err.message, "memory exhausted", "nesting {open}");
     }
     let mut blocks = String::from("<?php\n");
@@ -62,11 +75,85 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "<?php ", "?>", "<?=", "$a", "$", "{", "}", "(", ")", "[", "]", ";", ",", "=", "=>", "->", "?->", "::", "\"", "'",
-    "`", "<<<EOT\n", "\nEOT", "<<<'N'\n", "\nN;", "{$", "${", "#[", "/*", "*/", "//", "#", "\n", " ", "\\", "function",
-    "fn", "class", "enum", "match", "if", "else", ":", "endif", "foreach", "as", "&", "...", "1", "0x", "1_", ".5", "e1",
-    "static", "new", "list", "array", "yield", "from", "use", "namespace", "abc", "__halt_compiler", "(int)", "?", "!",
-    "-", "+", "**", "??=", "$this", "break 2", "case", "default", "readonly", "\r", "\t", "\u{e9}", "\x01",
+    "<?php ",
+    "?>",
+    "<?=",
+    "$a",
+    "$",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ";",
+    ",",
+    "=",
+    "=>",
+    "->",
+    "?->",
+    "::",
+    "\"",
+    "'",
+    "`",
+    "<<<EOT\n",
+    "\nEOT",
+    "<<<'N'\n",
+    "\nN;",
+    "{$",
+    "${",
+    "#[",
+    "/*",
+    "*/",
+    "//",
+    "#",
+    "\n",
+    " ",
+    "\\",
+    "function",
+    "fn",
+    "class",
+    "enum",
+    "match",
+    "if",
+    "else",
+    ":",
+    "endif",
+    "foreach",
+    "as",
+    "&",
+    "...",
+    "1",
+    "0x",
+    "1_",
+    ".5",
+    "e1",
+    "static",
+    "new",
+    "list",
+    "array",
+    "yield",
+    "from",
+    "use",
+    "namespace",
+    "abc",
+    "__halt_compiler",
+    "(int)",
+    "?",
+    "!",
+    "-",
+    "+",
+    "**",
+    "??=",
+    "$this",
+    "break 2",
+    "case",
+    "default",
+    "readonly",
+    "\r",
+    "\t",
+    "\u{e9}",
+    "\x01",
 ];
 
 #[test]

@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! cargo run --release -p hippy --bin lint-conformance -- [--php-src DIR] [--list FILE]
-//!     [--results FILE] [--check] [--php BIN] [--jobs N]
+//!     [--results FILE] [--check] [--php BIN] [--jobs N] [--extract DIR]
 //! ```
+//! `--extract DIR` only writes every `--FILE--` section to `DIR/NNNNN.php` (the corpus of
+//! the syntax throughput benchmark, `benches/php-syntax/run.sh`) and exits.
 //! Without `--check` it writes the results file (totals and the sorted list of disagreeing
 //! tests). With `--check` it compares against the committed file and fails (exit 1) on a
 //! regression: a test that agreed before and disagrees now. If php or the php-src tree is
@@ -26,8 +28,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Verdict {
     Ok,
-    Parse { line: u32, message: String },
-    Fatal { line: u32, message: String },
+    Parse {
+        line: u32,
+        message: String,
+    },
+    Fatal {
+        line: u32,
+        message: String,
+    },
     /// hippy panicked: always a disagreement.
     Crash,
 }
@@ -69,6 +77,7 @@ struct Args {
     list: Option<PathBuf>,
     results: PathBuf,
     check: bool,
+    extract: Option<PathBuf>,
     php: String,
     jobs: usize,
 }
@@ -81,6 +90,7 @@ fn parse_args() -> Result<Args, String> {
         list: None,
         results: "php/conformance/lint-results.txt".into(),
         check: false,
+        extract: None,
         php: "php".into(),
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
@@ -94,6 +104,7 @@ fn parse_args() -> Result<Args, String> {
             "--php" => a.php = value()?,
             "--jobs" => a.jobs = value()?.parse().map_err(|_| "--jobs takes a number")?,
             "--check" => a.check = true,
+            "--extract" => a.extract = Some(value()?.into()),
             _ => return Err(format!("unknown argument {arg}")),
         }
     }
@@ -107,7 +118,13 @@ fn file_section(phpt: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     for l in lines {
         let t = trim_eol(l);
-        if t.len() > 4 && t.starts_with(b"--") && t.ends_with(b"--") && t[2..t.len() - 2].iter().all(|c| c.is_ascii_uppercase() || *c == b'_') {
+        if t.len() > 4
+            && t.starts_with(b"--")
+            && t.ends_with(b"--")
+            && t[2..t.len() - 2]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || *c == b'_')
+        {
             break;
         }
         out.extend_from_slice(l);
@@ -138,16 +155,25 @@ fn php_verdict(php: &str, file: &Path) -> Verdict {
                 if let Some(at) = rest.rfind(&marker) {
                     let message = rest[..at].to_string();
                     let line = rest[at + marker.len()..].trim().parse().unwrap_or(0);
-                    return if fatal { Verdict::Fatal { line, message } } else { Verdict::Parse { line, message } };
+                    return if fatal {
+                        Verdict::Fatal { line, message }
+                    } else {
+                        Verdict::Parse { line, message }
+                    };
                 }
             }
         }
     }
-    Verdict::Fatal { line: 0, message: "unrecognised php output".into() }
+    Verdict::Fatal {
+        line: 0,
+        message: "unrecognised php output".into(),
+    }
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn cache_path() -> PathBuf {
@@ -159,8 +185,12 @@ fn load_cache() -> std::collections::HashMap<u64, Verdict> {
     let mut map = std::collections::HashMap::new();
     for l in text.lines() {
         let f: Vec<&str> = l.splitn(4, '\t').collect();
-        let [h, class, line, message] = f[..] else { continue };
-        let (Ok(h), Ok(line)) = (h.parse::<u64>(), line.parse::<u32>()) else { continue };
+        let [h, class, line, message] = f[..] else {
+            continue;
+        };
+        let (Ok(h), Ok(line)) = (h.parse::<u64>(), line.parse::<u32>()) else {
+            continue;
+        };
         let message = message.to_string();
         let v = match class {
             "ok" => Verdict::Ok,
@@ -177,22 +207,39 @@ fn save_cache(map: &std::collections::HashMap<u64, Verdict>) {
     let mut text = String::new();
     for (h, v) in map {
         if *v != Verdict::Crash {
-            text.push_str(&format!("{h}\t{}\t{}\t{}\n", v.class(), v.line(), v.message().replace('\n', " ")));
+            text.push_str(&format!(
+                "{h}\t{}\t{}\t{}\n",
+                v.class(),
+                v.line(),
+                v.message().replace('\n', " ")
+            ));
         }
     }
     let _ = std::fs::write(cache_path(), text);
 }
 
 fn hippy_verdict(src: Vec<u8>) -> Verdict {
-    let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(move || {
-        std::panic::catch_unwind(|| php_syntax::lint(&src, php_syntax::ParseOptions::default()).map(|_| ()))
-    });
-    let Ok(handle) = worker else { return Verdict::Crash };
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            std::panic::catch_unwind(|| {
+                php_syntax::lint(&src, php_syntax::ParseOptions::default()).map(|_| ())
+            })
+        });
+    let Ok(handle) = worker else {
+        return Verdict::Crash;
+    };
     match handle.join() {
         Ok(Ok(Ok(()))) => Verdict::Ok,
         Ok(Ok(Err(d))) => match d.severity {
-            php_syntax::Severity::Parse => Verdict::Parse { line: d.line, message: d.message },
-            php_syntax::Severity::Fatal => Verdict::Fatal { line: d.line, message: d.message },
+            php_syntax::Severity::Parse => Verdict::Parse {
+                line: d.line,
+                message: d.message,
+            },
+            php_syntax::Severity::Fatal => Verdict::Fatal {
+                line: d.line,
+                message: d.message,
+            },
         },
         _ => Verdict::Crash,
     }
@@ -201,20 +248,27 @@ fn hippy_verdict(src: Vec<u8>) -> Verdict {
 fn collect_tests(args: &Args) -> Vec<String> {
     if let Some(list) = &args.list {
         let text = std::fs::read_to_string(list).unwrap_or_default();
-        return text.lines().map(str::trim).filter(|l| l.ends_with(".phpt")).map(String::from).collect();
+        return text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.ends_with(".phpt"))
+            .map(String::from)
+            .collect();
     }
     let mut out = Vec::new();
     let mut stack = vec![args.php_src.clone()];
     while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "phpt") {
-                if let Ok(rel) = p.strip_prefix(&args.php_src) {
-                    out.push(rel.display().to_string());
-                }
+            } else if p.extension().is_some_and(|x| x == "phpt")
+                && let Ok(rel) = p.strip_prefix(&args.php_src)
+            {
+                out.push(rel.display().to_string());
             }
         }
     }
@@ -231,14 +285,37 @@ fn main() -> ExitCode {
         }
     };
     if !args.php_src.join("Zend").is_dir() {
-        println!("lint-conformance: skipped: no php-src tree at {} (get it with get-php-src.sh)", args.php_src.display());
+        println!(
+            "lint-conformance: skipped: no php-src tree at {} (get it with get-php-src.sh)",
+            args.php_src.display()
+        );
         return ExitCode::SUCCESS;
     }
     if Command::new(&args.php).arg("-v").output().is_err() {
-        println!("lint-conformance: skipped: `{}` is not installed (apt-get install php-cli)", args.php);
+        println!(
+            "lint-conformance: skipped: `{}` is not installed (apt-get install php-cli)",
+            args.php
+        );
         return ExitCode::SUCCESS;
     }
     let tests = collect_tests(&args);
+    if let Some(dir) = &args.extract {
+        let _ = std::fs::create_dir_all(dir);
+        let mut n = 0;
+        for t in &tests {
+            let Some(src) = std::fs::read(args.php_src.join(t))
+                .ok()
+                .and_then(|p| file_section(&p))
+            else {
+                continue;
+            };
+            if std::fs::write(dir.join(format!("{n:05}.php")), src).is_ok() {
+                n += 1;
+            }
+        }
+        println!("extracted {n} files to {}", dir.display());
+        return ExitCode::SUCCESS;
+    }
     let tmp = std::env::temp_dir().join(format!("lint-conformance-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
     let next = AtomicUsize::new(0);
@@ -246,14 +323,19 @@ fn main() -> ExitCode {
     let cache = Mutex::new(load_cache());
     std::thread::scope(|s| {
         for w in 0..args.jobs.max(1) {
-            let (tests, next, results, tmp, args, cache) = (&tests, &next, &results, &tmp, &args, &cache);
+            let (tests, next, results, tmp, args, cache) =
+                (&tests, &next, &results, &tmp, &args, &cache);
             s.spawn(move || {
                 let file = tmp.join(format!("w{w}.php"));
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(test) = tests.get(i) else { break };
-                    let Ok(phpt) = std::fs::read(args.php_src.join(test)) else { continue };
-                    let Some(src) = file_section(&phpt) else { continue };
+                    let Ok(phpt) = std::fs::read(args.php_src.join(test)) else {
+                        continue;
+                    };
+                    let Some(src) = file_section(&phpt) else {
+                        continue;
+                    };
                     let key = fnv(&src);
                     let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
                     let php = match cached {
@@ -286,21 +368,35 @@ fn main() -> ExitCode {
     print!("{}", report.summary);
     if args.check {
         let committed = std::fs::read_to_string(&args.results).unwrap_or_default();
-        let known: std::collections::HashSet<&str> =
-            committed.lines().filter_map(|l| l.split('\t').next()).filter(|p| p.ends_with(".phpt")).collect();
-        let regressions: Vec<&String> = report.disagreeing.iter().map(|(p, _)| p).filter(|p| !known.contains(p.as_str())).collect();
+        let known: std::collections::HashSet<&str> = committed
+            .lines()
+            .filter_map(|l| l.split('\t').next())
+            .filter(|p| p.ends_with(".phpt"))
+            .collect();
+        let regressions: Vec<&String> = report
+            .disagreeing
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| !known.contains(p.as_str()))
+            .collect();
         for r in &regressions {
             println!("REGRESSION: {r}");
         }
         if !regressions.is_empty() {
-            println!("{} regressions against {}", regressions.len(), args.results.display());
+            println!(
+                "{} regressions against {}",
+                regressions.len(),
+                args.results.display()
+            );
             return ExitCode::from(1);
         }
         println!("no regressions against {}", args.results.display());
         return ExitCode::SUCCESS;
     }
     let mut text = report.summary.clone();
-    text.push_str("\n# tests where hippy -l and php -n -l differ (verdict or line): path, php, hippy\n");
+    text.push_str(
+        "\n# tests where hippy -l and php -n -l differ (verdict or line): path, php, hippy\n",
+    );
     for (p, why) in &report.disagreeing {
         text.push_str(&format!("{p}\t{why}\n"));
     }
@@ -308,7 +404,10 @@ fn main() -> ExitCode {
         let _ = std::fs::create_dir_all(dir);
     }
     if let Err(e) = std::fs::write(&args.results, text) {
-        eprintln!("lint-conformance: cannot write {}: {e}", args.results.display());
+        eprintln!(
+            "lint-conformance: cannot write {}: {e}",
+            args.results.display()
+        );
         return ExitCode::from(2);
     }
     println!("wrote {}", args.results.display());
@@ -342,14 +441,28 @@ impl Report {
             t.message += usize::from(same_line && php.message() == hippy.message());
             crashes += usize::from(*hippy == Verdict::Crash);
             if !same_line {
-                disagreeing.push((path.clone(), format!("php={}\thippy={}", php.short(), hippy.short())));
+                disagreeing.push((
+                    path.clone(),
+                    format!("php={}\thippy={}", php.short(), hippy.short()),
+                ));
             }
         }
-        let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { a as f64 * 100.0 / b as f64 };
-        let mut s = String::from("# hippy -l vs php -n -l over the --FILE-- sections of php-src 8.2.32's tests\n");
+        let pct = |a: usize, b: usize| {
+            if b == 0 {
+                100.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
+        let mut s = String::from(
+            "# hippy -l vs php -n -l over the --FILE-- sections of php-src 8.2.32's tests\n",
+        );
         s.push_str("# php verdict: files, same verdict, same verdict+line, same message\n");
         for (class, t) in &by_class {
-            s.push_str(&format!("{class}: {} files, {} same verdict, {} same line, {} same message\n", t.files, t.verdict, t.line, t.message));
+            s.push_str(&format!(
+                "{class}: {} files, {} same verdict, {} same line, {} same message\n",
+                t.files, t.verdict, t.line, t.message
+            ));
         }
         let get = |c: &str| by_class.get(c);
         let (mut f, mut v, mut l) = (0, 0, 0);
@@ -360,11 +473,23 @@ impl Report {
                 l += t.line;
             }
         }
-        s.push_str(&format!("accepted or parse error: {f} files, verdict {:.2}%, verdict+line {:.2}%\n", pct(v, f), pct(l, f)));
+        s.push_str(&format!(
+            "accepted or parse error: {f} files, verdict {:.2}%, verdict+line {:.2}%\n",
+            pct(v, f),
+            pct(l, f)
+        ));
         if let Some(t) = get("fatal") {
-            s.push_str(&format!("compile-time fatal: {} files, verdict {:.2}%, verdict+line {:.2}%\n", t.files, pct(t.verdict, t.files), pct(t.line, t.files)));
+            s.push_str(&format!(
+                "compile-time fatal: {} files, verdict {:.2}%, verdict+line {:.2}%\n",
+                t.files,
+                pct(t.verdict, t.files),
+                pct(t.line, t.files)
+            ));
         }
         s.push_str(&format!("hippy crashes: {crashes}\n"));
-        Report { summary: s, disagreeing }
+        Report {
+            summary: s,
+            disagreeing,
+        }
     }
 }

@@ -26,5 +26,9 @@ pub fn check(ast: &Ast, src: &[u8]) -> Result<(), Diagnostic> {
 pub(crate) type CResult = Result<(), Box<Diagnostic>>;
 
 pub(crate) fn fatal(lines: &LineIndex, offset: u32, message: impl Into<String>) -> Box<Diagnostic> {
-    Box::new(Diagnostic { severity: Severity::Fatal, message: message.into(), line: lines.line(offset) })
+    Box::new(Diagnostic {
+        severity: Severity::Fatal,
+        message: message.into(),
+        line: lines.line(offset),
+    })
 }

@@ -25,7 +25,12 @@ pub(crate) struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     pub(crate) fn new(ast: &'a Ast, lines: &'a LineIndex) -> Self {
-        Walker { ast, lines, loops: 0, returns_ref: false }
+        Walker {
+            ast,
+            lines,
+            loops: 0,
+            returns_ref: false,
+        }
     }
 
     fn err(&self, offset: u32, msg: impl Into<String>) -> CResult {
@@ -36,10 +41,17 @@ impl<'a> Walker<'a> {
         let ast = self.ast;
         for (i, &s) in ast.top.iter().enumerate() {
             if let StmtKind::Declare { directives, .. } = &ast.stmt(s).kind {
-                let strict = directives.iter().any(|d| d.name.name.eq_ignore_ascii_case(b"strict_types"));
-                let first = ast.top[..i].iter().all(|&p| matches!(ast.stmt(p).kind, StmtKind::Declare { .. }));
+                let strict = directives
+                    .iter()
+                    .any(|d| d.name.name.eq_ignore_ascii_case(b"strict_types"));
+                let first = ast.top[..i]
+                    .iter()
+                    .all(|&p| matches!(ast.stmt(p).kind, StmtKind::Declare { .. }));
                 if strict && !first {
-                    return self.err(ast.stmt(s).span.start, "strict_types declaration must be the very first statement in the script");
+                    return self.err(
+                        ast.stmt(s).span.start,
+                        "strict_types declaration must be the very first statement in the script",
+                    );
                 }
             }
         }
@@ -68,7 +80,13 @@ impl<'a> Walker<'a> {
             StmtKind::Expr(e) => self.expr(*e, Use::Read),
             StmtKind::Echo(es) => es.iter().try_for_each(|&e| self.expr(e, Use::Read)),
             StmtKind::Block(list) => self.stmts(list),
-            StmtKind::If { cond, then, elseifs, otherwise, .. } => {
+            StmtKind::If {
+                cond,
+                then,
+                elseifs,
+                otherwise,
+                ..
+            } => {
                 self.expr(*cond, Use::Read)?;
                 self.stmt(*then)?;
                 for ei in elseifs {
@@ -85,14 +103,26 @@ impl<'a> Walker<'a> {
                 self.in_loop(|w| w.stmt(*body))?;
                 self.expr(*cond, Use::Read)
             }
-            StmtKind::For { init, cond, step, body, .. } => {
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+                ..
+            } => {
                 for &e in init.iter().chain(cond) {
                     self.expr(e, Use::Read)?;
                 }
                 self.in_loop(|w| w.stmt(*body))?;
                 step.iter().try_for_each(|&e| self.expr(e, Use::Read))
             }
-            StmtKind::Foreach { expr, key, value, body, .. } => {
+            StmtKind::Foreach {
+                expr,
+                key,
+                value,
+                body,
+                ..
+            } => {
                 self.expr(*expr, Use::Read)?;
                 if let Some(k) = key {
                     self.target(*k)?;
@@ -115,13 +145,20 @@ impl<'a> Walker<'a> {
             StmtKind::Break(level) => self.jump("break", *level, s.span.start),
             StmtKind::Continue(level) => self.jump("continue", *level, s.span.start),
             StmtKind::Return(e) => {
-                let usage = if self.returns_ref { Use::Arg } else { Use::Read };
+                let usage = if self.returns_ref {
+                    Use::Arg
+                } else {
+                    Use::Read
+                };
                 e.map_or(Ok(()), |e| self.expr(e, usage))
             }
             StmtKind::Global(vars) => {
                 for &v in vars {
                     if self.is_this(v) {
-                        return self.err(ast.expr(v).span.start, "Cannot use $this as global variable");
+                        return self.err(
+                            ast.expr(v).span.start,
+                            "Cannot use $this as global variable",
+                        );
                     }
                 }
                 Ok(())
@@ -146,7 +183,11 @@ impl<'a> Walker<'a> {
                 }
                 Ok(())
             }
-            StmtKind::Try { body, catches, finally } => {
+            StmtKind::Try {
+                body,
+                catches,
+                finally,
+            } => {
                 self.stmts(body)?;
                 for c in catches {
                     if c.var.as_ref().is_some_and(|v| &*v.name == b"this") {
@@ -185,11 +226,24 @@ impl<'a> Walker<'a> {
         let depth = match level.map(|e| &self.ast.expr(e).kind) {
             None => 1,
             Some(ExprKind::Int(n)) if *n >= 1 => *n,
-            Some(ExprKind::Int(_)) => return self.err(at, format!("'{word}' operator accepts only positive integers")),
-            Some(_) => return self.err(at, format!("'{word}' operator with non-integer operand is no longer supported")),
+            Some(ExprKind::Int(_)) => {
+                return self.err(
+                    at,
+                    format!("'{word}' operator accepts only positive integers"),
+                );
+            }
+            Some(_) => {
+                return self.err(
+                    at,
+                    format!("'{word}' operator with non-integer operand is no longer supported"),
+                );
+            }
         };
         if self.loops == 0 {
-            return self.err(at, format!("'{word}' not in the 'loop' or 'switch' context"));
+            return self.err(
+                at,
+                format!("'{word}' not in the 'loop' or 'switch' context"),
+            );
         }
         if depth > i64::from(self.loops) {
             let s = if depth == 1 { "" } else { "s" };
@@ -199,7 +253,10 @@ impl<'a> Walker<'a> {
     }
 
     fn function_body(&mut self, body: &[StmtId], by_ref: bool) -> CResult {
-        let saved = (std::mem::replace(&mut self.loops, 0), std::mem::replace(&mut self.returns_ref, by_ref));
+        let saved = (
+            std::mem::replace(&mut self.loops, 0),
+            std::mem::replace(&mut self.returns_ref, by_ref),
+        );
         let r = self.stmts(body);
         (self.loops, self.returns_ref) = saved;
         r
@@ -218,7 +275,9 @@ impl<'a> Walker<'a> {
     fn function(&mut self, f: &FunctionDecl, is_method: bool) -> CResult {
         let ctor = is_method && f.name.name.eq_ignore_ascii_case(b"__construct");
         self.params(&f.params, ctor)?;
-        f.body.as_deref().map_or(Ok(()), |b| self.function_body(b, f.by_ref))
+        f.body
+            .as_deref()
+            .map_or(Ok(()), |b| self.function_body(b, f.by_ref))
     }
 
     fn class(&mut self, c: &ClassDecl) -> CResult {
@@ -226,8 +285,15 @@ impl<'a> Walker<'a> {
         for m in &c.members {
             match m {
                 Member::Method(f) => self.function(f, true)?,
-                Member::Property(p) => p.props.iter().filter_map(|i| i.default).try_for_each(|d| self.expr(d, Use::Read))?,
-                Member::Const(k) => k.items.iter().try_for_each(|i| self.expr(i.value, Use::Read))?,
+                Member::Property(p) => p
+                    .props
+                    .iter()
+                    .filter_map(|i| i.default)
+                    .try_for_each(|d| self.expr(d, Use::Read))?,
+                Member::Const(k) => k
+                    .items
+                    .iter()
+                    .try_for_each(|i| self.expr(i.value, Use::Read))?,
                 Member::EnumCase(e) => e.value.map_or(Ok(()), |v| self.expr(v, Use::Read))?,
                 Member::TraitUse(_) => {}
             }
@@ -244,15 +310,26 @@ impl<'a> Walker<'a> {
         let ast = self.ast;
         let x = ast.expr(e);
         match &x.kind {
-            ExprKind::Variable(_) if self.is_this(e) => self.err(x.span.start, "Cannot re-assign $this"),
+            ExprKind::Variable(_) if self.is_this(e) => {
+                self.err(x.span.start, "Cannot re-assign $this")
+            }
             ExprKind::List { items, .. } => self.list(items, x.span.start),
-            ExprKind::Call { .. } => self.err(x.span.start, "Can't use function return value in write context"),
-            ExprKind::MethodCall { access: Access::Nullsafe, .. } | ExprKind::Property { access: Access::Nullsafe, .. } => {
-                self.err(x.span.start, "Can't use nullsafe operator in write context")
+            ExprKind::Call { .. } => self.err(
+                x.span.start,
+                "Can't use function return value in write context",
+            ),
+            ExprKind::MethodCall {
+                access: Access::Nullsafe,
+                ..
             }
-            ExprKind::MethodCall { .. } | ExprKind::StaticCall { .. } => {
-                self.err(x.span.start, "Can't use method return value in write context")
-            }
+            | ExprKind::Property {
+                access: Access::Nullsafe,
+                ..
+            } => self.err(x.span.start, "Can't use nullsafe operator in write context"),
+            ExprKind::MethodCall { .. } | ExprKind::StaticCall { .. } => self.err(
+                x.span.start,
+                "Can't use method return value in write context",
+            ),
             _ => {
                 if self.has_nullsafe(e) {
                     return self.err(x.span.start, "Can't use nullsafe operator in write context");
@@ -266,8 +343,17 @@ impl<'a> Walker<'a> {
     fn has_nullsafe(&self, mut e: ExprId) -> bool {
         loop {
             match &self.ast.expr(e).kind {
-                ExprKind::Property { access: Access::Nullsafe, .. } | ExprKind::MethodCall { access: Access::Nullsafe, .. } => return true,
-                ExprKind::Property { object, .. } | ExprKind::MethodCall { object, .. } => e = *object,
+                ExprKind::Property {
+                    access: Access::Nullsafe,
+                    ..
+                }
+                | ExprKind::MethodCall {
+                    access: Access::Nullsafe,
+                    ..
+                } => return true,
+                ExprKind::Property { object, .. } | ExprKind::MethodCall { object, .. } => {
+                    e = *object
+                }
                 ExprKind::ArrayDim { base, .. } => e = *base,
                 _ => return false,
             }
@@ -282,15 +368,24 @@ impl<'a> Walker<'a> {
         for item in items {
             let Some(i) = item else {
                 if keyed {
-                    return self.err(at, "Cannot use empty array entries in keyed array assignment");
+                    return self.err(
+                        at,
+                        "Cannot use empty array entries in keyed array assignment",
+                    );
                 }
                 continue;
             };
             if i.unpack {
-                return self.err(i.span.start, "Spread operator is not supported in assignments");
+                return self.err(
+                    i.span.start,
+                    "Spread operator is not supported in assignments",
+                );
             }
             if i.key.is_some() != keyed {
-                return self.err(at, "Cannot mix keyed and unkeyed array entries in assignments");
+                return self.err(
+                    at,
+                    "Cannot mix keyed and unkeyed array entries in assignments",
+                );
             }
             if let Some(k) = i.key {
                 self.expr(k, Use::Read)?;
@@ -301,20 +396,31 @@ impl<'a> Walker<'a> {
     }
 
     fn args(&mut self, args: &Args) -> CResult {
-        let Args::List(list, _) = args else { return Ok(()) };
+        let Args::List(list, _) = args else {
+            return Ok(());
+        };
         let (mut named, mut unpacked) = (false, false);
         for a in list {
             if a.unpack {
                 if named {
-                    return self.err(a.span.start, "Cannot use argument unpacking after named arguments");
+                    return self.err(
+                        a.span.start,
+                        "Cannot use argument unpacking after named arguments",
+                    );
                 }
                 unpacked = true;
             } else if a.name.is_some() {
                 named = true;
             } else if named {
-                return self.err(a.span.start, "Cannot use positional argument after named argument");
+                return self.err(
+                    a.span.start,
+                    "Cannot use positional argument after named argument",
+                );
             } else if unpacked {
-                return self.err(a.span.start, "Cannot use positional argument after argument unpacking");
+                return self.err(
+                    a.span.start,
+                    "Cannot use positional argument after argument unpacking",
+                );
             }
             self.expr(a.value, Use::Arg)?;
         }
@@ -338,7 +444,11 @@ impl<'a> Walker<'a> {
                         Use::Write | Use::Arg => {}
                     }
                 }
-                let inner = if usage == Use::Read { Use::Read } else { Use::Write };
+                let inner = if usage == Use::Read {
+                    Use::Read
+                } else {
+                    Use::Write
+                };
                 self.expr(*base, inner)?;
                 dim.map_or(Ok(()), |d| self.expr(d, Use::Read))
             }
@@ -371,19 +481,34 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             ExprKind::List { items, .. } => self.list(items, at),
-            ExprKind::Cast { kind: CastKind::Unset, .. } => self.err(at, "The (unset) cast is no longer supported"),
-            ExprKind::Ternary { cond, then, otherwise } => {
-                if let ExprKind::Ternary { then: inner_then, .. } = &ast.expr(*cond).kind {
-                    if !ast.parenthesized.contains(cond) {
-                        let msg = match (inner_then.is_some(), then.is_some()) {
-                            (true, true) => Some("Unparenthesized `a ? b : c ? d : e` is not supported. Use either `(a ? b : c) ? d : e` or `a ? b : (c ? d : e)`"),
-                            (true, false) => Some("Unparenthesized `a ? b : c ?: d` is not supported. Use either `(a ? b : c) ?: d` or `a ? b : (c ?: d)`"),
-                            (false, true) => Some("Unparenthesized `a ?: b ? c : d` is not supported. Use either `(a ?: b) ? c : d` or `a ?: (b ? c : d)`"),
-                            (false, false) => None,
-                        };
-                        if let Some(m) = msg {
-                            return self.err(at, m);
-                        }
+            ExprKind::Cast {
+                kind: CastKind::Unset,
+                ..
+            } => self.err(at, "The (unset) cast is no longer supported"),
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if let ExprKind::Ternary {
+                    then: inner_then, ..
+                } = &ast.expr(*cond).kind
+                    && !ast.parenthesized.contains(cond)
+                {
+                    let msg = match (inner_then.is_some(), then.is_some()) {
+                        (true, true) => Some(
+                            "Unparenthesized `a ? b : c ? d : e` is not supported. Use either `(a ? b : c) ? d : e` or `a ? b : (c ? d : e)`",
+                        ),
+                        (true, false) => Some(
+                            "Unparenthesized `a ? b : c ?: d` is not supported. Use either `(a ? b : c) ?: d` or `a ? b : (c ?: d)`",
+                        ),
+                        (false, true) => Some(
+                            "Unparenthesized `a ?: b ? c : d` is not supported. Use either `(a ?: b) ? c : d` or `a ?: (b ? c : d)`",
+                        ),
+                        (false, false) => None,
+                    };
+                    if let Some(m) = msg {
+                        return self.err(at, m);
                     }
                 }
                 self.expr(*cond, Use::Read)?;
@@ -397,7 +522,12 @@ impl<'a> Walker<'a> {
                 let mut default_seen = false;
                 for arm in arms {
                     match &arm.conds {
-                        None if default_seen => return self.err(arm.span.start, "Match expressions may only contain one default arm"),
+                        None if default_seen => {
+                            return self.err(
+                                arm.span.start,
+                                "Match expressions may only contain one default arm",
+                            );
+                        }
                         None => default_seen = true,
                         Some(conds) => conds.iter().try_for_each(|&c| self.expr(c, Use::Read))?,
                     }
@@ -412,7 +542,9 @@ impl<'a> Walker<'a> {
                 }
                 self.args(args)
             }
-            ExprKind::MethodCall { object, name, args, .. } => {
+            ExprKind::MethodCall {
+                object, name, args, ..
+            } => {
                 self.expr(*object, Use::Read)?;
                 if let MemberName::Expr(n) = name {
                     self.expr(*n, Use::Read)?;
@@ -437,7 +569,14 @@ impl<'a> Walker<'a> {
                 args.as_ref().map_or(Ok(()), |a| self.args(a))
             }
             ExprKind::Property { object, name, .. } => {
-                self.expr(*object, if usage == Use::Read { Use::Read } else { Use::Write })?;
+                self.expr(
+                    *object,
+                    if usage == Use::Read {
+                        Use::Read
+                    } else {
+                        Use::Write
+                    },
+                )?;
                 if let MemberName::Expr(n) = name {
                     self.expr(*n, Use::Read)?;
                 }

@@ -116,7 +116,10 @@ pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
         heredocs: Vec::new(),
         short_tags,
         halt: Halt::No,
-        out: Lexed { tokens: Vec::with_capacity(src.len() / 4), ..Lexed::default() },
+        out: Lexed {
+            tokens: Vec::with_capacity(src.len() / 4),
+            ..Lexed::default()
+        },
         done: false,
     };
     // Offsets are u32 everywhere; a larger file is refused rather than silently wrapped.
@@ -163,11 +166,15 @@ impl<'s> Lexer<'s> {
     }
 
     fn starts_with_ci(&self, at: usize, word: &[u8]) -> bool {
-        self.src.len() >= at + word.len() && self.src[at..at + word.len()].eq_ignore_ascii_case(word)
+        self.src.len() >= at + word.len()
+            && self.src[at..at + word.len()].eq_ignore_ascii_case(word)
     }
 
     fn push(&mut self, kind: TokenKind, start: usize, end: usize) {
-        self.out.tokens.push(Token { kind, span: Span::new(start as u32, end as u32) });
+        self.out.tokens.push(Token {
+            kind,
+            span: Span::new(start as u32, end as u32),
+        });
         if let Halt::Remaining(n) = self.halt {
             if n <= 1 {
                 // PHP stops lexing once `__halt_compiler();` has been read.
@@ -180,7 +187,10 @@ impl<'s> Lexer<'s> {
     }
 
     fn push_eof(&mut self, at: usize) {
-        self.out.tokens.push(Token { kind: TokenKind::Eof, span: Span::new(at as u32, at as u32) });
+        self.out.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: Span::new(at as u32, at as u32),
+        });
         self.halt = Halt::No;
         self.done = true;
     }
@@ -188,8 +198,15 @@ impl<'s> Lexer<'s> {
     /// Ends the stream with an error token; `offset` decides the reported line.
     fn error_at(&mut self, offset: usize, message: String, severity: LexSeverity) {
         let at = offset as u32;
-        self.out.tokens.push(Token { kind: TokenKind::Error, span: Span::new(at, at) });
-        self.out.error = Some(LexError { message, offset: at, severity });
+        self.out.tokens.push(Token {
+            kind: TokenKind::Error,
+            span: Span::new(at, at),
+        });
+        self.out.error = Some(LexError {
+            message,
+            offset: at,
+            severity,
+        });
         self.done = true;
     }
 
@@ -200,10 +217,17 @@ impl<'s> Lexer<'s> {
     /// PHP's bracket check on a closing bracket; false (and an error token) on a mismatch.
     fn exit_nesting(&mut self, closing: u8, at: usize) -> bool {
         let Some(&(opening, open_at)) = self.nesting.last() else {
-            self.error_at(at + 1, format!("Unmatched '{}'", closing as char), LexSeverity::Parse);
+            self.error_at(
+                at + 1,
+                format!("Unmatched '{}'", closing as char),
+                LexSeverity::Parse,
+            );
             return false;
         };
-        let matches = matches!((opening, closing), (b'{', b'}') | (b'[', b']') | (b'(', b')'));
+        let matches = matches!(
+            (opening, closing),
+            (b'{', b'}') | (b'[', b']') | (b'(', b')')
+        );
         if !matches {
             self.report_bad_nesting(opening, open_at, Some(closing), at + 1);
             return false;

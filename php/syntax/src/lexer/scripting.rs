@@ -103,7 +103,13 @@ impl<'s> Lexer<'s> {
                 let mut end = start + 2;
                 match self.src.get(end) {
                     Some(b'\n') => end += 1,
-                    Some(b'\r') => end += if self.src.get(end + 1) == Some(&b'\n') { 2 } else { 1 },
+                    Some(b'\r') => {
+                        end += if self.src.get(end + 1) == Some(&b'\n') {
+                            2
+                        } else {
+                            1
+                        }
+                    }
                     _ => {}
                 }
                 self.pos = end;
@@ -111,7 +117,9 @@ impl<'s> Lexer<'s> {
                 // In parser mode PHP hands `?>` to the parser as an implicit `;`.
                 self.push(T::Semicolon, start, end);
             }
-            b'<' if self.peek(1) == b'<' && self.peek(2) == b'<' && self.try_heredoc(start, start) => {}
+            b'<' if self.peek(1) == b'<'
+                && self.peek(2) == b'<'
+                && self.try_heredoc(start, start) => {}
             _ => self.scan_operator(start, b),
         }
     }
@@ -193,7 +201,11 @@ impl<'s> Lexer<'s> {
                 }
                 let rest = &self.src[i.min(self.src.len())..];
                 let to_var = rest.first() == Some(&b'$') || rest.starts_with(b"...");
-                let kind = if to_var { T::AmpersandFollowedByVarOrVararg } else { T::Ampersand };
+                let kind = if to_var {
+                    T::AmpersandFollowedByVarOrVararg
+                } else {
+                    T::Ampersand
+                };
                 (kind, 1)
             }
             _ => (T::BadCharacter, 1),
@@ -217,12 +229,19 @@ impl<'s> Lexer<'s> {
         use TokenKind as T;
         let label_end = self.label_end(start);
         if self.src.get(label_end) == Some(&b'\\')
-            && self.src.get(label_end + 1).is_some_and(|&c| is_label_start(c))
+            && self
+                .src
+                .get(label_end + 1)
+                .is_some_and(|&c| is_label_start(c))
         {
             let end = self.qualified_end(start);
             let relative = self.src[start..label_end].eq_ignore_ascii_case(b"namespace");
             self.pos = end;
-            let kind = if relative { T::NameRelative } else { T::NameQualified };
+            let kind = if relative {
+                T::NameRelative
+            } else {
+                T::NameQualified
+            };
             self.push(kind, start, end);
             return;
         }
@@ -252,17 +271,14 @@ impl<'s> Lexer<'s> {
             }
             Some(T::Enum) => {
                 let ws_end = self.skip_ws(label_end);
-                if ws_end == label_end || ws_end >= self.src.len() {
-                    T::Ident
-                } else if self.starts_with_ci(ws_end, b"extends")
-                    || self.starts_with_ci(ws_end, b"implements")
-                {
-                    T::Ident
-                } else if is_label_start(self.src[ws_end]) {
-                    T::Enum
-                } else {
-                    T::Ident
-                }
+                // `enum` is a keyword only before whitespace and a name other than
+                // `extends`/`implements` (so `enum` stays usable as an identifier).
+                let names_follow = ws_end > label_end
+                    && ws_end < self.src.len()
+                    && is_label_start(self.src[ws_end])
+                    && !self.starts_with_ci(ws_end, b"extends")
+                    && !self.starts_with_ci(ws_end, b"implements");
+                if names_follow { T::Enum } else { T::Ident }
             }
             Some(T::HaltCompiler) => {
                 self.halt = Halt::Remaining(4);
@@ -307,7 +323,9 @@ impl<'s> Lexer<'s> {
             Some(off) => {
                 self.pos = body + off + 2;
                 if doc {
-                    self.out.doc_comments.push(crate::span::Span::new(start as u32, self.pos as u32));
+                    self.out
+                        .doc_comments
+                        .push(crate::span::Span::new(start as u32, self.pos as u32));
                 }
             }
             None => {
@@ -349,7 +367,10 @@ impl<'s> Lexer<'s> {
             );
             return true;
         }
-        let Some(&(_, kind)) = CASTS.iter().find(|(name, _)| word.eq_ignore_ascii_case(name)) else {
+        let Some(&(_, kind)) = CASTS
+            .iter()
+            .find(|(name, _)| word.eq_ignore_ascii_case(name))
+        else {
             return false;
         };
         self.pos = end;
@@ -375,11 +396,16 @@ impl<'s> Lexer<'s> {
                 }
             }
         };
-        let radix_prefix = |c: u8| src.get(start + 1).is_some_and(|&x| x.eq_ignore_ascii_case(&c));
+        let radix_prefix = |c: u8| {
+            src.get(start + 1)
+                .is_some_and(|&x| x.eq_ignore_ascii_case(&c))
+        };
         if src[start] == b'0' {
             let radix = [(b'x', 16u32), (b'b', 2), (b'o', 8)]
                 .into_iter()
-                .find(|&(c, r)| radix_prefix(c) && src.get(start + 2).is_some_and(|&d| (d as char).is_digit(r)));
+                .find(|&(c, r)| {
+                    radix_prefix(c) && src.get(start + 2).is_some_and(|&d| (d as char).is_digit(r))
+                });
             if let Some((_, r)) = radix {
                 let end = match r {
                     16 => digits(start + 2, |c| c.is_ascii_hexdigit()),
@@ -501,7 +527,9 @@ impl<'s> Lexer<'s> {
             while matches!(src.get(i), Some(b' ' | b'\t')) {
                 i += 1;
             }
-            if src[i..].starts_with(label) && !src.get(i + label.len()).is_some_and(|&c| is_label_char(c)) {
+            if src[i..].starts_with(label)
+                && !src.get(i + label.len()).is_some_and(|&c| is_label_char(c))
+            {
                 let ws = &src[line..i];
                 doc.indent = ws.len();
                 doc.indent_char = ws.first().copied();
@@ -513,7 +541,11 @@ impl<'s> Lexer<'s> {
             match src[i..].iter().position(|&c| c == b'\n' || c == b'\r') {
                 Some(off) => {
                     let nl = i + off;
-                    line = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') { nl + 2 } else { nl + 1 };
+                    line = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') {
+                        nl + 2
+                    } else {
+                        nl + 1
+                    };
                 }
                 None => break,
             }

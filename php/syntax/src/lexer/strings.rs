@@ -35,7 +35,12 @@ impl<'s> Lexer<'s> {
                     return;
                 }
                 b'\\' => i += 2,
-                b'$' if src.get(i + 1).is_some_and(|&c| is_label_start(c) || c == b'{') => break,
+                b'$' if src
+                    .get(i + 1)
+                    .is_some_and(|&c| is_label_start(c) || c == b'{') =>
+                {
+                    break;
+                }
                 b'{' if src.get(i + 1) == Some(&b'$') => break,
                 _ => i += 1,
             }
@@ -70,17 +75,24 @@ impl<'s> Lexer<'s> {
         let b = src[start];
         if Some(b) == closing {
             self.pos += 1;
-            let kind = if b == b'"' { TokenKind::DoubleQuote } else { TokenKind::Backtick };
+            let kind = if b == b'"' {
+                TokenKind::DoubleQuote
+            } else {
+                TokenKind::Backtick
+            };
             self.push(kind, start, self.pos);
             self.mode = Mode::Scripting;
             return;
         }
         let interpolation = b == b'$' || (b == b'{' && src.get(start + 1) == Some(&b'$'));
-        if interpolation && self.mode == Mode::Heredoc && start > 0 && matches!(src[start - 1], b'\n' | b'\r') {
-            if let Some((at, msg)) = self.check_heredoc_indent(start, start) {
-                self.error_at(at, msg, LexSeverity::Parse);
-                return;
-            }
+        if interpolation
+            && self.mode == Mode::Heredoc
+            && start > 0
+            && matches!(src[start - 1], b'\n' | b'\r')
+            && let Some((at, msg)) = self.check_heredoc_indent(start, start)
+        {
+            self.error_at(at, msg, LexSeverity::Parse);
+            return;
         }
         if b == b'$' && src.get(start + 1).is_some_and(|&c| is_label_start(c)) {
             let end = self.label_end(start + 1);
@@ -117,7 +129,10 @@ impl<'s> Lexer<'s> {
         while i < src.len() {
             let c = src[i];
             if Some(c) == closing
-                || (c == b'$' && src.get(i + 1).is_some_and(|&n| is_label_start(n) || n == b'{'))
+                || (c == b'$'
+                    && src
+                        .get(i + 1)
+                        .is_some_and(|&n| is_label_start(n) || n == b'{'))
                 || (c == b'{' && src.get(i + 1) == Some(&b'$'))
             {
                 break;
@@ -130,7 +145,9 @@ impl<'s> Lexer<'s> {
 
     /// At a heredoc line start: the closing marker, if it is there.
     fn try_heredoc_end(&mut self) -> bool {
-        let Some(doc) = self.heredocs.last() else { return false };
+        let Some(doc) = self.heredocs.last() else {
+            return false;
+        };
         let src = self.src;
         let start = self.pos;
         // The start token ends with a line break, so the body's first line qualifies too.
@@ -143,7 +160,9 @@ impl<'s> Lexer<'s> {
         while matches!(src.get(i), Some(b' ' | b'\t')) {
             i += 1;
         }
-        if !src[i..].starts_with(label) || src.get(i + label.len()).is_some_and(|&c| is_label_char(c)) {
+        if !src[i..].starts_with(label)
+            || src.get(i + label.len()).is_some_and(|&c| is_label_char(c))
+        {
             return false;
         }
         let end = i + label.len();
@@ -157,7 +176,9 @@ impl<'s> Lexer<'s> {
     /// Heredoc or nowdoc text up to an interpolation or the line before the closing marker.
     fn scan_heredoc_text(&mut self, start: usize) {
         let src = self.src;
-        let Some(doc) = self.heredocs.last() else { return };
+        let Some(doc) = self.heredocs.last() else {
+            return;
+        };
         let nowdoc = doc.nowdoc;
         let label = doc.label.slice(src);
         let mut i = start;
@@ -173,7 +194,9 @@ impl<'s> Lexer<'s> {
                 while matches!(src.get(j), Some(b' ' | b'\t')) {
                     j += 1;
                 }
-                if src[j..].starts_with(label) && !src.get(j + label.len()).is_some_and(|&c| is_label_char(c)) {
+                if src[j..].starts_with(label)
+                    && !src.get(j + label.len()).is_some_and(|&c| is_label_char(c))
+                {
                     end = next;
                     break;
                 }
@@ -181,14 +204,18 @@ impl<'s> Lexer<'s> {
                 continue;
             }
             if !nowdoc
-                && ((c == b'$' && src.get(i + 1).is_some_and(|&n| is_label_start(n) || n == b'{'))
+                && ((c == b'$'
+                    && src
+                        .get(i + 1)
+                        .is_some_and(|&n| is_label_start(n) || n == b'{'))
                     || (c == b'{' && src.get(i + 1) == Some(&b'$')))
             {
                 end = i;
                 break;
             }
             // An escaped line break still ends the line, so the closing marker is checked.
-            let escapes_next = c == b'\\' && !nowdoc && !matches!(src.get(i + 1), Some(b'\n' | b'\r'));
+            let escapes_next =
+                c == b'\\' && !nowdoc && !matches!(src.get(i + 1), Some(b'\n' | b'\r'));
             i += if escapes_next { 2 } else { 1 };
         }
         let end = end.min(src.len());
@@ -224,7 +251,10 @@ impl<'s> Lexer<'s> {
                 let mut j = ls;
                 while j < end && j - ls < doc.indent && matches!(src[j], b' ' | b'\t') {
                     if Some(src[j]) != doc.indent_char {
-                        return Some((ls, "Invalid indentation - tabs and spaces cannot be mixed".into()));
+                        return Some((
+                            ls,
+                            "Invalid indentation - tabs and spaces cannot be mixed".into(),
+                        ));
                     }
                     j += 1;
                 }
@@ -239,9 +269,15 @@ impl<'s> Lexer<'s> {
                     ));
                 }
             }
-            let Some(off) = src[i..end].iter().position(|&c| c == b'\n' || c == b'\r') else { break };
+            let Some(off) = src[i..end].iter().position(|&c| c == b'\n' || c == b'\r') else {
+                break;
+            };
             let nl = i + off;
-            i = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') { nl + 2 } else { nl + 1 };
+            i = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') {
+                nl + 2
+            } else {
+                nl + 1
+            };
             // A line that starts right where an interpolation begins has no indentation.
             if i < end || (i == end && matches!(src.get(end), Some(b'$' | b'{'))) {
                 line = Some(i);
@@ -263,7 +299,10 @@ impl<'s> Lexer<'s> {
         match b {
             b'0'..=b'9' => {
                 let mut i = start;
-                while src.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                while src
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
                     i += 1;
                 }
                 self.pos = i;

@@ -31,7 +31,13 @@ fn member_flag(kind: T) -> Option<u16> {
 
 impl<'s> Parser<'s> {
     /// Adds one modifier, with PHP's errors for repeated or conflicting ones.
-    pub(crate) fn add_modifier(&self, m: &mut Modifiers, flag: u16, span: Span, target: ModifierTarget) -> PResult<()> {
+    pub(crate) fn add_modifier(
+        &self,
+        m: &mut Modifiers,
+        flag: u16,
+        span: Span,
+        target: ModifierTarget,
+    ) -> PResult<()> {
         let dup = |f: u16| m.has(f) && flag & f != 0;
         let message = if target == ModifierTarget::Property && dup(Modifiers::VISIBILITY) {
             Some("Multiple access type modifiers are not allowed")
@@ -53,17 +59,28 @@ impl<'s> Parser<'s> {
         if flags & Modifiers::ABSTRACT != 0 && flags & Modifiers::FINAL != 0 {
             let msg = match target {
                 ModifierTarget::Class => "Cannot use the final modifier on an abstract class",
-                ModifierTarget::Property => "Cannot use the final modifier on an abstract class member",
+                ModifierTarget::Property => {
+                    "Cannot use the final modifier on an abstract class member"
+                }
             };
             return Err(self.fatal_here(msg));
         }
         m.flags = flags;
-        m.span = if m.span == Span::default() { span } else { m.span.to(span) };
+        m.span = if m.span == Span::default() {
+            span
+        } else {
+            m.span.to(span)
+        };
         Ok(())
     }
 
     /// `[modifiers] class|interface|trait|enum Name ... { members }` at statement level.
-    pub(crate) fn class_decl(&mut self, attrs: Vec<AttributeGroup>, start: u32, first_tok: usize) -> PResult<ClassDecl> {
+    pub(crate) fn class_decl(
+        &mut self,
+        attrs: Vec<AttributeGroup>,
+        start: u32,
+        first_tok: usize,
+    ) -> PResult<ClassDecl> {
         let mut modifiers = Modifiers::default();
         while let Some(flag) = match self.kind() {
             T::Abstract => Some(Modifiers::ABSTRACT),
@@ -79,7 +96,13 @@ impl<'s> Parser<'s> {
             T::Interface if modifiers.flags == 0 => ClassKind::Interface,
             T::Trait if modifiers.flags == 0 => ClassKind::Trait,
             T::Enum if modifiers.flags == 0 => ClassKind::Enum,
-            _ => return Err(self.unexpected(if modifiers.flags == 0 { &[] } else { &[T::Abstract, T::Final, T::Readonly, T::Class] })),
+            _ => {
+                return Err(self.unexpected(if modifiers.flags == 0 {
+                    &[]
+                } else {
+                    &[T::Abstract, T::Final, T::Readonly, T::Class]
+                }));
+            }
         };
         self.bump();
         let doc_comment = self.doc_comment_before(first_tok);
@@ -127,7 +150,11 @@ impl<'s> Parser<'s> {
     }
 
     /// `class (args) extends X implements Y { ... }` after `new`.
-    pub(crate) fn anonymous_class(&mut self, attrs: Vec<AttributeGroup>, start: u32) -> PResult<ClassDecl> {
+    pub(crate) fn anonymous_class(
+        &mut self,
+        attrs: Vec<AttributeGroup>,
+        start: u32,
+    ) -> PResult<ClassDecl> {
         let mut decl = ClassDecl {
             attrs,
             modifiers: Modifiers::default(),
@@ -154,7 +181,11 @@ impl<'s> Parser<'s> {
     /// `class_name`: `static` or a name.
     fn class_name(&mut self) -> PResult<Name> {
         if let Some(t) = self.eat(T::Static) {
-            return Ok(Name { kind: NameKind::Unqualified, text: self.text(t.span).into(), span: t.span });
+            return Ok(Name {
+                kind: NameKind::Unqualified,
+                text: self.text(t.span).into(),
+                span: t.span,
+            });
         }
         self.name(&[])
     }
@@ -189,9 +220,18 @@ impl<'s> Parser<'s> {
         if self.at(T::Case) {
             self.bump();
             let name = self.identifier(&[T::Ident])?;
-            let value = if self.eat(T::Equals).is_some() { Some(self.expr()?) } else { None };
+            let value = if self.eat(T::Equals).is_some() {
+                Some(self.expr()?)
+            } else {
+                None
+            };
             self.expect(T::Semicolon, &[T::Semicolon])?;
-            return Ok(Member::EnumCase(EnumCase { attrs, name, value, span: self.span_from(start) }));
+            return Ok(Member::EnumCase(EnumCase {
+                attrs,
+                name,
+                value,
+                span: self.span_from(start),
+            }));
         }
         let mut modifiers = Modifiers::default();
         let is_var = if let Some(t) = self.eat(T::Var) {
@@ -213,39 +253,78 @@ impl<'s> Parser<'s> {
                     let name = self.identifier(&[T::Ident])?;
                     self.expect(T::Equals, &[T::Equals])?;
                     let value = self.expr()?;
-                    items.push(ConstItem { name, value, span: self.span_from(item_start) });
+                    items.push(ConstItem {
+                        name,
+                        value,
+                        span: self.span_from(item_start),
+                    });
                     if self.eat(T::Comma).is_none() {
                         break;
                     }
                 }
                 self.expect(T::Semicolon, &[T::Comma, T::Semicolon])?;
-                return Ok(Member::Const(ClassConstDecl { attrs, modifiers, items, span: self.span_from(start) }));
+                return Ok(Member::Const(ClassConstDecl {
+                    attrs,
+                    modifiers,
+                    items,
+                    span: self.span_from(start),
+                }));
             }
             if self.at(T::Function) {
-                return self.method(attrs, modifiers, start, first_tok).map(Member::Method);
+                return self
+                    .method(attrs, modifiers, start, first_tok)
+                    .map(Member::Method);
             }
             if modifiers.flags == 0 {
                 return Err(self.unexpected(&[T::Function, T::Const]));
             }
         }
-        let ty = if self.at(T::Variable) { None } else { Some(self.type_expr(StaticType::Forbidden)?) };
+        let ty = if self.at(T::Variable) {
+            None
+        } else {
+            Some(self.type_expr(StaticType::Forbidden)?)
+        };
         let mut props = Vec::new();
         loop {
             let var = self.expect(T::Variable, &[T::Variable])?;
-            let default = if self.eat(T::Equals).is_some() { Some(self.expr()?) } else { None };
-            props.push(PropertyItem { name: self.var_ident(var), default, span: self.span_from(var.span.start) });
+            let default = if self.eat(T::Equals).is_some() {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            props.push(PropertyItem {
+                name: self.var_ident(var),
+                default,
+                span: self.span_from(var.span.start),
+            });
             if self.eat(T::Comma).is_none() {
                 break;
             }
         }
         self.expect(T::Semicolon, &[T::Comma, T::Semicolon])?;
-        Ok(Member::Property(PropertyDecl { attrs, modifiers, ty, props, doc_comment, span: self.span_from(start) }))
+        Ok(Member::Property(PropertyDecl {
+            attrs,
+            modifiers,
+            ty,
+            props,
+            doc_comment,
+            span: self.span_from(start),
+        }))
     }
 
-    fn method(&mut self, attrs: Vec<AttributeGroup>, modifiers: Modifiers, start: u32, first_tok: usize) -> PResult<FunctionDecl> {
+    fn method(
+        &mut self,
+        attrs: Vec<AttributeGroup>,
+        modifiers: Modifiers,
+        start: u32,
+        first_tok: usize,
+    ) -> PResult<FunctionDecl> {
         self.bump();
         let doc_comment = self.doc_comment_before(first_tok);
-        let by_ref = matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg);
+        let by_ref = matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        );
         if by_ref {
             self.bump();
         }
@@ -259,7 +338,17 @@ impl<'s> Parser<'s> {
         } else {
             return Err(self.unexpected(&[T::Semicolon, T::LBrace]));
         };
-        Ok(FunctionDecl { attrs, modifiers, by_ref, name, params, return_type, body, doc_comment, span: self.span_from(start) })
+        Ok(FunctionDecl {
+            attrs,
+            modifiers,
+            by_ref,
+            name,
+            params,
+            return_type,
+            body,
+            doc_comment,
+            span: self.span_from(start),
+        })
     }
 
     fn trait_use(&mut self, start: u32) -> PResult<TraitUse> {
@@ -273,7 +362,11 @@ impl<'s> Parser<'s> {
             }
             self.bump();
         }
-        Ok(TraitUse { traits, adaptations, span: self.span_from(start) })
+        Ok(TraitUse {
+            traits,
+            adaptations,
+            span: self.span_from(start),
+        })
     }
 
     fn trait_adaptation(&mut self) -> PResult<TraitAdaptation> {
@@ -281,28 +374,51 @@ impl<'s> Parser<'s> {
         let method = if self.at_name() && self.peek(1) == T::DoubleColon {
             let trait_name = Some(self.name(&[])?);
             self.bump();
-            TraitMethodRef { trait_name, method: self.identifier(&[T::Ident])? }
+            TraitMethodRef {
+                trait_name,
+                method: self.identifier(&[T::Ident])?,
+            }
         } else {
-            TraitMethodRef { trait_name: None, method: self.identifier(&[T::Ident])? }
+            TraitMethodRef {
+                trait_name: None,
+                method: self.identifier(&[T::Ident])?,
+            }
         };
         if method.trait_name.is_some() && self.eat(T::Insteadof).is_some() {
             let instead_of = self.class_name_list()?;
             self.expect(T::Semicolon, &[T::Comma, T::Semicolon])?;
-            return Ok(TraitAdaptation::Insteadof { method, instead_of, span: self.span_from(start) });
+            return Ok(TraitAdaptation::Insteadof {
+                method,
+                instead_of,
+                span: self.span_from(start),
+            });
         }
-        let expected: &[T] = if method.trait_name.is_some() { &[T::As, T::Insteadof] } else { &[T::DoubleColon, T::As] };
+        let expected: &[T] = if method.trait_name.is_some() {
+            &[T::As, T::Insteadof]
+        } else {
+            &[T::DoubleColon, T::As]
+        };
         self.expect(T::As, expected)?;
         let mut modifiers = Modifiers::default();
         let alias = if let Some(flag) = member_flag(self.kind()) {
             let t = self.bump();
             self.add_modifier(&mut modifiers, flag, t.span, ModifierTarget::Property)?;
-            if self.kind() == T::Ident || self.kind().is_semi_reserved() { Some(self.identifier(&[])?) } else { None }
+            if self.kind() == T::Ident || self.kind().is_semi_reserved() {
+                Some(self.identifier(&[])?)
+            } else {
+                None
+            }
         } else if self.kind() == T::Ident || self.kind().is_reserved_non_modifier() {
             Some(self.identifier(&[])?)
         } else {
             return Err(self.unexpected(&[]));
         };
         self.expect(T::Semicolon, &[T::Semicolon])?;
-        Ok(TraitAdaptation::Alias { method, modifiers, alias, span: self.span_from(start) })
+        Ok(TraitAdaptation::Alias {
+            method,
+            modifiers,
+            alias,
+            span: self.span_from(start),
+        })
     }
 }

@@ -27,7 +27,11 @@ impl<'s> Parser<'s> {
                     let cond = self.paren_cond()?;
                     self.expect(T::Colon, &[T::Colon])?;
                     let body = self.alt_block(&[T::Elseif, T::Else, T::Endif])?;
-                    elseifs.push(ElseIf { cond, body, span: self.span_from(clause_start) });
+                    elseifs.push(ElseIf {
+                        cond,
+                        body,
+                        span: self.span_from(clause_start),
+                    });
                 } else if self.eat(T::Else).is_some() {
                     self.expect(T::Colon, &[T::Colon])?;
                     otherwise = Some(self.alt_block(&[T::Endif])?);
@@ -38,7 +42,13 @@ impl<'s> Parser<'s> {
             }
             self.expect(T::Endif, &[T::Elseif, T::Else, T::Endif])?;
             self.end_statement(&[T::Semicolon])?;
-            let kind = StmtKind::If { cond, then, elseifs, otherwise, syntax: BlockSyntax::Alternative };
+            let kind = StmtKind::If {
+                cond,
+                then,
+                elseifs,
+                otherwise,
+                syntax: BlockSyntax::Alternative,
+            };
             return Ok(self.stmt(kind, start));
         }
         let then = self.body_statement()?;
@@ -49,7 +59,11 @@ impl<'s> Parser<'s> {
             if self.eat(T::Elseif).is_some() {
                 let cond = self.paren_cond()?;
                 let body = self.body_statement()?;
-                elseifs.push(ElseIf { cond, body, span: self.span_from(clause_start) });
+                elseifs.push(ElseIf {
+                    cond,
+                    body,
+                    span: self.span_from(clause_start),
+                });
             } else if self.eat(T::Else).is_some() {
                 otherwise = Some(self.body_statement()?);
                 break;
@@ -57,7 +71,13 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        let kind = StmtKind::If { cond, then, elseifs, otherwise, syntax: BlockSyntax::Normal };
+        let kind = StmtKind::If {
+            cond,
+            then,
+            elseifs,
+            otherwise,
+            syntax: BlockSyntax::Normal,
+        };
         Ok(self.stmt(kind, start))
     }
 
@@ -96,7 +116,16 @@ impl<'s> Parser<'s> {
         let cond = self.for_exprs(T::Semicolon)?;
         let step = self.for_exprs(T::RParen)?;
         let (body, syntax) = self.loop_body(T::Endfor)?;
-        Ok(self.stmt(StmtKind::For { init, cond, step, body, syntax }, start))
+        Ok(self.stmt(
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+                syntax,
+            },
+            start,
+        ))
     }
 
     fn for_exprs(&mut self, end: T) -> PResult<Vec<ExprId>> {
@@ -120,7 +149,10 @@ impl<'s> Parser<'s> {
         let (key, value, by_ref) = if self.eat(T::DoubleArrow).is_some() {
             let (value, by_ref) = self.foreach_variable()?;
             if first_ref {
-                return Err(self.fatal("Key element cannot be a reference", self.span_of(first).start));
+                return Err(self.fatal(
+                    "Key element cannot be a reference",
+                    self.span_of(first).start,
+                ));
             }
             (Some(first), value, by_ref)
         } else {
@@ -128,11 +160,24 @@ impl<'s> Parser<'s> {
         };
         self.expect(T::RParen, &[T::RParen])?;
         let (body, syntax) = self.loop_body(T::Endforeach)?;
-        Ok(self.stmt(StmtKind::Foreach { expr, key, value, by_ref, body, syntax }, start))
+        Ok(self.stmt(
+            StmtKind::Foreach {
+                expr,
+                key,
+                value,
+                by_ref,
+                body,
+                syntax,
+            },
+            start,
+        ))
     }
 
     fn foreach_variable(&mut self) -> PResult<(ExprId, bool)> {
-        if matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg) {
+        if matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) {
             self.bump();
             return Ok((self.variable()?, true));
         }
@@ -144,7 +189,11 @@ impl<'s> Parser<'s> {
             }
             let close = if long { T::RParen } else { T::RBracket };
             let items = self.nest(Cost::One, |p| p.array_items(close))?;
-            let syntax = if long { ArraySyntax::Long } else { ArraySyntax::Short };
+            let syntax = if long {
+                ArraySyntax::Long
+            } else {
+                ArraySyntax::Short
+            };
             let span = self.span_from(start);
             let e = self.mk(ExprKind::List { syntax, items }, span);
             self.array_to_list(e);
@@ -183,7 +232,11 @@ impl<'s> Parser<'s> {
                     return Err(p.unexpected(&[T::Colon, T::Semicolon]));
                 }
                 let body = p.inner_statements(&[T::Case, T::Default, end])?;
-                cases.push(SwitchCase { cond, body, span: p.span_from(case_start) });
+                cases.push(SwitchCase {
+                    cond,
+                    body,
+                    span: p.span_from(case_start),
+                });
             }
             Ok(cases)
         })?;
@@ -191,7 +244,14 @@ impl<'s> Parser<'s> {
         if syntax == BlockSyntax::Alternative {
             self.end_statement(&[T::Semicolon])?;
         }
-        Ok(self.stmt(StmtKind::Switch { subject, cases, syntax }, start))
+        Ok(self.stmt(
+            StmtKind::Switch {
+                subject,
+                cases,
+                syntax,
+            },
+            start,
+        ))
     }
 
     fn braced_block(&mut self) -> PResult<Vec<StmtId>> {
@@ -215,13 +275,29 @@ impl<'s> Parser<'s> {
             let var = self.eat(T::Variable).map(|t| self.var_ident(t));
             self.expect(T::RParen, &[T::RParen])?;
             let body = self.braced_block()?;
-            catches.push(Catch { types, var, body, span: self.span_from(catch_start) });
+            catches.push(Catch {
+                types,
+                var,
+                body,
+                span: self.span_from(catch_start),
+            });
         }
-        let finally = if self.eat(T::Finally).is_some() { Some(self.braced_block()?) } else { None };
+        let finally = if self.eat(T::Finally).is_some() {
+            Some(self.braced_block()?)
+        } else {
+            None
+        };
         if catches.is_empty() && finally.is_none() {
             return Err(self.fatal("Cannot use try without catch or finally", start));
         }
-        Ok(self.stmt(StmtKind::Try { body, catches, finally }, start))
+        Ok(self.stmt(
+            StmtKind::Try {
+                body,
+                catches,
+                finally,
+            },
+            start,
+        ))
     }
 
     pub(crate) fn declare_stmt(&mut self) -> PResult<StmtId> {

@@ -21,7 +21,11 @@ impl<'s> Parser<'s> {
             let mut attrs = Vec::new();
             loop {
                 let name = self.name(&[])?;
-                let args = if self.at(T::LParen) { Some(self.nest(Cost::Two, |p| p.arguments())?) } else { None };
+                let args = if self.at(T::LParen) {
+                    Some(self.nest(Cost::Two, |p| p.arguments())?)
+                } else {
+                    None
+                };
                 let span = self.span_from(name.span.start);
                 attrs.push(Attribute { name, args, span });
                 if self.eat(T::Comma).is_none() || self.at(T::RBracket) {
@@ -29,13 +33,19 @@ impl<'s> Parser<'s> {
                 }
             }
             self.expect(T::RBracket, &[T::RBracket])?;
-            groups.push(AttributeGroup { attrs, span: self.span_from(start) });
+            groups.push(AttributeGroup {
+                attrs,
+                span: self.span_from(start),
+            });
         }
         Ok(groups)
     }
 
     fn returns_ref(&mut self) -> bool {
-        if matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg) {
+        if matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) {
             self.bump();
             true
         } else {
@@ -44,7 +54,12 @@ impl<'s> Parser<'s> {
     }
 
     /// `function name(...) { ... }` at statement level; `start` is where attributes began.
-    pub(crate) fn function_decl(&mut self, attrs: Vec<AttributeGroup>, start: u32, first_tok: usize) -> PResult<FunctionDecl> {
+    pub(crate) fn function_decl(
+        &mut self,
+        attrs: Vec<AttributeGroup>,
+        start: u32,
+        first_tok: usize,
+    ) -> PResult<FunctionDecl> {
         self.expect(T::Function, &[T::Function])?;
         let doc_comment = self.doc_comment_before(first_tok);
         let by_ref = self.returns_ref();
@@ -80,7 +95,12 @@ impl<'s> Parser<'s> {
     }
 
     /// A closure or arrow function, the current token being `function` or `fn`.
-    pub(crate) fn closure(&mut self, attrs: Vec<AttributeGroup>, staticness: Staticness, start: u32) -> PResult<ExprId> {
+    pub(crate) fn closure(
+        &mut self,
+        attrs: Vec<AttributeGroup>,
+        staticness: Staticness,
+        start: u32,
+    ) -> PResult<ExprId> {
         let first_tok = self.token_index();
         let doc_comment = self.doc_comment_before(first_tok);
         let is_fn = self.bump().kind == T::Fn;
@@ -91,7 +111,15 @@ impl<'s> Parser<'s> {
             self.expect(T::DoubleArrow, &[T::DoubleArrow])?;
             let body = self.nest(Cost::Declaration, |p| p.expr_bp(prec::ARROW_BODY))?;
             let span = self.span_from(start);
-            let f = ArrowFunction { attrs, staticness, by_ref, params, return_type, body, doc_comment };
+            let f = ArrowFunction {
+                attrs,
+                staticness,
+                by_ref,
+                params,
+                return_type,
+                body,
+                doc_comment,
+            };
             return Ok(self.mk(ExprKind::ArrowFunction(Box::new(f)), span));
         }
         let mut uses = Vec::new();
@@ -101,7 +129,11 @@ impl<'s> Parser<'s> {
                 let item_start = self.tok().span.start;
                 let by_ref = self.returns_ref();
                 let t = self.expect(T::Variable, &[T::Variable])?;
-                uses.push(ClosureUse { name: self.var_ident(t), by_ref, span: self.span_from(item_start) });
+                uses.push(ClosureUse {
+                    name: self.var_ident(t),
+                    by_ref,
+                    span: self.span_from(item_start),
+                });
                 if self.eat(T::Comma).is_none() || self.at(T::RParen) {
                     break;
                 }
@@ -111,7 +143,16 @@ impl<'s> Parser<'s> {
         let return_type = self.return_type()?;
         let body = self.nest(Cost::Declaration, |p| p.function_body())?;
         let span = self.span_from(start);
-        let c = Closure { attrs, staticness, by_ref, params, uses, return_type, body, doc_comment };
+        let c = Closure {
+            attrs,
+            staticness,
+            by_ref,
+            params,
+            uses,
+            return_type,
+            body,
+            doc_comment,
+        };
         Ok(self.mk(ExprKind::Closure(Box::new(c)), span))
     }
 
@@ -142,11 +183,24 @@ impl<'s> Parser<'s> {
                 _ => break,
             };
             let t = self.bump();
-            self.add_modifier(&mut modifiers, flag, t.span, super::class::ModifierTarget::Property)?;
+            self.add_modifier(
+                &mut modifiers,
+                flag,
+                t.span,
+                super::class::ModifierTarget::Property,
+            )?;
         }
-        let ty = if matches!(self.kind(), T::Variable | T::Ampersand | T::AmpersandFollowedByVarOrVararg | T::Ellipsis) {
+        let ty = if matches!(
+            self.kind(),
+            T::Variable | T::Ampersand | T::AmpersandFollowedByVarOrVararg | T::Ellipsis
+        ) {
             None
-        } else if !(self.at_name() || matches!(self.kind(), T::Array | T::Callable | T::Question | T::LParen | T::Static)) {
+        } else if !(self.at_name()
+            || matches!(
+                self.kind(),
+                T::Array | T::Callable | T::Question | T::LParen | T::Static
+            ))
+        {
             return Err(self.unexpected(&[T::Variable]));
         } else {
             Some(self.type_expr(StaticType::Forbidden)?)
@@ -155,13 +209,30 @@ impl<'s> Parser<'s> {
         let variadic = self.eat(T::Ellipsis).is_some();
         let var = self.expect(T::Variable, &[T::Variable])?;
         let name = self.var_ident(var);
-        let default = if self.eat(T::Equals).is_some() { Some(self.expr()?) } else { None };
-        Ok(Param { attrs, modifiers, ty, by_ref, variadic, name, default, span: self.span_from(start) })
+        let default = if self.eat(T::Equals).is_some() {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        Ok(Param {
+            attrs,
+            modifiers,
+            ty,
+            by_ref,
+            variadic,
+            name,
+            default,
+            span: self.span_from(start),
+        })
     }
 
     /// `: type` if present.
     pub(crate) fn return_type(&mut self) -> PResult<Option<TypeHint>> {
-        if self.eat(T::Colon).is_some() { Ok(Some(self.type_expr(StaticType::Allowed)?)) } else { Ok(None) }
+        if self.eat(T::Colon).is_some() {
+            Ok(Some(self.type_expr(StaticType::Allowed)?))
+        } else {
+            Ok(None)
+        }
     }
 
     /// `?T`, `A|B|(C&D)`, `A&B`, or a single type.
@@ -171,11 +242,19 @@ impl<'s> Parser<'s> {
             let inner = self.single_type(statics)?;
             return Ok(TypeHint::Nullable(Box::new(inner), self.span_from(start)));
         }
-        let first = if self.at(T::LParen) { self.dnf_group(statics)? } else { self.single_type(statics)? };
+        let first = if self.at(T::LParen) {
+            self.dnf_group(statics)?
+        } else {
+            self.single_type(statics)?
+        };
         if self.at(T::Pipe) {
             let mut types = vec![first];
             while self.eat(T::Pipe).is_some() {
-                let t = if self.at(T::LParen) { self.dnf_group(statics)? } else { self.single_type(statics)? };
+                let t = if self.at(T::LParen) {
+                    self.dnf_group(statics)?
+                } else {
+                    self.single_type(statics)?
+                };
                 types.push(t);
             }
             return Ok(TypeHint::Union(types, self.span_from(start)));
@@ -213,12 +292,20 @@ impl<'s> Parser<'s> {
             T::Array | T::Callable => {
                 self.bump();
                 let text = self.text(t.span).into();
-                Ok(TypeHint::Named(Name { kind: NameKind::Unqualified, text, span: t.span }))
+                Ok(TypeHint::Named(Name {
+                    kind: NameKind::Unqualified,
+                    text,
+                    span: t.span,
+                }))
             }
             T::Static if statics == StaticType::Allowed => {
                 self.bump();
                 let text = self.text(t.span).into();
-                Ok(TypeHint::Named(Name { kind: NameKind::Unqualified, text, span: t.span }))
+                Ok(TypeHint::Named(Name {
+                    kind: NameKind::Unqualified,
+                    text,
+                    span: t.span,
+                }))
             }
             _ => Ok(TypeHint::Named(self.name(&[])?)),
         }

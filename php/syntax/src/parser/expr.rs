@@ -17,7 +17,6 @@ pub(crate) mod prec {
     pub const LOWEST: u8 = 0;
     pub const ARROW_BODY: u8 = 3;
     pub const INCLUDE: u8 = 3;
-    pub const LOGICAL_OR: u8 = 4;
     pub const PRINT: u8 = 7;
     pub const YIELD: u8 = 8;
     pub const DOUBLE_ARROW: u8 = 9;
@@ -27,7 +26,6 @@ pub(crate) mod prec {
     pub const NOT: u8 = 25;
     pub const UNARY: u8 = 27;
     pub const CLONE: u8 = 29;
-    pub const POSTFIX: u8 = 30;
 }
 
 /// Associativity of a binary operator.
@@ -66,11 +64,21 @@ impl Form {
     }
 
     fn can_double_colon(self) -> bool {
-        matches!(self, Form::Variable | Form::Dereferenceable | Form::ArrayLiteral | Form::ClassConstant | Form::ConstantName)
+        matches!(
+            self,
+            Form::Variable
+                | Form::Dereferenceable
+                | Form::ArrayLiteral
+                | Form::ClassConstant
+                | Form::ConstantName
+        )
     }
 
     fn can_call(self) -> bool {
-        matches!(self, Form::Variable | Form::Dereferenceable | Form::ArrayLiteral | Form::ConstantName)
+        matches!(
+            self,
+            Form::Variable | Form::Dereferenceable | Form::ArrayLiteral | Form::ConstantName
+        )
     }
 }
 
@@ -132,15 +140,63 @@ fn assign_op(kind: T) -> Option<BinaryOp> {
 pub(crate) fn starts_expr(kind: T) -> bool {
     matches!(
         kind,
-        T::Variable | T::Dollar | T::LNumber | T::DNumber | T::ConstantEncapsedString | T::DoubleQuote
-            | T::StartHeredoc | T::Backtick | T::LBracket | T::Array | T::List | T::Ident
-            | T::NameQualified | T::NameFullyQualified | T::NameRelative | T::Static | T::LParen
-            | T::Bang | T::Tilde | T::Minus | T::Plus | T::At | T::IntCast | T::DoubleCast
-            | T::StringCast | T::ArrayCast | T::ObjectCast | T::BoolCast | T::UnsetCast | T::Clone
-            | T::Print | T::Yield | T::YieldFrom | T::Throw | T::Include | T::IncludeOnce
-            | T::Require | T::RequireOnce | T::New | T::Inc | T::Dec | T::Isset | T::Empty
-            | T::Eval | T::Exit | T::Function | T::Fn | T::Attribute | T::Match | T::LineC
-            | T::FileC | T::DirC | T::ClassC | T::TraitC | T::MethodC | T::FuncC | T::NsC
+        T::Variable
+            | T::Dollar
+            | T::LNumber
+            | T::DNumber
+            | T::ConstantEncapsedString
+            | T::DoubleQuote
+            | T::StartHeredoc
+            | T::Backtick
+            | T::LBracket
+            | T::Array
+            | T::List
+            | T::Ident
+            | T::NameQualified
+            | T::NameFullyQualified
+            | T::NameRelative
+            | T::Static
+            | T::LParen
+            | T::Bang
+            | T::Tilde
+            | T::Minus
+            | T::Plus
+            | T::At
+            | T::IntCast
+            | T::DoubleCast
+            | T::StringCast
+            | T::ArrayCast
+            | T::ObjectCast
+            | T::BoolCast
+            | T::UnsetCast
+            | T::Clone
+            | T::Print
+            | T::Yield
+            | T::YieldFrom
+            | T::Throw
+            | T::Include
+            | T::IncludeOnce
+            | T::Require
+            | T::RequireOnce
+            | T::New
+            | T::Inc
+            | T::Dec
+            | T::Isset
+            | T::Empty
+            | T::Eval
+            | T::Exit
+            | T::Function
+            | T::Fn
+            | T::Attribute
+            | T::Match
+            | T::LineC
+            | T::FileC
+            | T::DirC
+            | T::ClassC
+            | T::TraitC
+            | T::MethodC
+            | T::FuncC
+            | T::NsC
             | T::Readonly
     )
 }
@@ -174,7 +230,9 @@ impl<'s> Parser<'s> {
                 left = self.mk(ExprKind::Instanceof { expr: left, class }, span);
                 continue;
             }
-            let Some((p, assoc, op)) = infix(k) else { break };
+            let Some((p, assoc, op)) = infix(k) else {
+                break;
+            };
             if p < min {
                 break;
             }
@@ -203,7 +261,14 @@ impl<'s> Parser<'s> {
         };
         let otherwise = self.nest(Cost::Two, |p| p.expr_bp(prec::TERNARY + 1))?;
         let span = self.span_of(cond).to(self.span_of(otherwise));
-        Ok(self.mk(ExprKind::Ternary { cond, then, otherwise }, span))
+        Ok(self.mk(
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            },
+            span,
+        ))
     }
 
     /// A prefix operator application or a primary with its postfix chain.
@@ -240,7 +305,8 @@ impl<'s> Parser<'s> {
             let span = self.span_from(start);
             return Ok((self.mk(ExprKind::Cast { kind, expr }, span), Form::Plain));
         }
-        let simple = |kind: T| -> Option<(u8, fn(ExprId) -> ExprKind)> {
+        type Build = fn(ExprId) -> ExprKind;
+        let simple = |kind: T| -> Option<(u8, Build)> {
             Some(match kind {
                 T::Clone => (prec::CLONE + 1, ExprKind::Clone),
                 T::Print => (prec::PRINT + 1, ExprKind::Print),
@@ -276,7 +342,11 @@ impl<'s> Parser<'s> {
             T::Inc | T::Dec => {
                 self.bump();
                 let target = self.nest(Cost::One, |p| p.variable())?;
-                let op = if t.kind == T::Inc { IncDecOp::PreInc } else { IncDecOp::PreDec };
+                let op = if t.kind == T::Inc {
+                    IncDecOp::PreInc
+                } else {
+                    IncDecOp::PreDec
+                };
                 let span = self.span_from(start);
                 return Ok((self.mk(ExprKind::IncDec { op, target }, span), Form::Plain));
             }
@@ -290,7 +360,13 @@ impl<'s> Parser<'s> {
     fn yield_expr(&mut self, start: u32) -> PResult<ExprId> {
         if !starts_expr(self.kind()) {
             let span = self.span_from(start);
-            return Ok(self.mk(ExprKind::Yield { key: None, value: None }, span));
+            return Ok(self.mk(
+                ExprKind::Yield {
+                    key: None,
+                    value: None,
+                },
+                span,
+            ));
         }
         let first = self.nest(Cost::One, |p| p.expr_bp(prec::YIELD + 1))?;
         let (key, value) = if self.eat(T::DoubleArrow).is_some() {
@@ -300,7 +376,13 @@ impl<'s> Parser<'s> {
             (None, first)
         };
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::Yield { key, value: Some(value) }, span))
+        Ok(self.mk(
+            ExprKind::Yield {
+                key,
+                value: Some(value),
+            },
+            span,
+        ))
     }
 
     /// A `variable` in PHP's grammar (after `++`, `&`, in `global`, `unset`...).
@@ -318,13 +400,22 @@ impl<'s> Parser<'s> {
         self.postfix_chain(e, form, AssignPolicy::Allow)
     }
 
-    fn postfix_chain(&mut self, mut e: ExprId, mut form: Form, assign: AssignPolicy) -> PResult<(ExprId, Form)> {
+    fn postfix_chain(
+        &mut self,
+        mut e: ExprId,
+        mut form: Form,
+        assign: AssignPolicy,
+    ) -> PResult<(ExprId, Form)> {
         loop {
             let k = self.kind();
             match k {
                 T::LBracket if form.can_index() => {
                     self.bump();
-                    let dim = if self.at(T::RBracket) { None } else { Some(self.nest(Cost::One, |p| p.expr())?) };
+                    let dim = if self.at(T::RBracket) {
+                        None
+                    } else {
+                        Some(self.nest(Cost::One, |p| p.expr())?)
+                    };
                     self.expect(T::RBracket, &[T::RBracket])?;
                     let span = self.span_from(self.span_of(e).start);
                     e = self.mk(ExprKind::ArrayDim { base: e, dim }, span);
@@ -337,16 +428,35 @@ impl<'s> Parser<'s> {
                 }
                 T::ObjectOperator | T::NullsafeObjectOperator if form.can_index() => {
                     self.bump();
-                    let access = if k == T::ObjectOperator { Access::Normal } else { Access::Nullsafe };
+                    let access = if k == T::ObjectOperator {
+                        Access::Normal
+                    } else {
+                        Access::Nullsafe
+                    };
                     let name = self.property_name()?;
                     let start = self.span_of(e).start;
                     if self.at(T::LParen) {
                         let args = self.nest(Cost::Two, |p| p.arguments())?;
                         let span = self.span_from(start);
-                        e = self.mk(ExprKind::MethodCall { object: e, name, access, args }, span);
+                        e = self.mk(
+                            ExprKind::MethodCall {
+                                object: e,
+                                name,
+                                access,
+                                args,
+                            },
+                            span,
+                        );
                     } else {
                         let span = self.span_from(start);
-                        e = self.mk(ExprKind::Property { object: e, name, access }, span);
+                        e = self.mk(
+                            ExprKind::Property {
+                                object: e,
+                                name,
+                                access,
+                            },
+                            span,
+                        );
                     }
                     form = Form::Variable;
                 }
@@ -368,22 +478,45 @@ impl<'s> Parser<'s> {
                 }
                 T::Inc | T::Dec if form == Form::Variable && assign == AssignPolicy::Allow => {
                     self.bump();
-                    let op = if k == T::Inc { IncDecOp::PostInc } else { IncDecOp::PostDec };
+                    let op = if k == T::Inc {
+                        IncDecOp::PostInc
+                    } else {
+                        IncDecOp::PostDec
+                    };
                     let span = self.span_from(self.span_of(e).start);
-                    return Ok((self.mk(ExprKind::IncDec { op, target: e }, span), Form::Plain));
+                    return Ok((
+                        self.mk(ExprKind::IncDec { op, target: e }, span),
+                        Form::Plain,
+                    ));
                 }
                 T::Equals
                     if assign == AssignPolicy::Allow
-                        && matches!(form, Form::Variable | Form::ArrayLiteral | Form::ListLiteral) =>
+                        && matches!(
+                            form,
+                            Form::Variable | Form::ArrayLiteral | Form::ListLiteral
+                        ) =>
                 {
                     return Ok((self.assignment(e, form)?, Form::Plain));
                 }
-                _ if assign == AssignPolicy::Allow && form == Form::Variable && assign_op(k).is_some() => {
+                _ if assign == AssignPolicy::Allow
+                    && form == Form::Variable
+                    && assign_op(k).is_some() =>
+                {
                     let op = assign_op(k).unwrap_or(BinaryOp::Add);
                     self.bump();
                     let value = self.nest(Cost::Two, |p| p.expr_bp(prec::ASSIGN + 1))?;
                     let span = self.span_of(e).to(self.span_of(value));
-                    return Ok((self.mk(ExprKind::AssignOp { op, target: e, value }, span), Form::Plain));
+                    return Ok((
+                        self.mk(
+                            ExprKind::AssignOp {
+                                op,
+                                target: e,
+                                value,
+                            },
+                            span,
+                        ),
+                        Form::Plain,
+                    ));
                 }
                 _ => break,
             }
@@ -399,7 +532,11 @@ impl<'s> Parser<'s> {
         if matches!(form, Form::ArrayLiteral | Form::ListLiteral) {
             self.array_to_list(target);
         }
-        if matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg) && form == Form::Variable {
+        if matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) && form == Form::Variable
+        {
             self.bump();
             let value = self.nest(Cost::Two, |p| p.variable())?;
             let span = self.span_of(target).to(self.span_of(value));
@@ -419,7 +556,13 @@ impl<'s> Parser<'s> {
             let kind = match kind {
                 ExprKind::Array { syntax, items } | ExprKind::List { syntax, items } => {
                     for item in items.iter().flatten() {
-                        if matches!(self.ast.exprs[item.value.0 as usize].kind, ExprKind::Array { syntax: ArraySyntax::Short, .. }) {
+                        if matches!(
+                            self.ast.exprs[item.value.0 as usize].kind,
+                            ExprKind::Array {
+                                syntax: ArraySyntax::Short,
+                                ..
+                            }
+                        ) {
                             work.push(item.value);
                         }
                     }
@@ -447,14 +590,23 @@ impl<'s> Parser<'s> {
                     let args = self.nest(Cost::Two, |p| p.arguments())?;
                     let span = self.span_from(start);
                     let name = MemberName::Expr(var);
-                    return Ok((self.mk(ExprKind::StaticCall { class, name, args }, span), Form::Variable));
+                    return Ok((
+                        self.mk(ExprKind::StaticCall { class, name, args }, span),
+                        Form::Variable,
+                    ));
                 }
                 let name = match &self.ast.expr(var).kind {
-                    ExprKind::Variable(n) => MemberName::Ident(Ident { name: n.clone(), span: self.span_of(var) }),
+                    ExprKind::Variable(n) => MemberName::Ident(Ident {
+                        name: n.clone(),
+                        span: self.span_of(var),
+                    }),
                     _ => MemberName::Expr(var),
                 };
                 let span = self.span_from(start);
-                Ok((self.mk(ExprKind::StaticProperty { class, name }, span), Form::Variable))
+                Ok((
+                    self.mk(ExprKind::StaticProperty { class, name }, span),
+                    Form::Variable,
+                ))
             }
             T::LBrace => {
                 self.bump();
@@ -466,7 +618,10 @@ impl<'s> Parser<'s> {
                 let args = self.nest(Cost::Two, |p| p.arguments())?;
                 let span = self.span_from(start);
                 let name = MemberName::Expr(inner);
-                Ok((self.mk(ExprKind::StaticCall { class, name, args }, span), Form::Variable))
+                Ok((
+                    self.mk(ExprKind::StaticCall { class, name, args }, span),
+                    Form::Variable,
+                ))
             }
             _ => {
                 let name = self.identifier(&[T::Ident, T::Variable, T::LBrace, T::Dollar])?;
@@ -474,10 +629,16 @@ impl<'s> Parser<'s> {
                     let args = self.nest(Cost::Two, |p| p.arguments())?;
                     let span = self.span_from(start);
                     let name = MemberName::Ident(name);
-                    return Ok((self.mk(ExprKind::StaticCall { class, name, args }, span), Form::Variable));
+                    return Ok((
+                        self.mk(ExprKind::StaticCall { class, name, args }, span),
+                        Form::Variable,
+                    ));
                 }
                 let span = self.span_from(start);
-                Ok((self.mk(ExprKind::ClassConstant { class, name }, span), Form::ClassConstant))
+                Ok((
+                    self.mk(ExprKind::ClassConstant { class, name }, span),
+                    Form::ClassConstant,
+                ))
             }
         }
     }
@@ -540,16 +701,31 @@ impl<'s> Parser<'s> {
             let arg = if k == T::Ellipsis {
                 self.bump();
                 let value = self.expr()?;
-                Arg { name: None, value, unpack: true, span: self.span_from(start) }
+                Arg {
+                    name: None,
+                    value,
+                    unpack: true,
+                    span: self.span_from(start),
+                }
             } else if (k == T::Ident || k.is_semi_reserved()) && self.peek(1) == T::Colon {
                 let t = self.bump();
                 let name = Some(self.ident_of(t));
                 self.bump();
                 let value = self.expr()?;
-                Arg { name, value, unpack: false, span: self.span_from(start) }
+                Arg {
+                    name,
+                    value,
+                    unpack: false,
+                    span: self.span_from(start),
+                }
             } else {
                 let value = self.expr()?;
-                Arg { name: None, value, unpack: false, span: self.span_from(start) }
+                Arg {
+                    name: None,
+                    value,
+                    unpack: false,
+                    span: self.span_from(start),
+                }
             };
             args.push(arg);
             if self.eat(T::Comma).is_none() {
@@ -565,13 +741,19 @@ impl<'s> Parser<'s> {
         match self.kind() {
             T::Static => {
                 let t = self.bump();
-                Ok(ClassRef::Name(Name { kind: NameKind::Unqualified, text: (*b"static").into(), span: t.span }))
+                Ok(ClassRef::Name(Name {
+                    kind: NameKind::Unqualified,
+                    text: (*b"static").into(),
+                    span: t.span,
+                }))
             }
             T::Ident | T::NameQualified | T::NameFullyQualified | T::NameRelative => {
                 let t = self.bump();
                 let name = self.name_from(t);
                 if self.at(T::DoubleColon) {
-                    return self.new_variable_tail(ClassRef::Name(name)).map(ClassRef::Expr);
+                    return self
+                        .new_variable_tail(ClassRef::Name(name))
+                        .map(ClassRef::Expr);
                 }
                 Ok(ClassRef::Name(name))
             }
@@ -598,7 +780,10 @@ impl<'s> Parser<'s> {
         self.expect(T::DoubleColon, &[T::DoubleColon])?;
         let var = self.simple_variable()?;
         let name = match &self.ast.expr(var).kind {
-            ExprKind::Variable(n) => MemberName::Ident(Ident { name: n.clone(), span: self.span_of(var) }),
+            ExprKind::Variable(n) => MemberName::Ident(Ident {
+                name: n.clone(),
+                span: self.span_of(var),
+            }),
             _ => MemberName::Expr(var),
         };
         let span = self.span_from(start);
@@ -613,7 +798,11 @@ impl<'s> Parser<'s> {
             match self.kind() {
                 T::LBracket => {
                     self.bump();
-                    let dim = if self.at(T::RBracket) { None } else { Some(self.nest(Cost::One, |p| p.expr())?) };
+                    let dim = if self.at(T::RBracket) {
+                        None
+                    } else {
+                        Some(self.nest(Cost::One, |p| p.expr())?)
+                    };
                     self.expect(T::RBracket, &[T::RBracket])?;
                     let span = self.span_from(start);
                     e = self.mk(ExprKind::ArrayDim { base: e, dim }, span);
@@ -625,10 +814,21 @@ impl<'s> Parser<'s> {
                 }
                 k @ (T::ObjectOperator | T::NullsafeObjectOperator) => {
                     self.bump();
-                    let access = if k == T::ObjectOperator { Access::Normal } else { Access::Nullsafe };
+                    let access = if k == T::ObjectOperator {
+                        Access::Normal
+                    } else {
+                        Access::Nullsafe
+                    };
                     let name = self.property_name()?;
                     let span = self.span_from(start);
-                    e = self.mk(ExprKind::Property { object: e, name, access }, span);
+                    e = self.mk(
+                        ExprKind::Property {
+                            object: e,
+                            name,
+                            access,
+                        },
+                        span,
+                    );
                 }
                 T::DoubleColon => e = self.new_variable_tail(ClassRef::Expr(e))?,
                 _ => return Ok(e),

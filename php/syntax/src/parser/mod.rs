@@ -66,7 +66,10 @@ pub(crate) fn parse_file(src: &[u8], lexed: Lexed) -> PResult<Ast> {
         src,
         toks: lexed.tokens,
         pos: 0,
-        ast: Ast { halt_offset: lexed.halt_offset, ..Ast::default() },
+        ast: Ast {
+            halt_offset: lexed.halt_offset,
+            ..Ast::default()
+        },
         lexed_error: lexed.error,
         doc_comments: lexed.doc_comments,
         depth: 0,
@@ -88,11 +91,9 @@ impl<'s> Parser<'s> {
     }
 
     pub(crate) fn peek(&self, n: usize) -> TokenKind {
-        self.toks.get(self.pos + n).map_or(TokenKind::Eof, |t| t.kind)
-    }
-
-    pub(crate) fn prev_kind(&self) -> TokenKind {
-        if self.pos == 0 { TokenKind::Eof } else { self.toks[self.pos - 1].kind }
+        self.toks
+            .get(self.pos + n)
+            .map_or(TokenKind::Eof, |t| t.kind)
     }
 
     pub(crate) fn at(&self, kind: TokenKind) -> bool {
@@ -108,17 +109,29 @@ impl<'s> Parser<'s> {
     }
 
     pub(crate) fn eat(&mut self, kind: TokenKind) -> Option<Token> {
-        if self.at(kind) { Some(self.bump()) } else { None }
+        if self.at(kind) {
+            Some(self.bump())
+        } else {
+            None
+        }
     }
 
     /// Consumes `kind` or fails with PHP's message listing `expected`.
     pub(crate) fn expect(&mut self, kind: TokenKind, expected: &[TokenKind]) -> PResult<Token> {
-        if self.at(kind) { Ok(self.bump()) } else { Err(self.unexpected(expected)) }
+        if self.at(kind) {
+            Ok(self.bump())
+        } else {
+            Err(self.unexpected(expected))
+        }
     }
 
     /// End offset of the last consumed token.
     pub(crate) fn prev_end(&self) -> u32 {
-        if self.pos == 0 { 0 } else { self.toks[self.pos - 1].span.end }
+        if self.pos == 0 {
+            0
+        } else {
+            self.toks[self.pos - 1].span.end
+        }
     }
 
     pub(crate) fn text(&self, span: Span) -> &'s [u8] {
@@ -126,13 +139,19 @@ impl<'s> Parser<'s> {
     }
 
     pub(crate) fn ident_of(&self, tok: Token) -> Ident {
-        Ident { name: self.text(tok.span).into(), span: tok.span }
+        Ident {
+            name: self.text(tok.span).into(),
+            span: tok.span,
+        }
     }
 
     /// `$name` token as an identifier without the `$`.
     pub(crate) fn var_ident(&self, tok: Token) -> Ident {
         let span = tok.span;
-        Ident { name: self.text(Span::new(span.start + 1, span.end)).into(), span }
+        Ident {
+            name: self.text(Span::new(span.start + 1, span.end)).into(),
+            span,
+        }
     }
 
     pub(crate) fn line_at(&self, offset: u32) -> u32 {
@@ -141,14 +160,22 @@ impl<'s> Parser<'s> {
 
     /// A fatal error PHP raises during compilation of this file.
     pub(crate) fn fatal(&self, message: impl Into<String>, offset: u32) -> Box<Diagnostic> {
-        Box::new(Diagnostic { severity: Severity::Fatal, message: message.into(), line: self.line_at(offset) })
+        Box::new(Diagnostic {
+            severity: Severity::Fatal,
+            message: message.into(),
+            line: self.line_at(offset),
+        })
     }
 
     /// A fatal error raised while parsing: PHP reports the line its scanner has reached,
     /// which is the line of the last token read.
     pub(crate) fn fatal_here(&self, message: impl Into<String>) -> Box<Diagnostic> {
         let t = self.tok();
-        Box::new(Diagnostic { severity: Severity::Fatal, message: message.into(), line: self.token_line(t) })
+        Box::new(Diagnostic {
+            severity: Severity::Fatal,
+            message: message.into(),
+            line: self.token_line(t),
+        })
     }
 
     /// The line PHP reports for an error on `t`: the line its scanner is on after reading it.
@@ -164,14 +191,18 @@ impl<'s> Parser<'s> {
     /// PHP's syntax error for the current token.
     pub(crate) fn unexpected(&self, expected: &[TokenKind]) -> Box<Diagnostic> {
         let t = self.tok();
-        if t.kind == TokenKind::Error {
-            if let Some(e) = &self.lexed_error {
-                let severity = match e.severity {
-                    LexSeverity::Parse => Severity::Parse,
-                    LexSeverity::Fatal => Severity::Fatal,
-                };
-                return Box::new(Diagnostic { severity, message: e.message.clone(), line: self.line_at(e.offset) });
-            }
+        if t.kind == TokenKind::Error
+            && let Some(e) = &self.lexed_error
+        {
+            let severity = match e.severity {
+                LexSeverity::Parse => Severity::Parse,
+                LexSeverity::Fatal => Severity::Fatal,
+            };
+            return Box::new(Diagnostic {
+                severity,
+                message: e.message.clone(),
+                line: self.line_at(e.offset),
+            });
         }
         let mut message = format!("syntax error, unexpected {}", self.describe_unexpected(t));
         if !expected.is_empty() && expected.len() <= 4 {
@@ -190,7 +221,11 @@ impl<'s> Parser<'s> {
                 }
             }
         }
-        Box::new(Diagnostic { severity: Severity::Parse, message, line: self.token_line(t) })
+        Box::new(Diagnostic {
+            severity: Severity::Parse,
+            message,
+            line: self.token_line(t),
+        })
     }
 
     /// How PHP names an unexpected token (`zend_yytnamerr`).
@@ -222,13 +257,21 @@ impl<'s> Parser<'s> {
         if let Some(b'\'' | b'"') = content.last() {
             content = &content[..content.len() - 1];
         }
-        let shown = String::from_utf8_lossy(if content.len() > 33 { &content[..30] } else { content });
+        let shown = String::from_utf8_lossy(if content.len() > 33 {
+            &content[..30]
+        } else {
+            content
+        });
         let dots = if content.len() > 33 { "..." } else { "" };
         format!("{label} \"{shown}{dots}\"")
     }
 
     /// Runs `f` one nesting level deeper; past PHP's parser stack limit, `memory exhausted`.
-    pub(crate) fn nest<T>(&mut self, cost: Cost, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+    pub(crate) fn nest<T>(
+        &mut self,
+        cost: Cost,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
         let cost = cost as u32;
         self.depth += cost;
         if self.depth > MAX_DEPTH {
@@ -247,7 +290,11 @@ impl<'s> Parser<'s> {
     /// The last doc comment between the previous token and `start`, as PHP attaches it.
     pub(crate) fn doc_comment_before(&self, start_tok: usize) -> Option<Span> {
         let start = self.toks.get(start_tok)?.span.start;
-        let prev_end = if start_tok == 0 { 0 } else { self.toks[start_tok - 1].span.end };
+        let prev_end = if start_tok == 0 {
+            0
+        } else {
+            self.toks[start_tok - 1].span.end
+        };
         let i = self.doc_comments.partition_point(|d| d.start < start);
         let d = *self.doc_comments.get(i.checked_sub(1)?)?;
         (d.start >= prev_end).then_some(d)
@@ -274,13 +321,20 @@ impl<'s> Parser<'s> {
             TokenKind::NameQualified => (NameKind::Qualified, text),
             _ => (NameKind::Unqualified, text),
         };
-        Name { kind, text: body.into(), span: t.span }
+        Name {
+            kind,
+            text: body.into(),
+            span: t.span,
+        }
     }
 
     pub(crate) fn at_name(&self) -> bool {
         matches!(
             self.kind(),
-            TokenKind::Ident | TokenKind::NameQualified | TokenKind::NameFullyQualified | TokenKind::NameRelative
+            TokenKind::Ident
+                | TokenKind::NameQualified
+                | TokenKind::NameFullyQualified
+                | TokenKind::NameRelative
         )
     }
 

@@ -25,7 +25,10 @@ impl<'s> Parser<'s> {
             T::ConstantEncapsedString => {
                 self.bump();
                 let value = self.constant_string_value(t)?;
-                Ok((self.mk(ExprKind::String(value), t.span), Form::Dereferenceable))
+                Ok((
+                    self.mk(ExprKind::String(value), t.span),
+                    Form::Dereferenceable,
+                ))
             }
             T::DoubleQuote => Ok((self.double_quoted()?, Form::Dereferenceable)),
             T::StartHeredoc => Ok((self.heredoc()?, Form::Plain)),
@@ -34,44 +37,87 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let items = self.nest(Cost::One, |p| p.array_items(T::RBracket))?;
                 let span = self.span_from(start);
-                Ok((self.mk(ExprKind::Array { syntax: ArraySyntax::Short, items }, span), Form::ArrayLiteral))
+                Ok((
+                    self.mk(
+                        ExprKind::Array {
+                            syntax: ArraySyntax::Short,
+                            items,
+                        },
+                        span,
+                    ),
+                    Form::ArrayLiteral,
+                ))
             }
             T::Array => {
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
                 let items = self.nest(Cost::One, |p| p.array_items(T::RParen))?;
                 let span = self.span_from(start);
-                Ok((self.mk(ExprKind::Array { syntax: ArraySyntax::Long, items }, span), Form::ArrayLiteral))
+                Ok((
+                    self.mk(
+                        ExprKind::Array {
+                            syntax: ArraySyntax::Long,
+                            items,
+                        },
+                        span,
+                    ),
+                    Form::ArrayLiteral,
+                ))
             }
             T::List => Ok((self.list_literal()?, Form::ListLiteral)),
             T::Ident | T::NameQualified | T::NameFullyQualified | T::NameRelative => {
                 self.bump();
                 let name = self.name_from(t);
-                Ok((self.mk(ExprKind::Constant(name), t.span), Form::ConstantName))
+                Ok((
+                    self.mk(ExprKind::Constant(name), t.span),
+                    Form::ConstantName,
+                ))
             }
             T::Readonly if self.peek(1) == T::LParen => {
                 self.bump();
-                let name = Name { kind: NameKind::Unqualified, text: self.text(t.span).into(), span: t.span };
-                Ok((self.mk(ExprKind::Constant(name), t.span), Form::ConstantName))
+                let name = Name {
+                    kind: NameKind::Unqualified,
+                    text: self.text(t.span).into(),
+                    span: t.span,
+                };
+                Ok((
+                    self.mk(ExprKind::Constant(name), t.span),
+                    Form::ConstantName,
+                ))
             }
-            T::Static => {
-                match self.peek(1) {
-                    T::Function | T::Fn => {
-                        self.bump();
-                        Ok((self.closure(Vec::new(), Staticness::Static, start)?, Form::Plain))
-                    }
-                    T::DoubleColon => {
-                        self.bump();
-                        let name = Name { kind: NameKind::Unqualified, text: (*b"static").into(), span: t.span };
-                        Ok((self.mk(ExprKind::Constant(name), t.span), Form::ConstantName))
-                    }
-                    _ => {
-                        self.bump();
-                        Err(self.unexpected(&[]))
-                    }
+            T::Static => match self.peek(1) {
+                T::Function | T::Fn => {
+                    self.bump();
+                    Ok((
+                        self.closure(Vec::new(), Staticness::Static, start)?,
+                        Form::Plain,
+                    ))
                 }
-            }
-            T::LineC | T::FileC | T::DirC | T::ClassC | T::TraitC | T::MethodC | T::FuncC | T::NsC => {
+                T::DoubleColon => {
+                    self.bump();
+                    let name = Name {
+                        kind: NameKind::Unqualified,
+                        text: (*b"static").into(),
+                        span: t.span,
+                    };
+                    Ok((
+                        self.mk(ExprKind::Constant(name), t.span),
+                        Form::ConstantName,
+                    ))
+                }
+                _ => {
+                    self.bump();
+                    Err(self.unexpected(&[]))
+                }
+            },
+            T::LineC
+            | T::FileC
+            | T::DirC
+            | T::ClassC
+            | T::TraitC
+            | T::MethodC
+            | T::FuncC
+            | T::NsC => {
                 self.bump();
                 let m = match t.kind {
                     T::LineC => MagicConstant::Line,
@@ -83,7 +129,10 @@ impl<'s> Parser<'s> {
                     T::FuncC => MagicConstant::Function,
                     _ => MagicConstant::Namespace,
                 };
-                Ok((self.mk(ExprKind::MagicConstant(m), t.span), Form::MagicConstant))
+                Ok((
+                    self.mk(ExprKind::MagicConstant(m), t.span),
+                    Form::MagicConstant,
+                ))
             }
             T::LParen => {
                 self.bump();
@@ -93,10 +142,17 @@ impl<'s> Parser<'s> {
                 Ok((e, Form::Dereferenceable))
             }
             T::New => Ok((self.new_expr()?, Form::Plain)),
-            T::Function | T::Fn => Ok((self.closure(Vec::new(), Staticness::Instance, start)?, Form::Plain)),
+            T::Function | T::Fn => Ok((
+                self.closure(Vec::new(), Staticness::Instance, start)?,
+                Form::Plain,
+            )),
             T::Attribute => {
                 let attrs = self.attributes()?;
-                let staticness = if self.eat(T::Static).is_some() { Staticness::Static } else { Staticness::Instance };
+                let staticness = if self.eat(T::Static).is_some() {
+                    Staticness::Static
+                } else {
+                    Staticness::Instance
+                };
                 if !matches!(self.kind(), T::Function | T::Fn) {
                     return Err(self.unexpected(&[]));
                 }
@@ -123,7 +179,11 @@ impl<'s> Parser<'s> {
                 let e = self.expr()?;
                 self.expect(T::RParen, &[T::RParen])?;
                 let span = self.span_from(start);
-                let kind = if t.kind == T::Empty { ExprKind::Empty(e) } else { ExprKind::Eval(e) };
+                let kind = if t.kind == T::Empty {
+                    ExprKind::Empty(e)
+                } else {
+                    ExprKind::Eval(e)
+                };
                 Ok((self.mk(kind, span), Form::Plain))
             }
             T::Exit => {
@@ -148,7 +208,13 @@ impl<'s> Parser<'s> {
         self.expect(T::LParen, &[T::LParen])?;
         let items = self.nest(Cost::One, |p| p.array_items(T::RParen))?;
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::List { syntax: ArraySyntax::Long, items }, span))
+        Ok(self.mk(
+            ExprKind::List {
+                syntax: ArraySyntax::Long,
+                items,
+            },
+            span,
+        ))
     }
 
     /// Array or list items up to `close` (consumed).
@@ -177,18 +243,46 @@ impl<'s> Parser<'s> {
         let start = self.tok().span.start;
         if self.eat(T::Ellipsis).is_some() {
             let value = self.expr()?;
-            return Ok(ArrayItem { key: None, value, by_ref: false, unpack: true, span: self.span_from(start) });
+            return Ok(ArrayItem {
+                key: None,
+                value,
+                by_ref: false,
+                unpack: true,
+                span: self.span_from(start),
+            });
         }
-        if matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg) {
+        if matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) {
             self.bump();
             let value = self.variable()?;
-            return Ok(ArrayItem { key: None, value, by_ref: true, unpack: false, span: self.span_from(start) });
+            return Ok(ArrayItem {
+                key: None,
+                value,
+                by_ref: true,
+                unpack: false,
+                span: self.span_from(start),
+            });
         }
-        let first = if self.at(T::List) { self.list_literal()? } else { self.expr()? };
+        let first = if self.at(T::List) {
+            self.list_literal()?
+        } else {
+            self.expr()?
+        };
         if self.eat(T::DoubleArrow).is_none() {
-            return Ok(ArrayItem { key: None, value: first, by_ref: false, unpack: false, span: self.span_from(start) });
+            return Ok(ArrayItem {
+                key: None,
+                value: first,
+                by_ref: false,
+                unpack: false,
+                span: self.span_from(start),
+            });
         }
-        let (value, by_ref) = if matches!(self.kind(), T::Ampersand | T::AmpersandFollowedByVarOrVararg) {
+        let (value, by_ref) = if matches!(
+            self.kind(),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) {
             self.bump();
             (self.variable()?, true)
         } else if self.at(T::List) {
@@ -196,27 +290,57 @@ impl<'s> Parser<'s> {
         } else {
             (self.expr()?, false)
         };
-        Ok(ArrayItem { key: Some(first), value, by_ref, unpack: false, span: self.span_from(start) })
+        Ok(ArrayItem {
+            key: Some(first),
+            value,
+            by_ref,
+            unpack: false,
+            span: self.span_from(start),
+        })
     }
 
     fn new_expr(&mut self) -> PResult<ExprId> {
         let start = self.bump().span.start;
         if matches!(self.kind(), T::Class | T::Attribute) {
-            let attrs = if self.at(T::Attribute) { self.attributes()? } else { Vec::new() };
+            let attrs = if self.at(T::Attribute) {
+                self.attributes()?
+            } else {
+                Vec::new()
+            };
             if !self.at(T::Class) {
                 return Err(self.unexpected(&[T::Class]));
             }
             let class_tok = self.bump();
-            let args = if self.at(T::LParen) { Some(self.nest(Cost::Two, |p| p.arguments())?) } else { None };
+            let args = if self.at(T::LParen) {
+                Some(self.nest(Cost::Two, |p| p.arguments())?)
+            } else {
+                None
+            };
             let decl_start = attrs.first().map_or(class_tok.span.start, |g| g.span.start);
             let decl = self.nest(Cost::Declaration, |p| p.anonymous_class(attrs, decl_start))?;
             let span = self.span_from(start);
-            return Ok(self.mk(ExprKind::New { class: NewClass::Anonymous(Box::new(decl)), args }, span));
+            return Ok(self.mk(
+                ExprKind::New {
+                    class: NewClass::Anonymous(Box::new(decl)),
+                    args,
+                },
+                span,
+            ));
         }
         let class = self.class_name_reference()?;
-        let args = if self.at(T::LParen) { Some(self.nest(Cost::Two, |p| p.arguments())?) } else { None };
+        let args = if self.at(T::LParen) {
+            Some(self.nest(Cost::Two, |p| p.arguments())?)
+        } else {
+            None
+        };
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::New { class: NewClass::Class(class), args }, span))
+        Ok(self.mk(
+            ExprKind::New {
+                class: NewClass::Class(class),
+                args,
+            },
+            span,
+        ))
     }
 
     fn match_expr(&mut self) -> PResult<ExprId> {
@@ -245,7 +369,11 @@ impl<'s> Parser<'s> {
                 };
                 p.expect(T::DoubleArrow, &[T::DoubleArrow])?;
                 let body = p.expr()?;
-                arms.push(MatchArm { conds, body, span: p.span_from(arm_start) });
+                arms.push(MatchArm {
+                    conds,
+                    body,
+                    span: p.span_from(arm_start),
+                });
                 if p.eat(T::Comma).is_none() {
                     break;
                 }

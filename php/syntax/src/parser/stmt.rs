@@ -31,7 +31,11 @@ impl<'s> Parser<'s> {
         let mut list = Vec::new();
         while !terminators.contains(&self.kind()) {
             if self.at(T::Eof) {
-                let expected: &[T] = if terminators.len() > 1 { terminators } else { &[] };
+                let expected: &[T] = if terminators.len() > 1 {
+                    terminators
+                } else {
+                    &[]
+                };
                 return Err(self.unexpected(expected));
             }
             list.push(self.statement_at(Level::Inner)?);
@@ -90,7 +94,11 @@ impl<'s> Parser<'s> {
             T::Declare => self.declare_stmt(),
             T::Break | T::Continue | T::Return => {
                 self.bump();
-                let value = if self.at(T::Semicolon) { None } else { Some(self.expr()?) };
+                let value = if self.at(T::Semicolon) {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
                 self.end_statement(&[T::Semicolon])?;
                 let kind = match t.kind {
                     T::Break => StmtKind::Break(value),
@@ -113,8 +121,16 @@ impl<'s> Parser<'s> {
                 let mut vars = Vec::new();
                 loop {
                     let v = self.expect(T::Variable, &[T::Variable])?;
-                    let default = if self.eat(T::Equals).is_some() { Some(self.expr()?) } else { None };
-                    vars.push(StaticVar { name: self.var_ident(v), default, span: self.span_from(v.span.start) });
+                    let default = if self.eat(T::Equals).is_some() {
+                        Some(self.expr()?)
+                    } else {
+                        None
+                    };
+                    vars.push(StaticVar {
+                        name: self.var_ident(v),
+                        default,
+                        span: self.span_from(v.span.start),
+                    });
                     if self.eat(T::Comma).is_none() {
                         break;
                     }
@@ -172,7 +188,9 @@ impl<'s> Parser<'s> {
             }
             T::HaltCompiler => {
                 if level == Level::Inner {
-                    return Err(self.fatal_here("__HALT_COMPILER() can only be used from the outermost scope"));
+                    return Err(self.fatal_here(
+                        "__HALT_COMPILER() can only be used from the outermost scope",
+                    ));
                 }
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
@@ -209,7 +227,10 @@ impl<'s> Parser<'s> {
     /// After `function`: a declaration if a name follows (possibly after `&`).
     fn is_function_decl(&self) -> bool {
         let mut i = 1;
-        if matches!(self.peek(i), T::Ampersand | T::AmpersandFollowedByVarOrVararg) {
+        if matches!(
+            self.peek(i),
+            T::Ampersand | T::AmpersandFollowedByVarOrVararg
+        ) {
             i += 1;
         }
         matches!(self.peek(i), T::Ident | T::Readonly)

@@ -19,7 +19,11 @@ impl<'s> Parser<'s> {
     /// The value of a `'...'` or `"..."` token without interpolation.
     pub(crate) fn constant_string_value(&self, t: Token) -> PResult<Bytes> {
         let text = self.text(t.span);
-        let text = if matches!(text.first(), Some(b'b' | b'B')) { &text[1..] } else { text };
+        let text = if matches!(text.first(), Some(b'b' | b'B')) {
+            &text[1..]
+        } else {
+            text
+        };
         let body = &text[1..text.len() - 1];
         if text[0] == b'\'' {
             let mut out = Vec::with_capacity(body.len());
@@ -35,7 +39,8 @@ impl<'s> Parser<'s> {
             }
             return Ok(out.into());
         }
-        self.unescape(body, Quote::Double, t.span.start).map(Into::into)
+        self.unescape(body, Quote::Double, t.span.start)
+            .map(Into::into)
     }
 
     /// Processes escape sequences as PHP's scanner does for double quotes and heredocs.
@@ -88,11 +93,15 @@ impl<'s> Parser<'s> {
                 b'u' if s.get(i) == Some(&b'{') => {
                     let close = s[i..].iter().position(|&c| c == b'}');
                     let Some(close) = close else {
-                        return Err(self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at));
+                        return Err(
+                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
+                        );
                     };
                     let hex = &s[i + 1..i + close];
                     if hex.is_empty() || !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at));
+                        return Err(
+                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
+                        );
                     }
                     let cp = hex.iter().try_fold(0u32, |acc, &h| {
                         acc.checked_mul(16)?.checked_add((h as char).to_digit(16)?)
@@ -116,7 +125,11 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_error_at(&self, message: &str, at: u32) -> Box<Diagnostic> {
-        Box::new(Diagnostic { severity: Severity::Parse, message: message.into(), line: self.line_at(at) })
+        Box::new(Diagnostic {
+            severity: Severity::Parse,
+            message: message.into(),
+            line: self.line_at(at),
+        })
     }
 
     /// `"..."` with interpolation.
@@ -125,7 +138,13 @@ impl<'s> Parser<'s> {
         let parts = self.encaps_list(T::DoubleQuote, Quote::Double)?;
         self.expect(T::DoubleQuote, &[T::DoubleQuote])?;
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::Interpolated { kind: InterpolatedKind::DoubleQuoted, parts }, span))
+        Ok(self.mk(
+            ExprKind::Interpolated {
+                kind: InterpolatedKind::DoubleQuoted,
+                parts,
+            },
+            span,
+        ))
     }
 
     /// `` `...` ``
@@ -134,7 +153,13 @@ impl<'s> Parser<'s> {
         let parts = self.encaps_list(T::Backtick, Quote::Backtick)?;
         self.expect(T::Backtick, &[T::Backtick])?;
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::Interpolated { kind: InterpolatedKind::ShellExec, parts }, span))
+        Ok(self.mk(
+            ExprKind::Interpolated {
+                kind: InterpolatedKind::ShellExec,
+                parts,
+            },
+            span,
+        ))
     }
 
     /// A heredoc or nowdoc.
@@ -146,7 +171,9 @@ impl<'s> Parser<'s> {
         let indent = end_index.map_or(0, |i| {
             let t = self.token_at(i);
             let text = self.text(t.span);
-            text.iter().take_while(|&&c| c == b' ' || c == b'\t').count()
+            text.iter()
+                .take_while(|&&c| c == b' ' || c == b'\t')
+                .count()
         });
         let mut parts = if nowdoc {
             let mut parts = Vec::new();
@@ -163,19 +190,32 @@ impl<'s> Parser<'s> {
         let kind = match parts.as_slice() {
             [] => ExprKind::String(Box::default()),
             [StringPart::Literal(v, _)] => ExprKind::String(v.clone()),
-            _ => ExprKind::Interpolated { kind: InterpolatedKind::Heredoc, parts },
+            _ => ExprKind::Interpolated {
+                kind: InterpolatedKind::Heredoc,
+                parts,
+            },
         };
         Ok(self.mk(kind, span))
     }
 
     /// Removes the closing marker's indentation from every body line, the final newline,
     /// and processes escapes (heredoc only).
-    fn finish_heredoc(&self, parts: &mut Vec<StringPart>, indent: usize, nowdoc: bool) -> PResult<()> {
+    fn finish_heredoc(
+        &self,
+        parts: &mut Vec<StringPart>,
+        indent: usize,
+        nowdoc: bool,
+    ) -> PResult<()> {
         let n = parts.len();
         for (idx, part) in parts.iter_mut().enumerate() {
-            let StringPart::Literal(raw, span) = part else { continue };
+            let StringPart::Literal(raw, span) = part else {
+                continue;
+            };
             let raw_text = self.text(*span);
-            let at_line_start = matches!(self.src.get((span.start as usize).wrapping_sub(1)), Some(b'\n' | b'\r'));
+            let at_line_start = matches!(
+                self.src.get((span.start as usize).wrapping_sub(1)),
+                Some(b'\n' | b'\r')
+            );
             let mut text = dedent(raw_text, indent, at_line_start);
             if idx + 1 == n {
                 if text.ends_with(b"\r\n") {
@@ -184,7 +224,11 @@ impl<'s> Parser<'s> {
                     text.truncate(text.len() - 1);
                 }
             }
-            *raw = if nowdoc { text.into() } else { self.unescape(&text, Quote::Heredoc, span.start)?.into() };
+            *raw = if nowdoc {
+                text.into()
+            } else {
+                self.unescape(&text, Quote::Heredoc, span.start)?.into()
+            };
         }
         parts.retain(|p| !matches!(p, StringPart::Literal(v, _) if v.is_empty()));
         Ok(())
@@ -215,7 +259,11 @@ impl<'s> Parser<'s> {
                 T::EncapsedAndWhitespace => {
                     self.bump();
                     let raw = self.text(t.span);
-                    let value = if quote == Quote::Heredoc { raw.to_vec() } else { self.unescape(raw, quote, t.span.start)? };
+                    let value = if quote == Quote::Heredoc {
+                        raw.to_vec()
+                    } else {
+                        self.unescape(raw, quote, t.span.start)?
+                    };
                     parts.push(StringPart::Literal(value.into(), t.span));
                 }
                 T::Variable => {
@@ -233,7 +281,13 @@ impl<'s> Parser<'s> {
                     parts.push(StringPart::Expr(e));
                 }
                 k if k == close => return Ok(parts),
-                _ => return Err(self.unexpected(&[T::Variable, T::DollarOpenCurlyBraces, T::CurlyOpen])),
+                _ => {
+                    return Err(self.unexpected(&[
+                        T::Variable,
+                        T::DollarOpenCurlyBraces,
+                        T::CurlyOpen,
+                    ]));
+                }
             }
         }
     }
@@ -249,15 +303,32 @@ impl<'s> Parser<'s> {
                 let key = self.encaps_offset()?;
                 self.expect(T::RBracket, &[T::RBracket])?;
                 let span = self.span_from(t.span.start);
-                Ok(self.mk(ExprKind::ArrayDim { base: var, dim: Some(key) }, span))
+                Ok(self.mk(
+                    ExprKind::ArrayDim {
+                        base: var,
+                        dim: Some(key),
+                    },
+                    span,
+                ))
             }
             k @ (T::ObjectOperator | T::NullsafeObjectOperator) => {
                 self.bump();
                 let prop = self.expect(T::Ident, &[T::Ident])?;
-                let access = if k == T::ObjectOperator { Access::Normal } else { Access::Nullsafe };
+                let access = if k == T::ObjectOperator {
+                    Access::Normal
+                } else {
+                    Access::Nullsafe
+                };
                 let name = MemberName::Ident(self.ident_of(prop));
                 let span = self.span_from(t.span.start);
-                Ok(self.mk(ExprKind::Property { object: var, name, access }, span))
+                Ok(self.mk(
+                    ExprKind::Property {
+                        object: var,
+                        name,
+                        access,
+                    },
+                    span,
+                ))
             }
             _ => Ok(var),
         }
@@ -292,13 +363,16 @@ impl<'s> Parser<'s> {
 
     /// A numeric key is an int only in canonical decimal form that fits; else a string.
     fn num_string(&mut self, digits: &[u8], span: Span, negative: bool) -> ExprId {
-        let canonical = digits.iter().all(u8::is_ascii_digit) && (digits == b"0" || digits[0] != b'0');
+        let canonical =
+            digits.iter().all(u8::is_ascii_digit) && (digits == b"0" || digits[0] != b'0');
         let mut text = Vec::with_capacity(digits.len() + 1);
         if negative {
             text.push(b'-');
         }
         text.extend_from_slice(digits);
-        let parsed = std::str::from_utf8(&text).ok().and_then(|s| s.parse::<i64>().ok());
+        let parsed = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok());
         match parsed {
             Some(v) if canonical && !(negative && v == 0) => self.mk(ExprKind::Int(v), span),
             _ => self.mk(ExprKind::String(text.into()), span),
@@ -315,7 +389,13 @@ impl<'s> Parser<'s> {
                 let dim = self.expr()?;
                 self.expect(T::RBracket, &[T::RBracket])?;
                 let span = self.span_from(start);
-                self.mk(ExprKind::ArrayDim { base: var, dim: Some(dim) }, span)
+                self.mk(
+                    ExprKind::ArrayDim {
+                        base: var,
+                        dim: Some(dim),
+                    },
+                    span,
+                )
             } else {
                 var
             };

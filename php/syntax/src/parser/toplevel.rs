@@ -12,7 +12,11 @@ impl<'s> Parser<'s> {
         } else if self.kind().is_semi_reserved() {
             // A one-part namespace name may be a reserved word (`namespace fn;`).
             let t = self.bump();
-            Some(Name { kind: NameKind::Unqualified, text: self.text(t.span).into(), span: t.span })
+            Some(Name {
+                kind: NameKind::Unqualified,
+                text: self.text(t.span).into(),
+                span: t.span,
+            })
         } else {
             Some(self.name(&[T::LBrace])?)
         };
@@ -28,7 +32,13 @@ impl<'s> Parser<'s> {
         self.expect(T::LBrace, &[T::LBrace])?;
         let body = self.nest(super::Cost::Two, |p| p.braced_top_statements())?;
         self.bump();
-        Ok(self.stmt(StmtKind::Namespace { name, body: Some(body) }, start))
+        Ok(self.stmt(
+            StmtKind::Namespace {
+                name,
+                body: Some(body),
+            },
+            start,
+        ))
     }
 
     fn use_kind(&mut self) -> UseKind {
@@ -58,19 +68,29 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         let kind = self.use_kind();
         let first = self.name(&[])?;
-        if first.kind != NameKind::Relative && self.at(T::NsSeparator) && self.peek(1) == T::LBrace {
+        if first.kind != NameKind::Relative && self.at(T::NsSeparator) && self.peek(1) == T::LBrace
+        {
             self.bump();
             self.bump();
             let mut uses = Vec::new();
             while !self.at(T::RBrace) {
                 let item_start = self.tok().span.start;
-                let item_kind = if kind == UseKind::Normal { self.use_kind() } else { kind };
+                let item_kind = if kind == UseKind::Normal {
+                    self.use_kind()
+                } else {
+                    kind
+                };
                 let name = self.name(&[])?;
                 if !matches!(name.kind, NameKind::Unqualified | NameKind::Qualified) {
                     return Err(self.unexpected(&[]));
                 }
                 let alias = self.use_alias()?;
-                uses.push(UseItem { kind: item_kind, name, alias, span: self.span_from(item_start) });
+                uses.push(UseItem {
+                    kind: item_kind,
+                    name,
+                    alias,
+                    span: self.span_from(item_start),
+                });
                 if self.eat(T::Comma).is_none() {
                     break;
                 }
@@ -80,7 +100,14 @@ impl<'s> Parser<'s> {
             }
             self.expect(T::RBrace, &[T::Comma, T::RBrace])?;
             self.end_statement(&[T::Semicolon])?;
-            return Ok(self.stmt(StmtKind::GroupUse { kind, prefix: first, uses }, start));
+            return Ok(self.stmt(
+                StmtKind::GroupUse {
+                    kind,
+                    prefix: first,
+                    uses,
+                },
+                start,
+            ));
         }
         let mut uses = Vec::new();
         let mut name = first;
@@ -90,7 +117,12 @@ impl<'s> Parser<'s> {
             }
             let item_start = name.span.start;
             let alias = self.use_alias()?;
-            uses.push(UseItem { kind, name, alias, span: self.span_from(item_start) });
+            uses.push(UseItem {
+                kind,
+                name,
+                alias,
+                span: self.span_from(item_start),
+            });
             if self.eat(T::Comma).is_none() {
                 break;
             }
@@ -109,7 +141,11 @@ impl<'s> Parser<'s> {
             let name = self.ident_of(t);
             self.expect(T::Equals, &[T::Equals])?;
             let value = self.expr()?;
-            items.push(ConstItem { name, value, span: self.span_from(item_start) });
+            items.push(ConstItem {
+                name,
+                value,
+                span: self.span_from(item_start),
+            });
             if self.eat(T::Comma).is_none() {
                 break;
             }
