@@ -29,7 +29,7 @@ fn a_million_levels_is_an_error_not_a_crash() {
     for (open, inner, close) in [
         ("(", "1", ")"),
         ("[", "1", "]"),
-        ("-", "1", ""),
+        ("- ", "1", ""),
         ("!", "1", ""),
         ("$b = ", "1", ""),
         ("f(", "", ")"),
