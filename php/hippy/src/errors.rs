@@ -50,7 +50,9 @@ pub fn report(opts: &Options, diag: &Diagnostic, file: &str) {
             let _ = std::io::stdout().write_all(text.as_bytes());
         }
         DisplayTarget::Stderr => {
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            // On stderr PHP's CLI omits the blank line it prints before the message on stdout.
+            let _ =
+                std::io::stderr().write_all(text.strip_prefix('\n').unwrap_or(&text).as_bytes());
         }
     }
 }
