@@ -275,64 +275,36 @@ impl<'s> Parser<'s> {
     fn unary(&mut self, min: u8) -> PResult<(ExprId, Form)> {
         let t = self.tok();
         let start = t.span.start;
-        let (op, operand_prec) = match t.kind {
-            T::Bang => (Some(UnaryOp::Not), prec::NOT + 1),
-            T::Tilde => (Some(UnaryOp::BitNot), prec::UNARY + 1),
-            T::Minus => (Some(UnaryOp::Neg), prec::UNARY + 1),
-            T::Plus => (Some(UnaryOp::Plus), prec::UNARY + 1),
-            T::At => (Some(UnaryOp::Silence), prec::UNARY + 1),
-            _ => (None, 0),
-        };
-        if let Some(op) = op {
-            self.bump();
-            let expr = self.nest(Cost::One, |p| p.expr_bp(operand_prec))?;
-            let span = self.span_from(start);
-            return Ok((self.mk(ExprKind::Unary { op, expr }, span), Form::Plain));
-        }
-        let cast = match t.kind {
-            T::IntCast => Some(CastKind::Int),
-            T::DoubleCast => Some(CastKind::Float),
-            T::StringCast => Some(CastKind::String),
-            T::ArrayCast => Some(CastKind::Array),
-            T::ObjectCast => Some(CastKind::Object),
-            T::BoolCast => Some(CastKind::Bool),
-            T::UnsetCast => Some(CastKind::Unset),
+        // Every prefix operator: its operand's binding power and how to build the node.
+        type Build = fn(ExprId) -> ExprKind;
+        let prefix: Option<(u8, Build)> = match t.kind {
+            T::Bang => Some((prec::NOT + 1, |e| unary(UnaryOp::Not, e))),
+            T::Tilde => Some((prec::UNARY + 1, |e| unary(UnaryOp::BitNot, e))),
+            T::Minus => Some((prec::UNARY + 1, |e| unary(UnaryOp::Neg, e))),
+            T::Plus => Some((prec::UNARY + 1, |e| unary(UnaryOp::Plus, e))),
+            T::At => Some((prec::UNARY + 1, |e| unary(UnaryOp::Silence, e))),
+            T::IntCast => Some((prec::UNARY + 1, |e| cast(CastKind::Int, e))),
+            T::DoubleCast => Some((prec::UNARY + 1, |e| cast(CastKind::Float, e))),
+            T::StringCast => Some((prec::UNARY + 1, |e| cast(CastKind::String, e))),
+            T::ArrayCast => Some((prec::UNARY + 1, |e| cast(CastKind::Array, e))),
+            T::ObjectCast => Some((prec::UNARY + 1, |e| cast(CastKind::Object, e))),
+            T::BoolCast => Some((prec::UNARY + 1, |e| cast(CastKind::Bool, e))),
+            T::UnsetCast => Some((prec::UNARY + 1, |e| cast(CastKind::Unset, e))),
+            T::Clone => Some((prec::CLONE + 1, ExprKind::Clone)),
+            T::Print => Some((prec::PRINT + 1, ExprKind::Print)),
+            T::YieldFrom => Some((prec::YIELD_FROM + 1, ExprKind::YieldFrom)),
+            T::Throw => Some((prec::LOWEST, ExprKind::Throw)),
+            T::Include => Some((prec::INCLUDE + 1, |e| include(IncludeKind::Include, e))),
+            T::IncludeOnce => Some((prec::INCLUDE + 1, |e| include(IncludeKind::IncludeOnce, e))),
+            T::Require => Some((prec::INCLUDE + 1, |e| include(IncludeKind::Require, e))),
+            T::RequireOnce => Some((prec::INCLUDE + 1, |e| include(IncludeKind::RequireOnce, e))),
             _ => None,
         };
-        if let Some(kind) = cast {
-            self.bump();
-            let expr = self.nest(Cost::One, |p| p.expr_bp(prec::UNARY + 1))?;
-            let span = self.span_from(start);
-            return Ok((self.mk(ExprKind::Cast { kind, expr }, span), Form::Plain));
-        }
-        type Build = fn(ExprId) -> ExprKind;
-        let simple = |kind: T| -> Option<(u8, Build)> {
-            Some(match kind {
-                T::Clone => (prec::CLONE + 1, ExprKind::Clone),
-                T::Print => (prec::PRINT + 1, ExprKind::Print),
-                T::YieldFrom => (prec::YIELD_FROM + 1, ExprKind::YieldFrom),
-                T::Throw => (prec::LOWEST, ExprKind::Throw),
-                _ => return None,
-            })
-        };
-        if let Some((operand, build)) = simple(t.kind) {
+        if let Some((operand, build)) = prefix {
             self.bump();
             let expr = self.nest(Cost::One, |p| p.expr_bp(operand))?;
             let span = self.span_from(start);
             return Ok((self.mk(build(expr), span), Form::Plain));
-        }
-        let include = match t.kind {
-            T::Include => Some(IncludeKind::Include),
-            T::IncludeOnce => Some(IncludeKind::IncludeOnce),
-            T::Require => Some(IncludeKind::Require),
-            T::RequireOnce => Some(IncludeKind::RequireOnce),
-            _ => None,
-        };
-        if let Some(kind) = include {
-            self.bump();
-            let expr = self.nest(Cost::One, |p| p.expr_bp(prec::INCLUDE + 1))?;
-            let span = self.span_from(start);
-            return Ok((self.mk(ExprKind::Include { kind, expr }, span), Form::Plain));
         }
         match t.kind {
             T::Yield => {
@@ -844,4 +816,16 @@ pub(crate) enum AssignPolicy {
     Allow,
     /// When only a variable is wanted (`&$a`, `++$a`, `global`).
     Stop,
+}
+
+fn unary(op: UnaryOp, expr: ExprId) -> ExprKind {
+    ExprKind::Unary { op, expr }
+}
+
+fn cast(kind: CastKind, expr: ExprId) -> ExprKind {
+    ExprKind::Cast { kind, expr }
+}
+
+fn include(kind: IncludeKind, expr: ExprId) -> ExprKind {
+    ExprKind::Include { kind, expr }
 }
