@@ -1,0 +1,495 @@
+//! `lint-conformance`: runs hippy's lint and `php -n -l` over the `--FILE--` sections of
+//! php-src's `.phpt` tests and reports how often they agree.
+//!
+//! ```text
+//! cargo run --release -p hippy --bin lint-conformance -- [--php-src DIR] [--list FILE]
+//!     [--results FILE] [--check] [--php BIN] [--jobs N] [--extract DIR]
+//! ```
+//! `--extract DIR` only writes every `--FILE--` section to `DIR/NNNNN.php` (the corpus of
+//! the syntax throughput benchmark, `benches/php-syntax/run.sh`) and exits.
+//! Without `--check` it writes the results file (totals and the sorted list of disagreeing
+//! tests). With `--check` it compares against the committed file and fails (exit 1) on a
+//! regression: a test that agreed before and disagrees now. If php or the php-src tree is
+//! missing it prints why and exits 0 (nothing to compare against).
+//!
+//! PHP's verdicts are cached (by content hash) in `$TMPDIR/lint-conformance-php-cache.tsv`,
+//! so a re-run only starts php for files it has not seen.
+//!
+//! hippy's side runs in this process through `php_syntax::lint`, the same function behind
+//! `hippy -l`; PHP's side is one `php -n -l` process per file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One side's verdict on a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Verdict {
+    Ok,
+    Parse {
+        line: u32,
+        message: String,
+    },
+    Fatal {
+        line: u32,
+        message: String,
+    },
+    /// hippy panicked: always a disagreement.
+    Crash,
+}
+
+impl Verdict {
+    fn class(&self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Parse { .. } => "parse",
+            Verdict::Fatal { .. } => "fatal",
+            Verdict::Crash => "crash",
+        }
+    }
+
+    fn line(&self) -> u32 {
+        match self {
+            Verdict::Parse { line, .. } | Verdict::Fatal { line, .. } => *line,
+            _ => 0,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Verdict::Parse { message, .. } | Verdict::Fatal { message, .. } => message,
+            _ => "",
+        }
+    }
+
+    fn short(&self) -> String {
+        match self {
+            Verdict::Ok | Verdict::Crash => self.class().to_string(),
+            _ => format!("{}:{}", self.class(), self.line()),
+        }
+    }
+}
+
+struct Args {
+    php_src: PathBuf,
+    list: Option<PathBuf>,
+    results: PathBuf,
+    check: bool,
+    extract: Option<PathBuf>,
+    php: String,
+    jobs: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let default_src = std::env::var("PHP_SRC").unwrap_or(format!("{home}/.cache/php-src-8.2"));
+    let mut a = Args {
+        php_src: default_src.into(),
+        list: None,
+        results: "php/conformance/lint-results.txt".into(),
+        check: false,
+        extract: None,
+        php: "php".into(),
+        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--php-src" => a.php_src = value()?.into(),
+            "--list" => a.list = Some(value()?.into()),
+            "--results" => a.results = value()?.into(),
+            "--php" => a.php = value()?,
+            "--jobs" => a.jobs = value()?.parse().map_err(|_| "--jobs takes a number")?,
+            "--check" => a.check = true,
+            "--extract" => a.extract = Some(value()?.into()),
+            _ => return Err(format!("unknown argument {arg}")),
+        }
+    }
+    Ok(a)
+}
+
+/// The `--FILE--` section of a `.phpt`, if it has one.
+fn file_section(phpt: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = phpt.split_inclusive(|&b| b == b'\n');
+    lines.by_ref().find(|l| trim_eol(l) == b"--FILE--")?;
+    let mut out = Vec::new();
+    for l in lines {
+        let t = trim_eol(l);
+        if t.len() > 4
+            && t.starts_with(b"--")
+            && t.ends_with(b"--")
+            && t[2..t.len() - 2]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || *c == b'_')
+        {
+            break;
+        }
+        out.extend_from_slice(l);
+    }
+    Some(out)
+}
+
+fn trim_eol(l: &[u8]) -> &[u8] {
+    let l = l.strip_suffix(b"\n").unwrap_or(l);
+    l.strip_suffix(b"\r").unwrap_or(l)
+}
+
+/// Reads PHP's verdict from `php -n -l` output.
+fn php_verdict(php: &str, file: &Path) -> Verdict {
+    let out = match Command::new(php).args(["-n", "-l"]).arg(file).output() {
+        Ok(o) => o,
+        Err(_) => return Verdict::Crash,
+    };
+    if out.status.code() == Some(0) {
+        return Verdict::Ok;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let name = file.display().to_string();
+    for l in text.lines() {
+        for (prefix, fatal) in [("Parse error: ", false), ("Fatal error: ", true)] {
+            if let Some(rest) = l.strip_prefix(prefix) {
+                let marker = format!(" in {name} on line ");
+                if let Some(at) = rest.rfind(&marker) {
+                    let message = rest[..at].to_string();
+                    let line = rest[at + marker.len()..].trim().parse().unwrap_or(0);
+                    return if fatal {
+                        Verdict::Fatal { line, message }
+                    } else {
+                        Verdict::Parse { line, message }
+                    };
+                }
+            }
+        }
+    }
+    Verdict::Fatal {
+        line: 0,
+        message: "unrecognised php output".into(),
+    }
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn cache_path() -> PathBuf {
+    std::env::temp_dir().join("lint-conformance-php-cache.tsv")
+}
+
+fn load_cache() -> std::collections::HashMap<u64, Verdict> {
+    let text = std::fs::read_to_string(cache_path()).unwrap_or_default();
+    let mut map = std::collections::HashMap::new();
+    for l in text.lines() {
+        let f: Vec<&str> = l.splitn(4, '\t').collect();
+        let [h, class, line, message] = f[..] else {
+            continue;
+        };
+        let (Ok(h), Ok(line)) = (h.parse::<u64>(), line.parse::<u32>()) else {
+            continue;
+        };
+        let message = message.to_string();
+        let v = match class {
+            "ok" => Verdict::Ok,
+            "parse" => Verdict::Parse { line, message },
+            "fatal" => Verdict::Fatal { line, message },
+            _ => continue,
+        };
+        map.insert(h, v);
+    }
+    map
+}
+
+fn save_cache(map: &std::collections::HashMap<u64, Verdict>) {
+    let mut text = String::new();
+    for (h, v) in map {
+        if *v != Verdict::Crash {
+            text.push_str(&format!(
+                "{h}\t{}\t{}\t{}\n",
+                v.class(),
+                v.line(),
+                v.message().replace('\n', " ")
+            ));
+        }
+    }
+    let _ = std::fs::write(cache_path(), text);
+}
+
+fn hippy_verdict(src: Vec<u8>) -> Verdict {
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            std::panic::catch_unwind(|| {
+                php_syntax::lint(&src, php_syntax::ParseOptions::default()).map(|_| ())
+            })
+        });
+    let Ok(handle) = worker else {
+        return Verdict::Crash;
+    };
+    match handle.join() {
+        Ok(Ok(Ok(()))) => Verdict::Ok,
+        Ok(Ok(Err(d))) => match d.severity {
+            php_syntax::Severity::Parse => Verdict::Parse {
+                line: d.line,
+                message: d.message,
+            },
+            php_syntax::Severity::Fatal => Verdict::Fatal {
+                line: d.line,
+                message: d.message,
+            },
+        },
+        _ => Verdict::Crash,
+    }
+}
+
+fn collect_tests(args: &Args) -> Vec<String> {
+    if let Some(list) = &args.list {
+        let text = std::fs::read_to_string(list).unwrap_or_default();
+        return text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.ends_with(".phpt"))
+            .map(String::from)
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![args.php_src.clone()];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "phpt")
+                && let Ok(rel) = p.strip_prefix(&args.php_src)
+            {
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("lint-conformance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !args.php_src.join("Zend").is_dir() {
+        println!(
+            "lint-conformance: skipped: no php-src tree at {} (get it with get-php-src.sh)",
+            args.php_src.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if Command::new(&args.php).arg("-v").output().is_err() {
+        println!(
+            "lint-conformance: skipped: `{}` is not installed (apt-get install php-cli)",
+            args.php
+        );
+        return ExitCode::SUCCESS;
+    }
+    let tests = collect_tests(&args);
+    if let Some(dir) = &args.extract {
+        let _ = std::fs::create_dir_all(dir);
+        let mut n = 0;
+        for t in &tests {
+            let Some(src) = std::fs::read(args.php_src.join(t))
+                .ok()
+                .and_then(|p| file_section(&p))
+            else {
+                continue;
+            };
+            if std::fs::write(dir.join(format!("{n:05}.php")), src).is_ok() {
+                n += 1;
+            }
+        }
+        println!("extracted {n} files to {}", dir.display());
+        return ExitCode::SUCCESS;
+    }
+    let tmp = std::env::temp_dir().join(format!("lint-conformance-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<BTreeMap<String, (Verdict, Verdict)>> = Mutex::new(BTreeMap::new());
+    let cache = Mutex::new(load_cache());
+    std::thread::scope(|s| {
+        for w in 0..args.jobs.max(1) {
+            let (tests, next, results, tmp, args, cache) =
+                (&tests, &next, &results, &tmp, &args, &cache);
+            s.spawn(move || {
+                let file = tmp.join(format!("w{w}.php"));
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(test) = tests.get(i) else { break };
+                    let Ok(phpt) = std::fs::read(args.php_src.join(test)) else {
+                        continue;
+                    };
+                    let Some(src) = file_section(&phpt) else {
+                        continue;
+                    };
+                    let key = fnv(&src);
+                    let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+                    let php = match cached {
+                        Some(v) => v,
+                        None => {
+                            if std::fs::write(&file, &src).is_err() {
+                                continue;
+                            }
+                            let v = php_verdict(&args.php, &file);
+                            if let Ok(mut c) = cache.lock() {
+                                c.insert(key, v.clone());
+                            }
+                            v
+                        }
+                    };
+                    let hippy = hippy_verdict(src);
+                    if let Ok(mut r) = results.lock() {
+                        r.insert(test.clone(), (php, hippy));
+                    }
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Ok(c) = cache.lock() {
+        save_cache(&c);
+    }
+    let results = results.into_inner().unwrap_or_default();
+    let report = Report::new(&results);
+    print!("{}", report.summary);
+    if args.check {
+        let committed = std::fs::read_to_string(&args.results).unwrap_or_default();
+        let known: std::collections::HashSet<&str> = committed
+            .lines()
+            .filter_map(|l| l.split('\t').next())
+            .filter(|p| p.ends_with(".phpt"))
+            .collect();
+        let regressions: Vec<&String> = report
+            .disagreeing
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| !known.contains(p.as_str()))
+            .collect();
+        for r in &regressions {
+            println!("REGRESSION: {r}");
+        }
+        if !regressions.is_empty() {
+            println!(
+                "{} regressions against {}",
+                regressions.len(),
+                args.results.display()
+            );
+            return ExitCode::from(1);
+        }
+        println!("no regressions against {}", args.results.display());
+        return ExitCode::SUCCESS;
+    }
+    let mut text = report.summary.clone();
+    text.push_str(
+        "\n# tests where hippy -l and php -n -l differ (verdict or line): path, php, hippy\n",
+    );
+    for (p, why) in &report.disagreeing {
+        text.push_str(&format!("{p}\t{why}\n"));
+    }
+    if let Some(dir) = args.results.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Err(e) = std::fs::write(&args.results, text) {
+        eprintln!(
+            "lint-conformance: cannot write {}: {e}",
+            args.results.display()
+        );
+        return ExitCode::from(2);
+    }
+    println!("wrote {}", args.results.display());
+    ExitCode::SUCCESS
+}
+
+struct Report {
+    summary: String,
+    disagreeing: Vec<(String, String)>,
+}
+
+impl Report {
+    fn new(results: &BTreeMap<String, (Verdict, Verdict)>) -> Report {
+        #[derive(Default)]
+        struct Tally {
+            files: usize,
+            verdict: usize,
+            line: usize,
+            message: usize,
+        }
+        let mut by_class: BTreeMap<&str, Tally> = BTreeMap::new();
+        let mut disagreeing = Vec::new();
+        let mut crashes = 0;
+        for (path, (php, hippy)) in results {
+            let t = by_class.entry(php.class()).or_default();
+            t.files += 1;
+            let same_verdict = php.class() == hippy.class();
+            let same_line = same_verdict && php.line() == hippy.line();
+            t.verdict += usize::from(same_verdict);
+            t.line += usize::from(same_line);
+            t.message += usize::from(same_line && php.message() == hippy.message());
+            crashes += usize::from(*hippy == Verdict::Crash);
+            if !same_line {
+                disagreeing.push((
+                    path.clone(),
+                    format!("php={}\thippy={}", php.short(), hippy.short()),
+                ));
+            }
+        }
+        let pct = |a: usize, b: usize| {
+            if b == 0 {
+                100.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
+        let mut s = String::from(
+            "# hippy -l vs php -n -l over the --FILE-- sections of php-src 8.2.32's tests\n",
+        );
+        s.push_str("# php verdict: files, same verdict, same verdict+line, same message\n");
+        for (class, t) in &by_class {
+            s.push_str(&format!(
+                "{class}: {} files, {} same verdict, {} same line, {} same message\n",
+                t.files, t.verdict, t.line, t.message
+            ));
+        }
+        let get = |c: &str| by_class.get(c);
+        let (mut f, mut v, mut l) = (0, 0, 0);
+        for c in ["ok", "parse"] {
+            if let Some(t) = get(c) {
+                f += t.files;
+                v += t.verdict;
+                l += t.line;
+            }
+        }
+        s.push_str(&format!(
+            "accepted or parse error: {f} files, verdict {:.2}%, verdict+line {:.2}%\n",
+            pct(v, f),
+            pct(l, f)
+        ));
+        if let Some(t) = get("fatal") {
+            s.push_str(&format!(
+                "compile-time fatal: {} files, verdict {:.2}%, verdict+line {:.2}%\n",
+                t.files,
+                pct(t.verdict, t.files),
+                pct(t.line, t.files)
+            ));
+        }
+        s.push_str(&format!("hippy crashes: {crashes}\n"));
+        Report {
+            summary: s,
+            disagreeing,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Command-line parsing with php's flags and php's messages for bad ones.
+
+use std::fmt;
+
+/// What the command line asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Run,
+    Lint,
+    Help,
+    Version,
+}
+
+/// Parsed command line.
+#[derive(Debug)]
+pub struct Options {
+    pub mode: Mode,
+    /// `-d` settings in order (later ones win).
+    pub ini: Vec<(String, String)>,
+    /// The script, if given.
+    pub file: Option<String>,
+    /// `--jit=on|off`; lint ignores it.
+    #[allow(dead_code)]
+    pub jit: bool,
+}
+
+impl Options {
+    /// The last value set for `key` with `-d`.
+    pub fn ini(&self, key: &str) -> Option<&str> {
+        self.ini
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A command-line error, worded as php words it.
+#[derive(Debug)]
+pub struct ArgError(String);
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub const USAGE_HEAD: &str = "Usage: php [options] [-f] <file> [--] [args...]
+   php [options] -r <code> [--] [args...]
+   php [options] [-B <begin_code>] -R <code> [-E <end_code>] [--] [args...]
+   php [options] [-B <begin_code>] -F <file> [-E <end_code>] [--] [args...]
+   php [options] -S <addr>:<port> [-t docroot] [router]
+   php [options] -- [args...]
+   php [options] -a
+";
+
+pub const USAGE_BODY: &str = "
+  -c <path>|<file> Look for php.ini file in this directory
+  -n               No configuration (ini) files will be used
+  -d foo[=bar]     Define INI entry foo with value 'bar'
+  -f <file>        Parse and execute <file>.
+  -h               This help
+  -l               Syntax check only (lint)
+  -v               Version number
+  --jit=on|off     hippy: enable or disable the JIT compiler
+
+  args...          Arguments passed to script. Use -- args when first argument
+                   starts with - or script is read from stdin
+";
+
+/// Parses php-style arguments (`-l file`, `-dkey=value`, `-d key=value`, `-n`, ...).
+pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
+    let mut opts = Options {
+        mode: Mode::Run,
+        ini: Vec::new(),
+        file: None,
+        jit: true,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let argno = i + 1;
+        i += 1;
+        if opts.file.is_some() {
+            break;
+        }
+        if a == "--" {
+            if i < args.len() {
+                opts.file = Some(args[i].clone());
+            }
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--jit=") {
+            opts.jit = match v {
+                "on" => true,
+                "off" => false,
+                _ => return Err(ArgError(format!("hippy: --jit takes on or off, not '{v}'"))),
+            };
+            continue;
+        }
+        if !a.starts_with('-') || a == "-" {
+            opts.file = Some(a.clone());
+            continue;
+        }
+        let flag = &a[1..];
+        let c = flag.chars().next().unwrap_or('-');
+        let rest = &flag[c.len_utf8()..];
+        match c {
+            'l' if rest.is_empty() => opts.mode = Mode::Lint,
+            'n' | 'q' | 'H' | 'e' if rest.is_empty() => {}
+            'h' | '?' if rest.is_empty() => opts.mode = Mode::Help,
+            'v' if rest.is_empty() => opts.mode = Mode::Version,
+            'd' | 'f' | 'c' => {
+                let value = if !rest.is_empty() {
+                    rest.to_string()
+                } else if i < args.len() {
+                    i += 1;
+                    args[i - 1].clone()
+                } else {
+                    return Err(ArgError(format!(
+                        "Error in argument {argno}, char 2: no argument for option {c}"
+                    )));
+                };
+                match c {
+                    'd' => {
+                        let (k, v) = value.split_once('=').unwrap_or((value.as_str(), "1"));
+                        opts.ini.push((k.trim().to_string(), v.to_string()));
+                    }
+                    'f' => opts.file = Some(value),
+                    _ => {}
+                }
+            }
+            _ => {
+                return Err(ArgError(format!(
+                    "Error in argument {argno}, char 2: option not found {c}"
+                )));
+            }
+        }
+    }
+    Ok(opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(a: &[&str]) -> Options {
+        parse_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("valid")
+    }
+
+    #[test]
+    fn flags_like_php() {
+        let o = parse(&[
+            "-n",
+            "-d",
+            "display_errors=0",
+            "-dlog_errors=1",
+            "-l",
+            "x.php",
+        ]);
+        assert_eq!(o.mode, Mode::Lint);
+        assert_eq!(o.ini("display_errors"), Some("0"));
+        assert_eq!(o.ini("log_errors"), Some("1"));
+        assert_eq!(o.file.as_deref(), Some("x.php"));
+        assert!(parse_args(&["-Z".to_string()]).is_err());
+        assert!(parse_args(&["-d".to_string()]).is_err());
+    }
+}

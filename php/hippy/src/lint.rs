@@ -1,0 +1,64 @@
+//! `hippy -l FILE`: PHP's lint mode, same output and exit code as `php -n -l`.
+
+use crate::cli::Options;
+use php_syntax::diagnostics::ini_bool;
+use php_syntax::{ParseOptions, ShortTags};
+use std::io::Read;
+use std::process::ExitCode;
+
+pub fn run(opts: &Options) -> ExitCode {
+    let (name, src) = match opts.file.as_deref() {
+        None | Some("-") => {
+            let mut buf = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut buf);
+            ("Standard input code".to_string(), buf)
+        }
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => (path.to_string(), bytes),
+            // A directory reads as empty in PHP, which lints it as valid.
+            Err(_) if std::path::Path::new(path).is_dir() => (path.to_string(), Vec::new()),
+            Err(_) => {
+                println!("Could not open input file: {path}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let short_tags = match opts.ini("short_open_tag") {
+        Some(v) if !ini_bool(v) => ShortTags::Off,
+        _ => ShortTags::On,
+    };
+    let result = run_on_big_stack(src, ParseOptions { short_tags });
+    match result {
+        Ok(()) => {
+            println!("No syntax errors detected in {name}");
+            ExitCode::SUCCESS
+        }
+        Err(diag) => {
+            crate::errors::report(opts, &diag, &name);
+            println!("Errors parsing {name}");
+            ExitCode::from(255)
+        }
+    }
+}
+
+/// The parser grows its stack as needed; the big initial stack just avoids growth on
+/// ordinary files.
+fn run_on_big_stack(src: Vec<u8>, options: ParseOptions) -> Result<(), php_syntax::Diagnostic> {
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || php_syntax::lint(&src, options).map(|_| ()));
+    match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            Err(php_syntax::Diagnostic {
+                severity: php_syntax::Severity::Fatal,
+                message: "hippy internal error: the parser panicked".into(),
+                line: 0,
+            })
+        }),
+        Err(_) => Err(php_syntax::Diagnostic {
+            severity: php_syntax::Severity::Fatal,
+            message: "hippy internal error: could not start the parser thread".into(),
+            line: 0,
+        }),
+    }
+}

@@ -1,0 +1,91 @@
+//! `hippy -l` end to end: stdout, stderr and exit code for the error settings, compared with
+//! what `php -n -l` printed for the same file (recorded from PHP 8.2's CLI).
+
+use std::process::Command;
+
+const BAD: &str = "<?php\nfunction f( {\n";
+const MSG: &str = "syntax error, unexpected token \"{\", expecting variable in e1.php on line 2";
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hippy"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("hippy runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn lint_matches_php_cli() {
+    let dir = std::env::temp_dir().join(format!("hippy-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    std::fs::write(dir.join("e1.php"), BAD).expect("write");
+    std::fs::write(dir.join("ok.php"), "<?php\necho 1;\n").expect("write");
+    let shown = format!("\nParse error: {MSG}\nErrors parsing e1.php\n");
+    let hidden = "Errors parsing e1.php\n".to_string();
+    let logged = format!("PHP Parse error:  {MSG}\n");
+    let cases: &[(&[&str], &str, &str, i32)] = &[
+        (&["-n", "-l", "e1.php"], &shown, "", 255),
+        (
+            &["-n", "-d", "display_errors=0", "-l", "e1.php"],
+            &hidden,
+            "",
+            255,
+        ),
+        (
+            &[
+                "-n",
+                "-d",
+                "log_errors=1",
+                "-d",
+                "display_errors=0",
+                "-l",
+                "e1.php",
+            ],
+            &hidden,
+            &logged,
+            255,
+        ),
+        (
+            &["-n", "-d", "display_errors=stderr", "-l", "e1.php"],
+            &hidden,
+            &format!("Parse error: {MSG}\n"),
+            255,
+        ),
+        (
+            &["-n", "-l", "ok.php"],
+            "No syntax errors detected in ok.php\n",
+            "",
+            0,
+        ),
+        (
+            &["-n", "--jit=off", "-l", "ok.php"],
+            "No syntax errors detected in ok.php\n",
+            "",
+            0,
+        ),
+        (
+            &["-n", "-l", "missing.php"],
+            "Could not open input file: missing.php\n",
+            "",
+            1,
+        ),
+    ];
+    for (args, stdout, stderr, code) in cases {
+        let got = run(&dir, args);
+        assert_eq!(
+            got,
+            (stdout.to_string(), stderr.to_string(), *code),
+            "hippy {args:?}"
+        );
+    }
+    let (out, _, code) = run(&dir, &["-v"]);
+    assert!(out.starts_with("PHP 8.2.32 (cli)") && code == 0);
+    let (_, err, code) = run(&dir, &["ok.php"]);
+    assert!(err.contains("not implemented") && code == 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,459 @@
+//! String literals: escape sequences, interpolation (`$a`, `$a[0]`, `$a->b`, `{$expr}`,
+//! `${name}`, `${expr}`), heredoc indentation removal and nowdocs.
+
+use super::{Cost, PResult, Parser};
+use crate::ast::*;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::span::Span;
+use crate::token::{Token, TokenKind as T};
+
+/// Which quote an escaped segment came from; decides which escapes are recognised.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Double,
+    Backtick,
+    Heredoc,
+}
+
+impl<'s> Parser<'s> {
+    /// The value of a `'...'` or `"..."` token without interpolation.
+    pub(crate) fn constant_string_value(&self, t: Token) -> PResult<Bytes> {
+        let text = self.text(t.span);
+        let text = if matches!(text.first(), Some(b'b' | b'B')) {
+            &text[1..]
+        } else {
+            text
+        };
+        let body = &text[1..text.len() - 1];
+        if text[0] == b'\'' {
+            let mut out = Vec::with_capacity(body.len());
+            let mut i = 0;
+            while i < body.len() {
+                if body[i] == b'\\' && matches!(body.get(i + 1), Some(b'\\' | b'\'')) {
+                    out.push(body[i + 1]);
+                    i += 2;
+                } else {
+                    out.push(body[i]);
+                    i += 1;
+                }
+            }
+            return Ok(out.into());
+        }
+        self.unescape(body, Quote::Double, t.span.start)
+            .map(Into::into)
+    }
+
+    /// Processes escape sequences as PHP's scanner does for double quotes and heredocs.
+    fn unescape(&self, s: &[u8], quote: Quote, at: u32) -> PResult<Vec<u8>> {
+        if !s.contains(&b'\\') {
+            return Ok(s.to_vec());
+        }
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            let c = s[i];
+            if c != b'\\' || i + 1 >= s.len() {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let n = s[i + 1];
+            i += 2;
+            match n {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'v' => out.push(0x0b),
+                b'e' => out.push(0x1b),
+                b'f' => out.push(0x0c),
+                b'\\' => out.push(b'\\'),
+                b'$' => out.push(b'$'),
+                b'"' if quote == Quote::Double => out.push(b'"'),
+                b'`' if quote == Quote::Backtick => out.push(b'`'),
+                b'x' if s.get(i).is_some_and(u8::is_ascii_hexdigit) => {
+                    let mut v = 0u32;
+                    let mut k = 0;
+                    while k < 2 && s.get(i).is_some_and(u8::is_ascii_hexdigit) {
+                        v = v * 16 + (s[i] as char).to_digit(16).unwrap_or(0);
+                        i += 1;
+                        k += 1;
+                    }
+                    out.push(v as u8);
+                }
+                b'0'..=b'7' => {
+                    let mut v = (n - b'0') as u32;
+                    let mut k = 1;
+                    while k < 3 && s.get(i).is_some_and(|c| (b'0'..=b'7').contains(c)) {
+                        v = v * 8 + (s[i] - b'0') as u32;
+                        i += 1;
+                        k += 1;
+                    }
+                    out.push(v as u8);
+                }
+                b'u' if s.get(i) == Some(&b'{') => {
+                    let close = s[i..].iter().position(|&c| c == b'}');
+                    let Some(close) = close else {
+                        return Err(
+                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
+                        );
+                    };
+                    let hex = &s[i + 1..i + close];
+                    if hex.is_empty() || !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(
+                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
+                        );
+                    }
+                    let cp = hex.iter().try_fold(0u32, |acc, &h| {
+                        acc.checked_mul(16)?.checked_add((h as char).to_digit(16)?)
+                    });
+                    let Some(ch) = cp.filter(|&c| c <= 0x10FFFF) else {
+                        return Err(self.parse_error_at(
+                            "Invalid UTF-8 codepoint escape sequence: Codepoint too large",
+                            at,
+                        ));
+                    };
+                    encode_utf8(ch, &mut out);
+                    i += close + 1;
+                }
+                _ => {
+                    out.push(b'\\');
+                    out.push(n);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn parse_error_at(&self, message: &str, at: u32) -> Box<Diagnostic> {
+        Box::new(Diagnostic {
+            severity: Severity::Parse,
+            message: message.into(),
+            line: self.line_at(at),
+        })
+    }
+
+    /// `"..."` with interpolation.
+    pub(crate) fn double_quoted(&mut self) -> PResult<ExprId> {
+        let start = self.bump().span.start;
+        let parts = self.encaps_list(T::DoubleQuote, Quote::Double)?;
+        self.expect(T::DoubleQuote, &[T::DoubleQuote])?;
+        let span = self.span_from(start);
+        Ok(self.mk(
+            ExprKind::Interpolated {
+                kind: InterpolatedKind::DoubleQuoted,
+                parts,
+            },
+            span,
+        ))
+    }
+
+    /// `` `...` ``
+    pub(crate) fn backticks(&mut self) -> PResult<ExprId> {
+        let start = self.bump().span.start;
+        let parts = self.encaps_list(T::Backtick, Quote::Backtick)?;
+        self.expect(T::Backtick, &[T::Backtick])?;
+        let span = self.span_from(start);
+        Ok(self.mk(
+            ExprKind::Interpolated {
+                kind: InterpolatedKind::ShellExec,
+                parts,
+            },
+            span,
+        ))
+    }
+
+    /// A heredoc or nowdoc.
+    pub(crate) fn heredoc(&mut self) -> PResult<ExprId> {
+        let open = self.bump();
+        let start = open.span.start;
+        let nowdoc = self.text(open.span).contains(&b'\'');
+        let end_index = self.heredoc_end_index();
+        let indent = end_index.map_or(0, |i| {
+            let t = self.token_at(i);
+            let text = self.text(t.span);
+            text.iter()
+                .take_while(|&&c| c == b' ' || c == b'\t')
+                .count()
+        });
+        let mut parts = if nowdoc {
+            let mut parts = Vec::new();
+            if let Some(t) = self.eat(T::EncapsedAndWhitespace) {
+                parts.push(StringPart::Literal(self.text(t.span).into(), t.span));
+            }
+            parts
+        } else {
+            self.encaps_list(T::EndHeredoc, Quote::Heredoc)?
+        };
+        self.expect(T::EndHeredoc, &[T::EndHeredoc])?;
+        let span = self.span_from(start);
+        self.finish_heredoc(&mut parts, indent, nowdoc)?;
+        let kind = match parts.as_slice() {
+            [] => ExprKind::String(Box::default()),
+            [StringPart::Literal(v, _)] => ExprKind::String(v.clone()),
+            _ => ExprKind::Interpolated {
+                kind: InterpolatedKind::Heredoc,
+                parts,
+            },
+        };
+        Ok(self.mk(kind, span))
+    }
+
+    /// Removes the closing marker's indentation from every body line, the final newline,
+    /// and processes escapes (heredoc only).
+    fn finish_heredoc(
+        &self,
+        parts: &mut Vec<StringPart>,
+        indent: usize,
+        nowdoc: bool,
+    ) -> PResult<()> {
+        let n = parts.len();
+        for (idx, part) in parts.iter_mut().enumerate() {
+            let StringPart::Literal(raw, span) = part else {
+                continue;
+            };
+            let raw_text = self.text(*span);
+            let at_line_start = matches!(
+                self.src.get((span.start as usize).wrapping_sub(1)),
+                Some(b'\n' | b'\r')
+            );
+            let mut text = dedent(raw_text, indent, at_line_start);
+            if idx + 1 == n {
+                if text.ends_with(b"\r\n") {
+                    text.truncate(text.len() - 2);
+                } else if text.ends_with(b"\n") || text.ends_with(b"\r") {
+                    text.truncate(text.len() - 1);
+                }
+            }
+            *raw = if nowdoc {
+                text.into()
+            } else {
+                self.unescape(&text, Quote::Heredoc, span.start)?.into()
+            };
+        }
+        parts.retain(|p| !matches!(p, StringPart::Literal(v, _) if v.is_empty()));
+        Ok(())
+    }
+
+    fn heredoc_end_index(&self) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut i = self.token_index();
+        loop {
+            let t = self.token_at(i);
+            match t.kind {
+                T::StartHeredoc => depth += 1,
+                T::EndHeredoc if depth == 0 => return Some(i),
+                T::EndHeredoc => depth -= 1,
+                T::Eof | T::Error => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    /// The parts of an interpolated string up to `close` (not consumed).
+    fn encaps_list(&mut self, close: T, quote: Quote) -> PResult<Vec<StringPart>> {
+        let mut parts = Vec::new();
+        loop {
+            let t = self.tok();
+            match t.kind {
+                T::EncapsedAndWhitespace => {
+                    self.bump();
+                    let raw = self.text(t.span);
+                    let value = if quote == Quote::Heredoc {
+                        raw.to_vec()
+                    } else {
+                        self.unescape(raw, quote, t.span.start)?
+                    };
+                    parts.push(StringPart::Literal(value.into(), t.span));
+                }
+                T::Variable => {
+                    let e = self.encaps_var()?;
+                    parts.push(StringPart::Expr(e));
+                }
+                T::DollarOpenCurlyBraces => {
+                    let e = self.nest(Cost::Two, |p| p.dollar_brace())?;
+                    parts.push(StringPart::Expr(e));
+                }
+                T::CurlyOpen => {
+                    self.bump();
+                    let e = self.nest(Cost::Two, |p| p.variable())?;
+                    self.expect(T::RBrace, &[T::RBrace])?;
+                    parts.push(StringPart::Expr(e));
+                }
+                k if k == close => return Ok(parts),
+                _ => {
+                    return Err(self.unexpected(&[
+                        T::Variable,
+                        T::DollarOpenCurlyBraces,
+                        T::CurlyOpen,
+                    ]));
+                }
+            }
+        }
+    }
+
+    /// `$a`, `$a[key]`, `$a->b`, `$a?->b` inside a string.
+    fn encaps_var(&mut self) -> PResult<ExprId> {
+        let t = self.bump();
+        let name = self.var_ident(t).name;
+        let var = self.mk(ExprKind::Variable(name), t.span);
+        match self.kind() {
+            T::LBracket => {
+                self.bump();
+                let key = self.encaps_offset()?;
+                self.expect(T::RBracket, &[T::RBracket])?;
+                let span = self.span_from(t.span.start);
+                Ok(self.mk(
+                    ExprKind::ArrayDim {
+                        base: var,
+                        dim: Some(key),
+                    },
+                    span,
+                ))
+            }
+            k @ (T::ObjectOperator | T::NullsafeObjectOperator) => {
+                self.bump();
+                let prop = self.expect(T::Ident, &[T::Ident])?;
+                let access = if k == T::ObjectOperator {
+                    Access::Normal
+                } else {
+                    Access::Nullsafe
+                };
+                let name = MemberName::Ident(self.ident_of(prop));
+                let span = self.span_from(t.span.start);
+                Ok(self.mk(
+                    ExprKind::Property {
+                        object: var,
+                        name,
+                        access,
+                    },
+                    span,
+                ))
+            }
+            _ => Ok(var),
+        }
+    }
+
+    /// The key in `"$a[key]"`: a bare word (string), a number, `-number`, or a variable.
+    fn encaps_offset(&mut self) -> PResult<ExprId> {
+        let t = self.tok();
+        match t.kind {
+            T::Ident => {
+                self.bump();
+                Ok(self.mk(ExprKind::String(self.text(t.span).into()), t.span))
+            }
+            T::NumString => {
+                self.bump();
+                Ok(self.num_string(self.text(t.span), t.span, false))
+            }
+            T::Minus if self.peek(1) == T::NumString => {
+                self.bump();
+                let n = self.bump();
+                let span = t.span.to(n.span);
+                Ok(self.num_string(self.text(n.span), span, true))
+            }
+            T::Variable => {
+                self.bump();
+                let name = self.var_ident(t).name;
+                Ok(self.mk(ExprKind::Variable(name), t.span))
+            }
+            _ => Err(self.unexpected(&[T::Minus, T::Ident, T::Variable, T::NumString])),
+        }
+    }
+
+    /// A numeric key is an int only in canonical decimal form that fits; else a string.
+    fn num_string(&mut self, digits: &[u8], span: Span, negative: bool) -> ExprId {
+        let canonical =
+            digits.iter().all(u8::is_ascii_digit) && (digits == b"0" || digits[0] != b'0');
+        let mut text = Vec::with_capacity(digits.len() + 1);
+        if negative {
+            text.push(b'-');
+        }
+        text.extend_from_slice(digits);
+        let parsed = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok());
+        match parsed {
+            Some(v) if canonical && !(negative && v == 0) => self.mk(ExprKind::Int(v), span),
+            _ => self.mk(ExprKind::String(text.into()), span),
+        }
+    }
+
+    /// `${name}`, `${name[expr]}`, `${expr}`.
+    fn dollar_brace(&mut self) -> PResult<ExprId> {
+        let start = self.bump().span.start;
+        if let Some(t) = self.eat(T::StringVarname) {
+            let name = self.text(t.span).into();
+            let var = self.mk(ExprKind::Variable(name), t.span);
+            let e = if self.eat(T::LBracket).is_some() {
+                let dim = self.expr()?;
+                self.expect(T::RBracket, &[T::RBracket])?;
+                let span = self.span_from(start);
+                self.mk(
+                    ExprKind::ArrayDim {
+                        base: var,
+                        dim: Some(dim),
+                    },
+                    span,
+                )
+            } else {
+                var
+            };
+            self.expect(T::RBrace, &[T::RBrace])?;
+            let span = self.span_from(start);
+            self.ast.exprs[e.0 as usize].span = span;
+            return Ok(e);
+        }
+        let inner = self.expr()?;
+        self.expect(T::RBrace, &[T::RBrace])?;
+        let span = self.span_from(start);
+        Ok(self.mk(ExprKind::VariableVariable(inner), span))
+    }
+}
+
+/// Strips up to `indent` leading blanks from every line of `text` that starts a line.
+fn dedent(text: &[u8], indent: usize, at_line_start: bool) -> Vec<u8> {
+    if indent == 0 {
+        return text.to_vec();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    let mut line_start = at_line_start;
+    while i < text.len() {
+        if line_start {
+            let mut k = 0;
+            while k < indent && matches!(text.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+                k += 1;
+            }
+            line_start = false;
+            continue;
+        }
+        let c = text[i];
+        out.push(c);
+        i += 1;
+        if c == b'\n' || (c == b'\r' && text.get(i) != Some(&b'\n')) {
+            line_start = true;
+        }
+    }
+    out
+}
+
+fn encode_utf8(cp: u32, out: &mut Vec<u8>) {
+    // PHP encodes surrogates too, so this cannot go through `char`.
+    match cp {
+        0..=0x7F => out.push(cp as u8),
+        0x80..=0x7FF => out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]),
+        0x800..=0xFFFF => out.extend_from_slice(&[
+            0xE0 | (cp >> 12) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+        _ => out.extend_from_slice(&[
+            0xF0 | (cp >> 18) as u8,
+            0x80 | ((cp >> 12) & 0x3F) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+    }
+}
