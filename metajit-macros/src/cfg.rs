@@ -18,6 +18,7 @@ pub type PointId = usize;
 
 /// A local of the twin: a Rust local, a parameter, or a temporary.
 #[derive(Clone, Debug)]
+#[allow(dead_code)] // `name` and `ty` make `Debug` output of the IR readable.
 pub struct Slot {
     /// A readable name (the variable's, or `t` for temporaries).
     pub name: String,

@@ -7,7 +7,7 @@
 
 use crate::analysis::ex_is_red;
 use crate::cfg::*;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -447,9 +447,4 @@ pub fn method_hash(name: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
-}
-
-/// A call-site span for generated items.
-pub fn span() -> Span {
-    Span::call_site()
 }

@@ -3,7 +3,7 @@
 
 use crate::lower::{Lowerer, Var};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprPath};
 
@@ -251,9 +251,4 @@ impl VisitMut for Subst<'_, '_> {
             _ => syn::visit_mut::visit_expr_mut(self, e),
         }
     }
-}
-
-/// `quote!` helper: the tokens of a green expression.
-pub fn green_ex(tokens: TokenStream, uses: Vec<usize>) -> crate::cfg::Ex {
-    crate::cfg::Ex::Green(quote!(#tokens), uses)
 }

@@ -13,7 +13,7 @@
 use crate::cfg::*;
 use crate::green::{hint_name, is_assign_op, is_constructor, is_pure_std};
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote};
 use std::collections::HashSet;
 use syn::Stmt as SynStmt;
 use syn::spanned::Spanned;
@@ -1409,9 +1409,4 @@ fn describe_expr(e: &Expr) -> &'static str {
         Expr::RawAddr(_) => "a raw address",
         _ => "this expression",
     }
-}
-
-/// A spanned compile error as tokens.
-pub fn error_tokens(span: Span, msg: &str) -> TokenStream {
-    quote_spanned!(span => compile_error!(#msg);)
 }

@@ -381,6 +381,10 @@ impl Inner {
         Some(self.loop_infos.borrow()[id].entry)
     }
 
+    pub(crate) fn trace_limit(&self) -> usize {
+        self.params.borrow().trace_limit
+    }
+
     pub(crate) fn max_inline_depth(&self) -> usize {
         self.params.borrow().max_inline_depth
     }

@@ -216,7 +216,14 @@ impl Executor for Tracer {
             self.end_with_jump(entry, reds);
             return Err(Stop::MergePoint(state()));
         }
-        if matches!(self.kind, TraceKind::Bridge) && header {
+        // A bridge at a loop header without compiled code keeps tracing (through the next
+        // iteration of that loop) until it reaches compiled code; ending it here with a return to
+        // the interpreter would make every later pass exit compiled code. Only a bridge that has
+        // used most of the trace limit gives up and returns to the interpreter.
+        if matches!(self.kind, TraceKind::Bridge)
+            && header
+            && self.rec.borrow().trace.ops.len() > self.jit.trace_limit() / 2
+        {
             self.end_with_finish(greens, reds);
             return Err(Stop::MergePoint(state()));
         }

@@ -1058,7 +1058,7 @@ pub unsafe fn from_twin<T: TwinType>(s: Sym<T::Twin>) -> T {
 
 /// The bits and kind of a red value at `can_enter_jit!()` (generated native code).
 pub fn red_state<T: JitValue>(x: &T) -> (i64, Kind) {
-    (x.to_bits(), T::KIND)
+    (T::to_bits(*x), T::KIND)
 }
 
 /// The bits and kind of a red reference at `can_enter_jit!()`.

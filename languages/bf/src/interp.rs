@@ -1,0 +1,149 @@
+//! The Brainfuck interpreter, annotated for metajit.
+//!
+//! Greens: the program position `pc` and the program. Reds: the tape, the pointer and the I/O
+//! state. Each `]` that jumps back is a back-edge of the Brainfuck program: `can_enter_jit!()`.
+//! Growing the tape and I/O happen in `#[dont_look_inside]` functions; everything else is
+//! traced.
+
+use crate::{BfError, Op, Program};
+use metajit::{JitArray, JitDriver, JitStruct};
+use std::io::{Read, Write};
+
+/// The tape: 8-bit cells, growing to the right.
+#[derive(JitStruct)]
+#[repr(C)]
+pub struct Tape {
+    cells: JitArray<u8>,
+}
+
+impl Tape {
+    /// A tape of 30,000 zero cells (it grows when the pointer passes its end).
+    pub fn new() -> Tape {
+        Tape {
+            cells: JitArray::new(30_000, 0),
+        }
+    }
+
+    /// The cells.
+    pub fn cells(&self) -> &[u8] {
+        self.cells.as_slice()
+    }
+}
+
+impl Default for Tape {
+    fn default() -> Tape {
+        Tape::new()
+    }
+}
+
+/// Input and output of a running program. Output is buffered and flushed to the sink when
+/// the buffer fills and at the end.
+pub struct Io {
+    input: Box<dyn Read>,
+    output: Vec<u8>,
+    sink: Box<dyn Write>,
+    /// The first output error, reported at the end.
+    pub error: Option<std::io::Error>,
+}
+
+impl Io {
+    /// I/O on the given reader and writer.
+    pub fn new(input: Box<dyn Read>, sink: Box<dyn Write>) -> Io {
+        Io {
+            input,
+            output: Vec::with_capacity(1 << 16),
+            sink,
+            error: None,
+        }
+    }
+
+    /// Writes buffered output to the sink.
+    pub fn flush(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self
+                .sink
+                .write_all(&self.output)
+                .and_then(|_| self.sink.flush())
+        {
+            self.error = Some(e);
+        }
+        self.output.clear();
+    }
+}
+
+/// `.`: buffers one byte.
+#[metajit::dont_look_inside]
+fn put(io: &mut Io, byte: u8) {
+    io.output.push(byte);
+    if io.output.len() >= 1 << 16 {
+        io.flush();
+    }
+}
+
+/// `,`: the next input byte, or `current` at end of input.
+#[metajit::dont_look_inside]
+fn get(io: &mut Io, current: u8) -> u8 {
+    let mut b = [0u8];
+    match io.input.read(&mut b) {
+        Ok(1) => b[0],
+        _ => current,
+    }
+}
+
+/// Grows the tape so that `ptr` is a valid cell.
+#[metajit::dont_look_inside]
+fn grow(tape: &mut Tape, ptr: usize) {
+    let new_len = (ptr + 1).max(tape.cells.len() * 2);
+    tape.cells = tape.cells.resized(new_len, 0);
+}
+
+/// Runs `prog` on `tape`.
+#[metajit::interpreter(greens(pc, prog), reds(tape, ptr, io), driver = jit)]
+pub fn run(jit: &JitDriver, prog: &Program, tape: &mut Tape, io: &mut Io) -> Result<(), BfError> {
+    let mut pc = 0usize;
+    let mut ptr = 0usize;
+    loop {
+        metajit::merge_point!();
+        if pc >= prog.ops.len() {
+            return Ok(());
+        }
+        match prog.ops[pc] {
+            Op::Add(n) => {
+                let c = tape.cells[ptr];
+                tape.cells[ptr] = c.wrapping_add(n);
+            }
+            Op::Move(n, pos) => {
+                if n < 0 {
+                    if ptr < n.unsigned_abs() {
+                        return Err(BfError::MovedLeft { pos });
+                    }
+                    ptr -= n.unsigned_abs();
+                } else {
+                    ptr += n as usize;
+                    if ptr >= tape.cells.len() {
+                        grow(tape, ptr);
+                    }
+                }
+            }
+            Op::Clear => tape.cells[ptr] = 0,
+            Op::Out => put(io, tape.cells[ptr]),
+            Op::In => {
+                let c = tape.cells[ptr];
+                tape.cells[ptr] = get(io, c);
+            }
+            Op::Open(end) => {
+                if tape.cells[ptr] == 0 {
+                    pc = end;
+                }
+            }
+            Op::Close(start) => {
+                if tape.cells[ptr] != 0 {
+                    pc = start + 1;
+                    metajit::can_enter_jit!();
+                    continue;
+                }
+            }
+        }
+        pc += 1;
+    }
+}

@@ -1,0 +1,83 @@
+//! `bf [--jit=on|off] FILE`: runs a Brainfuck program.
+//!
+//! `METAJIT_PARAMS` and `METAJIT_LOG` configure the JIT (see the book).
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: bf [--jit=on|off] [--emit-c] FILE";
+
+fn main() -> ExitCode {
+    let mut jit_on = true;
+    let mut emit_c = false;
+    let mut file = None;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--jit=on" => jit_on = true,
+            "--jit=off" => jit_on = false,
+            "--emit-c" => emit_c = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            a if a.starts_with('-') => {
+                eprintln!("bf: unknown option `{a}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            a => {
+                if file.replace(a.to_string()).is_some() {
+                    eprintln!("bf: more than one program given\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let src = match std::fs::read(&file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("bf: cannot read {file}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let prog = match lang_bf::parse(&src) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("bf: {file}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if emit_c {
+        print!("{}", lang_bf::to_c(&prog));
+        return ExitCode::SUCCESS;
+    }
+    let jit = match metajit::JitDriver::from_env() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("bf: METAJIT_PARAMS: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !jit_on {
+        jit.set_enabled(false);
+    }
+    let mut tape = lang_bf::Tape::new();
+    let mut io = lang_bf::Io::new(Box::new(std::io::stdin()), Box::new(std::io::stdout()));
+    let result = lang_bf::run(&jit, &prog, &mut tape, &mut io);
+    io.flush();
+    if let Some(e) = io.error {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("bf: write error: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bf: {file}: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
