@@ -227,9 +227,13 @@ pub enum Term {
         scrut: Ex,
         point: PointId,
         arms: Vec<Arm>,
+        /// Native switches (the split of `?`) always match natively and bind values as they are.
+        native: bool,
     },
-    /// Return from the function.
+    /// Return from the function (the value is converted to the result's twin form).
     Return(Ex),
+    /// Return a value already of the result's twin form (the early return of `?`).
+    ReturnRaw(Ex),
     /// The portal's merge point: greens and reds go to the executor, then continue.
     MergePoint(BlockId),
     /// Panics with a message (unreachable code after a diverging expression, `panic!`).
@@ -243,7 +247,7 @@ impl Term {
             Term::Goto(b) | Term::MergePoint(b) => vec![*b],
             Term::Branch { then_b, else_b, .. } => vec![*then_b, *else_b],
             Term::Switch { arms, .. } => arms.iter().map(|a| a.target).collect(),
-            Term::Return(_) | Term::Panic(_) => vec![],
+            Term::Return(_) | Term::ReturnRaw(_) | Term::Panic(_) => vec![],
         }
     }
 
@@ -259,7 +263,7 @@ impl Term {
                     }
                 }
             }
-            Term::Return(e) => e.uses(f),
+            Term::Return(e) | Term::ReturnRaw(e) => e.uses(f),
             Term::Goto(_) | Term::MergePoint(_) | Term::Panic(_) => {}
         }
     }

@@ -329,9 +329,14 @@ impl Emitter<'_> {
                     quote!(__metajit_block = if #c { #tb } else { #eb };)
                 }
             }
-            Term::Switch { scrut, point, arms } => {
+            Term::Switch {
+                scrut,
+                point,
+                arms,
+                native,
+            } => {
                 let s = self.ex(scrut);
-                let red = ex_is_red(f, scrut);
+                let red = !native && ex_is_red(f, scrut);
                 let scrut_tokens = if red {
                     let (site, live) = (self.site(*point), self.live(*point));
                     quote!({ let __x = #s; ::metajit::twin::scrutinee(__e, __x, #site, #live) })
@@ -356,6 +361,10 @@ impl Emitter<'_> {
             Term::Return(e) => {
                 let v = self.ex(e);
                 quote!(return ::core::result::Result::Ok(::metajit::twin::from_value(#v));)
+            }
+            Term::ReturnRaw(e) => {
+                let v = self.ex(e);
+                quote!(return ::core::result::Result::Ok(#v);)
             }
             Term::MergePoint(next) => {
                 let (_, greens, reds) = self.inp.merge.as_ref().expect("merge point in a portal");

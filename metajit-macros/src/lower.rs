@@ -885,7 +885,7 @@ impl<'a> Lowerer<'a> {
         let r = self.new_temp();
         let ok = self.new_block();
         let bail = self.new_block();
-        let b = self.fresh_block();
+        let b = self.cur;
         let p = self.new_point(b, PointKind::Before);
         let ok_id = syn::Ident::new("__metajit_ok", Span::call_site());
         let err_id = syn::Ident::new("__metajit_residual", Span::call_site());
@@ -917,10 +917,13 @@ impl<'a> Lowerer<'a> {
             scrut,
             point: p,
             arms,
+            native: true,
         });
+        let dead = self.new_block();
+        self.cur = dead;
         self.switch_to(bail);
         let rid = crate::emit::slot_ident(r);
-        self.terminate(Term::Return(Ex::Green(
+        self.terminate(Term::ReturnRaw(Ex::Green(
             quote!(::metajit::twin::from_residual(#rid.get())),
             vec![r],
         )));
@@ -1203,7 +1206,12 @@ impl<'a> Lowerer<'a> {
                 target: o,
             });
         }
-        self.f.blocks[b].term = Some(Term::Switch { scrut, point, arms });
+        self.f.blocks[b].term = Some(Term::Switch {
+            scrut,
+            point,
+            arms,
+            native: false,
+        });
         let dead = self.new_block();
         self.cur = dead;
         scopes

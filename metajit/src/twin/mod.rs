@@ -104,11 +104,12 @@ pub struct Resume<'r, 'v> {
     pub ret: Option<Box<dyn Any>>,
 }
 
-/// A local variable of twin code. Empty until first assigned.
+/// A local variable of twin code. Empty until first assigned. Locals of traced code are
+/// plain values: reading a slot copies (clones) its value.
 #[derive(Clone, Copy)]
 pub struct Slot<T>(Option<T>);
 
-impl<T: Copy> Slot<T> {
+impl<T: Clone> Slot<T> {
     /// An empty slot.
     #[inline(always)]
     pub const fn new() -> Slot<T> {
@@ -119,8 +120,8 @@ impl<T: Copy> Slot<T> {
     #[inline(always)]
     #[track_caller]
     pub fn get(&self) -> T {
-        match self.0 {
-            Some(v) => v,
+        match &self.0 {
+            Some(v) => v.clone(),
             None => slot_unset(),
         }
     }
@@ -137,7 +138,7 @@ impl<T: Copy> Slot<T> {
     }
 }
 
-impl<T: Copy> Default for Slot<T> {
+impl<T: Clone> Default for Slot<T> {
     fn default() -> Self {
         Slot::new()
     }

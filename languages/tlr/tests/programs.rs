@@ -1,0 +1,185 @@
+//! Every example program, with the JIT off, with the eager parameter set (everything traced and
+//! bridged at once) and with the defaults, on both backends: results and output must equal
+//! each other and a plain Rust reference.
+
+use lang_tlr::{Frame, TlrError, parse, run};
+use metajit::{JitDriver, Params};
+
+const MODES: &[&str] = &[
+    "enable=false",
+    "threshold=1,function_threshold=1,trace_eagerness=1",
+    "threshold=1,function_threshold=1,trace_eagerness=1,backend=interp",
+    "threshold=7,trace_eagerness=3",
+    "",
+];
+
+fn example(name: &str) -> String {
+    let path = format!("{}/examples/{name}.tlr", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Runs `name` with `inputs` in every mode; returns the (single) outcome.
+fn run_all(name: &str, inputs: &[i64]) -> (Result<i64, TlrError>, String) {
+    let prog = parse(&example(name)).unwrap();
+    let mut outcomes = Vec::new();
+    for mode in MODES {
+        let mut p = Params::default();
+        p.apply(mode).unwrap();
+        let jit = JitDriver::with_params(p);
+        let mut frame = Frame::new(prog.registers, inputs);
+        let r = run(&jit, &prog, &mut frame);
+        let out = String::from_utf8(frame.take_output()).unwrap();
+        outcomes.push((mode, r, out));
+    }
+    let (_, r0, o0) = &outcomes[0];
+    for (mode, r, o) in &outcomes[1..] {
+        assert_eq!(
+            (r, o),
+            (r0, o0),
+            "{name} {inputs:?}: mode `{mode}` differs from the JIT off"
+        );
+    }
+    (r0.clone(), o0.clone())
+}
+
+#[test]
+fn square() {
+    for n in [0, 1, 5, 1000, 12345] {
+        assert_eq!(run_all("square", &[n]).0, Ok(n * n));
+    }
+}
+
+#[test]
+fn fib() {
+    let reference = |n: i64| {
+        let (mut a, mut b) = (0i64, 1i64);
+        for _ in 0..n {
+            (a, b) = (b, a.wrapping_add(b));
+        }
+        a
+    };
+    for n in [0, 1, 2, 10, 90, 5000] {
+        assert_eq!(run_all("fib", &[n]).0, Ok(reference(n)));
+    }
+}
+
+#[test]
+fn primes() {
+    let reference = |n: i64| {
+        (2..n)
+            .filter(|&p| (2..p).take_while(|d| d * d <= p).all(|d| p % d != 0))
+            .count() as i64
+    };
+    for n in [0, 2, 3, 10, 100, 3000] {
+        assert_eq!(run_all("primes", &[n]).0, Ok(reference(n)));
+    }
+}
+
+#[test]
+fn collatz() {
+    let reference = |n: i64| {
+        let mut steps = 0;
+        for i in 1..=n {
+            let mut x = i;
+            while x != 1 {
+                x = if x % 2 == 0 { x / 2 } else { 3 * x + 1 };
+                steps += 1;
+            }
+        }
+        steps
+    };
+    for n in [1, 2, 27, 500] {
+        assert_eq!(run_all("collatz", &[n]).0, Ok(reference(n)));
+    }
+}
+
+#[test]
+fn countdown_prints() {
+    let (r, out) = run_all("countdown", &[3]);
+    assert_eq!(r, Ok(0));
+    assert_eq!(out, "3\n2\n1\n");
+    assert_eq!(run_all("countdown", &[0]), (Ok(0), String::new()));
+}
+
+/// The divisor changes after warm-up: a guard inside the inlined `divide` helper fails in
+/// the middle of the `div_a_r` instruction, and execution must resume exactly there.
+#[test]
+fn guard_failing_inside_an_inlined_helper() {
+    let reference = |d0: i64, n: i64, switch: i64, d1: i64| -> Result<i64, TlrError> {
+        let (mut d, mut sum) = (d0, 0i64);
+        let mut c = n;
+        loop {
+            if d == 0 {
+                return Err(TlrError::DivisionByZero { line: 7 });
+            }
+            sum = sum.wrapping_add(if d == -1 {
+                1000i64.wrapping_neg()
+            } else {
+                1000 / d
+            });
+            if c == switch {
+                d = d1;
+            }
+            c -= 1;
+            if c == 0 {
+                return Ok(sum);
+            }
+        }
+    };
+    for (d0, n, switch, d1) in [
+        (7, 3000, 1000, -1),
+        (7, 3000, 1000, 0),
+        (3, 50, 10, 5),
+        (-1, 2000, 5, 2),
+    ] {
+        let got = run_all("divide", &[1000, d0, n, 0, switch, d1]).0;
+        assert_eq!(
+            got,
+            reference(d0, n, switch, d1),
+            "d0={d0} n={n} switch={switch} d1={d1}"
+        );
+    }
+}
+
+/// A branch that goes one way during warm-up and the other way afterwards gets a bridge.
+#[test]
+fn flipped_branch_gets_a_bridge() {
+    let prog = parse(&example("divide")).unwrap();
+    let mut p = Params::default();
+    p.apply("threshold=50,trace_eagerness=20").unwrap();
+    let jit = JitDriver::with_params(p);
+    // After the switch the divisor is -1: the helper's `d == -1` test, false during warm-up,
+    // is true from then on.
+    let mut frame = Frame::new(prog.registers, &[1000, 7, 5000, 0, 2500, -1]);
+    let r = run(&jit, &prog, &mut frame);
+    // Counter values 5000..=2500 divide by 7, the 2499 after the switch by -1.
+    let expected: i64 = 2501 * (1000 / 7) - 2499 * 1000;
+    assert_eq!(r, Ok(expected));
+    let s = jit.stats();
+    assert!(s.loops >= 1, "{}", s.summary("x"));
+    assert!(
+        s.bridges >= 1,
+        "the flipped guard must get a bridge: {}",
+        s.summary("x")
+    );
+    // After the bridge exists, the loop no longer leaves compiled code on every iteration.
+    assert!(s.guard_failures < 200, "{}", s.summary("x"));
+}
+
+#[test]
+fn loops_compile_to_guarded_straight_line_code() {
+    let prog = parse(&example("square")).unwrap();
+    let mut p = Params::default();
+    p.apply("threshold=3").unwrap();
+    let jit = JitDriver::with_params(p);
+    let mut frame = Frame::new(prog.registers, &[1000]);
+    assert_eq!(run(&jit, &prog, &mut frame), Ok(1_000_000));
+    let traces = jit.loop_traces();
+    assert_eq!(traces.len(), 1);
+    let text = traces[0].1.to_string();
+    assert!(
+        !text.contains("call"),
+        "no calls in the square loop:\n{text}"
+    );
+    assert!(text.contains("jump("), "{text}");
+}
