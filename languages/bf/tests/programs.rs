@@ -1,0 +1,270 @@
+//! Every example program with the JIT off, with the eager parameter set and with the defaults,
+//! on both backends: output and result must agree, and match what the programs are known to
+//! print. Also the error cases, tape growth, input, the trace shape of Mandelbrot-like inner
+//! loops, and a differential fuzz test.
+
+use lang_bf::{BfError, Io, Tape, parse, run};
+use metajit::{JitDriver, Params};
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+const MODES: &[&str] = &[
+    "enable=false",
+    "threshold=1,function_threshold=1,trace_eagerness=1",
+    "threshold=1,function_threshold=1,trace_eagerness=1,backend=interp",
+    "threshold=5,trace_eagerness=3",
+    "",
+];
+
+/// A writer the test can read back.
+#[derive(Clone, Default)]
+struct Shared(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn run_with(src: &[u8], input: &[u8], mode: &str) -> (Result<(), BfError>, Vec<u8>, JitDriver) {
+    let prog = parse(src).expect("valid program");
+    let mut p = Params::default();
+    p.apply(mode).unwrap();
+    let jit = JitDriver::with_params(p);
+    let out = Shared::default();
+    let mut io = Io::new(
+        Box::new(std::io::Cursor::new(input.to_vec())),
+        Box::new(out.clone()),
+    );
+    let mut tape = Tape::new();
+    let r = run(&jit, &prog, &mut tape, &mut io);
+    io.flush();
+    let bytes = out.0.borrow().clone();
+    (r, bytes, jit)
+}
+
+/// Runs in every mode; all must agree. Returns the outcome.
+fn run_all(src: &[u8], input: &[u8]) -> (Result<(), BfError>, Vec<u8>) {
+    let (r0, o0, _) = run_with(src, input, MODES[0]);
+    for mode in &MODES[1..] {
+        let (r, o, _) = run_with(src, input, mode);
+        assert_eq!(
+            (&r, &o),
+            (&r0, &o0),
+            "mode `{mode}` differs from the JIT off"
+        );
+    }
+    (r0, o0)
+}
+
+fn example(name: &str) -> Vec<u8> {
+    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn hello() {
+    assert_eq!(
+        run_all(&example("hello.bf"), b""),
+        (Ok(()), b"Hello from metajit!\n".to_vec())
+    );
+}
+
+#[test]
+fn multiplication_table() {
+    let expected: String = (1..10)
+        .map(|i| {
+            (1..10)
+                .map(|j| char::from(33 + i * j))
+                .chain(['\n'])
+                .collect::<String>()
+        })
+        .collect();
+    assert_eq!(
+        run_all(&example("multable.bf"), b""),
+        (Ok(()), expected.into_bytes())
+    );
+}
+
+#[test]
+fn cat_copies_input() {
+    assert_eq!(
+        run_all(&example("cat.bf"), b"metajit\n"),
+        (Ok(()), b"metajit\n".to_vec())
+    );
+    assert_eq!(run_all(&example("cat.bf"), b""), (Ok(()), Vec::new()));
+}
+
+#[test]
+fn cells_wrap_and_the_tape_grows() {
+    // 256 increments wrap to 0; moving 70,000 cells right grows the tape twice.
+    let mut src = "+".repeat(256) + "[.]" + "+++";
+    src += &">".repeat(70_000);
+    src += "+++++[<+>-]<.";
+    src += &"<".repeat(69_999);
+    src += ".";
+    assert_eq!(run_all(src.as_bytes(), b""), (Ok(()), vec![5, 3]));
+}
+
+#[test]
+fn moving_left_of_cell_zero_is_an_error() {
+    let (r, out) = run_all(b"+.>+<<+", b"");
+    assert_eq!(r, Err(BfError::MovedLeft { pos: 4 }));
+    assert_eq!(out, vec![1]);
+    // In a hot loop, after compilation: 51 non-zero cells, then walk left past cell 0.
+    let src = "+>".repeat(50) + "+[<]";
+    let (r, _) = run_all(src.as_bytes(), b"");
+    assert_eq!(r, Err(BfError::MovedLeft { pos: 102 }));
+}
+
+#[test]
+fn unbalanced_brackets_are_reported() {
+    assert!(parse(b"[[]").is_err());
+    assert!(parse(b"[]]").is_err());
+}
+
+/// The inner loops of the Mandelbrot-like table program (copy and add loops) compile to
+/// straight-line code: guards, arithmetic, loads and stores, no calls and no allocations.
+#[test]
+fn inner_loops_compile_to_straight_line_code() {
+    let src = example("multable.bf");
+    let prog = parse(&src).unwrap();
+    // Innermost loops: `[` ... `]` with no nested loop and no I/O inside.
+    let mut inner = Vec::new();
+    for (i, op) in prog.ops.iter().enumerate() {
+        if let lang_bf::Op::Open(end) = *op {
+            let body = &prog.ops[i + 1..end];
+            if body.iter().all(|o| {
+                matches!(
+                    o,
+                    lang_bf::Op::Add(_) | lang_bf::Op::Move(..) | lang_bf::Op::Clear
+                )
+            }) {
+                inner.push(i + 1);
+            }
+        }
+    }
+    assert!(inner.len() >= 3, "the program has copy and add loops");
+    let (r, _, jit) = run_with(&src, b"", "threshold=2,trace_eagerness=2");
+    assert_eq!(r, Ok(()));
+    let traces = jit.loop_traces();
+    let mut checked = 0;
+    for (name, t) in &traces {
+        let Some(pc) = name
+            .strip_prefix("loop at pc=")
+            .and_then(|s| s.split(',').next())
+            .and_then(|s| s.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if !inner.contains(&pc) {
+            continue;
+        }
+        checked += 1;
+        let text = t.to_string();
+        for op in &t.ops {
+            assert!(!op.opcode.is_call(), "inner loop at pc={pc} calls:\n{text}");
+            assert!(
+                !matches!(
+                    op.opcode,
+                    metajit::ir::Opcode::New
+                        | metajit::ir::Opcode::NewWithVtable
+                        | metajit::ir::Opcode::NewArray
+                ),
+                "inner loop at pc={pc} allocates:\n{text}"
+            );
+        }
+        assert_eq!(
+            t.final_op().map(|o| o.opcode),
+            Some(metajit::ir::Opcode::Jump),
+            "{text}"
+        );
+    }
+    assert!(
+        checked >= 2,
+        "inner loops were compiled: {:?}",
+        traces.iter().map(|t| &t.0).collect::<Vec<_>>()
+    );
+}
+
+/// A small deterministic generator (no dependencies).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A random program that terminates: every loop is `[` body `-]` on a cell the body leaves
+/// alone (the body's moves sum to zero and avoid that cell's offset), entered after setting
+/// the cell to a small count.
+fn random_program(rng: &mut Lcg, depth: u32, out: &mut String) {
+    let n = 1 + rng.below(6);
+    for _ in 0..n {
+        match rng.below(if depth < 3 { 6 } else { 5 }) {
+            0 | 1 => out.push_str(
+                &"+-"
+                    .chars()
+                    .nth(rng.below(2) as usize)
+                    .unwrap()
+                    .to_string()
+                    .repeat(1 + rng.below(5) as usize),
+            ),
+            2 => {
+                let k = 1 + rng.below(3) as usize;
+                out.push_str(&">".repeat(k));
+                out.push_str(&"+".repeat(1 + rng.below(9) as usize));
+                out.push_str(&"<".repeat(k));
+            }
+            3 => out.push('.'),
+            4 => {
+                let k = 1 + rng.below(2) as usize;
+                out.push_str(&">".repeat(k));
+                out.push_str("[-]");
+                out.push_str(&"<".repeat(k));
+            }
+            _ => {
+                // A counted loop on a fresh cell to the right.
+                out.push('>');
+                out.push_str("[-]");
+                out.push_str(&"+".repeat(1 + rng.below(4) as usize));
+                out.push('[');
+                out.push('>');
+                random_program(rng, depth + 1, out);
+                out.push('<');
+                out.push_str("-]");
+                out.push('<');
+            }
+        }
+    }
+}
+
+#[test]
+fn random_programs_agree_with_and_without_the_jit() {
+    let mut rng = Lcg(0x5eed_b0f1);
+    for case in 0..60 {
+        let mut src = String::new();
+        random_program(&mut rng, 0, &mut src);
+        let (r0, o0, _) = run_with(src.as_bytes(), b"", "enable=false");
+        for mode in [
+            "threshold=1,function_threshold=1,trace_eagerness=1",
+            "threshold=2,trace_eagerness=2,backend=interp",
+        ] {
+            let (r, o, _) = run_with(src.as_bytes(), b"", mode);
+            assert_eq!((&r, &o), (&r0, &o0), "case {case}, mode {mode}: {src}");
+        }
+    }
+}
