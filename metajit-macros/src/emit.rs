@@ -122,7 +122,7 @@ impl Emitter<'_> {
     fn live(&self, p: PointId) -> TokenStream {
         let snaps = self.inp.f.points[p].live.iter().map(|&s| {
             let id = self.slot(s);
-            quote!(#id.snap(__w);)
+            quote!(::metajit::twin::snap_slot(&#id, __w);)
         });
         quote!(&|__w: &mut ::metajit::twin::SnapWriter<'_>| { #(#snaps)* })
     }
@@ -412,7 +412,7 @@ impl Emitter<'_> {
             let pt = &f.points[p];
             let restores = pt.live.iter().map(|&s| {
                 let id = self.slot(s);
-                quote!(#id.restore(__r.reader);)
+                quote!(::metajit::twin::restore_slot(&mut #id, __r.reader);)
             });
             let result = match pt.kind {
                 PointKind::After { result: Some(r) } => {

@@ -199,8 +199,15 @@ impl Subst<'_, '_> {
         self.shadow.iter().any(|s| s.iter().any(|n| n == name))
     }
 
-    fn replacement(&mut self, name: &str) -> Option<Expr> {
+    fn replacement(&mut self, name: &str, span: proc_macro2::Span) -> Option<Expr> {
         if self.shadowed(name) {
+            return None;
+        }
+        if self.low.invalid.contains(name) {
+            self.low.deferred.borrow_mut().push(syn::Error::new(
+                span,
+                format!("`{name}` is declared before the dispatch loop but is neither a green nor a red; list it in greens(..) or reds(..)"),
+            ));
             return None;
         }
         match self.low.lookup(name)? {
@@ -220,8 +227,10 @@ impl VisitMut for Subst<'_, '_> {
             Expr::Path(ExprPath {
                 path, qself: None, ..
             }) if path.get_ident().is_some() => {
-                let name = path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-                if let Some(r) = self.replacement(&name) {
+                let ident = path.get_ident().cloned();
+                let name = ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+                let span = ident.map(|i| i.span()).unwrap_or_else(proc_macro2::Span::call_site);
+                if let Some(r) = self.replacement(&name, span) {
                     *e = r;
                 }
             }
@@ -235,7 +244,7 @@ impl VisitMut for Subst<'_, '_> {
                 for f in s.fields.iter_mut() {
                     if f.colon_token.is_none()
                         && let syn::Member::Named(id) = &f.member
-                        && let Some(r) = self.replacement(&id.to_string())
+                        && let Some(r) = self.replacement(&id.to_string(), id.span())
                     {
                         f.colon_token = Some(Default::default());
                         f.expr = r;

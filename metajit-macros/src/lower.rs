@@ -76,6 +76,8 @@ pub struct Lowerer<'a> {
     pub merge_point: Option<PointId>,
     /// The portal's green and red slots, in order.
     pub portal_slots: (Vec<SlotId>, Vec<SlotId>),
+    /// Errors found while printing green code (which only borrows the lowerer).
+    pub deferred: std::cell::RefCell<Vec<syn::Error>>,
     unsafe_depth: usize,
 }
 
@@ -101,6 +103,7 @@ impl<'a> Lowerer<'a> {
             invalid: HashSet::new(),
             merge_point: None,
             portal_slots: (Vec::new(), Vec::new()),
+            deferred: std::cell::RefCell::new(Vec::new()),
             unsafe_depth: 0,
         }
     }

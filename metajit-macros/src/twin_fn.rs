@@ -88,6 +88,8 @@ pub fn lower(params: &[Param], body: &Body<'_>, allow_loops: bool) -> Result<Low
                 low.lower_portal(dispatch, rest);
             }
         }
+        let deferred = std::mem::take(&mut *low.deferred.borrow_mut());
+        low.errors.extend(deferred);
         if !low.errors.is_empty() {
             let errs = low.errors.iter().map(|e| e.to_compile_error());
             return Err(quote!(#(#errs)*));

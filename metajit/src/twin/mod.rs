@@ -165,6 +165,18 @@ impl<T: SlotValue> Slot<T> {
     }
 }
 
+/// Writes a slot's value to a snapshot (generated `Live` closures call this).
+#[inline(always)]
+pub fn snap_slot<T: SlotValue>(s: &Slot<T>, w: &mut SnapWriter<'_>) {
+    s.snap(w)
+}
+
+/// Restores a slot from resume data (generated resume entries call this).
+#[inline(always)]
+pub fn restore_slot<T: SlotValue>(s: &mut Slot<T>, r: &mut ResumeReader<'_>) {
+    s.restore(r)
+}
+
 /// Collects the values of live slots at a guard, for the tracer's snapshot.
 pub struct SnapWriter<'r> {
     pub(crate) rec: &'r mut Recorder,

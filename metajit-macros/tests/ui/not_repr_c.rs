@@ -1,0 +1,7 @@
+// JitStruct needs a fixed layout.
+#[derive(metajit::JitStruct)]
+struct Frame {
+    a: i64,
+}
+
+fn main() {}

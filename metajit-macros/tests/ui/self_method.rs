@@ -1,0 +1,13 @@
+// Traced functions are free functions.
+struct Frame {
+    a: i64,
+}
+
+impl Frame {
+    #[metajit::jit]
+    fn get(&self) -> i64 {
+        self.a
+    }
+}
+
+fn main() {}
