@@ -387,10 +387,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Pat::Tuple(t) => {
-                let v = match value {
-                    Some(v) => Some(self.materialize(v)),
-                    None => None,
-                };
+                let v = value.map(|v| self.materialize(v));
                 for (k, p) in t.elems.iter().enumerate() {
                     let idx = syn::Index::from(k);
                     let elem = v.clone().map(|v| Ex::TupleField(Box::new(v), syn::Member::Unnamed(idx)));
@@ -1386,7 +1383,7 @@ fn compound_to_binary(op: &syn::BinOp) -> syn::BinOp {
         BitOrAssign(_) => BitOr(syn::Token![|](sp)),
         ShlAssign(_) => Shl(syn::Token![<<](sp)),
         ShrAssign(_) => Shr(syn::Token![>>](sp)),
-        other => other.clone(),
+        other => *other,
     }
 }
 
