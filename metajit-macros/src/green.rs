@@ -229,7 +229,9 @@ impl VisitMut for Subst<'_, '_> {
             }) if path.get_ident().is_some() => {
                 let ident = path.get_ident().cloned();
                 let name = ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
-                let span = ident.map(|i| i.span()).unwrap_or_else(proc_macro2::Span::call_site);
+                let span = ident
+                    .map(|i| i.span())
+                    .unwrap_or_else(proc_macro2::Span::call_site);
                 if let Some(r) = self.replacement(&name, span) {
                     *e = r;
                 }

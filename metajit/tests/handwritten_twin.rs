@@ -302,9 +302,10 @@ fn eager() -> Params {
 
 #[test]
 fn jit_off_matches_plain_rust() {
-    let mut p = Params::default();
-    p.enable = false;
-    let jit = JitDriver::with_params(p);
+    let jit = JitDriver::with_params(Params {
+        enable: false,
+        ..Default::default()
+    });
     let mut f = Frame {
         counter: 500,
         acc: 0,

@@ -67,11 +67,11 @@ fn main() -> ExitCode {
     let mut io = lang_bf::Io::new(Box::new(std::io::stdin()), Box::new(std::io::stdout()));
     let result = lang_bf::run(&jit, &prog, &mut tape, &mut io);
     io.flush();
-    if let Some(e) = io.error {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("bf: write error: {e}");
-            return ExitCode::from(1);
-        }
+    if let Some(e) = io.error
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("bf: write error: {e}");
+        return ExitCode::from(1);
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

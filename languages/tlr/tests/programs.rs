@@ -39,7 +39,7 @@ fn run_all(name: &str, inputs: &[i64]) -> (Result<i64, TlrError>, String) {
             "{name} {inputs:?}: mode `{mode}` differs from the JIT off"
         );
     }
-    (r0.clone(), o0.clone())
+    (*r0, o0.clone())
 }
 
 #[test]

@@ -282,13 +282,13 @@ impl<T: JitValue> IntoTwin<Sym<T>> for T {
     }
 }
 
-impl<'a, T> IntoTwin<Sym<Ref<T>>> for &'a T {
+impl<T> IntoTwin<Sym<Ref<T>>> for &T {
     fn into_twin(self) -> Sym<Ref<T>> {
         Sym::konst(Ref::new(self))
     }
 }
 
-impl<'a, T> IntoTwin<Sym<Ref<T>>> for &'a mut T {
+impl<T> IntoTwin<Sym<Ref<T>>> for &mut T {
     fn into_twin(self) -> Sym<Ref<T>> {
         Sym::konst(Ref::new_mut(self))
     }
