@@ -1,0 +1,338 @@
+//! The benchmark harness: `bench SUITE [--runs N] [--out FILE]`.
+//!
+//! Runs each program of a suite under every implementation of the suite, `N` times each
+//! (interleaved, so that machine noise spreads over all of them), and reports the median wall
+//! time of each, the ratios the suite is judged on, and the JIT's own time split (tracing,
+//! optimizing, compiling, from `METAJIT_LOG=summary`). All figures of one report come from
+//! one run. Timings are never asserted in tests: this is the place that measures them.
+//!
+//! Suites:
+//! - `bf`: Brainfuck Mandelbrot (`../shared/data/bf/mandelbrot.bf`) with the JIT, without it,
+//!   and translated to C by `bf --emit-c` and compiled with `gcc -O2`.
+//! - `tlr`: loop-heavy tlr programs with the JIT and without it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Variant {
+    name: String,
+    cmd: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+struct Program {
+    name: String,
+    variants: Vec<Variant>,
+    /// (numerator variant, denominator variant, what the ratio means, limit if judged)
+    ratios: Vec<(String, String, String, Option<f64>)>,
+}
+
+struct Measured {
+    times: Vec<Duration>,
+    jit: Option<String>,
+    output_hash: u64,
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut s = v.to_vec();
+    s.sort();
+    s[s.len() / 2]
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn run_once(v: &Variant, want_summary: bool) -> Result<(Duration, Vec<u8>, String), String> {
+    let mut c = Command::new(&v.cmd[0]);
+    c.args(&v.cmd[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, val) in &v.env {
+        c.env(k, val);
+    }
+    if want_summary {
+        c.env("METAJIT_LOG", "summary");
+    }
+    let t0 = Instant::now();
+    let out = c.output().map_err(|e| format!("{}: {e}", v.cmd[0]))?;
+    let dt = t0.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            v.cmd.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok((
+        dt,
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+/// The JIT summary's timing lines.
+fn jit_times(stderr: &str) -> Option<String> {
+    let line = stderr.lines().find(|l| l.contains("time tracing"))?;
+    let counts = stderr
+        .lines()
+        .find(|l| l.contains("loops compiled"))
+        .unwrap_or("");
+    Some(format!(
+        "{} | {}",
+        line.trim(),
+        counts
+            .trim()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    ))
+}
+
+fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
+    let mut res: Vec<Measured> = p
+        .variants
+        .iter()
+        .map(|_| Measured {
+            times: Vec::new(),
+            jit: None,
+            output_hash: 0,
+        })
+        .collect();
+    for r in 0..runs {
+        for (i, v) in p.variants.iter().enumerate() {
+            let (dt, out, err) = run_once(v, r == 0 && v.name.contains("jit=on"))?;
+            if r == 0 {
+                res[i].output_hash = fnv(&out);
+                res[i].jit = jit_times(&err);
+            } else {
+                res[i].times.push(dt);
+            }
+        }
+        eprint!(".");
+    }
+    eprintln!();
+    // The first round (with the summary log on the JIT variant) only checks outputs.
+    let h = res[0].output_hash;
+    for (v, m) in p.variants.iter().zip(&res) {
+        if m.output_hash != h {
+            return Err(format!(
+                "{}: {} prints something else than {}",
+                p.name, v.name, p.variants[0].name
+            ));
+        }
+    }
+    Ok(res)
+}
+
+fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String> {
+    let mut out = String::new();
+    let host = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    out.push_str(&format!("# Benchmark `{suite}`\n\nMedian wall time of {} runs per variant (interleaved), after one warm-up run that checks outputs agree. Machine: {host}.\n\n", runs - 1));
+    let mut failed = Vec::new();
+    for p in progs {
+        let m = measure(p, runs)?;
+        out.push_str(&format!(
+            "## {}\n\n| variant | median | runs |\n|---|---:|---|\n",
+            p.name
+        ));
+        for (v, mm) in p.variants.iter().zip(&m) {
+            let list: Vec<String> = mm
+                .times
+                .iter()
+                .map(|t| format!("{:.3}", t.as_secs_f64()))
+                .collect();
+            out.push_str(&format!(
+                "| {} | {:.3} s | {} |\n",
+                v.name,
+                median(&mm.times).as_secs_f64(),
+                list.join(" ")
+            ));
+        }
+        out.push('\n');
+        for (a, b, what, limit) in &p.ratios {
+            let ia = p
+                .variants
+                .iter()
+                .position(|v| &v.name == a)
+                .expect("variant");
+            let ib = p
+                .variants
+                .iter()
+                .position(|v| &v.name == b)
+                .expect("variant");
+            let r = median(&m[ia].times).as_secs_f64() / median(&m[ib].times).as_secs_f64();
+            let verdict = match limit {
+                Some(l) if r <= *l => format!(" (target <= {l}: met)"),
+                Some(l) => {
+                    failed.push(format!("{}: {what} = {r:.2} > {l}", p.name));
+                    format!(" (target <= {l}: NOT met)")
+                }
+                None => String::new(),
+            };
+            out.push_str(&format!("- {what}: **{r:.2}x**{verdict}\n"));
+        }
+        for (v, mm) in p.variants.iter().zip(&m) {
+            if let Some(j) = &mm.jit {
+                out.push_str(&format!("- JIT work in `{}` (first run): {j}\n", v.name));
+            }
+        }
+        out.push('\n');
+    }
+    if !failed.is_empty() {
+        out.push_str(&format!("Targets not met: {}\n", failed.join("; ")));
+    }
+    Ok(out)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+fn bin(name: &str) -> String {
+    target_dir()
+        .join("release")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn variant(name: &str, cmd: &[&str]) -> Variant {
+    Variant {
+        name: name.into(),
+        cmd: cmd.iter().map(|s| s.to_string()).collect(),
+        env: Vec::new(),
+    }
+}
+
+fn bf_suite() -> Result<Vec<Program>, String> {
+    let mandel = Path::new("../shared/data/bf/mandelbrot.bf");
+    if !mandel.exists() {
+        return Err("skipped: ../shared/data/bf/mandelbrot.bf not found".into());
+    }
+    let bf = bin("bf");
+    let c = Command::new(&bf)
+        .args(["--emit-c", "../shared/data/bf/mandelbrot.bf"])
+        .output()
+        .map_err(|e| format!("{bf}: {e}"))?;
+    let dir = std::env::temp_dir().join(format!("metajit-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let csrc = dir.join("mandelbrot.c");
+    std::fs::write(&csrc, &c.stdout).map_err(|e| e.to_string())?;
+    let exe = dir.join("mandelbrot-c");
+    let st = Command::new("gcc")
+        .args(["-O2", "-o"])
+        .arg(&exe)
+        .arg(&csrc)
+        .status()
+        .map_err(|e| format!("gcc: {e}"))?;
+    if !st.success() {
+        return Err("gcc failed".into());
+    }
+    let m = "../shared/data/bf/mandelbrot.bf";
+    Ok(vec![Program {
+        name: "mandelbrot.bf".into(),
+        variants: vec![
+            variant("C (bf --emit-c, gcc -O2)", &[&exe.to_string_lossy()]),
+            variant("bf --jit=on", &[&bf, m]),
+            variant("bf --jit=off", &[&bf, "--jit=off", m]),
+        ],
+        ratios: vec![
+            (
+                "bf --jit=on".into(),
+                "C (bf --emit-c, gcc -O2)".into(),
+                "JIT time / C time".into(),
+                Some(2.5),
+            ),
+            (
+                "bf --jit=off".into(),
+                "bf --jit=on".into(),
+                "interpreter time / JIT time".into(),
+                None,
+            ),
+        ],
+    }])
+}
+
+fn tlr_suite() -> Result<Vec<Program>, String> {
+    let tlr = bin("tlr");
+    let progs: &[(&str, &str)] = &[
+        ("primes.tlr", "300000"),
+        ("collatz.tlr", "300000"),
+        ("fib.tlr", "100000000"),
+    ];
+    Ok(progs
+        .iter()
+        .map(|(f, arg)| {
+            let path = format!("languages/tlr/examples/{f}");
+            Program {
+                name: format!("{f} {arg}"),
+                variants: vec![
+                    variant("tlr --jit=on", &[&tlr, &path, arg]),
+                    variant("tlr --jit=off", &[&tlr, "--jit=off", &path, arg]),
+                ],
+                ratios: vec![(
+                    "tlr --jit=off".into(),
+                    "tlr --jit=on".into(),
+                    "JIT speedup over the interpreter".into(),
+                    None,
+                )],
+            }
+        })
+        .collect())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut suite = None;
+    let mut runs = 6;
+    let mut out_file = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runs" => runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(6).max(2),
+            "--out" => out_file = it.next().cloned(),
+            s if suite.is_none() => suite = Some(s.to_string()),
+            other => {
+                eprintln!("bench: unexpected argument `{other}`");
+                std::process::exit(2);
+            }
+        }
+    }
+    let Some(suite) = suite else {
+        eprintln!("usage: bench bf|tlr [--runs N] [--out FILE]");
+        std::process::exit(2);
+    };
+    let progs = match suite.as_str() {
+        "bf" => bf_suite(),
+        "tlr" => tlr_suite(),
+        other => Err(format!("unknown suite `{other}` (bf, tlr)")),
+    };
+    let text = match progs.and_then(|p| report(&suite, &p, runs)) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::exit(1);
+        }
+    };
+    print!("{text}");
+    if let Some(f) = out_file
+        && let Err(e) = std::fs::write(&f, &text)
+    {
+        eprintln!("bench: cannot write {f}: {e}");
+        std::process::exit(1);
+    }
+}
