@@ -85,9 +85,7 @@ fn jit_times(stderr: &str) -> Option<String> {
     Some(format!(
         "{} | {}",
         line.trim(),
-        counts
-            .trim()
-            .split_whitespace()
+        counts.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
     ))
