@@ -39,10 +39,12 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
     };
     let name = &s.ident;
     let (impl_g, ty_g, where_c) = s.generics.split_for_impl();
+    let name_str = name.to_string();
     let mut infos = Vec::new();
+    let mut virtualizable = Vec::new();
     for f in &fields.named {
         let ident = f.ident.as_ref().expect("named field");
-        let (mut immutable, mut quasi) = (false, false);
+        let (mut immutable, mut quasi, mut vscalar, mut varray) = (false, false, false, false);
         for a in f.attrs.iter().filter(|a| a.path().is_ident("jit")) {
             a.parse_nested_meta(|m| {
                 if m.path.is_ident("immutable") {
@@ -50,27 +52,55 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
                 } else if m.path.is_ident("quasi_immutable") {
                     quasi = true;
                 } else if m.path.is_ident("virtualizable_array") {
-                    // Accepted; virtualizable frames are described by the interpreter's
-                    // `virtualizable(..)` option.
+                    varray = true;
+                } else if m.path.is_ident("virtualizable") {
+                    vscalar = true;
                 } else {
                     return Err(m.error(
-                        "expected `immutable`, `quasi_immutable` or `virtualizable_array`",
+                        "expected `immutable`, `quasi_immutable`, `virtualizable` or `virtualizable_array`",
                     ));
                 }
                 Ok(())
             })?;
         }
         let n = ident.to_string();
+        let ty = &f.ty;
+        if vscalar {
+            virtualizable.push(quote! {
+                ::metajit::twin::VirtualizableField {
+                    owner: #name_str,
+                    name: #n,
+                    offset: ::core::mem::offset_of!(Self, #ident),
+                    kind: <#ty as ::metajit::twin::VirtualizableScalar>::KIND,
+                    repr: <#ty as ::metajit::twin::VirtualizableScalar>::REPR,
+                    array_item_size: ::core::option::Option::None,
+                    array_descr: ::core::option::Option::None,
+                }
+            });
+        }
+        if varray {
+            virtualizable.push(quote! {
+                ::metajit::twin::VirtualizableField {
+                    owner: #name_str,
+                    name: #n,
+                    offset: ::core::mem::offset_of!(Self, #ident),
+                    kind: <#ty as ::metajit::twin::VirtualizableArray>::KIND,
+                    repr: <#ty as ::metajit::twin::VirtualizableArray>::REPR,
+                    array_item_size: ::core::option::Option::Some(<#ty as ::metajit::twin::VirtualizableArray>::ITEM_SIZE),
+                    array_descr: ::core::option::Option::Some(<#ty as ::metajit::twin::VirtualizableArray>::descr),
+                }
+            });
+        }
         infos.push(quote! {
             ::metajit::twin::FieldInfo { name: #n, offset: ::core::mem::offset_of!(Self, #ident), immutable: #immutable, quasi_immutable: #quasi }
         });
     }
-    let name_str = name.to_string();
     Ok(quote! {
         // SAFETY: the offsets come from `offset_of!` on the struct's own fields.
         unsafe impl #impl_g ::metajit::twin::JitStruct for #name #ty_g #where_c {
             const NAME: &'static str = #name_str;
             const FIELDS: &'static [::metajit::twin::FieldInfo] = &[#(#infos),*];
+            const VIRTUALIZABLE: &'static [::metajit::twin::VirtualizableField] = &[#(#virtualizable),*];
         }
     })
 }

@@ -111,7 +111,12 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             "at most four greens are supported",
         ));
     }
-    let _ = &args.virtualizable;
+    if args.virtualizable.len() > 1 {
+        return Err(syn::Error::new(
+            args.virtualizable[1].span(),
+            "at most one red can be virtualizable",
+        ));
+    }
     let params = crate::funcs::params_of(&f.sig, &[])?;
     // Find the dispatch loop: a top-level `loop` whose first statement is `merge_point!()`.
     let idx = f
@@ -259,6 +264,27 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
         .push(syn::parse_quote!(#[allow(unreachable_code, clippy::never_loop)]));
     let green_names = greens.iter().map(|g| g.to_string());
     let red_names = reds.iter().map(|r| r.to_string());
+    let virtualizable = match args.virtualizable.first() {
+        None => quote!(::core::option::Option::None),
+        Some(v) => {
+            let Some(i) = reds.iter().position(|r| r == v) else {
+                return Err(syn::Error::new(
+                    v.span(),
+                    "the virtualizable must be one of the reds",
+                ));
+            };
+            let ty = match params.iter().find(|p| &p.name == v).map(|p| &p.ty) {
+                Some(syn::Type::Reference(r)) => staticize(&r.elem),
+                _ => {
+                    return Err(syn::Error::new(
+                        v.span(),
+                        "the virtualizable must be a parameter of type `&mut T` (T: JitStruct)",
+                    ));
+                }
+            };
+            quote!(::core::option::Option::Some((#i, <#ty as ::metajit::twin::JitStruct>::VIRTUALIZABLE)))
+        }
+    };
     let name_str = name.to_string();
     let info = &names.info;
     let mp = low.merge.as_ref().map(|m| m.0 as u32).unwrap_or(0);
@@ -273,6 +299,7 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             merge_point: #mp,
             green_names: &[#(#green_names),*],
             red_names: &[#(#red_names),*],
+            virtualizable: #virtualizable,
         };
     })
 }

@@ -19,6 +19,7 @@ use crate::resume::ResumeData;
 use crate::tracer::{TraceEnd, TraceKind, Tracer};
 use crate::twin::recorder::{AbortReason, ActiveGuard};
 use crate::twin::{PortalState, ResumeValue, Stop, TwinInfo};
+use crate::vable::{VLayout, VState};
 use crate::value::Kind;
 use crate::warmstate::{GreenKey, MAX_GREENS, WarmState};
 use std::any::Any;
@@ -40,6 +41,8 @@ pub struct PortalInfo {
     pub green_names: &'static [&'static str],
     /// Names of the reds, in order.
     pub red_names: &'static [&'static str],
+    /// The virtualizable red (its index among the reds) and its virtualized fields.
+    pub virtualizable: Option<(usize, &'static [crate::twin::VirtualizableField])>,
 }
 
 impl std::fmt::Debug for PortalInfo {
@@ -136,6 +139,8 @@ struct LoopInfo {
     entry: TargetId,
     trace: Trace,
     name: String,
+    /// The virtualizable's layout the loop was traced with (it only runs on frames with it).
+    vlayout: Option<VLayout>,
 }
 
 struct GuardInfo {
@@ -317,12 +322,7 @@ impl JitDriver {
         if let Some(id) = compiled {
             let mut state = greens.to_vec();
             state.extend(reds.iter().map(|r| r.0));
-            return inner.run_from(
-                portal,
-                id,
-                PortalState(state),
-                reds.iter().map(|r| r.1).collect(),
-            );
+            return inner.run_from(portal, id, PortalState(state));
         }
         if !inner.warm.borrow_mut().tick(&key, inner.threshold.get()) {
             return Entered::Continue;
@@ -376,9 +376,14 @@ impl Inner {
         self.registry.borrow().infos[id as usize]
     }
 
-    pub(crate) fn compiled_entry(&self, key: &GreenKey) -> Option<TargetId> {
+    /// The entry label of the loop compiled for `key`, with the virtualizable layout it expects.
+    pub(crate) fn compiled_entry_with_layout(
+        &self,
+        key: &GreenKey,
+    ) -> Option<(TargetId, Option<VLayout>)> {
         let id = *self.loops.borrow().get(key)?;
-        Some(self.loop_infos.borrow()[id].entry)
+        let infos = self.loop_infos.borrow();
+        Some((infos[id].entry, infos[id].vlayout.clone()))
     }
 
     pub(crate) fn trace_limit(&self) -> usize {
@@ -400,17 +405,12 @@ impl Inner {
     }
 
     /// Continues from a merge-point state: runs compiled code if the state's key has some.
-    fn after_merge(
-        self: &Rc<Self>,
-        portal: &'static PortalInfo,
-        state: PortalState,
-        kinds: Vec<Kind>,
-    ) -> Entered {
+    fn after_merge(self: &Rc<Self>, portal: &'static PortalInfo, state: PortalState) -> Entered {
         let ng = portal.green_names.len();
         let key = GreenKey::new(portal as *const PortalInfo as usize, &state.0[..ng]);
         let compiled = self.loops.borrow().get(&key).copied();
         match compiled {
-            Some(id) if self.enabled.get() => self.run_from(portal, id, state, kinds),
+            Some(id) if self.enabled.get() => self.run_from(portal, id, state),
             _ => Entered::Resume(state),
         }
     }
@@ -421,23 +421,45 @@ impl Inner {
         portal: &'static PortalInfo,
         mut id: usize,
         mut state: PortalState,
-        kinds: Vec<Kind>,
     ) -> Entered {
         let ng = portal.green_names.len();
+        let nr = portal.red_names.len();
         let mut out = Vec::new();
+        let mut inputs: Vec<i64> = Vec::new();
         loop {
+            let (code, layout) = {
+                let infos = self.loop_infos.borrow();
+                (infos[id].code, infos[id].vlayout.clone())
+            };
+            inputs.clear();
+            inputs.extend_from_slice(&state.0[ng..]);
+            if let (Some(layout), Some((ri, fields))) = (&layout, portal.virtualizable) {
+                let frame = state.0[ng + ri] as usize;
+                if VLayout::of(fields, frame) != *layout {
+                    return Entered::Resume(state);
+                }
+                inputs.extend(layout.read(frame));
+            }
             self.stats.borrow_mut().entries += 1;
-            let code = self.loop_infos.borrow()[id].code;
             self.busy.set(true);
             let exit = {
                 let backend = self.backend.borrow();
                 // SAFETY: the reds are the live objects of the interpreter at this merge point,
                 // which is what the trace was recorded on.
-                unsafe { backend.execute(code, &state.0[ng..], &mut out) }
+                unsafe { backend.execute(code, &inputs, &mut out) }
             };
             self.busy.set(false);
             let next = match exit {
-                Exit::Finish => PortalState(std::mem::take(&mut out)),
+                Exit::Finish => {
+                    // A bridge returned at a merge point: greens, reds, then the
+                    // virtualizable's locations, which go back into the frame.
+                    if let Some((ri, fields)) = portal.virtualizable {
+                        let frame = out[ng + ri] as usize;
+                        VLayout::of(fields, frame).write(frame, &out[ng + nr..]);
+                    }
+                    out.truncate(ng + nr);
+                    PortalState(std::mem::take(&mut out))
+                }
                 Exit::Guard(g) => match self.guard_failed(portal, g, &out) {
                     Entered::Resume(s) => s,
                     other => return other,
@@ -449,7 +471,6 @@ impl Inner {
                 Some(next_id) if self.enabled.get() => id = next_id,
                 _ => return Entered::Resume(state),
             }
-            let _ = &kinds;
         }
     }
 
@@ -488,7 +509,9 @@ impl Inner {
             return self.trace_bridge(portal, g, fail);
         }
         self.stats.borrow_mut().blackholes += 1;
-        let frames = self.guards.borrow()[g.0 as usize].resume.decode(fail, None);
+        let frames = self.guards.borrow()[g.0 as usize]
+            .resume
+            .decode(fail, None, &|_| false);
         let mut bh = Blackhole::new();
         match run_chain(&mut bh, &frames) {
             Ok(ret) => Entered::Return(ret),
@@ -515,9 +538,27 @@ impl Inner {
                 kind: Kind::Int,
             })
             .collect();
+        let mut vstate = None;
         {
             let mut rec = tracer.rec();
-            let inputs: Vec<OpRef> = reds.iter().map(|&(_, k)| rec.trace.add_input(k)).collect();
+            let mut inputs: Vec<OpRef> =
+                reds.iter().map(|&(_, k)| rec.trace.add_input(k)).collect();
+            if let Some((ri, fields)) = portal.virtualizable {
+                let frame = reds[ri].0 as usize;
+                let layout = VLayout::of(fields, frame);
+                let values: Vec<OpRef> = layout
+                    .locs
+                    .iter()
+                    .map(|l| rec.trace.add_input(l.kind))
+                    .collect();
+                inputs.extend(values.iter().copied());
+                vstate = Some(VState {
+                    layout,
+                    frame,
+                    frame_op: inputs[ri],
+                    values,
+                });
+            }
             let d = rec.trace.descr(Descr::Target(entry));
             rec.record(Opcode::Label, Kind::Void, &inputs, Some(d));
             values.extend(
@@ -535,6 +576,8 @@ impl Inner {
             point: portal.merge_point,
             values,
         }];
+        let vlayout = vstate.as_ref().map(|v| v.layout.clone());
+        tracer.vstate = vstate;
         self.busy.set(true);
         let result = {
             let _active = ActiveGuard::install(tracer.rec.clone());
@@ -542,17 +585,16 @@ impl Inner {
         };
         self.busy.set(false);
         self.stats.borrow_mut().time_tracing += t0.elapsed();
-        let kinds: Vec<Kind> = reds.iter().map(|r| r.1).collect();
         let state = match result {
             Ok(ret) => {
                 tracer.abort(AbortReason::PortalReturned);
-                self.finish_trace(portal, &mut tracer, Some(key), None, greens);
+                self.finish_trace(portal, &mut tracer, Some((key, vlayout)), None, greens);
                 return Entered::Return(ret);
             }
             Err(Stop::MergePoint(state)) => state,
         };
-        self.finish_trace(portal, &mut tracer, Some(key), None, greens);
-        self.after_merge(portal, state, kinds)
+        self.finish_trace(portal, &mut tracer, Some((key, vlayout)), None, greens);
+        self.after_merge(portal, state)
     }
 
     fn trace_bridge(
@@ -573,8 +615,27 @@ impl Inner {
                 .iter()
                 .map(|&k| rec.trace.add_input(k))
                 .collect();
-            resume.decode(fail, Some((&inputs, &mut rec)))
+            let vstate = portal.virtualizable.and_then(|(_, fields)| {
+                let stores = resume.resolved_pending(fail, &inputs, &mut rec);
+                VState::from_stores(fields, &stores)
+            });
+            // Stores into the virtualizable are taken over by the bridge's tracked frame: they
+            // are not redone at the bridge's start.
+            let skip = |addr: i64| {
+                vstate
+                    .as_ref()
+                    .is_some_and(|v: &VState| v.owns(addr as usize))
+            };
+            (
+                resume.decode(fail, Some((&inputs, &mut rec)), &skip),
+                vstate,
+            )
         };
+        let (frames, vstate) = frames;
+        tracer.vstate = vstate;
+        if portal.virtualizable.is_some() && tracer.vstate.is_none() {
+            tracer.abort(AbortReason::VirtualizableChanged);
+        }
         self.busy.set(true);
         let result = {
             let _active = ActiveGuard::install(tracer.rec.clone());
@@ -594,8 +655,7 @@ impl Inner {
             }
             Err(Stop::MergePoint(state)) => {
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
-                let kinds = Vec::new();
-                self.after_merge(portal, state, kinds)
+                self.after_merge(portal, state)
             }
         }
     }
@@ -605,10 +665,12 @@ impl Inner {
         self: &Rc<Self>,
         portal: &'static PortalInfo,
         tracer: &mut Tracer,
-        key: Option<GreenKey>,
+        loop_of: Option<(GreenKey, Option<VLayout>)>,
         bridge_of: Option<GuardId>,
         greens: &[i64],
     ) {
+        let key = loop_of.as_ref().map(|l| l.0);
+        let vlayout = loop_of.and_then(|l| l.1);
         let where_ = match (key, bridge_of) {
             (Some(_), _) => format!("loop at {}", describe(portal, greens)),
             (None, Some(g)) => format!("bridge from guard {g}"),
@@ -728,6 +790,7 @@ impl Inner {
                 };
                 let mut infos = self.loop_infos.borrow_mut();
                 infos.push(LoopInfo {
+                    vlayout,
                     code,
                     entry,
                     trace,

@@ -25,6 +25,7 @@ pub mod params;
 mod resume;
 pub mod tracer;
 pub mod twin;
+mod vable;
 pub mod value;
 pub mod warmstate;
 

@@ -54,6 +54,21 @@ pub(crate) struct StoreData {
     value: Source,
 }
 
+/// A delayed store of a guard, resolved for a bridge starting there.
+#[derive(Clone, Debug)]
+pub(crate) struct ResolvedStore {
+    /// The object's address.
+    pub target: i64,
+    /// The object as a bridge value.
+    pub target_op: OpRef,
+    /// Field or array descriptor.
+    pub descr: Descr,
+    /// For array stores: the index.
+    pub index: Option<i64>,
+    /// The stored value as a bridge value.
+    pub value: OpRef,
+}
+
 /// Resume data of one compiled guard.
 #[derive(Clone, Debug)]
 pub(crate) struct ResumeData {
@@ -156,6 +171,60 @@ impl ResumeData {
         }
     }
 
+    /// The delayed stores, with their target and index as concrete values and their target and
+    /// value as trace values of a bridge whose inputs are `ops` (one per fail argument).
+    pub(crate) fn resolved_pending(
+        &self,
+        fail: &[i64],
+        ops: &[OpRef],
+        rec: &mut Recorder,
+    ) -> Vec<ResolvedStore> {
+        let bits = |s: Source| -> Option<i64> {
+            match s {
+                Source::FailArg(i) => Some(fail[i as usize]),
+                Source::Const(c) => Some(c),
+                Source::Virtual(_) => None,
+            }
+        };
+        let mut out = Vec::new();
+        for st in &self.pending {
+            let kind = match &st.descr {
+                Descr::Field(f) => f.kind,
+                Descr::Array(a) => a.kind,
+                _ => continue,
+            };
+            let op = |s: Source, k: Kind, rec: &mut Recorder| -> Option<OpRef> {
+                match s {
+                    Source::FailArg(i) => Some(ops[i as usize]),
+                    Source::Const(c) => Some(rec.const_of(k, c)),
+                    Source::Virtual(_) => None,
+                }
+            };
+            let (Some(target), Some(target_op), Some(value)) = (
+                bits(st.target),
+                op(st.target, Kind::Ref, rec),
+                op(st.value, kind, rec),
+            ) else {
+                continue;
+            };
+            let index = match st.index {
+                Some(i) => match bits(i) {
+                    Some(b) => Some(b),
+                    None => continue,
+                },
+                None => None,
+            };
+            out.push(ResolvedStore {
+                target,
+                target_op,
+                descr: st.descr.clone(),
+                index,
+                value,
+            });
+        }
+        out
+    }
+
     /// The frames to resume, given the fail argument values. Allocates virtual objects and
     /// replays delayed stores.
     ///
@@ -167,6 +236,7 @@ impl ResumeData {
         &self,
         fail: &[i64],
         mut bridge: Option<(&[OpRef], &mut Recorder)>,
+        skip_record: &dyn Fn(i64) -> bool,
     ) -> Vec<ResumeFrame> {
         let mut objs: Vec<(i64, Option<OpRef>)> = Vec::with_capacity(self.virtuals.len());
         // Allocate first, fill after: virtuals may refer to each other.
@@ -306,7 +376,9 @@ impl ResumeData {
                 }
                 _ => {}
             }
-            record_store(&mut bridge, st.target, &st.descr, st.index, st.value);
+            if !skip_record(target as i64) {
+                record_store(&mut bridge, st.target, &st.descr, st.index, st.value);
+            }
         }
         self.frames
             .iter()

@@ -49,8 +49,10 @@ pub struct Tracer {
     started: bool,
     after_can_enter: bool,
     pub(crate) end: TraceEnd,
-    /// Operands of the reds at the end (the jump's or finish's arguments).
+    /// Merge points passed so far.
     pub(crate) merge_points: usize,
+    /// The virtualizable frame, while it is tracked.
+    pub(crate) vstate: Option<crate::vable::VState>,
 }
 
 impl Tracer {
@@ -64,6 +66,7 @@ impl Tracer {
             after_can_enter: false,
             end: TraceEnd::Open,
             merge_points: 0,
+            vstate: None,
         }
     }
 
@@ -98,10 +101,14 @@ impl Tracer {
             point: site.point,
             values,
         });
+        let pending = match &self.vstate {
+            Some(v) => v.pending_stores(rec),
+            None => Vec::new(),
+        };
         Snapshot {
             frames,
             virtuals: Vec::new(),
-            pending: Vec::new(),
+            pending,
         }
     }
 
@@ -121,12 +128,76 @@ impl Tracer {
     }
 
     fn state_operands(&self, rec: &mut Recorder, reds: &[ResumeValue]) -> Vec<OpRef> {
-        reds.iter()
+        let mut out: Vec<OpRef> = reds
+            .iter()
             .map(|v| match v.op {
                 Some(r) => r,
                 None => rec.const_of(v.kind, v.bits),
             })
-            .collect()
+            .collect();
+        if let Some(v) = &self.vstate {
+            out.extend(v.values.iter().copied());
+        }
+        out
+    }
+
+    /// The virtualizable location of a field access on the object at `obj`, if tracked.
+    pub(crate) fn vable_field(&self, obj: usize, offset: usize) -> Option<usize> {
+        self.vstate.as_ref()?.field_loc(obj, offset)
+    }
+
+    /// Whether `loc` is an array-pointer location (those cannot be written in traced code).
+    pub(crate) fn vable_is_array_ptr(&self, loc: usize) -> bool {
+        self.vstate.as_ref().is_some_and(|v| {
+            let l = &v.layout.locs[loc];
+            l.item.is_none() && v.layout.fields[l.field].array_item_size.is_some()
+        })
+    }
+
+    /// The current trace value of a location.
+    pub(crate) fn vable_get(&self, loc: usize) -> Option<OpRef> {
+        self.vstate.as_ref().map(|v| v.values[loc])
+    }
+
+    /// Sets the trace value of a location.
+    pub(crate) fn vable_set(&mut self, loc: usize, op: OpRef) {
+        if let Some(v) = &mut self.vstate {
+            v.values[loc] = op;
+        }
+    }
+
+    /// The location of item `i` of the array at `arr`, if it is a tracked virtualizable array.
+    pub(crate) fn vable_item(&self, arr: usize, i: usize) -> Option<usize> {
+        let v = self.vstate.as_ref()?;
+        let f = v.array_field(arr)?;
+        v.layout.loc_of(f, Some(i))
+    }
+
+    /// Whether `arr` is a tracked virtualizable array.
+    pub(crate) fn vable_is_array(&self, arr: usize) -> bool {
+        self.vstate
+            .as_ref()
+            .is_some_and(|v| v.array_field(arr).is_some())
+    }
+
+    /// Before a residual call with these arguments: if it receives the frame or one of its
+    /// arrays, writes the locations back; returns whether they must be reloaded after it.
+    pub(crate) fn vable_before_call(&mut self, args: &[ResumeValue]) -> bool {
+        let Some(v) = &self.vstate else { return false };
+        let touches = args
+            .iter()
+            .any(|a| a.bits as usize == v.frame || v.array_field(a.bits as usize).is_some());
+        if touches {
+            v.force(&mut self.rec.borrow_mut());
+        }
+        touches
+    }
+
+    /// After a residual call that received the frame: reloads the locations.
+    pub(crate) fn vable_after_call(&mut self) {
+        if let Some(v) = &mut self.vstate {
+            v.reload(&mut self.rec.borrow_mut());
+        }
     }
 
     /// Ends the trace with a jump to `target` passing the reds.
@@ -153,6 +224,12 @@ impl Tracer {
         {
             self.end = TraceEnd::Finished;
         }
+    }
+
+    fn vable_layout_changed(&self) -> bool {
+        self.vstate
+            .as_ref()
+            .is_some_and(|v| crate::vable::VLayout::of(v.layout.fields, v.frame) != v.layout)
     }
 
     /// Pushes an outer frame of a resumed chain (bridge tracing) for later snapshots.
@@ -208,12 +285,25 @@ impl Executor for Tracer {
                 return Ok(());
             }
             if key == start {
-                self.end_with_jump(entry, reds);
+                if self.vable_layout_changed() {
+                    self.abort(AbortReason::VirtualizableChanged);
+                } else {
+                    self.end_with_jump(entry, reds);
+                }
                 return Err(Stop::MergePoint(state()));
             }
         }
-        if let Some(entry) = self.jit.compiled_entry(&key) {
-            self.end_with_jump(entry, reds);
+        if let Some((entry, layout)) = self.jit.compiled_entry_with_layout(&key) {
+            let current = self
+                .vstate
+                .as_ref()
+                .map(|v| crate::vable::VLayout::of(v.layout.fields, v.frame));
+            if current == layout {
+                self.end_with_jump(entry, reds);
+            } else {
+                // The compiled loop expects another frame layout: return to the interpreter.
+                self.end_with_finish(greens, reds);
+            }
             return Err(Stop::MergePoint(state()));
         }
         // A bridge at a loop header without compiled code keeps tracing (through the next

@@ -105,6 +105,7 @@ static PORTAL: PortalInfo = PortalInfo {
     merge_point: 0,
     green_names: &["pc", "code"],
     red_names: &["frame"],
+    virtualizable: None,
 };
 
 fn run_resume<E: Executor>(

@@ -85,9 +85,7 @@ fn jit_times(stderr: &str) -> Option<String> {
     Some(format!(
         "{} | {}",
         line.trim(),
-        counts.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        counts.split_whitespace().collect::<Vec<_>>().join(" ")
     ))
 }
 

@@ -14,7 +14,9 @@ use metajit::{JitArray, JitDriver, JitStruct};
 #[derive(JitStruct)]
 #[repr(C)]
 pub struct Frame {
+    #[jit(virtualizable)]
     a: i64,
+    #[jit(virtualizable_array)]
     regs: JitArray<i64>,
     output: Vec<u8>,
 }
@@ -75,7 +77,7 @@ fn divide(frame: &mut Frame, d: i64, rem: bool, line: usize) -> Result<(), TlrEr
 
 // ANCHOR: run
 /// Runs `prog` on `frame` and returns the value of `a` at `return_a` (or at the end).
-#[metajit::interpreter(greens(pc, prog), reds(frame), driver = jit)]
+#[metajit::interpreter(greens(pc, prog), reds(frame), virtualizable(frame), driver = jit)]
 pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, TlrError> {
     let mut pc = 0usize;
     loop {

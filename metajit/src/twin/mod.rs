@@ -34,7 +34,8 @@ pub use ops::*;
 pub use recorder::AbortReason;
 pub use sym::Sym;
 pub use types::{
-    FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, RedOf, Ref, TwinType, into_twin,
+    FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, RedOf, Ref, TwinType,
+    VirtualizableArray, VirtualizableField, VirtualizableScalar, into_twin,
 };
 
 use crate::ir::{OpRef, SnapValue};

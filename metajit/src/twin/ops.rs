@@ -705,6 +705,9 @@ pub fn getfield<E: Executor, B: RedBase<S>, S: JitStruct, F: FieldType>(
         return Sym::konst(val);
     };
     let offset = field_offset(ptr, proj);
+    if let Some(loc) = t.vable_field(ptr as usize, offset) {
+        return Sym::traced(val, t.vable_get(loc));
+    }
     let mut rec = t.rec();
     let d = field_id::<S, F>(&mut rec, offset);
     let obj = base.operand(&mut rec);
@@ -753,6 +756,15 @@ pub fn setfield<
     unsafe { std::ptr::write(proj(ptr) as *mut F::Read, value.value()) };
     let Some(t) = e.tracer() else { return };
     let offset = field_offset(ptr, proj);
+    if let Some(loc) = t.vable_field(ptr as usize, offset) {
+        if t.vable_is_array_ptr(loc) {
+            t.abort(super::AbortReason::VirtualizableChanged);
+            return;
+        }
+        let v = value.operand(&mut t.rec());
+        t.vable_set(loc, v);
+        return;
+    }
     let mut rec = t.rec();
     let d = field_id::<S, F>(&mut rec, offset);
     let obj = base.operand(&mut rec);
@@ -853,6 +865,11 @@ pub fn index<E: Executor, A: RedArray<T>, T: JitValue + 'static, I: RedIndex>(
     live: Live<'_>,
 ) -> Sym<T> {
     let (a, i) = (arr.red_array(), i.red_index());
+    if let Some(loc) = vable_item(e, a, i, site, live) {
+        let val = a.value().get(i.value());
+        let op = e.tracer().and_then(|t| t.vable_get(loc));
+        return Sym::traced(val, op);
+    }
     bounds_check(e, a, i, site, live);
     let val = a.value().get(i.value());
     let Some(t) = e.tracer() else {
@@ -865,6 +882,27 @@ pub fn index<E: Executor, A: RedArray<T>, T: JitValue + 'static, I: RedIndex>(
         val,
         rec.record(Opcode::GetArrayItem, T::KIND, &[arr, idx], Some(d)),
     )
+}
+
+/// The virtualizable location of `a[i]` when `a` is an array of the tracked virtualizable:
+/// the index is promoted (made a constant of the trace) and the bounds checked natively.
+fn vable_item<E: Executor, T: JitValue + 'static>(
+    e: &mut E,
+    a: Sym<ArrayRef<T>>,
+    i: Sym<usize>,
+    site: Site,
+    live: Live<'_>,
+) -> Option<usize> {
+    let addr = a.value().addr();
+    if !e.tracer()?.vable_is_array(addr) {
+        return None;
+    }
+    let idx = i.promote(e, site, live);
+    let len = a.value().len();
+    if idx >= len {
+        panic!("index out of bounds: the len is {len} but the index is {idx}");
+    }
+    e.tracer()?.vable_item(addr, idx)
 }
 
 /// Writes `arr[i] = v` in twin code.
@@ -884,6 +922,14 @@ pub fn setindex<
 ) {
     let (a, i) = (arr.red_array(), i.red_index());
     let v: Sym<T> = v.into_twin();
+    if let Some(loc) = vable_item(e, a, i, site, live) {
+        a.value().set(i.value(), v.value());
+        if let Some(t) = e.tracer() {
+            let op = v.operand(&mut t.rec());
+            t.vable_set(loc, op);
+        }
+        return;
+    }
     bounds_check(e, a, i, site, live);
     a.value().set(i.value(), v.value());
     let Some(t) = e.tracer() else { return };
@@ -983,6 +1029,7 @@ pub fn residual_call<E: Executor, R: JitValue>(
         t.abort(super::AbortReason::TooManyCallArgs);
         return Sym::konst(val);
     }
+    let reload = kind == CallKind::Residual && t.vable_before_call(args);
     let mut rec = t.rec();
     let d = rec.call_descr(func, || {
         Descr::Call(CallDescr {
@@ -1017,6 +1064,10 @@ pub fn residual_call<E: Executor, R: JitValue>(
     let r = rec.record(opcode, result_kind, &ops, Some(d));
     if kind == CallKind::Residual {
         rec.heap_clobber();
+    }
+    drop(rec);
+    if reload {
+        t.vable_after_call();
     }
     if result_kind == Kind::Void {
         Sym::konst(val)

@@ -121,6 +121,62 @@ pub unsafe trait JitStruct: 'static {
     const NAME: &'static str;
     /// Its fields.
     const FIELDS: &'static [FieldInfo];
+    /// The fields kept in registers while the struct is the interpreter's virtualizable
+    /// (`#[jit(virtualizable)]` scalars and `#[jit(virtualizable_array)]` arrays, in order).
+    const VIRTUALIZABLE: &'static [VirtualizableField] = &[];
+}
+
+/// A field of a virtualizable struct: a scalar, or a `JitArray` whose items are virtualized.
+#[derive(Clone, Copy, Debug)]
+pub struct VirtualizableField {
+    /// The struct's name (`JitStruct::NAME`).
+    pub owner: &'static str,
+    /// The field's name.
+    pub name: &'static str,
+    /// Its offset.
+    pub offset: usize,
+    /// The kind of the scalar, or of the array's items.
+    pub kind: Kind,
+    /// Width and signedness of the scalar or items.
+    pub repr: IntRepr,
+    /// For arrays: the size of one item (items start at `JitArray`'s fixed offset).
+    pub array_item_size: Option<usize>,
+    /// For arrays: the array descriptor of its items.
+    pub array_descr: Option<fn() -> crate::ir::ArrayDescr>,
+}
+
+/// A field type that can be a virtualizable scalar.
+pub trait VirtualizableScalar {
+    /// Its kind.
+    const KIND: Kind;
+    /// Its representation.
+    const REPR: IntRepr;
+}
+
+impl<F: FieldWrite> VirtualizableScalar for F {
+    const KIND: Kind = <F::Read as JitValue>::KIND;
+    const REPR: IntRepr = <F::Read as JitValue>::REPR;
+}
+
+/// A field type that can be a virtualizable array (`JitArray<T>`).
+pub trait VirtualizableArray {
+    /// The items' kind.
+    const KIND: Kind;
+    /// The items' representation.
+    const REPR: IntRepr;
+    /// The size of an item.
+    const ITEM_SIZE: usize;
+    /// The array descriptor.
+    fn descr() -> crate::ir::ArrayDescr;
+}
+
+impl<T: JitValue> VirtualizableArray for JitArray<T> {
+    const KIND: Kind = T::KIND;
+    const REPR: IntRepr = T::REPR;
+    const ITEM_SIZE: usize = std::mem::size_of::<T>();
+    fn descr() -> crate::ir::ArrayDescr {
+        crate::jitarray::array_descr::<T>()
+    }
 }
 
 /// A type a field of a [`JitStruct`] may have in traced code, and what reading it yields.
