@@ -183,3 +183,95 @@ fn loops_compile_to_guarded_straight_line_code() {
     );
     assert!(text.contains("jump("), "{text}");
 }
+
+/// A small deterministic generator (no dependencies).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// A random program that terminates: loops count a dedicated register down from a small
+/// value, and nothing else writes that register. Arithmetic (including division, which may
+/// fail) works on the other registers.
+fn random_program(rng: &mut Lcg) -> String {
+    const REGS: u64 = 6; // r0..r3 data, r4..r5 loop counters
+    let mut src = format!("alloc {REGS}\n");
+    let mut label = 0;
+    fn body(rng: &mut Lcg, depth: u32, src: &mut String, label: &mut u32) {
+        for _ in 0..1 + rng.below(6) {
+            let r = rng.below(4);
+            let line = match rng.below(if depth < 2 { 13 } else { 12 }) {
+                0 => format!("set_a {}", rng.below(41) as i64 - 20),
+                1 => format!("mov_a_r {r}"),
+                2 => format!("mov_r_a {r}"),
+                3 => format!("add_r_to_a {r}"),
+                4 => format!("sub_r_from_a {r}"),
+                5 => format!("mul_r_to_a {r}"),
+                6 => format!("div_a_r {r}"),
+                7 => format!("mod_a_r {r}"),
+                8 => format!("lt_a_r {r}"),
+                9 => format!("eq_a_r {r}"),
+                10 => "neg_a".to_string(),
+                11 => "print_a".to_string(),
+                _ => {
+                    // A counted loop on counter register 4 + depth.
+                    let c = 4 + depth;
+                    let l = *label;
+                    *label += 1;
+                    src.push_str(&format!(
+                        "set_a {}\nmov_a_r {c}\nloop{l}:\n",
+                        1 + rng.below(30)
+                    ));
+                    body(rng, depth + 1, src, label);
+                    src.push_str(&format!(
+                        "mov_r_a {c}\ndec_a\nmov_a_r {c}\njump_if_a loop{l}\n"
+                    ));
+                    continue;
+                }
+            };
+            src.push_str(&line);
+            src.push('\n');
+        }
+    }
+    body(rng, 0, &mut src, &mut label);
+    src.push_str("return_a\n");
+    src
+}
+
+#[test]
+fn random_programs_agree_with_and_without_the_jit() {
+    let mut rng = Lcg(0x71c0_ffee);
+    for case in 0..300 {
+        let src = random_program(&mut rng);
+        let prog = parse(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let inputs: Vec<i64> = (0..4).map(|_| rng.below(21) as i64 - 10).collect();
+        let mut outcomes = Vec::new();
+        for mode in [
+            "enable=false",
+            "threshold=1,function_threshold=1,trace_eagerness=1",
+            "threshold=3,trace_eagerness=2,backend=interp",
+        ] {
+            let mut p = Params::default();
+            p.apply(mode).unwrap();
+            let jit = JitDriver::with_params(p);
+            let mut frame = Frame::new(prog.registers, &inputs);
+            let r = run(&jit, &prog, &mut frame);
+            outcomes.push((r, frame.take_output()));
+        }
+        assert_eq!(
+            outcomes[1], outcomes[0],
+            "case {case} (eager JIT), inputs {inputs:?}:\n{src}"
+        );
+        assert_eq!(
+            outcomes[2], outcomes[0],
+            "case {case} (reference backend), inputs {inputs:?}:\n{src}"
+        );
+    }
+}
