@@ -23,7 +23,8 @@ pub fn rhs_is_red(f: &Func, rhs: &Rhs) -> bool {
         Rhs::Ex(e) => ex_is_red(f, e),
         Rhs::Index { .. } | Rhs::Call { .. } => true,
         Rhs::DivRem { a, b, .. } => ex_is_red(f, a) || ex_is_red(f, b),
-        Rhs::GreenIndex { .. } | Rhs::Promote { .. } => false,
+        Rhs::Promote { plain, .. } => !plain,
+        Rhs::GreenIndex { .. } => false,
         Rhs::SetIndex { .. } | Rhs::SetField { .. } | Rhs::AssertGreen(_) | Rhs::CanEnterJit => {
             false
         }

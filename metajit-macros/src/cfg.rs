@@ -134,7 +134,13 @@ pub enum Rhs {
         point: PointId,
     },
     /// `metajit::promote(x)`.
-    Promote { val: Ex, point: PointId },
+    /// `plain` promotions (into a green of the portal) give the plain value; others a constant
+    /// `Sym`, which traced field reads can still fold (quasi-immutable fields).
+    Promote {
+        val: Ex,
+        point: PointId,
+        plain: bool,
+    },
     /// A call to another twin (or a residual/elidable function, or a method).
     Call {
         callee: Callee,

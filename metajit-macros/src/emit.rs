@@ -251,9 +251,13 @@ impl Emitter<'_> {
                 let fun = format_ident!("{}", op);
                 quote!({ let __l = #a; let __r = #b; ::metajit::twin::#fun(__e, __l, __r, #site, #live) })
             }
-            Rhs::Promote { val, point } => {
+            Rhs::Promote { val, point, plain } => {
                 let (v, site, live) = (self.ex(val), self.site(*point), self.live(*point));
-                quote!({ let __v = #v; ::metajit::twin::promote(__e, __v, #site, #live) })
+                if *plain {
+                    quote!({ let __v = #v; ::metajit::twin::promote(__e, __v, #site, #live) })
+                } else {
+                    quote!({ let __v = #v; ::metajit::twin::promote_const(__e, __v, #site, #live) })
+                }
             }
             Rhs::AssertGreen(v) => {
                 let v = self.ex(v);

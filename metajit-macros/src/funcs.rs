@@ -247,19 +247,58 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
         .iter()
         .zip(&raw)
         .map(|(t, a)| quote!(unsafe { <#t as ::metajit::twin::TwinForm>::from_form(#a) }));
+    let ret_twin = quote!(::metajit::twin::Form<#ret_static>);
+    let info = &names.info;
     let result = if unit_ret {
         quote! {
-            let _ = ::metajit::twin::residual_call::<E, ()>(__e, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || { #name(#(#from_form),*); });
+            ::metajit::twin::Executor::enter_call(__e, __site.after, __site.live_after)?;
+            let _ = ::metajit::twin::residual_call::<E, ()>(__e, &#info, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || { #name(#(#from_form),*); });
+            ::metajit::twin::Executor::leave_call(__e);
             ::core::result::Result::Ok(())
         }
     } else {
         quote! {
-            let __r = ::metajit::twin::residual_call::<E, <#ret_static as ::metajit::twin::TwinType>::Twin>(__e, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || ::metajit::twin::TwinType::to_twin(#name(#(#from_form),*)));
+            ::metajit::twin::Executor::enter_call(__e, __site.after, __site.live_after)?;
+            let __r = ::metajit::twin::residual_call::<E, <#ret_static as ::metajit::twin::TwinType>::Twin>(__e, &#info, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || ::metajit::twin::TwinType::to_twin(#name(#(#from_form),*)));
+            ::metajit::twin::Executor::leave_call(__e);
             ::core::result::Result::Ok(::metajit::twin::from_value(__r))
         }
     };
+    // Resuming a residual call (after a check that follows it failed) returns its result.
+    let resume_value = if unit_ret {
+        quote!({
+            let _: ::metajit::twin::Sym<()> = ::metajit::twin::SlotValue::read(__reader);
+            ::metajit::twin::box_result(())
+        })
+    } else {
+        quote!({
+            let __v: ::metajit::twin::Sym<<#ret_static as ::metajit::twin::TwinType>::Twin> = ::metajit::twin::SlotValue::read(__reader);
+            let __f: #ret_twin = ::metajit::twin::from_value(__v);
+            ::metajit::twin::box_result(__f)
+        })
+    };
+    let resume = &names.resume;
+    let resume_items = quote! {
+        #[doc(hidden)]
+        fn #resume<E: ::metajit::twin::Executor>(
+            __e: &mut E,
+            __point: u32,
+            __reader: &mut ::metajit::twin::ResumeReader<'_>,
+            __ret: ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>>,
+        ) -> ::core::result::Result<::std::boxed::Box<dyn ::core::any::Any>, ::metajit::twin::Stop> {
+            let _ = (__e, __point, __ret);
+            ::core::result::Result::Ok(#resume_value)
+        }
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        static #info: ::metajit::twin::TwinInfo = ::metajit::twin::TwinInfo {
+            name: #name_str,
+            resume_blackhole: #resume::<::metajit::blackhole::Blackhole>,
+            resume_tracer: #resume::<::metajit::tracer::Tracer>,
+        };
+    };
     let marker = marker(f);
-    let ret_twin = quote!(::metajit::twin::Form<#ret_static>);
     let span = f.sig.ident.span();
     let shim_ret_check = if unit_ret {
         quote!()
@@ -269,6 +308,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     quote! {
         #marker
         #shim_ret_check
+        #resume_items
         #[doc(hidden)]
         #[allow(clippy::all, unused_unsafe)]
         extern "C" fn #shim(#(#raw: i64),*) -> i64 {

@@ -82,7 +82,8 @@ impl Lowerer<'_> {
                 Expr::Path(p) => {
                     let args_green = c.args.iter().all(|x| self.is_green(x));
                     match hint_name(&p.path).as_deref() {
-                        Some("promote") | Some("we_are_jitted") | Some("is_constant") => true,
+                        // promote() gives a constant of the trace, not a green value.
+                        Some("we_are_jitted") | Some("is_constant") => true,
                         Some(_) => false,
                         None => (is_constructor(&p.path) || is_pure_std(&p.path)) && args_green,
                     }

@@ -76,6 +76,8 @@ pub struct Lowerer<'a> {
     pub merge_point: Option<PointId>,
     /// The portal's green and red slots, in order.
     pub portal_slots: (Vec<SlotId>, Vec<SlotId>),
+    /// Set while lowering the right-hand side of an assignment to a green of the portal.
+    want_plain: bool,
     /// Errors found while printing green code (which only borrows the lowerer).
     pub deferred: std::cell::RefCell<Vec<syn::Error>>,
     unsafe_depth: usize,
@@ -104,6 +106,7 @@ impl<'a> Lowerer<'a> {
             merge_point: None,
             portal_slots: (Vec::new(), Vec::new()),
             deferred: std::cell::RefCell::new(Vec::new()),
+            want_plain: false,
             unsafe_depth: 0,
         }
     }
@@ -797,7 +800,12 @@ impl<'a> Lowerer<'a> {
                 ("promote", [v]) => {
                     let t = self.new_temp();
                     let v = v.clone();
-                    self.guarded(Some(t), |point| Rhs::Promote { val: v, point });
+                    let plain = std::mem::take(&mut self.want_plain);
+                    self.guarded(Some(t), |point| Rhs::Promote {
+                        val: v,
+                        point,
+                        plain,
+                    });
                     Ex::Slot(t)
                 }
                 ("we_are_jitted", []) => Ex::WeAreJitted,
@@ -832,14 +840,25 @@ impl<'a> Lowerer<'a> {
 
     fn method_call(&mut self, m: &syn::ExprMethodCall) -> Ex {
         if self.is_green(&m.receiver) && green_emittable(&m.receiver) {
-            let bad = m.args.iter().find(|a| !self.is_green(a));
-            if let Some(a) = bad {
-                self.error(
-                    a.span(),
-                    "a method of green data is called with a red argument; promote the argument with metajit::promote, or call a #[metajit::jit] function instead",
-                );
-                return Ex::Tuple(Vec::new());
+            // A method of green data with red arguments: the arguments are promoted (each
+            // becomes a constant of the trace, guarded), and the call runs natively.
+            let (recv, mut uses) = self.green_tokens(&m.receiver);
+            let vals = self.exprs(m.args.iter().collect());
+            let mut args = Vec::new();
+            for v in vals {
+                let t = self.new_temp();
+                self.guarded(Some(t), |point| Rhs::Promote {
+                    val: v,
+                    point,
+                    plain: true,
+                });
+                uses.push(t);
+                let id = crate::emit::slot_ident(t);
+                args.push(quote!(#id.get()));
             }
+            let method = &m.method;
+            let turbofish = &m.turbofish;
+            return Ex::Green(quote!(#recv.#method #turbofish (#(#args),*)), uses);
         }
         let mut all: Vec<&Expr> = vec![&m.receiver];
         all.extend(m.args.iter());
@@ -937,8 +956,17 @@ impl<'a> Lowerer<'a> {
         match lhs {
             Expr::Path(p) if p.path.get_ident().is_some() => {
                 let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                // A promotion assigned to a green of the portal gives a plain value.
+                let target = self.lookup(&name);
+                if let Some(Var::Slot(s)) = &target
+                    && self.portal_slots.0.contains(s)
+                    && is_promote_call(rhs)
+                {
+                    self.want_plain = true;
+                }
                 let v = self.expr(rhs);
-                match self.lookup(&name) {
+                self.want_plain = false;
+                match target {
                     Some(Var::Slot(s)) => self.assign_slot(s, v),
                     _ => self.error(p.span(), format!("assignment to `{name}`, which is not a local of traced code")),
                 }
@@ -1327,6 +1355,16 @@ impl<'a> Lowerer<'a> {
                 "loops in #[metajit::jit] functions are not traced; mark the function #[metajit::unroll_safe] if the loop runs a small, fixed number of times, or #[metajit::dont_look_inside] to call it natively",
             );
         }
+    }
+}
+
+fn is_promote_call(e: &Expr) -> bool {
+    match e {
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if hint_name(&p.path).as_deref() == Some("promote"))
+        }
+        Expr::Paren(p) => is_promote_call(&p.expr),
+        _ => false,
     }
 }
 

@@ -10,13 +10,14 @@
 //! Re-entrancy: while a trace is recorded or compiled code runs, nested portal invocations
 //! (an interpreter called back from a residual call) interpret without the JIT.
 
-use crate::backend::{Backend, CodeId, CompileInfo, Exit, GuardId};
+use crate::backend::{Backend, Exit, GuardId};
 use crate::blackhole::{Blackhole, ResumeFrame, run_chain};
 use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
 use crate::log::{Category, Log};
 use crate::params::{ParamError, Params};
+use crate::pieces::{Piece, PieceKind};
 use crate::resume::ResumeData;
-use crate::tracer::{TraceEnd, TraceKind, Tracer};
+use crate::tracer::{TraceKind, Tracer};
 use crate::twin::recorder::{AbortReason, ActiveGuard};
 use crate::twin::{PortalState, ResumeValue, Stop, TwinInfo};
 use crate::vable::{VLayout, VState};
@@ -26,7 +27,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The static description of an interpreter's dispatch function (emitted by
 /// `#[metajit::interpreter]`).
@@ -61,96 +62,16 @@ pub enum Entered {
     Return(Box<dyn Any>),
 }
 
-/// Counters and timings of one JIT instance.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    /// Loops compiled.
-    pub loops: u32,
-    /// Bridges compiled.
-    pub bridges: u32,
-    /// Traces given up, by reason.
-    pub aborts: HashMap<AbortReason, u32>,
-    /// Times compiled code was entered from the interpreter.
-    pub entries: u64,
-    /// Guard failures that left compiled code.
-    pub guard_failures: u64,
-    /// Guard failures finished by the blackhole.
-    pub blackholes: u64,
-    /// Operations recorded (all traces).
-    pub ops_recorded: u64,
-    /// Operations after optimization (all compiled traces).
-    pub ops_optimized: u64,
-    /// Time spent recording traces.
-    pub time_tracing: Duration,
-    /// Time spent optimizing.
-    pub time_optimizing: Duration,
-    /// Time spent in the backend.
-    pub time_compiling: Duration,
-    /// Bytes of compiled code.
-    pub code_bytes: usize,
-}
-
-impl Stats {
-    /// Total aborts.
-    pub fn total_aborts(&self) -> u32 {
-        self.aborts.values().sum()
-    }
-
-    /// The one-screen summary `METAJIT_LOG=summary` prints.
-    pub fn summary(&self, backend: &str) -> String {
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let mut aborts: Vec<String> = self
-            .aborts
-            .iter()
-            .map(|(r, n)| format!("{}: {n}", r.text()))
-            .collect();
-        aborts.sort();
-        format!(
-            "metajit summary (backend {backend})\n\
-             \x20 loops compiled     {:>10}   bridges compiled   {:>10}\n\
-             \x20 traces aborted     {:>10}   {}\n\
-             \x20 entries from interp{:>10}   guard failures     {:>10}   blackholed {}\n\
-             \x20 ops recorded       {:>10}   after optimization {:>10}\n\
-             \x20 time tracing {:>9.3} ms   optimizing {:>9.3} ms   compiling {:>9.3} ms\n\
-             \x20 compiled code      {:>10} bytes\n",
-            self.loops,
-            self.bridges,
-            self.total_aborts(),
-            if aborts.is_empty() {
-                String::new()
-            } else {
-                format!("({})", aborts.join(", "))
-            },
-            self.entries,
-            self.guard_failures,
-            self.blackholes,
-            self.ops_recorded,
-            self.ops_optimized,
-            ms(self.time_tracing),
-            ms(self.time_optimizing),
-            ms(self.time_compiling),
-            self.code_bytes
-        )
-    }
-}
-
-struct LoopInfo {
-    code: CodeId,
-    entry: TargetId,
-    trace: Trace,
-    name: String,
-    /// The virtualizable's layout the loop was traced with (it only runs on frames with it).
-    vlayout: Option<VLayout>,
-}
-
-struct GuardInfo {
-    resume: ResumeData,
-    failures: u32,
+/// What the driver knows about one guard of compiled code.
+pub(crate) struct GuardInfo {
+    pub resume: ResumeData,
+    pub failures: u32,
     /// For `guard_value`: which fail argument holds the guarded value.
-    value_index: Option<usize>,
-    value_failures: HashMap<i64, u32>,
-    bridge: Option<CodeId>,
-    bridge_attempts: u32,
+    pub value_index: Option<usize>,
+    pub value_failures: HashMap<i64, u32>,
+    /// The piece attached to it as a bridge.
+    pub bridge: Option<usize>,
+    pub bridge_attempts: u32,
 }
 
 #[derive(Default)]
@@ -159,22 +80,34 @@ struct Registry {
     ids: HashMap<usize, u32>,
 }
 
+pub use crate::stats::Stats;
+
 /// One JIT instance's state (shared by the driver and its tracer).
 pub(crate) struct Inner {
-    params: RefCell<Params>,
+    pub(crate) params: RefCell<Params>,
     enabled: Cell<bool>,
     threshold: Cell<u32>,
-    busy: Cell<bool>,
-    warm: RefCell<WarmState>,
-    loops: RefCell<HashMap<GreenKey, usize>>,
-    loop_infos: RefCell<Vec<LoopInfo>>,
-    bridge_traces: RefCell<Vec<(GuardId, Trace)>>,
-    guards: RefCell<Vec<GuardInfo>>,
-    backend: RefCell<Box<dyn Backend>>,
+    pub(crate) busy: Cell<bool>,
+    pub(crate) warm: RefCell<WarmState>,
+    /// Compiled loops by green key (indices into `pieces`).
+    pub(crate) loops: RefCell<HashMap<GreenKey, usize>>,
+    /// Every compiled loop and bridge.
+    pub(crate) pieces: RefCell<Vec<Piece>>,
+    /// How many pieces jump into each label.
+    pub(crate) jumped_into: RefCell<HashMap<TargetId, u32>>,
+    /// Pieces that folded each quasi-immutable field (by the field's address).
+    pub(crate) qi_deps: RefCell<HashMap<usize, Vec<usize>>>,
+    /// Invalidated pieces waiting to be freed.
+    pub(crate) to_free: RefCell<Vec<usize>>,
+    /// Whether any trace of this instance read a quasi-immutable field (from then on traces
+    /// check their invalidation flag at entry and after calls).
+    pub(crate) qi_used: Cell<bool>,
+    pub(crate) guards: RefCell<Vec<GuardInfo>>,
+    pub(crate) backend: RefCell<Box<dyn Backend>>,
     registry: RefCell<Registry>,
-    aborts: RefCell<HashMap<GreenKey, u32>>,
-    stats: RefCell<Stats>,
-    log: Log,
+    pub(crate) aborts: RefCell<HashMap<GreenKey, u32>>,
+    pub(crate) stats: RefCell<Stats>,
+    pub(crate) log: Log,
     next_target: Cell<u32>,
 }
 
@@ -237,8 +170,11 @@ impl JitDriver {
                 busy: Cell::new(false),
                 warm: RefCell::new(WarmState::default()),
                 loops: RefCell::new(HashMap::new()),
-                loop_infos: RefCell::new(Vec::new()),
-                bridge_traces: RefCell::new(Vec::new()),
+                pieces: RefCell::new(Vec::new()),
+                jumped_into: RefCell::new(HashMap::new()),
+                qi_deps: RefCell::new(HashMap::new()),
+                to_free: RefCell::new(Vec::new()),
+                qi_used: Cell::new(false),
                 guards: RefCell::new(Vec::new()),
                 backend: RefCell::new(backend),
                 registry: RefCell::new(Registry::default()),
@@ -287,21 +223,31 @@ impl JitDriver {
     /// and tools).
     pub fn loop_traces(&self) -> Vec<(String, Trace)> {
         self.inner
-            .loop_infos
+            .pieces
             .borrow()
             .iter()
-            .map(|l| (l.name.clone(), l.trace.clone()))
+            .filter(|p| matches!(p.kind, PieceKind::Loop { .. }))
+            .map(|p| (p.name.clone(), p.trace.clone()))
             .collect()
     }
 
     /// The optimized traces of every compiled bridge.
     pub fn bridge_traces(&self) -> Vec<Trace> {
         self.inner
-            .bridge_traces
+            .pieces
             .borrow()
             .iter()
-            .map(|(_, t)| t.clone())
+            .filter(|p| matches!(p.kind, PieceKind::Bridge { .. }))
+            .map(|p| p.trace.clone())
             .collect()
+    }
+
+    /// Declares that the quasi-immutable field `field` (of an object traced code read it from)
+    /// has changed: compiled code that folded its old value is invalidated and will be freed.
+    /// Call it right after writing a field marked `#[jit(quasi_immutable)]`.
+    pub fn invalidate_quasi_immutable<T>(&self, field: &T) {
+        self.inner.invalidate_field(field as *const T as usize);
+        self.inner.free_invalidated();
     }
 
     /// Called by the generated interpreter at `can_enter_jit!()` with the greens and reds (as
@@ -316,6 +262,7 @@ impl JitDriver {
         if !inner.enabled.get() || inner.busy.get() {
             return Entered::Continue;
         }
+        inner.free_invalidated();
         debug_assert!(greens.len() <= MAX_GREENS);
         let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
         let compiled = inner.loops.borrow().get(&key).copied();
@@ -349,7 +296,7 @@ impl Drop for JitDriver {
 }
 
 /// A short description of a green key for logs: `pc=7, code=0x55..`.
-fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
+pub(crate) fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
     portal
         .green_names
         .iter()
@@ -372,7 +319,7 @@ impl Inner {
         id
     }
 
-    fn info_of(&self, id: u32) -> &'static TwinInfo {
+    pub(crate) fn info_of(&self, id: u32) -> &'static TwinInfo {
         self.registry.borrow().infos[id as usize]
     }
 
@@ -382,8 +329,11 @@ impl Inner {
         key: &GreenKey,
     ) -> Option<(TargetId, Option<VLayout>)> {
         let id = *self.loops.borrow().get(key)?;
-        let infos = self.loop_infos.borrow();
-        Some((infos[id].entry, infos[id].vlayout.clone()))
+        let pieces = self.pieces.borrow();
+        match &pieces[id].kind {
+            PieceKind::Loop { entry, vlayout, .. } => Some((*entry, vlayout.clone())),
+            PieceKind::Bridge { .. } => None,
+        }
     }
 
     pub(crate) fn trace_limit(&self) -> usize {
@@ -394,13 +344,13 @@ impl Inner {
         self.params.borrow().max_inline_depth
     }
 
-    fn new_target(&self) -> TargetId {
+    pub(crate) fn new_target(&self) -> TargetId {
         let t = self.next_target.get();
         self.next_target.set(t + 1);
         TargetId(t)
     }
 
-    fn count_abort(&self, reason: AbortReason) {
+    pub(crate) fn count_abort(&self, reason: AbortReason) {
         *self.stats.borrow_mut().aborts.entry(reason).or_insert(0) += 1;
     }
 
@@ -428,8 +378,12 @@ impl Inner {
         let mut inputs: Vec<i64> = Vec::new();
         loop {
             let (code, layout) = {
-                let infos = self.loop_infos.borrow();
-                (infos[id].code, infos[id].vlayout.clone())
+                let pieces = self.pieces.borrow();
+                let layout = match &pieces[id].kind {
+                    PieceKind::Loop { vlayout, .. } => vlayout.clone(),
+                    PieceKind::Bridge { .. } => None,
+                };
+                (pieces[id].code, layout)
             };
             inputs.clear();
             inputs.extend_from_slice(&state.0[ng..]);
@@ -578,6 +532,10 @@ impl Inner {
         }];
         let vlayout = vstate.as_ref().map(|v| v.layout.clone());
         tracer.vstate = vstate;
+        if self.qi_used.get() {
+            tracer.checks_at_start = true;
+            tracer.record_invalidation_check(None, &frames);
+        }
         self.busy.set(true);
         let result = {
             let _active = ActiveGuard::install(tracer.rec.clone());
@@ -633,6 +591,10 @@ impl Inner {
         };
         let (frames, vstate) = frames;
         tracer.vstate = vstate;
+        if self.qi_used.get() {
+            tracer.checks_at_start = true;
+            tracer.record_invalidation_check(None, &frames);
+        }
         if portal.virtualizable.is_some() && tracer.vstate.is_none() {
             tracer.abort(AbortReason::VirtualizableChanged);
         }
@@ -657,158 +619,6 @@ impl Inner {
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
                 self.after_merge(portal, state)
             }
-        }
-    }
-
-    /// Optimizes and compiles a finished trace (or logs why it was given up).
-    fn finish_trace(
-        self: &Rc<Self>,
-        portal: &'static PortalInfo,
-        tracer: &mut Tracer,
-        loop_of: Option<(GreenKey, Option<VLayout>)>,
-        bridge_of: Option<GuardId>,
-        greens: &[i64],
-    ) {
-        let key = loop_of.as_ref().map(|l| l.0);
-        let vlayout = loop_of.and_then(|l| l.1);
-        let where_ = match (key, bridge_of) {
-            (Some(_), _) => format!("loop at {}", describe(portal, greens)),
-            (None, Some(g)) => format!("bridge from guard {g}"),
-            _ => "trace".to_string(),
-        };
-        if tracer.end == TraceEnd::Open {
-            tracer.abort(AbortReason::TraceTooLong);
-        }
-        let trace = std::mem::take(&mut tracer.rec().trace);
-        self.stats.borrow_mut().ops_recorded += trace.ops.len() as u64;
-        if self.log.enabled(Category::Trace) {
-            self.log.write(&format!(
-                "[metajit] recorded {where_} ({} ops)\n{trace}",
-                trace.ops.len()
-            ));
-        }
-        if let TraceEnd::Aborted(reason) = tracer.end {
-            self.count_abort(reason);
-            if let Some(k) = key {
-                *self.aborts.borrow_mut().entry(k).or_insert(0) += 1;
-            }
-            if self.log.enabled(Category::Abort) {
-                self.log
-                    .write(&format!("[metajit] abort {where_}: {reason}\n"));
-            }
-            return;
-        }
-        let t1 = Instant::now();
-        let optimized = if self.params.borrow().optimize {
-            let mut ctx = crate::opt::OptContext {
-                new_target: &|| self.new_target(),
-                unroll: self.params.borrow().unroll && key.is_some(),
-            };
-            crate::opt::optimize(&trace, &mut ctx)
-        } else {
-            Ok(trace)
-        };
-        self.stats.borrow_mut().time_optimizing += t1.elapsed();
-        let trace = match optimized {
-            Ok(t) => t,
-            Err(e) => {
-                self.count_abort(AbortReason::OptimizerFailed);
-                if self.log.enabled(Category::Abort) {
-                    self.log
-                        .write(&format!("[metajit] abort {where_}: optimizer: {e}\n"));
-                }
-                return;
-            }
-        };
-        if self.log.enabled(Category::Opt) {
-            self.log.write(&format!(
-                "[metajit] optimized {where_} ({} ops)\n{trace}",
-                trace.ops.len()
-            ));
-        }
-        self.stats.borrow_mut().ops_optimized += trace.ops.len() as u64;
-        // Resume data and guard ids.
-        let mut ids = Vec::new();
-        {
-            let mut guards = self.guards.borrow_mut();
-            for op in trace.ops.iter().filter(|o| o.opcode.is_guard()) {
-                let fail = trace.fail_args(op);
-                let snap = &trace.snapshots[op.snapshot.expect("guards have snapshots").0 as usize];
-                let resume = ResumeData::build(&trace, snap, &fail, &|c| self.info_of(c));
-                let value_index = (op.opcode == Opcode::GuardValue)
-                    .then(|| fail.iter().position(|&a| a == op.args[0]))
-                    .flatten();
-                ids.push(GuardId(guards.len() as u32));
-                guards.push(GuardInfo {
-                    resume,
-                    failures: 0,
-                    value_index,
-                    value_failures: HashMap::new(),
-                    bridge: None,
-                    bridge_attempts: 0,
-                });
-            }
-        }
-        let t2 = Instant::now();
-        let info = CompileInfo {
-            guard_ids: &ids,
-            name: &where_,
-        };
-        let compiled = {
-            let mut backend = self.backend.borrow_mut();
-            match bridge_of {
-                Some(g) => backend.compile_bridge(g, &trace, &info),
-                None => backend.compile_loop(&trace, &info),
-            }
-        };
-        self.stats.borrow_mut().time_compiling += t2.elapsed();
-        if self.log.enabled(Category::Compile) {
-            self.log.write(&format!(
-                "[metajit] {where_}: optimizing {:.3} ms, compiling {:.3} ms\n",
-                t2.duration_since(t1).as_secs_f64() * 1000.0,
-                t2.elapsed().as_secs_f64() * 1000.0
-            ));
-        }
-        let code = match compiled {
-            Ok(c) => c,
-            Err(e) => {
-                self.count_abort(AbortReason::CompileFailed);
-                if self.log.enabled(Category::Abort) {
-                    self.log
-                        .write(&format!("[metajit] abort {where_}: backend: {e}\n"));
-                }
-                return;
-            }
-        };
-        self.stats.borrow_mut().code_bytes += self.backend.borrow().code_size(code);
-        self.warm.borrow_mut().decay(self.params.borrow().decay);
-        match (key, bridge_of) {
-            (Some(k), _) => {
-                let entry = match &tracer.kind {
-                    TraceKind::Loop { entry, .. } => *entry,
-                    TraceKind::Bridge => unreachable!("loop traces have an entry"),
-                };
-                let mut infos = self.loop_infos.borrow_mut();
-                infos.push(LoopInfo {
-                    vlayout,
-                    code,
-                    entry,
-                    trace,
-                    name: where_,
-                });
-                self.loops.borrow_mut().insert(k, infos.len() - 1);
-                self.stats.borrow_mut().loops += 1;
-            }
-            (None, Some(g)) => {
-                self.guards.borrow_mut()[g.0 as usize].bridge = Some(code);
-                self.bridge_traces.borrow_mut().push((g, trace));
-                self.stats.borrow_mut().bridges += 1;
-                if self.log.enabled(Category::Bridge) {
-                    self.log
-                        .write(&format!("[metajit] bridge attached to guard {g}\n"));
-                }
-            }
-            _ => {}
         }
     }
 }

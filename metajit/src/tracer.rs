@@ -53,6 +53,12 @@ pub struct Tracer {
     pub(crate) merge_points: usize,
     /// The virtualizable frame, while it is tracked.
     pub(crate) vstate: Option<crate::vable::VState>,
+    /// Addresses of the quasi-immutable fields whose values the trace folded.
+    pub(crate) qi_deps: Vec<usize>,
+    /// The invalidation flag of the piece being recorded, allocated when the trace checks it.
+    pub(crate) flag: Option<Box<i64>>,
+    /// Whether the trace checks its invalidation flag at its start.
+    pub(crate) checks_at_start: bool,
 }
 
 impl Tracer {
@@ -67,6 +73,9 @@ impl Tracer {
             end: TraceEnd::Open,
             merge_points: 0,
             vstate: None,
+            qi_deps: Vec::new(),
+            flag: None,
+            checks_at_start: false,
         }
     }
 
@@ -223,6 +232,86 @@ impl Tracer {
             .is_some()
         {
             self.end = TraceEnd::Finished;
+        }
+    }
+
+    /// A quasi-immutable field at `addr` was folded. The first such read of a JIT instance
+    /// aborts the trace: it is retraced with an invalidation check at its start.
+    pub(crate) fn qi_read(&mut self, addr: usize) {
+        if !self.jit.qi_used.get() {
+            self.jit.qi_used.set(true);
+        }
+        if !self.checks_at_start {
+            self.abort(AbortReason::QuasiImmutableRetrace);
+            return;
+        }
+        if !self.qi_deps.contains(&addr) {
+            self.qi_deps.push(addr);
+        }
+    }
+
+    /// Records `guard_false(getfield(flag))`: the check of this piece's invalidation flag, with
+    /// the snapshot `site`/`live` give (or `frames`, at the start of a trace).
+    pub(crate) fn record_invalidation_check(
+        &mut self,
+        site: Option<(Site, Live<'_>)>,
+        frames: &[crate::blackhole::ResumeFrame],
+    ) {
+        if !self.recording() {
+            return;
+        }
+        let addr = &**self.flag.get_or_insert_with(|| Box::new(0)) as *const i64 as i64;
+        let flag_op = {
+            let mut rec = self.rec.borrow_mut();
+            let p = rec.const_of(Kind::Ref, addr);
+            let d = rec
+                .trace
+                .descr(crate::ir::Descr::Field(crate::ir::FieldDescr {
+                    name: std::sync::Arc::from("jit.invalidated"),
+                    offset: 0,
+                    kind: Kind::Int,
+                    repr: crate::value::IntRepr {
+                        size: 8,
+                        signed: true,
+                    },
+                    flags: crate::ir::FieldFlags::default(),
+                }));
+            rec.record(Opcode::GetField, Kind::Int, &[p], Some(d))
+        };
+        let Some(flag_op) = flag_op else { return };
+        match site {
+            Some((site, live)) => self.guard(Opcode::GuardFalse, &[flag_op], site, live),
+            None => {
+                let mut rec = self.rec.borrow_mut();
+                let mut snap_frames = Vec::new();
+                for f in frames {
+                    let values = f
+                        .values
+                        .iter()
+                        .map(|v| {
+                            SnapValue::Value(v.op.unwrap_or_else(|| rec.const_of(v.kind, v.bits)))
+                        })
+                        .collect();
+                    snap_frames.push(SnapFrame {
+                        code: self.jit.code_id(f.info),
+                        point: f.point,
+                        values,
+                    });
+                }
+                let pending = match &self.vstate {
+                    Some(v) => v.pending_stores(&mut rec),
+                    None => Vec::new(),
+                };
+                rec.record_guard(
+                    Opcode::GuardFalse,
+                    &[flag_op],
+                    Snapshot {
+                        frames: snap_frames,
+                        virtuals: Vec::new(),
+                        pending,
+                    },
+                );
+            }
         }
     }
 

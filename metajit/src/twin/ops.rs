@@ -265,6 +265,20 @@ pub fn promote<E: Executor, P: TwinPromote>(
     x.promote(e, site, live)
 }
 
+/// `metajit::promote(x)` in twin code when the result stays a twin value: a constant `Sym`.
+#[inline(always)]
+pub fn promote_const<E: Executor, P: TwinPromote>(
+    e: &mut E,
+    x: P,
+    site: Site,
+    live: Live<'_>,
+) -> Sym<P::Plain>
+where
+    P::Plain: JitValue,
+{
+    Sym::konst(x.promote(e, site, live))
+}
+
 /// The scrutinee of a `match` on a red value: scalars are promoted; `Option`s and `Result`s,
 /// whose variant is already decided while tracing, pass through.
 pub trait TwinScrutinee {
@@ -718,6 +732,8 @@ pub fn getfield<E: Executor, B: RedBase<S>, S: JitStruct, F: FieldType>(
     if base.is_const() && (flags.immutable || flags.quasi_immutable) {
         if flags.quasi_immutable {
             rec.record(Opcode::QuasiimmutField, Kind::Void, &[obj], Some(d));
+            drop(rec);
+            t.qi_read(ptr as usize + offset);
         }
         return Sym::konst(val);
     }
@@ -1012,6 +1028,7 @@ pub enum CallKind {
 /// (all-`i64` convention) that compiled code calls.
 pub fn residual_call<E: Executor, R: JitValue>(
     e: &mut E,
+    info: &'static super::TwinInfo,
     name: &'static str,
     func: usize,
     kind: CallKind,
@@ -1069,11 +1086,23 @@ pub fn residual_call<E: Executor, R: JitValue>(
     if reload {
         t.vable_after_call();
     }
-    if result_kind == Kind::Void {
+    let result = if result_kind == Kind::Void {
         Sym::konst(val)
     } else {
         Sym::traced(val, r)
+    };
+    if kind == CallKind::Residual && t.jit.qi_used.get() {
+        // The call may have changed a quasi-immutable field this trace folded: check the
+        // invalidation flag, resuming (if it was set) just after the call with its result.
+        t.record_invalidation_check(
+            Some((
+                super::Site { info, point: 0 },
+                &|w: &mut super::SnapWriter<'_>| super::SlotValue::write(result, w),
+            )),
+            &[],
+        );
     }
+    result
 }
 
 /// The resume value of a call argument (generated call code passes these to

@@ -40,6 +40,7 @@ abort_reasons! {
     BridgeTargetMissing => "a bridge ended at a merge point with no compiled loop and no way to close",
     OptimizerFailed => "the optimizer rejected the trace",
     NotGreen => "metajit::assert_green saw a value that is not constant",
+    QuasiImmutableRetrace => "the first read of a quasi-immutable field: traced again with invalidation checks",
     VirtualizableChanged => "the virtualizable frame was changed in a way traces cannot follow (array replaced or resized)",
 }
 

@@ -83,6 +83,17 @@ impl<T> Ref<T> {
     }
 }
 
+/// Field access through a `Ref` in native interpreter code. A `Ref` is like a garbage-collected
+/// reference: it does not keep its object alive; the interpreter guarantees the object outlives
+/// every `Ref` to it (reading through a dangling `Ref` is undefined behaviour).
+impl<T> std::ops::Deref for Ref<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the type's contract above.
+        unsafe { &*self.ptr }
+    }
+}
+
 // SAFETY: a Ref travels as its address; from_bits rebuilds the same address.
 unsafe impl<T> JitValue for Ref<T> {
     const KIND: Kind = Kind::Ref;
