@@ -43,15 +43,12 @@ macro_rules! params {
 params! {
     enable: bool = true, "whether the JIT runs at all (false: pure interpreter)";
     threshold: u32 = 1039, "number of times a loop must run before it is traced";
-    function_threshold: u32 = 1619, "number of calls before a function is traced from its start";
+    function_threshold: u32 = 1619, "number of calls before a function is traced from its start (reserved: portals are traced from their loops only, so this is accepted and not used yet)";
     trace_eagerness: u32 = 200, "number of failures of a guard before a bridge is traced from it";
     decay: u32 = 40, "how much counters decay at each compilation (0: never, 1000: reset)";
     trace_limit: usize = 6000, "maximum number of operations in one trace";
-    inlining: bool = true, "whether calls to #[jit] functions are inlined";
     max_inline_depth: usize = 40, "deepest nesting of inlined calls before tracing aborts";
-    max_unroll_recursion: usize = 7, "how many times a recursive function is inlined into itself";
     retrace_limit: u32 = 5, "how many times a key may abort tracing before it is given up";
-    loop_longevity: u32 = 1000, "compilations after which an unused loop may be freed (0: never)";
     optimize: bool = true, "whether traces are optimized";
     unroll: bool = true, "whether loops are peeled (preamble + loop)";
     backend: String = String::from("auto"), "backend: auto, cranelift or interp";
