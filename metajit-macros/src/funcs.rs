@@ -138,7 +138,15 @@ pub fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(p) => p,
         Err(e) => return e.to_compile_error(),
     };
+    // A function with loops is called, not inlined, unless it is unroll_safe.
     let kind = if kind == Kind::Inline && has_loops(&f.block) {
+        if let Some(g) = greens.first() {
+            return syn::Error::new(
+                g.span(),
+                "this function contains a loop, so traced code calls it instead of inlining it, and greens(..) only applies to inlined functions; mark it #[metajit::unroll_safe] to inline it with its loops unrolled",
+            )
+            .to_compile_error();
+        }
         Kind::Residual
     } else {
         kind

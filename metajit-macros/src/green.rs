@@ -82,8 +82,8 @@ impl Lowerer<'_> {
                 Expr::Path(p) => {
                     let args_green = c.args.iter().all(|x| self.is_green(x));
                     match hint_name(&p.path).as_deref() {
-                        // promote() gives a constant of the trace, not a green value.
-                        Some("we_are_jitted") | Some("is_constant") => true,
+                        // Hints are lowered by the codewriter (promote() gives a constant of the
+                        // trace, not a green value; the others answer differently in twin code).
                         Some(_) => false,
                         None => (is_constructor(&p.path) || is_pure_std(&p.path)) && args_green,
                     }

@@ -457,10 +457,35 @@ impl<'a> Lowerer<'a> {
                 };
                 let ok = self.new_block();
                 let fail = self.new_block();
+                if name.starts_with("debug_") {
+                    // Checked only where the native code checks it: in debug builds.
+                    let check = self.new_block();
+                    let b = self.cur;
+                    let point = self.new_point(b, PointKind::Before);
+                    self.f.blocks[b].term = Some(Term::Branch {
+                        cond: Ex::Green(quote!(::core::cfg!(debug_assertions)), Vec::new()),
+                        point,
+                        then_b: check,
+                        else_b: ok,
+                    });
+                    self.switch_to(check);
+                }
                 self.cond(&cond, ok, fail);
                 self.switch_to(fail);
-                let msg = format!("assertion failed: {}", cond.to_token_stream());
-                self.terminate(Term::Panic(quote!(panic!("{}", #msg))));
+                // The message: the user's (green) format arguments, or the condition.
+                let extra = match name.trim_start_matches("debug_") {
+                    "assert" => &args[1.min(args.len())..],
+                    _ => &args[2.min(args.len())..],
+                };
+                let msg = if extra.is_empty() {
+                    let text = format!("assertion failed: {}", cond.to_token_stream());
+                    quote!(panic!("{}", #text))
+                } else {
+                    let parts: Vec<TokenStream> =
+                        extra.iter().map(|a| self.green_tokens(a).0).collect();
+                    quote!(panic!(#(#parts),*))
+                };
+                self.terminate(Term::Panic(msg));
                 self.switch_to(ok);
                 unit
             }

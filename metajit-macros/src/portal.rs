@@ -131,9 +131,15 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
     };
     let rest: Vec<syn::Stmt> = f.block.stmts[idx + 1..].to_vec();
     let mut prologue_names = Vec::new();
+    // Types of locals declared before the loop, when the source says them (an annotation or a
+    // suffixed literal): the twin's slots for greens and reds get them.
+    let mut prologue_types: Vec<(String, syn::Type)> = Vec::new();
     for s in &f.block.stmts[..idx] {
         if let syn::Stmt::Local(l) = s {
             prologue_names.extend(crate::green::pat_idents(&l.pat));
+            if let Some((name, ty)) = local_type(l) {
+                prologue_types.push((name, ty));
+            }
         }
     }
     let all_names: Vec<String> = params
@@ -175,15 +181,24 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
     // Slot types: parameters' declared types (greens as is, reds in twin form).
     let mut slot_types = Vec::new();
     if let Some((_, greens, reds)) = &low.merge {
+        let local_ty = |id: &syn::Ident| {
+            prologue_types
+                .iter()
+                .find(|(n, _)| *n == id.to_string())
+                .map(|(_, t)| t.clone())
+        };
         for (id, &s) in args.greens.iter().zip(greens) {
             if let Some(p) = params.iter().find(|p| &p.name == id) {
                 slot_types.push((s, staticize(&p.ty).to_token_stream()));
+            } else if let Some(t) = local_ty(id) {
+                slot_types.push((s, staticize(&t).to_token_stream()));
             }
         }
         for (id, &s) in args.reds.iter().zip(reds) {
-            let t = match params.iter().find(|p| &p.name == id) {
-                Some(p) => twin_type(&p.ty, false),
-                None => quote!(::metajit::twin::Sym<_>),
+            let t = match (params.iter().find(|p| &p.name == id), local_ty(id)) {
+                (Some(p), _) => twin_type(&p.ty, false),
+                (None, Some(t)) => twin_type(&t, false),
+                (None, None) => quote!(::metajit::twin::Sym<_>),
             };
             slot_types.push((s, t));
         }
@@ -302,6 +317,32 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             virtualizable: #virtualizable,
         };
     })
+}
+
+/// The declared type of `let x: T = ..` or `let x = 0usize`.
+fn local_type(l: &syn::Local) -> Option<(String, syn::Type)> {
+    match &l.pat {
+        syn::Pat::Type(t) => {
+            let names = crate::green::pat_idents(&t.pat);
+            (names.len() == 1).then(|| (names[0].clone(), (*t.ty).clone()))
+        }
+        syn::Pat::Ident(i) => {
+            let init = l.init.as_ref()?;
+            let syn::Expr::Lit(lit) = &*init.expr else {
+                return None;
+            };
+            let suffix = match &lit.lit {
+                syn::Lit::Int(n) => n.suffix().to_string(),
+                syn::Lit::Float(f) => f.suffix().to_string(),
+                _ => return None,
+            };
+            if suffix.is_empty() {
+                return None;
+            }
+            Some((i.ident.to_string(), syn::parse_str(&suffix).ok()?))
+        }
+        _ => None,
+    }
 }
 
 struct HookRewriter<'a> {

@@ -194,6 +194,12 @@ impl JitDriver {
 
     /// Sets a parameter by name.
     pub fn set_param(&self, name: &str, value: &str) -> Result<(), ParamError> {
+        if name == "backend" && !self.inner.pieces.borrow().is_empty() {
+            return Err(ParamError::BadValue {
+                name: name.into(),
+                value: format!("{value} (code is already compiled with another backend)"),
+            });
+        }
         let mut p = self.inner.params.borrow_mut();
         p.set(name, value)?;
         self.inner.enabled.set(p.enable);

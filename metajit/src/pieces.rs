@@ -158,7 +158,7 @@ impl Inner {
         self.stats.borrow_mut().time_compiling += t2.elapsed();
         if self.log.enabled(Category::Compile) {
             self.log.write(&format!(
-                "[metajit] {where_}: optimizing {:.3} ms, compiling {:.3} ms\n",
+                "[metajit] {where_}: optimizing and building resume data {:.3} ms, compiling {:.3} ms\n",
                 t2.duration_since(t1).as_secs_f64() * 1000.0,
                 t2.elapsed().as_secs_f64() * 1000.0
             ));

@@ -13,7 +13,8 @@ pub struct Stats {
     pub bridges: u32,
     /// Traces given up, by reason.
     pub aborts: HashMap<AbortReason, u32>,
-    /// Times compiled code was entered from the interpreter.
+    /// Times compiled code was entered: from the interpreter, and again after a guard failure
+    /// or a bridge's return when the state's loop is compiled.
     pub entries: u64,
     /// Guard failures that left compiled code.
     pub guard_failures: u64,

@@ -26,7 +26,7 @@ pub const fn method_hash(name: &str) -> u64 {
 /// A method callable on a red receiver in twin code.
 #[diagnostic::on_unimplemented(
     message = "this method cannot be called on a `{Self}` in traced code",
-    note = "traced code supports a few methods of red integers (wrapping_*, checked_*, min, max, abs) and `len` of arrays; move other calls into a #[metajit::dont_look_inside] function"
+    note = "traced code supports a few methods of red integers (wrapping_add/sub/mul, checked_add/sub/mul, min, max, wrapping_abs) and `len` of arrays; move other calls into a #[metajit::dont_look_inside] function"
 )]
 pub trait TwinMethod<const H: u64, A> {
     /// The result.

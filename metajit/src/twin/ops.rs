@@ -1174,8 +1174,8 @@ pub fn is_constant<E: Executor, X: MaybeConst>(e: &mut E, x: X) -> bool {
 }
 
 /// `metajit::assert_green(x)` in twin code: aborts the trace if `x` is not a constant.
-pub fn assert_green<E: Executor, T: JitValue>(e: &mut E, x: Sym<T>) {
-    if !x.is_const()
+pub fn assert_green<E: Executor, X: MaybeConst>(e: &mut E, x: X) {
+    if !x.is_const_value()
         && let Some(t) = e.tracer()
     {
         t.abort(super::AbortReason::NotGreen);

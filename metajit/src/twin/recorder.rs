@@ -37,7 +37,6 @@ abort_reasons! {
     InlineTooDeep => "inlining went deeper than the inlining limit",
     TooManyCallArgs => "a residual call has more arguments than backends support",
     CompileFailed => "the backend could not compile the trace",
-    BridgeTargetMissing => "a bridge ended at a merge point with no compiled loop and no way to close",
     OptimizerFailed => "the optimizer rejected the trace",
     NotGreen => "metajit::assert_green saw a value that is not constant",
     QuasiImmutableRetrace => "the first read of a quasi-immutable field: traced again with invalidation checks",
