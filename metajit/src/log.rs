@@ -7,7 +7,7 @@
 //! - `abort`: traces given up, with the reason;
 //! - `bridge`: bridges compiled, with the guard they attach to;
 //! - `guard`: every guard failure that leaves compiled code (verbose);
-//! - `compile`: time spent tracing, optimizing and compiling each trace;
+//! - `compile`: time spent optimizing and compiling each trace (the summary totals tracing time);
 //! - `summary`: a one-screen summary when the JIT instance is dropped.
 //!
 //! A disabled category costs one branch on a flag: messages are only formatted when enabled.

@@ -44,6 +44,7 @@ unsafe impl JitStruct for Frame {
     ];
 }
 
+// ANCHOR: native
 /// The native interpreter (what the user writes, with the hooks the macro inserts).
 fn run(jit: &JitDriver, code: &Code, frame: &mut Frame) -> i64 {
     let mut pc = 0usize;
@@ -94,6 +95,9 @@ fn run(jit: &JitDriver, code: &Code, frame: &mut Frame) -> i64 {
     }
 }
 
+// ANCHOR_END: native
+
+// ANCHOR: info
 static RUN_TWIN: TwinInfo = TwinInfo {
     name: "run",
     resume_blackhole: run_resume::<Blackhole>,
@@ -117,6 +121,8 @@ fn run_resume<E: Executor>(
     run_twin(e, point, r, ret).map(twin::box_result)
 }
 
+// ANCHOR_END: info
+
 const SITE_COND_ACC: Site = Site {
     info: &RUN_TWIN,
     point: 1,
@@ -126,6 +132,7 @@ const SITE_COND_JUMP: Site = Site {
     point: 2,
 };
 
+// ANCHOR: twin
 /// The twin, as a state machine over blocks. Blocks: 0 merge point, 1 dispatch, 2 Dec,
 /// 3 AddAcc body, 4 AddAcc condition (resume point 1), 5 AddAcc then, 6 AddAcc join,
 /// 7 Jump body, 8 Jump condition (resume point 2), 9 Jump then, 10 Halt.
@@ -274,6 +281,8 @@ fn run_twin<E: Executor>(
         }
     }
 }
+
+// ANCHOR_END: twin
 
 fn program() -> Code {
     Code {

@@ -97,6 +97,7 @@ fn grow(tape: &mut Tape, ptr: usize) {
     tape.cells = tape.cells.resized(new_len, 0);
 }
 
+// ANCHOR: run
 /// Runs `prog` on `tape`.
 #[metajit::interpreter(greens(pc, prog), reds(tape, ptr, io), driver = jit)]
 pub fn run(jit: &JitDriver, prog: &Program, tape: &mut Tape, io: &mut Io) -> Result<(), BfError> {
@@ -147,3 +148,4 @@ pub fn run(jit: &JitDriver, prog: &Program, tape: &mut Tape, io: &mut Io) -> Res
         pc += 1;
     }
 }
+// ANCHOR_END: run

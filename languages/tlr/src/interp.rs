@@ -77,6 +77,7 @@ fn divide(frame: &mut Frame, d: i64, rem: bool, line: usize) -> Result<(), TlrEr
 
 // ANCHOR: run
 /// Runs `prog` on `frame` and returns the value of `a` at `return_a` (or at the end).
+// ANCHOR: head
 #[metajit::interpreter(greens(pc, prog), reds(frame), virtualizable(frame), driver = jit)]
 pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, TlrError> {
     let mut pc = 0usize;
@@ -85,6 +86,7 @@ pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, Tl
         if pc >= prog.ops.len() {
             return Ok(frame.a);
         }
+        // ANCHOR_END: head
         match prog.ops[pc] {
             Op::SetA(n) => frame.a = n,
             Op::MovAR(r) => frame.regs[r] = frame.a,
@@ -99,6 +101,7 @@ pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, Tl
             Op::IncA => frame.a = frame.a.wrapping_add(1),
             Op::DecA => frame.a = frame.a.wrapping_sub(1),
             Op::NegA => frame.a = frame.a.wrapping_mul(-1),
+            // ANCHOR: jumps
             Op::JumpIfA(target) => {
                 if frame.a != 0 {
                     pc = target;
@@ -111,6 +114,7 @@ pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, Tl
                 metajit::can_enter_jit!();
                 continue;
             }
+            // ANCHOR_END: jumps
             Op::PrintA => print(frame, frame.a),
             Op::ReturnA => return Ok(frame.a),
         }

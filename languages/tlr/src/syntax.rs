@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+// ANCHOR: op
 /// One instruction. Register operands are indices; jump targets are instruction indices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -44,6 +45,7 @@ pub enum Op {
     /// `return_a`: ends the program with a as its result.
     ReturnA,
 }
+// ANCHOR_END: op
 
 /// A parsed program.
 #[derive(Clone, Debug, PartialEq, Eq)]

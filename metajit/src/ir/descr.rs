@@ -29,8 +29,8 @@ pub struct FieldFlags {
     /// Never written after the object is built: reads of a constant object fold, reads of the
     /// same object are CSE'd across writes and calls.
     pub immutable: bool,
-    /// Written rarely: reads of a constant object fold, and the trace is invalidated when the
-    /// field is written (`metajit::quasi_immutable_write`).
+    /// Written rarely: reads of a constant object fold. Invalidating the trace when the field
+    /// is written is not implemented yet (the design's `quasi_immutable_write` does not exist).
     pub quasi_immutable: bool,
 }
 

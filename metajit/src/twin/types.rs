@@ -117,8 +117,8 @@ pub struct FieldInfo {
     pub offset: usize,
     /// `#[jit(immutable)]`: never written after construction.
     pub immutable: bool,
-    /// `#[jit(quasi_immutable)]`: rarely written; writes go through
-    /// [`crate::quasi_immutable_write`], which invalidates dependent traces.
+    /// `#[jit(quasi_immutable)]`: rarely written; reads from a constant object fold. Writes
+    /// do not invalidate dependent traces yet (there is no invalidation mechanism).
     pub quasi_immutable: bool,
 }
 
