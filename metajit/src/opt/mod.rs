@@ -22,8 +22,10 @@
 //! all go through its FOLD engine; the book chapter (`book/src/metajit/optimizer.md`) explains
 //! each pass with examples.
 
+mod bound;
 mod builder;
 mod dce;
+mod intbounds;
 mod pure;
 mod rewrite;
 
@@ -72,6 +74,7 @@ pub type Pass = (&'static str, PassFn);
 
 /// The passes, in order.
 pub const PIPELINE: &[Pass] = &[
+    ("intbounds", intbounds::run),
     ("rewrite", rewrite::run),
     ("pure", pure::run),
     ("dce", dce::run),
