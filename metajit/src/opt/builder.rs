@@ -21,7 +21,7 @@
 use super::pure::CseTable;
 use super::rewrite::{self, Folded, GuardFacts};
 use crate::ir::{DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace};
-use crate::value::Kind;
+use crate::value::{IntRepr, Kind};
 
 /// Which normalizations the builder applies to what a pass emits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,6 +286,59 @@ impl<'a> Builder<'a> {
         });
         if kind != Kind::Void {
             self.set(i, r);
+        }
+    }
+
+    /// `x` as a load of an integer of representation `repr` would give it back after a store:
+    /// truncated and sign- or zero-extended. Forwarding a stored value to a later load must go
+    /// through this (a `u8` field stored 256 reads back 0); no op is emitted when `x` is known
+    /// to fit.
+    pub fn narrow(&mut self, x: OpRef, kind: Kind, repr: IntRepr) -> OpRef {
+        if kind != Kind::Int || repr.size >= 8 {
+            return x;
+        }
+        if let Some(c) = self.out.const_int_of(x) {
+            return self.const_int(crate::value::normalize_int(c, repr));
+        }
+        let bits = 8 * repr.size as u32;
+        let (lo, hi) = if repr.signed {
+            (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+        } else {
+            (0, (1i64 << bits) - 1)
+        };
+        let fits = rewrite::is_bool(&self.out, x)
+            || rewrite::load_repr(&self.out, x).is_some_and(|l| {
+                let lb = 8 * l.size as u32;
+                match (l.signed, repr.signed) {
+                    (true, true) => lb <= bits,
+                    (false, true) => lb < bits,
+                    (false, false) => lb <= bits,
+                    (true, false) => false,
+                }
+            })
+            || self.def(x).is_some_and(|op| match op.opcode {
+                Opcode::IntAnd => self
+                    .out
+                    .const_int_of(op.args[1])
+                    .is_some_and(|m| m >= lo && m <= hi && m >= 0),
+                Opcode::IntSignext => {
+                    repr.signed
+                        && self
+                            .out
+                            .const_int_of(op.args[1])
+                            .is_some_and(|n| (1..=repr.size as i64).contains(&n))
+                }
+                _ => false,
+            });
+        if fits {
+            return x;
+        }
+        if repr.signed {
+            let n = self.const_int(repr.size as i64);
+            self.emit_pure(Opcode::IntSignext, Kind::Int, vec![x, n], None)
+        } else {
+            let m = self.const_int(hi);
+            self.emit_pure(Opcode::IntAnd, Kind::Int, vec![x, m], None)
         }
     }
 

@@ -28,6 +28,7 @@ mod dce;
 mod intbounds;
 mod pure;
 mod rewrite;
+mod virtualize;
 
 use crate::ir::{TargetId, Trace, VerifyError, verify};
 
@@ -76,6 +77,7 @@ pub type Pass = (&'static str, PassFn);
 pub const PIPELINE: &[Pass] = &[
     ("intbounds", intbounds::run),
     ("rewrite", rewrite::run),
+    ("virtualize", virtualize::run),
     ("pure", pure::run),
     ("dce", dce::run),
 ];
