@@ -47,6 +47,9 @@ pub(super) struct Builder<'a> {
     cse: Option<CseTable>,
     /// What guards established (with `Norm::Full`).
     pub facts: Option<GuardFacts>,
+    /// The first input value a pass asked for before mapping it (a bug in the pass, reported
+    /// by [`Builder::finish`]).
+    unmapped: std::cell::Cell<Option<OpRef>>,
 }
 
 impl<'a> Builder<'a> {
@@ -68,6 +71,7 @@ impl<'a> Builder<'a> {
             map,
             cse: full.then(CseTable::default),
             facts: full.then(GuardFacts::default),
+            unmapped: std::cell::Cell::new(None),
         }
     }
 
@@ -83,9 +87,14 @@ impl<'a> Builder<'a> {
         }
         match self.map.get(r.index()).copied().flatten() {
             Some(v) => self.resolve(v),
-            // Unreachable on verified input (defs precede uses, passes map every value op);
-            // a constant of the right kind keeps the output well-formed if a pass forgets one.
-            None => r,
+            None => {
+                // On verified input this means a pass forgot to map a value: reported by
+                // `finish` rather than silently naming the wrong output op.
+                if self.unmapped.get().is_none() {
+                    self.unmapped.set(Some(r));
+                }
+                r
+            }
         }
     }
 
@@ -95,7 +104,15 @@ impl<'a> Builder<'a> {
         if r.is_const() {
             return r;
         }
-        self.map.get(r.index()).copied().flatten().unwrap_or(r)
+        match self.map.get(r.index()).copied().flatten() {
+            Some(v) => v,
+            None => {
+                if self.unmapped.get().is_none() {
+                    self.unmapped.set(Some(r));
+                }
+                r
+            }
+        }
     }
 
     /// Forgets everything learnt from guards and CSE: at a `label` inside the trace, values
@@ -108,11 +125,6 @@ impl<'a> Builder<'a> {
         if let Some(f) = &mut self.facts {
             *f = GuardFacts::default();
         }
-    }
-
-    /// Whether input value `r` has been mapped.
-    pub fn is_mapped(&self, r: OpRef) -> bool {
-        r.is_const() || self.map.get(r.index()).copied().flatten().is_some()
     }
 
     /// `get` for every argument.
@@ -197,17 +209,15 @@ impl<'a> Builder<'a> {
         r
     }
 
-    /// Records `v` as the value of pure op `(opcode, args, descr)` for later CSE.
-    pub fn remember_pure(
-        &mut self,
+    /// The value of an equal pure op emitted before, if the builder CSEs.
+    pub fn lookup_pure(
+        &self,
         opcode: Opcode,
-        args: Vec<OpRef>,
+        args: &[OpRef],
         descr: Option<DescrId>,
-        v: OpRef,
-    ) {
-        if let Some(cse) = &mut self.cse {
-            cse.insert(opcode, args, descr, v);
-        }
+    ) -> Option<OpRef> {
+        let args: Vec<OpRef> = args.iter().map(|&a| self.resolve(a)).collect();
+        self.cse.as_ref()?.lookup(opcode, &args, descr)
     }
 
     /// Emits a guard with already-mapped arguments and an output snapshot, unless the facts
@@ -342,8 +352,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The finished output trace.
-    pub fn finish(self) -> Trace {
-        self.out
+    /// The finished output trace, or the error of a pass that used a value it never mapped.
+    pub fn finish(self, pass: &'static str) -> Result<Trace, super::OptError> {
+        match self.unmapped.get() {
+            None => Ok(self.out),
+            Some(r) => Err(super::OptError::Internal {
+                pass,
+                message: format!("input value {r:?} used before the pass mapped it"),
+            }),
+        }
     }
 }

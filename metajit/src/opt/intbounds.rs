@@ -450,7 +450,7 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
         }
         i += 1;
     }
-    Ok(s.b.finish())
+    s.b.finish("intbounds")
 }
 
 /// An overflow-checked op at `i` and its guard: the plain op when the exact result fits.

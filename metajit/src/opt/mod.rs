@@ -25,6 +25,7 @@
 mod bound;
 mod builder;
 mod dce;
+mod heap;
 mod intbounds;
 mod pure;
 mod rewrite;
@@ -79,6 +80,7 @@ pub const PIPELINE: &[Pass] = &[
     ("rewrite", rewrite::run),
     ("virtualize", virtualize::run),
     ("pure", pure::run),
+    ("heap", heap::run),
     ("dce", dce::run),
 ];
 

@@ -126,7 +126,7 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
         }
         i += 1;
     }
-    Ok(b.finish())
+    b.finish("pure")
 }
 
 /// Calls the elidable function of `call_pure` op `i` now, if every argument is constant and

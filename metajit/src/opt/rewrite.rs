@@ -416,7 +416,7 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
         }
         i += 1;
     }
-    Ok(b.finish())
+    b.finish("rewrite")
 }
 
 /// Copies a `label`: its arguments are rebound, so a label after the start is a barrier for

@@ -28,7 +28,6 @@
 //! decrements become arithmetic on recorded values that dead-code elimination removes.
 
 use super::builder::{Builder, Norm};
-use super::rewrite::copy_ovf_pair;
 use super::{OptContext, OptError};
 use crate::ir::{
     Const, Descr, DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace, VirtualDesc,
@@ -441,7 +440,18 @@ impl Virt<'_> {
                 self.set(i, v);
             }
             IntAddOvf | IntSubOvf | IntMulOvf => {
-                copy_ovf_pair(&mut self.b, i);
+                // The op, then its guard, whose resume data may describe virtual objects.
+                let args = vec![self.out(a(0)), self.out(a(1))];
+                let r = self.b.push(Op::new(op.opcode, op.kind, args));
+                self.b.set(i, r);
+                let g = &src.ops[i + 1];
+                let snap = match g.snapshot {
+                    Some(s) => self.snapshot(s),
+                    None => self.b.add_snapshot(Snapshot::default()),
+                };
+                let mut gop = Op::new(g.opcode, Kind::Void, vec![]);
+                gop.snapshot = Some(snap);
+                self.b.push(gop);
                 return 2;
             }
             Label => {
@@ -491,5 +501,5 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
     while i < n {
         i += v.op(i);
     }
-    Ok(v.b.finish())
+    v.b.finish("virtualize")
 }
