@@ -104,11 +104,7 @@ impl Heap<'_> {
         match (a, b) {
             (Loc::Field(d, p), Loc::Field(e, q)) => d == e && !self.known_distinct(p, q),
             (Loc::Item(d, p, i), Loc::Item(e, q, j)) => {
-                let different_index = i != j
-                    && matches!(
-                        (self.b.out.const_int_of(i), self.b.out.const_int_of(j)),
-                        (Some(x), Some(y)) if x != y
-                    );
+                let different_index = super::rewrite::differ(&self.b.out, i, j);
                 d == e && !self.known_distinct(p, q) && !different_index
             }
             _ => false,

@@ -29,6 +29,7 @@ mod heap;
 mod intbounds;
 mod pure;
 mod rewrite;
+mod unroll;
 mod virtualize;
 
 use crate::ir::{TargetId, Trace, VerifyError, verify};
@@ -81,6 +82,7 @@ pub const PIPELINE: &[Pass] = &[
     ("virtualize", virtualize::run),
     ("pure", pure::run),
     ("heap", heap::run),
+    ("unroll", unroll::run),
     ("dce", dce::run),
 ];
 

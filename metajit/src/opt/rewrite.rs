@@ -242,6 +242,30 @@ fn negated(t: &Trace, x: OpRef) -> Option<Folded> {
     Some(Folded::Op(n, a.to_vec()))
 }
 
+/// `r` as `base + offset` when it is a constant, `x + c` or `x - c` (else `r + 0`).
+fn offset_form(t: &Trace, r: OpRef) -> (Option<OpRef>, i64) {
+    if let Some(c) = t.const_int_of(r) {
+        return (None, c);
+    }
+    match def(t, r) {
+        Some((Opcode::IntAdd, a)) if t.const_int_of(a[1]).is_some() => {
+            (Some(a[0]), t.const_int_of(a[1]).unwrap_or(0))
+        }
+        Some((Opcode::IntSub, a)) if t.const_int_of(a[1]).is_some() => {
+            (Some(a[0]), t.const_int_of(a[1]).unwrap_or(0).wrapping_neg())
+        }
+        _ => (Some(r), 0),
+    }
+}
+
+/// Whether integers `a` and `b` are known to differ: different constants, or the same value
+/// plus different constants (`i` and `i + 1`: neighbouring array items never alias).
+pub(super) fn differ(t: &Trace, a: OpRef, b: OpRef) -> bool {
+    let (x, c) = offset_form(t, a);
+    let (y, d) = offset_form(t, b);
+    x == y && c != d
+}
+
 /// The memory representation of a load's result, if `x` is a load of a narrow integer.
 pub(super) fn load_repr(t: &Trace, x: OpRef) -> Option<crate::value::IntRepr> {
     let op = (!x.is_const()).then(|| &t.ops[x.index()])?;

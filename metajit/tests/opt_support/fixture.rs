@@ -123,7 +123,8 @@ pub fn check_file(path: &Path, bless: bool) -> Result<(), String> {
     if again.to_string() != printed {
         return Err("output does not round-trip through the parser".into());
     }
-    let conclusive = oracle::check(&input, &out, 0..f.seeds, &f.runs)?;
+    let conclusive = oracle::check(&input, &out, 0..f.seeds, &f.runs)
+        .map_err(|e| format!("{e}\n--- optimized trace\n{printed}"))?;
     if conclusive == 0 {
         return Err("no conclusive oracle run (every run ran out of fuel)".into());
     }

@@ -471,6 +471,11 @@ pub fn compare(a: &Run, b: &Run) -> Result<(), String> {
         rev: HashMap::new(),
         work: Vec::new(),
     };
+    if let (Outcome::OutOfFuel, Outcome::OutOfFuel) = (&a.outcome, &b.outcome) {
+        // Both loops ran on; the optimized one may be an iteration ahead (its preamble falls
+        // into the peeled loop without a jump): nothing to compare.
+        return Ok(());
+    }
     let ok = match (&a.outcome, &b.outcome) {
         (Outcome::Finish(x), Outcome::Finish(y)) => same_vals(&mut iso, x, y),
         (Outcome::Jump(s, x), Outcome::Jump(t, y)) => s == t && same_vals(&mut iso, x, y),
@@ -480,7 +485,6 @@ pub fn compare(a: &Run, b: &Run) -> Result<(), String> {
                     .zip(y)
                     .all(|(f, g)| f.0 == g.0 && f.1 == g.1 && same_vals(&mut iso, &f.2, &g.2))
         }
-        (Outcome::OutOfFuel, Outcome::OutOfFuel) => true,
         _ => false,
     };
     if !ok {
