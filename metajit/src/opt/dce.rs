@@ -10,10 +10,11 @@
 //!
 //! Loop-carried values: a `label` other than the entry label (the peeled loop's, from unroll)
 //! is only ever jumped to by its own trace's final `jump` (other traces and bridges enter
-//! loops at their entry label, the only cross-trace target the backends accept). Such a label
-//! argument that nothing after the label needs, except the final `jump` passing a value back
-//! into a slot that is itself unneeded, is removed from both the label and the jump, iterating
-//! to a fixpoint (a counter that is only ever incremented and passed around disappears).
+//! loops at their entry label, the only cross-trace target the backends accept). A label
+//! argument is needed when a live op after the label uses it, or when the final `jump` passes
+//! it on into a needed argument; the needed set is grown from nothing to a fixpoint, so a
+//! value that only feeds its own update through the jump (a counter nothing reads) is removed
+//! from both the label and the jump, with the ops computing it.
 
 use super::{OptContext, OptError};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, SnapValue, Trace};
@@ -77,42 +78,42 @@ fn liveness(t: &Trace, lp: Option<(usize, usize)>, slot: &[bool]) -> Vec<bool> {
     live
 }
 
-/// Which slots of the internal loop label are needed (see the module documentation).
+/// Which slots of the internal loop label are needed (see the module documentation): grown
+/// from none, so that values that only feed their own slot through the jump stay out.
 fn needed_slots(t: &Trace, (l, j): (usize, usize)) -> Vec<bool> {
     let label = &t.ops[l];
     let jump = &t.ops[j];
-    let mut needed = vec![true; label.args.len()];
+    let mut needed = vec![false; label.args.len()];
     loop {
         let live = liveness(t, Some((l, j)), &needed);
         let mut used = vec![false; t.ops.len()];
+        let mut mark = |r: OpRef| {
+            if !r.is_const() {
+                used[r.index()] = true;
+            }
+        };
         for (i, op) in t.ops.iter().enumerate().skip(l + 1) {
             if !live[i] || i == j {
                 continue;
             }
-            op.args
-                .iter()
-                .filter(|a| !a.is_const())
-                .for_each(|a| used[a.index()] = true);
+            op.args.iter().for_each(|&a| mark(a));
             if let Some(s) = op.snapshot {
                 t.snapshots[s.0 as usize].for_each_value(|v| {
-                    if let SnapValue::Value(r) = v
-                        && !r.is_const()
-                    {
-                        used[r.index()] = true;
+                    if let SnapValue::Value(r) = v {
+                        mark(r);
                     }
                 });
             }
         }
         for (k, &a) in jump.args.iter().enumerate() {
-            if needed[k] && !a.is_const() {
-                used[a.index()] = true;
+            if needed[k] {
+                mark(a);
             }
         }
         let next: Vec<bool> = label
             .args
             .iter()
-            .zip(&needed)
-            .map(|(&a, &n)| n && !a.is_const() && used[a.index()])
+            .map(|&a| !a.is_const() && used[a.index()])
             .collect();
         if next == needed {
             return needed;
