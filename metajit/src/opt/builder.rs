@@ -50,6 +50,10 @@ pub(super) struct Builder<'a> {
     /// The first input value a pass asked for before mapping it (a bug in the pass, reported
     /// by [`Builder::finish`]).
     unmapped: std::cell::Cell<Option<OpRef>>,
+    /// Output ops before this index are not looked into: a `label` after the start rebinds
+    /// its arguments, so their defining ops no longer describe them (and, in a closed loop,
+    /// nothing after the label refers to other values from before it).
+    horizon: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -72,6 +76,7 @@ impl<'a> Builder<'a> {
             cse: full.then(CseTable::default),
             facts: full.then(GuardFacts::default),
             unmapped: std::cell::Cell::new(None),
+            horizon: 0,
         }
     }
 
@@ -118,6 +123,7 @@ impl<'a> Builder<'a> {
     /// Forgets everything learnt from guards and CSE: at a `label` inside the trace, values
     /// are rebound, so facts about them from before the label no longer hold.
     pub fn barrier(&mut self) {
+        self.horizon = self.out.ops.len();
         self.subst.iter_mut().for_each(|s| *s = None);
         if let Some(c) = &mut self.cse {
             *c = CseTable::default();
@@ -169,9 +175,14 @@ impl<'a> Builder<'a> {
         self.out.konst(crate::ir::Const { kind, bits })
     }
 
-    /// The op defining output value `v`, if it is not a constant.
+    /// The op defining output value `v`, if it is not a constant (nor rebound by a label).
     pub fn def(&self, v: OpRef) -> Option<&Op> {
-        (!v.is_const()).then(|| &self.out.ops[v.index()])
+        (!v.is_const() && v.index() >= self.horizon).then(|| &self.out.ops[v.index()])
+    }
+
+    /// The first output op whose definition may be looked into (see `horizon`).
+    pub fn horizon(&self) -> usize {
+        self.horizon
     }
 
     /// Emits a pure op (or a `call_pure`), folded and CSE'd when the builder normalizes.
@@ -184,7 +195,7 @@ impl<'a> Builder<'a> {
     ) -> OpRef {
         let args: Vec<OpRef> = args.into_iter().map(|a| self.resolve(a)).collect();
         let (opcode, args) = if self.cse.is_some() && opcode != Opcode::CallPure {
-            match rewrite::fold(&mut self.out, opcode, args) {
+            match rewrite::fold(&mut self.out, self.horizon, opcode, args) {
                 Folded::Value(v) => return v,
                 Folded::Op(o, a) => (o, a),
             }
@@ -226,7 +237,7 @@ impl<'a> Builder<'a> {
     pub fn emit_guard(&mut self, opcode: Opcode, args: Vec<OpRef>, snapshot: SnapshotId) -> bool {
         let args: Vec<OpRef> = args.into_iter().map(|a| self.resolve(a)).collect();
         if let Some(facts) = &self.facts
-            && facts.passes(&self.out, opcode, &args)
+            && facts.passes(&self.out, self.horizon, opcode, &args)
         {
             return false;
         }
@@ -310,46 +321,13 @@ impl<'a> Builder<'a> {
         if let Some(c) = self.out.const_int_of(x) {
             return self.const_int(crate::value::normalize_int(c, repr));
         }
-        let bits = 8 * repr.size as u32;
-        let (lo, hi) = if repr.signed {
-            (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
-        } else {
-            (0, (1i64 << bits) - 1)
-        };
-        let fits = rewrite::is_bool(&self.out, x)
-            || rewrite::load_repr(&self.out, x).is_some_and(|l| {
-                let lb = 8 * l.size as u32;
-                match (l.signed, repr.signed) {
-                    (true, true) => lb <= bits,
-                    (false, true) => lb < bits,
-                    (false, false) => lb <= bits,
-                    (true, false) => false,
-                }
-            })
-            || self.def(x).is_some_and(|op| match op.opcode {
-                Opcode::IntAnd => self
-                    .out
-                    .const_int_of(op.args[1])
-                    .is_some_and(|m| m >= lo && m <= hi && m >= 0),
-                Opcode::IntSignext => {
-                    repr.signed
-                        && self
-                            .out
-                            .const_int_of(op.args[1])
-                            .is_some_and(|n| (1..=repr.size as i64).contains(&n))
-                }
-                _ => false,
-            });
+        let fits = rewrite::fits_repr(&self.out, self.horizon, x, repr);
         if fits {
             return x;
         }
-        if repr.signed {
-            let n = self.const_int(repr.size as i64);
-            self.emit_pure(Opcode::IntSignext, Kind::Int, vec![x, n], None)
-        } else {
-            let m = self.const_int(hi);
-            self.emit_pure(Opcode::IntAnd, Kind::Int, vec![x, m], None)
-        }
+        let (opcode, k) = rewrite::narrowing(repr);
+        let k = self.const_int(k);
+        self.emit_pure(opcode, Kind::Int, vec![x, k], None)
     }
 
     /// The finished output trace, or the error of a pass that used a value it never mapped.

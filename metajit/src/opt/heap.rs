@@ -27,8 +27,8 @@
 //! index), a store to such a location (so the two keep their order), a call (of any kind: the
 //! callee may read it), a raw memory access, an op with unknown effects, `jump`, `finish`,
 //! `label`. A guard does not observe memory: the pending stores are added to its snapshot
-//! (`PendingStore`, in program order), so a failing guard performs them before the interpreter
-//! resumes. A pending store overwritten before it was emitted is dropped, and a store of the
+//! (`PendingStore`, in program order, before the stores an earlier optimization already
+//! delayed past the guard), so a failing guard performs them before the interpreter resumes. A pending store overwritten before it was emitted is dropped, and a store of the
 //! value the location is known to hold already (read from it, or stored and emitted) is
 //! dropped: so `x = p.rc; p.rc = x + 1; ...; y = p.rc; p.rc = y - 1` with no call or aliasing
 //! access in between leaves no store at all (rewrite folds `x + 1 - 1` to `x`).
@@ -104,7 +104,7 @@ impl Heap<'_> {
         match (a, b) {
             (Loc::Field(d, p), Loc::Field(e, q)) => d == e && !self.known_distinct(p, q),
             (Loc::Item(d, p, i), Loc::Item(e, q, j)) => {
-                let different_index = super::rewrite::differ(&self.b.out, i, j);
+                let different_index = super::rewrite::differ(&self.b.out, self.b.horizon(), i, j);
                 d == e && !self.known_distinct(p, q) && !different_index
             }
             _ => false,
@@ -274,6 +274,11 @@ impl Heap<'_> {
             }
             None => Snapshot::default(),
         };
+        // Ours come first: stores the input already delayed past this guard (its snapshot's
+        // own pending stores) follow, in program order, every store the input still does
+        // before the guard that they may alias (a store flushes the pending stores it may
+        // alias before becoming pending itself).
+        let delayed = std::mem::take(&mut s.pending);
         for &loc in &self.pending {
             let Some(e) = self.entry(loc) else { continue };
             let (descr, target, index) = match loc {
@@ -287,6 +292,7 @@ impl Heap<'_> {
                 value: SnapValue::Value(e.value),
             });
         }
+        s.pending.extend(delayed);
         self.b.add_snapshot(s)
     }
 

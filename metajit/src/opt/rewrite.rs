@@ -47,23 +47,23 @@ fn result_kind(t: &Trace, opcode: Opcode, args: &[OpRef]) -> Kind {
     }
 }
 
-fn def(t: &Trace, r: OpRef) -> Option<(Opcode, &[OpRef])> {
-    (!r.is_const()).then(|| {
+fn def(t: &Trace, h: usize, r: OpRef) -> Option<(Opcode, &[OpRef])> {
+    (!r.is_const() && r.index() >= h).then(|| {
         let op = &t.ops[r.index()];
         (op.opcode, &op.args[..])
     })
 }
 
 /// Whether `r` is the result of a comparison (0 or 1).
-pub(super) fn is_bool(t: &Trace, r: OpRef) -> bool {
+pub(super) fn is_bool(t: &Trace, h: usize, r: OpRef) -> bool {
     match t.const_int_of(r) {
         Some(c) => c == 0 || c == 1,
-        None => def(t, r).is_some_and(|(o, _)| o.flags().has(Flags::COMPARISON)),
+        None => def(t, h, r).is_some_and(|(o, _)| o.flags().has(Flags::COMPARISON)),
     }
 }
 
 /// Applies the fold rules to pure op `opcode(args)` (arguments are output values of `t`).
-pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folded {
+pub(super) fn fold(t: &mut Trace, h: usize, opcode: Opcode, mut args: Vec<OpRef>) -> Folded {
     use Opcode::*;
     if args.is_empty() {
         return Folded::Op(opcode, args);
@@ -106,7 +106,7 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
                 return Folded::Op(IntNeg, vec![y]);
             }
             // (a + y) - y, (a + y) - a, (a - y) + y.
-            if let Some((inner, ia)) = def(t, x)
+            if let Some((inner, ia)) = def(t, h, x)
                 && ia.len() == 2
             {
                 let (a0, a1) = (ia[0], ia[1]);
@@ -152,10 +152,10 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
                 return value(x);
             }
             if let Some(m) = cy {
-                if m > 0 && fits_unsigned_mask(t, x, m) {
+                if m > 0 && fits_unsigned_mask(t, h, x, m) {
                     return value(x);
                 }
-                if let Some((IntAnd, ia)) = def(t, x)
+                if let Some((IntAnd, ia)) = def(t, h, x)
                     && let Some(m1) = t.const_int_of(ia[1])
                 {
                     let inner = ia[0];
@@ -192,7 +192,7 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
             }
         }
         IntNeg | IntInvert | FloatNeg => {
-            if let Some((inner, ia)) = def(t, x)
+            if let Some((inner, ia)) = def(t, h, x)
                 && inner == opcode
             {
                 return value(ia[0]);
@@ -200,7 +200,7 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
         }
         IntSignext => {
             if let Some(n) = cy
-                && signext_is_noop(t, x, n)
+                && signext_is_noop(t, h, x, n)
             {
                 return value(x);
             }
@@ -211,9 +211,9 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
         IntNe | IntLt | IntGt | UintLt | UintGt | PtrNe if x == y => {
             return Folded::Value(t.const_int(0));
         }
-        IntIsTrue if is_bool(t, x) => return value(x),
+        IntIsTrue if is_bool(t, h, x) => return value(x),
         IntIsZero => {
-            if let Some(n) = negated(t, x) {
+            if let Some(n) = negated(t, h, x) {
                 return n;
             }
         }
@@ -223,12 +223,12 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
     if matches!(opcode, IntEq | IntNe)
         && let Some(k) = cy
         && (k == 0 || k == 1)
-        && is_bool(t, x)
+        && is_bool(t, h, x)
     {
         if (opcode == IntNe) == (k == 0) {
             return value(x);
         }
-        if let Some(n) = negated(t, x) {
+        if let Some(n) = negated(t, h, x) {
             return n;
         }
     }
@@ -236,18 +236,18 @@ pub(super) fn fold(t: &mut Trace, opcode: Opcode, mut args: Vec<OpRef>) -> Folde
 }
 
 /// The negation of boolean `x` as an op, if `x` is an integer comparison.
-fn negated(t: &Trace, x: OpRef) -> Option<Folded> {
-    let (o, a) = def(t, x)?;
+fn negated(t: &Trace, h: usize, x: OpRef) -> Option<Folded> {
+    let (o, a) = def(t, h, x)?;
     let n = o.negated_int_comparison()?;
     Some(Folded::Op(n, a.to_vec()))
 }
 
 /// `r` as `base + offset` when it is a constant, `x + c` or `x - c` (else `r + 0`).
-fn offset_form(t: &Trace, r: OpRef) -> (Option<OpRef>, i64) {
+fn offset_form(t: &Trace, h: usize, r: OpRef) -> (Option<OpRef>, i64) {
     if let Some(c) = t.const_int_of(r) {
         return (None, c);
     }
-    match def(t, r) {
+    match def(t, h, r) {
         Some((Opcode::IntAdd, a)) if t.const_int_of(a[1]).is_some() => {
             (Some(a[0]), t.const_int_of(a[1]).unwrap_or(0))
         }
@@ -260,15 +260,15 @@ fn offset_form(t: &Trace, r: OpRef) -> (Option<OpRef>, i64) {
 
 /// Whether integers `a` and `b` are known to differ: different constants, or the same value
 /// plus different constants (`i` and `i + 1`: neighbouring array items never alias).
-pub(super) fn differ(t: &Trace, a: OpRef, b: OpRef) -> bool {
-    let (x, c) = offset_form(t, a);
-    let (y, d) = offset_form(t, b);
+pub(super) fn differ(t: &Trace, h: usize, a: OpRef, b: OpRef) -> bool {
+    let (x, c) = offset_form(t, h, a);
+    let (y, d) = offset_form(t, h, b);
     x == y && c != d
 }
 
 /// The memory representation of a load's result, if `x` is a load of a narrow integer.
-pub(super) fn load_repr(t: &Trace, x: OpRef) -> Option<crate::value::IntRepr> {
-    let op = (!x.is_const()).then(|| &t.ops[x.index()])?;
+pub(super) fn load_repr(t: &Trace, h: usize, x: OpRef) -> Option<crate::value::IntRepr> {
+    let op = (!x.is_const() && x.index() >= h).then(|| &t.ops[x.index()])?;
     let d = t.descr_of(op)?;
     match (op.opcode, d) {
         (Opcode::GetField, Descr::Field(f)) if f.kind == Kind::Int => Some(f.repr),
@@ -277,12 +277,60 @@ pub(super) fn load_repr(t: &Trace, x: OpRef) -> Option<crate::value::IntRepr> {
     }
 }
 
+/// Whether `x` is known to be a value of integer representation `repr` already (what a load
+/// of it would give back): a constant in range, a comparison, a load of a representation that
+/// fits, a mask or sign extension that fits.
+pub(super) fn fits_repr(t: &Trace, h: usize, x: OpRef, repr: crate::value::IntRepr) -> bool {
+    if repr.size >= 8 {
+        return true;
+    }
+    if let Some(c) = t.const_int_of(x) {
+        return crate::value::normalize_int(c, repr) == c;
+    }
+    let bits = 8 * repr.size as u32;
+    let (lo, hi) = if repr.signed {
+        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+    } else {
+        (0, (1i64 << bits) - 1)
+    };
+    is_bool(t, h, x)
+        || load_repr(t, h, x).is_some_and(|l| {
+            let lb = 8 * l.size as u32;
+            match (l.signed, repr.signed) {
+                (true, true) | (false, false) => lb <= bits,
+                (false, true) => lb < bits,
+                (true, false) => false,
+            }
+        })
+        || def(t, h, x).is_some_and(|(o, a)| match o {
+            Opcode::IntAnd => t
+                .const_int_of(a[1])
+                .is_some_and(|m| m >= 0 && m >= lo && m <= hi),
+            Opcode::IntSignext => {
+                repr.signed
+                    && t.const_int_of(a[1])
+                        .is_some_and(|n| (1..=repr.size as i64).contains(&n))
+            }
+            _ => false,
+        })
+}
+
+/// The op and constant that turn an int into what a load of representation `repr` gives:
+/// `int_signext(x, size)` or `int_and(x, mask)`.
+pub(super) fn narrowing(repr: crate::value::IntRepr) -> (Opcode, i64) {
+    if repr.signed {
+        (Opcode::IntSignext, repr.size as i64)
+    } else {
+        (Opcode::IntAnd, (1i64 << (8 * repr.size as u32)) - 1)
+    }
+}
+
 /// Whether `x & m` is `x`: `x` is a zero-extended load no wider than `m`'s low ones.
-fn fits_unsigned_mask(t: &Trace, x: OpRef, m: i64) -> bool {
-    if is_bool(t, x) {
+fn fits_unsigned_mask(t: &Trace, h: usize, x: OpRef, m: i64) -> bool {
+    if is_bool(t, h, x) {
         return m & 1 == 1;
     }
-    match load_repr(t, x) {
+    match load_repr(t, h, x) {
         Some(r) if !r.signed && r.size < 8 => {
             let need = (1i64 << (8 * r.size as u32)) - 1;
             m & need == need
@@ -292,20 +340,20 @@ fn fits_unsigned_mask(t: &Trace, x: OpRef, m: i64) -> bool {
 }
 
 /// Whether sign-extending the low `n` bytes of `x` leaves it unchanged.
-fn signext_is_noop(t: &Trace, x: OpRef, n: i64) -> bool {
+fn signext_is_noop(t: &Trace, h: usize, x: OpRef, n: i64) -> bool {
     if !matches!(n, 1 | 2 | 4) {
         return false;
     }
-    if let Some((Opcode::IntSignext, a)) = def(t, x)
+    if let Some((Opcode::IntSignext, a)) = def(t, h, x)
         && t.const_int_of(a[1])
             .is_some_and(|m| matches!(m, 1 | 2 | 4) && m <= n)
     {
         return true;
     }
-    if is_bool(t, x) {
+    if is_bool(t, h, x) {
         return true;
     }
-    match load_repr(t, x) {
+    match load_repr(t, h, x) {
         Some(r) => (r.signed && (r.size as i64) <= n) || (!r.signed && (r.size as i64) < n),
         None => false,
     }
@@ -324,7 +372,7 @@ pub(crate) struct GuardFacts {
 
 impl GuardFacts {
     /// Whether `opcode(args)` (output values) is known to pass.
-    pub(super) fn passes(&self, t: &Trace, opcode: Opcode, args: &[OpRef]) -> bool {
+    pub(super) fn passes(&self, t: &Trace, h: usize, opcode: Opcode, args: &[OpRef]) -> bool {
         use Opcode::*;
         let a = args.first().copied();
         let konst = |r: OpRef| t.const_of(r).map(|c| c.bits);
@@ -345,7 +393,7 @@ impl GuardFacts {
                 let Some(want) = konst(args[1]) else {
                     return false;
                 };
-                self.known_class(t, a) == Some(want)
+                self.known_class(t, h, a) == Some(want)
             }
             (GuardNoException, _) => self.no_exception,
             (GuardNotInvalidated, _) => self.not_invalidated,
@@ -354,11 +402,11 @@ impl GuardFacts {
     }
 
     /// The class of output value `a`, if a guard or its allocation established it.
-    pub(super) fn known_class(&self, t: &Trace, a: OpRef) -> Option<i64> {
+    pub(super) fn known_class(&self, t: &Trace, h: usize, a: OpRef) -> Option<i64> {
         if let Some(&c) = self.class.get(&a) {
             return Some(c);
         }
-        let op = (!a.is_const()).then(|| &t.ops[a.index()])?;
+        let op = (!a.is_const() && a.index() >= h).then(|| &t.ops[a.index()])?;
         match (op.opcode, t.descr_of(op)) {
             (Opcode::NewWithVtable, Some(Descr::Size(s))) => Some(s.type_id),
             _ => None,
@@ -382,7 +430,7 @@ impl GuardFacts {
         match opcode {
             GuardTrue => {
                 self.nonzero.insert(a);
-                if is_bool(&b.out, a) {
+                if is_bool(&b.out, b.horizon(), a) {
                     let one = b.const_int(1);
                     b.replace(a, one);
                 }
@@ -512,7 +560,7 @@ fn simplify_guard(b: &mut Builder<'_>, i: usize) {
     let mut args = b.get_args(&op.args);
     // Peel negations and boolean tests off the condition.
     while matches!(opcode, GuardTrue | GuardFalse) {
-        let Some((inner, ia)) = def(&b.out, args[0]) else {
+        let Some((inner, ia)) = def(&b.out, b.horizon(), args[0]) else {
             break;
         };
         let flip = |o: Opcode| {
@@ -534,7 +582,7 @@ fn simplify_guard(b: &mut Builder<'_>, i: usize) {
     }
     // guard_value(b, 0/1) on a boolean is guard_false/guard_true.
     if opcode == GuardValue
-        && is_bool(&b.out, args[0])
+        && is_bool(&b.out, b.horizon(), args[0])
         && !args[0].is_const()
         && let Some(k) = b.out.const_int_of(args[1])
         && (k == 0 || k == 1)
@@ -545,7 +593,7 @@ fn simplify_guard(b: &mut Builder<'_>, i: usize) {
     // Strengthening: guard_true(x == C) is guard_value(x, C).
     let mut known_cmp = None;
     if matches!(opcode, GuardTrue | GuardFalse)
-        && let Some((inner, ia)) = def(&b.out, args[0])
+        && let Some((inner, ia)) = def(&b.out, b.horizon(), args[0])
         && ia.len() == 2
         && !ia[0].is_const()
         && ia[1].is_const()

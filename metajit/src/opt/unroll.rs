@@ -181,7 +181,7 @@ impl Analysis<'_> {
             (Loc::Item(d, a, k), Opcode::SetArrayItem) if op.descr == Some(d) => {
                 let j = op.args[1];
                 let same_index = j == k;
-                let other_index = super::rewrite::differ(t, j, k);
+                let other_index = super::rewrite::differ(t, 0, j, k);
                 if op.args[0] == a && same_index {
                     Some(Some(op.args[2]))
                 } else if self.may_alias(a, op.args[0]) && !other_index {
@@ -461,10 +461,31 @@ fn peel(src: &Trace, a: &Analysis<'_>, lloop: crate::ir::TargetId) -> Result<Tra
         }
     };
     for i in n + 1..jump {
+        let op = &src.ops[i];
+        if let Role::Carried(v) = a.role[i] {
+            // A carried value is what was stored: a load of a narrow field would truncate it.
+            let repr = match src.descr_of(op) {
+                Some(Descr::Field(f)) if f.kind == Kind::Int => f.repr,
+                Some(Descr::Array(d)) if d.kind == Kind::Int => d.repr,
+                _ => continue,
+            };
+            if super::rewrite::fits_repr(src, 0, v, repr) {
+                continue;
+            }
+            // The slot of v (its value in the previous iteration), not the loop's own v.
+            if let Some(c) = src.const_int_of(v) {
+                lmap[i] = Some(out.const_int(crate::value::normalize_int(c, repr)));
+                continue;
+            }
+            let x = v;
+            let (opcode, k) = super::rewrite::narrowing(repr);
+            let k = out.const_int(k);
+            lmap[i] = Some(out.push(Op::new(opcode, Kind::Int, vec![x, k])));
+            continue;
+        }
         if a.role[i] != Role::Variant {
             continue;
         }
-        let op = &src.ops[i];
         let mut new = op.clone();
         new.args = op
             .args

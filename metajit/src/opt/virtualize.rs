@@ -460,12 +460,43 @@ impl Virt<'_> {
                 let args: Vec<OpRef> = op
                     .args
                     .iter()
-                    .map(|&x| match self.virt(x) {
-                        Some(k) => self.force(k),
-                        None => self.b.get_raw(x),
+                    .map(|&x| {
+                        if !x.is_const() && self.virt_of.contains_key(&x.index()) {
+                            self.out(x)
+                        } else {
+                            self.b.get_raw(x)
+                        }
                     })
                     .collect();
                 if i != self.b.num_inputs() {
+                    // A virtual object from before the label that ops after it use (without
+                    // it being an argument) is one object for every pass through the label:
+                    // it must be real before the loop starts.
+                    let mut used: Vec<usize> = Vec::new();
+                    for later in &src.ops[i + 1..] {
+                        used.extend(
+                            later
+                                .args
+                                .iter()
+                                .filter(|r| !r.is_const() && r.index() < i)
+                                .map(|r| r.index()),
+                        );
+                        if let Some(sid) = later.snapshot {
+                            src.snapshots[sid.0 as usize].for_each_value(|v| {
+                                if let SnapValue::Value(r) = v
+                                    && !r.is_const()
+                                    && r.index() < i
+                                {
+                                    used.push(r.index());
+                                }
+                            });
+                        }
+                    }
+                    for u in used {
+                        if let Some(k) = self.virt(OpRef::op(u as u32)) {
+                            self.force(k);
+                        }
+                    }
                     self.b.barrier();
                 }
                 let mut new = op.clone();

@@ -298,7 +298,7 @@ impl Builder<'_> {
             return 0;
         }
         if let Some(existing) = self.by_shape.get(&s)
-            && (depth > 3 || self.rng.chance(30))
+            && (depth > 3 || self.rng.chance(if depth == 0 { 50 } else { 30 }))
         {
             return *self.rng.pick(existing);
         }
