@@ -17,7 +17,7 @@ pub(super) struct IntBound {
 }
 
 fn fit(lo: i128, hi: i128) -> Option<IntBound> {
-    (lo >= i64::MIN as i128 && hi <= i64::MAX as i128).then(|| IntBound {
+    (lo >= i64::MIN as i128 && hi <= i64::MAX as i128).then_some(IntBound {
         lo: lo as i64,
         hi: hi as i64,
     })

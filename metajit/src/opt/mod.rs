@@ -3,6 +3,21 @@
 //! ```text
 //! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> dce
 //! ```
+//! - `intbounds`: integer ranges and relations from constants, loads, masks and guards; removes
+//!   guards, overflow checks and masks they prove useless.
+//! - `rewrite`: constant folding, algebraic identities, canonical forms, guard simplification
+//!   and strengthening.
+//! - `virtualize`: allocations that do not escape become virtual objects (in resume data when
+//!   needed), materialized only where they escape.
+//! - `pure`: CSE of pure ops, elidable calls and overflow-checked ops; elidable calls with
+//!   constant arguments are evaluated.
+//! - `heap`: load/store forwarding with type-based aliasing, invalidation by calls' effects,
+//!   lazy stores (pending stores in resume data).
+//! - `unroll`: loop peeling; the peeled loop reuses invariant values, skips established guards
+//!   and carries memory values across its label.
+//! - `dce`: removes what nothing needs, including unused loop-label arguments.
+//!
+//! A pass added later (strings, when a language needs them) goes between virtualize and pure.
 //! Each pass reads a trace front to back and builds a new one (`builder.rs`); what it knows
 //! about values lives in side tables indexed by op. The verifier runs between passes in debug
 //! builds and tests, so a pass that breaks an invariant is caught where it happens, and a pass

@@ -128,10 +128,10 @@ impl Infer {
 
     fn array(&mut self, s: usize, d: &ArrayDescr) -> Option<usize> {
         let s = self.find(s);
-        if let Some((_, t)) = &self.shapes[s].array {
-            if t.is_some() || d.kind != Kind::Ref {
-                return *t;
-            }
+        if let Some((_, t)) = &self.shapes[s].array
+            && (t.is_some() || d.kind != Kind::Ref)
+        {
+            return *t;
         }
         let t = (d.kind == Kind::Ref).then(|| self.new_shape());
         let s = self.find(s);
