@@ -158,3 +158,80 @@ pub fn run_passes(
     }
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::parse_trace;
+
+    fn ctx_run(t: &Trace, names: &[&str]) -> Result<Trace, OptError> {
+        let next = std::cell::Cell::new(0);
+        let new_target = || {
+            next.set(next.get() + 1);
+            TargetId(1000 + next.get())
+        };
+        let mut ctx = OptContext {
+            new_target: &new_target,
+            unroll: true,
+        };
+        run_passes(t, names, &mut ctx)
+    }
+
+    #[test]
+    fn a_panicking_pass_is_an_error_not_a_crash() {
+        fn boom(_: &Trace, _: &mut OptContext<'_>) -> Result<Trace, OptError> {
+            panic!("deliberate")
+        }
+        let t = parse_trace("[i0]\nfinish(i0)\n").unwrap();
+        let new_target = || TargetId(0);
+        let mut ctx = OptContext {
+            new_target: &new_target,
+            unroll: false,
+        };
+        let e = run_one(&("boom", boom), &t, &mut ctx).unwrap_err();
+        assert!(matches!(e, OptError::Internal { pass: "boom", .. }), "{e}");
+        assert!(e.to_string().contains("deliberate"));
+    }
+
+    #[test]
+    fn rejects_invalid_input_and_unknown_passes() {
+        let bad = parse_trace("[i0]\ni1 = int_add_ovf(i0, 1)\nfinish(i1)\n").unwrap();
+        assert!(matches!(ctx_run(&bad, &[]), Err(OptError::BadInput(_))));
+        let t = parse_trace("[i0]\nfinish(i0)\n").unwrap();
+        assert!(matches!(
+            ctx_run(&t, &["frobnicate"]),
+            Err(OptError::UnknownPass(_))
+        ));
+    }
+
+    #[test]
+    fn elidable_calls_without_a_function_are_never_called() {
+        // Address 0 (a text trace without bound functions): CSE'd, not evaluated.
+        let t = parse_trace(
+            "descr f = call(args=(int), result=int, effect=elidable)\n[i0]\n\
+             i1 = call_pure(3, descr=f)\ni2 = call_pure(3, descr=f)\nfinish(i1, i2)\n",
+        )
+        .unwrap();
+        let out = ctx_run(&t, &["pure"]).unwrap();
+        let text = out.to_string();
+        assert_eq!(text.matches("call_pure").count(), 1, "{text}");
+        assert!(text.contains("finish(i1, i1)"), "{text}");
+    }
+
+    #[test]
+    fn the_pipeline_names_every_pass_once_in_order() {
+        let names: Vec<&str> = PIPELINE.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names,
+            [
+                "intbounds",
+                "rewrite",
+                "virtualize",
+                "pure",
+                "heap",
+                "unroll",
+                "dce"
+            ]
+        );
+    }
+}
