@@ -5,7 +5,8 @@
 //! optimized by the whole pipeline (the verifier runs after every pass) and the oracle checks
 //! the optimized trace against the input on several random worlds. The output is optimized a
 //! second time and checked too (a peeled loop has a `label` in the middle, which every pass
-//! must handle).
+//! must handle). With the `cranelift` feature, a quarter of the optimized traces also run on the
+//! native backend, compared with the input on the reference backend.
 //!
 //! `OPT_RANDOM=<n>` runs n traces instead of the default (a few seconds in a debug build);
 //! `OPT_RANDOM_SEED=<s>` replays one trace and prints it; `OPT_RANDOM_VERBOSE=1` prints each
@@ -454,6 +455,18 @@ fn check_one(seed: u64, show: bool) -> Result<(usize, usize, usize), String> {
     }
     let conclusive = oracle::check(&t, &out, seed * 8..seed * 8 + 4, &[])
         .map_err(|e| format!("{e}\n--- input\n{t}--- optimized\n{out}"))?;
+    // The native backend must accept the output and compute the same thing.
+    #[cfg(feature = "cranelift")]
+    if seed % 4 == 0 {
+        let mut world = opt_support::world::World::build(&t, seed, &[]);
+        let a = oracle::run(&t, &world)?;
+        world.restore();
+        let mut backend = metajit::backend::cranelift::CraneliftBackend::new()
+            .map_err(|e| format!("cranelift: {e}"))?;
+        let b = oracle::run_on(&mut backend, &out, &world)?;
+        oracle::compare(&a, &b)
+            .map_err(|e| format!("cranelift: {e}\n--- input\n{t}--- optimized\n{out}"))?;
+    }
     // Optimizing the output again (a peeled loop has a label in the middle) must stay correct.
     let again = optimize(&out, &mut ctx).map_err(|e| format!("re-optimizer: {e}\n{out}"))?;
     oracle::check(&t, &again, seed * 8 + 4..seed * 8 + 6, &[])

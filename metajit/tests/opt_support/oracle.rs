@@ -297,8 +297,12 @@ fn decode(t: &Trace, snap: &Snapshot, fail: &[i64]) -> Vec<(u32, u32, Vec<Val>)>
 
 /// Runs `t` on `world` with the reference backend.
 pub fn run(t: &Trace, world: &World) -> Result<Run, String> {
+    run_on(&mut InterpBackend::new(), t, world)
+}
+
+/// Runs `t` on `world` with a fresh `backend`.
+pub fn run_on(backend: &mut dyn Backend, t: &Trace, world: &World) -> Result<Run, String> {
     let (t, foreign) = instrument(t);
-    let mut backend = InterpBackend::new();
     let mut seen = HashSet::new();
     for (target, kinds) in &foreign {
         if seen.insert(*target) {
