@@ -210,12 +210,12 @@ impl<'a> Builder<'a> {
         let r = self.push(Op {
             opcode,
             kind,
-            args: args.clone(),
+            args,
             descr,
             snapshot: None,
         });
         if let Some(cse) = &mut self.cse {
-            cse.insert(opcode, args, descr, r);
+            cse.insert(opcode, &self.out.ops[r.index()].args, descr, r);
         }
         r
     }

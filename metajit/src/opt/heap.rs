@@ -36,13 +36,13 @@
 //! Stores and calls keep their relative order and number, except stores proven redundant.
 
 use super::builder::{Builder, Norm};
+use super::fasthash::FastMap;
 use super::{OptContext, OptError};
 use crate::ir::{
     Descr, DescrId, EffectInfo, Op, OpRef, Opcode, PendingStore, SnapValue, Snapshot, SnapshotId,
     Trace,
 };
 use crate::value::Kind;
-use std::collections::HashMap;
 
 /// What the cache knows about a location.
 #[derive(Clone, Copy, Debug)]
@@ -74,15 +74,15 @@ impl Loc {
 struct Heap<'a> {
     b: Builder<'a>,
     /// Known locations, by descriptor.
-    cache: HashMap<DescrId, HashMap<Loc, Entry>>,
+    cache: FastMap<DescrId, FastMap<Loc, Entry>>,
     /// Locations with a pending store, in program order.
     pending: Vec<Loc>,
     /// Array lengths: (descriptor, array) -> length.
-    lens: HashMap<(DescrId, OpRef), OpRef>,
+    lens: FastMap<(DescrId, OpRef), OpRef>,
     /// Classes: object -> type id (constant).
-    classes: HashMap<OpRef, OpRef>,
+    classes: FastMap<OpRef, OpRef>,
     /// Allocations of this trace (output values).
-    fresh: std::collections::HashSet<OpRef>,
+    fresh: super::fasthash::FastSet<OpRef>,
 }
 
 impl Heap<'_> {
@@ -443,10 +443,10 @@ impl Heap<'_> {
 pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
     let mut h = Heap {
         b: Builder::new(src, Norm::Full),
-        cache: HashMap::new(),
+        cache: FastMap::default(),
         pending: Vec::new(),
-        lens: HashMap::new(),
-        classes: HashMap::new(),
+        lens: FastMap::default(),
+        classes: FastMap::default(),
         fresh: Default::default(),
     };
     let n = src.ops.len();

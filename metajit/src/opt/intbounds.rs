@@ -30,11 +30,11 @@
 
 use super::bound::IntBound;
 use super::builder::{Builder, Norm};
+use super::fasthash::FastSet;
 use super::rewrite::copy_label;
 use super::{OptContext, OptError};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
 use crate::value::Kind;
-use std::collections::HashSet;
 
 /// A comparison in normal form: `a < b`, `a <= b`, `a == b`, `a != b` (signed or unsigned).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -80,7 +80,7 @@ fn negate((rel, x, y): (Rel, OpRef, OpRef)) -> (Rel, OpRef, OpRef) {
 /// Comparisons between values that guards established.
 #[derive(Default)]
 pub(super) struct Relations {
-    known: HashSet<(Rel, OpRef, OpRef)>,
+    known: FastSet<(Rel, OpRef, OpRef)>,
 }
 
 impl Relations {

@@ -40,6 +40,7 @@
 mod bound;
 mod builder;
 mod dce;
+mod fasthash;
 mod heap;
 mod intbounds;
 mod pure;

@@ -21,11 +21,11 @@
 //! - Removing pure ops whose result is unused is left to dead-code elimination.
 
 use super::builder::{Builder, Norm};
+use super::fasthash::FastMap;
 use super::rewrite::{copy_label, copy_ovf_pair};
 use super::{OptContext, OptError};
 use crate::ir::{DescrId, Flags, OpRef, Opcode, Trace};
 use crate::value::Kind;
-use std::collections::HashMap;
 
 /// Arguments as a hashable key; up to three without allocating.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -54,7 +54,7 @@ type Key = (Opcode, Option<DescrId>, ArgKey);
 /// Known values of pure ops, by opcode, descriptor and arguments.
 #[derive(Default)]
 pub(crate) struct CseTable {
-    map: HashMap<Key, OpRef>,
+    map: FastMap<Key, OpRef>,
 }
 
 impl CseTable {
@@ -74,12 +74,12 @@ impl CseTable {
     pub(super) fn insert(
         &mut self,
         opcode: Opcode,
-        args: Vec<OpRef>,
+        args: &[OpRef],
         descr: Option<DescrId>,
         v: OpRef,
     ) {
         self.map
-            .entry((opcode, descr, ArgKey::new(opcode, &args)))
+            .entry((opcode, descr, ArgKey::new(opcode, args)))
             .or_insert(v);
     }
 }
@@ -88,7 +88,7 @@ impl CseTable {
 pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
     let mut b = Builder::new(src, Norm::Full);
     // Overflow-checked ops known not to overflow: (opcode, args) -> result.
-    let mut no_ovf: HashMap<(Opcode, ArgKey), OpRef> = HashMap::new();
+    let mut no_ovf: FastMap<(Opcode, ArgKey), OpRef> = FastMap::default();
     let n = src.ops.len();
     let mut i = b.num_inputs();
     while i < n {

@@ -27,10 +27,10 @@
 //! are not exact (`x + 0.0` changes `-0.0`), so floats are only folded when constant.
 
 use super::builder::{Builder, Norm};
+use super::fasthash::{FastMap, FastSet};
 use super::{OptContext, OptError};
 use crate::ir::{Const, Descr, Flags, OpRef, Opcode, ResultKind, Trace, eval_ovf, eval_pure};
 use crate::value::Kind;
-use std::collections::{HashMap, HashSet};
 
 /// What [`fold`] made of a pure op.
 pub(super) enum Folded {
@@ -362,10 +362,10 @@ fn signext_is_noop(t: &Trace, h: usize, x: OpRef, n: i64) -> bool {
 /// What the guards emitted so far established. Owned by a [`Builder`] with `Norm::Full`.
 #[derive(Default)]
 pub(crate) struct GuardFacts {
-    nonzero: HashSet<OpRef>,
-    zero: HashSet<OpRef>,
-    nonnull: HashSet<OpRef>,
-    class: HashMap<OpRef, i64>,
+    nonzero: FastSet<OpRef>,
+    zero: FastSet<OpRef>,
+    nonnull: FastSet<OpRef>,
+    class: FastMap<OpRef, i64>,
     no_exception: bool,
     not_invalidated: bool,
 }

@@ -44,10 +44,10 @@
 //! When peeling would remove nothing (no invariant op, established guard or carried load), the
 //! trace is left as it is: a second copy of the body would only cost code.
 
+use super::fasthash::{FastMap, FastSet};
 use super::{OptContext, OptError};
 use crate::ir::{Descr, DescrId, EffectInfo, Op, OpRef, Opcode, SnapValue, Trace};
 use crate::value::Kind;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A memory location the carried-load analysis follows.
@@ -60,8 +60,8 @@ enum Loc {
 /// What an op of the body may write.
 #[derive(Default)]
 struct Writes {
-    fields: HashSet<Arc<str>>,
-    arrays: HashSet<DescrId>,
+    fields: FastSet<Arc<str>>,
+    arrays: FastSet<DescrId>,
     all_fields: bool,
     all_arrays: bool,
 }
@@ -217,7 +217,7 @@ impl Analysis<'_> {
             }
         }
         // Loads that may be carried: location -> (load op, body ops before it).
-        let mut first: HashMap<Loc, usize> = HashMap::new();
+        let mut first: FastMap<Loc, usize> = FastMap::default();
         let mut i = self.entry + 1;
         while i < self.jump {
             let op = &t.ops[i];
@@ -373,7 +373,7 @@ fn peel(src: &Trace, a: &Analysis<'_>, lloop: crate::ir::TargetId) -> Result<Tra
     };
     // Slots: every preamble value the loop needs, in a fixed order.
     let mut slots: Vec<OpRef> = Vec::new();
-    let mut in_slots: HashSet<OpRef> = HashSet::new();
+    let mut in_slots: FastSet<OpRef> = FastSet::default();
     let mut need = |slots: &mut Vec<OpRef>, s: OpRef| {
         if !s.is_const() && in_slots.insert(s) {
             slots.push(s);
@@ -442,7 +442,7 @@ fn peel(src: &Trace, a: &Analysis<'_>, lloop: crate::ir::TargetId) -> Result<Tra
 
     // The peeled loop.
     let mut lmap: Vec<Option<OpRef>> = vec![None; src.ops.len()];
-    let bound: HashSet<OpRef> = slots.iter().copied().collect();
+    let bound: FastSet<OpRef> = slots.iter().copied().collect();
     let get = |lmap: &[Option<OpRef>], r: OpRef| -> Result<OpRef, OptError> {
         if r.is_const() {
             return Ok(r);

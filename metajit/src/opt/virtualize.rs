@@ -28,13 +28,13 @@
 //! decrements become arithmetic on recorded values that dead-code elimination removes.
 
 use super::builder::{Builder, Norm};
+use super::fasthash::FastMap;
 use super::{OptContext, OptError};
 use crate::ir::{
     Const, Descr, DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace, VirtualDesc,
     VirtualKind,
 };
 use crate::value::Kind;
-use std::collections::HashMap;
 
 /// Arrays longer than this are always allocated (every snapshot would list every item).
 pub(super) const MAX_VIRTUAL_ITEMS: i64 = 32;
@@ -61,7 +61,7 @@ struct VObj {
 struct Virt<'a> {
     b: Builder<'a>,
     /// Input ops standing for virtual objects.
-    virt_of: HashMap<usize, u32>,
+    virt_of: FastMap<usize, u32>,
     objs: Vec<VObj>,
 }
 
@@ -218,7 +218,7 @@ impl Virt<'_> {
             virtuals: s.virtuals.clone(),
             pending: s.pending.clone(),
         };
-        let mut memo: HashMap<u32, u32> = HashMap::new();
+        let mut memo: FastMap<u32, u32> = FastMap::default();
         let mut conv = |me: &mut Self, out: &mut Snapshot, v: SnapValue| match v {
             SnapValue::Value(r) => {
                 let v = me.val(r);
@@ -254,7 +254,7 @@ impl Virt<'_> {
     }
 
     /// `v` as resume data, adding the virtual objects it refers to (once each) to `out`.
-    fn snap_value(&self, v: V, out: &mut Snapshot, memo: &mut HashMap<u32, u32>) -> SnapValue {
+    fn snap_value(&self, v: V, out: &mut Snapshot, memo: &mut FastMap<u32, u32>) -> SnapValue {
         let k = match self.live(v) {
             V::Out(r) => return SnapValue::Value(r),
             V::Virt(k) => k,
@@ -524,7 +524,7 @@ impl Virt<'_> {
 pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
     let mut v = Virt {
         b: Builder::new(src, Norm::Full),
-        virt_of: HashMap::new(),
+        virt_of: FastMap::default(),
         objs: Vec::new(),
     };
     let n = src.ops.len();
