@@ -120,6 +120,23 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Arguments for a `label`: output values it rebinds, so neither constants nor one value
+    /// twice (the backends bind each argument to its value); a constant or repeated value that
+    /// folding or forwarding produced is passed through a `same_as`.
+    pub fn label_args(&mut self, args: Vec<OpRef>) -> Vec<OpRef> {
+        let mut out: Vec<OpRef> = Vec::with_capacity(args.len());
+        for a in args {
+            let a = if a.is_const() || out.contains(&a) {
+                let kind = self.out.kind_of(a);
+                self.push(Op::new(Opcode::SameAs, kind, vec![a]))
+            } else {
+                a
+            };
+            out.push(a);
+        }
+        out
+    }
+
     /// Forgets everything learnt from guards and CSE: at a `label` inside the trace, values
     /// are rebound, so facts about them from before the label no longer hold.
     pub fn barrier(&mut self) {

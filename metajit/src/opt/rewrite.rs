@@ -495,10 +495,17 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
 /// everything learnt before it.
 pub(super) fn copy_label(b: &mut Builder<'_>, i: usize) {
     let op = &b.src.ops[i];
+    let mut args: Vec<OpRef> = op.args.iter().map(|&a| b.get_raw(a)).collect();
     if i != b.num_inputs() {
+        args = b.label_args(args);
         b.barrier();
+        // After the label, its arguments stand for what the label binds.
+        for (&a, &v) in op.args.iter().zip(&args) {
+            if !a.is_const() {
+                b.set(a.index(), v);
+            }
+        }
     }
-    let args: Vec<OpRef> = op.args.iter().map(|&a| b.get_raw(a)).collect();
     let mut new = op.clone();
     new.args = args;
     b.push(new);

@@ -497,7 +497,19 @@ impl Virt<'_> {
                             self.force(k);
                         }
                     }
+                    let args = self.b.label_args(args);
                     self.b.barrier();
+                    // After the label, its arguments stand for what the label binds.
+                    for (&a, &v) in op.args.iter().zip(&args) {
+                        if !a.is_const() {
+                            self.virt_of.remove(&a.index());
+                            self.b.set(a.index(), v);
+                        }
+                    }
+                    let mut new = op.clone();
+                    new.args = args;
+                    self.b.push(new);
+                    return 1;
                 }
                 let mut new = op.clone();
                 new.args = args;
