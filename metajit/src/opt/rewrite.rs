@@ -11,9 +11,11 @@
 //! Guards: [`GuardFacts`] records what each emitted guard established (a value non-zero, zero,
 //! non-null, of a known class, equal to a constant; no exception pending; not invalidated) and
 //! drops later guards that are implied. The pass also rewrites guard conditions:
-//! `guard_true(int_is_zero(x))` is `guard_false(x)`, `guard_true(x == C)` becomes
-//! `guard_value(x, C)` (*strengthening*: later uses of `x` become the constant `C`), and
-//! `guard_value(b, 1)` on a comparison result becomes `guard_true(b)`. A guard known to fail
+//! `guard_true(int_is_zero(x))` is `guard_false(x)`, and `guard_value(b, 1)` on a comparison
+//! result becomes `guard_true(b)`. *Strengthening*: after `guard_true(x == C)` later uses of
+//! `x` become the constant `C` (the guard stays a comparison: as a `guard_value` the driver
+//! would count its failures per failing value, and the branch not taken, seen with many
+//! values, might never get a bridge). A guard known to fail
 //! (`guard_true(0)`, `guard_class` against a class the value is known not to have) is kept as is:
 //! it always fails, and what follows it never runs, but the trace stays valid.
 //!
@@ -597,8 +599,10 @@ fn simplify_guard(b: &mut Builder<'_>, i: usize) {
         opcode = if k == 1 { GuardTrue } else { GuardFalse };
         args.truncate(1);
     }
-    // Strengthening: guard_true(x == C) is guard_value(x, C).
-    let mut known_cmp = None;
+    // Strengthening: after guard_true(x == C), x is C. The guard itself stays a comparison:
+    // as a guard_value, the driver would count its failures per failing value, and the other
+    // branch (taken with many different values) might never get a bridge.
+    let mut known_value = None;
     if matches!(opcode, GuardTrue | GuardFalse)
         && let Some((inner, ia)) = def(&b.out, b.horizon(), args[0])
         && ia.len() == 2
@@ -607,18 +611,14 @@ fn simplify_guard(b: &mut Builder<'_>, i: usize) {
         && ((opcode == GuardTrue && matches!(inner, IntEq | PtrEq))
             || (opcode == GuardFalse && matches!(inner, IntNe | PtrNe)))
     {
-        known_cmp = Some((args[0], opcode == GuardTrue));
-        args = vec![ia[0], ia[1]];
-        opcode = GuardValue;
+        known_value = Some((ia[0], ia[1]));
     }
     let snap = match op.snapshot {
         Some(s) => b.snapshot(s),
         None => b.add_snapshot(crate::ir::Snapshot::default()),
     };
     b.emit_guard(opcode, args, snap);
-    if let Some((cmp, truth)) = known_cmp {
-        // Whether emitted or implied, the comparison's outcome is known from here on.
-        let v = b.const_int(truth as i64);
-        b.replace(cmp, v);
+    if let Some((x, c)) = known_value {
+        b.replace(x, c);
     }
 }
