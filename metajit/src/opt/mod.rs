@@ -1,7 +1,52 @@
-//! The optimizer: single forward passes over a trace, in one fixed `PIPELINE`.
+//! The optimizer: single forward passes over a trace, in one fixed [`PIPELINE`].
 //!
-//! Each pass takes a trace and returns a new one; the verifier runs between passes in debug
-//! builds and tests, so a pass that breaks an invariant is caught where it happens.
+//! ```text
+//! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> dce
+//! ```
+//! - `intbounds`: integer ranges and relations from constants, loads, masks and guards; removes
+//!   guards, overflow checks and masks they prove useless.
+//! - `rewrite`: constant folding, algebraic identities, canonical forms, guard simplification
+//!   and strengthening.
+//! - `virtualize`: allocations that do not escape become virtual objects (in resume data when
+//!   needed), materialized only where they escape.
+//! - `pure`: CSE of pure ops, elidable calls and overflow-checked ops; elidable calls with
+//!   constant arguments are evaluated.
+//! - `heap`: load/store forwarding with type-based aliasing, invalidation by calls' effects,
+//!   lazy stores (pending stores in resume data).
+//! - `unroll`: loop peeling; the peeled loop reuses invariant values, skips established guards
+//!   and carries memory values across its label.
+//! - `dce`: removes what nothing needs, including unused loop-label arguments.
+//!
+//! A pass added later (strings, when a language needs them) goes between virtualize and pure.
+//! Each pass reads a trace front to back and builds a new one (`builder.rs`); what it knows
+//! about values lives in side tables indexed by op. The verifier runs between passes in debug
+//! builds and tests, so a pass that breaks an invariant is caught where it happens, and a pass
+//! that fails (a bug) gives an [`OptError`], never a panic that would take the interpreter down.
+//!
+//! What every pass keeps (the trace contract):
+//! - the entry `label` (first op after the inputs, taking exactly the inputs) stays where it
+//!   is: other traces jump to it;
+//! - a `jump` to another trace's label keeps its argument count and kinds;
+//! - every guard keeps a snapshot that rebuilds exactly the interpreter state the input trace
+//!   would have produced at that guard (values, virtual objects, delayed stores), with the same
+//!   frames' `code` and `point`;
+//! - stores and calls with effects keep their order and their number.
+//!
+//! Passes that substitute values re-normalize what they emit through the rewrite pass's fold
+//! rules, the pure pass's CSE table and the guard facts (`builder::Norm`), as LuaJIT's emitters
+//! all go through its FOLD engine; the book chapter (`book/src/metajit/optimizer.md`) explains
+//! each pass with examples.
+
+mod bound;
+mod builder;
+mod dce;
+mod fasthash;
+mod heap;
+mod intbounds;
+mod pure;
+mod rewrite;
+mod unroll;
+mod virtualize;
 
 use crate::ir::{TargetId, Trace, VerifyError, verify};
 
@@ -27,23 +72,167 @@ pub enum OptError {
     /// The input trace was invalid (a bug in the recorder).
     #[error("recorded trace is invalid: {0}")]
     BadInput(VerifyError),
+    /// A pass found itself in a state it should never reach (a bug in that pass).
+    #[error("pass {pass} failed: {message}")]
+    Internal {
+        /// The pass.
+        pass: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// No pass has this name ([`run_passes`]).
+    #[error("no optimization pass named `{0}`")]
+    UnknownPass(String),
 }
 
+/// The signature of a pass.
+pub type PassFn = fn(&Trace, &mut OptContext<'_>) -> Result<Trace, OptError>;
+
 /// A pass: name and function.
-pub type Pass = (&'static str, fn(&Trace, &mut OptContext<'_>) -> Trace);
+pub type Pass = (&'static str, PassFn);
 
 /// The passes, in order.
-pub const PIPELINE: &[Pass] = &[];
+pub const PIPELINE: &[Pass] = &[
+    ("intbounds", intbounds::run),
+    ("rewrite", rewrite::run),
+    ("virtualize", virtualize::run),
+    ("pure", pure::run),
+    ("heap", heap::run),
+    ("unroll", unroll::run),
+    ("dce", dce::run),
+];
+
+/// Runs one pass, turning a panic (a bug) into an error.
+fn run_one(pass: &Pass, t: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    let (name, f) = *pass;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(t, ctx))) {
+        Ok(r) => r,
+        Err(e) => {
+            let message = e
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Err(OptError::Internal {
+                pass: name,
+                message: format!("panicked: {message}"),
+            })
+        }
+    }
+}
 
 /// Runs the pipeline.
 pub fn optimize(trace: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
     verify(trace).map_err(OptError::BadInput)?;
     let mut t = trace.clone();
-    for (name, pass) in PIPELINE {
-        t = pass(&t, ctx);
+    for pass in PIPELINE {
+        t = run_one(pass, &t, ctx)?;
         if cfg!(debug_assertions) {
-            verify(&t).map_err(|error| OptError::Invalid { pass: name, error })?;
+            verify(&t).map_err(|error| OptError::Invalid {
+                pass: pass.0,
+                error,
+            })?;
         }
     }
     Ok(t)
+}
+
+/// Runs the named passes of the pipeline, in the given order, verifying the trace after each
+/// (in every build): for tests and tools that look at one pass at a time.
+pub fn run_passes(
+    trace: &Trace,
+    names: &[&str],
+    ctx: &mut OptContext<'_>,
+) -> Result<Trace, OptError> {
+    verify(trace).map_err(OptError::BadInput)?;
+    let mut t = trace.clone();
+    for name in names {
+        let pass = PIPELINE
+            .iter()
+            .find(|p| p.0 == *name)
+            .ok_or_else(|| OptError::UnknownPass(name.to_string()))?;
+        t = run_one(pass, &t, ctx)?;
+        verify(&t).map_err(|error| OptError::Invalid {
+            pass: pass.0,
+            error,
+        })?;
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::parse_trace;
+
+    fn ctx_run(t: &Trace, names: &[&str]) -> Result<Trace, OptError> {
+        let next = std::cell::Cell::new(0);
+        let new_target = || {
+            next.set(next.get() + 1);
+            TargetId(1000 + next.get())
+        };
+        let mut ctx = OptContext {
+            new_target: &new_target,
+            unroll: true,
+        };
+        run_passes(t, names, &mut ctx)
+    }
+
+    #[test]
+    fn a_panicking_pass_is_an_error_not_a_crash() {
+        fn boom(_: &Trace, _: &mut OptContext<'_>) -> Result<Trace, OptError> {
+            panic!("deliberate")
+        }
+        let t = parse_trace("[i0]\nfinish(i0)\n").unwrap();
+        let new_target = || TargetId(0);
+        let mut ctx = OptContext {
+            new_target: &new_target,
+            unroll: false,
+        };
+        let e = run_one(&("boom", boom), &t, &mut ctx).unwrap_err();
+        assert!(matches!(e, OptError::Internal { pass: "boom", .. }), "{e}");
+        assert!(e.to_string().contains("deliberate"));
+    }
+
+    #[test]
+    fn rejects_invalid_input_and_unknown_passes() {
+        let bad = parse_trace("[i0]\ni1 = int_add_ovf(i0, 1)\nfinish(i1)\n").unwrap();
+        assert!(matches!(ctx_run(&bad, &[]), Err(OptError::BadInput(_))));
+        let t = parse_trace("[i0]\nfinish(i0)\n").unwrap();
+        assert!(matches!(
+            ctx_run(&t, &["frobnicate"]),
+            Err(OptError::UnknownPass(_))
+        ));
+    }
+
+    #[test]
+    fn elidable_calls_without_a_function_are_never_called() {
+        // Address 0 (a text trace without bound functions): CSE'd, not evaluated.
+        let t = parse_trace(
+            "descr f = call(args=(int), result=int, effect=elidable)\n[i0]\n\
+             i1 = call_pure(3, descr=f)\ni2 = call_pure(3, descr=f)\nfinish(i1, i2)\n",
+        )
+        .unwrap();
+        let out = ctx_run(&t, &["pure"]).unwrap();
+        let text = out.to_string();
+        assert_eq!(text.matches("call_pure").count(), 1, "{text}");
+        assert!(text.contains("finish(i1, i1)"), "{text}");
+    }
+
+    #[test]
+    fn the_pipeline_names_every_pass_once_in_order() {
+        let names: Vec<&str> = PIPELINE.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names,
+            [
+                "intbounds",
+                "rewrite",
+                "virtualize",
+                "pure",
+                "heap",
+                "unroll",
+                "dce"
+            ]
+        );
+    }
 }

@@ -1,0 +1,488 @@
+//! Intbounds: integer range analysis, and the guards, overflow checks and ops it proves useless.
+//!
+//! First pass of the pipeline, on the recorded trace. One forward pass gives every output
+//! value an [`IntBound`] (in a side table indexed by op): constants are exact; loads of narrow
+//! fields and items are bounded by their representation (`u8` is `0..=255`); `arraylen` is
+//! non-negative; comparisons are 0 or 1; `int_and` with a non-negative mask, `int_signext`,
+//! shifts, division and remainder by constants, and add/sub/mul (exactly, when they cannot
+//! wrap) propagate ranges. Guards refine the ranges of what they test for everything after them:
+//! after `guard_true(i < n)` the range of `i` is below `n`'s maximum and `n`'s above `i`'s
+//! minimum; `uint_lt(i, len)` with a non-negative `len` (a bounds check) also makes `i`
+//! non-negative; `guard_value(x, 5)` makes `x` exactly 5 (and later uses of `x` the constant).
+//! Besides ranges, the comparisons that guards established are remembered as relations
+//! ([`Relations`]), so a repeated bounds check `uint_lt(i, len)` on the same values folds even
+//! when nothing is known about `len`.
+//!
+//! What it removes:
+//! - an op whose range is a single value becomes that constant (comparisons whose outcome the
+//!   ranges or the relations decide, `int_and(x, 255)` of a constant...);
+//! - `int_and(x, m)` where `x` is non-negative and has no bit outside `m`, `int_signext(x, n)`
+//!   where `x` already fits, `int_mod(x, c)` where `0 <= x < c`, become `x`;
+//! - `int_add_ovf`/`int_sub_ovf`/`int_mul_ovf` whose exact result fits in `i64` become the plain
+//!   op, and their `guard_no_overflow` disappears;
+//! - `guard_true`/`guard_false`/`guard_value` whose condition is known to hold disappear; one
+//!   known to fail is kept (it always fails).
+//!
+//! Invariants: a range never excludes a value the op can produce, and refining by a guard that
+//! contradicts what is known (an always-failing guard) leaves the ranges as they were, so no
+//! range is ever empty. Facts learnt before a `label` other than the entry label are dropped at
+//! it, since the label rebinds its arguments.
+
+use super::bound::IntBound;
+use super::builder::{Builder, Norm};
+use super::fasthash::FastSet;
+use super::rewrite::copy_label;
+use super::{OptContext, OptError};
+use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
+use crate::value::Kind;
+
+/// A comparison in normal form: `a < b`, `a <= b`, `a == b`, `a != b` (signed or unsigned).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Rel {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    ULt,
+    ULe,
+}
+
+/// `opcode(a, b)` as `(rel, x, y)`, meaning `x rel y`.
+fn normal(opcode: Opcode, a: OpRef, b: OpRef) -> Option<(Rel, OpRef, OpRef)> {
+    use Opcode::*;
+    Some(match opcode {
+        IntLt => (Rel::Lt, a, b),
+        IntLe => (Rel::Le, a, b),
+        IntGt => (Rel::Lt, b, a),
+        IntGe => (Rel::Le, b, a),
+        IntEq | PtrEq => (Rel::Eq, a, b),
+        IntNe | PtrNe => (Rel::Ne, a, b),
+        UintLt => (Rel::ULt, a, b),
+        UintLe => (Rel::ULe, a, b),
+        UintGt => (Rel::ULt, b, a),
+        UintGe => (Rel::ULe, b, a),
+        _ => return None,
+    })
+}
+
+/// The negation of `x rel y`, in normal form.
+fn negate((rel, x, y): (Rel, OpRef, OpRef)) -> (Rel, OpRef, OpRef) {
+    match rel {
+        Rel::Lt => (Rel::Le, y, x),
+        Rel::Le => (Rel::Lt, y, x),
+        Rel::Eq => (Rel::Ne, x, y),
+        Rel::Ne => (Rel::Eq, x, y),
+        Rel::ULt => (Rel::ULe, y, x),
+        Rel::ULe => (Rel::ULt, y, x),
+    }
+}
+
+/// Comparisons between values that guards established.
+#[derive(Default)]
+pub(super) struct Relations {
+    known: FastSet<(Rel, OpRef, OpRef)>,
+}
+
+impl Relations {
+    fn holds(&self, (rel, x, y): (Rel, OpRef, OpRef)) -> bool {
+        let k = |r: Rel, a: OpRef, b: OpRef| self.known.contains(&(r, a, b));
+        match rel {
+            Rel::Lt => k(Rel::Lt, x, y),
+            Rel::Le => k(Rel::Le, x, y) || k(Rel::Lt, x, y) || k(Rel::Eq, x, y) || k(Rel::Eq, y, x),
+            Rel::Eq => k(Rel::Eq, x, y) || k(Rel::Eq, y, x),
+            Rel::Ne => {
+                k(Rel::Ne, x, y)
+                    || k(Rel::Ne, y, x)
+                    || k(Rel::Lt, x, y)
+                    || k(Rel::Lt, y, x)
+                    || k(Rel::ULt, x, y)
+                    || k(Rel::ULt, y, x)
+            }
+            Rel::ULt => k(Rel::ULt, x, y),
+            Rel::ULe => {
+                k(Rel::ULe, x, y) || k(Rel::ULt, x, y) || k(Rel::Eq, x, y) || k(Rel::Eq, y, x)
+            }
+        }
+    }
+
+    /// The outcome of `x rel y`, if the relations decide it.
+    fn decide(&self, c: (Rel, OpRef, OpRef)) -> Option<bool> {
+        if self.holds(c) {
+            Some(true)
+        } else if self.holds(negate(c)) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+struct Bounds<'a> {
+    b: Builder<'a>,
+    /// Range of each output op's value (ints; `FULL` for other kinds).
+    of: Vec<IntBound>,
+    rel: Relations,
+}
+
+impl Bounds<'_> {
+    fn get(&self, r: OpRef) -> IntBound {
+        match self.b.out.const_of(r) {
+            Some(c) if c.kind == Kind::Int => IntBound::exact(c.bits),
+            Some(_) => IntBound::FULL,
+            None => self.of.get(r.index()).copied().unwrap_or(IntBound::FULL),
+        }
+    }
+
+    fn set(&mut self, r: OpRef, bound: IntBound) {
+        if r.is_const() {
+            return;
+        }
+        if self.of.len() <= r.index() {
+            self.of.resize(r.index() + 1, IntBound::FULL);
+        }
+        self.of[r.index()] = bound;
+    }
+
+    /// Narrows the range of `r` (never to nothing); a single value becomes a replacement.
+    fn refine(&mut self, r: OpRef, bound: IntBound) {
+        if r.is_const() || self.b.out.kind_of(r) != Kind::Int {
+            return;
+        }
+        if let Some(m) = self.get(r).meet(bound) {
+            self.set(r, m);
+            if let Some(c) = m.constant() {
+                let k = self.b.const_int(c);
+                self.b.replace(r, k);
+            }
+        }
+    }
+
+    /// The outcome of comparison `opcode(a, b)`, if ranges or relations decide it.
+    fn decide_cmp(&self, opcode: Opcode, a: OpRef, b: OpRef) -> Option<bool> {
+        use Opcode::*;
+        let (x, y) = (self.get(a), self.get(b));
+        let ints = self.b.out.kind_of(a) == Kind::Int;
+        let by_range = match opcode {
+            _ if !ints => None,
+            IntLt => x.lt(y),
+            IntLe => x.le(y),
+            IntGt => y.lt(x),
+            IntGe => y.le(x),
+            IntEq => x.eq(y),
+            IntNe => x.eq(y).map(|e| !e),
+            UintLt => x.ult(y),
+            UintLe => x.ule(y),
+            UintGt => y.ult(x),
+            UintGe => y.ule(x),
+            _ => None,
+        };
+        by_range.or_else(|| normal(opcode, a, b).and_then(|c| self.rel.decide(c)))
+    }
+
+    /// The range of a pure op's result and, if the op is redundant, the value it equals.
+    fn pure_op(&mut self, opcode: Opcode, args: &[OpRef]) -> (IntBound, Option<OpRef>) {
+        use Opcode::*;
+        let a = self.get(args[0]);
+        let b = args.get(1).map(|&r| self.get(r)).unwrap_or(IntBound::FULL);
+        let cb = b.constant();
+        let same = |v: OpRef, bound: IntBound| (bound, Some(v));
+        let bound = match opcode {
+            IntAdd | IntSub | IntMul => {
+                let exact = match opcode {
+                    IntAdd => a.add_exact(b),
+                    IntSub => a.sub_exact(b),
+                    _ => a.mul_exact(b),
+                };
+                exact.unwrap_or(IntBound::FULL)
+            }
+            IntAnd => {
+                if let Some(m) = cb
+                    && a.fits_mask(m)
+                {
+                    return same(args[0], a);
+                }
+                if let Some(m) = a.constant()
+                    && b.fits_mask(m)
+                {
+                    return same(args[1], b);
+                }
+                a.and(b)
+            }
+            IntOr | IntXor => a.or_xor(b),
+            IntShl => cb.map_or(IntBound::FULL, |s| a.shl(s)),
+            IntShr => cb.map_or(IntBound::FULL, |s| a.shr(s)),
+            UintShr => match cb {
+                Some(s) => a.ushr(s),
+                None if a.is_nonneg() => IntBound::range(0, a.hi),
+                None => IntBound::FULL,
+            },
+            IntNeg => a.neg(),
+            IntInvert => a.invert(),
+            IntDiv => cb.map_or(IntBound::FULL, |c| a.div(c)),
+            IntMod => match cb {
+                Some(c) if c > 0 && a.is_nonneg() && a.hi < c => return same(args[0], a),
+                Some(c) => a.rem(c),
+                None => IntBound::FULL,
+            },
+            UintDiv => cb.map_or(IntBound::FULL, |c| a.udiv(c)),
+            UintMod => match cb {
+                Some(c) if c > 0 && a.is_nonneg() && a.hi < c => return same(args[0], a),
+                Some(c) => a.urem(c),
+                None => IntBound::FULL,
+            },
+            IntSignext => match cb {
+                Some(n @ (1 | 2 | 4)) => {
+                    let r = IntBound::of_repr(crate::value::IntRepr {
+                        size: n as u8,
+                        signed: true,
+                    });
+                    if a.within(r) {
+                        return same(args[0], a);
+                    }
+                    r
+                }
+                _ => IntBound::FULL,
+            },
+            SameAs => a,
+            IntIsZero => match a.eq(IntBound::exact(0)) {
+                Some(z) => IntBound::exact(z as i64),
+                None => IntBound::BOOL,
+            },
+            IntIsTrue => match a.eq(IntBound::exact(0)) {
+                Some(z) => IntBound::exact(!z as i64),
+                None => IntBound::BOOL,
+            },
+            o if o.flags().has(Flags::COMPARISON) => match args.get(1) {
+                Some(&y) => match self.decide_cmp(o, args[0], y) {
+                    Some(t) => IntBound::exact(t as i64),
+                    None => IntBound::BOOL,
+                },
+                None => IntBound::BOOL,
+            },
+            CastFloatToInt => IntBound::FULL,
+            _ => IntBound::FULL,
+        };
+        (bound, None)
+    }
+
+    /// What a guard on a comparison (or plain int) `cond` passing with `truth` teaches.
+    fn learn_condition(&mut self, cond: OpRef, truth: bool) {
+        let op = self.b.def(cond).cloned();
+        let Some(Op { opcode, args, .. }) = op else {
+            return;
+        };
+        if !opcode.flags().has(Flags::COMPARISON) {
+            // guard_true(x) on a plain int: x != 0; guard_false(x): x == 0.
+            if truth {
+                self.exclude_zero(cond);
+            } else {
+                self.refine(cond, IntBound::exact(0));
+            }
+            return;
+        }
+        if matches!(opcode, Opcode::IntIsZero | Opcode::IntIsTrue) {
+            if truth == (opcode == Opcode::IntIsZero) {
+                self.refine(args[0], IntBound::exact(0));
+            } else {
+                self.exclude_zero(args[0]);
+            }
+            return;
+        }
+        let Some(c) = normal(opcode, args[0], args[1]) else {
+            return;
+        };
+        if self.b.out.kind_of(args[0]) != Kind::Int && !matches!(c.0, Rel::Eq | Rel::Ne) {
+            return;
+        }
+        let (rel, x, y) = if truth { c } else { negate(c) };
+        self.rel.known.insert((rel, x, y));
+        if self.b.out.kind_of(x) != Kind::Int {
+            return;
+        }
+        let (bx, by) = (self.get(x), self.get(y));
+        match rel {
+            Rel::Lt if by.hi > i64::MIN && bx.lo < i64::MAX => {
+                self.refine(x, IntBound::range(i64::MIN, by.hi - 1));
+                self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
+            }
+            Rel::Le => {
+                self.refine(x, IntBound::range(i64::MIN, by.hi));
+                self.refine(y, IntBound::range(bx.lo, i64::MAX));
+            }
+            Rel::Eq => {
+                if let Some(m) = bx.meet(by) {
+                    self.refine(x, m);
+                    self.refine(y, m);
+                }
+            }
+            Rel::Ne => {
+                if let Some(k) = by.constant() {
+                    self.exclude(x, k);
+                }
+                if let Some(k) = bx.constant() {
+                    self.exclude(y, k);
+                }
+            }
+            // x <u y with y known non-negative: 0 <= x < y, in signed order too.
+            Rel::ULt if by.is_nonneg() && by.hi > 0 => {
+                self.refine(x, IntBound::range(0, by.hi - 1));
+                let bx = self.get(x);
+                self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
+                self.rel.known.insert((Rel::Lt, x, y));
+            }
+            Rel::ULe if by.is_nonneg() => {
+                self.refine(x, IntBound::range(0, by.hi));
+                let bx = self.get(x);
+                self.refine(y, IntBound::range(bx.lo, i64::MAX));
+                self.rel.known.insert((Rel::Le, x, y));
+            }
+            _ => {}
+        }
+    }
+
+    fn exclude_zero(&mut self, r: OpRef) {
+        self.exclude(r, 0);
+    }
+
+    /// Narrows `r`'s range when `k` is one of its ends.
+    fn exclude(&mut self, r: OpRef, k: i64) {
+        let b = self.get(r);
+        if b.lo == k && b.hi > k {
+            self.refine(r, IntBound::range(k + 1, b.hi));
+        } else if b.hi == k && b.lo < k {
+            self.refine(r, IntBound::range(b.lo, k - 1));
+        }
+    }
+
+    /// The range of a value loaded by `op`.
+    fn load_bound(&self, op: &Op) -> IntBound {
+        if op.kind != Kind::Int {
+            return IntBound::FULL;
+        }
+        match (op.opcode, self.b.src.descr_of(op)) {
+            (Opcode::GetField, Some(Descr::Field(f))) => IntBound::of_repr(f.repr),
+            (Opcode::GetArrayItem, Some(Descr::Array(a))) => IntBound::of_repr(a.repr),
+            (Opcode::ArrayLen, _) => IntBound::nonneg(),
+            _ => IntBound::FULL,
+        }
+    }
+}
+
+/// The intbounds pass.
+pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    let mut s = Bounds {
+        b: Builder::new(src, Norm::Raw),
+        of: Vec::new(),
+        rel: Relations::default(),
+    };
+    let n = src.ops.len();
+    let mut i = s.b.num_inputs();
+    while i < n {
+        let op = &src.ops[i];
+        match op.opcode {
+            o if o.is_pure() && op.kind == Kind::Int => {
+                let args = s.b.get_args(&op.args);
+                let (bound, same) = s.pure_op(o, &args);
+                let v = match (same, bound.constant()) {
+                    (_, Some(c)) => s.b.const_int(c),
+                    (Some(v), None) => v,
+                    (None, None) => {
+                        let r = s.b.push(Op::new(o, Kind::Int, args));
+                        s.set(r, bound);
+                        r
+                    }
+                };
+                s.b.set(i, v);
+            }
+            Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf => {
+                ovf(&mut s, i);
+                i += 2;
+                continue;
+            }
+            Opcode::GuardTrue | Opcode::GuardFalse => {
+                let cond = s.b.get(op.args[0]);
+                let truth = op.opcode == Opcode::GuardTrue;
+                let known = match s.b.out.const_int_of(cond) {
+                    Some(c) => Some((c != 0) == truth),
+                    None => match s.b.def(cond).cloned() {
+                        Some(d) if d.args.len() == 2 && d.opcode.flags().has(Flags::COMPARISON) => {
+                            s.decide_cmp(d.opcode, d.args[0], d.args[1])
+                                .map(|t| t == truth)
+                        }
+                        _ => s.get(cond).eq(IntBound::exact(0)).map(|z| z != truth),
+                    },
+                };
+                if known != Some(true) {
+                    s.b.copy(i);
+                    if known.is_none() {
+                        s.learn_condition(cond, truth);
+                    }
+                }
+            }
+            Opcode::GuardValue if src.kind_of(op.args[0]) == Kind::Int => {
+                let x = s.b.get(op.args[0]);
+                let c = s.b.get(op.args[1]);
+                let k = s.b.out.const_int_of(c).unwrap_or(0);
+                let known = s.get(x).eq(IntBound::exact(k));
+                if known != Some(true) {
+                    s.b.copy(i);
+                    if known.is_none() {
+                        s.refine(x, IntBound::exact(k));
+                        s.b.replace(x, c);
+                    }
+                }
+            }
+            Opcode::Label => {
+                copy_label(&mut s.b, i);
+                if i != s.b.num_inputs() {
+                    s.of.clear();
+                    s.rel = Relations::default();
+                }
+            }
+            _ => {
+                let bound = s.load_bound(op);
+                s.b.copy(i);
+                if op.kind == Kind::Int {
+                    let r = s.b.get(OpRef::op(i as u32));
+                    s.set(r, bound);
+                }
+            }
+        }
+        i += 1;
+    }
+    s.b.finish("intbounds")
+}
+
+/// An overflow-checked op at `i` and its guard: the plain op when the exact result fits.
+fn ovf(s: &mut Bounds<'_>, i: usize) {
+    let src = s.b.src;
+    let op = &src.ops[i];
+    let args = s.b.get_args(&op.args);
+    let (a, b) = (s.get(args[0]), s.get(args[1]));
+    let (lo, hi) = IntBound::exact_i128(op.opcode, a, b);
+    let fits = lo >= i64::MIN as i128 && hi <= i64::MAX as i128;
+    let wants_no_ovf = src.ops[i + 1].opcode == Opcode::GuardNoOverflow;
+    if fits && wants_no_ovf {
+        let plain = match op.opcode {
+            Opcode::IntAddOvf => Opcode::IntAdd,
+            Opcode::IntSubOvf => Opcode::IntSub,
+            _ => Opcode::IntMul,
+        };
+        let bound = IntBound::range(lo as i64, hi as i64);
+        let v = match bound.constant() {
+            Some(c) => s.b.const_int(c),
+            None => {
+                let r = s.b.push(Op::new(plain, Kind::Int, args));
+                s.set(r, bound);
+                r
+            }
+        };
+        s.b.set(i, v);
+        return;
+    }
+    super::rewrite::copy_ovf_pair(&mut s.b, i);
+    if wants_no_ovf && let Some(bound) = IntBound::clamp_exact(lo, hi) {
+        let r = s.b.get(OpRef::op(i as u32));
+        s.set(r, bound);
+    }
+}

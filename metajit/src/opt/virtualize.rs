@@ -1,0 +1,548 @@
+//! Virtualize: escape analysis and allocation removal.
+//!
+//! Third pass (after rewrite, before pure). An allocation (`new`, `new_with_vtable`, or
+//! `new_array` of a constant length up to [`MAX_VIRTUAL_ITEMS`]) is not emitted; the object
+//! becomes *virtual*: a record, in a side table, of the values its fields (or items) hold.
+//! Stores into it update the record, loads from it are replaced by the recorded value (or the
+//! zero the allocation would have left), `arraylen` by the length, `getclass`/`guard_class` by
+//! its known class, `guard_nonnull` disappears and `ptr_eq` with anything else is false. A
+//! virtual object may hold references to other virtual objects.
+//!
+//! A virtual object is *materialized* (forced) where it escapes: passed to a call, stored into
+//! an object that is not virtual, passed to `jump`, `finish` or `label`, compared with a guard
+//! that needs its address, indexed with a non-constant index. Forcing emits the allocation and
+//! a store for every field holding a non-zero value (forcing the virtual objects those refer to
+//! first; an object being forced counts as materialized, so cycles terminate); from then on the
+//! object is an ordinary value. An object that never escapes is never allocated.
+//!
+//! Guards that may fail while an object is virtual describe it in their snapshot
+//! (`SnapValue::Virtual`, with its kind and field values, themselves possibly virtual): a
+//! failing guard allocates and fills it then (`resume.rs`), so the interpreter sees exactly the
+//! object the unoptimized trace would have built.
+//!
+//! Loads forwarded from stores of narrow integer fields are truncated and extended as memory
+//! would (`Builder::narrow`). Fields are identified by descriptor: two different field
+//! descriptors never name the same bytes of one object (a field access that overlaps another
+//! recorded field, or touches the type id of a `new_with_vtable` object, forces the object).
+//! Reference counts kept in fields of a virtual object cost nothing: increments and
+//! decrements become arithmetic on recorded values that dead-code elimination removes.
+
+use super::builder::{Builder, Norm};
+use super::fasthash::FastMap;
+use super::{OptContext, OptError};
+use crate::ir::{
+    Const, Descr, DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace, VirtualDesc,
+    VirtualKind,
+};
+use crate::value::Kind;
+
+/// Arrays longer than this are always allocated (every snapshot would list every item).
+pub(super) const MAX_VIRTUAL_ITEMS: i64 = 32;
+
+/// What an input value is now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum V {
+    /// An output value.
+    Out(OpRef),
+    /// Virtual object `k`.
+    Virt(u32),
+}
+
+struct VObj {
+    kind: VirtualKind,
+    /// Struct fields in order of first store.
+    fields: Vec<(DescrId, V)>,
+    /// Array items.
+    items: Vec<V>,
+    /// The allocation, once materialized.
+    forced: Option<OpRef>,
+}
+
+struct Virt<'a> {
+    b: Builder<'a>,
+    /// Input ops standing for virtual objects.
+    virt_of: FastMap<usize, u32>,
+    objs: Vec<VObj>,
+}
+
+impl Virt<'_> {
+    /// What input value `r` is now.
+    fn val(&self, r: OpRef) -> V {
+        if !r.is_const()
+            && let Some(&k) = self.virt_of.get(&r.index())
+        {
+            return self.live(V::Virt(k));
+        }
+        V::Out(self.b.get(r))
+    }
+
+    /// `v`, with materialized objects as their allocation.
+    fn live(&self, v: V) -> V {
+        match v {
+            V::Virt(k) => match self.objs[k as usize].forced {
+                Some(r) => V::Out(self.b.resolve(r)),
+                None => v,
+            },
+            V::Out(r) => V::Out(self.b.resolve(r)),
+        }
+    }
+
+    /// The output value for `v`, materializing it if it is virtual.
+    fn force_v(&mut self, v: V) -> OpRef {
+        match self.live(v) {
+            V::Out(r) => r,
+            V::Virt(k) => self.force(k),
+        }
+    }
+
+    /// The output value for input value `r` (materializing a virtual object).
+    fn out(&mut self, r: OpRef) -> OpRef {
+        let v = self.val(r);
+        self.force_v(v)
+    }
+
+    fn zero(&mut self, kind: Kind) -> OpRef {
+        self.b.out.konst(Const { kind, bits: 0 })
+    }
+
+    /// Materializes virtual object `k`: allocation, then its non-zero fields.
+    fn force(&mut self, k: u32) -> OpRef {
+        if let Some(r) = self.objs[k as usize].forced {
+            return self.b.resolve(r);
+        }
+        let kind = self.objs[k as usize].kind;
+        let r = match kind {
+            VirtualKind::Struct(d) | VirtualKind::StructWithVtable(d) => {
+                let opcode = if matches!(kind, VirtualKind::Struct(_)) {
+                    Opcode::New
+                } else {
+                    Opcode::NewWithVtable
+                };
+                let mut op = Op::new(opcode, Kind::Ref, vec![]);
+                op.descr = Some(d);
+                self.b.push(op)
+            }
+            VirtualKind::Array(d) => {
+                let n = self.b.const_int(self.objs[k as usize].items.len() as i64);
+                let mut op = Op::new(Opcode::NewArray, Kind::Ref, vec![n]);
+                op.descr = Some(d);
+                self.b.push(op)
+            }
+        };
+        self.objs[k as usize].forced = Some(r);
+        let fields = std::mem::take(&mut self.objs[k as usize].fields);
+        for &(fd, v) in &fields {
+            let x = self.force_v(v);
+            if self.is_zero(x) {
+                continue;
+            }
+            let mut op = Op::new(Opcode::SetField, Kind::Void, vec![r, x]);
+            op.descr = Some(fd);
+            self.b.push(op);
+        }
+        let items = std::mem::take(&mut self.objs[k as usize].items);
+        if let VirtualKind::Array(d) = kind {
+            for (i, &v) in items.iter().enumerate() {
+                let x = self.force_v(v);
+                if self.is_zero(x) {
+                    continue;
+                }
+                let idx = self.b.const_int(i as i64);
+                let mut op = Op::new(Opcode::SetArrayItem, Kind::Void, vec![r, idx, x]);
+                op.descr = Some(d);
+                self.b.push(op);
+            }
+        }
+        r
+    }
+
+    fn is_zero(&self, x: OpRef) -> bool {
+        self.b.out.const_of(x).is_some_and(|c| c.bits == 0)
+    }
+
+    /// The unforced virtual object behind input value `r`.
+    fn virt(&self, r: OpRef) -> Option<u32> {
+        match self.val(r) {
+            V::Virt(k) => Some(k),
+            V::Out(_) => None,
+        }
+    }
+
+    /// Whether field `fd` can be tracked on virtual `k` (no overlap with another recorded
+    /// field or with the type id, inside the object).
+    fn field_ok(&self, k: u32, fd: DescrId) -> bool {
+        let descrs = &self.b.out.descrs;
+        let Some(f) = descrs[fd.0 as usize].as_field() else {
+            return false;
+        };
+        let o = &self.objs[k as usize];
+        let size = match o.kind {
+            VirtualKind::Struct(d) | VirtualKind::StructWithVtable(d) => {
+                descrs[d.0 as usize].as_size().map_or(0, |s| s.size)
+            }
+            VirtualKind::Array(_) => return false,
+        };
+        let width = |f: &crate::ir::FieldDescr| match f.kind {
+            Kind::Int => f.repr.size as u32,
+            _ => 8,
+        };
+        let (start, end) = (f.offset, f.offset + width(f));
+        if end > size || (matches!(o.kind, VirtualKind::StructWithVtable(_)) && start < 8) {
+            return false;
+        }
+        o.fields.iter().all(|&(od, _)| {
+            od == fd
+                || descrs[od.0 as usize].as_field().is_none_or(|g| {
+                    let (s2, e2) = (g.offset, g.offset + width(g));
+                    end <= s2 || e2 <= start
+                })
+        })
+    }
+
+    /// The item index of a constant `i` within virtual array `k`.
+    fn item_index(&self, k: u32, i: OpRef) -> Option<usize> {
+        let o = &self.objs[k as usize];
+        let VirtualKind::Array(_) = o.kind else {
+            return None;
+        };
+        let i = self.b.out.const_int_of(self.b.get(i))?;
+        (0..o.items.len() as i64).contains(&i).then_some(i as usize)
+    }
+
+    /// Copies snapshot `sid`, describing virtual objects it refers to.
+    fn snapshot(&mut self, sid: SnapshotId) -> SnapshotId {
+        let src = self.b.src;
+        let s = &src.snapshots[sid.0 as usize];
+        let mut out = Snapshot {
+            frames: s.frames.clone(),
+            virtuals: s.virtuals.clone(),
+            pending: s.pending.clone(),
+        };
+        let mut memo: FastMap<u32, u32> = FastMap::default();
+        let mut conv = |me: &mut Self, out: &mut Snapshot, v: SnapValue| match v {
+            SnapValue::Value(r) => {
+                let v = me.val(r);
+                me.snap_value(v, out, &mut memo)
+            }
+            SnapValue::Virtual(_) => v,
+        };
+        for f in 0..out.frames.len() {
+            for j in 0..out.frames[f].values.len() {
+                let v = out.frames[f].values[j];
+                out.frames[f].values[j] = conv(self, &mut out, v);
+            }
+        }
+        for k in 0..s.virtuals.len() {
+            for j in 0..out.virtuals[k].fields.len() {
+                let v = out.virtuals[k].fields[j].1;
+                out.virtuals[k].fields[j].1 = conv(self, &mut out, v);
+            }
+            for j in 0..out.virtuals[k].items.len() {
+                let v = out.virtuals[k].items[j];
+                out.virtuals[k].items[j] = conv(self, &mut out, v);
+            }
+        }
+        for p in 0..out.pending.len() {
+            let ps = out.pending[p].clone();
+            out.pending[p].target = conv(self, &mut out, ps.target);
+            if let Some(i) = ps.index {
+                out.pending[p].index = Some(conv(self, &mut out, i));
+            }
+            out.pending[p].value = conv(self, &mut out, ps.value);
+        }
+        self.b.add_snapshot(out)
+    }
+
+    /// `v` as resume data, adding the virtual objects it refers to (once each) to `out`.
+    fn snap_value(&self, v: V, out: &mut Snapshot, memo: &mut FastMap<u32, u32>) -> SnapValue {
+        let k = match self.live(v) {
+            V::Out(r) => return SnapValue::Value(r),
+            V::Virt(k) => k,
+        };
+        if let Some(&i) = memo.get(&k) {
+            return SnapValue::Virtual(i);
+        }
+        let idx = out.virtuals.len() as u32;
+        memo.insert(k, idx);
+        let o = &self.objs[k as usize];
+        out.virtuals.push(VirtualDesc {
+            kind: o.kind,
+            fields: Vec::new(),
+            items: Vec::new(),
+        });
+        let fields: Vec<_> = o
+            .fields
+            .iter()
+            .map(|&(fd, x)| (fd, self.snap_value(x, out, memo)))
+            .collect();
+        let items: Vec<_> = o
+            .items
+            .iter()
+            .map(|&x| self.snap_value(x, out, memo))
+            .collect();
+        let d = &mut out.virtuals[idx as usize];
+        d.fields = fields;
+        d.items = items;
+        SnapValue::Virtual(idx)
+    }
+
+    /// Emits input op `i` with its arguments materialized.
+    fn emit(&mut self, i: usize) {
+        let src = self.b.src;
+        let op = &src.ops[i];
+        let args: Vec<OpRef> = op.args.iter().map(|&a| self.out(a)).collect();
+        if op.opcode.is_pure() || op.opcode == Opcode::CallPure {
+            let v = self.b.emit_pure(op.opcode, op.kind, args, op.descr);
+            self.b.set(i, v);
+        } else if op.opcode.is_guard() {
+            let snap = match op.snapshot {
+                Some(s) => self.snapshot(s),
+                None => self.b.add_snapshot(Snapshot::default()),
+            };
+            self.b.emit_guard(op.opcode, args, snap);
+        } else {
+            self.b.note_effect(op.opcode);
+            let r = self.b.push(Op {
+                opcode: op.opcode,
+                kind: op.kind,
+                args,
+                descr: op.descr,
+                snapshot: None,
+            });
+            if op.kind != Kind::Void {
+                self.b.set(i, r);
+            }
+        }
+    }
+
+    /// Makes input op `i` stand for `v`.
+    fn set(&mut self, i: usize, v: V) {
+        match v {
+            V::Out(r) => self.b.set(i, r),
+            V::Virt(k) => {
+                self.virt_of.insert(i, k);
+            }
+        }
+    }
+
+    /// Handles input op `i`; returns how many ops it consumed.
+    fn op(&mut self, i: usize) -> usize {
+        use Opcode::*;
+        let src = self.b.src;
+        let op = &src.ops[i];
+        let a = |k: usize| op.args[k];
+        match op.opcode {
+            New | NewWithVtable => {
+                let Some(d) = op.descr else {
+                    self.emit(i);
+                    return 1;
+                };
+                let kind = if op.opcode == New {
+                    VirtualKind::Struct(d)
+                } else {
+                    VirtualKind::StructWithVtable(d)
+                };
+                self.new_virtual(i, kind, Vec::new());
+            }
+            NewArray => {
+                let len = self.b.out.const_int_of(self.b.get(a(0)));
+                match (len, op.descr, src.descr_of(op).and_then(Descr::as_array)) {
+                    (Some(n), Some(d), Some(ad)) if (0..=MAX_VIRTUAL_ITEMS).contains(&n) => {
+                        let z = V::Out(self.zero(ad.kind));
+                        self.new_virtual(i, VirtualKind::Array(d), vec![z; n as usize]);
+                    }
+                    _ => self.emit(i),
+                }
+            }
+            GetField | SetField => {
+                let fd = op.descr.unwrap_or(DescrId(u32::MAX));
+                match self.virt(a(0)) {
+                    Some(k) if self.field_ok(k, fd) => {
+                        let f = src.descrs[fd.0 as usize].as_field().cloned();
+                        let slot = self.objs[k as usize]
+                            .fields
+                            .iter()
+                            .position(|&(d, _)| d == fd);
+                        if op.opcode == SetField {
+                            let v = self.val(a(1));
+                            let o = &mut self.objs[k as usize];
+                            match slot {
+                                Some(s) => o.fields[s].1 = v,
+                                None => o.fields.push((fd, v)),
+                            }
+                        } else {
+                            let v = match slot {
+                                Some(s) => self.objs[k as usize].fields[s].1,
+                                None => V::Out(self.zero(op.kind)),
+                            };
+                            let v = match (self.live(v), f) {
+                                (V::Out(x), Some(f)) => V::Out(self.b.narrow(x, f.kind, f.repr)),
+                                (v, _) => v,
+                            };
+                            self.set(i, v);
+                        }
+                    }
+                    _ => self.emit(i),
+                }
+            }
+            GetArrayItem | SetArrayItem => match self.virt(a(0)) {
+                Some(k) if self.item_index(k, a(1)).is_some() => {
+                    let idx = self.item_index(k, a(1)).unwrap_or(0);
+                    if op.opcode == SetArrayItem {
+                        let v = self.val(a(2));
+                        self.objs[k as usize].items[idx] = v;
+                    } else {
+                        let v = self.live(self.objs[k as usize].items[idx]);
+                        let ad = src.descr_of(op).and_then(Descr::as_array).cloned();
+                        let v = match (v, ad) {
+                            (V::Out(x), Some(ad)) => V::Out(self.b.narrow(x, ad.kind, ad.repr)),
+                            (v, _) => v,
+                        };
+                        self.set(i, v);
+                    }
+                }
+                _ => self.emit(i),
+            },
+            ArrayLen => match self.virt(a(0)) {
+                Some(k) if matches!(self.objs[k as usize].kind, VirtualKind::Array(_)) => {
+                    let n = self.objs[k as usize].items.len() as i64;
+                    let c = self.b.const_int(n);
+                    self.b.set(i, c);
+                }
+                _ => self.emit(i),
+            },
+            GetClass | GuardClass => match self.virt(a(0)).map(|k| self.objs[k as usize].kind) {
+                Some(VirtualKind::StructWithVtable(d)) => {
+                    let t = src.descrs[d.0 as usize].as_size().map_or(0, |s| s.type_id);
+                    if op.opcode == GetClass {
+                        let c = self.b.const_int(t);
+                        self.b.set(i, c);
+                    } else if self.b.out.const_int_of(self.b.get(a(1))) != Some(t) {
+                        self.emit(i);
+                    }
+                }
+                _ => self.emit(i),
+            },
+            GuardNonnull if self.virt(a(0)).is_some() => {}
+            QuasiimmutField if self.virt(a(0)).is_some() => {}
+            PtrEq | PtrNe => {
+                let (x, y) = (self.val(a(0)), self.val(a(1)));
+                if matches!(x, V::Virt(_)) || matches!(y, V::Virt(_)) {
+                    let same = x == y;
+                    let c = self.b.const_int((same == (op.opcode == PtrEq)) as i64);
+                    self.b.set(i, c);
+                } else {
+                    self.emit(i);
+                }
+            }
+            SameAs => {
+                let v = self.val(a(0));
+                self.set(i, v);
+            }
+            IntAddOvf | IntSubOvf | IntMulOvf => {
+                // The op, then its guard, whose resume data may describe virtual objects.
+                let args = vec![self.out(a(0)), self.out(a(1))];
+                let r = self.b.push(Op::new(op.opcode, op.kind, args));
+                self.b.set(i, r);
+                let g = &src.ops[i + 1];
+                let snap = match g.snapshot {
+                    Some(s) => self.snapshot(s),
+                    None => self.b.add_snapshot(Snapshot::default()),
+                };
+                let mut gop = Op::new(g.opcode, Kind::Void, vec![]);
+                gop.snapshot = Some(snap);
+                self.b.push(gop);
+                return 2;
+            }
+            Label => {
+                // Rebound values must be real: materialize virtual ones; the builder resets
+                // what it learnt.
+                let args: Vec<OpRef> = op
+                    .args
+                    .iter()
+                    .map(|&x| {
+                        if !x.is_const() && self.virt_of.contains_key(&x.index()) {
+                            self.out(x)
+                        } else {
+                            self.b.get_raw(x)
+                        }
+                    })
+                    .collect();
+                if i != self.b.num_inputs() {
+                    // A virtual object from before the label that ops after it use (without
+                    // it being an argument) is one object for every pass through the label:
+                    // it must be real before the loop starts.
+                    let mut used: Vec<usize> = Vec::new();
+                    for later in &src.ops[i + 1..] {
+                        used.extend(
+                            later
+                                .args
+                                .iter()
+                                .filter(|r| !r.is_const() && r.index() < i)
+                                .map(|r| r.index()),
+                        );
+                        if let Some(sid) = later.snapshot {
+                            src.snapshots[sid.0 as usize].for_each_value(|v| {
+                                if let SnapValue::Value(r) = v
+                                    && !r.is_const()
+                                    && r.index() < i
+                                {
+                                    used.push(r.index());
+                                }
+                            });
+                        }
+                    }
+                    for u in used {
+                        if let Some(k) = self.virt(OpRef::op(u as u32)) {
+                            self.force(k);
+                        }
+                    }
+                    let args = self.b.label_args(args);
+                    self.b.barrier();
+                    // After the label, its arguments stand for what the label binds.
+                    for (&a, &v) in op.args.iter().zip(&args) {
+                        if !a.is_const() {
+                            self.virt_of.remove(&a.index());
+                            self.b.set(a.index(), v);
+                        }
+                    }
+                    let mut new = op.clone();
+                    new.args = args;
+                    self.b.push(new);
+                    return 1;
+                }
+                let mut new = op.clone();
+                new.args = args;
+                self.b.push(new);
+            }
+            _ => self.emit(i),
+        }
+        1
+    }
+
+    fn new_virtual(&mut self, i: usize, kind: VirtualKind, items: Vec<V>) {
+        let k = self.objs.len() as u32;
+        self.objs.push(VObj {
+            kind,
+            fields: Vec::new(),
+            items,
+            forced: None,
+        });
+        self.virt_of.insert(i, k);
+    }
+}
+
+/// The virtualize pass.
+pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    let mut v = Virt {
+        b: Builder::new(src, Norm::Full),
+        virt_of: FastMap::default(),
+        objs: Vec::new(),
+    };
+    let n = src.ops.len();
+    let mut i = v.b.num_inputs();
+    while i < n {
+        i += v.op(i);
+    }
+    v.b.finish("virtualize")
+}
