@@ -128,11 +128,20 @@ fn unbalanced_brackets_are_reported() {
     assert!(parse(b"[]]").is_err());
 }
 
-/// The inner loops of the Mandelbrot-like table program (copy and add loops) compile to
-/// straight-line code: guards, arithmetic, loads and stores, no calls and no allocations.
+/// The same table over larger numbers (30..34): its inner copy and add loops run about 30
+/// times each.
+#[test]
+fn big_table() {
+    let expected: Vec<u8> = (30..35u32).flat_map(|i| (30..35u32).map(move |j| ((33 + i * j) % 256) as u8).chain([b'\n'])).collect();
+    assert_eq!(run_all(&example("bigtable.bf"), b""), (Ok(()), expected));
+}
+
+/// The inner loops of the Mandelbrot-like table program (copy and add loops, 30 iterations
+/// each) compile to straight-line code: guards, arithmetic, loads and stores, no calls and no
+/// allocations.
 #[test]
 fn inner_loops_compile_to_straight_line_code() {
-    let src = example("multable.bf");
+    let src = example("bigtable.bf");
     let prog = parse(&src).unwrap();
     // Innermost loops: `[` ... `]` with no nested loop and no I/O inside.
     let mut inner = Vec::new();

@@ -1,0 +1,7 @@
+multable: prints a 5 by 5 table whose cell at row i and column j for i and j from 30 is the byte 33 plus i times j modulo 256
+computed with nested copy and add loops: the shape of Mandelbrot's inner loops
+Written for metajit's tests: gen_multable dot py generates it
+[-]+++++>>>>>>>>[-]++++++++++<<<<<<<[-]+++++++++++++++++++++++++++++<[>+
+>[-]+++++>[-]+++++++++++++++++++++++++++++<[>+>[-]++++++++++++++++++++++
++++++++++++>[-]>[-]<<<[->>+>+<<<]>>>[-<<<+>>>]<[>>[-]<[-]<<<<<[->>>>>>+<
++<<<<<]>>>>>[-<<<<<+>>>>>]>[-<<<+>>>]<<-]<.<<-]>>>>>>.<<<<<<<<-]
