@@ -125,20 +125,35 @@ impl Default for JitDriver {
 fn make_backend(params: &Params) -> Box<dyn Backend> {
     match params.backend.as_str() {
         "interp" => Box::new(crate::backend::interp::InterpBackend::new()),
-        _ => default_backend(),
+        _ => default_backend(params),
     }
 }
 
 #[cfg(feature = "cranelift")]
-fn default_backend() -> Box<dyn Backend> {
-    match crate::backend::cranelift::CraneliftBackend::new() {
+fn default_backend(params: &Params) -> Box<dyn Backend> {
+    use crate::backend::cranelift::{CraneliftBackend, CraneliftOptions, OptLevel, Regalloc};
+    let options = CraneliftOptions {
+        opt_level: if params.opt_level == "speed" {
+            OptLevel::Speed
+        } else {
+            OptLevel::None
+        },
+        regalloc: if params.regalloc == "single_pass" {
+            Regalloc::SinglePass
+        } else {
+            Regalloc::Backtracking
+        },
+        perf_map: params.perf_map,
+        ..CraneliftOptions::default()
+    };
+    match CraneliftBackend::with_options(options) {
         Ok(b) => Box::new(b),
         Err(_) => Box::new(crate::backend::interp::InterpBackend::new()),
     }
 }
 
 #[cfg(not(feature = "cranelift"))]
-fn default_backend() -> Box<dyn Backend> {
+fn default_backend(_: &Params) -> Box<dyn Backend> {
     Box::new(crate::backend::interp::InterpBackend::new())
 }
 

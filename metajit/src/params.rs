@@ -52,6 +52,9 @@ params! {
     optimize: bool = true, "whether traces are optimized";
     unroll: bool = true, "whether loops are peeled (preamble + loop)";
     backend: String = String::from("auto"), "backend: auto, cranelift or interp";
+    perf_map: bool = false, "write /tmp/perf-<pid>.map so that perf names compiled code (Cranelift backend)";
+    opt_level: String = String::from("none"), "Cranelift's optimization level: none or speed";
+    regalloc: String = String::from("backtracking"), "Cranelift's register allocator: backtracking or single_pass";
 }
 
 /// An unusable `METAJIT_PARAMS` entry.

@@ -4,17 +4,25 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: bf [--jit=on|off] [--emit-c] FILE";
+const USAGE: &str = "usage: bf [--jit=on|off] [--emit-c] [--repeat=N] FILE";
 
 fn main() -> ExitCode {
     let mut jit_on = true;
     let mut emit_c = false;
+    let mut repeat = 1usize;
     let mut file = None;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--jit=on" => jit_on = true,
             "--jit=off" => jit_on = false,
             "--emit-c" => emit_c = true,
+            a if a.starts_with("--repeat=") => match a["--repeat=".len()..].parse() {
+                Ok(n) if n >= 1 => repeat = n,
+                _ => {
+                    eprintln!("bf: bad --repeat value in `{a}`\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -63,9 +71,31 @@ fn main() -> ExitCode {
     if !jit_on {
         jit.set_enabled(false);
     }
-    let mut tape = lang_bf::Tape::new();
     let mut io = lang_bf::Io::new(Box::new(std::io::stdin()), Box::new(std::io::stdout()));
-    let result = lang_bf::run(&jit, &prog, &mut tape, &mut io);
+    // `--repeat=N` runs the program N times with one JIT (for steady-state measurements);
+    // each run starts with a fresh tape.
+    let mut result = Ok(());
+    for i in 0..repeat {
+        let mut tape = lang_bf::Tape::new();
+        let t0 = std::time::Instant::now();
+        result = lang_bf::run(&jit, &prog, &mut tape, &mut io);
+        if repeat > 1 {
+            let s = jit.stats();
+            eprintln!(
+                "bf: run {} took {:.3} s (so far: {} entries, {} guard failures, {} blackholed, {} loops, {} bridges)",
+                i + 1,
+                t0.elapsed().as_secs_f64(),
+                s.entries,
+                s.guard_failures,
+                s.blackholes,
+                s.loops,
+                s.bridges
+            );
+        }
+        if result.is_err() {
+            break;
+        }
+    }
     io.flush();
     if let Some(e) = io.error
         && e.kind() != std::io::ErrorKind::BrokenPipe

@@ -132,7 +132,13 @@ fn unbalanced_brackets_are_reported() {
 /// times each.
 #[test]
 fn big_table() {
-    let expected: Vec<u8> = (30..35u32).flat_map(|i| (30..35u32).map(move |j| ((33 + i * j) % 256) as u8).chain([b'\n'])).collect();
+    let expected: Vec<u8> = (30..35u32)
+        .flat_map(|i| {
+            (30..35u32)
+                .map(move |j| ((33 + i * j) % 256) as u8)
+                .chain([b'\n'])
+        })
+        .collect();
     assert_eq!(run_all(&example("bigtable.bf"), b""), (Ok(()), expected));
 }
 
