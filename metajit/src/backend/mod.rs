@@ -109,6 +109,33 @@ pub trait Backend {
 
     /// Bytes of machine code (or IR, for the interpreter) held for `code`.
     fn code_size(&self, code: CodeId) -> usize;
+
+    /// Region compilation, for backends that support it (`None`: the default). See
+    /// [`Regions`].
+    fn regions(&mut self) -> Option<&mut dyn Regions> {
+        None
+    }
+}
+
+/// Compiling a hot *region* of pieces (loops and bridges that form a cycle: loop -> exit bridge
+/// -> next loop -> ... -> first loop) into one unit, so that crossings between them become
+/// branches. The driver decides which pieces (`regions.rs`); the backend keeps the contract of
+/// [`Backend`] unchanged: every member keeps its `CodeId`, its guards and its entry, freeing or
+/// replacing a member dissolves the region (members run their own code again), and a bridge
+/// attached later to a guard of a member is reached as usual.
+pub trait Regions {
+    /// How many times bridge `code` was entered from its guard while running as its own code
+    /// (entries of its code inlined in a region are not counted; 0 for unknown code).
+    fn entry_count(&self, code: CodeId) -> u64;
+
+    /// Compiles `members` (live pieces) as one region, dissolving regions that share members
+    /// with it first. Every member bridge must be attached to a guard of another member: it is
+    /// lowered at that guard's failure. Returns the region's bytes of machine code.
+    fn compile_region(&mut self, members: &[CodeId], name: &str) -> Result<usize, BackendError>;
+
+    /// The region `code` belongs to, as the list of its members (`None` when it runs its own
+    /// code).
+    fn region_of(&self, code: CodeId) -> Option<Vec<CodeId>>;
 }
 
 /// Calls an `extern "C"` function with all-`i64` arguments (the backend call convention).

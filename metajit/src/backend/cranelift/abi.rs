@@ -67,6 +67,43 @@ pub(super) fn piece_signature(inputs: &[Type]) -> Signature {
     sig
 }
 
+/// The signature of a region's function (`region.rs`): `(out, exit, selector, ints...,
+/// floats...)` with enough integer and float parameters for the inputs of any of its entries.
+pub(super) fn region_signature(ints: usize, floats: usize) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params
+        .extend((0..3 + ints).map(|_| AbiParam::new(types::I64)));
+    sig.params
+        .extend((0..floats).map(|_| AbiParam::new(types::F64)));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// How many integer and float parameters inputs of these types need.
+pub(super) fn region_counts(inputs: &[Type]) -> (usize, usize) {
+    let floats = inputs.iter().filter(|&&t| t == types::F64).count();
+    (inputs.len() - floats, floats)
+}
+
+/// Where each input of an entry with these input types travels among a region function's
+/// parameters after `(out, exit, selector)`, given the region's number of integer parameters:
+/// integers take the integer parameters in order, floats the float parameters.
+pub(super) fn region_slots_in(inputs: &[Type], ints: usize) -> Vec<usize> {
+    let (mut i, mut f) = (0, 0);
+    inputs
+        .iter()
+        .map(|&t| {
+            if t == types::F64 {
+                f += 1;
+                ints + f - 1
+            } else {
+                i += 1;
+                i - 1
+            }
+        })
+        .collect()
+}
+
 /// The signature of a native function of the backend call convention (`extern "C"`, every
 /// argument and the result an `i64`).
 pub(super) fn native_signature(call_conv: CallConv, nargs: usize) -> Signature {

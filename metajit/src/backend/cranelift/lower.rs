@@ -1,18 +1,26 @@
-//! Lowering a trace to one Cranelift function: the control structure.
+//! Lowering traces to one Cranelift function: the control structure.
 //!
-//! The trace is a straight line with `label`s and guards. Lowering walks it once:
+//! A function holds one trace (a piece compiled on its own) or several (a *region*,
+//! `region.rs`). Lowering walks each trace once:
 //!
-//! - The entry block takes `(out, inputs...)`; each `label` becomes a block whose parameters are
-//!   the label's arguments, entered by falling through (a `jump` with the current values) or by
-//!   a `jump` of the same trace. After a label, its argument values are the block parameters;
-//!   every other value keeps the definition it had before the label, which dominates it (the
-//!   only ways into a label block are the fall-through and back edges from later in the trace).
+//! - The function's entry block takes `(out, exit, inputs...)`; each `label` becomes a block
+//!   whose parameters are the label's arguments, entered by falling through (a `jump` with the
+//!   current values) or by a `jump`. After a label, its argument values are the block
+//!   parameters; every other value keeps the definition it had before the label, which
+//!   dominates it (the only ways into a label block are the fall-through and back edges from
+//!   later in the same trace, or jumps of other traces of the function to an *entry* label,
+//!   whose arguments are all the trace's inputs).
 //! - Each guard ends its block with a `brif` to a fresh continuation block and a cold *exit*
 //!   block. The exit loads the guard's slot ([`super::tables`]) and tail-calls it with
 //!   `(out, guard id, fail args...)` (`Trace::fail_args` order): the slot holds the guard's
 //!   bridge or the exit stub that writes the fail arguments to `out` and returns (`abi.rs`).
-//! - A `jump` to a label of this trace is a branch; to another piece's entry label, a load of the
-//!   target slot and a tail call. `finish` writes its arguments and returns.
+//!   When the guard's bridge is part of the function, the bridge's trace is lowered right there
+//!   instead, its inputs bound to the fail values.
+//! - A `jump` to a label of the same trace, or to the entry label of another trace of the
+//!   function, is a branch; to another piece's entry label, a load of the target slot and a
+//!   tail call. `finish` writes its arguments and returns.
+//! - A function with several entry traces (a region) takes `(out, exit, selector, ints...,
+//!   floats...)` and starts with a `br_table` on the selector (`abi::region_signature`).
 //!
 //! The per-operation lowering (arithmetic, memory, calls) is in `ops.rs`.
 
@@ -23,7 +31,8 @@ use crate::ir::{Descr, DescrId, Op, OpRef, Opcode, TargetId, Trace};
 use crate::value::Kind;
 use cranelift_codegen::ir::immediates::Ieee64;
 use cranelift_codegen::ir::{
-    Block, BlockArg, Function, InstBuilder, MemFlagsData, SigRef, Type, Value, types,
+    Block, BlockArg, Function, InstBuilder, JumpTableData, MemFlagsData, SigRef, Type, Value,
+    types,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -33,56 +42,77 @@ use std::collections::HashMap;
 /// trapping.
 pub(super) const OWN_MEMORY: MemFlagsData = MemFlagsData::trusted();
 
-/// What lowering needs from the backend besides the trace.
-pub(super) struct LowerEnv<'a> {
+/// What lowering needs to know about one trace of the function besides its ops.
+pub(super) struct TraceEnv<'a> {
+    pub trace: &'a Trace,
     /// One id per guard op, in trace order.
     pub guard_ids: &'a [GuardId],
     /// Address of each guard's slot, in trace order.
-    pub guard_slots: &'a [usize],
+    pub guard_slots: Vec<usize>,
     /// Jump targets in other pieces: slot address and argument types.
-    pub cross_targets: &'a HashMap<TargetId, (usize, Vec<Type>)>,
+    pub cross_targets: HashMap<TargetId, (usize, Vec<Type>)>,
     /// Addresses of the piece-owned copies of the array descriptors `new_array` uses.
     pub array_descrs: &'a HashMap<DescrId, usize>,
+    /// Guards (by index) whose bridge is lowered at their failure: the bridge's index in
+    /// [`Plan::traces`].
+    pub inline: HashMap<usize, usize>,
+    /// A counter (its address) incremented each time the trace is entered.
+    pub counter: Option<usize>,
+}
+
+/// Everything one function is made of.
+pub(super) struct Plan<'a> {
+    pub traces: Vec<TraceEnv<'a>>,
+    /// The traces the function is entered at, in selector order. With one entry the function
+    /// has the piece signature of its inputs; with more, the region signature.
+    pub roots: Vec<usize>,
     /// The host's C calling convention (for helper and residual calls).
     pub native_call_conv: CallConv,
     /// For `FunctionBuilder::finalize`.
     pub frontend: TargetFrontendConfig,
-    /// Bridges to lower inline at the failure of the guard with this index (`merge.rs`);
-    /// empty for ordinary compiles.
-    pub inline: &'a HashMap<usize, InlineBridge<'a>>,
 }
 
-/// A bridge lowered in its guard's failure block instead of being tail-called.
-pub(super) struct InlineBridge<'a> {
-    /// Its trace (inputs: the guard's fail arguments).
-    pub trace: &'a Trace,
-    /// Its own guards, slots, targets and descriptors.
-    pub env: LowerEnv<'a>,
+impl Plan<'_> {
+    /// The types of trace `index`'s inputs.
+    pub(super) fn input_types(&self, index: usize) -> Vec<Type> {
+        self.traces[index]
+            .trace
+            .input_kinds()
+            .into_iter()
+            .map(value_type)
+            .collect()
+    }
 }
 
-/// What lowering found out about the trace.
+/// What lowering found out about the traces.
 pub(super) struct Lowered {
     /// The most values any exit of the function writes to `out`.
     pub max_out: usize,
 }
 
-/// Lowers `trace` into `func` (which already has the piece signature for the trace's inputs).
+/// Lowers `plan` into `func` (which already has the piece signature of the single root's
+/// inputs, or the region signature for several roots).
 pub(super) fn lower(
-    trace: &Trace,
-    env: &LowerEnv<'_>,
+    plan: &Plan<'_>,
     func: &mut Function,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<Lowered, BackendError> {
     let b = FunctionBuilder::new(func, fctx);
+    let first = &plan.traces[plan.roots[0]];
     let mut l = Lowerer {
-        t: trace,
-        env,
+        plan,
+        cur: plan.roots[0],
+        t: first.trace,
+        env: first,
         b,
         out: None,
-        vals: vec![None; trace.ops.len()],
-        flags: vec![None; trace.ops.len()],
+        vals: Vec::new(),
+        flags: Vec::new(),
         ovf: None,
         labels: HashMap::new(),
+        trace_labels: Vec::new(),
+        entry_labels: HashMap::new(),
+        lowered: vec![false; plan.traces.len()],
         next_guard: 0,
         piece_sigs: HashMap::new(),
         native_sigs: HashMap::new(),
@@ -90,13 +120,16 @@ pub(super) fn lower(
     };
     l.run()?;
     let Lowerer { b, max_out, .. } = l;
-    b.finalize(env.frontend);
+    b.finalize(plan.frontend);
     Ok(Lowered { max_out })
 }
 
 pub(super) struct Lowerer<'a, 'f> {
+    plan: &'a Plan<'a>,
+    /// The trace being lowered (index in the plan), its ops and environment.
+    cur: usize,
     pub t: &'a Trace,
-    pub env: &'a LowerEnv<'a>,
+    pub env: &'a TraceEnv<'a>,
     pub b: FunctionBuilder<'f>,
     /// The `out` parameter.
     out: Option<Value>,
@@ -106,8 +139,14 @@ pub(super) struct Lowerer<'a, 'f> {
     pub flags: Vec<Option<Value>>,
     /// The overflow flag of the last overflow-checked op.
     pub ovf: Option<Value>,
-    /// Labels of this trace: block and op index.
+    /// Labels of the current trace.
     labels: HashMap<TargetId, Block>,
+    /// Labels of every trace, by trace index.
+    trace_labels: Vec<HashMap<TargetId, Block>>,
+    /// Entry labels of every trace (branch targets for jumps from the other traces).
+    entry_labels: HashMap<TargetId, Block>,
+    /// Which traces have been lowered.
+    lowered: Vec<bool>,
     next_guard: usize,
     piece_sigs: HashMap<Vec<Type>, SigRef>,
     native_sigs: HashMap<usize, SigRef>,
@@ -125,18 +164,19 @@ pub(super) enum Passes {
 
 impl<'a> Lowerer<'a, '_> {
     fn run(&mut self) -> Result<(), BackendError> {
-        let t = self.t;
+        let plan = self.plan;
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
         self.out = Some(params[0]);
-        let n_inputs = t.num_inputs();
-        for (k, &p) in params[2..].iter().enumerate() {
-            self.vals[k] = Some(p);
-        }
-        for op in &t.ops {
-            if op.opcode == Opcode::Label {
+        for te in &plan.traces {
+            let t = te.trace;
+            let mut labels = HashMap::new();
+            for (i, op) in t.ops.iter().enumerate() {
+                if op.opcode != Opcode::Label {
+                    continue;
+                }
                 let tid = target_of(t, op)?;
                 let block = self.b.create_block();
                 for &a in &op.args {
@@ -147,35 +187,132 @@ impl<'a> Lowerer<'a, '_> {
                     }
                     self.b.append_block_param(block, value_type(t.kind_of(a)));
                 }
-                self.labels.insert(tid, block);
+                if labels.insert(tid, block).is_some()
+                    || (is_entry_label(t, i, op) && self.entry_labels.insert(tid, block).is_some())
+                {
+                    return Err(BackendError::Codegen(format!("label {tid} defined twice")));
+                }
+            }
+            self.trace_labels.push(labels);
+        }
+        if let [root] = plan.roots[..] {
+            self.lower_trace(root, params[2..].to_vec())?;
+        } else {
+            // A region: dispatch on the selector to each entry trace, whose inputs are taken
+            // from the integer and float parameters in order (`abi::region_slots`).
+            let ints = plan
+                .roots
+                .iter()
+                .map(|&r| abi::region_counts(&plan.input_types(r)).0)
+                .max()
+                .unwrap_or(0);
+            let sel = self.b.ins().ireduce(types::I32, params[2]);
+            let blocks: Vec<Block> = plan.roots.iter().map(|_| self.b.create_block()).collect();
+            let calls: Vec<_> = blocks
+                .iter()
+                .map(|&blk| self.b.func.dfg.block_call(blk, &[]))
+                .collect();
+            let jt = self
+                .b
+                .create_jump_table(JumpTableData::new(calls[0], &calls));
+            self.b.ins().br_table(sel, jt);
+            for (&root, &blk) in plan.roots.iter().zip(&blocks) {
+                self.b.switch_to_block(blk);
+                let inputs = abi::region_slots_in(&plan.input_types(root), ints)
+                    .into_iter()
+                    .map(|k| params[3 + k])
+                    .collect();
+                self.lower_trace(root, inputs)?;
             }
         }
-        let mut ended = false;
+        if let Some(k) = self.lowered.iter().position(|&l| !l) {
+            return Err(BackendError::Codegen(format!(
+                "trace {k} of the function is neither an entry nor a bridge of a failing guard"
+            )));
+        }
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    /// Lowers trace `index` of the plan where control is now, its inputs bound to `inputs`.
+    fn lower_trace(&mut self, index: usize, inputs: Vec<Value>) -> Result<(), BackendError> {
+        let plan = self.plan;
+        if std::mem::replace(&mut self.lowered[index], true) {
+            return Err(BackendError::Codegen(format!(
+                "trace {index} of the function is lowered twice"
+            )));
+        }
+        let env = &plan.traces[index];
+        let t = env.trace;
+        let saved = (
+            std::mem::replace(&mut self.cur, index),
+            std::mem::replace(&mut self.t, t),
+            std::mem::replace(&mut self.env, env),
+            std::mem::replace(&mut self.vals, vec![None; t.ops.len()]),
+            std::mem::replace(&mut self.flags, vec![None; t.ops.len()]),
+            self.ovf.take(),
+            std::mem::replace(&mut self.next_guard, 0),
+            std::mem::replace(&mut self.labels, self.trace_labels[index].clone()),
+        );
+        let result = self.lower_ops(inputs);
+        (
+            self.cur,
+            self.t,
+            self.env,
+            self.vals,
+            self.flags,
+            self.ovf,
+            self.next_guard,
+            self.labels,
+        ) = saved;
+        result
+    }
+
+    fn lower_ops(&mut self, inputs: Vec<Value>) -> Result<(), BackendError> {
+        let t = self.t;
+        let n_inputs = t.num_inputs();
+        if inputs.len() != n_inputs {
+            return Err(BackendError::Codegen(format!(
+                "trace {} takes {n_inputs} inputs, entered with {}",
+                self.cur,
+                inputs.len()
+            )));
+        }
+        for (k, v) in inputs.into_iter().enumerate() {
+            self.vals[k] = Some(v);
+        }
+        if let Some(counter) = self.env.counter {
+            let addr = self.b.ins().iconst(types::I64, counter as i64);
+            let n = self.b.ins().load(types::I64, OWN_MEMORY, addr, 0);
+            let n = self.b.ins().iadd_imm_s(n, 1);
+            self.b.ins().store(OWN_MEMORY, n, addr, 0);
+        }
         for (i, op) in t.ops.iter().enumerate().skip(n_inputs) {
-            if ended {
-                return Err(BackendError::Codegen("operations after jump/finish".into()));
-            }
             match op.opcode {
                 Opcode::Label => self.label(op)?,
                 Opcode::Jump => {
                     self.jump(op)?;
-                    ended = true;
+                    return self.check_ended(i);
                 }
                 Opcode::Finish => {
                     let args = op.args.clone();
                     self.write_exit(&args, FINISH)?;
-                    ended = true;
+                    return self.check_ended(i);
                 }
                 _ => self.op(i, op)?,
             }
         }
-        if !ended {
-            return Err(BackendError::Codegen(
-                "trace does not end with jump or finish".into(),
-            ));
+        Err(BackendError::Codegen(
+            "trace does not end with jump or finish".into(),
+        ))
+    }
+
+    fn check_ended(&self, i: usize) -> Result<(), BackendError> {
+        if i + 1 == self.t.ops.len() {
+            Ok(())
+        } else {
+            Err(BackendError::Codegen("operations after jump/finish".into()))
         }
-        self.b.seal_all_blocks();
-        Ok(())
     }
 
     /// The value of `r` (constants are materialized where used).
@@ -232,7 +369,7 @@ impl<'a> Lowerer<'a, '_> {
             None => {
                 let s = self
                     .b
-                    .import_signature(abi::native_signature(self.env.native_call_conv, args.len()));
+                    .import_signature(abi::native_signature(self.plan.native_call_conv, args.len()));
                 self.native_sigs.insert(args.len(), s);
                 s
             }
@@ -264,7 +401,11 @@ impl<'a> Lowerer<'a, '_> {
     fn jump(&mut self, op: &Op) -> Result<(), BackendError> {
         let tid = target_of(self.t, op)?;
         let args = self.args(&op.args)?;
-        if let Some(&block) = self.labels.get(&tid) {
+        let local = self
+            .labels
+            .get(&tid)
+            .or_else(|| self.entry_labels.get(&tid));
+        if let Some(&block) = local {
             let params: Vec<Type> = self
                 .b
                 .block_params(block)
@@ -334,7 +475,7 @@ impl<'a> Lowerer<'a, '_> {
         };
         let cont = self.b.create_block();
         let fail = self.b.create_block();
-        let inline = self.env.inline.get(&k);
+        let inline = self.env.inline.get(&k).copied();
         if inline.is_none() {
             self.b.set_cold_block(fail);
         }
@@ -346,7 +487,7 @@ impl<'a> Lowerer<'a, '_> {
         let fail_args = self.t.fail_args(op);
         if let Some(bridge) = inline {
             let values = self.args(&fail_args)?;
-            self.inline_bridge(bridge, values)?;
+            self.lower_trace(bridge, values)?;
             self.b.switch_to_block(cont);
             return Ok(());
         }
@@ -366,61 +507,6 @@ impl<'a> Lowerer<'a, '_> {
 
         self.b.switch_to_block(cont);
         Ok(())
-    }
-
-    /// Lowers `bridge` where control is now (its guard's failure block), its inputs bound to
-    /// `inputs`. Its `jump`s to labels of the enclosing trace become branches.
-    fn inline_bridge(
-        &mut self,
-        bridge: &'a InlineBridge<'a>,
-        inputs: Vec<Value>,
-    ) -> Result<(), BackendError> {
-        let t = bridge.trace;
-        let saved = (
-            std::mem::replace(&mut self.t, t),
-            std::mem::replace(&mut self.env, &bridge.env),
-            std::mem::replace(&mut self.vals, vec![None; t.ops.len()]),
-            std::mem::replace(&mut self.flags, vec![None; t.ops.len()]),
-            self.ovf.take(),
-            std::mem::replace(&mut self.next_guard, 0),
-        );
-        for (k, v) in inputs.into_iter().enumerate() {
-            self.vals[k] = Some(v);
-        }
-        let mut result = Err(BackendError::Codegen(
-            "inlined bridge does not end with jump or finish".into(),
-        ));
-        for (i, op) in t.ops.iter().enumerate().skip(t.num_inputs()) {
-            let ended = match op.opcode {
-                Opcode::Label => Err(BackendError::Unsupported("labels in merged bridges".into())),
-                Opcode::Jump => self.jump(op).map(|()| true),
-                Opcode::Finish => {
-                    let args = op.args.clone();
-                    self.write_exit(&args, FINISH).map(|()| true)
-                }
-                _ => self.op(i, op).map(|()| false),
-            };
-            match ended {
-                Ok(false) => {}
-                Ok(true) => {
-                    result = Ok(());
-                    break;
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        (
-            self.t,
-            self.env,
-            self.vals,
-            self.flags,
-            self.ovf,
-            self.next_guard,
-        ) = saved;
-        result
     }
 
     /// A guard that never fails in this backend (`guard_no_exception`, `guard_not_forced`,

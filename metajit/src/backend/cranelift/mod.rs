@@ -12,8 +12,11 @@
 //! - **Entry** from Rust through a cached System V trampoline per input signature; the pieces
 //!   write exits straight into the caller's `Vec`, so `execute` does not allocate once the
 //!   vector has grown to the largest exit.
-//! - **Merging** (`merge.rs`): [`CraneliftBackend::merge_bridges`] recompiles a loop with the
-//!   bridges of its guards inlined, turning loop -> bridge -> loop crossings into branches.
+//! - **Regions** (`region.rs`): a hot cycle of pieces (loop -> exit bridge -> next loop -> ...)
+//!   is recompiled as one function with an entry selector, so the crossings between its members
+//!   become branches; the members' own code is kept and comes back when the region is
+//!   dissolved (a member freed or replaced). [`CraneliftBackend::merge_bridges`] is the
+//!   one-loop case.
 //! - **W^X**: `cranelift-jit`'s system memory provider maps code pages read-write, copies the
 //!   code, then `mprotect`s them read-execute before any of it runs; pages are never writable
 //!   and executable at once (a test checks `/proc/self/maps`).
@@ -25,9 +28,9 @@
 
 mod abi;
 mod lower;
-mod merge;
 mod ops;
 mod perfmap;
+mod region;
 mod runtime;
 mod tables;
 #[cfg(test)]
@@ -44,6 +47,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Module, default_libcall_names};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 use tables::{GuardSlots, TargetTable};
 
@@ -99,15 +103,25 @@ pub struct CompileStats {
     pub ops: u64,
     /// Wall-clock time spent in `compile_loop`/`compile_bridge`.
     pub time: Duration,
-    /// Bytes of machine code produced.
+    /// Bytes of machine code produced (pieces and regions).
     pub code_bytes: u64,
+    /// Regions compiled (`region.rs`), including recompilations.
+    pub regions: u64,
+    /// Pieces compiled again as members of those regions.
+    pub region_members: u64,
+    /// Wall-clock time spent compiling regions (not included in `time`).
+    pub region_time: Duration,
 }
 
 /// A compiled loop or bridge.
 struct Piece {
     /// Owns the machine code; `None` only while being freed.
     module: Option<JITModule>,
+    /// Where `execute` and jumps to the entry label enter: the piece's own function, or its
+    /// entry stub into a region.
     entry: *const u8,
+    /// The piece's own function.
+    own_entry: *const u8,
     trampoline: Trampoline,
     num_inputs: usize,
     code_size: usize,
@@ -126,15 +140,13 @@ struct Piece {
     _array_descrs: Vec<Box<crate::ir::ArrayDescr>>,
     /// Their addresses by descriptor id (for recompiling).
     descr_addrs: HashMap<DescrId, usize>,
-    /// The trace, kept so the piece can be recompiled with its bridges (`merge.rs`).
+    /// The trace, kept so the piece can be recompiled in a region (`region.rs`).
     trace: Trace,
-    /// While bridges are merged into this piece's code: the code without them, restored when
-    /// a merged bridge is freed or replaced.
-    unmerged: Option<merge::Unmerged>,
-    /// The bridges inlined into the current code.
-    merged: Vec<CodeId>,
-    /// For a bridge: the piece whose current code has it inlined.
-    merged_into: Option<CodeId>,
+    /// The region whose code runs this piece, if any.
+    region: Option<usize>,
+    /// Times the piece's own code was entered (counted for bridges only; their code increments
+    /// it): the driver's measure of how hot a crossing is.
+    entries: Box<AtomicU64>,
 }
 
 /// The output of [`CraneliftBackend::generate`].
@@ -165,6 +177,8 @@ pub struct CraneliftBackend {
     pieces: Vec<Option<Box<Piece>>>,
     guards: HashMap<GuardId, GuardHome>,
     targets: TargetTable,
+    /// Compiled regions, by index (`None` once dissolved).
+    regions: Vec<Option<region::RegionCode>>,
     shared: SharedCode,
     /// Capacity `execute` reserves in the output vector: the largest exit of any piece.
     max_out: usize,
@@ -234,6 +248,7 @@ impl CraneliftBackend {
             pieces: Vec::new(),
             guards: HashMap::new(),
             targets: TargetTable::default(),
+            regions: Vec::new(),
             max_out: 0,
             ctx: Context::new(),
             fctx: FunctionBuilderContext::new(),
@@ -266,13 +281,22 @@ impl CraneliftBackend {
         let id = CodeId(self.pieces.len() as u32);
         let inputs: Vec<Type> = trace.input_kinds().into_iter().map(value_type).collect();
 
-        // A bridge merged into its loop is about to be replaced: the loop goes back to code
-        // that enters the guard's slot.
+        // A bridge inlined in a region is about to be replaced, or a label of a member is
+        // redefined: the members go back to their own code (which enters the guard's slot and
+        // the label's target slot).
         if let Some(g) = bridge_of
             && let Some(b) = self.guards.get(&g).and_then(|h| h.bridge)
-            && let Some(host) = self.piece(b).and_then(|p| p.merged_into)
+            && let Some(r) = self.piece(b).and_then(|p| p.region)
         {
-            self.unmerge(host);
+            self.dissolve(r);
+        }
+        for op in trace.ops.iter().filter(|o| o.opcode == Opcode::Label) {
+            if let Ok(tid) = lower::target_of(trace, op)
+                && let Some(owner) = self.targets.owner(tid)
+                && let Some(r) = self.piece(owner).and_then(|p| p.region)
+            {
+                self.dissolve(r);
+            }
         }
         // Everything that can fail is checked before any table changes.
         if let Some(g) = bridge_of {
@@ -380,24 +404,30 @@ impl CraneliftBackend {
             }
         };
         let slots = GuardSlots::new(&stubs);
-        let slot_addrs: Vec<usize> = (0..guard_ids.len()).map(|k| slots.addr(k)).collect();
+        let entries = Box::new(AtomicU64::new(0));
+        let plan = lower::Plan {
+            traces: vec![lower::TraceEnv {
+                trace,
+                guard_ids: &guard_ids,
+                guard_slots: (0..guard_ids.len()).map(|k| slots.addr(k)).collect(),
+                cross_targets: cross,
+                array_descrs: &descr_addrs,
+                inline: HashMap::new(),
+                counter: bridge_of.map(|_| &*entries as *const AtomicU64 as usize),
+            }],
+            roots: vec![0],
+            native_call_conv: self.isa.default_call_conv(),
+            frontend: self.isa.frontend_config(),
+        };
         let result = Self::generate(
             &self.isa,
             &mut self.ctx,
             &mut self.fctx,
-            trace,
-            &inputs,
+            &plan,
+            piece_signature(&inputs),
             id,
-            &lower::LowerEnv {
-                guard_ids: &guard_ids,
-                guard_slots: &slot_addrs,
-                cross_targets: &cross,
-                array_descrs: &descr_addrs,
-                native_call_conv: self.isa.default_call_conv(),
-                frontend: self.isa.frontend_config(),
-                inline: &HashMap::new(),
-            },
         );
+        drop(plan);
         let Generated {
             module,
             entry,
@@ -452,6 +482,7 @@ impl CraneliftBackend {
         self.pieces.push(Some(Box::new(Piece {
             module: Some(module),
             entry,
+            own_entry: entry,
             trampoline,
             num_inputs: inputs.len(),
             code_size,
@@ -463,9 +494,8 @@ impl CraneliftBackend {
             _array_descrs: array_descrs,
             descr_addrs,
             trace: trace.clone(),
-            unmerged: None,
-            merged: Vec::new(),
-            merged_into: None,
+            region: None,
+            entries,
         })));
         self.stats.pieces += 1;
         self.stats.ops += trace.num_real_ops() as u64;
@@ -479,15 +509,13 @@ impl CraneliftBackend {
         isa: &OwnedTargetIsa,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-        trace: &Trace,
-        inputs: &[Type],
+        plan: &lower::Plan<'_>,
+        sig: cranelift_codegen::ir::Signature,
         id: CodeId,
-        env: &lower::LowerEnv<'_>,
     ) -> Result<Generated, BackendError> {
-        let sig = piece_signature(inputs);
         ctx.clear();
         ctx.func = Function::with_name_signature(UserFuncName::user(0, id.0), sig.clone());
-        let lowered = lower::lower(trace, env, &mut ctx.func, fctx);
+        let lowered = lower::lower(plan, &mut ctx.func, fctx);
         let lowered = match lowered {
             Ok(l) => l,
             Err(e) => {
@@ -574,9 +602,9 @@ impl Backend for CraneliftBackend {
     }
 
     fn free(&mut self, code: CodeId) {
-        if let Some(host) = self.piece(code).and_then(|p| p.merged_into) {
-            // The host's code has this bridge inlined: give it back the code without it.
-            self.unmerge(host);
+        if let Some(r) = self.piece(code).and_then(|p| p.region) {
+            // The region's code runs this piece: its members go back to their own code.
+            self.dissolve(r);
         }
         let Some(mut piece) = self.pieces.get_mut(code.0 as usize).and_then(Option::take) else {
             return;
@@ -603,14 +631,6 @@ impl Backend for CraneliftBackend {
         for (t, _, _) in &piece.defines {
             self.targets.undefine(*t, code);
         }
-        for &b in &piece.merged {
-            if let Some(p) = self.pieces[b.0 as usize].as_mut() {
-                p.merged_into = None;
-            }
-        }
-        if let Some(u) = piece.unmerged.take() {
-            u.free();
-        }
         for &t in &piece.jumps_to {
             self.targets.release(t);
         }
@@ -625,15 +645,19 @@ impl Backend for CraneliftBackend {
     fn code_size(&self, code: CodeId) -> usize {
         self.piece(code).map_or(0, |p| p.code_size)
     }
+
+    fn regions(&mut self) -> Option<&mut dyn super::Regions> {
+        Some(self)
+    }
 }
 
 impl Drop for CraneliftBackend {
     fn drop(&mut self) {
+        for r in self.regions.iter_mut().filter_map(Option::take) {
+            r.free();
+        }
         for p in self.pieces.iter_mut().filter_map(Option::take) {
             let mut p = p;
-            if let Some(u) = p.unmerged.take() {
-                u.free();
-            }
             if let Some(m) = p.module.take() {
                 // SAFETY: the backend is being dropped, so none of its code is running or can
                 // be executed again.

@@ -120,6 +120,11 @@ impl TargetTable {
         });
     }
 
+    /// The piece whose definition of `tid` is current.
+    pub(super) fn owner(&self, tid: TargetId) -> Option<CodeId> {
+        Some(self.entries.get(&tid)?.def.as_ref()?.owner)
+    }
+
     /// Takes a reference to `tid`'s slot for a piece about to jump there from outside:
     /// returns the slot's address and the argument types.
     pub(super) fn acquire(&mut self, tid: TargetId) -> Result<(usize, Vec<Type>), BackendError> {
