@@ -109,6 +109,8 @@ pub(crate) struct Inner {
     pub(crate) stats: RefCell<Stats>,
     pub(crate) log: Log,
     next_target: Cell<u32>,
+    /// The region policy's state (`regions.rs`).
+    pub(crate) regions: RefCell<crate::regions::RegionState>,
 }
 
 /// A JIT instance. Create one per interpreter instance and pass it to the portal.
@@ -197,6 +199,7 @@ impl JitDriver {
                 stats: RefCell::new(Stats::default()),
                 log,
                 next_target: Cell::new(0),
+                regions: RefCell::default(),
             }),
         }
     }
@@ -424,6 +427,8 @@ impl Inner {
                 unsafe { backend.execute(code, &inputs, &mut out) }
             };
             self.busy.set(false);
+            // Now and then, compile hot cycles of pieces as regions (`regions.rs`).
+            self.regions_tick();
             let next = match exit {
                 Exit::Finish => {
                     // A bridge returned at a merge point: greens, reds, then the

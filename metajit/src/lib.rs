@@ -23,6 +23,7 @@ pub mod log;
 pub mod opt;
 pub mod params;
 mod pieces;
+mod regions;
 mod resume;
 mod stats;
 pub mod tracer;

@@ -36,6 +36,13 @@ pub struct Stats {
     pub invalidated: u32,
     /// Pieces whose code was freed.
     pub freed: u32,
+    /// Regions compiled (hot cycles of pieces compiled as one unit, `regions.rs`), including
+    /// recompilations.
+    pub regions: u32,
+    /// Pieces compiled again as members of those regions.
+    pub region_members: u64,
+    /// Time spent compiling regions (not included in `time_compiling`).
+    pub time_regions: Duration,
 }
 
 impl Stats {
@@ -60,6 +67,7 @@ impl Stats {
              \x20 entries from interp{:>10}   guard failures     {:>10}   blackholed {}\n\
              \x20 ops recorded       {:>10}   after optimization {:>10}\n\
              \x20 time tracing {:>9.3} ms   optimizing {:>9.3} ms   compiling {:>9.3} ms\n\
+             \x20 regions compiled   {:>10}   of pieces          {:>10}   in {:.3} ms\n\
              \x20 compiled code      {:>10} bytes\n",
             self.loops,
             self.bridges,
@@ -77,6 +85,9 @@ impl Stats {
             ms(self.time_tracing),
             ms(self.time_optimizing),
             ms(self.time_compiling),
+            self.regions,
+            self.region_members,
+            ms(self.time_regions),
             self.code_bytes
         )
     }

@@ -321,6 +321,11 @@ impl CraneliftBackend {
         if let Some(pm) = &mut self.perf_map {
             pm.record(main as usize, code_size, &format!("metajit::region {name}"));
         }
+        if std::env::var("METAJIT_DUMP").is_ok() {
+            // TEMP: dump code for instruction-level profiles.
+            let bytes = unsafe { std::slice::from_raw_parts(main, code_size) };
+            let _ = std::fs::write(format!("{}/{:x}.bin", std::env::var("METAJIT_DUMP").unwrap(), main as usize), bytes);
+        }
         self.regions.push(Some(RegionCode {
             module,
             members: members.to_vec(),

@@ -1,0 +1,349 @@
+//! The region policy: which compiled pieces the backend compiles again together, and when.
+//!
+//! A program's hot path often runs through a cycle of pieces: a loop exits through a guard
+//! into its bridge, which jumps to the next loop, whose exit bridge jumps to the next, ... and
+//! back to the first. Each crossing is a tail call (a few nanoseconds, many times a short
+//! loop's iteration); a backend that supports [`Regions`](crate::backend::Regions) can compile
+//! such a cycle into one unit where the crossings are branches.
+//!
+//! The policy works on the graph of live pieces: an edge from a piece to each bridge attached
+//! to one of its guards, *if* that bridge is hot (the backend counts the entries of each
+//! bridge's own code), and an edge from a piece to every loop it jumps to. Every strongly
+//! connected component of two or more pieces is a candidate region: every member lies on a hot
+//! cycle, and every member bridge's guard belongs to a member (a bridge's only way in is its
+//! guard). A candidate is compiled when the crossings it would have saved so far pay for its
+//! compilation (see [`Policy`]): entries of member bridges that run as their own code, against
+//! the region's size in ops. Bridges inlined in a compiled region are not counted any more, so a
+//! region is compiled again only when new hot bridges join its cycle and have crossed often
+//! enough to pay for the recompilation. The backend dissolves a region whose member is freed
+//! or replaced; the policy then sees the cycle as uncompiled and compiles it again.
+//!
+//! The policy runs every [`CHECK_EVERY`] returns from compiled code (it walks every live piece,
+//! a few microseconds for hundreds of pieces). With the eager test parameters
+//! (`trace_eagerness=1`) regions form after a few dozen crossings, so the language test suites
+//! run their programs through regions too.
+
+use crate::backend::CodeId;
+use crate::driver::Inner;
+use crate::log::Category;
+use crate::ir::TargetId;
+use crate::pieces::PieceKind;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// Returns from compiled code between two looks at the clock.
+pub(crate) const CHECK_EVERY: u32 = 64;
+
+/// The least time between two looks for hot cycles.
+pub(crate) const CHECK_INTERVAL: Duration = Duration::from_millis(2);
+
+/// The thresholds, in units of `trace_eagerness` (so that eager test runs form regions early).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Policy {
+    /// A bridge entered `hot * trace_eagerness` times is a hot edge of the graph. A component
+    /// that is too big or does not pay is split by raising the threshold `4x` at a time.
+    pub hot: u64,
+    /// A candidate is compiled when its members' counted crossings reach
+    /// `payback * trace_eagerness` per op of the region (at the default eagerness, 1600
+    /// crossings of ~3 ns per op: about what compiling an op costs on guard-heavy traces).
+    pub payback: u64,
+    /// The largest region, in ops.
+    pub max_ops: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            hot: 4,
+            payback: 8,
+            max_ops: 20_000,
+        }
+    }
+}
+
+/// The policy's state in one JIT instance.
+pub(crate) struct RegionState {
+    pub policy: Policy,
+    ticks: u32,
+    last: Option<Instant>,
+    /// The backend has no regions.
+    off: bool,
+    /// Member sets the backend refused (not tried again).
+    refused: Vec<Vec<CodeId>>,
+    /// Pieces looked at so far (pieces are only ever appended), and what they tell: the piece
+    /// owning each guard, the loop piece of each entry label.
+    scanned: usize,
+    guard_owner: Vec<u32>,
+    loop_at: HashMap<TargetId, usize>,
+}
+
+impl Default for RegionState {
+    fn default() -> RegionState {
+        RegionState {
+            policy: Policy::default(),
+            ticks: 0,
+            last: None,
+            // A switch for measurements until the parameters have one.
+            off: std::env::var("METAJIT_REGIONS").is_ok_and(|v| v == "off"),
+            refused: Vec::new(),
+            scanned: 0,
+            guard_owner: Vec::new(),
+            loop_at: HashMap::new(),
+        }
+    }
+}
+
+/// The piece graph of one look: edges to hot bridges (with their counts) and to loops jumped to.
+struct Graph {
+    /// Per piece: (successor, count); jumps have `u64::MAX`.
+    edges: Vec<Vec<(usize, u64)>>,
+    count: Vec<u64>,
+    ops: Vec<usize>,
+    /// The region the piece runs in now (named by its smallest member).
+    region: Vec<Option<CodeId>>,
+}
+
+impl Inner {
+    /// Called each time compiled code returns to the driver: now and then (every
+    /// [`CHECK_EVERY`] calls, at most every [`CHECK_INTERVAL`]), looks for hot cycles and
+    /// compiles them.
+    pub(crate) fn regions_tick(&self) {
+        {
+            let mut st = self.regions.borrow_mut();
+            st.ticks += 1;
+            if st.off || st.ticks < CHECK_EVERY {
+                return;
+            }
+            st.ticks = 0;
+            let now = Instant::now();
+            if st.last.is_some_and(|l| now.duration_since(l) < CHECK_INTERVAL) {
+                return;
+            }
+            st.last = Some(now);
+        }
+        self.form_regions();
+    }
+
+    /// Compiles every candidate region that has paid for itself (see the module docs).
+    pub(crate) fn form_regions(&self) {
+        let policy = self.regions.borrow().policy;
+        let eagerness = u64::from(self.params.borrow().trace_eagerness.max(1));
+        let mut backend = self.backend.borrow_mut();
+        let Some(regions) = backend.regions() else {
+            self.regions.borrow_mut().off = true;
+            return;
+        };
+        let pieces = self.pieces.borrow();
+        let mut st = self.regions.borrow_mut();
+        for i in st.scanned..pieces.len() {
+            let p = &pieces[i];
+            if let PieceKind::Loop { entry, .. } = p.kind {
+                st.loop_at.insert(entry, i);
+            }
+            for &g in &p.guards {
+                let g = g.0 as usize;
+                if st.guard_owner.len() <= g {
+                    st.guard_owner.resize(g + 1, u32::MAX);
+                }
+                st.guard_owner[g] = i as u32;
+            }
+        }
+        st.scanned = pieces.len();
+        let live = |p: usize| pieces[p].valid && !pieces[p].freed;
+        let n = pieces.len();
+        let mut graph = Graph {
+            edges: vec![Vec::new(); n],
+            count: vec![0; n],
+            ops: pieces.iter().map(|p| p.trace.ops.len()).collect(),
+            region: vec![None; n],
+        };
+        let mut nodes = Vec::new();
+        for (i, p) in pieces.iter().enumerate().filter(|&(i, _)| live(i)) {
+            nodes.push(i);
+            graph.region[i] = regions
+                .region_of(p.code)
+                .and_then(|m| m.into_iter().min());
+            if let PieceKind::Bridge { guard } = p.kind {
+                graph.count[i] = regions.entry_count(p.code);
+                let host = st.guard_owner.get(guard.0 as usize).copied();
+                if graph.count[i] >= policy.hot * eagerness
+                    && let Some(h) = host.filter(|&h| live(h as usize))
+                {
+                    graph.edges[h as usize].push((i, graph.count[i]));
+                }
+            }
+            graph.edges[i].extend(
+                p.jumps
+                    .iter()
+                    .filter_map(|t| st.loop_at.get(t))
+                    .filter(|&&l| live(l))
+                    .map(|&l| (l, u64::MAX)),
+            );
+        }
+        let mut chosen = Vec::new();
+        select(&graph, &nodes, policy.hot * eagerness, &policy, eagerness, &mut chosen);
+        for scc in chosen {
+            let codes: Vec<CodeId> = scc.iter().map(|&p| pieces[p].code).collect();
+            let mut sorted = codes.clone();
+            sorted.sort_unstable();
+            let current = regions.region_of(codes[0]).map(|mut m| {
+                m.sort_unstable();
+                m
+            });
+            if current.as_ref() == Some(&sorted) || st.refused.contains(&sorted) {
+                continue;
+            }
+            let ops: usize = scc.iter().map(|&p| graph.ops[p]).sum();
+            let name = format!("of {} pieces from {}", scc.len(), pieces[scc[0]].name);
+            let t0 = Instant::now();
+            let compiled = regions.compile_region(&codes, &name);
+            let elapsed = t0.elapsed();
+            let mut stats = self.stats.borrow_mut();
+            stats.time_regions += elapsed;
+            match compiled {
+                Ok(bytes) => {
+                    stats.regions += 1;
+                    stats.region_members += scc.len() as u64;
+                    stats.code_bytes += bytes;
+                    if self.log.enabled(Category::Bridge) {
+                        self.log.write(&format!(
+                            "[metajit] region {name}: {ops} ops, compiled in {:.3} ms ({bytes} \
+                             bytes)\n",
+                            elapsed.as_secs_f64() * 1000.0
+                        ));
+                    }
+                }
+                Err(e) => {
+                    st.refused.push(sorted);
+                    if self.log.enabled(Category::Abort) {
+                        self.log
+                            .write(&format!("[metajit] region {name} not compiled: {e}\n"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Picks the regions among `nodes`: the strongly connected components of the graph of edges
+/// at least as hot as `threshold`, those that fit and pay; components that do not are split
+/// by looking at hotter edges only.
+fn select(
+    g: &Graph,
+    nodes: &[usize],
+    threshold: u64,
+    policy: &Policy,
+    eagerness: u64,
+    chosen: &mut Vec<Vec<usize>>,
+) {
+    let mut member = vec![false; g.edges.len()];
+    for &v in nodes {
+        member[v] = true;
+    }
+    let edges: Vec<Vec<usize>> = (0..g.edges.len())
+        .map(|v| {
+            if !member[v] {
+                return Vec::new();
+            }
+            g.edges[v]
+                .iter()
+                .filter(|&&(w, c)| member[w] && c >= threshold)
+                .map(|&(w, _)| w)
+                .collect()
+        })
+        .collect();
+    for scc in strongly_connected(&edges) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let ops: usize = scc.iter().map(|&p| g.ops[p]).sum();
+        let gain: u64 = scc
+            .iter()
+            .filter(|&&p| g.region[p].is_none())
+            .map(|&p| g.count[p])
+            .sum();
+        // Already compiled as one region: kept (not split) without new evidence.
+        let settled = g.region[scc[0]].is_some() && scc.iter().all(|&p| g.region[p] == g.region[scc[0]]);
+        if ops <= policy.max_ops && (settled || gain >= policy.payback * eagerness * ops as u64)
+        {
+            chosen.push(scc);
+        } else if threshold < u64::MAX / 4 {
+            select(g, &scc, threshold * 4, policy, eagerness, chosen);
+        }
+    }
+}
+
+/// The strongly connected components of a graph given by adjacency lists (Tarjan's algorithm,
+/// iterative), each in the order its nodes were first reached.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const NONE: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low, mut on_stack) = (vec![NONE; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut sccs, mut next) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if index[root] != NONE || edges[root].is_empty() {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut e)) = work.last_mut() {
+            if let Some(&w) = edges[v].get(*e) {
+                *e += 1;
+                if index[w] == NONE {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut scc = Vec::new();
+                loop {
+                    let w = stack.pop().expect("v is on the stack");
+                    on_stack[w] = false;
+                    scc.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                scc.reverse();
+                sccs.push(scc);
+            }
+        }
+    }
+    sccs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn components_of_cycles() {
+        // 0 -> 1 -> 2 -> 0 is a cycle; 3 -> 4 -> 3 another; 5 hangs off 2.
+        let edges = vec![vec![1], vec![2], vec![0, 5], vec![4], vec![3], vec![]];
+        let mut sccs: Vec<Vec<usize>> = strongly_connected(&edges)
+            .into_iter()
+            .map(|mut s| {
+                s.sort();
+                s
+            })
+            .collect();
+        sccs.sort();
+        assert_eq!(sccs, vec![vec![0, 1, 2], vec![3, 4], vec![5]]);
+    }
+}
