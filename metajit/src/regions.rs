@@ -18,23 +18,28 @@
 //! enough to pay for the recompilation. The backend dissolves a region whose member is freed
 //! or replaced; the policy then sees the cycle as uncompiled and compiles it again.
 //!
-//! The policy runs every [`CHECK_EVERY`] returns from compiled code (it walks every live piece,
-//! a few microseconds for hundreds of pieces). With the eager test parameters
-//! (`trace_eagerness=1`) regions form after a few dozen crossings, so the language test suites
-//! run their programs through regions too.
+//! The policy runs now and then when compiled code returns to the driver (every
+//! [`CHECK_EVERY`] returns, at most every [`CHECK_INTERVAL`]; it walks every live piece, some
+//! microseconds for hundreds of pieces). With the eager test parameters (`trace_eagerness=1`)
+//! it looks at every return and compiles a cycle as soon as its bridges have been crossed a few
+//! times, so the language test suites run their programs through regions too. The time spent
+//! compiling regions is bounded by a fraction of the time spent compiling pieces
+//! ([`Policy::budget`]).
 
 use crate::backend::CodeId;
 use crate::driver::Inner;
-use crate::log::Category;
 use crate::ir::TargetId;
+use crate::log::Category;
 use crate::pieces::PieceKind;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// Returns from compiled code between two looks at the clock.
+/// Returns from compiled code between two looks at the clock (fewer when `trace_eagerness` is
+/// lower).
 pub(crate) const CHECK_EVERY: u32 = 64;
 
-/// The least time between two looks for hot cycles.
+/// The least time between two looks for hot cycles, at the default `trace_eagerness` (200);
+/// proportionally shorter at lower eagerness.
 pub(crate) const CHECK_INTERVAL: Duration = Duration::from_millis(2);
 
 /// The thresholds, in units of `trace_eagerness` (so that eager test runs form regions early).
@@ -44,19 +49,27 @@ pub(crate) struct Policy {
     /// that is too big or does not pay is split by raising the threshold `4x` at a time.
     pub hot: u64,
     /// A candidate is compiled when its members' counted crossings reach
-    /// `payback * trace_eagerness` per op of the region (at the default eagerness, 1600
-    /// crossings of ~3 ns per op: about what compiling an op costs on guard-heavy traces).
+    /// `payback * (trace_eagerness - 1)` per op of the region (at the default eagerness, about
+    /// 3200 crossings of ~2 ns per op: what compiling an op costs on guard-heavy traces; at
+    /// `trace_eagerness=1`, as soon as the cycle is hot).
     pub payback: u64,
     /// The largest region, in ops.
     pub max_ops: usize,
+    /// Time spent compiling regions stays below this fraction of the time spent compiling
+    /// pieces, plus [`Policy::budget_extra`].
+    pub budget: f64,
+    /// See [`Policy::budget`].
+    pub budget_extra: Duration,
 }
 
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
             hot: 4,
-            payback: 8,
+            payback: 16,
             max_ops: 20_000,
+            budget: 0.5,
+            budget_extra: Duration::from_millis(10),
         }
     }
 }
@@ -80,11 +93,11 @@ pub(crate) struct RegionState {
 impl Default for RegionState {
     fn default() -> RegionState {
         RegionState {
-            policy: Policy::default(),
             ticks: 0,
             last: None,
             // A switch for measurements until the parameters have one.
             off: std::env::var("METAJIT_REGIONS").is_ok_and(|v| v == "off"),
+            policy: Policy::default(),
             refused: Vec::new(),
             scanned: 0,
             guard_owner: Vec::new(),
@@ -111,12 +124,15 @@ impl Inner {
         {
             let mut st = self.regions.borrow_mut();
             st.ticks += 1;
-            if st.off || st.ticks < CHECK_EVERY {
+            // Both scaled by `trace_eagerness` (default 200) so that eager runs look often.
+            let eagerness = self.params.borrow().trace_eagerness.max(1);
+            if st.off || st.ticks < CHECK_EVERY.min(eagerness) {
                 return;
             }
             st.ticks = 0;
             let now = Instant::now();
-            if st.last.is_some_and(|l| now.duration_since(l) < CHECK_INTERVAL) {
+            let interval = CHECK_INTERVAL * eagerness / 200;
+            if st.last.is_some_and(|l| now.duration_since(l) < interval) {
                 return;
             }
             st.last = Some(now);
@@ -160,9 +176,7 @@ impl Inner {
         let mut nodes = Vec::new();
         for (i, p) in pieces.iter().enumerate().filter(|&(i, _)| live(i)) {
             nodes.push(i);
-            graph.region[i] = regions
-                .region_of(p.code)
-                .and_then(|m| m.into_iter().min());
+            graph.region[i] = regions.region_of(p.code).and_then(|m| m.into_iter().min());
             if let PieceKind::Bridge { guard } = p.kind {
                 graph.count[i] = regions.entry_count(p.code);
                 let host = st.guard_owner.get(guard.0 as usize).copied();
@@ -181,8 +195,22 @@ impl Inner {
             );
         }
         let mut chosen = Vec::new();
-        select(&graph, &nodes, policy.hot * eagerness, &policy, eagerness, &mut chosen);
+        select(
+            &graph,
+            &nodes,
+            policy.hot * eagerness,
+            &policy,
+            eagerness,
+            &mut chosen,
+        );
         for scc in chosen {
+            {
+                let stats = self.stats.borrow();
+                let allowed = stats.time_compiling.mul_f64(policy.budget) + policy.budget_extra;
+                if stats.time_regions > allowed {
+                    break;
+                }
+            }
             let codes: Vec<CodeId> = scc.iter().map(|&p| pieces[p].code).collect();
             let mut sorted = codes.clone();
             sorted.sort_unstable();
@@ -263,9 +291,11 @@ fn select(
             .map(|&p| g.count[p])
             .sum();
         // Already compiled as one region: kept (not split) without new evidence.
-        let settled = g.region[scc[0]].is_some() && scc.iter().all(|&p| g.region[p] == g.region[scc[0]]);
-        if ops <= policy.max_ops && (settled || gain >= policy.payback * eagerness * ops as u64)
-        {
+        let settled =
+            g.region[scc[0]].is_some() && scc.iter().all(|&p| g.region[p] == g.region[scc[0]]);
+        // `eagerness - 1`: at `trace_eagerness=1` a hot cycle is compiled right away.
+        let needed = policy.payback * (eagerness - 1) * ops as u64;
+        if ops <= policy.max_ops && (settled || gain >= needed) {
             chosen.push(scc);
         } else if threshold < u64::MAX / 4 {
             select(g, &scc, threshold * 4, policy, eagerness, chosen);

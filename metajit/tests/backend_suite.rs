@@ -9,6 +9,9 @@ use metajit::backend::{Backend, CodeId, CompileInfo, Exit, GuardId};
 use metajit::ir::{Opcode, Trace, parse_trace_with};
 use metajit::{JitArray, JitValue};
 
+#[path = "backend_suite/regions.rs"]
+mod regions;
+
 /// Compiles `text` as a loop, numbering its guards from `first_guard`.
 fn compile(b: &mut dyn Backend, text: &str, first_guard: u32) -> (CodeId, Trace, Vec<GuardId>) {
     let t = parse_trace_with(text, &funcs).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -1275,6 +1278,12 @@ pub const CASES: &[(&str, Case)] = &[
         compile_free_cycles_do_not_leak,
     ),
     ("compile_errors", compile_errors),
+    ("region_of_three_loops", regions::region_of_three_loops),
+    (
+        "region_with_many_live_values",
+        regions::region_with_many_live_values,
+    ),
+    ("region_errors", regions::region_errors),
 ];
 
 macro_rules! suite {

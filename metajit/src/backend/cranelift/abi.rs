@@ -6,6 +6,8 @@
 //! fn(out: *mut i64, exit: i64, in_0, ..., in_{n-1}) -> i64
 //! ```
 //!
+//! where only the first few integer and float inputs are parameters: the others travel in
+//! `out` (input `k` in `out[k]`; [`in_registers`]), so that no transfer has stack arguments.
 //! `out` points to the caller's output buffer (the `Vec` given to `execute`, with capacity for
 //! the largest exit of any live piece); `exit` is the id of the guard whose failure led here
 //! (0 on entry from Rust or a `jump`); `in_k` are the trace's inputs, `i64` for `int` and `ref`,
@@ -57,51 +59,58 @@ pub(super) fn value_type(kind: Kind) -> Type {
     }
 }
 
-/// The signature of a piece (or exit stub) whose inputs have `inputs` types.
+/// Integer values passed in registers from piece to piece (after `out` and `exit`, which take
+/// two of the six integer argument registers of the `tail` convention on x86-64).
+pub(super) const INT_ARG_REGS: usize = 4;
+/// Float values passed in registers from piece to piece.
+pub(super) const FLOAT_ARG_REGS: usize = 8;
+
+/// Which of the values of a transfer (inputs of a piece, fail arguments of a guard, arguments of
+/// a jump) with these types travel in registers: integers while fewer than [`INT_ARG_REGS`]
+/// came before, floats likewise. The others travel in memory, value `k` in `out[k]`: the sender
+/// stores them there before the tail call and the receiver loads them at its entry, so no
+/// call between pieces has stack arguments (which would make Cranelift move the return address
+/// in the prologue of every piece that makes such a call, on every entry).
+pub(super) fn in_registers(types: &[Type]) -> Vec<bool> {
+    let (mut ints, mut floats) = (0, 0);
+    types
+        .iter()
+        .map(|&t| {
+            let (n, max) = if t == types::F64 {
+                (&mut floats, FLOAT_ARG_REGS)
+            } else {
+                (&mut ints, INT_ARG_REGS)
+            };
+            *n += 1;
+            *n <= max
+        })
+        .collect()
+}
+
+/// The signature of a piece (or exit stub) whose inputs have `inputs` types: `out`, `exit`
+/// and the inputs that travel in registers ([`in_registers`]).
 pub(super) fn piece_signature(inputs: &[Type]) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
     sig.params.push(AbiParam::new(types::I64));
     sig.params.push(AbiParam::new(types::I64));
-    sig.params.extend(inputs.iter().map(|&t| AbiParam::new(t)));
+    sig.params.extend(
+        inputs
+            .iter()
+            .zip(in_registers(inputs))
+            .filter(|&(_, r)| r)
+            .map(|(&t, _)| AbiParam::new(t)),
+    );
     sig.returns.push(AbiParam::new(types::I64));
     sig
 }
 
-/// The signature of a region's function (`region.rs`): `(out, exit, selector, ints...,
-/// floats...)` with enough integer and float parameters for the inputs of any of its entries.
-pub(super) fn region_signature(ints: usize, floats: usize) -> Signature {
+/// The signature of a region's function (`region.rs`): `(out, exit, selector)`; the entry's
+/// inputs are all in `out` (its stub stores them).
+pub(super) fn region_signature() -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params
-        .extend((0..3 + ints).map(|_| AbiParam::new(types::I64)));
-    sig.params
-        .extend((0..floats).map(|_| AbiParam::new(types::F64)));
+    sig.params.extend((0..3).map(|_| AbiParam::new(types::I64)));
     sig.returns.push(AbiParam::new(types::I64));
     sig
-}
-
-/// How many integer and float parameters inputs of these types need.
-pub(super) fn region_counts(inputs: &[Type]) -> (usize, usize) {
-    let floats = inputs.iter().filter(|&&t| t == types::F64).count();
-    (inputs.len() - floats, floats)
-}
-
-/// Where each input of an entry with these input types travels among a region function's
-/// parameters after `(out, exit, selector)`, given the region's number of integer parameters:
-/// integers take the integer parameters in order, floats the float parameters.
-pub(super) fn region_slots_in(inputs: &[Type], ints: usize) -> Vec<usize> {
-    let (mut i, mut f) = (0, 0);
-    inputs
-        .iter()
-        .map(|&t| {
-            if t == types::F64 {
-                f += 1;
-                ints + f - 1
-            } else {
-                i += 1;
-                i - 1
-            }
-        })
-        .collect()
 }
 
 /// The signature of a native function of the backend call convention (`extern "C"`, every
@@ -156,8 +165,13 @@ impl SharedCode {
             let (entry, out, inp) = (p[0], p[1], p[2]);
             let exit = b.ins().iconst(types::I64, 0);
             let mut args = vec![out, exit];
-            for (k, &ty) in inputs.iter().enumerate() {
-                args.push(b.ins().load(ty, MemFlagsData::trusted(), inp, 8 * k as i32));
+            for (k, (&ty, reg)) in inputs.iter().zip(in_registers(inputs)).enumerate() {
+                let v = b.ins().load(ty, MemFlagsData::trusted(), inp, 8 * k as i32);
+                if reg {
+                    args.push(v);
+                } else {
+                    b.ins().store(MemFlagsData::trusted(), v, out, 8 * k as i32);
+                }
             }
             let callee_sig = b.import_signature(piece_signature(inputs));
             let call = b.ins().call_indirect(callee_sig, entry, &args);
@@ -185,9 +199,14 @@ impl SharedCode {
         }
         let module = self.module.as_mut().expect("shared module is live");
         let addr = compile(module, piece_signature(types), ctx, fctx, |b, p| {
+            // Values that travel in memory are in place already.
             let (out, exit) = (p[0], p[1]);
-            for (k, &v) in p[2..].iter().enumerate() {
-                b.ins().store(MemFlagsData::trusted(), v, out, 8 * k as i32);
+            let mut regs = p[2..].iter();
+            for (k, reg) in in_registers(types).into_iter().enumerate() {
+                if reg {
+                    let v = *regs.next().expect("one parameter per register value");
+                    b.ins().store(MemFlagsData::trusted(), v, out, 8 * k as i32);
+                }
             }
             let count = b.ins().iconst(types::I64, exit_word(0, types.len()));
             let word = b.ins().bor(exit, count);

@@ -19,8 +19,10 @@
 //! - A `jump` to a label of the same trace, or to the entry label of another trace of the
 //!   function, is a branch; to another piece's entry label, a load of the target slot and a
 //!   tail call. `finish` writes its arguments and returns.
-//! - A function with several entry traces (a region) takes `(out, exit, selector, ints...,
-//!   floats...)` and starts with a `br_table` on the selector (`abi::region_signature`).
+//! - Values beyond the registers of the convention travel in `out` (`abi::in_registers`): a
+//!   transfer stores them before its tail call, an entry loads them.
+//! - A function with several entry traces (a region) takes `(out, exit, selector)` with all
+//!   inputs in `out`, and starts with a `br_table` on the selector (`abi::region_signature`).
 //!
 //! The per-operation lowering (arithmetic, memory, calls) is in `ops.rs`.
 
@@ -31,8 +33,7 @@ use crate::ir::{Descr, DescrId, Op, OpRef, Opcode, TargetId, Trace};
 use crate::value::Kind;
 use cranelift_codegen::ir::immediates::Ieee64;
 use cranelift_codegen::ir::{
-    Block, BlockArg, Function, InstBuilder, JumpTableData, MemFlagsData, SigRef, Type, Value,
-    types,
+    Block, BlockArg, Function, InstBuilder, JumpTableData, MemFlagsData, SigRef, Type, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -196,16 +197,11 @@ impl<'a> Lowerer<'a, '_> {
             self.trace_labels.push(labels);
         }
         if let [root] = plan.roots[..] {
-            self.lower_trace(root, params[2..].to_vec())?;
+            let inputs = self.received(&plan.input_types(root), &params[2..]);
+            self.lower_trace(root, inputs)?;
         } else {
-            // A region: dispatch on the selector to each entry trace, whose inputs are taken
-            // from the integer and float parameters in order (`abi::region_slots`).
-            let ints = plan
-                .roots
-                .iter()
-                .map(|&r| abi::region_counts(&plan.input_types(r)).0)
-                .max()
-                .unwrap_or(0);
+            // A region: dispatch on the selector to each entry trace, whose inputs are all in
+            // `out`.
             let sel = self.b.ins().ireduce(types::I32, params[2]);
             let blocks: Vec<Block> = plan.roots.iter().map(|_| self.b.create_block()).collect();
             let calls: Vec<_> = blocks
@@ -218,10 +214,9 @@ impl<'a> Lowerer<'a, '_> {
             self.b.ins().br_table(sel, jt);
             for (&root, &blk) in plan.roots.iter().zip(&blocks) {
                 self.b.switch_to_block(blk);
-                let inputs = abi::region_slots_in(&plan.input_types(root), ints)
-                    .into_iter()
-                    .map(|k| params[3 + k])
-                    .collect();
+                let types = plan.input_types(root);
+                let all_in_memory = vec![false; types.len()];
+                let inputs = self.received_as(&types, &all_in_memory, &[]);
                 self.lower_trace(root, inputs)?;
             }
         }
@@ -232,6 +227,56 @@ impl<'a> Lowerer<'a, '_> {
         }
         self.b.seal_all_blocks();
         Ok(())
+    }
+
+    /// The values of a transfer of these types received as parameters `params` (the register
+    /// values) and in `out` (the others).
+    fn received(&mut self, types: &[Type], params: &[Value]) -> Vec<Value> {
+        self.received_as(types, &abi::in_registers(types), params)
+    }
+
+    fn received_as(&mut self, types: &[Type], regs: &[bool], params: &[Value]) -> Vec<Value> {
+        let out = self.out.expect("entry block sets out");
+        self.max_out = self.max_out.max(types.len());
+        let mut params = params.iter();
+        types
+            .iter()
+            .zip(regs)
+            .enumerate()
+            .map(|(k, (&ty, &reg))| {
+                if reg {
+                    *params.next().expect("one parameter per register value")
+                } else {
+                    self.b.ins().load(ty, OWN_MEMORY, out, 8 * k as i32)
+                }
+            })
+            .collect()
+    }
+
+    /// Tail-calls `callee` (of the piece signature for `values`) with `exit`: the values that
+    /// travel in memory are stored in `out` first.
+    fn transfer(&mut self, callee: Value, exit: i64, values: Vec<Value>) {
+        let out = self.out.expect("entry block sets out");
+        let types: Vec<Type> = values
+            .iter()
+            .map(|&v| self.b.func.dfg.value_type(v))
+            .collect();
+        let exit = self.b.ins().iconst(types::I64, exit);
+        let mut args = vec![out, exit];
+        for (k, (v, reg)) in values
+            .into_iter()
+            .zip(abi::in_registers(&types))
+            .enumerate()
+        {
+            if reg {
+                args.push(v);
+            } else {
+                self.b.ins().store(OWN_MEMORY, v, out, 8 * k as i32);
+            }
+        }
+        self.max_out = self.max_out.max(types.len());
+        let sig = self.piece_sig(&types);
+        self.b.ins().return_call_indirect(sig, callee, &args);
     }
 
     /// Lowers trace `index` of the plan where control is now, its inputs bound to `inputs`.
@@ -367,9 +412,10 @@ impl<'a> Lowerer<'a, '_> {
         let sig = match self.native_sigs.get(&args.len()) {
             Some(&s) => s,
             None => {
-                let s = self
-                    .b
-                    .import_signature(abi::native_signature(self.plan.native_call_conv, args.len()));
+                let s = self.b.import_signature(abi::native_signature(
+                    self.plan.native_call_conv,
+                    args.len(),
+                ));
                 self.native_sigs.insert(args.len(), s);
                 s
             }
@@ -439,11 +485,7 @@ impl<'a> Lowerer<'a, '_> {
         }
         let slot = self.b.ins().iconst(types::I64, *slot as i64);
         let callee = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
-        let sig = self.piece_sig(&types);
-        let exit = self.b.ins().iconst(types::I64, 0);
-        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
-        call_args.extend(args);
-        self.b.ins().return_call_indirect(sig, callee, &call_args);
+        self.transfer(callee, 0, args);
         Ok(())
     }
 
@@ -491,19 +533,10 @@ impl<'a> Lowerer<'a, '_> {
             self.b.switch_to_block(cont);
             return Ok(());
         }
+        let values = self.args(&fail_args)?;
         let slot = self.b.ins().iconst(types::I64, slot as i64);
         let target = self.b.ins().load(types::I64, OWN_MEMORY, slot, 0);
-        let values = self.args(&fail_args)?;
-        let types: Vec<Type> = values
-            .iter()
-            .map(|&v| self.b.func.dfg.value_type(v))
-            .collect();
-        let sig = self.piece_sig(&types);
-        let exit = self.b.ins().iconst(types::I64, i64::from(gid.0));
-        let mut call_args = vec![self.out.expect("entry block sets out"), exit];
-        call_args.extend(values);
-        self.b.ins().return_call_indirect(sig, target, &call_args);
-        self.max_out = self.max_out.max(fail_args.len());
+        self.transfer(target, i64::from(gid.0), values);
 
         self.b.switch_to_block(cont);
         Ok(())

@@ -545,11 +545,6 @@ impl CraneliftBackend {
             }
         };
         let entry = module.get_finalized_function(fid);
-        if std::env::var("METAJIT_DUMP").is_ok() {
-            // TEMP: dump code for instruction-level profiles.
-            let bytes = unsafe { std::slice::from_raw_parts(entry, code_size) };
-            let _ = std::fs::write(format!("{}/{:x}.bin", std::env::var("METAJIT_DUMP").unwrap(), entry as usize), bytes);
-        }
         Ok(Generated {
             module,
             entry,

@@ -13,9 +13,9 @@
 //!   stay tail calls through the target table, guards without a member bridge keep their slot;
 //! - the members that are entered from outside (loops: by `execute` and by jumps of other
 //!   pieces) are the *entries*. With one entry the function has that loop's piece signature and
-//!   replaces its code directly; with several it takes `(out, exit, selector, ints...,
-//!   floats...)` and starts with a `br_table`, and each entry gets a small *stub* with the
-//!   piece signature that tail-calls it with its selector. The stubs are what the entry loops'
+//!   replaces its code directly; with several it takes `(out, exit, selector)` and starts with
+//!   a `br_table`, and each entry gets a small *stub* with the piece signature that stores its
+//!   inputs in `out` and tail-calls it with its selector. The stubs are what the entry loops'
 //!   target slots and `execute` use from then on; they are in the region's module.
 //!
 //! Members keep their `CodeId`s, guard ids, guard slots and their own code. *Dissolving* the
@@ -26,7 +26,7 @@
 //! slot as usual; the driver may then compile the region again with it.
 
 use super::abi::{self, piece_signature};
-use super::lower::{Plan, TraceEnv};
+use super::lower::{OWN_MEMORY, Plan, TraceEnv};
 use super::{BackendError, CodeId, CraneliftBackend, Piece, codegen_error};
 use crate::backend::Regions;
 use crate::ir::TargetId;
@@ -83,7 +83,10 @@ impl CraneliftBackend {
             return;
         };
         for &m in &region.members {
-            let Some(p) = self.pieces.get_mut(m.0 as usize).and_then(|p| p.as_deref_mut())
+            let Some(p) = self
+                .pieces
+                .get_mut(m.0 as usize)
+                .and_then(|p| p.as_deref_mut())
             else {
                 continue;
             };
@@ -105,7 +108,9 @@ impl CraneliftBackend {
         let index: HashMap<CodeId, usize> =
             members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
         if index.len() != members.len() {
-            return Err(BackendError::Codegen("a region member is listed twice".into()));
+            return Err(BackendError::Codegen(
+                "a region member is listed twice".into(),
+            ));
         }
         let mut labels = HashMap::new();
         let mut hosts = Vec::new();
@@ -191,9 +196,7 @@ impl CraneliftBackend {
                 traces[h].inline.insert(k, index[&members[i]]);
             }
         }
-        let roots: Vec<usize> = (0..members.len())
-            .filter(|&i| hosts[i].is_none())
-            .collect();
+        let roots: Vec<usize> = (0..members.len()).filter(|&i| hosts[i].is_none()).collect();
         let plan = Plan {
             traces,
             roots,
@@ -201,21 +204,18 @@ impl CraneliftBackend {
             frontend: self.isa.frontend_config(),
         };
         let input_types: Vec<Vec<Type>> = (0..members.len()).map(|i| plan.input_types(i)).collect();
-        let (ints, floats) = plan
-            .roots
-            .iter()
-            .map(|&r| abi::region_counts(&input_types[r]))
-            .fold((0, 0), |(a, b), (c, d)| (a.max(c), b.max(d)));
         let single = plan.roots.len() == 1;
         let sig = if single {
             piece_signature(&input_types[plan.roots[0]])
         } else {
-            abi::region_signature(ints, floats)
+            abi::region_signature()
         };
 
         // One module: the region's function, then a stub per entry.
-        let mut module =
-            JITModule::new(JITBuilder::with_isa(self.isa.clone(), default_libcall_names()));
+        let mut module = JITModule::new(JITBuilder::with_isa(
+            self.isa.clone(),
+            default_libcall_names(),
+        ));
         let ctx = &mut self.ctx;
         let fctx = &mut self.fctx;
         let built = (|| -> Result<_, BackendError> {
@@ -223,7 +223,8 @@ impl CraneliftBackend {
                 .declare_anonymous_function(&sig)
                 .map_err(codegen_error)?;
             ctx.clear();
-            ctx.func = Function::with_name_signature(UserFuncName::user(1, rid as u32), sig.clone());
+            ctx.func =
+                Function::with_name_signature(UserFuncName::user(1, rid as u32), sig.clone());
             let lowered = super::lower::lower(&plan, &mut ctx.func, fctx);
             let lowered = match lowered {
                 Ok(l) => l,
@@ -243,7 +244,8 @@ impl CraneliftBackend {
                     let sid = module
                         .declare_function(&format!("stub{sel}"), Linkage::Local, &ssig)
                         .map_err(codegen_error)?;
-                    ctx.func = Function::with_name_signature(UserFuncName::user(2, sel as u32), ssig);
+                    ctx.func =
+                        Function::with_name_signature(UserFuncName::user(2, sel as u32), ssig);
                     let callee = module.declare_func_in_func(fid, &mut ctx.func);
                     {
                         let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
@@ -251,25 +253,17 @@ impl CraneliftBackend {
                         b.append_block_params_for_function_params(block);
                         b.switch_to_block(block);
                         let p = b.block_params(block).to_vec();
+                        // All inputs go to `out` (those in memory are there already).
+                        let types = &input_types[r];
+                        let mut regs = p[2..].iter();
+                        for (k, reg) in abi::in_registers(types).into_iter().enumerate() {
+                            if reg {
+                                let v = *regs.next().expect("one parameter per register value");
+                                b.ins().store(OWN_MEMORY, v, p[0], 8 * k as i32);
+                            }
+                        }
                         let selector = b.ins().iconst(types::I64, sel as i64);
-                        let mut args = vec![p[0], p[1], selector];
-                        let mut slots: Vec<Option<cranelift_codegen::ir::Value>> =
-                            vec![None; ints + floats];
-                        for (k, slot) in abi::region_slots_in(&input_types[r], ints)
-                            .into_iter()
-                            .enumerate()
-                        {
-                            slots[slot] = Some(p[2 + k]);
-                        }
-                        for (k, v) in slots.into_iter().enumerate() {
-                            args.push(v.unwrap_or_else(|| {
-                                if k < ints {
-                                    b.ins().iconst(types::I64, 0)
-                                } else {
-                                    b.ins().f64const(0.0)
-                                }
-                            }));
-                        }
+                        let args = [p[0], p[1], selector];
                         b.ins().return_call(callee, &args);
                         b.seal_all_blocks();
                         b.finalize(module.target_config());
@@ -316,15 +310,13 @@ impl CraneliftBackend {
             }
         }
         for &m in members {
-            self.pieces[m.0 as usize].as_deref_mut().expect("live").region = Some(rid);
+            self.pieces[m.0 as usize]
+                .as_deref_mut()
+                .expect("live")
+                .region = Some(rid);
         }
         if let Some(pm) = &mut self.perf_map {
             pm.record(main as usize, code_size, &format!("metajit::region {name}"));
-        }
-        if std::env::var("METAJIT_DUMP").is_ok() {
-            // TEMP: dump code for instruction-level profiles.
-            let bytes = unsafe { std::slice::from_raw_parts(main, code_size) };
-            let _ = std::fs::write(format!("{}/{:x}.bin", std::env::var("METAJIT_DUMP").unwrap(), main as usize), bytes);
         }
         self.regions.push(Some(RegionCode {
             module,

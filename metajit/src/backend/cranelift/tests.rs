@@ -3,8 +3,8 @@
 //! `tests/backend_suite.rs`.
 
 use super::*;
-use crate::ir::parse_trace;
 use crate::backend::Regions;
+use crate::ir::parse_trace;
 
 /// Serializes these tests: one of them inspects the process's mappings, which the others change.
 fn lock() -> std::sync::MutexGuard<'static, ()> {
