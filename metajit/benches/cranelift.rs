@@ -5,7 +5,7 @@
 //! machine, ratios much less.
 
 use metajit::backend::cranelift::{CraneliftBackend, CraneliftOptions, OptLevel, Regalloc};
-use metajit::backend::{Backend, CodeId, CompileInfo, GuardId};
+use metajit::backend::{Backend, CodeId, CompileInfo, GuardId, Regions};
 use metajit::ir::{Trace, parse_trace};
 use std::hint::black_box;
 use std::time::Instant;
@@ -286,6 +286,82 @@ jump(i6, i5, i2, descr=L11)",
     }
 }
 
+/// A cycle of three short loops, like a Brainfuck program's inner loops: each runs `k`
+/// iterations, leaves through its exit guard into a bridge that does a little of the outer
+/// loop's work and jumps to the next loop's entry. `extra` more values stay live around the
+/// cycle (beyond three, they travel in memory between pieces).
+fn cycle_costs() {
+    println!("## a cycle of three short loops (ns per loop entry)");
+    let n: i64 = 3_000_000;
+    for extra in [0usize, 6] {
+        let mut b = backend(OptLevel::None, Regalloc::Backtracking);
+        let vals: String = (0..extra).map(|k| format!(", i{}", 3 + k)).collect();
+        let loop_text = |tid: u32| {
+            format!(
+                "[i0, i1, i2{vals}]
+label(i0, i1, i2{vals}, descr=L{tid})
+i100 = int_and(i1, 3)
+guard_true(i100) [i0, i1, i2{vals}]
+i101 = int_add(i1, 1)
+i102 = int_add(i2, i1)
+jump(i0, i101, i102{vals}, descr=L{tid})"
+            )
+        };
+        let bridge_text = |next: u32| {
+            let bumped: String = (0..extra).map(|k| format!(", i{}", 200 + k)).collect();
+            let adds: String = (0..extra)
+                .map(|k| format!("i{} = int_add(i{}, 1)\n", 200 + k, 3 + k))
+                .collect();
+            format!(
+                "[i0, i1, i2{vals}]
+i100 = int_gt(i0, 0)
+guard_true(i100) [i0, i1, i2{vals}]
+i101 = int_sub(i0, 1)
+i102 = int_add(i1, 1)
+{adds}jump(i101, i102, i2{bumped}, descr=L{next})"
+            )
+        };
+        let mut loops = Vec::new();
+        let mut members = Vec::new();
+        for (k, tid) in [20u32, 21, 22].into_iter().enumerate() {
+            let (code, g) = compile(
+                &mut b,
+                &parse_trace(&loop_text(tid)).unwrap(),
+                100 * k as u32,
+            );
+            loops.push((code, g));
+        }
+        for (k, next) in [21u32, 22, 20].into_iter().enumerate() {
+            let t = parse_trace(&bridge_text(next)).unwrap();
+            let g = guards_of(&t, 1000 + 100 * k as u32);
+            let code = b
+                .compile_bridge(
+                    loops[k].1[0],
+                    &t,
+                    &CompileInfo {
+                        guard_ids: &g,
+                        name: "bridge",
+                    },
+                )
+                .unwrap();
+            members.push(loops[k].0);
+            members.push(code);
+        }
+        let mut inputs = vec![n, 1, 0];
+        inputs.extend((0..extra).map(|k| k as i64));
+        // Each entry runs 3 iterations (from i1 = 1 mod 4 up to 0 mod 4) then crosses twice.
+        let t_pieces = run_many_once(&b, loops[0].0, &inputs) / n as f64;
+        let start = Instant::now();
+        b.compile_region(&members, "bench").unwrap();
+        let us = start.elapsed().as_secs_f64() * 1e6;
+        let t_region = run_many_once(&b, loops[0].0, &inputs) / n as f64;
+        println!(
+            "{} live values: separate pieces {t_pieces:5.2} ns/entry   one region {t_region:5.2} ns/entry ({us:.0} us to compile)",
+            3 + extra
+        );
+    }
+}
+
 fn run_many_once(b: &CraneliftBackend, code: CodeId, inputs: &[i64]) -> f64 {
     let mut out = Vec::new();
     let mut samples = Vec::new();
@@ -314,5 +390,8 @@ fn main() {
     }
     if want("crossings") {
         crossing_costs();
+    }
+    if want("cycle") {
+        cycle_costs();
     }
 }

@@ -42,6 +42,9 @@ pub(crate) const CHECK_EVERY: u32 = 64;
 /// proportionally shorter at lower eagerness.
 pub(crate) const CHECK_INTERVAL: Duration = Duration::from_millis(2);
 
+/// The longest wait between two looks, in units of [`CHECK_INTERVAL`].
+pub(crate) const MAX_INTERVAL: u32 = 32;
+
 /// The thresholds, in units of `trace_eagerness` (so that eager test runs form regions early).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Policy {
@@ -79,6 +82,9 @@ pub(crate) struct RegionState {
     pub policy: Policy,
     ticks: u32,
     last: Option<Instant>,
+    /// The current least time between two looks, in units of the base interval: doubles (up
+    /// to [`MAX_INTERVAL`]) after each look that compiled nothing, back to 1 when one did.
+    backoff: u32,
     /// The backend has no regions.
     off: bool,
     /// Member sets the backend refused (not tried again).
@@ -95,6 +101,7 @@ impl Default for RegionState {
         RegionState {
             ticks: 0,
             last: None,
+            backoff: 1,
             // A switch for measurements until the parameters have one.
             off: std::env::var("METAJIT_REGIONS").is_ok_and(|v| v == "off"),
             policy: Policy::default(),
@@ -131,7 +138,7 @@ impl Inner {
             }
             st.ticks = 0;
             let now = Instant::now();
-            let interval = CHECK_INTERVAL * eagerness / 200;
+            let interval = CHECK_INTERVAL * eagerness * st.backoff / 200;
             if st.last.is_some_and(|l| now.duration_since(l) < interval) {
                 return;
             }
@@ -176,7 +183,9 @@ impl Inner {
         let mut nodes = Vec::new();
         for (i, p) in pieces.iter().enumerate().filter(|&(i, _)| live(i)) {
             nodes.push(i);
-            graph.region[i] = regions.region_of(p.code).and_then(|m| m.into_iter().min());
+            graph.region[i] = regions
+                .region_of(p.code)
+                .and_then(|m| m.iter().min().copied());
             if let PieceKind::Bridge { guard } = p.kind {
                 graph.count[i] = regions.entry_count(p.code);
                 let host = st.guard_owner.get(guard.0 as usize).copied();
@@ -195,6 +204,7 @@ impl Inner {
             );
         }
         let mut chosen = Vec::new();
+        let mut compiled_any = false;
         select(
             &graph,
             &nodes,
@@ -214,7 +224,8 @@ impl Inner {
             let codes: Vec<CodeId> = scc.iter().map(|&p| pieces[p].code).collect();
             let mut sorted = codes.clone();
             sorted.sort_unstable();
-            let current = regions.region_of(codes[0]).map(|mut m| {
+            let current = regions.region_of(codes[0]).map(|m| {
+                let mut m = m.to_vec();
                 m.sort_unstable();
                 m
             });
@@ -230,6 +241,7 @@ impl Inner {
             stats.time_regions += elapsed;
             match compiled {
                 Ok(bytes) => {
+                    compiled_any = true;
                     stats.regions += 1;
                     stats.region_members += scc.len() as u64;
                     stats.code_bytes += bytes;
@@ -250,6 +262,11 @@ impl Inner {
                 }
             }
         }
+        st.backoff = if compiled_any {
+            1
+        } else {
+            (st.backoff * 2).min(MAX_INTERVAL)
+        };
     }
 }
 
@@ -264,19 +281,15 @@ fn select(
     eagerness: u64,
     chosen: &mut Vec<Vec<usize>>,
 ) {
-    let mut member = vec![false; g.edges.len()];
-    for &v in nodes {
-        member[v] = true;
-    }
-    let edges: Vec<Vec<usize>> = (0..g.edges.len())
-        .map(|v| {
-            if !member[v] {
-                return Vec::new();
-            }
+    // The subgraph of `nodes`, numbered locally.
+    let local: HashMap<usize, usize> = nodes.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|&v| {
             g.edges[v]
                 .iter()
-                .filter(|&&(w, c)| member[w] && c >= threshold)
-                .map(|&(w, _)| w)
+                .filter(|&&(_, c)| c >= threshold)
+                .filter_map(|(w, _)| local.get(w).copied())
                 .collect()
         })
         .collect();
@@ -284,6 +297,7 @@ fn select(
         if scc.len() < 2 {
             continue;
         }
+        let scc: Vec<usize> = scc.into_iter().map(|i| nodes[i]).collect();
         let ops: usize = scc.iter().map(|&p| g.ops[p]).sum();
         let gain: u64 = scc
             .iter()

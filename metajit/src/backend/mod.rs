@@ -133,9 +133,8 @@ pub trait Regions {
     /// lowered at that guard's failure. Returns the region's bytes of machine code.
     fn compile_region(&mut self, members: &[CodeId], name: &str) -> Result<usize, BackendError>;
 
-    /// The region `code` belongs to, as the list of its members (`None` when it runs its own
-    /// code).
-    fn region_of(&self, code: CodeId) -> Option<Vec<CodeId>>;
+    /// The members of the region `code` runs in (`None` when it runs its own code).
+    fn region_of(&self, code: CodeId) -> Option<&[CodeId]>;
 }
 
 /// Calls an `extern "C"` function with all-`i64` arguments (the backend call convention).

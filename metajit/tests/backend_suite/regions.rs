@@ -11,7 +11,10 @@ fn region(b: &mut dyn Backend, members: &[CodeId]) -> bool {
         return false;
     };
     r.compile_region(members, "test").expect("region compiles");
-    let mut got = r.region_of(members[0]).expect("members run in the region");
+    let mut got = r
+        .region_of(members[0])
+        .expect("members run in the region")
+        .to_vec();
     got.sort();
     let mut want = members.to_vec();
     want.sort();

@@ -340,8 +340,8 @@ impl Regions for CraneliftBackend {
         self.region_impl(members, name)
     }
 
-    fn region_of(&self, code: CodeId) -> Option<Vec<CodeId>> {
+    fn region_of(&self, code: CodeId) -> Option<&[CodeId]> {
         let r = self.piece(code)?.region?;
-        Some(self.regions[r].as_ref()?.members.clone())
+        Some(&self.regions[r].as_ref()?.members)
     }
 }

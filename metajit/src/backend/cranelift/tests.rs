@@ -326,7 +326,7 @@ fn merged_bridges_compute_what_separate_ones_do() {
     let (bridge, bg) = attach(&mut b, g[1], MERGE_BRIDGE, 10);
     assert_eq!(run(&b, code, &[1, 0]), (Exit::Guard(bg[0]), vec![6, 104]));
     assert_eq!(b.merge_bridges(code).unwrap(), 1);
-    assert_eq!(b.region_of(code), Some(vec![code, bridge]));
+    assert_eq!(b.region_of(code), Some(&[code, bridge][..]));
     assert_eq!(run(&b, code, &[1, 0]), (Exit::Guard(bg[0]), vec![6, 104]));
     // A bridge for the merged bridge's guard still attaches through its slot.
     attach(
