@@ -14,6 +14,7 @@ fn backend(opt_level: OptLevel, regalloc: Regalloc) -> CraneliftBackend {
     CraneliftBackend::with_options(CraneliftOptions {
         opt_level,
         regalloc,
+        region_regalloc: Regalloc::Backtracking,
         verify: false,
         perf_map: false,
     })

@@ -1339,6 +1339,18 @@ suite!(
     )
     .expect("host is supported")
 );
+// Pieces with the single-pass allocator, regions with the backtracking one.
+#[cfg(feature = "cranelift")]
+suite!(
+    cranelift_single_pass,
+    metajit::backend::cranelift::CraneliftBackend::with_options(
+        metajit::backend::cranelift::CraneliftOptions {
+            regalloc: metajit::backend::cranelift::Regalloc::SinglePass,
+            ..Default::default()
+        }
+    )
+    .expect("host is supported")
+);
 
 /// Random straight-line integer traces with guards, run on the reference backend and on
 /// Cranelift (at both optimization levels): exits and output values must be equal.

@@ -74,8 +74,10 @@ pub enum Regalloc {
 pub struct CraneliftOptions {
     /// Optimization level.
     pub opt_level: OptLevel,
-    /// Register allocator.
+    /// Register allocator for pieces.
     pub regalloc: Regalloc,
+    /// Register allocator for regions (hot code compiled again, `region.rs`).
+    pub region_regalloc: Regalloc,
     /// Run Cranelift's IR verifier on every function (adds 60-70% to compile time; on by
     /// default in debug builds).
     pub verify: bool,
@@ -88,6 +90,7 @@ impl Default for CraneliftOptions {
         CraneliftOptions {
             opt_level: OptLevel::None,
             regalloc: Regalloc::Backtracking,
+            region_regalloc: Regalloc::Backtracking,
             verify: cfg!(debug_assertions),
             perf_map: false,
         }
@@ -173,6 +176,8 @@ struct GuardHome {
 /// The Cranelift backend. See the module documentation.
 pub struct CraneliftBackend {
     isa: OwnedTargetIsa,
+    /// The target regions are compiled for (`CraneliftOptions::region_regalloc`).
+    region_isa: OwnedTargetIsa,
     options: CraneliftOptions,
     pieces: Vec<Option<Box<Piece>>>,
     guards: HashMap<GuardId, GuardHome>,
@@ -196,6 +201,34 @@ impl CraneliftBackend {
 
     /// A backend for the host machine.
     pub fn with_options(options: CraneliftOptions) -> Result<CraneliftBackend, BackendError> {
+        let isa = Self::isa(&options, options.regalloc)?;
+        let region_isa = Self::isa(&options, options.region_regalloc)?;
+        let perf_map = if options.perf_map {
+            Some(perfmap::PerfMap::open().map_err(|e| {
+                BackendError::Codegen(format!("opening {}: {e}", perfmap::PerfMap::path()))
+            })?)
+        } else {
+            None
+        };
+        Ok(CraneliftBackend {
+            shared: SharedCode::new(&isa),
+            isa,
+            region_isa,
+            options,
+            pieces: Vec::new(),
+            guards: HashMap::new(),
+            targets: TargetTable::default(),
+            regions: Vec::new(),
+            max_out: 0,
+            ctx: Context::new(),
+            fctx: FunctionBuilderContext::new(),
+            perf_map,
+            stats: CompileStats::default(),
+        })
+    }
+
+    /// The target for `options` with this register allocator.
+    fn isa(options: &CraneliftOptions, regalloc: Regalloc) -> Result<OwnedTargetIsa, BackendError> {
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| {
             f.set(k, v)
@@ -212,7 +245,7 @@ impl CraneliftBackend {
         set(
             &mut flags,
             "regalloc_algorithm",
-            match options.regalloc {
+            match regalloc {
                 Regalloc::Backtracking => "backtracking",
                 Regalloc::SinglePass => "single_pass",
             },
@@ -230,31 +263,10 @@ impl CraneliftBackend {
         // Cranelift's x64 tail calls rely on frame pointers (emit.rs asserts it); they also
         // let `perf` walk through JIT frames.
         set(&mut flags, "preserve_frame_pointers", "true")?;
-        let isa = cranelift_native::builder()
+        cranelift_native::builder()
             .map_err(|e| BackendError::Unsupported(format!("host machine: {e}")))?
             .finish(settings::Flags::new(flags))
-            .map_err(codegen_error)?;
-        let perf_map = if options.perf_map {
-            Some(perfmap::PerfMap::open().map_err(|e| {
-                BackendError::Codegen(format!("opening {}: {e}", perfmap::PerfMap::path()))
-            })?)
-        } else {
-            None
-        };
-        Ok(CraneliftBackend {
-            shared: SharedCode::new(&isa),
-            isa,
-            options,
-            pieces: Vec::new(),
-            guards: HashMap::new(),
-            targets: TargetTable::default(),
-            regions: Vec::new(),
-            max_out: 0,
-            ctx: Context::new(),
-            fctx: FunctionBuilderContext::new(),
-            perf_map,
-            stats: CompileStats::default(),
-        })
+            .map_err(codegen_error)
     }
 
     /// The options the backend was built with.

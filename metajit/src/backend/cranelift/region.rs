@@ -213,7 +213,7 @@ impl CraneliftBackend {
 
         // One module: the region's function, then a stub per entry.
         let mut module = JITModule::new(JITBuilder::with_isa(
-            self.isa.clone(),
+            self.region_isa.clone(),
             default_libcall_names(),
         ));
         let ctx = &mut self.ctx;
