@@ -96,6 +96,7 @@ impl Inner {
             let mut ctx = crate::opt::OptContext {
                 new_target: &|| self.new_target(),
                 unroll: self.params.borrow().unroll && key.is_some(),
+                max_pending_stores: self.params.borrow().max_pending_stores,
             };
             crate::opt::optimize(&trace, &mut ctx)
         } else {
@@ -132,11 +133,15 @@ impl Inner {
                 let value_index = (op.opcode == Opcode::GuardValue)
                     .then(|| fail.iter().position(|&a| a == op.args[0]))
                     .flatten();
+                let cond_index = matches!(op.opcode, Opcode::GuardTrue | Opcode::GuardFalse)
+                    .then(|| fail.iter().position(|&a| a == op.args[0]))
+                    .flatten();
                 ids.push(GuardId(guards.len() as u32));
                 guards.push(GuardInfo {
                     resume,
                     failures: 0,
                     value_index,
+                    cond_index,
                     value_failures: HashMap::new(),
                     bridge: None,
                     bridge_attempts: 0,
