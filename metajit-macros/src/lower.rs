@@ -430,6 +430,41 @@ impl<'a> Lowerer<'a> {
                 self.error(mac.span(), "merge_point!() must be the first statement of the dispatch loop of the #[metajit::interpreter] function");
                 unit
             }
+            "record_known_result" => {
+                let parsed = mac.parse_body_with(|input: syn::parse::ParseStream<'_>| {
+                    let result: Expr = input.parse()?;
+                    input.parse::<syn::Token![,]>()?;
+                    let call: syn::ExprCall = input.parse()?;
+                    Ok((result, call))
+                });
+                let (result, call) = match parsed {
+                    Ok(x) => x,
+                    Err(e) => {
+                        self.errors.push(syn::Error::new(
+                            e.span(),
+                            "expected `record_known_result!(result, f(args...))`",
+                        ));
+                        return unit;
+                    }
+                };
+                let Expr::Path(p) = &*call.func else {
+                    self.error(call.func.span(), "record_known_result! needs a call of a #[metajit::elidable] function by path");
+                    return unit;
+                };
+                let mut all: Vec<&Expr> = vec![&result];
+                all.extend(call.args.iter());
+                let mut vals = self.exprs(all);
+                let result = vals.remove(0);
+                self.push(
+                    None,
+                    Rhs::KnownResult {
+                        callee: p.path.clone(),
+                        result,
+                        args: vals,
+                    },
+                );
+                unit
+            }
             "panic" | "unreachable" | "todo" | "unimplemented" => {
                 let tokens = self.macro_with_green_args(mac);
                 self.terminate(Term::Panic(tokens));

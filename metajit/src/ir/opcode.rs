@@ -240,6 +240,10 @@ opcodes! {
     Jump "jump" (*) -> void [CONTROL];
     Finish "finish" (*) -> void [CONTROL];
     DebugMergePoint "debug_merge_point" (*) -> void [MARKER];
+    // record_known_result(result, args...): the elidable function of the call descriptor
+    // returns `result` for `args` (metajit::record_known_result!). The pure pass uses it and
+    // drops it; it does nothing at run time.
+    RecordKnownResult "record_known_result" (*) -> void [MARKER];
 }
 
 impl Opcode {
