@@ -860,7 +860,7 @@ fn bounds_check<E: Executor, T: JitValue + 'static>(
     let len_op = if a.is_const() {
         rec.const_of(Kind::Int, len as i64)
     } else {
-        match rec.record(Opcode::ArrayLen, Kind::Int, &[arr], Some(d)) {
+        match rec.array_len(arr, d) {
             Some(r) => r,
             None => return,
         }
@@ -975,10 +975,7 @@ pub fn array_len<E: Executor, A: RedArray<T>, T: JitValue + 'static>(
     let mut rec = t.rec();
     let d = array_id::<T>(&mut rec);
     let arr = a.operand(&mut rec);
-    Sym::traced(
-        len,
-        rec.record(Opcode::ArrayLen, Kind::Int, &[arr], Some(d)),
-    )
+    Sym::traced(len, rec.array_len(arr, d))
 }
 
 // ---------------------------------------------------------------- calls
