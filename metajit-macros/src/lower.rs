@@ -512,6 +512,15 @@ impl<'a> Lowerer<'a> {
                     "assert" => &args[1.min(args.len())..],
                     _ => &args[2.min(args.len())..],
                 };
+                for a in extra {
+                    if !self.is_green(a) || self.formats_red_local(a) {
+                        self.error(
+                            a.span(),
+                            format!("the message of `{name}!` in traced code may only use green values (a traced panic cannot format a red one); drop the argument or check in a #[metajit::dont_look_inside] function"),
+                        );
+                        return unit;
+                    }
+                }
                 let msg = if extra.is_empty() {
                     let text = format!("assertion failed: {}", cond.to_token_stream());
                     quote!(panic!("{}", #text))
@@ -1094,6 +1103,10 @@ impl<'a> Lowerer<'a> {
                     );
                     return;
                 }
+                // On primitive operands Rust evaluates the right-hand side first, then the
+                // place: `a[i] += f(a)` reads the item after `f` ran.
+                let r = self.expr(rhs);
+                let r = self.materialize(r);
                 let v = self.exprs(vec![&i.expr, &i.index]);
                 let base = self.materialize(v[0].clone());
                 let idx = self.materialize(v[1].clone());
@@ -1104,7 +1117,6 @@ impl<'a> Lowerer<'a> {
                     idx: i2,
                     point,
                 });
-                let r = self.expr(rhs);
                 let val = self.combine(bin, Ex::Slot(t), r);
                 let val = self.materialize(val);
                 self.guarded(None, |point| Rhs::SetIndex {

@@ -298,7 +298,10 @@ fn interpreters_run_on_parallel_threads() {
     for h in handles {
         let (n, r, loops) = h.join().unwrap();
         let mut off = Frame::new(prog.registers, &[n]);
-        let jit = JitDriver::with_params(Params { enable: false, ..Params::default() });
+        let jit = JitDriver::with_params(Params {
+            enable: false,
+            ..Params::default()
+        });
         assert_eq!(r, run(&jit, &prog, &mut off), "n={n}");
         assert!(loops >= 1);
     }

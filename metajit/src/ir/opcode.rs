@@ -262,6 +262,11 @@ impl Opcode {
         self.flags().has(Flags::PURE)
     }
 
+    /// Whether the op is a comparison (its result is 0 or 1).
+    pub fn is_comparison(self) -> bool {
+        self.flags().has(Flags::COMPARISON)
+    }
+
     /// Whether the op is a call.
     pub fn is_call(self) -> bool {
         self.flags().has(Flags::CALL)
