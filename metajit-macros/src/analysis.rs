@@ -25,9 +25,11 @@ pub fn rhs_is_red(f: &Func, rhs: &Rhs) -> bool {
         Rhs::DivRem { a, b, .. } => ex_is_red(f, a) || ex_is_red(f, b),
         Rhs::Promote { plain, .. } => !plain,
         Rhs::GreenIndex { .. } => false,
-        Rhs::SetIndex { .. } | Rhs::SetField { .. } | Rhs::AssertGreen(_) | Rhs::CanEnterJit => {
-            false
-        }
+        Rhs::SetIndex { .. }
+        | Rhs::SetField { .. }
+        | Rhs::AssertGreen(_)
+        | Rhs::CanEnterJit
+        | Rhs::KnownResult { .. } => false,
     }
 }
 

@@ -152,6 +152,12 @@ pub enum Rhs {
     },
     /// `metajit::assert_green(x)`.
     AssertGreen(Ex),
+    /// `metajit::record_known_result!(result, f(args))`.
+    KnownResult {
+        callee: syn::Path,
+        result: Ex,
+        args: Vec<Ex>,
+    },
     /// `can_enter_jit!()`.
     CanEnterJit,
 }
@@ -161,6 +167,10 @@ impl Rhs {
     pub fn uses(&self, f: &mut impl FnMut(SlotId)) {
         match self {
             Rhs::Ex(e) | Rhs::Promote { val: e, .. } | Rhs::AssertGreen(e) => e.uses(f),
+            Rhs::KnownResult { result, args, .. } => {
+                result.uses(f);
+                args.iter().for_each(|e| e.uses(f));
+            }
             Rhs::Index { base, idx, .. } => {
                 base.uses(f);
                 idx.uses(f);

@@ -264,6 +264,21 @@ impl Emitter<'_> {
                 quote!({ let __v = #v; ::metajit::twin::assert_green(__e, __v) })
             }
             Rhs::CanEnterJit => quote!(::metajit::twin::Executor::can_enter_jit(__e)),
+            Rhs::KnownResult {
+                callee,
+                result,
+                args,
+            } => {
+                let args: Vec<TokenStream> = args.iter().map(|a| self.ex(a)).collect();
+                let names: Vec<syn::Ident> =
+                    (0..args.len()).map(|i| format_ident!("__a{}", i)).collect();
+                let r = self.ex(result);
+                quote!({
+                    #(let #names = #args;)*
+                    let __res = #r;
+                    <#callee as ::metajit::twin::TwinKnownResult<E>>::record(__e, (#(::metajit::twin::from_value(#names),)*), ::metajit::twin::from_value(__res))
+                })
+            }
             Rhs::Call {
                 callee,
                 recv,

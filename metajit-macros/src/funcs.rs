@@ -313,10 +313,29 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     } else {
         quote::quote_spanned!(span => const _: fn() = || { fn __metajit_check<T: ::metajit::twin::TwinType>() {} __metajit_check::<#ret_static>(); };)
     };
+    let known_result = if kind == Kind::Elidable {
+        let native = if unit_ret {
+            quote!(())
+        } else {
+            quote!(<#ret_static as ::metajit::twin::TwinType>::Twin)
+        };
+        quote! {
+            impl<E: ::metajit::twin::Executor> ::metajit::twin::TwinKnownResult<E> for #name {
+                fn record(__e: &mut E, __args: Self::Args, __result: Self::Ret) {
+                    let (#(#raw,)*) = __args;
+                    let __r: ::metajit::twin::Sym<#native> = ::metajit::twin::from_value(__result);
+                    ::metajit::twin::record_known_result(__e, #name_str, #shim as usize, &[#(::metajit::twin::arg_value(#raw)),*], ::metajit::twin::arg_value(__r));
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #marker
         #shim_ret_check
         #resume_items
+        #known_result
         #[doc(hidden)]
         #[allow(clippy::all, unused_unsafe)]
         extern "C" fn #shim(#(#raw: i64),*) -> i64 {

@@ -44,6 +44,36 @@ pub fn is_pure_std(path: &syn::Path) -> bool {
 }
 
 impl Lowerer<'_> {
+    /// Whether `e` is a format string literal naming a red local inline (`"{acc}"`).
+    pub fn formats_red_local(&self, e: &Expr) -> bool {
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = e
+        else {
+            return false;
+        };
+        let text = s.value();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find('{') {
+            rest = &rest[i + 1..];
+            if rest.starts_with('{') {
+                rest = &rest[1..];
+                continue;
+            }
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if let Some(Var::Slot(s)) = self.lookup(&name)
+                && self.slot_is_red(s)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether `e` is green: it reads only green locals and calls nothing that makes red values.
     /// Control-flow expressions are never green (they are lowered into blocks).
     pub fn is_green(&self, e: &Expr) -> bool {

@@ -430,6 +430,41 @@ impl<'a> Lowerer<'a> {
                 self.error(mac.span(), "merge_point!() must be the first statement of the dispatch loop of the #[metajit::interpreter] function");
                 unit
             }
+            "record_known_result" => {
+                let parsed = mac.parse_body_with(|input: syn::parse::ParseStream<'_>| {
+                    let result: Expr = input.parse()?;
+                    input.parse::<syn::Token![,]>()?;
+                    let call: syn::ExprCall = input.parse()?;
+                    Ok((result, call))
+                });
+                let (result, call) = match parsed {
+                    Ok(x) => x,
+                    Err(e) => {
+                        self.errors.push(syn::Error::new(
+                            e.span(),
+                            "expected `record_known_result!(result, f(args...))`",
+                        ));
+                        return unit;
+                    }
+                };
+                let Expr::Path(p) = &*call.func else {
+                    self.error(call.func.span(), "record_known_result! needs a call of a #[metajit::elidable] function by path");
+                    return unit;
+                };
+                let mut all: Vec<&Expr> = vec![&result];
+                all.extend(call.args.iter());
+                let mut vals = self.exprs(all);
+                let result = vals.remove(0);
+                self.push(
+                    None,
+                    Rhs::KnownResult {
+                        callee: p.path.clone(),
+                        result,
+                        args: vals,
+                    },
+                );
+                unit
+            }
             "panic" | "unreachable" | "todo" | "unimplemented" => {
                 let tokens = self.macro_with_green_args(mac);
                 self.terminate(Term::Panic(tokens));
@@ -477,6 +512,15 @@ impl<'a> Lowerer<'a> {
                     "assert" => &args[1.min(args.len())..],
                     _ => &args[2.min(args.len())..],
                 };
+                for a in extra {
+                    if !self.is_green(a) || self.formats_red_local(a) {
+                        self.error(
+                            a.span(),
+                            format!("the message of `{name}!` in traced code may only use green values (a traced panic cannot format a red one); drop the argument or check in a #[metajit::dont_look_inside] function"),
+                        );
+                        return unit;
+                    }
+                }
                 let msg = if extra.is_empty() {
                     let text = format!("assertion failed: {}", cond.to_token_stream());
                     quote!(panic!("{}", #text))
@@ -1059,6 +1103,10 @@ impl<'a> Lowerer<'a> {
                     );
                     return;
                 }
+                // On primitive operands Rust evaluates the right-hand side first, then the
+                // place: `a[i] += f(a)` reads the item after `f` ran.
+                let r = self.expr(rhs);
+                let r = self.materialize(r);
                 let v = self.exprs(vec![&i.expr, &i.index]);
                 let base = self.materialize(v[0].clone());
                 let idx = self.materialize(v[1].clone());
@@ -1069,7 +1117,6 @@ impl<'a> Lowerer<'a> {
                     idx: i2,
                     point,
                 });
-                let r = self.expr(rhs);
                 let val = self.combine(bin, Ex::Slot(t), r);
                 let val = self.materialize(val);
                 self.guarded(None, |point| Rhs::SetIndex {

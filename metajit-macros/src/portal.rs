@@ -184,7 +184,7 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
         let local_ty = |id: &syn::Ident| {
             prologue_types
                 .iter()
-                .find(|(n, _)| *n == id.to_string())
+                .find(|(n, _)| id == n)
                 .map(|(_, t)| t.clone())
         };
         for (id, &s) in args.greens.iter().zip(greens) {

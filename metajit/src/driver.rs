@@ -71,6 +71,9 @@ pub(crate) struct GuardInfo {
     pub value_failures: HashMap<i64, u32>,
     /// The piece attached to it as a bridge.
     pub bridge: Option<usize>,
+    /// For `guard_true`/`guard_false`: the fail argument holding the condition, whose value
+    /// is known when the guard fails (a bridge treats it as a constant).
+    pub cond_index: Option<usize>,
     pub bridge_attempts: u32,
 }
 
@@ -615,7 +618,24 @@ impl Inner {
                 vstate,
             )
         };
-        let (frames, vstate) = frames;
+        let (mut frames, vstate) = frames;
+        // The failed guard's condition has a known value in the bridge.
+        let cond = self.guards.borrow()[g.0 as usize].cond_index;
+        if let Some(k) = cond {
+            let op = tracer
+                .rec()
+                .trace
+                .ops
+                .get(k)
+                .map(|_| crate::ir::OpRef::op(k as u32));
+            for f in &mut frames {
+                for v in &mut f.values {
+                    if v.op.is_some() && v.op == op {
+                        v.op = None;
+                    }
+                }
+            }
+        }
         tracer.vstate = vstate;
         if self.qi_used.get() {
             tracer.checks_at_start = true;

@@ -67,6 +67,16 @@ pub fn is_constant<T>(_x: T) -> bool {
 #[inline(always)]
 pub fn assert_green<T>(_x: T) {}
 
+/// Hint: `record_known_result!(result, f(args...))` tells traced code that the
+/// `#[metajit::elidable]` function `f` returns `result` for these arguments, so a later call
+/// `f(args...)` in the same trace folds to `result` (RPython's `record_known_result`). Natively
+/// it does nothing and evaluates nothing. The contract: the fact must be true; a false one
+/// makes compiled code compute with the wrong value.
+#[macro_export]
+macro_rules! record_known_result {
+    ($result:expr, $($call:tt)*) => {};
+}
+
 /// Marks the interpreter's dispatch-loop head inside a function annotated with
 /// [`interpreter`](macro@interpreter). Outside such a function it does nothing.
 #[macro_export]

@@ -34,6 +34,8 @@ pub enum Category {
     Compile = 32,
     /// The exit summary.
     Summary = 64,
+    /// Code invalidated (a quasi-immutable field changed) and freed.
+    Invalidate = 128,
 }
 
 const CATEGORIES: &[(&str, Category)] = &[
@@ -44,6 +46,7 @@ const CATEGORIES: &[(&str, Category)] = &[
     ("guard", Category::Guard),
     ("compile", Category::Compile),
     ("summary", Category::Summary),
+    ("invalidate", Category::Invalidate),
 ];
 
 /// Where log output goes and which categories are on.

@@ -51,6 +51,23 @@ pub(crate) struct Piece {
 }
 
 impl Inner {
+    /// Counts a trace that did not make it to code: in the statistics, and against its loop
+    /// key's `retrace_limit` (a quasi-immutable retrace is not the key's fault).
+    fn give_up(&self, key: Option<GreenKey>, where_: &str, reason: AbortReason, detail: &str) {
+        self.count_abort(reason);
+        if let Some(k) = key
+            && reason != AbortReason::QuasiImmutableRetrace
+        {
+            *self.aborts.borrow_mut().entry(k).or_insert(0) += 1;
+        }
+        if self.log.enabled(Category::Abort) {
+            let sep = if detail.is_empty() { "" } else { ": " };
+            self.log.write(&format!(
+                "[metajit] abort {where_}: {reason}{sep}{detail}\n"
+            ));
+        }
+    }
+
     /// Optimizes and compiles a finished trace (or logs why it was given up).
     pub(crate) fn finish_trace(
         self: &Rc<Self>,
@@ -79,16 +96,7 @@ impl Inner {
             ));
         }
         if let TraceEnd::Aborted(reason) = tracer.end {
-            self.count_abort(reason);
-            if let Some(k) = key
-                && reason != AbortReason::QuasiImmutableRetrace
-            {
-                *self.aborts.borrow_mut().entry(k).or_insert(0) += 1;
-            }
-            if self.log.enabled(Category::Abort) {
-                self.log
-                    .write(&format!("[metajit] abort {where_}: {reason}\n"));
-            }
+            self.give_up(key, &where_, reason, "");
             return;
         }
         let t1 = Instant::now();
@@ -96,6 +104,7 @@ impl Inner {
             let mut ctx = crate::opt::OptContext {
                 new_target: &|| self.new_target(),
                 unroll: self.params.borrow().unroll && key.is_some(),
+                max_pending_stores: self.params.borrow().max_pending_stores,
             };
             crate::opt::optimize(&trace, &mut ctx)
         } else {
@@ -105,11 +114,7 @@ impl Inner {
         let trace = match optimized {
             Ok(t) => t,
             Err(e) => {
-                self.count_abort(AbortReason::OptimizerFailed);
-                if self.log.enabled(Category::Abort) {
-                    self.log
-                        .write(&format!("[metajit] abort {where_}: optimizer: {e}\n"));
-                }
+                self.give_up(key, &where_, AbortReason::OptimizerFailed, &e.to_string());
                 return;
             }
         };
@@ -132,11 +137,25 @@ impl Inner {
                 let value_index = (op.opcode == Opcode::GuardValue)
                     .then(|| fail.iter().position(|&a| a == op.args[0]))
                     .flatten();
+                // A failing `guard_true` saw 0; a failing `guard_false` saw a non-zero value,
+                // which is known exactly (1) only when a comparison produced it.
+                let cond = op.args[0];
+                let cond_known = match op.opcode {
+                    Opcode::GuardTrue => true,
+                    Opcode::GuardFalse => {
+                        !cond.is_const() && trace.ops[cond.index()].opcode.is_comparison()
+                    }
+                    _ => false,
+                };
+                let cond_index = cond_known
+                    .then(|| fail.iter().position(|&a| a == cond))
+                    .flatten();
                 ids.push(GuardId(guards.len() as u32));
                 guards.push(GuardInfo {
                     resume,
                     failures: 0,
                     value_index,
+                    cond_index,
                     value_failures: HashMap::new(),
                     bridge: None,
                     bridge_attempts: 0,
@@ -166,11 +185,7 @@ impl Inner {
         let code = match compiled {
             Ok(c) => c,
             Err(e) => {
-                self.count_abort(AbortReason::CompileFailed);
-                if self.log.enabled(Category::Abort) {
-                    self.log
-                        .write(&format!("[metajit] abort {where_}: backend: {e}\n"));
-                }
+                self.give_up(key, &where_, AbortReason::CompileFailed, &e.to_string());
                 return;
             }
         };
@@ -266,7 +281,7 @@ impl Inner {
             }
         }
         self.stats.borrow_mut().invalidated += 1;
-        if self.log.enabled(Category::Bridge) {
+        if self.log.enabled(Category::Invalidate) {
             self.log
                 .write(&format!("[metajit] invalidated {}\n", piece.name));
         }
@@ -319,6 +334,10 @@ impl Inner {
                 PieceKind::Bridge { guard } => Some(guard),
                 PieceKind::Loop { .. } => None,
             };
+            if self.log.enabled(Category::Invalidate) {
+                self.log
+                    .write(&format!("[metajit] freed the code of {}\n", piece.name));
+            }
             (piece.guards.clone(), std::mem::take(&mut piece.jumps), kg)
         };
         self.stats.borrow_mut().freed += 1;

@@ -63,19 +63,20 @@ impl Stats {
         format!(
             "metajit summary (backend {backend})\n\
              \x20 loops compiled     {:>10}   bridges compiled   {:>10}\n\
-             \x20 traces aborted     {:>10}   {}\n\
+             \x20 traces aborted     {:>10}{}\n\
              \x20 entries from interp{:>10}   guard failures     {:>10}   blackholed {}\n\
              \x20 ops recorded       {:>10}   after optimization {:>10}\n\
              \x20 time tracing {:>9.3} ms   optimizing {:>9.3} ms   compiling {:>9.3} ms\n\
              \x20 regions compiled   {:>10}   of pieces          {:>10}   in {:.3} ms\n\
-             \x20 compiled code      {:>10} bytes\n",
+             \x20 compiled code      {:>10} bytes\n\
+             \x20 pieces invalidated {:>10}   freed              {:>10}\n",
             self.loops,
             self.bridges,
             self.total_aborts(),
             if aborts.is_empty() {
                 String::new()
             } else {
-                format!("({})", aborts.join(", "))
+                format!("   ({})", aborts.join(", "))
             },
             self.entries,
             self.guard_failures,
@@ -88,7 +89,9 @@ impl Stats {
             self.regions,
             self.region_members,
             ms(self.time_regions),
-            self.code_bytes
+            self.code_bytes,
+            self.invalidated,
+            self.freed
         )
     }
 }

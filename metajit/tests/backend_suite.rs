@@ -325,6 +325,7 @@ pub fn calls(b: &mut dyn Backend) {
         "descr add3 = call(args=(int, int, int), result=int, effect=any)
 [i0]
 i1 = call(i0, 2, 3, descr=add3)
+record_known_result(i1, i0, 2, 3, descr=add3)
 cond_call(0, 1, 2, 3, descr=add3)
 i2 = call_may_force(i1, i1, 1, descr=add3)
 finish(i1, i2)",

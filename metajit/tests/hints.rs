@@ -80,3 +80,60 @@ fn hints_behave_in_traced_code() {
         "k * 3 folds once k is promoted:\n{text}"
     );
 }
+
+#[metajit::elidable]
+fn double(x: i64) -> i64 {
+    x * 2
+}
+
+#[derive(JitStruct)]
+#[repr(C)]
+struct Frame2 {
+    counter: i64,
+    x: i64,
+    acc: i64,
+}
+
+#[metajit::interpreter(greens(pc), reds(frame), driver = jit)]
+fn run_known(jit: &JitDriver, frame: &mut Frame2) -> i64 {
+    let mut pc = 0usize;
+    loop {
+        metajit::merge_point!();
+        if pc == 0 {
+            let x = frame.x;
+            metajit::record_known_result!(x + x, double(x));
+            frame.acc += double(x);
+            frame.x += 1;
+            frame.counter -= 1;
+            if frame.counter == 0 {
+                return frame.acc;
+            }
+            metajit::can_enter_jit!();
+            continue;
+        }
+        pc += 1;
+    }
+}
+
+#[test]
+fn record_known_result_folds_later_calls() {
+    let expected: i64 = (0..100).map(|x| 2 * x).sum();
+    for mode in ["enable=false", "threshold=5"] {
+        let mut p = Params::default();
+        p.apply(mode).unwrap();
+        let jit = JitDriver::with_params(p);
+        let mut f = Frame2 {
+            counter: 100,
+            x: 0,
+            acc: 0,
+        };
+        assert_eq!(run_known(&jit, &mut f), expected, "{mode}");
+        if mode != "enable=false" {
+            let text = jit.loop_traces()[0].1.to_string();
+            assert!(
+                !text.contains("call_pure") && !text.contains("record_known_result"),
+                "the known result replaces the call:\n{text}"
+            );
+        }
+    }
+}

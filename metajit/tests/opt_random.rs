@@ -443,6 +443,7 @@ fn check_one(seed: u64, show: bool) -> Result<(usize, usize, usize), String> {
     let mut ctx = OptContext {
         new_target: &new_target,
         unroll: true,
+        max_pending_stores: usize::MAX,
     };
     let out = optimize(&t, &mut ctx).map_err(|e| format!("optimizer: {e}\n{t}"))?;
     verify(&out).map_err(|e| format!("invalid output: {e}\n{out}"))?;

@@ -98,6 +98,7 @@ fn time(t: &Trace, reps: usize) -> (f64, usize) {
         let mut ctx = OptContext {
             new_target: &new_target,
             unroll: true,
+            max_pending_stores: usize::MAX,
         };
         out = optimize(t, &mut ctx).expect("optimizes").ops.len();
     }
@@ -134,6 +135,7 @@ fn optimizer_speed() {
         let mut ctx = OptContext {
             new_target: &new_target,
             unroll: true,
+            max_pending_stores: usize::MAX,
         };
         let n = t.ops.len();
         let start = Instant::now();

@@ -275,3 +275,34 @@ fn random_programs_agree_with_and_without_the_jit() {
         );
     }
 }
+
+/// JIT state belongs to each interpreter instance: interpreters with their own drivers run on
+/// parallel threads without interfering (the recorder's thread-local is per thread too).
+#[test]
+fn interpreters_run_on_parallel_threads() {
+    let prog = parse(&example("collatz")).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let prog = prog.clone();
+            std::thread::spawn(move || {
+                let mut p = Params::default();
+                p.apply("threshold=3,trace_eagerness=2").unwrap();
+                let jit = JitDriver::with_params(p);
+                let n = 200 + t * 50;
+                let mut frame = Frame::new(prog.registers, &[n]);
+                let r = run(&jit, &prog, &mut frame);
+                (n, r, jit.stats().loops)
+            })
+        })
+        .collect();
+    for h in handles {
+        let (n, r, loops) = h.join().unwrap();
+        let mut off = Frame::new(prog.registers, &[n]);
+        let jit = JitDriver::with_params(Params {
+            enable: false,
+            ..Params::default()
+        });
+        assert_eq!(r, run(&jit, &prog, &mut off), "n={n}");
+        assert!(loops >= 1);
+    }
+}

@@ -29,8 +29,9 @@ pub struct FieldFlags {
     /// Never written after the object is built: reads of a constant object fold, reads of the
     /// same object are CSE'd across writes and calls.
     pub immutable: bool,
-    /// Written rarely: reads of a constant object fold. Invalidating the trace when the field
-    /// is written is not implemented yet (the design's `quasi_immutable_write` does not exist).
+    /// Written rarely: reads of a constant object fold; code that folded the field is
+    /// invalidated when the interpreter announces a write
+    /// (`JitDriver::invalidate_quasi_immutable`).
     pub quasi_immutable: bool,
 }
 

@@ -240,6 +240,10 @@ opcodes! {
     Jump "jump" (*) -> void [CONTROL];
     Finish "finish" (*) -> void [CONTROL];
     DebugMergePoint "debug_merge_point" (*) -> void [MARKER];
+    // record_known_result(result, args...): the elidable function of the call descriptor
+    // returns `result` for `args` (metajit::record_known_result!). The pure pass uses it and
+    // drops it; it does nothing at run time.
+    RecordKnownResult "record_known_result" (*) -> void [MARKER];
 }
 
 impl Opcode {
@@ -256,6 +260,11 @@ impl Opcode {
     /// Whether the op is pure (foldable, CSE-able, removable when unused).
     pub fn is_pure(self) -> bool {
         self.flags().has(Flags::PURE)
+    }
+
+    /// Whether the op is a comparison (its result is 0 or 1).
+    pub fn is_comparison(self) -> bool {
+        self.flags().has(Flags::COMPARISON)
     }
 
     /// Whether the op is a call.

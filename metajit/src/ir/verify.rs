@@ -135,6 +135,19 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
                 }
             }
             New | NewWithVtable => need(matches!(descr, Some(Descr::Size(_))), "size")?,
+            RecordKnownResult => {
+                need(matches!(descr, Some(Descr::Call(_))), "call")?;
+                let c = descr.and_then(Descr::as_call).unwrap();
+                if kinds.len() != c.args.len() + 1
+                    || kinds[1..] != c.args[..]
+                    || kinds[0] != c.result
+                {
+                    return fail(format!(
+                        "records {kinds:?} for {} which takes {:?} and returns {}",
+                        c.name, c.args, c.result
+                    ));
+                }
+            }
             Call | CallPure | CallMayForce | CondCall => {
                 need(matches!(descr, Some(Descr::Call(_))), "call")?;
                 let c = descr.and_then(Descr::as_call).unwrap();

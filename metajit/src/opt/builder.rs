@@ -44,7 +44,7 @@ pub(super) struct Builder<'a> {
     /// of `x` use `7`), indexed by output op.
     subst: Vec<Option<OpRef>>,
     /// CSE of pure ops (with `Norm::Full`).
-    cse: Option<CseTable>,
+    pub(super) cse: Option<CseTable>,
     /// What guards established (with `Norm::Full`).
     pub facts: Option<GuardFacts>,
     /// The first input value a pass asked for before mapping it (a bug in the pass, reported

@@ -77,6 +77,8 @@ struct Heap<'a> {
     cache: FastMap<DescrId, FastMap<Loc, Entry>>,
     /// Locations with a pending store, in program order.
     pending: Vec<Loc>,
+    /// How many pending stores a guard may carry.
+    max_pending: usize,
     /// Array lengths: (descriptor, array) -> length.
     lens: FastMap<(DescrId, OpRef), OpRef>,
     /// Classes: object -> type id (constant).
@@ -144,6 +146,17 @@ impl Heap<'_> {
         e.memory = Some(e.value);
         self.set_entry(loc, e);
         self.pending.retain(|&l| l != loc);
+    }
+
+    /// Emits the oldest pending stores until at most `max_pending` remain: every
+    /// pending store makes each later guard's resume data, fail arguments and exit code
+    /// bigger, which costs compile time and code size on guard-heavy traces.
+    fn bound_pending(&mut self) {
+        let max = self.max_pending;
+        while self.pending.len() > max {
+            let oldest = self.pending[0];
+            self.flush(oldest);
+        }
     }
 
     /// Emits every pending store.
@@ -398,6 +411,7 @@ impl Heap<'_> {
             }
             o if o.is_guard() => {
                 let args = self.b.get_args(&op.args);
+                self.bound_pending();
                 let snap = self.snapshot(op.snapshot);
                 self.b.emit_guard(o, args, snap);
                 if o == GuardClass {
@@ -440,8 +454,9 @@ impl Heap<'_> {
 }
 
 /// The heap pass.
-pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+pub(super) fn run(src: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
     let mut h = Heap {
+        max_pending: ctx.max_pending_stores,
         b: Builder::new(src, Norm::Full),
         cache: FastMap::default(),
         pending: Vec::new(),

@@ -56,6 +56,9 @@ pub struct OptContext<'a> {
     pub new_target: &'a dyn Fn() -> TargetId,
     /// Whether to peel loops (only for loop traces).
     pub unroll: bool,
+    /// How many delayed stores a guard may carry (more make resume data, fail arguments and
+    /// exit code bigger on guard-heavy traces).
+    pub max_pending_stores: usize,
 }
 
 /// Why optimization failed (the trace is then dropped, never run).
@@ -174,6 +177,7 @@ mod tests {
         let mut ctx = OptContext {
             new_target: &new_target,
             unroll: true,
+            max_pending_stores: usize::MAX,
         };
         run_passes(t, names, &mut ctx)
     }
@@ -188,6 +192,7 @@ mod tests {
         let mut ctx = OptContext {
             new_target: &new_target,
             unroll: false,
+            max_pending_stores: usize::MAX,
         };
         let e = run_one(&("boom", boom), &t, &mut ctx).unwrap_err();
         assert!(matches!(e, OptError::Internal { pass: "boom", .. }), "{e}");

@@ -122,6 +122,13 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
                 copy_label(&mut b, i);
                 no_ovf.clear();
             }
+            Opcode::RecordKnownResult => {
+                // Later calls of the function with these arguments give `result`.
+                let args = b.get_args(&op.args);
+                if let (Some(cse), Some((&result, rest))) = (&mut b.cse, args.split_first()) {
+                    cse.insert(Opcode::CallPure, rest, op.descr, result);
+                }
+            }
             _ => b.copy(i),
         }
         i += 1;

@@ -860,7 +860,7 @@ fn bounds_check<E: Executor, T: JitValue + 'static>(
     let len_op = if a.is_const() {
         rec.const_of(Kind::Int, len as i64)
     } else {
-        match rec.record(Opcode::ArrayLen, Kind::Int, &[arr], Some(d)) {
+        match rec.array_len(arr, d) {
             Some(r) => r,
             None => return,
         }
@@ -975,10 +975,7 @@ pub fn array_len<E: Executor, A: RedArray<T>, T: JitValue + 'static>(
     let mut rec = t.rec();
     let d = array_id::<T>(&mut rec);
     let arr = a.operand(&mut rec);
-    Sym::traced(
-        len,
-        rec.record(Opcode::ArrayLen, Kind::Int, &[arr], Some(d)),
-    )
+    Sym::traced(len, rec.array_len(arr, d))
 }
 
 // ---------------------------------------------------------------- calls
@@ -1103,6 +1100,52 @@ pub fn residual_call<E: Executor, R: JitValue>(
         );
     }
     result
+}
+
+/// A function whose results `metajit::record_known_result!` can declare: the elidable ones
+/// (implemented by `#[metajit::elidable]`).
+#[diagnostic::on_unimplemented(
+    message = "record_known_result! needs a #[metajit::elidable] function, and `{Self}` is not one"
+)]
+pub trait TwinKnownResult<E: Executor>: TwinFn<E> {
+    /// Tells the trace that the function returns `result` for `args`.
+    fn record(e: &mut E, args: Self::Args, result: Self::Ret);
+}
+
+/// Records that the elidable function at `func` returns `result` for `args`: later calls with
+/// the same arguments fold to `result` (the pure pass uses the fact; it costs nothing at run
+/// time).
+pub fn record_known_result<E: Executor>(
+    e: &mut E,
+    name: &'static str,
+    func: usize,
+    args: &[ResumeValue],
+    result: ResumeValue,
+) {
+    let Some(t) = e.tracer() else { return };
+    if args.len() > crate::backend::MAX_CALL_ARGS {
+        return;
+    }
+    let mut rec = t.rec();
+    let d = rec.call_descr(func, || {
+        Descr::Call(CallDescr {
+            name: Arc::from(name),
+            func,
+            args: args.iter().map(|a| a.kind).collect(),
+            result: result.kind,
+            effect: EffectInfo::Elidable,
+        })
+    });
+    let mut ops: Vec<OpRef> = vec![
+        result
+            .op
+            .unwrap_or_else(|| rec.const_of(result.kind, result.bits)),
+    ];
+    ops.extend(
+        args.iter()
+            .map(|a| a.op.unwrap_or_else(|| rec.const_of(a.kind, a.bits))),
+    );
+    rec.record(Opcode::RecordKnownResult, Kind::Void, &ops, Some(d));
 }
 
 /// The resume value of a call argument (generated call code passes these to

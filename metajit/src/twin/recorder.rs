@@ -60,6 +60,8 @@ pub struct Recorder {
     call_descrs: HashMap<usize, DescrId>,
     /// Tracing-time heap cache: (object, field descriptor) -> value.
     heap: HashMap<(OpRef, DescrId), OpRef>,
+    /// Array lengths read so far (lengths never change): array -> length.
+    lens: HashMap<OpRef, OpRef>,
 }
 
 impl Recorder {
@@ -73,6 +75,7 @@ impl Recorder {
             array_descrs: HashMap::new(),
             call_descrs: HashMap::new(),
             heap: HashMap::new(),
+            lens: HashMap::new(),
         }
     }
 
@@ -160,6 +163,16 @@ impl Recorder {
         let d = self.trace.descr(make());
         self.call_descrs.insert(func, d);
         d
+    }
+
+    /// The length of array `arr` (recorded once per array: lengths never change).
+    pub(crate) fn array_len(&mut self, arr: OpRef, descr: DescrId) -> Option<OpRef> {
+        if let Some(&l) = self.lens.get(&arr) {
+            return Some(l);
+        }
+        let l = self.record(Opcode::ArrayLen, Kind::Int, &[arr], Some(descr))?;
+        self.lens.insert(arr, l);
+        Some(l)
     }
 
     /// A cached value of `obj.field`, if this trace read or wrote it since the last

@@ -117,8 +117,9 @@ pub struct FieldInfo {
     pub offset: usize,
     /// `#[jit(immutable)]`: never written after construction.
     pub immutable: bool,
-    /// `#[jit(quasi_immutable)]`: rarely written; reads from a constant object fold. Writes
-    /// do not invalidate dependent traces yet (there is no invalidation mechanism).
+    /// `#[jit(quasi_immutable)]`: rarely written; reads from a constant object fold. A write
+    /// goes through `JitDriver::invalidate_quasi_immutable`, which invalidates the code that
+    /// folded the field.
     pub quasi_immutable: bool,
 }
 
