@@ -52,9 +52,10 @@ pub(crate) struct Policy {
     /// that is too big or does not pay is split by raising the threshold `4x` at a time.
     pub hot: u64,
     /// A candidate is compiled when its members' counted crossings reach
-    /// `payback * (trace_eagerness - 1)` per op of the region (at the default eagerness, about
-    /// 3200 crossings of ~2 ns per op: what compiling an op costs on guard-heavy traces; at
-    /// `trace_eagerness=1`, as soon as the cycle is hot).
+    /// `payback * (trace_eagerness - 1)` per op of the region: at the default eagerness about
+    /// 6400 crossings of 2-4 ns per op, several times the ~6 µs compiling an op costs on
+    /// Mandelbrot's guard-heavy traces (16, 32 and 128 were measured; 32 did best, within the
+    /// noise); at `trace_eagerness=1`, as soon as the cycle is hot.
     pub payback: u64,
     /// The largest region, in ops.
     pub max_ops: usize,
@@ -69,7 +70,7 @@ impl Default for Policy {
     fn default() -> Policy {
         Policy {
             hot: 4,
-            payback: 16,
+            payback: 32,
             max_ops: 20_000,
             budget: 0.5,
             budget_extra: Duration::from_millis(10),
