@@ -9,7 +9,9 @@
 //! duplicate members of one class ([`members`]). Checks that need other classes
 //! (inheritance compatibility) belong to the compiler.
 
+mod decls;
 mod members;
+mod types;
 mod walk;
 
 use crate::ast::Ast;

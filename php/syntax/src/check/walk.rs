@@ -1,12 +1,16 @@
 //! The checking walk over statements and expressions, in PHP's compilation order.
 
+use super::decls::{ClassCtx, ConstContext, FnCtx, NameScope};
 use super::{CResult, fatal, members};
 use crate::ast::*;
 use crate::span::LineIndex;
 
+const GLOBALS_MODIFY: &str =
+    "$GLOBALS can only be modified using the $GLOBALS[$name] = $value syntax";
+
 /// How an expression is used, which decides whether `[]` and `$this` are allowed.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Use {
+pub(super) enum Use {
     Read,
     Write,
     /// An argument: may be passed by reference, so `[]` is allowed.
@@ -15,12 +19,21 @@ enum Use {
 }
 
 pub(crate) struct Walker<'a> {
-    ast: &'a Ast,
-    lines: &'a LineIndex,
+    pub(super) ast: &'a Ast,
+    pub(super) lines: &'a LineIndex,
     /// Enclosing loops and switches of the current function.
-    loops: u32,
+    pub(super) loops: u32,
     /// Whether the current function returns by reference (`return $a[];` is then a write).
-    returns_ref: bool,
+    pub(super) returns_ref: bool,
+    /// The class being compiled, if any.
+    pub(super) class: Option<ClassCtx<'a>>,
+    /// The function being compiled (the file's top-level code is one too).
+    pub(super) func: FnCtx,
+    /// Namespace and imports of the file, as far as compiled.
+    pub(super) names: NameScope,
+    /// Inside a constant expression (defaults, constants): class references are resolved
+    /// at run time there, so `parent` without a parent is not a compile-time error.
+    pub(super) in_const: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -30,10 +43,14 @@ impl<'a> Walker<'a> {
             lines,
             loops: 0,
             returns_ref: false,
+            class: None,
+            func: FnCtx::default(),
+            names: NameScope::default(),
+            in_const: false,
         }
     }
 
-    fn err(&self, offset: u32, msg: impl Into<String>) -> CResult {
+    pub(super) fn err(&self, offset: u32, msg: impl Into<String>) -> CResult {
         Err(fatal(self.lines, offset, msg))
     }
 
@@ -55,20 +72,25 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        self.stmts(&ast.top)
+        for &s in &ast.top {
+            self.top_stmt(s)?;
+        }
+        self.end_function()
     }
 
-    fn stmts(&mut self, list: &[StmtId]) -> CResult {
+    pub(super) fn stmts(&mut self, list: &[StmtId]) -> CResult {
         list.iter().try_for_each(|&s| self.stmt(s))
     }
 
-    fn stmt(&mut self, id: StmtId) -> CResult {
+    pub(super) fn stmt(&mut self, id: StmtId) -> CResult {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.stmt_inner(id))
     }
 
     fn in_loop(&mut self, f: impl FnOnce(&mut Self) -> CResult) -> CResult {
         self.loops += 1;
+        self.enter_loop();
         let r = f(self);
+        self.leave_loop();
         self.loops -= 1;
         r
     }
@@ -132,6 +154,12 @@ impl<'a> Walker<'a> {
             }
             StmtKind::Switch { subject, cases, .. } => {
                 self.expr(*subject, Use::Read)?;
+                if let Some(second) = cases.iter().filter(|c| c.cond.is_none()).nth(1) {
+                    return self.err(
+                        second.span.start,
+                        "Switch statements may only contain one default clause",
+                    );
+                }
                 self.in_loop(|w| {
                     for c in cases {
                         if let Some(e) = c.cond {
@@ -142,15 +170,24 @@ impl<'a> Walker<'a> {
                     Ok(())
                 })
             }
-            StmtKind::Break(level) => self.jump("break", *level, s.span.start),
-            StmtKind::Continue(level) => self.jump("continue", *level, s.span.start),
+            StmtKind::Break(level) => {
+                self.jump("break", *level, s.span.start)?;
+                self.record_break(*level, s.span.start);
+                Ok(())
+            }
+            StmtKind::Continue(level) => {
+                self.jump("continue", *level, s.span.start)?;
+                self.record_break(*level, s.span.start);
+                Ok(())
+            }
             StmtKind::Return(e) => {
                 let usage = if self.returns_ref {
                     Use::Arg
                 } else {
                     Use::Read
                 };
-                e.map_or(Ok(()), |e| self.expr(e, usage))
+                e.map_or(Ok(()), |e| self.expr(e, usage))?;
+                self.check_return(*e, s.span.start)
             }
             StmtKind::Global(vars) => {
                 for &v in vars {
@@ -169,7 +206,7 @@ impl<'a> Walker<'a> {
                         return self.err(v.span.start, "Cannot use $this as static variable");
                     }
                     if let Some(d) = v.default {
-                        self.expr(d, Use::Read)?;
+                        self.const_value(d, ConstContext::Constant)?;
                     }
                 }
                 Ok(())
@@ -178,6 +215,9 @@ impl<'a> Walker<'a> {
                 for &v in vars {
                     if self.is_this(v) {
                         return self.err(ast.expr(v).span.start, "Cannot unset $this");
+                    }
+                    if self.is_globals(v) {
+                        return self.err(ast.expr(v).span.start, GLOBALS_MODIFY);
                     }
                     self.expr(v, Use::Unset)?;
                 }
@@ -190,14 +230,21 @@ impl<'a> Walker<'a> {
             } => {
                 self.stmts(body)?;
                 for c in catches {
+                    for t in &c.types {
+                        self.catch_type(t)?;
+                    }
                     if c.var.as_ref().is_some_and(|v| &*v.name == b"this") {
                         return self.err(c.span.start, "Cannot re-assign $this");
                     }
                     self.stmts(&c.body)?;
                 }
-                finally.as_deref().map_or(Ok(()), |f| self.stmts(f))
+                match finally.as_deref() {
+                    Some(f) => self.in_finally(|w| w.stmts(f)),
+                    None => Ok(()),
+                }
             }
             StmtKind::Declare { directives, body } => {
+                self.declare(id, directives, body)?;
                 for d in directives {
                     self.expr(d.value, Use::Read)?;
                 }
@@ -207,17 +254,31 @@ impl<'a> Walker<'a> {
                     DeclareBody::Alternative(list) => self.stmts(list),
                 }
             }
-            StmtKind::Namespace { body, .. } => body.as_deref().map_or(Ok(()), |b| self.stmts(b)),
-            StmtKind::Const(items) => items.iter().try_for_each(|c| self.expr(c.value, Use::Read)),
+            StmtKind::Namespace { body, .. } => {
+                if let Some(b) = body.as_deref() {
+                    for &s in b {
+                        self.top_stmt(s)?;
+                    }
+                    self.names.end_namespace();
+                }
+                Ok(())
+            }
+            StmtKind::Const(items) => {
+                for c in items {
+                    self.const_value(c.value, ConstContext::Constant)?;
+                }
+                Ok(())
+            }
             StmtKind::Function(f) => self.function(f, false),
             StmtKind::Class(c) => self.class(c),
-            StmtKind::InlineHtml(_)
-            | StmtKind::Goto(_)
-            | StmtKind::Label(_)
-            | StmtKind::Nop
-            | StmtKind::HaltCompiler
-            | StmtKind::Use { .. }
-            | StmtKind::GroupUse { .. } => Ok(()),
+            StmtKind::Goto(label) => {
+                self.record_goto(label);
+                Ok(())
+            }
+            StmtKind::Label(label) => self.define_label(label),
+            StmtKind::Use { kind, uses } => self.imports(*kind, None, uses),
+            StmtKind::GroupUse { kind, prefix, uses } => self.imports(*kind, Some(prefix), uses),
+            StmtKind::InlineHtml(_) | StmtKind::Nop | StmtKind::HaltCompiler => Ok(()),
         }
     }
 
@@ -252,56 +313,17 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn function_body(&mut self, body: &[StmtId], by_ref: bool) -> CResult {
-        let saved = (
-            std::mem::replace(&mut self.loops, 0),
-            std::mem::replace(&mut self.returns_ref, by_ref),
-        );
-        let r = self.stmts(body);
-        (self.loops, self.returns_ref) = saved;
-        r
-    }
-
-    fn params(&mut self, params: &[Param], is_constructor: bool) -> CResult {
+    pub(super) fn params(&mut self, params: &[Param], is_constructor: bool) -> CResult {
         members::params(self.lines, params, is_constructor)?;
         for p in params {
             if let Some(d) = p.default {
-                self.expr(d, Use::Read)?;
+                self.const_value(d, ConstContext::Default)?;
             }
         }
         Ok(())
     }
 
-    fn function(&mut self, f: &FunctionDecl, is_method: bool) -> CResult {
-        let ctor = is_method && f.name.name.eq_ignore_ascii_case(b"__construct");
-        self.params(&f.params, ctor)?;
-        f.body
-            .as_deref()
-            .map_or(Ok(()), |b| self.function_body(b, f.by_ref))
-    }
-
-    fn class(&mut self, c: &ClassDecl) -> CResult {
-        members::class_members(self.lines, c)?;
-        for m in &c.members {
-            match m {
-                Member::Method(f) => self.function(f, true)?,
-                Member::Property(p) => p
-                    .props
-                    .iter()
-                    .filter_map(|i| i.default)
-                    .try_for_each(|d| self.expr(d, Use::Read))?,
-                Member::Const(k) => k
-                    .items
-                    .iter()
-                    .try_for_each(|i| self.expr(i.value, Use::Read))?,
-                Member::EnumCase(e) => e.value.map_or(Ok(()), |v| self.expr(v, Use::Read))?,
-                Member::TraitUse(_) => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn is_this(&self, e: ExprId) -> bool {
+    pub(super) fn is_this(&self, e: ExprId) -> bool {
         matches!(&self.ast.expr(e).kind, ExprKind::Variable(n) if &**n == b"this")
     }
 
@@ -313,6 +335,15 @@ impl<'a> Walker<'a> {
             ExprKind::Variable(_) if self.is_this(e) => {
                 self.err(x.span.start, "Cannot re-assign $this")
             }
+            ExprKind::Variable(_) if self.is_globals(e) => self.err(x.span.start, GLOBALS_MODIFY),
+            ExprKind::ArrayDim { base, dim: None } if self.is_globals(*base) => {
+                self.err(x.span.start, "Cannot append to $GLOBALS")
+            }
+            ExprKind::ArrayDim { .. } | ExprKind::Property { .. } if self.is_temporary(e) => self
+                .err(
+                    x.span.start,
+                    "Cannot use temporary expression in write context",
+                ),
             ExprKind::List { items, .. } => self.list(items, x.span.start),
             ExprKind::Call { .. } => self.err(
                 x.span.start,
@@ -330,11 +361,53 @@ impl<'a> Walker<'a> {
                 x.span.start,
                 "Can't use method return value in write context",
             ),
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::String(_)
+            | ExprKind::Constant(_)
+            | ExprKind::ClassConstant { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::Unary { .. }
+            | ExprKind::Array { .. }
+            | ExprKind::MagicConstant(_) => self.err(
+                x.span.start,
+                "Assignments can only happen to writable values",
+            ),
             _ => {
                 if self.has_nullsafe(e) {
                     return self.err(x.span.start, "Can't use nullsafe operator in write context");
                 }
                 self.expr(e, Use::Write)
+            }
+        }
+    }
+
+    fn is_globals(&self, e: ExprId) -> bool {
+        matches!(&self.ast.expr(e).kind, ExprKind::Variable(n) if &**n == b"GLOBALS")
+    }
+
+    /// Whether a dim/property chain starts at a value that is not a variable or a call.
+    fn is_temporary(&self, mut e: ExprId) -> bool {
+        loop {
+            match &self.ast.expr(e).kind {
+                ExprKind::ArrayDim { base, .. } => e = *base,
+                ExprKind::Property { object, .. } => e = *object,
+                ExprKind::Variable(_)
+                | ExprKind::VariableVariable(_)
+                | ExprKind::StaticProperty { .. }
+                | ExprKind::Call { .. }
+                | ExprKind::MethodCall { .. }
+                | ExprKind::StaticCall { .. }
+                | ExprKind::New { .. }
+                | ExprKind::Clone(_) => return false,
+                ExprKind::Assign { .. }
+                | ExprKind::AssignRef { .. }
+                | ExprKind::AssignOp { .. } => return false,
+                ExprKind::Match { .. }
+                | ExprKind::Ternary { .. }
+                | ExprKind::Closure(_)
+                | ExprKind::ArrowFunction(_) => return false,
+                _ => return true,
             }
         }
     }
@@ -427,7 +500,7 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn expr(&mut self, id: ExprId, usage: Use) -> CResult {
+    pub(super) fn expr(&mut self, id: ExprId, usage: Use) -> CResult {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(id, usage))
     }
 
@@ -435,6 +508,20 @@ impl<'a> Walker<'a> {
         let ast = self.ast;
         let e = ast.expr(id);
         let at = e.span.start;
+        if matches!(e.kind, ExprKind::Yield { .. } | ExprKind::YieldFrom(_)) {
+            if self.func.kind.is_none() {
+                return self.err(
+                    at,
+                    "The \"yield\" expression can only be used inside a function",
+                );
+            }
+            if matches!(e.kind, ExprKind::YieldFrom(_)) && self.func.by_ref {
+                return self.err(
+                    at,
+                    "Cannot use \"yield from\" inside a by-reference generator",
+                );
+            }
+        }
         match &e.kind {
             ExprKind::ArrayDim { base, dim } => {
                 if dim.is_none() {
@@ -458,6 +545,9 @@ impl<'a> Walker<'a> {
             }
             ExprKind::AssignRef { target, value } => {
                 self.target(*target)?;
+                if self.is_globals(*value) {
+                    return self.err(at, "Cannot acquire reference to $GLOBALS");
+                }
                 if self.has_nullsafe(*value) {
                     return self.err(at, "Cannot take reference of a nullsafe chain");
                 }
@@ -535,7 +625,26 @@ impl<'a> Walker<'a> {
                 }
                 Ok(())
             }
-            ExprKind::Isset(vars) => vars.iter().try_for_each(|&v| self.expr(v, Use::Read)),
+            ExprKind::Isset(vars) => {
+                for &v in vars {
+                    let ok = matches!(
+                        ast.expr(v).kind,
+                        ExprKind::Variable(_)
+                            | ExprKind::VariableVariable(_)
+                            | ExprKind::ArrayDim { .. }
+                            | ExprKind::Property { .. }
+                            | ExprKind::StaticProperty { .. }
+                    );
+                    if !ok {
+                        return self.err(
+                            ast.expr(v).span.start,
+                            "Cannot use isset() on the result of an expression (you can use \"null !== expression\" instead)",
+                        );
+                    }
+                    self.expr(v, Use::Read)?;
+                }
+                Ok(())
+            }
             ExprKind::Call { callee, args } => {
                 if let Callee::Expr(c) = callee {
                     self.expr(*c, Use::Read)?;
@@ -543,8 +652,14 @@ impl<'a> Walker<'a> {
                 self.args(args)
             }
             ExprKind::MethodCall {
-                object, name, args, ..
+                object,
+                name,
+                args,
+                access,
             } => {
+                if *access == Access::Nullsafe && matches!(args, Args::FirstClassCallable(_)) {
+                    return self.err(at, "Cannot combine nullsafe operator with Closure creation");
+                }
                 self.expr(*object, Use::Read)?;
                 if let MemberName::Expr(n) = name {
                     self.expr(*n, Use::Read)?;
@@ -552,8 +667,9 @@ impl<'a> Walker<'a> {
                 self.args(args)
             }
             ExprKind::StaticCall { class, name, args } => {
-                if let ClassRef::Expr(c) = class {
-                    self.expr(*c, Use::Read)?;
+                match class {
+                    ClassRef::Expr(c) => self.expr(*c, Use::Read)?,
+                    ClassRef::Name(n) => self.class_fetch(n)?,
                 }
                 if let MemberName::Expr(n) = name {
                     self.expr(*n, Use::Read)?;
@@ -561,9 +677,12 @@ impl<'a> Walker<'a> {
                 self.args(args)
             }
             ExprKind::New { class, args } => {
+                if let Some(Args::FirstClassCallable(_)) = args {
+                    return self.err(at, "Cannot create Closure for new expression");
+                }
                 match class {
                     NewClass::Class(ClassRef::Expr(c)) => self.expr(*c, Use::Read)?,
-                    NewClass::Class(ClassRef::Name(_)) => {}
+                    NewClass::Class(ClassRef::Name(n)) => self.class_fetch(n)?,
                     NewClass::Anonymous(decl) => self.class(decl)?,
                 }
                 args.as_ref().map_or(Ok(()), |a| self.args(a))
@@ -583,27 +702,17 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             ExprKind::StaticProperty { class, name } => {
-                if let ClassRef::Expr(c) = class {
-                    self.expr(*c, Use::Read)?;
+                match class {
+                    ClassRef::Expr(c) => self.expr(*c, Use::Read)?,
+                    ClassRef::Name(n) => self.class_fetch(n)?,
                 }
                 if let MemberName::Expr(n) = name {
                     self.expr(*n, Use::Read)?;
                 }
                 Ok(())
             }
-            ExprKind::Closure(c) => {
-                self.params(&c.params, false)?;
-                for u in &c.uses {
-                    if &*u.name.name == b"this" {
-                        return self.err(u.span.start, "Cannot use $this as lexical variable");
-                    }
-                }
-                self.function_body(&c.body, c.by_ref)
-            }
-            ExprKind::ArrowFunction(f) => {
-                self.params(&f.params, false)?;
-                self.expr(f.body, Use::Read)
-            }
+            ExprKind::Closure(c) => self.closure(c, at),
+            ExprKind::ArrowFunction(f) => self.arrow_function(f, at),
             ExprKind::Interpolated { parts, .. } => parts.iter().try_for_each(|p| match p {
                 StringPart::Expr(e) => self.expr(*e, Use::Read),
                 StringPart::Literal(..) => Ok(()),
@@ -619,8 +728,23 @@ impl<'a> Walker<'a> {
             | ExprKind::Throw(x)
             | ExprKind::YieldFrom(x)
             | ExprKind::Instanceof { expr: x, .. } => self.expr(*x, Use::Read),
-            ExprKind::Binary { left, right, .. } => {
+            ExprKind::Binary { left, right, op } => {
                 self.expr(*left, Use::Read)?;
+                // PHP folds `false && x` and `true || x` without compiling `x`.
+                let lit = match &ast.expr(*left).kind {
+                    ExprKind::Int(n) => Some(*n != 0),
+                    ExprKind::Constant(c) if c.is("true") => Some(true),
+                    ExprKind::Constant(c) if c.is("false") => Some(false),
+                    _ => None,
+                };
+                let skip = match (op, lit) {
+                    (BinaryOp::And | BinaryOp::LogicalAnd, Some(false)) => true,
+                    (BinaryOp::Or | BinaryOp::LogicalOr, Some(true)) => true,
+                    _ => false,
+                };
+                if skip {
+                    return Ok(());
+                }
                 self.expr(*right, Use::Read)
             }
             ExprKind::Exit(x) => x.map_or(Ok(()), |x| self.expr(x, Use::Read)),
@@ -632,7 +756,7 @@ impl<'a> Walker<'a> {
             }
             ExprKind::ClassConstant { class, .. } => match class {
                 ClassRef::Expr(c) => self.expr(*c, Use::Read),
-                ClassRef::Name(_) => Ok(()),
+                ClassRef::Name(n) => self.class_fetch(n),
             },
             ExprKind::Variable(_)
             | ExprKind::Int(_)
