@@ -137,6 +137,12 @@ impl<'s> Parser<'s> {
                 if self.eat(T::Comma).is_none() || self.at(T::RParen) {
                     break;
                 }
+                if !matches!(
+                    self.kind(),
+                    T::Variable | T::Ampersand | T::AmpersandFollowedByVarOrVararg
+                ) {
+                    return Err(self.unexpected(&[T::RParen]));
+                }
             }
             self.expect(T::RParen, &[T::RParen])?;
         }
@@ -198,7 +204,7 @@ impl<'s> Parser<'s> {
         } else if !(self.at_name()
             || matches!(
                 self.kind(),
-                T::Array | T::Callable | T::Question | T::LParen | T::Static
+                T::Array | T::Callable | T::Question | T::LParen
             ))
         {
             return Err(self.unexpected(&[T::Variable]));

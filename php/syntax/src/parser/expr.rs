@@ -136,6 +136,13 @@ fn assign_op(kind: T) -> Option<BinaryOp> {
     })
 }
 
+fn is_magic_constant(k: T) -> bool {
+    matches!(
+        k,
+        T::LineC | T::FileC | T::DirC | T::ClassC | T::TraitC | T::MethodC | T::FuncC | T::NsC
+    )
+}
+
 /// Tokens that can start an expression (to decide whether `yield` has an operand).
 pub(crate) fn starts_expr(kind: T) -> bool {
     matches!(
@@ -362,7 +369,18 @@ impl<'s> Parser<'s> {
         let (e, form) = self.primary()?;
         let (e, form) = self.postfix_chain(e, form, AssignPolicy::Stop)?;
         if form != Form::Variable {
-            return Err(self.unexpected(&[]));
+            // A constant, class constant or literal is dereferenceable: PHP's parser is in
+            // the state that continues it with `[`, `{`, `->` or `?->`.
+            return Err(self.unexpected(if form.can_index() {
+                &[
+                    T::ObjectOperator,
+                    T::NullsafeObjectOperator,
+                    T::LBrace,
+                    T::LBracket,
+                ]
+            } else {
+                &[]
+            }));
         }
         Ok(e)
     }
@@ -644,6 +662,9 @@ impl<'s> Parser<'s> {
             }
             T::Dollar => {
                 self.bump();
+                if !matches!(self.kind(), T::Variable | T::Dollar | T::LBrace) {
+                    return Err(self.unexpected(&[T::Variable, T::LBrace, T::Dollar]));
+                }
                 let inner = if self.eat(T::LBrace).is_some() {
                     let e = self.nest(Cost::One, |p| p.expr())?;
                     self.expect(T::RBrace, &[T::RBrace])?;
@@ -670,6 +691,10 @@ impl<'s> Parser<'s> {
         while !self.at(T::RParen) {
             let start = self.tok().span.start;
             let k = self.kind();
+            if !args.is_empty() && !starts_expr(k) && k != T::Ellipsis && !k.is_semi_reserved() {
+                // After `,` PHP's parser reduces the optional trailing comma and wants `)`.
+                return Err(self.unexpected(&[T::RParen]));
+            }
             let arg = if k == T::Ellipsis {
                 self.bump();
                 let value = self.expr()?;
@@ -691,7 +716,27 @@ impl<'s> Parser<'s> {
                     span: self.span_from(start),
                 }
             } else {
-                let value = self.expr()?;
+                let at = self.token_index();
+                let value = match self.expr() {
+                    Ok(v) => v,
+                    // A keyword that could be a named argument's name, followed by a token
+                    // that continues neither: PHP's parser reduces it to an identifier and
+                    // wants the `:` of a named argument.
+                    Err(e)
+                        if self.token_index() == at + 1
+                            && e.severity == crate::Severity::Parse
+                            && self.tok().kind != T::Error
+                            && k.is_semi_reserved()
+                            && !matches!(
+                                k,
+                                T::Yield | T::Function | T::Fn | T::Exit | T::HaltCompiler
+                            )
+                            && !is_magic_constant(k) =>
+                    {
+                        return Err(self.unexpected(&[T::Colon]));
+                    }
+                    Err(e) => return Err(e),
+                };
                 Arg {
                     name: None,
                     value,

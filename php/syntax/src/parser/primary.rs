@@ -225,6 +225,14 @@ impl<'s> Parser<'s> {
         loop {
             if self.at(close) || self.at(T::Comma) {
                 items.push(None);
+            } else if !super::expr::starts_expr(self.kind())
+                && !matches!(
+                    self.kind(),
+                    T::Ellipsis | T::Ampersand | T::AmpersandFollowedByVarOrVararg
+                )
+            {
+                // PHP's parser reduces an empty element and wants the closing bracket.
+                return Err(self.unexpected(&[close]));
             } else {
                 items.push(Some(self.array_item()?));
             }

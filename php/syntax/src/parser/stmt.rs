@@ -258,7 +258,17 @@ impl<'s> Parser<'s> {
     }
 
     fn unset_variable(&mut self) -> PResult<ExprId> {
-        self.variable()
+        let v = self.variable()?;
+        if !matches!(self.kind(), T::Comma | T::RParen) {
+            // PHP's parser has reduced the variable towards a dereferenceable one here.
+            return Err(self.unexpected(&[
+                T::ObjectOperator,
+                T::NullsafeObjectOperator,
+                T::LBrace,
+                T::LBracket,
+            ]));
+        }
+        Ok(v)
     }
 
     /// The body of a control structure: one statement (or block).

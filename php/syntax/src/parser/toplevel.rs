@@ -75,6 +75,19 @@ impl<'s> Parser<'s> {
             let mut uses = Vec::new();
             while !self.at(T::RBrace) {
                 let item_start = self.tok().span.start;
+                if !matches!(self.kind(), T::Ident | T::NameQualified)
+                    && !(kind == UseKind::Normal && matches!(self.kind(), T::Function | T::Const))
+                {
+                    // After `{` every element form is expected; after `,` PHP's parser
+                    // reduces the optional trailing comma and wants `}`.
+                    return Err(self.unexpected(match (uses.is_empty(), kind) {
+                        (false, _) => &[T::RBrace],
+                        (true, UseKind::Normal) => {
+                            &[T::Ident, T::NameQualified, T::Function, T::Const]
+                        }
+                        (true, _) => &[T::Ident, T::NameQualified],
+                    }));
+                }
                 let item_kind = if kind == UseKind::Normal {
                     self.use_kind()
                 } else {
@@ -98,7 +111,7 @@ impl<'s> Parser<'s> {
             if uses.is_empty() {
                 return Err(self.unexpected(&[T::Ident, T::NameQualified, T::Function, T::Const]));
             }
-            self.expect(T::RBrace, &[T::Comma, T::RBrace])?;
+            self.expect(T::RBrace, &[T::RBrace])?;
             self.end_statement(&[T::Semicolon])?;
             return Ok(self.stmt(
                 StmtKind::GroupUse {
