@@ -1844,7 +1844,8 @@ impl<'a> Walker<'a> {
                         return self.err(at, "Cannot use anonymous class in constant expression");
                     }
                     NewClass::Class(ClassRef::Expr(_)) => {
-                        return self.err(at, "Cannot use dynamic class name in constant expression");
+                        return self
+                            .err(at, "Cannot use dynamic class name in constant expression");
                     }
                     NewClass::Class(ClassRef::Name(n)) => {
                         if n.is("static") {

@@ -177,9 +177,15 @@ impl<'s> Lexer<'s> {
         });
         if let Halt::Remaining(n) = self.halt {
             if n <= 1 {
-                // PHP stops lexing once `__halt_compiler();` has been read.
+                // PHP stops lexing once `__halt_compiler();` has been read; its end token
+                // still checks that every bracket was closed.
                 self.out.halt_offset = Some(end as u32);
-                self.push_eof(end);
+                self.halt = Halt::No;
+                if let Some(&(opening, open_at)) = self.nesting.last() {
+                    self.report_bad_nesting(opening, open_at, None, end);
+                } else {
+                    self.push_eof(end);
+                }
             } else {
                 self.halt = Halt::Remaining(n - 1);
             }

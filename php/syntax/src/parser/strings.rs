@@ -179,6 +179,17 @@ impl<'s> Parser<'s> {
             let mut parts = Vec::new();
             if let Some(t) = self.eat(T::EncapsedAndWhitespace) {
                 parts.push(StringPart::Literal(self.text(t.span).into(), t.span));
+            } else if !self.at(T::EndHeredoc) {
+                // Right after the start: content, variables or the end (no list).
+                return Err(self.unexpected(&[]));
+            }
+            if !self.at(T::EndHeredoc) {
+                return Err(self.unexpected(&[
+                    T::Variable,
+                    T::EndHeredoc,
+                    T::DollarOpenCurlyBraces,
+                    T::CurlyOpen,
+                ]));
             }
             parts
         } else {
@@ -282,11 +293,31 @@ impl<'s> Parser<'s> {
                 }
                 k if k == close => return Ok(parts),
                 _ => {
-                    return Err(self.unexpected(&[
-                        T::Variable,
-                        T::DollarOpenCurlyBraces,
-                        T::CurlyOpen,
-                    ]));
+                    // PHP's states: right after the opening quote every part (and for a
+                    // heredoc its end) is possible; after a first literal part an embedded
+                    // variable must follow (or the heredoc end); after that, any part or
+                    // the end again (five or more tokens: no list).
+                    let first_literal =
+                        parts.len() == 1 && matches!(parts[0], StringPart::Literal(..));
+                    let expected: &[T] = match (quote, parts.is_empty(), first_literal) {
+                        (Quote::Heredoc, true, _) => &[],
+                        (Quote::Heredoc, _, true) => &[
+                            T::Variable,
+                            T::EndHeredoc,
+                            T::DollarOpenCurlyBraces,
+                            T::CurlyOpen,
+                        ],
+                        (_, _, true) => &[T::Variable, T::DollarOpenCurlyBraces, T::CurlyOpen],
+                        (Quote::Double, true, _) => &[
+                            T::Variable,
+                            T::EncapsedAndWhitespace,
+                            T::DollarOpenCurlyBraces,
+                            T::CurlyOpen,
+                        ],
+                        (Quote::Double, false, _) | (Quote::Heredoc, false, false) => &[],
+                        _ => &[T::Variable, T::DollarOpenCurlyBraces, T::CurlyOpen],
+                    };
+                    return Err(self.unexpected(expected));
                 }
             }
         }

@@ -9,6 +9,9 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         let name = if self.at(T::LBrace) {
             None
+        } else if matches!(self.kind(), T::NameFullyQualified | T::NameRelative) {
+            // Not a namespace name: PHP's parser takes the braced global form and wants `{`.
+            return Err(self.unexpected(&[T::LBrace]));
         } else if self.kind().is_semi_reserved() {
             // A one-part namespace name may be a reserved word (`namespace fn;`).
             let t = self.bump();
@@ -20,10 +23,7 @@ impl<'s> Parser<'s> {
         } else {
             Some(self.name(&[T::LBrace])?)
         };
-        if let Some(n) = &name {
-            if n.kind == NameKind::FullyQualified || n.kind == NameKind::Relative {
-                return Err(self.unexpected(&[]));
-            }
+        if name.is_some() {
             if self.at(T::Semicolon) {
                 self.bump();
                 return Ok(self.stmt(StmtKind::Namespace { name, body: None }, start));
