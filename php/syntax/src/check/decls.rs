@@ -446,6 +446,40 @@ const MAGIC_ARGS: &[(&str, u32)] = &[
 ];
 
 impl<'a> Walker<'a> {
+    /// Where a declaration's keyword is: its span starts at its attributes, PHP's line is
+    /// the keyword's.
+    pub(crate) fn after_attributes(&self, start: u32, attrs: &[AttributeGroup]) -> u32 {
+        let Some(last) = attrs.last() else {
+            return start;
+        };
+        let src = self.src;
+        let mut i = last.span.end as usize;
+        while i < src.len() {
+            match src[i] {
+                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+                b'#' if src.get(i + 1) != Some(&b'[') => {
+                    while i < src.len() && src[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if src.get(i + 1) == Some(&b'/') => {
+                    while i < src.len() && src[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if src.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while i + 1 < src.len() && !(src[i] == b'*' && src[i + 1] == b'/') {
+                        i += 1;
+                    }
+                    i = (i + 2).min(src.len());
+                }
+                _ => break,
+            }
+        }
+        i as u32
+    }
+
     fn resolve(&self) -> impl Fn(&Name) -> String + '_ {
         move |n: &Name| self.names.resolve_class(n)
     }
@@ -876,20 +910,18 @@ impl<'a> Walker<'a> {
         let n = params.len();
         for (i, p) in params.iter().enumerate() {
             if p.variadic && i + 1 != n {
-                return self.err(p.span.start, "Only the last parameter can be variadic");
+                return self.err(fn_at, "Only the last parameter can be variadic");
             }
         }
-        self.params(params, ctor)?;
+        self.params(params, ctor, fn_at)?;
         for p in params {
             if p.variadic && p.default.is_some() {
-                return self.err(
-                    p.span.start,
-                    "Variadic parameter cannot have a default value",
-                );
+                return self.err(fn_at, "Variadic parameter cannot have a default value");
             }
             if let Some(t) = &p.ty {
-                let implicit_null = p.default.is_some_and(|d| is_null_literal(self.ast, d));
-                self.type_rules(t, implicit_null, p.span.start, true)?;
+                let implicit_null = p.modifiers.flags == 0
+                    && p.default.is_some_and(|d| is_null_literal(self.ast, d));
+                self.type_rules(t, implicit_null, fn_at, true)?;
                 if let Some(d) = p.default
                     && let Some((name, bits)) = literal_type(self.ast, d)
                     && !(implicit_null)
@@ -897,7 +929,7 @@ impl<'a> Walker<'a> {
                 {
                     let ty = types::to_string(t, &self.resolve());
                     return self.err(
-                        p.span.start,
+                        fn_at,
                         format!(
                             "Cannot use {name} as default value for parameter ${} of type {ty}",
                             p.name.text()
@@ -913,7 +945,7 @@ impl<'a> Walker<'a> {
                             .map_or(String::new(), |c| c.name.clone());
                         let ty = types::to_string(t, &self.resolve());
                         return self.err(
-                            p.span.start,
+                            fn_at,
                             format!("Property {cls}::${} cannot have type {ty}", p.name.text()),
                         );
                     }
@@ -926,9 +958,12 @@ impl<'a> Walker<'a> {
                 {
                     // checked with the method (abstract constructor) below
                 }
-                if p.modifiers.has(Modifiers::READONLY) && p.ty.is_none() {
+                if (p.modifiers.has(Modifiers::READONLY)
+                    || c.decl.modifiers.has(Modifiers::READONLY))
+                    && p.ty.is_none()
+                {
                     return self.err(
-                        p.span.start,
+                        fn_at,
                         format!(
                             "Readonly property {}::${} must have type",
                             c.name,
@@ -938,7 +973,6 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        let _ = fn_at;
         Ok(())
     }
 
@@ -999,11 +1033,11 @@ impl<'a> Walker<'a> {
     pub(crate) fn function(&mut self, f: &'a FunctionDecl, is_method: bool) -> CResult {
         let ast = self.ast;
         let generator = f.body.as_deref().is_some_and(|b| has_yield(ast, b));
-        let at = f.span.start;
+        let at = self.after_attributes(f.span.start, &f.attrs);
         if is_method {
             self.begin_method(f)?;
         } else {
-            if f.name.name.eq_ignore_ascii_case(b"assert") && self.names.namespace.is_none() {
+            if f.name.name.eq_ignore_ascii_case(b"assert") {
                 return self.err(
                     at,
                     "Defining a custom assert() function is not allowed, as the function has special semantics",
@@ -1018,7 +1052,7 @@ impl<'a> Walker<'a> {
             FnKind::Function
         };
         let r = self.with_function(kind, f.return_type.as_ref(), f.by_ref, generator, |w| {
-            w.attributes(&f.attrs, if is_method { "method" } else { "function" })?;
+            w.attributes(&f.attrs, if is_method { "method" } else { "function" }, at)?;
             w.params_full(&f.params, ctor, at)?;
             if ctor
                 && f.params.iter().any(|p| p.modifiers.flags != 0)
@@ -1032,9 +1066,9 @@ impl<'a> Walker<'a> {
                 );
             }
             if let Some(t) = &f.return_type {
-                w.type_rules(t, false, t.span().start, false)?;
+                w.type_rules(t, false, at, false)?;
                 if generator {
-                    w.generator_type(t)?;
+                    w.generator_type(t, at)?;
                 }
             }
             if let Some(body) = f.body.as_deref() {
@@ -1052,7 +1086,7 @@ impl<'a> Walker<'a> {
     }
 
     /// `zend_mark_function_as_generator`: the return type must admit a Generator.
-    fn generator_type(&self, t: &TypeHint) -> CResult {
+    fn generator_type(&self, t: &TypeHint, at: u32) -> CResult {
         let m = types::mask(t);
         let mut valid = m.bits & types::OBJECT != 0 || type_has_iterable(t);
         visit_names(t, &mut |n: &Name| {
@@ -1066,7 +1100,7 @@ impl<'a> Walker<'a> {
         }
         let ty = types::to_string(t, &self.resolve());
         self.err(
-            t.span().start,
+            at,
             format!("Generator return type must be a supertype of Generator, {ty} given"),
         )
     }
@@ -1105,10 +1139,10 @@ impl<'a> Walker<'a> {
             c.by_ref,
             generator,
             |w| {
-                w.attributes(&c.attrs, "function")?;
+                w.attributes(&c.attrs, "function", at)?;
                 w.params_full(&c.params, false, at)?;
                 if let Some(t) = &c.return_type {
-                    w.type_rules(t, false, t.span().start, false)?;
+                    w.type_rules(t, false, at, false)?;
                 }
                 w.stmts(&c.body)?;
                 w.end_function()
@@ -1136,10 +1170,10 @@ impl<'a> Walker<'a> {
             f.by_ref,
             generator,
             |w| {
-                w.attributes(&f.attrs, "function")?;
+                w.attributes(&f.attrs, "function", at)?;
                 w.params_full(&f.params, false, at)?;
                 if let Some(t) = &f.return_type {
-                    w.type_rules(t, false, t.span().start, false)?;
+                    w.type_rules(t, false, at, false)?;
                 }
                 w.expr(f.body, Use::Read)?;
                 let never = w.func.ret.is_some_and(|(m, _)| m.bits & types::NEVER != 0);
@@ -1153,7 +1187,12 @@ impl<'a> Walker<'a> {
 
     // ---- attributes ----
 
-    pub(crate) fn attributes(&mut self, groups: &[AttributeGroup], target: &str) -> CResult {
+    pub(crate) fn attributes(
+        &mut self,
+        groups: &[AttributeGroup],
+        target: &str,
+        at: u32,
+    ) -> CResult {
         let mut seen: Vec<String> = Vec::new();
         for g in groups {
             for a in &g.attrs {
@@ -1162,30 +1201,37 @@ impl<'a> Walker<'a> {
                 if let Some(Args::List(args, _)) = &a.args {
                     for arg in args {
                         if arg.unpack {
-                            return self.err(
-                                arg.span.start,
-                                "Cannot use unpacking in attribute argument list",
-                            );
+                            return self.err(at, "Cannot use unpacking in attribute argument list");
                         }
                     }
                     let mut names: Vec<&[u8]> = Vec::new();
                     for arg in args {
                         if let Some(n) = &arg.name {
                             if names.contains(&&n.name[..]) {
-                                return self.err(
-                                    arg.span.start,
-                                    format!("Duplicate named parameter ${}", n.text()),
-                                );
+                                return self
+                                    .err(at, format!("Duplicate named parameter ${}", n.text()));
                             }
                             names.push(&n.name);
                         }
                     }
+                    let mut named = false;
                     for arg in args {
-                        self.const_expr(arg.value, ConstContext::Constant)?;
+                        if arg.name.is_some() {
+                            named = true;
+                        } else if named && !arg.unpack {
+                            return self
+                                .err(at, "Cannot use positional argument after named argument");
+                        }
+                    }
+                    for arg in args {
+                        let saved = std::mem::replace(&mut self.const_line, Some(at));
+                        let r = self.const_expr(arg.value, ConstContext::Constant);
+                        self.const_line = saved;
+                        r?;
                     }
                 }
                 if let Some(Args::FirstClassCallable(_)) = &a.args {
-                    return self.err(a.span.start, "Cannot create Closure as attribute argument");
+                    return self.err(at, "Cannot create Closure as attribute argument");
                 }
                 let allowed: Option<(&[&str], &str)> = match &lower_full[..] {
                     "attribute" => Some((&["class"], "class")),
@@ -1198,7 +1244,7 @@ impl<'a> Walker<'a> {
                     && !targets.contains(&target)
                 {
                     return self.err(
-                        a.span.start,
+                        at,
                         format!(
                             "Attribute \"{full}\" cannot target {target} (allowed targets: {list})"
                         ),
@@ -1206,10 +1252,7 @@ impl<'a> Walker<'a> {
                 }
                 if allowed.is_some() {
                     if seen.contains(&lower_full) {
-                        return self.err(
-                            a.span.start,
-                            format!("Attribute \"{full}\" must not be repeated"),
-                        );
+                        return self.err(at, format!("Attribute \"{full}\" must not be repeated"));
                     }
                     seen.push(lower_full);
                 }
@@ -1221,7 +1264,7 @@ impl<'a> Walker<'a> {
     // ---- classes ----
 
     pub(crate) fn class(&mut self, c: &'a ClassDecl) -> CResult {
-        let at = c.span.start;
+        let at = self.after_attributes(c.span.start, &c.attrs);
         let anonymous = c.name.is_none();
         let name = match &c.name {
             Some(n) => {
@@ -1278,8 +1321,8 @@ impl<'a> Walker<'a> {
     }
 
     fn class_body(&mut self, c: &'a ClassDecl, name: &str, _anonymous: bool) -> CResult {
-        let at = c.span.start;
-        self.attributes(&c.attrs, "class")?;
+        let at = self.after_attributes(c.span.start, &c.attrs);
+        self.attributes(&c.attrs, "class", at)?;
         for a in c.attrs.iter().flat_map(|g| &g.attrs) {
             let full = self.names.resolve_class(&a.name);
             if full.eq_ignore_ascii_case("AllowDynamicProperties") {
@@ -1360,7 +1403,7 @@ impl<'a> Walker<'a> {
                         _ => {}
                     }
                     if let Some(v) = e.value {
-                        self.const_value(v, ConstContext::Member)?;
+                        self.const_value(v, ConstContext::Member, e.span.start)?;
                     }
                 }
                 Member::TraitUse(t) => {
@@ -1417,8 +1460,8 @@ impl<'a> Walker<'a> {
     }
 
     fn begin_method(&mut self, f: &FunctionDecl) -> CResult {
+        let at = self.after_attributes(f.span.start, &f.attrs);
         let Some(c) = &self.class else { return Ok(()) };
-        let at = f.span.start;
         let flags = f.modifiers;
         let cname = c.name.clone();
         let interface = c.decl.kind == ClassKind::Interface;
@@ -1476,7 +1519,7 @@ impl<'a> Walker<'a> {
         if !lname.starts_with("__") {
             return Ok(());
         }
-        let at = f.span.start;
+        let at = self.after_attributes(f.span.start, &f.attrs);
         let cname = c.name.clone();
         let mname = f.name.text().into_owned();
         let is_static = f.modifiers.has(Modifiers::STATIC);
@@ -1689,7 +1732,7 @@ impl<'a> Walker<'a> {
                 return self.err(at, format!("Cannot declare property {cname}::${pname} final, the final modifier is allowed only for methods, classes, and class constants"));
             }
             if let Some(d) = item.default {
-                self.const_value(d, ConstContext::Member)?;
+                self.const_value(d, ConstContext::Member, at)?;
                 if let Some(t) = &p.ty
                     && let Some((vname, bits)) = literal_type(self.ast, d)
                     && !valid_default(t, bits)
@@ -1728,7 +1771,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        self.attributes(&p.attrs, "property")
+        self.attributes(&p.attrs, "property", at)
     }
 
     fn class_const(&mut self, c: &ClassDecl, cname: &str, k: &'a ClassConstDecl) -> CResult {
@@ -1758,7 +1801,7 @@ impl<'a> Walker<'a> {
             if k.modifiers.has(Modifiers::PRIVATE) && k.modifiers.has(Modifiers::FINAL) {
                 return self.err(at, format!("Private constant {cname}::{iname} cannot be final as it is not visible to other classes"));
             }
-            self.const_value(item.value, ConstContext::Member)?;
+            self.const_value(item.value, ConstContext::Member, at)?;
         }
         Ok(())
     }
@@ -1766,8 +1809,11 @@ impl<'a> Walker<'a> {
     // ---- constant expressions ----
 
     /// A constant expression: its rules, then the ordinary checks of its parts.
-    pub(crate) fn const_value(&mut self, e: ExprId, ctx: ConstContext) -> CResult {
-        self.const_expr(e, ctx)?;
+    pub(crate) fn const_value(&mut self, e: ExprId, ctx: ConstContext, line_at: u32) -> CResult {
+        let saved_line = std::mem::replace(&mut self.const_line, Some(line_at));
+        let r = self.const_expr(e, ctx);
+        self.const_line = saved_line;
+        r?;
         let saved = std::mem::replace(&mut self.in_const, true);
         let r = self.expr(e, Use::Read);
         self.in_const = saved;
@@ -1778,7 +1824,7 @@ impl<'a> Walker<'a> {
     pub(crate) fn const_expr(&mut self, e: ExprId, ctx: ConstContext) -> CResult {
         let ast = self.ast;
         let x = ast.expr(e);
-        let at = x.span.start;
+        let at = self.const_line.unwrap_or(x.span.start);
         let invalid = || "Constant expression contains invalid operations";
         let mut kids = Vec::new();
         match &x.kind {
@@ -1805,6 +1851,9 @@ impl<'a> Walker<'a> {
                 expr_children(&x.kind, &mut kids);
             }
             ExprKind::Array { items, .. } => {
+                if items.iter().any(Option::is_none) {
+                    return self.err(at, "Cannot use empty array elements in arrays");
+                }
                 for i in items.iter().flatten() {
                     if i.by_ref {
                         return self.err(at, invalid());
@@ -1819,6 +1868,10 @@ impl<'a> Walker<'a> {
                         if n.is("static") {
                             return self.err(at, "static::class cannot be used for compile-time class name resolution");
                         }
+                        let saved = std::mem::replace(&mut self.in_const, false);
+                        let r = self.class_fetch(n);
+                        self.in_const = saved;
+                        r?;
                     } else if n.is("static") {
                         return self
                             .err(at, "\"static::\" is not allowed in compile-time constants");

@@ -20,6 +20,7 @@ pub(super) enum Use {
 
 pub(crate) struct Walker<'a> {
     pub(super) ast: &'a Ast,
+    pub(super) src: &'a [u8],
     pub(super) lines: &'a LineIndex,
     /// Enclosing loops and switches of the current function.
     pub(super) loops: u32,
@@ -34,12 +35,16 @@ pub(crate) struct Walker<'a> {
     /// Inside a constant expression (defaults, constants): class references are resolved
     /// at run time there, so `parent` without a parent is not a compile-time error.
     pub(super) in_const: bool,
+    /// The line PHP reports errors of the constant expression being checked at (the
+    /// declaration's), if not the expression's own.
+    pub(super) const_line: Option<u32>,
 }
 
 impl<'a> Walker<'a> {
-    pub(crate) fn new(ast: &'a Ast, lines: &'a LineIndex) -> Self {
+    pub(crate) fn new(ast: &'a Ast, lines: &'a LineIndex, src: &'a [u8]) -> Self {
         Walker {
             ast,
+            src,
             lines,
             loops: 0,
             returns_ref: false,
@@ -47,6 +52,7 @@ impl<'a> Walker<'a> {
             func: FnCtx::default(),
             names: NameScope::default(),
             in_const: false,
+            const_line: None,
         }
     }
 
@@ -206,7 +212,7 @@ impl<'a> Walker<'a> {
                         return self.err(v.span.start, "Cannot use $this as static variable");
                     }
                     if let Some(d) = v.default {
-                        self.const_value(d, ConstContext::Constant)?;
+                        self.const_value(d, ConstContext::Constant, s.span.start)?;
                     }
                 }
                 Ok(())
@@ -265,7 +271,7 @@ impl<'a> Walker<'a> {
             }
             StmtKind::Const(items) => {
                 for c in items {
-                    self.const_value(c.value, ConstContext::Constant)?;
+                    self.const_value(c.value, ConstContext::Constant, s.span.start)?;
                 }
                 Ok(())
             }
@@ -313,11 +319,11 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    pub(super) fn params(&mut self, params: &[Param], is_constructor: bool) -> CResult {
-        members::params(self.lines, params, is_constructor)?;
+    pub(super) fn params(&mut self, params: &[Param], is_constructor: bool, at: u32) -> CResult {
+        members::params(self.lines, params, is_constructor, at)?;
         for p in params {
             if let Some(d) = p.default {
-                self.const_value(d, ConstContext::Default)?;
+                self.const_value(d, ConstContext::Default, at)?;
             }
         }
         Ok(())

@@ -179,7 +179,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `class_name`: `static` or a name.
-    fn class_name(&mut self) -> PResult<Name> {
+    pub(crate) fn class_name(&mut self) -> PResult<Name> {
         if let Some(t) = self.eat(T::Static) {
             return Ok(Name {
                 kind: NameKind::Unqualified,
@@ -371,8 +371,8 @@ impl<'s> Parser<'s> {
 
     fn trait_adaptation(&mut self) -> PResult<TraitAdaptation> {
         let start = self.tok().span.start;
-        let method = if self.at_name() && self.peek(1) == T::DoubleColon {
-            let trait_name = Some(self.name(&[])?);
+        let method = if (self.at_name() || self.at(T::Static)) && self.peek(1) == T::DoubleColon {
+            let trait_name = Some(self.class_name()?);
             self.bump();
             TraitMethodRef {
                 trait_name,

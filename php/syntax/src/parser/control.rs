@@ -268,9 +268,9 @@ impl<'s> Parser<'s> {
         while self.at(T::Catch) {
             let catch_start = self.bump().span.start;
             self.expect(T::LParen, &[T::LParen])?;
-            let mut types = vec![self.name(&[])?];
+            let mut types = vec![self.class_name()?];
             while self.eat(T::Pipe).is_some() {
-                types.push(self.name(&[])?);
+                types.push(self.class_name()?);
             }
             let var = self.eat(T::Variable).map(|t| self.var_ident(t));
             self.expect(T::RParen, &[T::RParen])?;
