@@ -65,11 +65,38 @@ pub(crate) struct NameScope {
     classes: HashMap<Vec<u8>, String>,
     functions: HashMap<Vec<u8>, String>,
     consts: HashMap<Vec<u8>, String>,
-    /// Classes, functions and constants declared so far in this namespace (lowercased name).
+    /// Classes, functions and constants declared so far (full names; lowercased except
+    /// constants).
     declared_classes: HashMap<Vec<u8>, ()>,
+    declared_functions: HashMap<Vec<u8>, Vec<bool>>,
+    declared_consts: HashMap<Vec<u8>, ()>,
 }
 
 impl NameScope {
+    /// The by-reference flags of a function declared earlier in the file, if a call to `n`
+    /// is known to reach it at compile time.
+    pub(crate) fn known_function(&self, n: &Name) -> Option<Vec<bool>> {
+        let full = match n.kind {
+            NameKind::FullyQualified => n.text().into_owned(),
+            NameKind::Unqualified if self.namespace.is_none() => {
+                if let Some(f) = self.functions.get(&lower(&n.text)) {
+                    f.clone()
+                } else {
+                    n.text().into_owned()
+                }
+            }
+            NameKind::Qualified | NameKind::Relative => self.prefixed(&n.text()),
+            _ => return None,
+        };
+        self.declared_functions
+            .get(&lower(full.as_bytes()))
+            .cloned()
+    }
+
+    pub(crate) fn in_namespace(&self) -> bool {
+        self.namespace.is_some()
+    }
+
     pub(crate) fn end_namespace(&mut self) {
         self.in_namespace = false;
         self.namespace = None;
@@ -733,6 +760,20 @@ impl<'a> Walker<'a> {
         }
     }
 
+    pub(crate) fn declare_const(&mut self, name: &Ident, at: u32) -> CResult {
+        let full = self.names.prefixed(&name.text());
+        if let Some(imported) = self.names.consts.get(&name.name[..])
+            && imported != &full
+        {
+            return self.err(
+                at,
+                format!("Cannot declare const {full} because the name is already in use"),
+            );
+        }
+        self.names.declared_consts.insert(full.into_bytes(), ());
+        Ok(())
+    }
+
     // ---- loops, finally, goto ----
 
     pub(crate) fn enter_loop(&mut self) {
@@ -1009,6 +1050,15 @@ impl<'a> Walker<'a> {
                 if n.is("self") || n.is("parent") {
                     return self.class_fetch(n);
                 }
+                if n.kind == NameKind::FullyQualified
+                    && types::builtin(&n.text).is_none()
+                    && is_reserved_class_name(&n.text())
+                {
+                    return self.err(
+                        n.span.start,
+                        format!("'\\{}' is an invalid class name", n.text()),
+                    );
+                }
                 if n.kind != NameKind::FullyQualified || types::builtin(&n.text).is_none() {
                     let full = self.names.resolve_class(n);
                     if n.kind != NameKind::Unqualified
@@ -1037,6 +1087,15 @@ impl<'a> Walker<'a> {
         if is_method {
             self.begin_method(f)?;
         } else {
+            let full = self.names.prefixed(&f.name.text());
+            if let Some(imported) = self.names.functions.get(&lower(&f.name.name))
+                && !imported.eq_ignore_ascii_case(&full)
+            {
+                return self.err(
+                    at,
+                    format!("Cannot declare function {full} because the name is already in use"),
+                );
+            }
             if f.name.name.eq_ignore_ascii_case(b"assert") {
                 return self.err(
                     at,
@@ -1081,6 +1140,14 @@ impl<'a> Walker<'a> {
         });
         if !is_method {
             self.class = saved_class;
+            if r.is_ok() && self.func.kind.is_none() && self.class.is_none() {
+                let full = self.names.prefixed(&f.name.text());
+                let flags = f.params.iter().map(|p| p.by_ref).collect();
+                self.names
+                    .declared_functions
+                    .entry(lower(full.as_bytes()))
+                    .or_insert(flags);
+            }
         }
         r
     }
@@ -1407,6 +1474,52 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Member::TraitUse(t) => {
+                    let reserved = |n: &Name| {
+                        n.kind != NameKind::FullyQualified
+                            && ["self", "parent", "static"].iter().any(|w| n.is(w))
+                    };
+                    let mut names: Vec<&Name> = t.traits.iter().collect();
+                    for a in &t.adaptations {
+                        match a {
+                            TraitAdaptation::Insteadof {
+                                method, instead_of, ..
+                            } => {
+                                names.extend(method.trait_name.iter());
+                                names.extend(instead_of.iter());
+                            }
+                            TraitAdaptation::Alias { method, .. } => {
+                                names.extend(method.trait_name.iter())
+                            }
+                        }
+                    }
+                    if c.kind != ClassKind::Interface
+                        && let Some(n) = names.into_iter().find(|n| reserved(n))
+                    {
+                        return self.err(
+                            t.span.start,
+                            format!("Cannot use '{}' as trait name, as it is reserved", n.text()),
+                        );
+                    }
+                    for a in &t.adaptations {
+                        if let TraitAdaptation::Alias {
+                            modifiers, span, ..
+                        } = a
+                        {
+                            for (flag, word) in [
+                                (Modifiers::STATIC, "static"),
+                                (Modifiers::ABSTRACT, "abstract"),
+                                (Modifiers::FINAL, "final"),
+                                (Modifiers::READONLY, "readonly"),
+                            ] {
+                                if modifiers.has(flag) {
+                                    return self.err(
+                                        span.start,
+                                        format!("Cannot use '{word}' as method modifier"),
+                                    );
+                                }
+                            }
+                        }
+                    }
                     if c.kind == ClassKind::Interface {
                         let tr = t
                             .traits

@@ -67,6 +67,17 @@ pub(crate) fn class_members(lines: &LineIndex, class: &ClassDecl) -> CResult {
                         format!("Cannot redeclare {name}::{}()", f.name.text()),
                     ));
                 }
+                if f.name.name.eq_ignore_ascii_case(b"__construct") {
+                    for p in f.params.iter().filter(|p| p.modifiers.flags != 0) {
+                        if !props.insert(p.name.name.clone()) {
+                            return Err(fatal(
+                                lines,
+                                f.span.start,
+                                format!("Cannot redeclare {name}::${}", p.name.text()),
+                            ));
+                        }
+                    }
+                }
             }
             Member::Property(p) => {
                 for item in &p.props {

@@ -283,12 +283,55 @@ fn union(parts: &[TypeHint], resolve: Resolve<'_>) -> Result<Mask, String> {
     let mut bits = 0u32;
     let mut complex = false;
     let mut only_iterable = true;
-    let mut classes: Vec<String> = Vec::new();
+    // Class members so far: a single class, or an intersection's classes.
+    let mut members: Vec<Vec<String>> = Vec::new();
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     for p in parts {
         if let TypeHint::Intersection(items, _) = p {
             only_iterable = false;
             complex = true;
             intersection(items, resolve)?;
+            let new: Vec<String> = items
+                .iter()
+                .filter_map(|t| match t {
+                    TypeHint::Named(n) => Some(resolve(n)),
+                    _ => None,
+                })
+                .collect();
+            for prev in &members {
+                if prev.len() == 1 {
+                    if new.iter().any(|c| same(c, &prev[0])) {
+                        return Err(format!(
+                            "Type {} is redundant as it is more restrictive than type {}",
+                            new.join("&"),
+                            prev[0]
+                        ));
+                    }
+                    continue;
+                }
+                let (small, large, flipped) = if prev.len() < new.len() {
+                    (prev, &new, true)
+                } else {
+                    (&new, prev, false)
+                };
+                let contained = small.iter().all(|c| large.iter().any(|l| same(l, c)));
+                if contained {
+                    let _ = flipped;
+                    if small.len() == large.len() {
+                        return Err(format!(
+                            "Type {} is redundant with type {}",
+                            new.join("&"),
+                            prev.join("&")
+                        ));
+                    }
+                    return Err(format!(
+                        "Type {} is redundant as it is more restrictive than type {}",
+                        large.join("&"),
+                        small.join("&")
+                    ));
+                }
+            }
+            members.push(new);
             continue;
         }
         let TypeHint::Named(n) = p else { continue };
@@ -318,10 +361,19 @@ fn union(parts: &[TypeHint], resolve: Resolve<'_>) -> Result<Mask, String> {
             } else {
                 resolve(n)
             };
-            if classes.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
-                return Err(format!("Duplicate type {name} is redundant"));
+            for prev in &members {
+                if prev.len() > 1 {
+                    if prev.iter().any(|c| same(c, &name)) {
+                        return Err(format!(
+                            "Type {} is redundant as it is more restrictive than type {name}",
+                            prev.join("&")
+                        ));
+                    }
+                } else if same(&prev[0], &name) {
+                    return Err(format!("Duplicate type {name} is redundant"));
+                }
             }
-            classes.push(name);
+            members.push(vec![name]);
             complex = true;
         }
     }

@@ -5,6 +5,28 @@ use super::{CResult, fatal, members};
 use crate::ast::*;
 use crate::span::LineIndex;
 
+/// The type of a constant PHP folds at compile time (`(1+1)`, `-0`), if it is one.
+fn folded_type(ast: &Ast, e: ExprId) -> Option<&'static str> {
+    match &ast.expr(e).kind {
+        ExprKind::Int(_) => Some("int"),
+        ExprKind::Float(_) => Some("float"),
+        ExprKind::Unary {
+            op: UnaryOp::Neg | UnaryOp::Plus,
+            expr,
+        } => folded_type(ast, *expr).filter(|t| *t == "int" || *t == "float"),
+        ExprKind::Binary {
+            op: BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul,
+            left,
+            right,
+        } => match (folded_type(ast, *left)?, folded_type(ast, *right)?) {
+            ("int", "int") => Some("int"),
+            ("float" | "int", "float" | "int") => Some("float"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 const GLOBALS_MODIFY: &str =
     "$GLOBALS can only be modified using the $GLOBALS[$name] = $value syntax";
 
@@ -38,6 +60,8 @@ pub(crate) struct Walker<'a> {
     /// The line PHP reports errors of the constant expression being checked at (the
     /// declaration's), if not the expression's own.
     pub(super) const_line: Option<u32>,
+    /// Syntax of the list being destructured into.
+    list_syntax: Option<ArraySyntax>,
 }
 
 impl<'a> Walker<'a> {
@@ -53,6 +77,7 @@ impl<'a> Walker<'a> {
             names: NameScope::default(),
             in_const: false,
             const_line: None,
+            list_syntax: None,
         }
     }
 
@@ -153,6 +178,9 @@ impl<'a> Walker<'a> {
             } => {
                 self.expr(*expr, Use::Read)?;
                 if let Some(k) = key {
+                    if let ExprKind::List { .. } = ast.expr(*k).kind {
+                        return self.err(ast.expr(*k).span.start, "Cannot use list as key element");
+                    }
                     self.target(*k)?;
                 }
                 self.target(*value)?;
@@ -192,6 +220,12 @@ impl<'a> Walker<'a> {
                 } else {
                     Use::Read
                 };
+                if let Some(e) = e
+                    && self.returns_ref
+                    && self.has_nullsafe(*e)
+                {
+                    return self.err(s.span.start, "Cannot take reference of a nullsafe chain");
+                }
                 e.map_or(Ok(()), |e| self.expr(e, usage))?;
                 self.check_return(*e, s.span.start)
             }
@@ -224,6 +258,38 @@ impl<'a> Walker<'a> {
                     }
                     if self.is_globals(v) {
                         return self.err(ast.expr(v).span.start, GLOBALS_MODIFY);
+                    }
+                    let vx = ast.expr(v);
+                    match &vx.kind {
+                        ExprKind::Call { .. } => {
+                            return self.err(
+                                vx.span.start,
+                                "Can't use function return value in write context",
+                            );
+                        }
+                        ExprKind::MethodCall { .. } | ExprKind::StaticCall { .. } => {
+                            return self.err(
+                                vx.span.start,
+                                "Can't use method return value in write context",
+                            );
+                        }
+                        ExprKind::ArrayDim { .. } | ExprKind::Property { .. }
+                            if self.has_nullsafe(v) =>
+                        {
+                            return self.err(
+                                vx.span.start,
+                                "Can't use nullsafe operator in write context",
+                            );
+                        }
+                        ExprKind::ArrayDim { .. } | ExprKind::Property { .. }
+                            if self.is_temporary(v) =>
+                        {
+                            return self.err(
+                                vx.span.start,
+                                "Cannot use temporary expression in write context",
+                            );
+                        }
+                        _ => {}
                     }
                     self.expr(v, Use::Unset)?;
                 }
@@ -271,6 +337,16 @@ impl<'a> Walker<'a> {
             }
             StmtKind::Const(items) => {
                 for c in items {
+                    if [&b"true"[..], b"false", b"null"]
+                        .iter()
+                        .any(|w| c.name.name.eq_ignore_ascii_case(w))
+                    {
+                        return self.err(
+                            s.span.start,
+                            format!("Cannot redeclare constant '{}'", c.name.text()),
+                        );
+                    }
+                    self.declare_const(&c.name, s.span.start)?;
                     self.const_value(c.value, ConstContext::Constant, s.span.start)?;
                 }
                 Ok(())
@@ -350,7 +426,12 @@ impl<'a> Walker<'a> {
                     x.span.start,
                     "Cannot use temporary expression in write context",
                 ),
-            ExprKind::List { items, .. } => self.list(items, x.span.start),
+            ExprKind::List { items, syntax } => {
+                let saved = self.list_syntax.replace(*syntax);
+                let r = self.list(items, x.span.start);
+                self.list_syntax = saved;
+                r
+            }
             ExprKind::Call { .. } => self.err(
                 x.span.start,
                 "Can't use function return value in write context",
@@ -386,6 +467,113 @@ impl<'a> Walker<'a> {
                 self.expr(e, Use::Write)
             }
         }
+    }
+
+    /// `(0)::x`, `[]::X`: a class reference that is a constant of the wrong type.
+    fn class_ref_expr(&self, c: ExprId, class_name: bool) -> CResult {
+        let x = self.ast.expr(c);
+        let literal = matches!(
+            x.kind,
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Array { .. }
+        );
+        if literal {
+            return self.err(x.span.start, "Illegal class name");
+        }
+        if let Some(ty) = folded_type(self.ast, c) {
+            if class_name {
+                return self.err(
+                    x.span.start,
+                    format!("Cannot use \"::class\" on value of type {ty}"),
+                );
+            }
+            return self.err(x.span.start, "Illegal class name");
+        }
+        Ok(())
+    }
+
+    /// `$o->{1}()`: a method name that is a constant other than a string.
+    fn method_name(&self, name: &MemberName) -> CResult {
+        if let MemberName::Expr(n) = name {
+            let x = self.ast.expr(*n);
+            let bad = match &x.kind {
+                ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Array { .. } => true,
+                ExprKind::Constant(c) => c.is("true") || c.is("false") || c.is("null"),
+                _ => folded_type(self.ast, *n).is_some(),
+            };
+            if bad {
+                return self.err(x.span.start, "Method name must be a string");
+            }
+        }
+        Ok(())
+    }
+
+    fn is_literal(&self, e: ExprId) -> bool {
+        match &self.ast.expr(e).kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::String(_) => true,
+            ExprKind::Constant(c) => c.is("true") || c.is("false") || c.is("null"),
+            ExprKind::Array { items, .. } => items.iter().all(|i| {
+                i.as_ref().is_some_and(|i| {
+                    !i.by_ref
+                        && self.is_literal(i.value)
+                        && i.key.is_none_or(|k| self.is_literal(k))
+                })
+            }),
+            _ => false,
+        }
+    }
+
+    fn list_has_ref(&self, items: &[Option<ArrayItem>]) -> bool {
+        items.iter().flatten().any(|i| {
+            i.by_ref
+                || matches!(&self.ast.expr(i.value).kind, ExprKind::List { items, .. } if self.list_has_ref(items))
+        })
+    }
+
+    /// A call PHP compiles to a special instruction (`strlen`, `is_int`, ...), or a
+    /// first-class callable: its result cannot be written to.
+    fn is_builtin_result(&self, e: ExprId) -> bool {
+        let ExprKind::Call { callee, args } = &self.ast.expr(e).kind else {
+            return false;
+        };
+        let Args::List(list, _) = args else {
+            return true;
+        };
+        let Callee::Name(n) = callee else {
+            return false;
+        };
+        let global = n.kind == NameKind::FullyQualified
+            || (n.kind == NameKind::Unqualified && !self.names.in_namespace());
+        if !global || list.iter().any(|a| a.unpack || a.name.is_some()) {
+            return false;
+        }
+        let name = n.text.to_ascii_lowercase();
+        let one = [
+            &b"strlen"[..],
+            b"is_null",
+            b"is_bool",
+            b"is_long",
+            b"is_int",
+            b"is_integer",
+            b"is_float",
+            b"is_double",
+            b"is_string",
+            b"is_array",
+            b"is_object",
+            b"is_resource",
+            b"is_scalar",
+            b"boolval",
+            b"intval",
+            b"floatval",
+            b"doubleval",
+            b"strval",
+            b"chr",
+            b"ord",
+            b"gettype",
+            b"count",
+            b"sizeof",
+        ];
+        (one.contains(&&name[..]) && list.len() == 1)
+            || (matches!(&name[..], b"func_num_args" | b"func_get_args") && list.is_empty())
     }
 
     fn is_globals(&self, e: ExprId) -> bool {
@@ -443,6 +631,7 @@ impl<'a> Walker<'a> {
         if items.iter().all(Option::is_none) {
             return self.err(at, "Cannot use empty list");
         }
+        let first_at = items.iter().flatten().next().map_or(at, |i| i.span.start);
         let keyed = items.iter().flatten().any(|i| i.key.is_some());
         for item in items {
             let Some(i) = item else {
@@ -462,12 +651,29 @@ impl<'a> Walker<'a> {
             }
             if i.key.is_some() != keyed {
                 return self.err(
-                    at,
+                    first_at,
                     "Cannot mix keyed and unkeyed array entries in assignments",
                 );
             }
             if let Some(k) = i.key {
                 self.expr(k, Use::Read)?;
+            }
+            let v = self.ast.expr(i.value);
+            match &v.kind {
+                ExprKind::Array {
+                    syntax: ArraySyntax::Long,
+                    ..
+                } => return self.err(v.span.start, "Cannot assign to array(), use [] instead"),
+                ExprKind::List { syntax: inner, .. } if Some(*inner) != self.list_syntax => {
+                    return self.err(v.span.start, "Cannot mix [] and list()");
+                }
+                _ => {}
+            }
+            if self.has_nullsafe(i.value) {
+                return self.err(
+                    v.span.start,
+                    "Assignments can only happen to writable values",
+                );
             }
             self.target(i.value)?;
         }
@@ -475,6 +681,12 @@ impl<'a> Walker<'a> {
     }
 
     fn args(&mut self, args: &Args) -> CResult {
+        self.args_of(args, None)
+    }
+
+    /// Arguments; with the by-reference flags of a function declared earlier in the file,
+    /// by-value arguments are compiled for reading (`f($a[])` is then an error).
+    fn args_of(&mut self, args: &Args, by_ref: Option<&[bool]>) -> CResult {
         let Args::List(list, _) = args else {
             return Ok(());
         };
@@ -501,7 +713,15 @@ impl<'a> Walker<'a> {
                     "Cannot use positional argument after argument unpacking",
                 );
             }
-            self.expr(a.value, Use::Arg)?;
+            let usage = match by_ref {
+                Some(flags) if a.name.is_none() && !a.unpack => {
+                    let i = list.iter().position(|x| std::ptr::eq(x, a)).unwrap_or(0);
+                    let r = flags.get(i).or(flags.last().filter(|_| false)).copied();
+                    if r == Some(true) { Use::Arg } else { Use::Read }
+                }
+                _ => Use::Arg,
+            };
+            self.expr(a.value, usage)?;
         }
         Ok(())
     }
@@ -546,11 +766,38 @@ impl<'a> Walker<'a> {
                 dim.map_or(Ok(()), |d| self.expr(d, Use::Read))
             }
             ExprKind::Assign { target, value } => {
+                if let ExprKind::List { items, .. } = &ast.expr(*target).kind
+                    && self.list_has_ref(items)
+                {
+                    let referenceable = matches!(
+                        ast.expr(*value).kind,
+                        ExprKind::Variable(_)
+                            | ExprKind::VariableVariable(_)
+                            | ExprKind::ArrayDim { .. }
+                            | ExprKind::Property { .. }
+                            | ExprKind::StaticProperty { .. }
+                            | ExprKind::Call { .. }
+                            | ExprKind::MethodCall { .. }
+                            | ExprKind::StaticCall { .. }
+                    );
+                    if !referenceable {
+                        return self.err(at, "Cannot assign reference to non referenceable value");
+                    }
+                    if self.has_nullsafe(*value) {
+                        return self.err(at, "Cannot take reference of a nullsafe chain");
+                    }
+                }
                 self.target(*target)?;
                 self.expr(*value, Use::Read)
             }
             ExprKind::AssignRef { target, value } => {
                 self.target(*target)?;
+                if self.is_builtin_result(*value) {
+                    return self.err(
+                        at,
+                        "Cannot use result of built-in function in write context",
+                    );
+                }
                 if self.is_globals(*value) {
                     return self.err(at, "Cannot acquire reference to $GLOBALS");
                 }
@@ -565,10 +812,25 @@ impl<'a> Walker<'a> {
             }
             ExprKind::IncDec { target, .. } => self.target(*target),
             ExprKind::Array { items, .. } => {
+                let mut prev = at;
                 for item in items {
                     let Some(i) = item else {
-                        return self.err(at, "Cannot use empty array elements in arrays");
+                        return self.err(prev, "Cannot use empty array elements in arrays");
                     };
+                    prev = i.span.start;
+                    if i.unpack
+                        && matches!(
+                            ast.expr(i.value).kind,
+                            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::String(_)
+                        )
+                        && items.iter().flatten().all(|i| {
+                            !i.by_ref
+                                && self.is_literal(i.value)
+                                && i.key.is_none_or(|k| self.is_literal(k))
+                        })
+                    {
+                        return self.err(at, "Only arrays and Traversables can be unpacked");
+                    }
                     if let Some(k) = i.key {
                         self.expr(k, Use::Read)?;
                     }
@@ -576,7 +838,12 @@ impl<'a> Walker<'a> {
                 }
                 Ok(())
             }
-            ExprKind::List { items, .. } => self.list(items, at),
+            ExprKind::List { items, syntax } => {
+                let saved = self.list_syntax.replace(*syntax);
+                let r = self.list(items, at);
+                self.list_syntax = saved;
+                r
+            }
             ExprKind::Cast {
                 kind: CastKind::Unset,
                 ..
@@ -652,10 +919,14 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             ExprKind::Call { callee, args } => {
-                if let Callee::Expr(c) = callee {
-                    self.expr(*c, Use::Read)?;
-                }
-                self.args(args)
+                let known = match callee {
+                    Callee::Expr(c) => {
+                        self.expr(*c, Use::Read)?;
+                        None
+                    }
+                    Callee::Name(n) => self.names.known_function(n),
+                };
+                self.args_of(args, known.as_deref())
             }
             ExprKind::MethodCall {
                 object,
@@ -663,7 +934,10 @@ impl<'a> Walker<'a> {
                 args,
                 access,
             } => {
-                if *access == Access::Nullsafe && matches!(args, Args::FirstClassCallable(_)) {
+                self.method_name(name)?;
+                if (*access == Access::Nullsafe || self.has_nullsafe(*object))
+                    && matches!(args, Args::FirstClassCallable(_))
+                {
                     return self.err(at, "Cannot combine nullsafe operator with Closure creation");
                 }
                 self.expr(*object, Use::Read)?;
@@ -673,8 +947,12 @@ impl<'a> Walker<'a> {
                 self.args(args)
             }
             ExprKind::StaticCall { class, name, args } => {
+                self.method_name(name)?;
                 match class {
-                    ClassRef::Expr(c) => self.expr(*c, Use::Read)?,
+                    ClassRef::Expr(c) => {
+                        self.class_ref_expr(*c, false)?;
+                        self.expr(*c, Use::Read)?
+                    }
                     ClassRef::Name(n) => self.class_fetch(n)?,
                 }
                 if let MemberName::Expr(n) = name {
@@ -709,7 +987,10 @@ impl<'a> Walker<'a> {
             }
             ExprKind::StaticProperty { class, name } => {
                 match class {
-                    ClassRef::Expr(c) => self.expr(*c, Use::Read)?,
+                    ClassRef::Expr(c) => {
+                        self.class_ref_expr(*c, false)?;
+                        self.expr(*c, Use::Read)?
+                    }
                     ClassRef::Name(n) => self.class_fetch(n)?,
                 }
                 if let MemberName::Expr(n) = name {
@@ -754,14 +1035,20 @@ impl<'a> Walker<'a> {
                 self.expr(*right, Use::Read)
             }
             ExprKind::Exit(x) => x.map_or(Ok(()), |x| self.expr(x, Use::Read)),
+            ExprKind::Yield { value: Some(v), .. } if self.func.by_ref && self.has_nullsafe(*v) => {
+                self.err(at, "Cannot take reference of a nullsafe chain")
+            }
             ExprKind::Yield { key, value } => {
                 if let Some(k) = key {
                     self.expr(*k, Use::Read)?;
                 }
                 value.map_or(Ok(()), |v| self.expr(v, Use::Read))
             }
-            ExprKind::ClassConstant { class, .. } => match class {
-                ClassRef::Expr(c) => self.expr(*c, Use::Read),
+            ExprKind::ClassConstant { class, name } => match class {
+                ClassRef::Expr(c) => {
+                    self.class_ref_expr(*c, name.name.eq_ignore_ascii_case(b"class"))?;
+                    self.expr(*c, Use::Read)
+                }
                 ClassRef::Name(n) => self.class_fetch(n),
             },
             ExprKind::Variable(_)
