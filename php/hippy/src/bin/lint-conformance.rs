@@ -155,6 +155,12 @@ fn php_verdict(php: &str, file: &Path) -> Verdict {
         for (prefix, fatal) in [("Parse error: ", false), ("Fatal error: ", true)] {
             if let Some(rest) = l.strip_prefix(prefix) {
                 let marker = format!(" in {name} on line ");
+                // PHP names no file for errors raised after the scanner has finished.
+                let marker = if rest.contains(&marker) {
+                    marker
+                } else {
+                    " in [no active file] on line ".to_string()
+                };
                 if let Some(at) = rest.rfind(&marker) {
                     let message = rest[..at].to_string();
                     let line = rest[at + marker.len()..].trim().parse().unwrap_or(0);

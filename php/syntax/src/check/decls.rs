@@ -69,6 +69,9 @@ pub(crate) struct NameScope {
     /// constants).
     declared_classes: HashMap<Vec<u8>, ()>,
     declared_functions: HashMap<Vec<u8>, Vec<bool>>,
+    /// Functions declared at the top level so far, with their by-reference parameters:
+    /// calls to them are compiled knowing the callee.
+    known_functions: HashMap<Vec<u8>, Vec<bool>>,
     declared_consts: HashMap<Vec<u8>, ()>,
 }
 
@@ -88,9 +91,7 @@ impl NameScope {
             NameKind::Qualified | NameKind::Relative => self.prefixed(&n.text()),
             _ => return None,
         };
-        self.declared_functions
-            .get(&lower(full.as_bytes()))
-            .cloned()
+        self.known_functions.get(&lower(full.as_bytes())).cloned()
     }
 
     pub(crate) fn in_namespace(&self) -> bool {
@@ -519,7 +520,9 @@ impl<'a> Walker<'a> {
             self.namespace(id, name.as_ref(), body.is_some())?;
             return self.stmt(id);
         }
+        self.toplevel_decl = matches!(s.kind, StmtKind::Function(_));
         self.stmt(id)?;
+        self.toplevel_decl = false;
         if !matches!(s.kind, StmtKind::HaltCompiler | StmtKind::Nop)
             && self.names.bracketed
             && !self.names.in_namespace
@@ -683,19 +686,26 @@ impl<'a> Walker<'a> {
                 }
             }
             let ns_full = self.names.prefixed(&alias);
-            let (table, word) = match kind {
-                UseKind::Normal => (&mut self.names.classes, ""),
-                UseKind::Function => (&mut self.names.functions, "function "),
-                UseKind::Const => (&mut self.names.consts, "const "),
+            let n = &self.names;
+            let (taken, declared_here, word) = match kind {
+                UseKind::Normal => (
+                    n.classes.contains_key(&key),
+                    n.declared_classes.contains_key(&lower(ns_full.as_bytes())),
+                    "",
+                ),
+                UseKind::Function => (
+                    n.functions.contains_key(&key),
+                    n.declared_functions
+                        .contains_key(&lower(ns_full.as_bytes())),
+                    "function ",
+                ),
+                UseKind::Const => (
+                    n.consts.contains_key(&key),
+                    n.declared_consts.contains_key(ns_full.as_bytes()),
+                    "const ",
+                ),
             };
-            if table.contains_key(&key)
-                || (kind == UseKind::Normal
-                    && self
-                        .names
-                        .declared_classes
-                        .contains_key(&lower(ns_full.as_bytes()))
-                    && !ns_full.eq_ignore_ascii_case(&full))
-            {
+            if taken || (declared_here && !ns_full.eq_ignore_ascii_case(&full)) {
                 return self.err(
                     u.span.start,
                     format!(
@@ -1142,11 +1152,16 @@ impl<'a> Walker<'a> {
             self.class = saved_class;
             if r.is_ok() && self.func.kind.is_none() && self.class.is_none() {
                 let full = self.names.prefixed(&f.name.text());
-                let flags = f.params.iter().map(|p| p.by_ref).collect();
+                let flags: Vec<bool> = f.params.iter().map(|p| p.by_ref).collect();
+                if std::mem::take(&mut self.toplevel_decl) {
+                    self.names
+                        .known_functions
+                        .entry(lower(full.as_bytes()))
+                        .or_insert(flags);
+                }
                 self.names
                     .declared_functions
-                    .entry(lower(full.as_bytes()))
-                    .or_insert(flags);
+                    .insert(lower(full.as_bytes()), Vec::new());
             }
         }
         r
@@ -1501,10 +1516,7 @@ impl<'a> Walker<'a> {
                         );
                     }
                     for a in &t.adaptations {
-                        if let TraitAdaptation::Alias {
-                            modifiers, span, ..
-                        } = a
-                        {
+                        if let TraitAdaptation::Alias { modifiers, .. } = a {
                             for (flag, word) in [
                                 (Modifiers::STATIC, "static"),
                                 (Modifiers::ABSTRACT, "abstract"),
@@ -1513,7 +1525,7 @@ impl<'a> Walker<'a> {
                             ] {
                                 if modifiers.has(flag) {
                                     return self.err(
-                                        span.start,
+                                        t.span.start,
                                         format!("Cannot use '{word}' as method modifier"),
                                     );
                                 }

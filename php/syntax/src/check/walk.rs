@@ -62,6 +62,8 @@ pub(crate) struct Walker<'a> {
     pub(super) const_line: Option<u32>,
     /// Syntax of the list being destructured into.
     list_syntax: Option<ArraySyntax>,
+    /// The statement being compiled is a top-level function declaration.
+    pub(super) toplevel_decl: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -78,6 +80,7 @@ impl<'a> Walker<'a> {
             in_const: false,
             const_line: None,
             list_syntax: None,
+            toplevel_decl: false,
         }
     }
 
@@ -421,6 +424,10 @@ impl<'a> Walker<'a> {
             ExprKind::ArrayDim { base, dim: None } if self.is_globals(*base) => {
                 self.err(x.span.start, "Cannot append to $GLOBALS")
             }
+            ExprKind::ArrayDim { base, .. } if self.is_builtin_result(*base) => self.err(
+                x.span.start,
+                "Cannot use result of built-in function in write context",
+            ),
             ExprKind::ArrayDim { .. } | ExprKind::Property { .. } if self.is_temporary(e) => self
                 .err(
                     x.span.start,
@@ -566,8 +573,6 @@ impl<'a> Walker<'a> {
             b"floatval",
             b"doubleval",
             b"strval",
-            b"chr",
-            b"ord",
             b"gettype",
             b"count",
             b"sizeof",
