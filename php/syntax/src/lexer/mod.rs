@@ -334,6 +334,17 @@ impl<'s> Lexer<'s> {
             }
             return;
         }
+        if b == b'#' || (b == b'/' && self.peek(1) == b'/') {
+            // A line comment keeps the property state (up to the newline or `?>`).
+            while !self.at_end() {
+                match self.peek(0) {
+                    b'\n' | b'\r' => break,
+                    b'?' if self.peek(1) == b'>' => break,
+                    _ => self.pos += 1,
+                }
+            }
+            return;
+        }
         if b == b'/' && self.peek(1) == b'*' {
             match self.src[start + 2..].windows(2).position(|w| w == b"*/") {
                 Some(off) => self.pos = start + 2 + off + 2,
