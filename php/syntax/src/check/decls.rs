@@ -393,6 +393,10 @@ fn stmt_children(ast: &Ast, s: StmtId, ss: &mut Vec<StmtId>, es: &mut Vec<ExprId
 
 /// A literal's PHP type name if the expression is a compile-time literal PHP evaluates.
 fn literal_type(ast: &Ast, e: ExprId) -> Option<(&'static str, u32)> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || literal_type_inner(ast, e))
+}
+
+fn literal_type_inner(ast: &Ast, e: ExprId) -> Option<(&'static str, u32)> {
     Some(match &ast.expr(e).kind {
         ExprKind::Int(_) => ("int", types::LONG),
         ExprKind::Float(_) => ("float", types::DOUBLE),
@@ -1947,6 +1951,10 @@ impl<'a> Walker<'a> {
 
     /// `zend_compile_const_expr`: what a constant expression may contain.
     pub(crate) fn const_expr(&mut self, e: ExprId, ctx: ConstContext) -> CResult {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.const_expr_inner(e, ctx))
+    }
+
+    fn const_expr_inner(&mut self, e: ExprId, ctx: ConstContext) -> CResult {
         let ast = self.ast;
         let x = ast.expr(e);
         let at = self.const_line.unwrap_or(x.span.start);

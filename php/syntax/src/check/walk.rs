@@ -7,6 +7,10 @@ use crate::span::LineIndex;
 
 /// The type of a constant PHP folds at compile time (`(1+1)`, `-0`), if it is one.
 fn folded_type(ast: &Ast, e: ExprId) -> Option<&'static str> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || folded_type_inner(ast, e))
+}
+
+fn folded_type_inner(ast: &Ast, e: ExprId) -> Option<&'static str> {
     match &ast.expr(e).kind {
         ExprKind::Int(_) => Some("int"),
         ExprKind::Float(_) => Some("float"),
@@ -515,6 +519,10 @@ impl<'a> Walker<'a> {
     }
 
     fn is_literal(&self, e: ExprId) -> bool {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.is_literal_inner(e))
+    }
+
+    fn is_literal_inner(&self, e: ExprId) -> bool {
         match &self.ast.expr(e).kind {
             ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::String(_) => true,
             ExprKind::Constant(c) => c.is("true") || c.is("false") || c.is("null"),
@@ -530,6 +538,10 @@ impl<'a> Walker<'a> {
     }
 
     fn list_has_ref(&self, items: &[Option<ArrayItem>]) -> bool {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.list_has_ref_inner(items))
+    }
+
+    fn list_has_ref_inner(&self, items: &[Option<ArrayItem>]) -> bool {
         items.iter().flatten().any(|i| {
             i.by_ref
                 || matches!(&self.ast.expr(i.value).kind, ExprKind::List { items, .. } if self.list_has_ref(items))
@@ -754,6 +766,10 @@ impl<'a> Walker<'a> {
             }
         }
         match &e.kind {
+            ExprKind::ArrayDim { .. } if ast.curly_dims.contains(&id) => self.err(
+                at,
+                "Array and string offset access syntax with curly braces is no longer supported",
+            ),
             ExprKind::ArrayDim { base, dim } => {
                 if dim.is_none() {
                     match usage {
@@ -940,8 +956,10 @@ impl<'a> Walker<'a> {
                 access,
             } => {
                 self.method_name(name)?;
-                if (*access == Access::Nullsafe || self.has_nullsafe(*object))
-                    && matches!(args, Args::FirstClassCallable(_))
+                // (The chain is walked only for `(...)`: walking it at every call of a long
+                // chain would be quadratic.)
+                if matches!(args, Args::FirstClassCallable(_))
+                    && (*access == Access::Nullsafe || self.has_nullsafe(*object))
                 {
                     return self.err(at, "Cannot combine nullsafe operator with Closure creation");
                 }

@@ -10,7 +10,9 @@ impl<'s> Parser<'s> {
     fn paren_cond(&mut self) -> PResult<ExprId> {
         self.expect(T::LParen, &[T::LParen])?;
         let e = self.expr()?;
-        self.expect(T::RParen, &[T::RParen])?;
+        // PHP's state after an expression followed directly by a terminal also shifts every
+        // binary operator: more than four tokens, so no list.
+        self.expect(T::RParen, &[])?;
         Ok(e)
     }
 
@@ -130,6 +132,10 @@ impl<'s> Parser<'s> {
 
     fn for_exprs(&mut self, end: T) -> PResult<Vec<ExprId>> {
         let mut exprs = Vec::new();
+        if !self.at(end) && !super::expr::starts_expr(self.kind()) {
+            // `for_exprs` is empty by PHP's default reduction: only `end` is expected.
+            return Err(self.unexpected(&[end]));
+        }
         if !self.at(end) {
             exprs.push(self.expr()?);
             while self.eat(T::Comma).is_some() {
@@ -144,7 +150,7 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         self.expect(T::LParen, &[T::LParen])?;
         let expr = self.expr()?;
-        self.expect(T::As, &[T::As])?;
+        self.expect(T::As, &[])?;
         let (first, first_ref) = self.foreach_variable()?;
         let (key, value, by_ref) = if self.eat(T::DoubleArrow).is_some() {
             let (value, by_ref) = self.foreach_variable()?;
@@ -158,6 +164,25 @@ impl<'s> Parser<'s> {
         } else {
             (None, first, first_ref)
         };
+        if !self.at(T::RParen) {
+            // `=>` is in the lookahead of the reduction to `foreach_variable`: after it
+            // only `)` is expected; other tokens leave a variable in its dereferencing state.
+            let variable = !matches!(self.ast.expr(value).kind, ExprKind::List { .. })
+                && !(key.is_some() && self.at(T::DoubleArrow));
+            // After a variable PHP's parser is in the state that dereferences it further.
+            return Err(self.unexpected(if variable {
+                &[
+                    T::ObjectOperator,
+                    T::NullsafeObjectOperator,
+                    T::LBrace,
+                    T::LBracket,
+                ]
+            } else if key.is_some() {
+                &[T::RParen]
+            } else {
+                &[T::DoubleArrow, T::RParen]
+            }));
+        }
         self.expect(T::RParen, &[T::RParen])?;
         let (body, syntax) = self.loop_body(T::Endforeach)?;
         Ok(self.stmt(
@@ -229,7 +254,8 @@ impl<'s> Parser<'s> {
                     _ => return Err(p.unexpected(&[end, T::Case, T::Default])),
                 };
                 if p.eat(T::Colon).is_none() && p.eat(T::Semicolon).is_none() {
-                    return Err(p.unexpected(&[T::Colon, T::Semicolon]));
+                    // `case expr • case_separator` also shifts the binary operators.
+                    return Err(p.unexpected(&[]));
                 }
                 let body = p.inner_statements(&[T::Case, T::Default, end])?;
                 cases.push(SwitchCase {

@@ -263,7 +263,7 @@ impl<'s> Parser<'s> {
             None
         } else {
             let t = self.nest(Cost::Two, |p| p.expr())?;
-            self.expect(T::Colon, &[T::Colon])?;
+            self.expect(T::Colon, &[])?;
             Some(t)
         };
         let otherwise = self.nest(Cost::Two, |p| p.expr_bp(prec::TERNARY + 1))?;
@@ -412,9 +412,20 @@ impl<'s> Parser<'s> {
                     form = Form::Variable;
                 }
                 T::LBrace if form.can_index() => {
-                    return Err(self.fatal_here(
-                        "Array and string offset access syntax with curly braces is no longer supported",
-                    ));
+                    // `$a{0}` parses; the compiler rejects it (see `Ast::curly_dims`).
+                    self.bump();
+                    let dim = self.nest(Cost::One, |p| p.expr())?;
+                    self.expect(T::RBrace, &[])?;
+                    let span = self.span_from(self.span_of(e).start);
+                    e = self.mk(
+                        ExprKind::ArrayDim {
+                            base: e,
+                            dim: Some(dim),
+                        },
+                        span,
+                    );
+                    self.ast.curly_dims.insert(e);
+                    form = Form::Variable;
                 }
                 T::ObjectOperator | T::NullsafeObjectOperator if form.can_index() => {
                     self.bump();
@@ -601,7 +612,7 @@ impl<'s> Parser<'s> {
             T::LBrace => {
                 self.bump();
                 let inner = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RBrace, &[T::RBrace])?;
+                self.expect(T::RBrace, &[])?;
                 if !self.at(T::LParen) {
                     return Err(self.unexpected(&[T::LParen]));
                 }
@@ -643,7 +654,7 @@ impl<'s> Parser<'s> {
             T::LBrace => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RBrace, &[T::RBrace])?;
+                self.expect(T::RBrace, &[])?;
                 Ok(MemberName::Expr(e))
             }
             T::Variable | T::Dollar => Ok(MemberName::Expr(self.simple_variable()?)),
@@ -667,7 +678,7 @@ impl<'s> Parser<'s> {
                 }
                 let inner = if self.eat(T::LBrace).is_some() {
                     let e = self.nest(Cost::One, |p| p.expr())?;
-                    self.expect(T::RBrace, &[T::RBrace])?;
+                    self.expect(T::RBrace, &[])?;
                     e
                 } else {
                     self.nest(Cost::One, |p| p.simple_variable())?
@@ -758,11 +769,17 @@ impl<'s> Parser<'s> {
         match self.kind() {
             T::Static => {
                 let t = self.bump();
-                Ok(ClassRef::Name(Name {
+                let name = Name {
                     kind: NameKind::Unqualified,
                     text: (*b"static").into(),
                     span: t.span,
-                }))
+                };
+                if self.at(T::DoubleColon) {
+                    return self
+                        .new_variable_tail(ClassRef::Name(name))
+                        .map(ClassRef::Expr);
+                }
+                Ok(ClassRef::Name(name))
             }
             T::Ident | T::NameQualified | T::NameFullyQualified | T::NameRelative => {
                 let t = self.bump();
@@ -777,7 +794,7 @@ impl<'s> Parser<'s> {
             T::LParen => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 Ok(ClassRef::Expr(e))
             }
             T::Variable | T::Dollar => {
@@ -825,9 +842,18 @@ impl<'s> Parser<'s> {
                     e = self.mk(ExprKind::ArrayDim { base: e, dim }, span);
                 }
                 T::LBrace => {
-                    return Err(self.fatal_here(
-                        "Array and string offset access syntax with curly braces is no longer supported",
-                    ));
+                    self.bump();
+                    let dim = self.nest(Cost::One, |p| p.expr())?;
+                    self.expect(T::RBrace, &[])?;
+                    let span = self.span_from(start);
+                    e = self.mk(
+                        ExprKind::ArrayDim {
+                            base: e,
+                            dim: Some(dim),
+                        },
+                        span,
+                    );
+                    self.ast.curly_dims.insert(e);
                 }
                 k @ (T::ObjectOperator | T::NullsafeObjectOperator) => {
                     self.bump();

@@ -212,6 +212,9 @@ impl<'s> Parser<'s> {
                     message.push_str(" or ");
                 }
                 match k.describe() {
+                    // PHP's grammar names this token `amp`; only an unexpected one is
+                    // rewritten to `token "&"`.
+                    Describe::Fixed(_) if *k == TokenKind::Ampersand => message.push_str("amp"),
                     Describe::Fixed(s) => {
                         message.push('"');
                         message.push_str(s);

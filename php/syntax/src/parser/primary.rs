@@ -73,7 +73,12 @@ impl<'s> Parser<'s> {
                     Form::ConstantName,
                 ))
             }
-            T::Readonly if self.peek(1) == T::LParen => {
+            T::Readonly if self.peek(1) != T::LParen => {
+                // `readonly` in an expression can only be a call to a function of that name.
+                self.bump();
+                Err(self.unexpected(&[T::LParen]))
+            }
+            T::Readonly => {
                 self.bump();
                 let name = Name {
                     kind: NameKind::Unqualified,
@@ -137,7 +142,7 @@ impl<'s> Parser<'s> {
             T::LParen => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 self.ast.parenthesized.insert(e);
                 Ok((e, Form::Dereferenceable))
             }
@@ -177,7 +182,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
                 let e = self.expr()?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 let span = self.span_from(start);
                 let kind = if t.kind == T::Empty {
                     ExprKind::Empty(e)
@@ -190,6 +195,10 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let mut value = None;
                 if self.eat(T::LParen).is_some() {
+                    if !self.at(T::RParen) && !super::expr::starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `)` is expected.
+                        return Err(self.unexpected(&[T::RParen]));
+                    }
                     if !self.at(T::RParen) {
                         value = Some(self.expr()?);
                     }
@@ -355,7 +364,7 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         self.expect(T::LParen, &[T::LParen])?;
         let subject = self.expr()?;
-        self.expect(T::RParen, &[T::RParen])?;
+        self.expect(T::RParen, &[])?;
         self.expect(T::LBrace, &[T::LBrace])?;
         let arms = self.nest(Cost::Two, |p| {
             let mut arms = Vec::new();

@@ -187,14 +187,17 @@ impl<'s> Parser<'s> {
                 Ok(self.stmt(StmtKind::Label(label), start))
             }
             T::HaltCompiler => {
-                if level == Level::Inner {
-                    return Err(self.fatal_here(
-                        "__HALT_COMPILER() can only be used from the outermost scope",
-                    ));
-                }
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
                 self.expect(T::RParen, &[T::RParen])?;
+                if level == Level::Inner {
+                    // PHP's grammar action for the whole statement raises it.
+                    let semi = self.expect(T::Semicolon, &[T::Semicolon])?;
+                    return Err(self.fatal(
+                        "__HALT_COMPILER() can only be used from the outermost scope",
+                        semi.span.start,
+                    ));
+                }
                 self.end_statement(&[T::Semicolon])?;
                 Ok(self.stmt(StmtKind::HaltCompiler, start))
             }

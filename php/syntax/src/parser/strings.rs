@@ -288,7 +288,16 @@ impl<'s> Parser<'s> {
                 T::CurlyOpen => {
                     self.bump();
                     let e = self.nest(Cost::Two, |p| p.variable())?;
-                    self.expect(T::RBrace, &[T::RBrace])?;
+                    // After the variable PHP's parser is in its dereferencing state.
+                    self.expect(
+                        T::RBrace,
+                        &[
+                            T::ObjectOperator,
+                            T::NullsafeObjectOperator,
+                            T::LBrace,
+                            T::LBracket,
+                        ],
+                    )?;
                     parts.push(StringPart::Expr(e));
                 }
                 k if k == close => return Ok(parts),
@@ -300,6 +309,8 @@ impl<'s> Parser<'s> {
                     let first_literal =
                         parts.len() == 1 && matches!(parts[0], StringPart::Literal(..));
                     let expected: &[T] = match (quote, parts.is_empty(), first_literal) {
+                        // `backticks_expr` reduces by default: only the closing backtick.
+                        (Quote::Backtick, _, _) => &[T::Backtick],
                         (Quote::Heredoc, true, _) => &[],
                         (Quote::Heredoc, _, true) => &[
                             T::Variable,
@@ -314,8 +325,7 @@ impl<'s> Parser<'s> {
                             T::DollarOpenCurlyBraces,
                             T::CurlyOpen,
                         ],
-                        (Quote::Double, false, _) | (Quote::Heredoc, false, false) => &[],
-                        _ => &[T::Variable, T::DollarOpenCurlyBraces, T::CurlyOpen],
+                        _ => &[],
                     };
                     return Err(self.unexpected(expected));
                 }
@@ -418,7 +428,7 @@ impl<'s> Parser<'s> {
             let var = self.mk(ExprKind::Variable(name), t.span);
             let e = if self.eat(T::LBracket).is_some() {
                 let dim = self.expr()?;
-                self.expect(T::RBracket, &[T::RBracket])?;
+                self.expect(T::RBracket, &[])?;
                 let span = self.span_from(start);
                 self.mk(
                     ExprKind::ArrayDim {
@@ -436,7 +446,7 @@ impl<'s> Parser<'s> {
             return Ok(e);
         }
         let inner = self.expr()?;
-        self.expect(T::RBrace, &[T::RBrace])?;
+        self.expect(T::RBrace, &[])?;
         let span = self.span_from(start);
         Ok(self.mk(ExprKind::VariableVariable(inner), span))
     }

@@ -68,10 +68,9 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         let kind = self.use_kind();
         let first = self.name(&[])?;
-        if first.kind != NameKind::Relative && self.at(T::NsSeparator) && self.peek(1) == T::LBrace
-        {
+        if first.kind != NameKind::Relative && self.at(T::NsSeparator) {
             self.bump();
-            self.bump();
+            self.expect(T::LBrace, &[T::LBrace])?;
             let mut uses = Vec::new();
             while !self.at(T::RBrace) {
                 let item_start = self.tok().span.start;
