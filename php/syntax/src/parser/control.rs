@@ -251,11 +251,19 @@ impl<'s> Parser<'s> {
                         None
                     }
                     k if k == end => break,
+                    // In token order: `endswitch` < `case` < `default` < `}`.
+                    _ if end == T::RBrace => {
+                        return Err(p.unexpected(&[T::Case, T::Default, T::RBrace]));
+                    }
                     _ => return Err(p.unexpected(&[end, T::Case, T::Default])),
                 };
                 if p.eat(T::Colon).is_none() && p.eat(T::Semicolon).is_none() {
                     // `case expr • case_separator` also shifts the binary operators.
-                    return Err(p.unexpected(&[]));
+                    return Err(p.unexpected(if cond.is_none() {
+                        &[T::Colon, T::Semicolon]
+                    } else {
+                        &[]
+                    }));
                 }
                 let body = p.inner_statements(&[T::Case, T::Default, end])?;
                 cases.push(SwitchCase {

@@ -401,6 +401,10 @@ impl<'s> Parser<'s> {
             match k {
                 T::LBracket if form.can_index() => {
                     self.bump();
+                    if !self.at(T::RBracket) && !starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `]` is expected.
+                        return Err(self.unexpected(&[T::RBracket]));
+                    }
                     let dim = if self.at(T::RBracket) {
                         None
                     } else {
@@ -625,7 +629,8 @@ impl<'s> Parser<'s> {
                 ))
             }
             _ => {
-                let name = self.identifier(&[T::Ident, T::Variable, T::LBrace, T::Dollar])?;
+                // After `::` every semi-reserved word is an identifier: no list.
+                let name = self.identifier(&[])?;
                 if self.at(T::LParen) {
                     let args = self.nest(Cost::Two, |p| p.arguments())?;
                     let span = self.span_from(start);
@@ -832,6 +837,10 @@ impl<'s> Parser<'s> {
             match self.kind() {
                 T::LBracket => {
                     self.bump();
+                    if !self.at(T::RBracket) && !starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `]` is expected.
+                        return Err(self.unexpected(&[T::RBracket]));
+                    }
                     let dim = if self.at(T::RBracket) {
                         None
                     } else {

@@ -215,6 +215,7 @@ impl<'s> Parser<'s> {
                     // PHP's grammar names this token `amp`; only an unexpected one is
                     // rewritten to `token "&"`.
                     Describe::Fixed(_) if *k == TokenKind::Ampersand => message.push_str("amp"),
+                    Describe::Fixed(s) if *k == TokenKind::Eof => message.push_str(s),
                     Describe::Fixed(s) => {
                         message.push('"');
                         message.push_str(s);

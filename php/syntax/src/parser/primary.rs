@@ -111,8 +111,9 @@ impl<'s> Parser<'s> {
                     ))
                 }
                 _ => {
+                    // `static` reduces to a class name that wants `::`.
                     self.bump();
-                    Err(self.unexpected(&[]))
+                    Err(self.unexpected(&[T::DoubleColon]))
                 }
             },
             T::LineC
@@ -159,7 +160,11 @@ impl<'s> Parser<'s> {
                     Staticness::Instance
                 };
                 if !matches!(self.kind(), T::Function | T::Fn) {
-                    return Err(self.unexpected(&[]));
+                    return Err(self.unexpected(if staticness == Staticness::Static {
+                        &[T::Function, T::Fn]
+                    } else {
+                        &[T::Function, T::Fn, T::Static, T::Attribute]
+                    }));
                 }
                 Ok((self.closure(attrs, staticness, start)?, Form::Plain))
             }
@@ -325,7 +330,7 @@ impl<'s> Parser<'s> {
                 Vec::new()
             };
             if !self.at(T::Class) {
-                return Err(self.unexpected(&[T::Class]));
+                return Err(self.unexpected(&[T::Class, T::Attribute]));
             }
             let class_tok = self.bump();
             let args = if self.at(T::LParen) {
@@ -369,6 +374,10 @@ impl<'s> Parser<'s> {
         let arms = self.nest(Cost::Two, |p| {
             let mut arms = Vec::new();
             while !p.at(T::RBrace) {
+                if !p.at(T::Default) && !super::expr::starts_expr(p.kind()) {
+                    // The arm list (or its trailing comma) reduces by default: `}` next.
+                    return Err(p.unexpected(&[T::RBrace]));
+                }
                 let arm_start = p.tok().span.start;
                 let conds = if p.at(T::Default) {
                     p.bump();

@@ -18,6 +18,10 @@ impl<'s> Parser<'s> {
     pub(crate) fn top_statements(&mut self) -> PResult<Vec<StmtId>> {
         let mut list = Vec::new();
         while !self.at(T::Eof) {
+            if !starts_statement(self.kind()) {
+                // PHP's parser reduces the file's statement list and wants its end.
+                return Err(self.unexpected(&[T::Eof]));
+            }
             list.push(self.statement_at(Level::Top)?);
             if self.at(T::Eof) && self.ast.halt_offset.is_some() {
                 break;
@@ -286,4 +290,41 @@ impl<'s> Parser<'s> {
         let span = Span::new(start, self.prev_end().max(start));
         Ok(self.ast.add_stmt(StmtKind::Block(list), span))
     }
+}
+
+/// Tokens that can start a statement.
+fn starts_statement(k: T) -> bool {
+    super::expr::starts_expr(k)
+        || matches!(
+            k,
+            T::LBrace
+                | T::Semicolon
+                | T::If
+                | T::While
+                | T::Do
+                | T::For
+                | T::Foreach
+                | T::Switch
+                | T::Break
+                | T::Continue
+                | T::Return
+                | T::Global
+                | T::Echo
+                | T::InlineHtml
+                | T::Unset
+                | T::Goto
+                | T::Try
+                | T::Declare
+                | T::Abstract
+                | T::Final
+                | T::Class
+                | T::Interface
+                | T::Trait
+                | T::Enum
+                | T::Namespace
+                | T::Use
+                | T::Const
+                | T::HaltCompiler
+                | T::Error
+        )
 }

@@ -67,7 +67,12 @@ impl<'s> Parser<'s> {
     pub(crate) fn use_stmt(&mut self) -> PResult<StmtId> {
         let start = self.bump().span.start;
         let kind = self.use_kind();
-        let first = self.name(&[])?;
+        // Right after `use`, `function` and `const` are expected too (five tokens: no list).
+        let first = self.name(if kind == UseKind::Normal {
+            &[]
+        } else {
+            &[T::Ident, T::NameFullyQualified, T::NameQualified]
+        })?;
         if first.kind != NameKind::Relative && self.at(T::NsSeparator) {
             self.bump();
             self.expect(T::LBrace, &[T::LBrace])?;
@@ -92,7 +97,7 @@ impl<'s> Parser<'s> {
                 } else {
                     kind
                 };
-                let name = self.name(&[])?;
+                let name = self.name(&[T::Ident, T::NameQualified])?;
                 if !matches!(name.kind, NameKind::Unqualified | NameKind::Qualified) {
                     return Err(self.unexpected(&[]));
                 }
@@ -138,7 +143,7 @@ impl<'s> Parser<'s> {
             if self.eat(T::Comma).is_none() {
                 break;
             }
-            name = self.name(&[])?;
+            name = self.name(&[T::Ident, T::NameFullyQualified, T::NameQualified])?;
         }
         self.end_statement(&[T::Comma, T::Semicolon])?;
         Ok(self.stmt(StmtKind::Use { kind, uses }, start))
