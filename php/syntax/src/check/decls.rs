@@ -242,11 +242,10 @@ fn expr_children(k: &ExprKind, out: &mut Vec<ExprId>) {
                 out.push(*n);
             }
         }
-        ExprKind::ClassConstant { class, .. } => {
-            if let ClassRef::Expr(c) = class {
-                out.push(*c);
-            }
-        }
+        ExprKind::ClassConstant {
+            class: ClassRef::Expr(c),
+            ..
+        } => out.push(*c),
         ExprKind::Call { callee, args } => {
             if let Callee::Expr(c) = callee {
                 out.push(*c);
@@ -417,17 +416,15 @@ fn literal_type_inner(ast: &Ast, e: ExprId) -> Option<(&'static str, u32)> {
             (n @ ("int" | "float"), m) => (n, m),
             _ => return None,
         },
-        ExprKind::Array { items, .. } => {
+        ExprKind::Array { items, .. }
             if items.iter().flatten().all(|i| {
                 i.key.is_none_or(|k| literal_type(ast, k).is_some())
                     && !i.unpack
                     && !i.by_ref
                     && literal_type(ast, i.value).is_some()
-            }) {
-                ("array", types::ARRAY)
-            } else {
-                return None;
-            }
+            }) =>
+        {
+            ("array", types::ARRAY)
         }
         _ => return None,
     })
@@ -1310,7 +1307,7 @@ impl<'a> Walker<'a> {
                         }
                     }
                     for arg in args {
-                        let saved = std::mem::replace(&mut self.const_line, Some(at));
+                        let saved = self.const_line.replace(at);
                         let r = self.const_expr(arg.value, ConstContext::Constant);
                         self.const_line = saved;
                         r?;
@@ -1575,11 +1572,10 @@ impl<'a> Walker<'a> {
                     .collect();
                 let more = if n > 3 { ", ..." } else { "" };
                 let s = if n == 1 { "" } else { "s" };
-                let kind = if c.name.is_none() { "Class" } else { "Class" };
                 return self.err(
                     at,
                     format!(
-                        "{kind} {name} contains {n} abstract method{s} and must therefore be declared abstract or implement the remaining methods ({}{more})",
+                        "Class {name} contains {n} abstract method{s} and must therefore be declared abstract or implement the remaining methods ({}{more})",
                         list.join(", ")
                     ),
                 );
@@ -1939,7 +1935,7 @@ impl<'a> Walker<'a> {
 
     /// A constant expression: its rules, then the ordinary checks of its parts.
     pub(crate) fn const_value(&mut self, e: ExprId, ctx: ConstContext, line_at: u32) -> CResult {
-        let saved_line = std::mem::replace(&mut self.const_line, Some(line_at));
+        let saved_line = self.const_line.replace(line_at);
         let r = self.const_expr(e, ctx);
         self.const_line = saved_line;
         r?;

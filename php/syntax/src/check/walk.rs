@@ -1047,11 +1047,11 @@ impl<'a> Walker<'a> {
                     ExprKind::Constant(c) if c.is("false") => Some(false),
                     _ => None,
                 };
-                let skip = match (op, lit) {
-                    (BinaryOp::And | BinaryOp::LogicalAnd, Some(false)) => true,
-                    (BinaryOp::Or | BinaryOp::LogicalOr, Some(true)) => true,
-                    _ => false,
-                };
+                let skip = matches!(
+                    (op, lit),
+                    (BinaryOp::And | BinaryOp::LogicalAnd, Some(false))
+                        | (BinaryOp::Or | BinaryOp::LogicalOr, Some(true))
+                );
                 if skip {
                     return Ok(());
                 }

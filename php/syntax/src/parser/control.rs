@@ -168,7 +168,7 @@ impl<'s> Parser<'s> {
             // `=>` is in the lookahead of the reduction to `foreach_variable`: after it
             // only `)` is expected; other tokens leave a variable in its dereferencing state.
             let variable = !matches!(self.ast.expr(value).kind, ExprKind::List { .. })
-                && !(key.is_some() && self.at(T::DoubleArrow));
+                && (key.is_none() || !self.at(T::DoubleArrow));
             // After a variable PHP's parser is in the state that dereferences it further.
             return Err(self.unexpected(if variable {
                 &[

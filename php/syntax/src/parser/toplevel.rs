@@ -23,11 +23,9 @@ impl<'s> Parser<'s> {
         } else {
             Some(self.name(&[T::LBrace])?)
         };
-        if name.is_some() {
-            if self.at(T::Semicolon) {
-                self.bump();
-                return Ok(self.stmt(StmtKind::Namespace { name, body: None }, start));
-            }
+        if name.is_some() && self.at(T::Semicolon) {
+            self.bump();
+            return Ok(self.stmt(StmtKind::Namespace { name, body: None }, start));
         }
         self.expect(T::LBrace, &[T::LBrace])?;
         let body = self.nest(super::Cost::Two, |p| p.braced_top_statements())?;
@@ -80,7 +78,7 @@ impl<'s> Parser<'s> {
             while !self.at(T::RBrace) {
                 let item_start = self.tok().span.start;
                 if !matches!(self.kind(), T::Ident | T::NameQualified)
-                    && !(kind == UseKind::Normal && matches!(self.kind(), T::Function | T::Const))
+                    && (kind != UseKind::Normal || !matches!(self.kind(), T::Function | T::Const))
                 {
                     // After `{` every element form is expected; after `,` PHP's parser
                     // reduces the optional trailing comma and wants `}`.
