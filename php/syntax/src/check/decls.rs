@@ -481,8 +481,23 @@ impl<'a> Walker<'a> {
         let Some(last) = attrs.last() else {
             return start;
         };
+        self.skip_trivia(last.span.end)
+    }
+
+    /// The first token inside an array literal starting at `at` (`[` or `array(`).
+    pub(crate) fn after_opening_bracket(&self, at: u32) -> u32 {
         let src = self.src;
-        let mut i = last.span.end as usize;
+        let mut i = at as usize;
+        while i < src.len() && !matches!(src[i], b'[' | b'(') {
+            i += 1;
+        }
+        self.skip_trivia((i + 1).min(src.len()) as u32)
+    }
+
+    /// The offset after whitespace and comments from `from`.
+    pub(crate) fn skip_trivia(&self, from: u32) -> u32 {
+        let src = self.src;
+        let mut i = from as usize;
         while i < src.len() {
             match src[i] {
                 b' ' | b'\t' | b'\n' | b'\r' => i += 1,
@@ -1121,7 +1136,19 @@ impl<'a> Walker<'a> {
         } else {
             FnKind::Function
         };
-        let r = self.with_function(kind, f.return_type.as_ref(), f.by_ref, generator, |w| {
+        // `__toString()` without a return type gets an implicit `string` one.
+        let implicit_string = TypeHint::Named(Name {
+            kind: NameKind::Unqualified,
+            text: (*b"string").into(),
+            span: f.name.span,
+        });
+        let ret = match &f.return_type {
+            None if is_method && f.name.name.eq_ignore_ascii_case(b"__tostring") => {
+                Some(&implicit_string)
+            }
+            r => r.as_ref(),
+        };
+        let r = self.with_function(kind, ret, f.by_ref, generator, |w| {
             w.attributes(&f.attrs, if is_method { "method" } else { "function" }, at)?;
             w.params_full(&f.params, ctor, at)?;
             if ctor

@@ -68,6 +68,8 @@ pub(crate) struct Walker<'a> {
     list_syntax: Option<ArraySyntax>,
     /// The statement being compiled is a top-level function declaration.
     pub(super) toplevel_decl: bool,
+    /// Inside an array literal that is an element of another: the outer node's line.
+    array_node: Option<u32>,
 }
 
 impl<'a> Walker<'a> {
@@ -85,6 +87,7 @@ impl<'a> Walker<'a> {
             const_line: None,
             list_syntax: None,
             toplevel_decl: false,
+            array_node: None,
         }
     }
 
@@ -307,6 +310,9 @@ impl<'a> Walker<'a> {
                 catches,
                 finally,
             } => {
+                if catches.is_empty() && finally.is_none() {
+                    return self.err(s.span.start, "Cannot use try without catch or finally");
+                }
                 self.stmts(body)?;
                 for c in catches {
                     for t in &c.types {
@@ -753,6 +759,14 @@ impl<'a> Walker<'a> {
         let at = e.span.start;
         if matches!(e.kind, ExprKind::Yield { .. } | ExprKind::YieldFrom(_)) {
             if self.func.kind.is_none() {
+                // PHP's yield node takes the line of its value.
+                let at = match &e.kind {
+                    ExprKind::Yield { value: Some(v), .. } | ExprKind::YieldFrom(v) => {
+                        ast.expr(*v).span.start
+                    }
+                    // A bare `yield` is created once the next token has been read.
+                    _ => self.skip_trivia(e.span.end),
+                };
                 return self.err(
                     at,
                     "The \"yield\" expression can only be used inside a function",
@@ -771,6 +785,10 @@ impl<'a> Walker<'a> {
                 "Array and string offset access syntax with curly braces is no longer supported",
             ),
             ExprKind::ArrayDim { base, dim } => {
+                if dim.is_none() && matches!(usage, Use::Write | Use::Arg) && self.is_globals(*base)
+                {
+                    return self.err(at, "Cannot append to $GLOBALS");
+                }
                 if dim.is_none() {
                     match usage {
                         Use::Read => return self.err(at, "Cannot use [] for reading"),
@@ -833,7 +851,17 @@ impl<'a> Walker<'a> {
             }
             ExprKind::IncDec { target, .. } => self.target(*target),
             ExprKind::Array { items, .. } => {
-                let mut prev = at;
+                // A hole is reported on the line of the element before it, or of the hole
+                // itself (the first `,`) when it comes first.
+                // PHP evaluates a constant array, and the arrays directly inside it, before
+                // compiling it: a leading hole is reported on the line of the outermost such
+                // array's node (where its first element ends, or the hole itself), a later
+                // hole on the line of the element before it.
+                let node_line = self.array_node.unwrap_or_else(|| match items.first() {
+                    Some(Some(first)) => first.span.end.saturating_sub(1),
+                    _ => self.after_opening_bracket(at),
+                });
+                let mut prev = node_line;
                 for item in items {
                     let Some(i) = item else {
                         return self.err(prev, "Cannot use empty array elements in arrays");
@@ -850,12 +878,23 @@ impl<'a> Walker<'a> {
                                 && i.key.is_none_or(|k| self.is_literal(k))
                         })
                     {
-                        return self.err(at, "Only arrays and Traversables can be unpacked");
+                        // Reported on the array node's line: where its first element ends.
+                        let line_at = items
+                            .iter()
+                            .flatten()
+                            .next()
+                            .map_or(at, |i| i.span.end.saturating_sub(1));
+                        return self.err(line_at, "Only arrays and Traversables can be unpacked");
                     }
                     if let Some(k) = i.key {
                         self.expr(k, Use::Read)?;
                     }
-                    self.expr(i.value, if i.by_ref { Use::Write } else { Use::Read })?;
+                    let nested = matches!(ast.expr(i.value).kind, ExprKind::Array { .. });
+                    let saved =
+                        std::mem::replace(&mut self.array_node, nested.then_some(node_line));
+                    let r = self.expr(i.value, if i.by_ref { Use::Write } else { Use::Read });
+                    self.array_node = saved;
+                    r?;
                 }
                 Ok(())
             }
@@ -988,7 +1027,10 @@ impl<'a> Walker<'a> {
                     return self.err(at, "Cannot create Closure for new expression");
                 }
                 match class {
-                    NewClass::Class(ClassRef::Expr(c)) => self.expr(*c, Use::Read)?,
+                    NewClass::Class(ClassRef::Expr(c)) => {
+                        self.class_ref_expr(*c, false)?;
+                        self.expr(*c, Use::Read)?
+                    }
                     NewClass::Class(ClassRef::Name(n)) => self.class_fetch(n)?,
                     NewClass::Anonymous(decl) => self.class(decl)?,
                 }

@@ -403,8 +403,11 @@ impl<'s> Parser<'s> {
         }
         let expected: &[T] = if method.trait_name.is_some() {
             &[T::As, T::Insteadof]
+        } else if self.token_at(self.token_index() - 1).kind == T::Ident {
+            // A plain identifier reduces by default to a trait name: `::` is expected.
+            &[T::DoubleColon]
         } else {
-            &[T::DoubleColon, T::As]
+            &[T::As]
         };
         self.expect(T::As, expected)?;
         let mut modifiers = Modifiers::default();

@@ -199,6 +199,14 @@ impl<'s> Parser<'s> {
     }
 
     fn foreach_variable(&mut self) -> PResult<(ExprId, bool)> {
+        if !super::expr::starts_variable(self.kind())
+            && !matches!(
+                self.kind(),
+                T::Ampersand | T::AmpersandFollowedByVarOrVararg | T::List
+            )
+        {
+            return Err(self.unexpected(&[]));
+        }
         if matches!(
             self.kind(),
             T::Ampersand | T::AmpersandFollowedByVarOrVararg
@@ -265,7 +273,12 @@ impl<'s> Parser<'s> {
                         &[]
                     }));
                 }
-                let body = p.inner_statements(&[T::Case, T::Default, end])?;
+                // In PHP's token order (`endswitch` < `case` < `default` < `}`).
+                let body = p.inner_statements(if end == T::RBrace {
+                    &[T::Case, T::Default, T::RBrace]
+                } else {
+                    &[T::Endswitch, T::Case, T::Default]
+                })?;
                 cases.push(SwitchCase {
                     cond,
                     body,
@@ -321,9 +334,6 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        if catches.is_empty() && finally.is_none() {
-            return Err(self.fatal("Cannot use try without catch or finally", start));
-        }
         Ok(self.stmt(
             StmtKind::Try {
                 body,

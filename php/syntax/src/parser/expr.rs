@@ -136,6 +136,26 @@ fn assign_op(kind: T) -> Option<BinaryOp> {
     })
 }
 
+/// Tokens that can start a `variable` in PHP's grammar (a variable, a call, a static member,
+/// or a dereferenceable constant, literal or parenthesized expression).
+pub(crate) fn starts_variable(k: T) -> bool {
+    matches!(
+        k,
+        T::Variable
+            | T::Dollar
+            | T::Ident
+            | T::NameQualified
+            | T::NameFullyQualified
+            | T::NameRelative
+            | T::Static
+            | T::LParen
+            | T::LBracket
+            | T::Array
+            | T::ConstantEncapsedString
+            | T::DoubleQuote
+    ) || is_magic_constant(k)
+}
+
 fn is_magic_constant(k: T) -> bool {
     matches!(
         k,
@@ -366,6 +386,9 @@ impl<'s> Parser<'s> {
 
     /// A `variable` in PHP's grammar (after `++`, `&`, in `global`, `unset`...).
     pub(crate) fn variable(&mut self) -> PResult<ExprId> {
+        if !starts_variable(self.kind()) {
+            return Err(self.unexpected(&[]));
+        }
         let (e, form) = self.primary()?;
         let (e, form) = self.postfix_chain(e, form, AssignPolicy::Stop)?;
         if form != Form::Variable {
@@ -718,6 +741,25 @@ impl<'s> Parser<'s> {
                     name: None,
                     value,
                     unpack: true,
+                    span: self.span_from(start),
+                }
+            } else if (k == T::Ident && self.peek(1) == T::As)
+                || (k.is_semi_reserved() && !starts_expr(k) && k != T::HaltCompiler)
+            {
+                // PHP's parser takes the word for a named argument's name (for an identifier,
+                // only before `as`, which is in that reduction's lookahead) and wants `:`.
+                self.bump();
+                if !self.at(T::Colon) {
+                    return Err(self.unexpected(&[T::Colon]));
+                }
+                let t = self.token_at(self.token_index() - 1);
+                let name = Some(self.ident_of(t));
+                self.bump();
+                let value = self.expr()?;
+                Arg {
+                    name,
+                    value,
+                    unpack: false,
                     span: self.span_from(start),
                 }
             } else if (k == T::Ident || k.is_semi_reserved()) && self.peek(1) == T::Colon {

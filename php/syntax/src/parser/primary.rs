@@ -248,7 +248,17 @@ impl<'s> Parser<'s> {
                 // PHP's parser reduces an empty element and wants the closing bracket.
                 return Err(self.unexpected(&[close]));
             } else {
-                items.push(Some(self.array_item()?));
+                let item = self.array_item()?;
+                if item.by_ref && !self.at(close) && !self.at(T::Comma) {
+                    // After `&$v` PHP's parser is in the variable's dereferencing state.
+                    return Err(self.unexpected(&[
+                        T::ObjectOperator,
+                        T::NullsafeObjectOperator,
+                        T::LBrace,
+                        T::LBracket,
+                    ]));
+                }
+                items.push(Some(item));
             }
             if self.eat(T::Comma).is_none() {
                 break;
@@ -388,6 +398,10 @@ impl<'s> Parser<'s> {
                     while p.eat(T::Comma).is_some() {
                         if p.at(T::DoubleArrow) {
                             break;
+                        }
+                        if !super::expr::starts_expr(p.kind()) {
+                            // The trailing comma reduces: `=>` is expected.
+                            return Err(p.unexpected(&[T::DoubleArrow]));
                         }
                         conds.push(p.expr()?);
                     }

@@ -34,7 +34,9 @@ impl<'s> Parser<'s> {
     pub(crate) fn inner_statements(&mut self, terminators: &[T]) -> PResult<Vec<StmtId>> {
         let mut list = Vec::new();
         while !terminators.contains(&self.kind()) {
-            if self.at(T::Eof) {
+            if self.at(T::Eof) || (terminators.len() > 1 && !starts_statement(self.kind())) {
+                // A list that ends its rule (`case ...:` bodies, `if (...):` branches) is
+                // reduced by default: the tokens that may follow it are expected.
                 let expected: &[T] = if terminators.len() > 1 {
                     terminators
                 } else {
@@ -98,6 +100,10 @@ impl<'s> Parser<'s> {
             T::Declare => self.declare_stmt(),
             T::Break | T::Continue | T::Return => {
                 self.bump();
+                if !self.at(T::Semicolon) && !super::expr::starts_expr(self.kind()) {
+                    // `optional_expr` is empty by default reduction: `;` is expected.
+                    return Err(self.unexpected(&[T::Semicolon]));
+                }
                 let value = if self.at(T::Semicolon) {
                     None
                 } else {
@@ -161,6 +167,10 @@ impl<'s> Parser<'s> {
                 self.expect(T::LParen, &[T::LParen])?;
                 let mut vars = Vec::new();
                 while !self.at(T::RParen) {
+                    if !vars.is_empty() && !super::expr::starts_variable(self.kind()) {
+                        // After `,` the optional trailing comma reduces: `)` is expected.
+                        return Err(self.unexpected(&[T::RParen]));
+                    }
                     vars.push(self.unset_variable()?);
                     if self.eat(T::Comma).is_none() {
                         break;
