@@ -7,6 +7,9 @@
 //! ```
 //! `--extract DIR` only writes every `--FILE--` section to `DIR/NNNNN.php` (the corpus of
 //! the syntax throughput benchmark, `benches/php-syntax/run.sh`) and exits.
+//! `--mutations N [--seed S]` instead lints N mutants of the files PHP accepts (one token
+//! deleted, or a token inserted before or after one, at random) with both and reports how
+//! often verdict, line and message agree; `--dump FILE` then lists the mutants that differ.
 //! Without `--check` it writes the results file (totals and the sorted list of disagreeing
 //! tests). With `--check` it compares against the committed file and fails (exit 1) on a
 //! regression: a test that agreed before and disagrees now. If php or the php-src tree is
@@ -81,6 +84,8 @@ struct Args {
     php: String,
     jobs: usize,
     dump: Option<PathBuf>,
+    mutations: usize,
+    seed: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -93,6 +98,8 @@ fn parse_args() -> Result<Args, String> {
         check: false,
         extract: None,
         dump: None,
+        mutations: 0,
+        seed: 1,
         php: "php".into(),
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
@@ -108,6 +115,10 @@ fn parse_args() -> Result<Args, String> {
             "--check" => a.check = true,
             "--extract" => a.extract = Some(value()?.into()),
             "--dump" => a.dump = Some(value()?.into()),
+            "--mutations" => {
+                a.mutations = value()?.parse().map_err(|_| "--mutations takes a number")?
+            }
+            "--seed" => a.seed = value()?.parse().map_err(|_| "--seed takes a number")?,
             _ => return Err(format!("unknown argument {arg}")),
         }
     }
@@ -325,6 +336,9 @@ fn main() -> ExitCode {
         println!("extracted {n} files to {}", dir.display());
         return ExitCode::SUCCESS;
     }
+    if args.mutations > 0 {
+        return mutation_run(&args, &tests);
+    }
     let tmp = std::env::temp_dir().join(format!("lint-conformance-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
     let next = AtomicUsize::new(0);
@@ -434,6 +448,210 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     println!("wrote {}", args.results.display());
+    ExitCode::SUCCESS
+}
+
+/// Tokens inserted by the mutation run: punctuation, keywords and operands that make most
+/// syntax errors PHP's parser can meet.
+const INSERTS: &[&str] = &[
+    ";",
+    ",",
+    ")",
+    "(",
+    "]",
+    "[",
+    "{",
+    "}",
+    "=>",
+    "->",
+    "::",
+    "$x",
+    "foo",
+    "1",
+    "'s'",
+    "function",
+    "class",
+    "static",
+    "new",
+    "fn",
+    "&",
+    "...",
+    "?",
+    ":",
+    "=",
+    "as",
+    "use",
+    "const",
+    "public",
+    "case",
+    "default",
+    "yield",
+    "else",
+    "if",
+    "array",
+    "list",
+    "#[",
+    "\\",
+    "$",
+    "\"",
+    "namespace",
+    "<<<EOT\n",
+    "?>",
+    "<?php",
+];
+
+/// A small deterministic generator (xorshift) for reproducible mutants.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One mutant of `src`: a token deleted, or a token inserted before or after one.
+fn mutate(src: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
+    let lexed = php_syntax::lexer::lex(src, php_syntax::ShortTags::default());
+    let tokens: Vec<_> = lexed
+        .tokens
+        .iter()
+        .filter(|t| t.span.end > t.span.start)
+        .collect();
+    if tokens.len() < 3 {
+        return None;
+    }
+    let t = tokens[rng.below(tokens.len())];
+    let (start, end) = (t.span.start as usize, t.span.end as usize);
+    let insert = INSERTS[rng.below(INSERTS.len())].as_bytes();
+    let mut out = Vec::with_capacity(src.len() + 16);
+    match rng.below(10) {
+        0..=3 => {
+            out.extend_from_slice(&src[..start]);
+            out.extend_from_slice(&src[end..]);
+        }
+        4..=6 => {
+            out.extend_from_slice(&src[..start]);
+            out.extend_from_slice(insert);
+            out.push(b' ');
+            out.extend_from_slice(&src[start..]);
+        }
+        _ => {
+            out.extend_from_slice(&src[..end]);
+            out.push(b' ');
+            out.extend_from_slice(insert);
+            out.extend_from_slice(&src[end..]);
+        }
+    }
+    Some(out)
+}
+
+/// `--mutations N`: verdicts of php and hippy on mutants of the files PHP accepts.
+fn mutation_run(args: &Args, tests: &[String]) -> ExitCode {
+    let mut rng = Rng(args.seed.max(1) | 1 << 40);
+    let sources: Vec<Vec<u8>> = tests
+        .iter()
+        .filter_map(|t| std::fs::read(args.php_src.join(t)).ok())
+        .filter_map(|p| file_section(&p))
+        .collect();
+    let cache = Mutex::new(load_cache());
+    // Mutants of files PHP accepts (by the cache; unknown files are checked below).
+    let mut mutants = Vec::new();
+    let mut tries = 0;
+    while mutants.len() < args.mutations && tries < args.mutations * 20 && !sources.is_empty() {
+        tries += 1;
+        let src = &sources[rng.below(sources.len())];
+        let accepted = cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&fnv(src)).cloned())
+            .is_some_and(|v| v == Verdict::Ok);
+        if !accepted {
+            continue;
+        }
+        if let Some(m) = mutate(src, &mut rng) {
+            mutants.push(m);
+        }
+    }
+    let tmp = std::env::temp_dir().join(format!("lint-mutants-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Verdict, Verdict)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for w in 0..args.jobs.max(1) {
+            let (mutants, next, results, tmp, cache) = (&mutants, &next, &results, &tmp, &cache);
+            s.spawn(move || {
+                let file = tmp.join(format!("m{w}.php"));
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(src) = mutants.get(i) else { break };
+                    let key = fnv(src);
+                    let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+                    let php = match cached {
+                        Some(v) => v,
+                        None => {
+                            if std::fs::write(&file, src).is_err() {
+                                continue;
+                            }
+                            let v = php_verdict(&args.php, &file);
+                            if let Ok(mut c) = cache.lock() {
+                                c.insert(key, v.clone());
+                            }
+                            v
+                        }
+                    };
+                    let hippy = hippy_verdict(src.clone());
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, php, hippy));
+                    }
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Ok(c) = cache.lock() {
+        save_cache(&c);
+    }
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.0);
+    let (mut verdict, mut line, mut message) = (0, 0, 0);
+    let mut listing = String::new();
+    for (i, php, hippy) in &results {
+        let v = php.class() == hippy.class();
+        let l = v && php.line() == hippy.line();
+        let m = l && php.message() == hippy.message();
+        verdict += usize::from(v);
+        line += usize::from(l);
+        message += usize::from(m);
+        if !m {
+            listing.push_str(&format!(
+                "=== mutant {i}: php {} {} | hippy {} {}\n{}\n",
+                php.short(),
+                php.message(),
+                hippy.short(),
+                hippy.message(),
+                String::from_utf8_lossy(&mutants[*i])
+            ));
+        }
+    }
+    let n = results.len().max(1) as f64;
+    println!(
+        "mutants (seed {}): {}, same verdict {:.2}%, same verdict+line {:.2}%, same message {:.2}%",
+        args.seed,
+        results.len(),
+        verdict as f64 * 100.0 / n,
+        line as f64 * 100.0 / n,
+        message as f64 * 100.0 / n
+    );
+    if let Some(path) = &args.dump {
+        let _ = std::fs::write(path, listing);
+    }
     ExitCode::SUCCESS
 }
 

@@ -489,10 +489,11 @@ impl<'a> Walker<'a> {
     /// `(0)::x`, `[]::X`: a class reference that is a constant of the wrong type.
     fn class_ref_expr(&self, c: ExprId, class_name: bool) -> CResult {
         let x = self.ast.expr(c);
-        let literal = matches!(
-            x.kind,
-            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Array { .. }
-        );
+        let literal = match &x.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Array { .. } => true,
+            ExprKind::Constant(c) => c.is("true") || c.is("false") || c.is("null"),
+            _ => false,
+        };
         if literal {
             return self.err(x.span.start, "Illegal class name");
         }
@@ -522,6 +523,22 @@ impl<'a> Walker<'a> {
             }
         }
         Ok(())
+    }
+
+    /// PHP's list node takes its first child's line (an element's is its value's), or for a
+    /// leading hole the line of the hole.
+    fn array_node_line(&self, items: &[Option<ArrayItem>], at: u32) -> u32 {
+        match items.first() {
+            Some(Some(first)) => match &self.ast.expr(first.value).kind {
+                ExprKind::Array { items, .. } => {
+                    stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                        self.array_node_line(items, self.ast.expr(first.value).span.start)
+                    })
+                }
+                _ => self.ast.expr(first.value).span.start,
+            },
+            _ => self.after_opening_bracket(at),
+        }
     }
 
     fn is_literal(&self, e: ExprId) -> bool {
@@ -857,16 +874,21 @@ impl<'a> Walker<'a> {
                 // compiling it: a leading hole is reported on the line of the outermost such
                 // array's node (where its first element ends, or the hole itself), a later
                 // hole on the line of the element before it.
-                let node_line = self.array_node.unwrap_or_else(|| match items.first() {
-                    Some(Some(first)) => first.span.end.saturating_sub(1),
-                    _ => self.after_opening_bracket(at),
-                });
+                let node_line = self
+                    .array_node
+                    .unwrap_or_else(|| self.array_node_line(items, at));
                 let mut prev = node_line;
                 for item in items {
                     let Some(i) = item else {
                         return self.err(prev, "Cannot use empty array elements in arrays");
                     };
-                    prev = i.span.start;
+                    // An element's line is its value's (a nested array's is its node's).
+                    prev = match &ast.expr(i.value).kind {
+                        ExprKind::Array { items, .. } => {
+                            self.array_node_line(items, ast.expr(i.value).span.start)
+                        }
+                        _ => ast.expr(i.value).span.start,
+                    };
                     if i.unpack
                         && matches!(
                             ast.expr(i.value).kind,

@@ -57,6 +57,9 @@ pub struct Lexed {
     pub doc_comments: Vec<Span>,
     /// Where the data after `__halt_compiler();` starts, if the file has it.
     pub halt_offset: Option<u32>,
+    /// Start of an unclosed `'...` string (returned as string content to the end of the
+    /// file; PHP reports it on the line where it starts, as it counts no line in it).
+    pub unclosed_quote: Option<u32>,
 }
 
 /// The scanner's states (PHP's `ST_*` start conditions).
