@@ -478,10 +478,46 @@ impl<'a> Walker<'a> {
     /// Where a declaration's keyword is: its span starts at its attributes, PHP's line is
     /// the keyword's.
     pub(crate) fn after_attributes(&self, start: u32, attrs: &[AttributeGroup]) -> u32 {
-        let Some(last) = attrs.last() else {
-            return start;
+        let mut at = match attrs.last() {
+            Some(last) => self.skip_trivia(last.span.end),
+            None => start,
         };
-        self.skip_trivia(last.span.end)
+        // Then the modifiers: PHP's line is the `function`/`class` keyword's.
+        let src = self.src;
+        loop {
+            let rest = &src[(at as usize).min(src.len())..];
+            let word = [
+                &b"public"[..],
+                b"protected",
+                b"private",
+                b"static",
+                b"abstract",
+                b"final",
+                b"readonly",
+            ]
+            .into_iter()
+            .find(|w| {
+                rest.len() > w.len()
+                    && rest[..w.len()].eq_ignore_ascii_case(w)
+                    && !crate::lexer::is_label_char(rest[w.len()])
+            });
+            match word {
+                Some(w) => at = self.skip_trivia(at + w.len() as u32),
+                None => return at,
+            }
+        }
+    }
+
+    /// The line PHP gives an expression's node: a heredoc's is that of its first body line.
+    pub(crate) fn node_start(&self, e: ExprId) -> u32 {
+        let start = self.ast.expr(e).span.start;
+        let src = self.src;
+        if src[start as usize..].starts_with(b"<<<") {
+            if let Some(nl) = src[start as usize..].iter().position(|&c| c == b'\n') {
+                return start + nl as u32 + 1;
+            }
+        }
+        start
     }
 
     /// The first token inside an array literal starting at `at` (`[` or `array(`).

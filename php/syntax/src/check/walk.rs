@@ -616,6 +616,28 @@ impl<'a> Walker<'a> {
             || (matches!(&name[..], b"func_num_args" | b"func_get_args") && list.is_empty())
     }
 
+    /// `zend_can_write_to_variable`: a variable, static property or call, possibly behind
+    /// `[...]` and `->` (but not `?->`).
+    fn can_write_to_variable(&self, mut e: ExprId) -> bool {
+        loop {
+            match &self.ast.expr(e).kind {
+                ExprKind::ArrayDim { base, .. } => e = *base,
+                ExprKind::Property {
+                    object,
+                    access: Access::Normal,
+                    ..
+                } => e = *object,
+                ExprKind::Variable(_)
+                | ExprKind::VariableVariable(_)
+                | ExprKind::StaticProperty { .. }
+                | ExprKind::Call { .. }
+                | ExprKind::StaticCall { .. } => return true,
+                ExprKind::MethodCall { access, .. } => return *access == Access::Normal,
+                _ => return false,
+            }
+        }
+    }
+
     fn is_globals(&self, e: ExprId) -> bool {
         matches!(&self.ast.expr(e).kind, ExprKind::Variable(n) if &**n == b"GLOBALS")
     }
@@ -709,7 +731,7 @@ impl<'a> Walker<'a> {
                 }
                 _ => {}
             }
-            if self.has_nullsafe(i.value) {
+            if !matches!(v.kind, ExprKind::List { .. }) && !self.can_write_to_variable(i.value) {
                 return self.err(
                     v.span.start,
                     "Assignments can only happen to writable values",
@@ -779,7 +801,7 @@ impl<'a> Walker<'a> {
                 // PHP's yield node takes the line of its value.
                 let at = match &e.kind {
                     ExprKind::Yield { value: Some(v), .. } | ExprKind::YieldFrom(v) => {
-                        ast.expr(*v).span.start
+                        self.node_start(*v)
                     }
                     // A bare `yield` is created once the next token has been read.
                     _ => self.skip_trivia(e.span.end),
@@ -890,10 +912,8 @@ impl<'a> Walker<'a> {
                         _ => ast.expr(i.value).span.start,
                     };
                     if i.unpack
-                        && matches!(
-                            ast.expr(i.value).kind,
-                            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::String(_)
-                        )
+                        && self.is_literal(i.value)
+                        && !matches!(ast.expr(i.value).kind, ExprKind::Array { .. })
                         && items.iter().flatten().all(|i| {
                             !i.by_ref
                                 && self.is_literal(i.value)
