@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Syntax throughput: hippy's lexer+parser versus Zend's tokenizer on the --FILE-- sections of
-# php-src 8.2.32's tests (one core each).   usage: benches/php-syntax/run.sh [ROUNDS]
+# php-src 8.2.32's tests (one core each; median of ROUNDS
+# rounds and the spread).   usage: benches/php-syntax/run.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-rounds=${1:-5}
+rounds=${1:-7}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 src=$(bash ../shared/conformance/get-php-src.sh 2>/dev/null | tail -1) || { echo "skipped: no php-src tree"; exit 0; }
 corpus=${TMPDIR:-/tmp}/php-syntax-corpus

@@ -48,6 +48,36 @@ fn a_million_levels_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn long_chains_in_compile_time_checks() {
+    // The checks of constant expressions, class references and defaults walk these
+    // chains too; they must not overflow the stack either.
+    let chain = " + 1".repeat(1_000_000);
+    for (prefix, suffix) in [
+        ("const A = 1", ";"),
+        ("(1", ")::class;"),
+        ("function f($a = 1", ") {}"),
+        ("class C { const A = 1", "; }"),
+        ("$a->{1", "}();"),
+        ("$a = [...[1", "]];"),
+    ] {
+        let src = format!("<?php\n{prefix}{chain}{suffix}\n");
+        let _ = lint(src.as_bytes(), ParseOptions::default());
+    }
+    let deep = format!(
+        "<?php\nconst A = {}1{};\n",
+        "[".repeat(9_000),
+        "]".repeat(9_000)
+    );
+    assert!(lint(deep.as_bytes(), ParseOptions::default()).is_ok());
+    let deep = format!(
+        "<?php\nfunction f($a = {}1{}) {{}}\n",
+        "-".repeat(9_000),
+        ""
+    );
+    let _ = lint(deep.as_bytes(), ParseOptions::default());
+}
+
+#[test]
 fn long_flat_chains_are_fine() {
     // Left-associative chains do not nest in PHP's parser; PHP itself accepts 50,000 terms.
     let mut s = String::from("<?php\n$a = 1");

@@ -1,5 +1,6 @@
 //! `syntax-throughput DIR [ROUNDS]`: lexing+parsing throughput of `php_syntax::parse` over
-//! every `.php` file in DIR, on one core, in MB/s (best of ROUNDS rounds).
+//! every `.php` file in DIR, on one core, in MB/s: the median of ROUNDS rounds (default 7)
+//! and the spread (slowest..fastest round).
 //! Run by `benches/php-syntax/run.sh`, which also times Zend's tokenizer on the same files.
 
 use std::time::Instant;
@@ -10,7 +11,7 @@ fn main() {
         eprintln!("usage: syntax-throughput DIR [ROUNDS]");
         std::process::exit(2);
     };
-    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(7).max(1);
     let mut files: Vec<Vec<u8>> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for e in rd.flatten() {
@@ -26,7 +27,7 @@ fn main() {
     let result = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            let mut best = f64::MAX;
+            let mut times = Vec::with_capacity(rounds);
             let mut errors = 0;
             for _ in 0..rounds {
                 let start = Instant::now();
@@ -34,17 +35,26 @@ fn main() {
                 for f in &files {
                     errors += usize::from(php_syntax::parse(f).is_err());
                 }
-                best = best.min(start.elapsed().as_secs_f64());
+                times.push(start.elapsed().as_secs_f64());
             }
-            (best, errors, files.len())
+            times.sort_by(f64::total_cmp);
+            (times, errors, files.len())
         });
-    let Ok(Ok((secs, errors, count))) = result.map(|h| h.join()) else {
+    let Ok(Ok((times, errors, count))) = result.map(|h| h.join()) else {
         eprintln!("syntax-throughput: worker failed");
         std::process::exit(1);
     };
     let mb = bytes as f64 / 1e6;
+    let n = times.len();
+    let median = if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    };
     println!(
-        "hippy php-syntax: {count} files, {mb:.2} MB, best of {rounds}: {secs:.3} s, {:.1} MB/s ({errors} files with parse errors)",
-        mb / secs
+        "hippy php-syntax: {count} files, {mb:.2} MB, median of {rounds}: {median:.3} s, {:.1} MB/s (spread {:.1}..{:.1} MB/s; {errors} files with parse errors)",
+        mb / median,
+        mb / times[n - 1],
+        mb / times[0]
     );
 }

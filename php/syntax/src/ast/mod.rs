@@ -57,6 +57,8 @@ pub struct Ast {
     /// Expressions written inside parentheses (PHP forbids some forms only unparenthesized,
     /// such as nested ternaries).
     pub parenthesized: std::collections::HashSet<ExprId>,
+    /// Offsets written `$a{0}`: they parse, and PHP's compiler rejects them.
+    pub curly_dims: std::collections::HashSet<ExprId>,
 }
 
 impl Ast {

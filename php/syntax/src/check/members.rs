@@ -10,31 +10,37 @@ fn lower(b: &[u8]) -> Vec<u8> {
     b.to_ascii_lowercase()
 }
 
-/// `Redefinition of parameter $a`, `Cannot use $this as parameter`, promotion rules.
-pub(crate) fn params(lines: &LineIndex, params: &[Param], is_constructor: bool) -> CResult {
+/// `Redefinition of parameter $a`, `Cannot use $this as parameter`, promotion rules; PHP
+/// reports them on the function's line (`at`).
+pub(crate) fn params(
+    lines: &LineIndex,
+    params: &[Param],
+    is_constructor: bool,
+    at: u32,
+) -> CResult {
     let mut seen = HashSet::new();
     for p in params {
         if &*p.name.name == b"this" {
-            return Err(fatal(lines, p.span.start, "Cannot use $this as parameter"));
+            return Err(fatal(lines, at, "Cannot use $this as parameter"));
         }
         if !seen.insert(&p.name.name) {
             return Err(fatal(
                 lines,
-                p.span.start,
+                at,
                 format!("Redefinition of parameter ${}", p.name.text()),
             ));
         }
         if p.modifiers.flags != 0 && !is_constructor {
             return Err(fatal(
                 lines,
-                p.span.start,
+                at,
                 "Cannot declare promoted property outside a constructor",
             ));
         }
         if p.modifiers.flags != 0 && p.variadic {
             return Err(fatal(
                 lines,
-                p.span.start,
+                at,
                 "Cannot declare variadic promoted property",
             ));
         }
@@ -60,6 +66,17 @@ pub(crate) fn class_members(lines: &LineIndex, class: &ClassDecl) -> CResult {
                         f.span.start,
                         format!("Cannot redeclare {name}::{}()", f.name.text()),
                     ));
+                }
+                if f.name.name.eq_ignore_ascii_case(b"__construct") {
+                    for p in f.params.iter().filter(|p| p.modifiers.flags != 0) {
+                        if !props.insert(p.name.name.clone()) {
+                            return Err(fatal(
+                                lines,
+                                f.span.start,
+                                format!("Cannot redeclare {name}::${}", p.name.text()),
+                            ));
+                        }
+                    }
                 }
             }
             Member::Property(p) => {

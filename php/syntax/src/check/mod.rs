@@ -9,7 +9,9 @@
 //! duplicate members of one class ([`members`]). Checks that need other classes
 //! (inheritance compatibility) belong to the compiler.
 
+mod decls;
 mod members;
+mod types;
 mod walk;
 
 use crate::ast::Ast;
@@ -19,7 +21,7 @@ use crate::span::LineIndex;
 /// Runs every check in PHP's compilation order; the first error wins, as in PHP.
 pub fn check(ast: &Ast, src: &[u8]) -> Result<(), Diagnostic> {
     let lines = LineIndex::new(src);
-    let mut w = walk::Walker::new(ast, &lines);
+    let mut w = walk::Walker::new(ast, &lines, src);
     w.file().map_err(|e| *e)
 }
 

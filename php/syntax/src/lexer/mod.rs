@@ -57,6 +57,9 @@ pub struct Lexed {
     pub doc_comments: Vec<Span>,
     /// Where the data after `__halt_compiler();` starts, if the file has it.
     pub halt_offset: Option<u32>,
+    /// Start of an unclosed `'...` string (returned as string content to the end of the
+    /// file; PHP reports it on the line where it starts, as it counts no line in it).
+    pub unclosed_quote: Option<u32>,
 }
 
 /// The scanner's states (PHP's `ST_*` start conditions).
@@ -177,9 +180,15 @@ impl<'s> Lexer<'s> {
         });
         if let Halt::Remaining(n) = self.halt {
             if n <= 1 {
-                // PHP stops lexing once `__halt_compiler();` has been read.
+                // PHP stops lexing once `__halt_compiler();` has been read; its end token
+                // still checks that every bracket was closed.
                 self.out.halt_offset = Some(end as u32);
-                self.push_eof(end);
+                self.halt = Halt::No;
+                if let Some(&(opening, open_at)) = self.nesting.last() {
+                    self.report_bad_nesting(opening, open_at, None, end);
+                } else {
+                    self.push_eof(end);
+                }
             } else {
                 self.halt = Halt::Remaining(n - 1);
             }
@@ -325,6 +334,17 @@ impl<'s> Lexer<'s> {
         if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
             while matches!(self.peek(0), b' ' | b'\t' | b'\n' | b'\r') {
                 self.pos += 1;
+            }
+            return;
+        }
+        if b == b'#' || (b == b'/' && self.peek(1) == b'/') {
+            // A line comment keeps the property state (up to the newline or `?>`).
+            while !self.at_end() {
+                match self.peek(0) {
+                    b'\n' | b'\r' => break,
+                    b'?' if self.peek(1) == b'>' => break,
+                    _ => self.pos += 1,
+                }
             }
             return;
         }

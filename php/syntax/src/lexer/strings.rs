@@ -22,6 +22,7 @@ impl<'s> Lexer<'s> {
                 }
             }
             // Unclosed: PHP returns the rest as string content, which no rule accepts.
+            self.out.unclosed_quote = Some(start as u32);
             self.pos = src.len();
             self.push(TokenKind::EncapsedAndWhitespace, start, self.pos);
             return;

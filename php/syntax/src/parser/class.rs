@@ -179,7 +179,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `class_name`: `static` or a name.
-    fn class_name(&mut self) -> PResult<Name> {
+    pub(crate) fn class_name(&mut self) -> PResult<Name> {
         if let Some(t) = self.eat(T::Static) {
             return Ok(Name {
                 kind: NameKind::Unqualified,
@@ -219,7 +219,7 @@ impl<'s> Parser<'s> {
         }
         if self.at(T::Case) {
             self.bump();
-            let name = self.identifier(&[T::Ident])?;
+            let name = self.identifier(&[])?;
             let value = if self.eat(T::Equals).is_some() {
                 Some(self.expr()?)
             } else {
@@ -250,7 +250,7 @@ impl<'s> Parser<'s> {
                 let mut items = Vec::new();
                 loop {
                     let item_start = self.tok().span.start;
-                    let name = self.identifier(&[T::Ident])?;
+                    let name = self.identifier(&[])?;
                     self.expect(T::Equals, &[T::Equals])?;
                     let value = self.expr()?;
                     items.push(ConstItem {
@@ -281,6 +281,14 @@ impl<'s> Parser<'s> {
         }
         let ty = if self.at(T::Variable) {
             None
+        } else if !(self.at_name()
+            || matches!(
+                self.kind(),
+                T::Array | T::Callable | T::Question | T::LParen | T::Static
+            ))
+        {
+            // The optional type is empty by default reduction: a property name is next.
+            return Err(self.unexpected(&[T::Variable]));
         } else {
             Some(self.type_expr(StaticType::Forbidden)?)
         };
@@ -328,7 +336,7 @@ impl<'s> Parser<'s> {
         if by_ref {
             self.bump();
         }
-        let name = self.identifier(&[T::Ident])?;
+        let name = self.identifier(&[])?;
         let params = self.parameter_list()?;
         let return_type = self.return_type()?;
         let body = if self.eat(T::Semicolon).is_some() {
@@ -371,22 +379,22 @@ impl<'s> Parser<'s> {
 
     fn trait_adaptation(&mut self) -> PResult<TraitAdaptation> {
         let start = self.tok().span.start;
-        let method = if self.at_name() && self.peek(1) == T::DoubleColon {
-            let trait_name = Some(self.name(&[])?);
+        let method = if (self.at_name() || self.at(T::Static)) && self.peek(1) == T::DoubleColon {
+            let trait_name = Some(self.class_name()?);
             self.bump();
             TraitMethodRef {
                 trait_name,
-                method: self.identifier(&[T::Ident])?,
+                method: self.identifier(&[])?,
             }
         } else {
             TraitMethodRef {
                 trait_name: None,
-                method: self.identifier(&[T::Ident])?,
+                method: self.identifier(&[])?,
             }
         };
         if method.trait_name.is_some() && self.eat(T::Insteadof).is_some() {
             let instead_of = self.class_name_list()?;
-            self.expect(T::Semicolon, &[T::Comma, T::Semicolon])?;
+            self.expect(T::Semicolon, &[T::Semicolon])?;
             return Ok(TraitAdaptation::Insteadof {
                 method,
                 instead_of,
@@ -395,8 +403,11 @@ impl<'s> Parser<'s> {
         }
         let expected: &[T] = if method.trait_name.is_some() {
             &[T::As, T::Insteadof]
+        } else if self.token_at(self.token_index() - 1).kind == T::Ident {
+            // A plain identifier reduces by default to a trait name: `::` is expected.
+            &[T::DoubleColon]
         } else {
-            &[T::DoubleColon, T::As]
+            &[T::As]
         };
         self.expect(T::As, expected)?;
         let mut modifiers = Modifiers::default();

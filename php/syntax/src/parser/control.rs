@@ -10,7 +10,9 @@ impl<'s> Parser<'s> {
     fn paren_cond(&mut self) -> PResult<ExprId> {
         self.expect(T::LParen, &[T::LParen])?;
         let e = self.expr()?;
-        self.expect(T::RParen, &[T::RParen])?;
+        // PHP's state after an expression followed directly by a terminal also shifts every
+        // binary operator: more than four tokens, so no list.
+        self.expect(T::RParen, &[])?;
         Ok(e)
     }
 
@@ -130,6 +132,10 @@ impl<'s> Parser<'s> {
 
     fn for_exprs(&mut self, end: T) -> PResult<Vec<ExprId>> {
         let mut exprs = Vec::new();
+        if !self.at(end) && !super::expr::starts_expr(self.kind()) {
+            // `for_exprs` is empty by PHP's default reduction: only `end` is expected.
+            return Err(self.unexpected(&[end]));
+        }
         if !self.at(end) {
             exprs.push(self.expr()?);
             while self.eat(T::Comma).is_some() {
@@ -144,7 +150,7 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         self.expect(T::LParen, &[T::LParen])?;
         let expr = self.expr()?;
-        self.expect(T::As, &[T::As])?;
+        self.expect(T::As, &[])?;
         let (first, first_ref) = self.foreach_variable()?;
         let (key, value, by_ref) = if self.eat(T::DoubleArrow).is_some() {
             let (value, by_ref) = self.foreach_variable()?;
@@ -158,6 +164,25 @@ impl<'s> Parser<'s> {
         } else {
             (None, first, first_ref)
         };
+        if !self.at(T::RParen) {
+            // `=>` is in the lookahead of the reduction to `foreach_variable`: after it
+            // only `)` is expected; other tokens leave a variable in its dereferencing state.
+            let variable = !matches!(self.ast.expr(value).kind, ExprKind::List { .. })
+                && (key.is_none() || !self.at(T::DoubleArrow));
+            // After a variable PHP's parser is in the state that dereferences it further.
+            return Err(self.unexpected(if variable {
+                &[
+                    T::ObjectOperator,
+                    T::NullsafeObjectOperator,
+                    T::LBrace,
+                    T::LBracket,
+                ]
+            } else if key.is_some() {
+                &[T::RParen]
+            } else {
+                &[T::DoubleArrow, T::RParen]
+            }));
+        }
         self.expect(T::RParen, &[T::RParen])?;
         let (body, syntax) = self.loop_body(T::Endforeach)?;
         Ok(self.stmt(
@@ -174,6 +199,14 @@ impl<'s> Parser<'s> {
     }
 
     fn foreach_variable(&mut self) -> PResult<(ExprId, bool)> {
+        if !super::expr::starts_variable(self.kind())
+            && !matches!(
+                self.kind(),
+                T::Ampersand | T::AmpersandFollowedByVarOrVararg | T::List
+            )
+        {
+            return Err(self.unexpected(&[]));
+        }
         if matches!(
             self.kind(),
             T::Ampersand | T::AmpersandFollowedByVarOrVararg
@@ -226,12 +259,26 @@ impl<'s> Parser<'s> {
                         None
                     }
                     k if k == end => break,
+                    // In token order: `endswitch` < `case` < `default` < `}`.
+                    _ if end == T::RBrace => {
+                        return Err(p.unexpected(&[T::Case, T::Default, T::RBrace]));
+                    }
                     _ => return Err(p.unexpected(&[end, T::Case, T::Default])),
                 };
                 if p.eat(T::Colon).is_none() && p.eat(T::Semicolon).is_none() {
-                    return Err(p.unexpected(&[T::Colon, T::Semicolon]));
+                    // `case expr • case_separator` also shifts the binary operators.
+                    return Err(p.unexpected(if cond.is_none() {
+                        &[T::Colon, T::Semicolon]
+                    } else {
+                        &[]
+                    }));
                 }
-                let body = p.inner_statements(&[T::Case, T::Default, end])?;
+                // In PHP's token order (`endswitch` < `case` < `default` < `}`).
+                let body = p.inner_statements(if end == T::RBrace {
+                    &[T::Case, T::Default, T::RBrace]
+                } else {
+                    &[T::Endswitch, T::Case, T::Default]
+                })?;
                 cases.push(SwitchCase {
                     cond,
                     body,
@@ -268,9 +315,9 @@ impl<'s> Parser<'s> {
         while self.at(T::Catch) {
             let catch_start = self.bump().span.start;
             self.expect(T::LParen, &[T::LParen])?;
-            let mut types = vec![self.name(&[])?];
+            let mut types = vec![self.class_name()?];
             while self.eat(T::Pipe).is_some() {
-                types.push(self.name(&[])?);
+                types.push(self.class_name()?);
             }
             let var = self.eat(T::Variable).map(|t| self.var_ident(t));
             self.expect(T::RParen, &[T::RParen])?;
@@ -287,9 +334,6 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        if catches.is_empty() && finally.is_none() {
-            return Err(self.fatal("Cannot use try without catch or finally", start));
-        }
         Ok(self.stmt(
             StmtKind::Try {
                 body,

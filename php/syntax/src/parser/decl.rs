@@ -20,7 +20,7 @@ impl<'s> Parser<'s> {
             let start = self.bump().span.start;
             let mut attrs = Vec::new();
             loop {
-                let name = self.name(&[])?;
+                let name = self.class_name()?;
                 let args = if self.at(T::LParen) {
                     Some(self.nest(Cost::Two, |p| p.arguments())?)
                 } else {
@@ -128,7 +128,14 @@ impl<'s> Parser<'s> {
             loop {
                 let item_start = self.tok().span.start;
                 let by_ref = self.returns_ref();
-                let t = self.expect(T::Variable, &[T::Variable])?;
+                let t = self.expect(
+                    T::Variable,
+                    if by_ref {
+                        &[T::Variable]
+                    } else {
+                        &[T::Variable, T::AmpersandFollowedByVarOrVararg, T::Ampersand]
+                    },
+                )?;
                 uses.push(ClosureUse {
                     name: self.var_ident(t),
                     by_ref,
@@ -136,6 +143,12 @@ impl<'s> Parser<'s> {
                 });
                 if self.eat(T::Comma).is_none() || self.at(T::RParen) {
                     break;
+                }
+                if !matches!(
+                    self.kind(),
+                    T::Variable | T::Ampersand | T::AmpersandFollowedByVarOrVararg
+                ) {
+                    return Err(self.unexpected(&[T::RParen]));
                 }
             }
             self.expect(T::RParen, &[T::RParen])?;
@@ -198,7 +211,7 @@ impl<'s> Parser<'s> {
         } else if !(self.at_name()
             || matches!(
                 self.kind(),
-                T::Array | T::Callable | T::Question | T::LParen | T::Static
+                T::Array | T::Callable | T::Question | T::LParen
             ))
         {
             return Err(self.unexpected(&[T::Variable]));
@@ -282,7 +295,7 @@ impl<'s> Parser<'s> {
             }
             types.push(self.single_type(statics)?);
         }
-        self.expect(T::RParen, &[T::RParen])?;
+        self.expect(T::RParen, &[T::Ampersand, T::RParen])?;
         Ok(TypeHint::Intersection(types, self.span_from(start)))
     }
 

@@ -136,6 +136,33 @@ fn assign_op(kind: T) -> Option<BinaryOp> {
     })
 }
 
+/// Tokens that can start a `variable` in PHP's grammar (a variable, a call, a static member,
+/// or a dereferenceable constant, literal or parenthesized expression).
+pub(crate) fn starts_variable(k: T) -> bool {
+    matches!(
+        k,
+        T::Variable
+            | T::Dollar
+            | T::Ident
+            | T::NameQualified
+            | T::NameFullyQualified
+            | T::NameRelative
+            | T::Static
+            | T::LParen
+            | T::LBracket
+            | T::Array
+            | T::ConstantEncapsedString
+            | T::DoubleQuote
+    ) || is_magic_constant(k)
+}
+
+fn is_magic_constant(k: T) -> bool {
+    matches!(
+        k,
+        T::LineC | T::FileC | T::DirC | T::ClassC | T::TraitC | T::MethodC | T::FuncC | T::NsC
+    )
+}
+
 /// Tokens that can start an expression (to decide whether `yield` has an operand).
 pub(crate) fn starts_expr(kind: T) -> bool {
     matches!(
@@ -256,7 +283,7 @@ impl<'s> Parser<'s> {
             None
         } else {
             let t = self.nest(Cost::Two, |p| p.expr())?;
-            self.expect(T::Colon, &[T::Colon])?;
+            self.expect(T::Colon, &[])?;
             Some(t)
         };
         let otherwise = self.nest(Cost::Two, |p| p.expr_bp(prec::TERNARY + 1))?;
@@ -359,10 +386,24 @@ impl<'s> Parser<'s> {
 
     /// A `variable` in PHP's grammar (after `++`, `&`, in `global`, `unset`...).
     pub(crate) fn variable(&mut self) -> PResult<ExprId> {
+        if !starts_variable(self.kind()) {
+            return Err(self.unexpected(&[]));
+        }
         let (e, form) = self.primary()?;
         let (e, form) = self.postfix_chain(e, form, AssignPolicy::Stop)?;
         if form != Form::Variable {
-            return Err(self.unexpected(&[]));
+            // A constant, class constant or literal is dereferenceable: PHP's parser is in
+            // the state that continues it with `[`, `{`, `->` or `?->`.
+            return Err(self.unexpected(if form.can_index() {
+                &[
+                    T::ObjectOperator,
+                    T::NullsafeObjectOperator,
+                    T::LBrace,
+                    T::LBracket,
+                ]
+            } else {
+                &[]
+            }));
         }
         Ok(e)
     }
@@ -383,6 +424,10 @@ impl<'s> Parser<'s> {
             match k {
                 T::LBracket if form.can_index() => {
                     self.bump();
+                    if !self.at(T::RBracket) && !starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `]` is expected.
+                        return Err(self.unexpected(&[T::RBracket]));
+                    }
                     let dim = if self.at(T::RBracket) {
                         None
                     } else {
@@ -394,9 +439,20 @@ impl<'s> Parser<'s> {
                     form = Form::Variable;
                 }
                 T::LBrace if form.can_index() => {
-                    return Err(self.fatal_here(
-                        "Array and string offset access syntax with curly braces is no longer supported",
-                    ));
+                    // `$a{0}` parses; the compiler rejects it (see `Ast::curly_dims`).
+                    self.bump();
+                    let dim = self.nest(Cost::One, |p| p.expr())?;
+                    self.expect(T::RBrace, &[])?;
+                    let span = self.span_from(self.span_of(e).start);
+                    e = self.mk(
+                        ExprKind::ArrayDim {
+                            base: e,
+                            dim: Some(dim),
+                        },
+                        span,
+                    );
+                    self.ast.curly_dims.insert(e);
+                    form = Form::Variable;
                 }
                 T::ObjectOperator | T::NullsafeObjectOperator if form.can_index() => {
                     self.bump();
@@ -583,7 +639,7 @@ impl<'s> Parser<'s> {
             T::LBrace => {
                 self.bump();
                 let inner = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RBrace, &[T::RBrace])?;
+                self.expect(T::RBrace, &[])?;
                 if !self.at(T::LParen) {
                     return Err(self.unexpected(&[T::LParen]));
                 }
@@ -596,7 +652,8 @@ impl<'s> Parser<'s> {
                 ))
             }
             _ => {
-                let name = self.identifier(&[T::Ident, T::Variable, T::LBrace, T::Dollar])?;
+                // After `::` every semi-reserved word is an identifier: no list.
+                let name = self.identifier(&[])?;
                 if self.at(T::LParen) {
                     let args = self.nest(Cost::Two, |p| p.arguments())?;
                     let span = self.span_from(start);
@@ -625,7 +682,7 @@ impl<'s> Parser<'s> {
             T::LBrace => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RBrace, &[T::RBrace])?;
+                self.expect(T::RBrace, &[])?;
                 Ok(MemberName::Expr(e))
             }
             T::Variable | T::Dollar => Ok(MemberName::Expr(self.simple_variable()?)),
@@ -644,9 +701,12 @@ impl<'s> Parser<'s> {
             }
             T::Dollar => {
                 self.bump();
+                if !matches!(self.kind(), T::Variable | T::Dollar | T::LBrace) {
+                    return Err(self.unexpected(&[T::Variable, T::LBrace, T::Dollar]));
+                }
                 let inner = if self.eat(T::LBrace).is_some() {
                     let e = self.nest(Cost::One, |p| p.expr())?;
-                    self.expect(T::RBrace, &[T::RBrace])?;
+                    self.expect(T::RBrace, &[])?;
                     e
                 } else {
                     self.nest(Cost::One, |p| p.simple_variable())?
@@ -670,6 +730,10 @@ impl<'s> Parser<'s> {
         while !self.at(T::RParen) {
             let start = self.tok().span.start;
             let k = self.kind();
+            if !args.is_empty() && !starts_expr(k) && k != T::Ellipsis && !k.is_semi_reserved() {
+                // After `,` PHP's parser reduces the optional trailing comma and wants `)`.
+                return Err(self.unexpected(&[T::RParen]));
+            }
             let arg = if k == T::Ellipsis {
                 self.bump();
                 let value = self.expr()?;
@@ -677,6 +741,25 @@ impl<'s> Parser<'s> {
                     name: None,
                     value,
                     unpack: true,
+                    span: self.span_from(start),
+                }
+            } else if (k == T::Ident && self.peek(1) == T::As)
+                || (k.is_semi_reserved() && !starts_expr(k) && k != T::HaltCompiler)
+            {
+                // PHP's parser takes the word for a named argument's name (for an identifier,
+                // only before `as`, which is in that reduction's lookahead) and wants `:`.
+                self.bump();
+                if !self.at(T::Colon) {
+                    return Err(self.unexpected(&[T::Colon]));
+                }
+                let t = self.token_at(self.token_index() - 1);
+                let name = Some(self.ident_of(t));
+                self.bump();
+                let value = self.expr()?;
+                Arg {
+                    name,
+                    value,
+                    unpack: false,
                     span: self.span_from(start),
                 }
             } else if (k == T::Ident || k.is_semi_reserved()) && self.peek(1) == T::Colon {
@@ -691,7 +774,27 @@ impl<'s> Parser<'s> {
                     span: self.span_from(start),
                 }
             } else {
-                let value = self.expr()?;
+                let at = self.token_index();
+                let value = match self.expr() {
+                    Ok(v) => v,
+                    // A keyword that could be a named argument's name, followed by a token
+                    // that continues neither: PHP's parser reduces it to an identifier and
+                    // wants the `:` of a named argument.
+                    Err(e)
+                        if self.token_index() == at + 1
+                            && e.severity == crate::Severity::Parse
+                            && self.tok().kind != T::Error
+                            && k.is_semi_reserved()
+                            && !matches!(
+                                k,
+                                T::Yield | T::Function | T::Fn | T::Exit | T::HaltCompiler
+                            )
+                            && !is_magic_constant(k) =>
+                    {
+                        return Err(self.unexpected(&[T::Colon]));
+                    }
+                    Err(e) => return Err(e),
+                };
                 Arg {
                     name: None,
                     value,
@@ -713,11 +816,17 @@ impl<'s> Parser<'s> {
         match self.kind() {
             T::Static => {
                 let t = self.bump();
-                Ok(ClassRef::Name(Name {
+                let name = Name {
                     kind: NameKind::Unqualified,
                     text: (*b"static").into(),
                     span: t.span,
-                }))
+                };
+                if self.at(T::DoubleColon) {
+                    return self
+                        .new_variable_tail(ClassRef::Name(name))
+                        .map(ClassRef::Expr);
+                }
+                Ok(ClassRef::Name(name))
             }
             T::Ident | T::NameQualified | T::NameFullyQualified | T::NameRelative => {
                 let t = self.bump();
@@ -732,7 +841,7 @@ impl<'s> Parser<'s> {
             T::LParen => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 Ok(ClassRef::Expr(e))
             }
             T::Variable | T::Dollar => {
@@ -770,6 +879,10 @@ impl<'s> Parser<'s> {
             match self.kind() {
                 T::LBracket => {
                     self.bump();
+                    if !self.at(T::RBracket) && !starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `]` is expected.
+                        return Err(self.unexpected(&[T::RBracket]));
+                    }
                     let dim = if self.at(T::RBracket) {
                         None
                     } else {
@@ -780,9 +893,18 @@ impl<'s> Parser<'s> {
                     e = self.mk(ExprKind::ArrayDim { base: e, dim }, span);
                 }
                 T::LBrace => {
-                    return Err(self.fatal_here(
-                        "Array and string offset access syntax with curly braces is no longer supported",
-                    ));
+                    self.bump();
+                    let dim = self.nest(Cost::One, |p| p.expr())?;
+                    self.expect(T::RBrace, &[])?;
+                    let span = self.span_from(start);
+                    e = self.mk(
+                        ExprKind::ArrayDim {
+                            base: e,
+                            dim: Some(dim),
+                        },
+                        span,
+                    );
+                    self.ast.curly_dims.insert(e);
                 }
                 k @ (T::ObjectOperator | T::NullsafeObjectOperator) => {
                     self.bump();

@@ -56,6 +56,7 @@ pub(crate) struct Parser<'s> {
     lexed_error: Option<crate::lexer::LexError>,
     doc_comments: Vec<Span>,
     depth: u32,
+    unclosed_quote: Option<u32>,
     /// Fatal errors PHP raises while parsing (modifier checks, ...) are reported at once.
     pub(crate) in_class: u32,
 }
@@ -73,6 +74,7 @@ pub(crate) fn parse_file(src: &[u8], lexed: Lexed) -> PResult<Ast> {
         lexed_error: lexed.error,
         doc_comments: lexed.doc_comments,
         depth: 0,
+        unclosed_quote: lexed.unclosed_quote,
         in_class: 0,
     };
     p.ast.exprs.reserve(p.toks.len() / 2);
@@ -185,6 +187,9 @@ impl<'s> Parser<'s> {
             // PHP counts the newline after `?>` only once the next token is read.
             return self.line_at(t.span.start);
         }
+        if self.unclosed_quote == Some(t.span.start) {
+            return self.line_at(t.span.start);
+        }
         self.line_at(t.span.end)
     }
 
@@ -212,6 +217,10 @@ impl<'s> Parser<'s> {
                     message.push_str(" or ");
                 }
                 match k.describe() {
+                    // PHP's grammar names this token `amp`; only an unexpected one is
+                    // rewritten to `token "&"`.
+                    Describe::Fixed(_) if *k == TokenKind::Ampersand => message.push_str("amp"),
+                    Describe::Fixed(s) if *k == TokenKind::Eof => message.push_str(s),
                     Describe::Fixed(s) => {
                         message.push('"');
                         message.push_str(s);

@@ -73,7 +73,12 @@ impl<'s> Parser<'s> {
                     Form::ConstantName,
                 ))
             }
-            T::Readonly if self.peek(1) == T::LParen => {
+            T::Readonly if self.peek(1) != T::LParen => {
+                // `readonly` in an expression can only be a call to a function of that name.
+                self.bump();
+                Err(self.unexpected(&[T::LParen]))
+            }
+            T::Readonly => {
                 self.bump();
                 let name = Name {
                     kind: NameKind::Unqualified,
@@ -106,8 +111,9 @@ impl<'s> Parser<'s> {
                     ))
                 }
                 _ => {
+                    // `static` reduces to a class name that wants `::`.
                     self.bump();
-                    Err(self.unexpected(&[]))
+                    Err(self.unexpected(&[T::DoubleColon]))
                 }
             },
             T::LineC
@@ -137,7 +143,7 @@ impl<'s> Parser<'s> {
             T::LParen => {
                 self.bump();
                 let e = self.nest(Cost::One, |p| p.expr())?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 self.ast.parenthesized.insert(e);
                 Ok((e, Form::Dereferenceable))
             }
@@ -154,7 +160,11 @@ impl<'s> Parser<'s> {
                     Staticness::Instance
                 };
                 if !matches!(self.kind(), T::Function | T::Fn) {
-                    return Err(self.unexpected(&[]));
+                    return Err(self.unexpected(if staticness == Staticness::Static {
+                        &[T::Function, T::Fn]
+                    } else {
+                        &[T::Function, T::Fn, T::Static, T::Attribute]
+                    }));
                 }
                 Ok((self.closure(attrs, staticness, start)?, Form::Plain))
             }
@@ -177,7 +187,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
                 let e = self.expr()?;
-                self.expect(T::RParen, &[T::RParen])?;
+                self.expect(T::RParen, &[])?;
                 let span = self.span_from(start);
                 let kind = if t.kind == T::Empty {
                     ExprKind::Empty(e)
@@ -190,6 +200,10 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let mut value = None;
                 if self.eat(T::LParen).is_some() {
+                    if !self.at(T::RParen) && !super::expr::starts_expr(self.kind()) {
+                        // `optional_expr` is empty by default reduction: `)` is expected.
+                        return Err(self.unexpected(&[T::RParen]));
+                    }
                     if !self.at(T::RParen) {
                         value = Some(self.expr()?);
                     }
@@ -225,8 +239,26 @@ impl<'s> Parser<'s> {
         loop {
             if self.at(close) || self.at(T::Comma) {
                 items.push(None);
+            } else if !super::expr::starts_expr(self.kind())
+                && !matches!(
+                    self.kind(),
+                    T::Ellipsis | T::Ampersand | T::AmpersandFollowedByVarOrVararg
+                )
+            {
+                // PHP's parser reduces an empty element and wants the closing bracket.
+                return Err(self.unexpected(&[close]));
             } else {
-                items.push(Some(self.array_item()?));
+                let item = self.array_item()?;
+                if item.by_ref && !self.at(close) && !self.at(T::Comma) {
+                    // After `&$v` PHP's parser is in the variable's dereferencing state.
+                    return Err(self.unexpected(&[
+                        T::ObjectOperator,
+                        T::NullsafeObjectOperator,
+                        T::LBrace,
+                        T::LBracket,
+                    ]));
+                }
+                items.push(Some(item));
             }
             if self.eat(T::Comma).is_none() {
                 break;
@@ -308,7 +340,7 @@ impl<'s> Parser<'s> {
                 Vec::new()
             };
             if !self.at(T::Class) {
-                return Err(self.unexpected(&[T::Class]));
+                return Err(self.unexpected(&[T::Class, T::Attribute]));
             }
             let class_tok = self.bump();
             let args = if self.at(T::LParen) {
@@ -347,11 +379,15 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         self.expect(T::LParen, &[T::LParen])?;
         let subject = self.expr()?;
-        self.expect(T::RParen, &[T::RParen])?;
+        self.expect(T::RParen, &[])?;
         self.expect(T::LBrace, &[T::LBrace])?;
         let arms = self.nest(Cost::Two, |p| {
             let mut arms = Vec::new();
             while !p.at(T::RBrace) {
+                if !p.at(T::Default) && !super::expr::starts_expr(p.kind()) {
+                    // The arm list (or its trailing comma) reduces by default: `}` next.
+                    return Err(p.unexpected(&[T::RBrace]));
+                }
                 let arm_start = p.tok().span.start;
                 let conds = if p.at(T::Default) {
                     p.bump();
@@ -362,6 +398,10 @@ impl<'s> Parser<'s> {
                     while p.eat(T::Comma).is_some() {
                         if p.at(T::DoubleArrow) {
                             break;
+                        }
+                        if !super::expr::starts_expr(p.kind()) {
+                            // The trailing comma reduces: `=>` is expected.
+                            return Err(p.unexpected(&[T::DoubleArrow]));
                         }
                         conds.push(p.expr()?);
                     }

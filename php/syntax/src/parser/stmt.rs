@@ -18,6 +18,10 @@ impl<'s> Parser<'s> {
     pub(crate) fn top_statements(&mut self) -> PResult<Vec<StmtId>> {
         let mut list = Vec::new();
         while !self.at(T::Eof) {
+            if !starts_statement(self.kind()) {
+                // PHP's parser reduces the file's statement list and wants its end.
+                return Err(self.unexpected(&[T::Eof]));
+            }
             list.push(self.statement_at(Level::Top)?);
             if self.at(T::Eof) && self.ast.halt_offset.is_some() {
                 break;
@@ -30,7 +34,9 @@ impl<'s> Parser<'s> {
     pub(crate) fn inner_statements(&mut self, terminators: &[T]) -> PResult<Vec<StmtId>> {
         let mut list = Vec::new();
         while !terminators.contains(&self.kind()) {
-            if self.at(T::Eof) {
+            if self.at(T::Eof) || (terminators.len() > 1 && !starts_statement(self.kind())) {
+                // A list that ends its rule (`case ...:` bodies, `if (...):` branches) is
+                // reduced by default: the tokens that may follow it are expected.
                 let expected: &[T] = if terminators.len() > 1 {
                     terminators
                 } else {
@@ -94,6 +100,10 @@ impl<'s> Parser<'s> {
             T::Declare => self.declare_stmt(),
             T::Break | T::Continue | T::Return => {
                 self.bump();
+                if !self.at(T::Semicolon) && !super::expr::starts_expr(self.kind()) {
+                    // `optional_expr` is empty by default reduction: `;` is expected.
+                    return Err(self.unexpected(&[T::Semicolon]));
+                }
                 let value = if self.at(T::Semicolon) {
                     None
                 } else {
@@ -157,6 +167,10 @@ impl<'s> Parser<'s> {
                 self.expect(T::LParen, &[T::LParen])?;
                 let mut vars = Vec::new();
                 while !self.at(T::RParen) {
+                    if !vars.is_empty() && !super::expr::starts_variable(self.kind()) {
+                        // After `,` the optional trailing comma reduces: `)` is expected.
+                        return Err(self.unexpected(&[T::RParen]));
+                    }
                     vars.push(self.unset_variable()?);
                     if self.eat(T::Comma).is_none() {
                         break;
@@ -187,14 +201,17 @@ impl<'s> Parser<'s> {
                 Ok(self.stmt(StmtKind::Label(label), start))
             }
             T::HaltCompiler => {
-                if level == Level::Inner {
-                    return Err(self.fatal_here(
-                        "__HALT_COMPILER() can only be used from the outermost scope",
-                    ));
-                }
                 self.bump();
                 self.expect(T::LParen, &[T::LParen])?;
                 self.expect(T::RParen, &[T::RParen])?;
+                if level == Level::Inner {
+                    // PHP's grammar action for the whole statement raises it.
+                    let semi = self.expect(T::Semicolon, &[T::Semicolon])?;
+                    return Err(self.fatal(
+                        "__HALT_COMPILER() can only be used from the outermost scope",
+                        semi.span.start,
+                    ));
+                }
                 self.end_statement(&[T::Semicolon])?;
                 Ok(self.stmt(StmtKind::HaltCompiler, start))
             }
@@ -258,7 +275,17 @@ impl<'s> Parser<'s> {
     }
 
     fn unset_variable(&mut self) -> PResult<ExprId> {
-        self.variable()
+        let v = self.variable()?;
+        if !matches!(self.kind(), T::Comma | T::RParen) {
+            // PHP's parser has reduced the variable towards a dereferenceable one here.
+            return Err(self.unexpected(&[
+                T::ObjectOperator,
+                T::NullsafeObjectOperator,
+                T::LBrace,
+                T::LBracket,
+            ]));
+        }
+        Ok(v)
     }
 
     /// The body of a control structure: one statement (or block).
@@ -273,4 +300,41 @@ impl<'s> Parser<'s> {
         let span = Span::new(start, self.prev_end().max(start));
         Ok(self.ast.add_stmt(StmtKind::Block(list), span))
     }
+}
+
+/// Tokens that can start a statement.
+fn starts_statement(k: T) -> bool {
+    super::expr::starts_expr(k)
+        || matches!(
+            k,
+            T::LBrace
+                | T::Semicolon
+                | T::If
+                | T::While
+                | T::Do
+                | T::For
+                | T::Foreach
+                | T::Switch
+                | T::Break
+                | T::Continue
+                | T::Return
+                | T::Global
+                | T::Echo
+                | T::InlineHtml
+                | T::Unset
+                | T::Goto
+                | T::Try
+                | T::Declare
+                | T::Abstract
+                | T::Final
+                | T::Class
+                | T::Interface
+                | T::Trait
+                | T::Enum
+                | T::Namespace
+                | T::Use
+                | T::Const
+                | T::HaltCompiler
+                | T::Error
+        )
 }

@@ -179,6 +179,17 @@ impl<'s> Parser<'s> {
             let mut parts = Vec::new();
             if let Some(t) = self.eat(T::EncapsedAndWhitespace) {
                 parts.push(StringPart::Literal(self.text(t.span).into(), t.span));
+            } else if !self.at(T::EndHeredoc) {
+                // Right after the start: content, variables or the end (no list).
+                return Err(self.unexpected(&[]));
+            }
+            if !self.at(T::EndHeredoc) {
+                return Err(self.unexpected(&[
+                    T::Variable,
+                    T::EndHeredoc,
+                    T::DollarOpenCurlyBraces,
+                    T::CurlyOpen,
+                ]));
             }
             parts
         } else {
@@ -277,16 +288,46 @@ impl<'s> Parser<'s> {
                 T::CurlyOpen => {
                     self.bump();
                     let e = self.nest(Cost::Two, |p| p.variable())?;
-                    self.expect(T::RBrace, &[T::RBrace])?;
+                    // After the variable PHP's parser is in its dereferencing state.
+                    self.expect(
+                        T::RBrace,
+                        &[
+                            T::ObjectOperator,
+                            T::NullsafeObjectOperator,
+                            T::LBrace,
+                            T::LBracket,
+                        ],
+                    )?;
                     parts.push(StringPart::Expr(e));
                 }
                 k if k == close => return Ok(parts),
                 _ => {
-                    return Err(self.unexpected(&[
-                        T::Variable,
-                        T::DollarOpenCurlyBraces,
-                        T::CurlyOpen,
-                    ]));
+                    // PHP's states: right after the opening quote every part (and for a
+                    // heredoc its end) is possible; after a first literal part an embedded
+                    // variable must follow (or the heredoc end); after that, any part or
+                    // the end again (five or more tokens: no list).
+                    let first_literal =
+                        parts.len() == 1 && matches!(parts[0], StringPart::Literal(..));
+                    let expected: &[T] = match (quote, parts.is_empty(), first_literal) {
+                        // `backticks_expr` reduces by default: only the closing backtick.
+                        (Quote::Backtick, _, _) => &[T::Backtick],
+                        (Quote::Heredoc, true, _) => &[],
+                        (Quote::Heredoc, _, true) => &[
+                            T::Variable,
+                            T::EndHeredoc,
+                            T::DollarOpenCurlyBraces,
+                            T::CurlyOpen,
+                        ],
+                        (_, _, true) => &[T::Variable, T::DollarOpenCurlyBraces, T::CurlyOpen],
+                        (Quote::Double, true, _) => &[
+                            T::Variable,
+                            T::EncapsedAndWhitespace,
+                            T::DollarOpenCurlyBraces,
+                            T::CurlyOpen,
+                        ],
+                        _ => &[],
+                    };
+                    return Err(self.unexpected(expected));
                 }
             }
         }
@@ -387,7 +428,7 @@ impl<'s> Parser<'s> {
             let var = self.mk(ExprKind::Variable(name), t.span);
             let e = if self.eat(T::LBracket).is_some() {
                 let dim = self.expr()?;
-                self.expect(T::RBracket, &[T::RBracket])?;
+                self.expect(T::RBracket, &[])?;
                 let span = self.span_from(start);
                 self.mk(
                     ExprKind::ArrayDim {
@@ -405,7 +446,7 @@ impl<'s> Parser<'s> {
             return Ok(e);
         }
         let inner = self.expr()?;
-        self.expect(T::RBrace, &[T::RBrace])?;
+        self.expect(T::RBrace, &[])?;
         let span = self.span_from(start);
         Ok(self.mk(ExprKind::VariableVariable(inner), span))
     }

@@ -9,6 +9,9 @@ impl<'s> Parser<'s> {
         let start = self.bump().span.start;
         let name = if self.at(T::LBrace) {
             None
+        } else if matches!(self.kind(), T::NameFullyQualified | T::NameRelative) {
+            // Not a namespace name: PHP's parser takes the braced global form and wants `{`.
+            return Err(self.unexpected(&[T::LBrace]));
         } else if self.kind().is_semi_reserved() {
             // A one-part namespace name may be a reserved word (`namespace fn;`).
             let t = self.bump();
@@ -20,14 +23,9 @@ impl<'s> Parser<'s> {
         } else {
             Some(self.name(&[T::LBrace])?)
         };
-        if let Some(n) = &name {
-            if n.kind == NameKind::FullyQualified || n.kind == NameKind::Relative {
-                return Err(self.unexpected(&[]));
-            }
-            if self.at(T::Semicolon) {
-                self.bump();
-                return Ok(self.stmt(StmtKind::Namespace { name, body: None }, start));
-            }
+        if name.is_some() && self.at(T::Semicolon) {
+            self.bump();
+            return Ok(self.stmt(StmtKind::Namespace { name, body: None }, start));
         }
         self.expect(T::LBrace, &[T::LBrace])?;
         let body = self.nest(super::Cost::Two, |p| p.braced_top_statements())?;
@@ -67,20 +65,37 @@ impl<'s> Parser<'s> {
     pub(crate) fn use_stmt(&mut self) -> PResult<StmtId> {
         let start = self.bump().span.start;
         let kind = self.use_kind();
-        let first = self.name(&[])?;
-        if first.kind != NameKind::Relative && self.at(T::NsSeparator) && self.peek(1) == T::LBrace
-        {
+        // Right after `use`, `function` and `const` are expected too (five tokens: no list).
+        let first = self.name(if kind == UseKind::Normal {
+            &[]
+        } else {
+            &[T::Ident, T::NameFullyQualified, T::NameQualified]
+        })?;
+        if first.kind != NameKind::Relative && self.at(T::NsSeparator) {
             self.bump();
-            self.bump();
+            self.expect(T::LBrace, &[T::LBrace])?;
             let mut uses = Vec::new();
             while !self.at(T::RBrace) {
                 let item_start = self.tok().span.start;
+                if !matches!(self.kind(), T::Ident | T::NameQualified)
+                    && (kind != UseKind::Normal || !matches!(self.kind(), T::Function | T::Const))
+                {
+                    // After `{` every element form is expected; after `,` PHP's parser
+                    // reduces the optional trailing comma and wants `}`.
+                    return Err(self.unexpected(match (uses.is_empty(), kind) {
+                        (false, _) => &[T::RBrace],
+                        (true, UseKind::Normal) => {
+                            &[T::Ident, T::NameQualified, T::Function, T::Const]
+                        }
+                        (true, _) => &[T::Ident, T::NameQualified],
+                    }));
+                }
                 let item_kind = if kind == UseKind::Normal {
                     self.use_kind()
                 } else {
                     kind
                 };
-                let name = self.name(&[])?;
+                let name = self.name(&[T::Ident, T::NameQualified])?;
                 if !matches!(name.kind, NameKind::Unqualified | NameKind::Qualified) {
                     return Err(self.unexpected(&[]));
                 }
@@ -98,7 +113,7 @@ impl<'s> Parser<'s> {
             if uses.is_empty() {
                 return Err(self.unexpected(&[T::Ident, T::NameQualified, T::Function, T::Const]));
             }
-            self.expect(T::RBrace, &[T::Comma, T::RBrace])?;
+            self.expect(T::RBrace, &[T::RBrace])?;
             self.end_statement(&[T::Semicolon])?;
             return Ok(self.stmt(
                 StmtKind::GroupUse {
@@ -126,7 +141,7 @@ impl<'s> Parser<'s> {
             if self.eat(T::Comma).is_none() {
                 break;
             }
-            name = self.name(&[])?;
+            name = self.name(&[T::Ident, T::NameFullyQualified, T::NameQualified])?;
         }
         self.end_statement(&[T::Comma, T::Semicolon])?;
         Ok(self.stmt(StmtKind::Use { kind, uses }, start))
