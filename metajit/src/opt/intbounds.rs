@@ -1,9 +1,9 @@
 //! Intbounds: integer range analysis, and the guards, overflow checks and ops it proves useless.
 //!
-//! First pass of the pipeline, on the recorded trace. One forward pass gives every output
-//! value an [`IntBound`] (in a side table indexed by op): constants are exact; loads of narrow
-//! fields and items are bounded by their representation (`u8` is `0..=255`); `arraylen` is
-//! non-negative; comparisons are 0 or 1; `int_and` with a non-negative mask, `int_signext`,
+//! First pass of the pipeline, on the recorded trace, and again after unroll (see `PIPELINE`).
+//! One forward pass gives every output value an [`IntBound`] (in a side table indexed by op):
+//! constants are exact; loads of narrow fields and items are bounded by their representation
+//! (`u8` is `0..=255`); `arraylen` is non-negative; comparisons are 0 or 1; `int_and` with a non-negative mask, `int_signext`,
 //! shifts, division and remainder by constants, and add/sub/mul (exactly, when they cannot
 //! wrap) propagate ranges. Guards refine the ranges of what they test for everything after them:
 //! after `guard_true(i < n)` the range of `i` is below `n`'s maximum and `n`'s above `i`'s

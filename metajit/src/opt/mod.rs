@@ -1,7 +1,7 @@
 //! The optimizer: single forward passes over a trace, in one fixed [`PIPELINE`].
 //!
 //! ```text
-//! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> dce
+//! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> intbounds -> dce
 //! ```
 //! - `intbounds`: integer ranges and relations from constants, loads, masks and guards; removes
 //!   guards, overflow checks and masks they prove useless.
@@ -15,6 +15,8 @@
 //!   lazy stores (pending stores in resume data).
 //! - `unroll`: loop peeling; the peeled loop reuses invariant values, skips established guards
 //!   and carries memory values across its label.
+//! - `intbounds` again: on the finished preamble and loop, where heap forwarding and CSE have made
+//!   equal what the recorded trace loaded or computed twice (a length loaded per access).
 //! - `dce`: removes what nothing needs, including unused loop-label arguments.
 //!
 //! A pass added later (strings, when a language needs them) goes between virtualize and pure.
@@ -102,6 +104,7 @@ pub const PIPELINE: &[Pass] = &[
     ("pure", pure::run),
     ("heap", heap::run),
     ("unroll", unroll::run),
+    ("intbounds", intbounds::run),
     ("dce", dce::run),
 ];
 
@@ -225,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn the_pipeline_names_every_pass_once_in_order() {
+    fn the_pipeline_names_every_pass_in_order() {
         let names: Vec<&str> = PIPELINE.iter().map(|p| p.0).collect();
         assert_eq!(
             names,
@@ -236,6 +239,7 @@ mod tests {
                 "pure",
                 "heap",
                 "unroll",
+                "intbounds",
                 "dce"
             ]
         );
