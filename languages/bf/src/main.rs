@@ -2,6 +2,7 @@
 //!
 //! `METAJIT_PARAMS` and `METAJIT_LOG` configure the JIT (see the book).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: bf [--jit=on|off] [--emit-c] [--repeat=N] FILE";
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
                 }
             },
             "-h" | "--help" => {
-                println!("{USAGE}");
+                let _ = writeln!(std::io::stdout(), "{USAGE}");
                 return ExitCode::SUCCESS;
             }
             a if a.starts_with('-') => {
@@ -58,8 +59,19 @@ fn main() -> ExitCode {
         }
     };
     if emit_c {
-        print!("{}", lang_bf::to_c(&prog));
-        return ExitCode::SUCCESS;
+        let mut out = std::io::stdout().lock();
+        return match out
+            .write_all(lang_bf::to_c(&prog).as_bytes())
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            // The reader went away (`bf --emit-c F | head`): nothing left to do.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bf: write error: {e}");
+                ExitCode::from(1)
+            }
+        };
     }
     let jit = match metajit::JitDriver::from_env() {
         Ok(j) => j,

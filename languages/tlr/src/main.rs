@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             "--jit=on" => jit_on = true,
             "--jit=off" => jit_on = false,
             "-h" | "--help" => {
-                println!("{USAGE}");
+                let _ = writeln!(std::io::stdout(), "{USAGE}");
                 return ExitCode::SUCCESS;
             }
             a if file.is_none() && a.starts_with('-') => {

@@ -18,7 +18,7 @@ pub fn run(opts: &Options) -> ExitCode {
             // A directory reads as empty in PHP, which lints it as valid.
             Err(_) if std::path::Path::new(path).is_dir() => (path.to_string(), Vec::new()),
             Err(_) => {
-                println!("Could not open input file: {path}");
+                crate::out(&format!("Could not open input file: {path}\n"));
                 return ExitCode::from(1);
             }
         },
@@ -30,12 +30,12 @@ pub fn run(opts: &Options) -> ExitCode {
     let result = run_on_big_stack(src, ParseOptions { short_tags });
     match result {
         Ok(()) => {
-            println!("No syntax errors detected in {name}");
+            crate::out(&format!("No syntax errors detected in {name}\n"));
             ExitCode::SUCCESS
         }
         Err(diag) => {
             crate::errors::report(opts, &diag, &name);
-            println!("Errors parsing {name}");
+            crate::out(&format!("Errors parsing {name}\n"));
             ExitCode::from(255)
         }
     }

@@ -8,29 +8,34 @@ mod cli;
 mod errors;
 mod lint;
 
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Writes to standard output, ignoring errors as PHP does (a closed pipe is not a crash).
+pub(crate) fn out(text: &str) {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let opts = match cli::parse_args(&args) {
         Ok(o) => o,
         Err(e) => {
-            print!("{e}\n{}", cli::USAGE_HEAD);
+            out(&format!("{e}\n{}", cli::USAGE_HEAD));
             return ExitCode::from(1);
         }
     };
     match opts.mode {
         cli::Mode::Help => {
-            print!("{}{}", cli::USAGE_HEAD, cli::USAGE_BODY);
+            out(&format!("{}{}", cli::USAGE_HEAD, cli::USAGE_BODY));
             ExitCode::SUCCESS
         }
         cli::Mode::Version => {
-            println!("PHP 8.2.32 (cli) (hippy {})", env!("CARGO_PKG_VERSION"));
-            println!("Copyright (c) The PHP Group");
-            println!(
-                "hippy {}: a PHP 8.2 implementation on the metajit meta-tracing JIT",
-                env!("CARGO_PKG_VERSION")
-            );
+            let v = env!("CARGO_PKG_VERSION");
+            out(&format!(
+                "PHP 8.2.32 (cli) (hippy {v})\nCopyright (c) The PHP Group\n\
+                 hippy {v}: a PHP 8.2 implementation on the metajit meta-tracing JIT\n"
+            ));
             ExitCode::SUCCESS
         }
         cli::Mode::Lint => lint::run(&opts),
