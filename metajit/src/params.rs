@@ -51,6 +51,7 @@ params! {
     retrace_limit: u32 = 5, "how many times a key may abort tracing before it is given up";
     optimize: bool = true, "whether traces are optimized";
     unroll: bool = true, "whether loops are peeled (preamble + loop)";
+    regions: bool = true, "whether hot cycles of compiled pieces are compiled again as one unit (backends with regions: Cranelift)";
     max_pending_stores: usize = 0, "how many delayed stores the optimizer lets a guard carry in its resume data";
     backend: String = String::from("auto"), "backend: auto, cranelift or interp";
     perf_map: bool = false, "write /tmp/perf-<pid>.map so that perf names compiled code (Cranelift backend)";

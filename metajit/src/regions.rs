@@ -86,7 +86,7 @@ pub(crate) struct RegionState {
     /// The current least time between two looks, in units of the base interval: doubles (up
     /// to [`MAX_INTERVAL`]) after each look that compiled nothing, back to 1 when one did.
     backoff: u32,
-    /// The backend has no regions.
+    /// The backend has no regions (the parameter `regions` is the user's switch).
     off: bool,
     /// Member sets the backend refused (not tried again).
     refused: Vec<Vec<CodeId>>,
@@ -103,8 +103,7 @@ impl Default for RegionState {
             ticks: 0,
             last: None,
             backoff: 1,
-            // A switch for measurements until the parameters have one.
-            off: std::env::var("METAJIT_REGIONS").is_ok_and(|v| v == "off"),
+            off: false,
             policy: Policy::default(),
             refused: Vec::new(),
             scanned: 0,
@@ -133,8 +132,9 @@ impl Inner {
             let mut st = self.regions.borrow_mut();
             st.ticks += 1;
             // Both scaled by `trace_eagerness` (default 200) so that eager runs look often.
-            let eagerness = self.params.borrow().trace_eagerness.max(1);
-            if st.off || st.ticks < CHECK_EVERY.min(eagerness) {
+            let params = self.params.borrow();
+            let eagerness = params.trace_eagerness.max(1);
+            if st.off || !params.regions || st.ticks < CHECK_EVERY.min(eagerness) {
                 return;
             }
             st.ticks = 0;
