@@ -137,6 +137,27 @@ pub fn run(jit: &JitDriver, prog: &Program, tape: &mut Tape, io: &mut Io) -> Res
                     pc = end;
                 }
             }
+            Op::Transfer(t, close) => {
+                let c = tape.cells[ptr];
+                if c == 0 {
+                    pc = close;
+                } else if ptr >= prog.transfers[t].left {
+                    let base = ptr - prog.transfers[t].left;
+                    let last = ptr + prog.transfers[t].right;
+                    if last >= tape.cells.len() {
+                        grow(tape, last);
+                    }
+                    for k in 0..prog.transfers[t].targets.len() {
+                        let q = base + prog.transfers[t].targets[k].0;
+                        let d = prog.transfers[t].targets[k].1;
+                        let v = tape.cells[q];
+                        tape.cells[q] = v.wrapping_add(c.wrapping_mul(d));
+                    }
+                    tape.cells[ptr] = 0;
+                    pc = close;
+                }
+                // Otherwise the loop (the next op) runs and reports where it moves left of 0.
+            }
             Op::Close(start) => {
                 if tape.cells[ptr] != 0 {
                     pc = start + 1;

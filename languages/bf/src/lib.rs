@@ -11,7 +11,7 @@ pub mod interp;
 mod parse;
 
 pub use interp::{Io, Tape, run};
-pub use parse::{Op, ParseError, Program, parse, to_c};
+pub use parse::{Op, ParseError, Program, Transfer, parse, to_c};
 
 /// A run-time error.
 #[derive(Clone, Debug, PartialEq, Eq)]

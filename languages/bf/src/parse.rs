@@ -1,5 +1,5 @@
-//! Parsing Brainfuck: run-length folding, `[-]` recognition, bracket matching; and the
-//! translation of the same ops to C.
+//! Parsing Brainfuck: run-length folding, `[-]` and transfer-loop recognition, bracket
+//! matching; and the translation of the same ops to C.
 
 use std::fmt::Write;
 
@@ -20,6 +20,66 @@ pub enum Op {
     Open(usize),
     /// `]`: when the cell is not 0, continue after the matching `[` (at the given index).
     Close(usize),
+    /// A transfer loop (`[->+<]`), placed just before the loop it stands for:
+    /// `Transfer(t, close)` adds the current cell times each factor of `Program::transfers[t]` to
+    /// its target cell, clears the current cell and continues after the loop's `]` (at index
+    /// `close`). Where the loop would move left of cell 0, the loop itself runs instead (and
+    /// reports the error where it happens).
+    Transfer(usize, usize),
+}
+
+/// The body of a transfer loop: a loop of `+`, `-`, `<`, `>` only, that comes back to where it
+/// started and subtracts 1 from its starting cell (`[->+<]`, `[->>+++<-<]`...). Running it
+/// `n` times, where `n` is the starting cell's value, adds `n` times its net change to every
+/// other cell it touches and leaves the starting cell at 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transfer {
+    /// How far left of the starting cell the loop goes (0 or more).
+    pub left: usize,
+    /// How far right it goes.
+    pub right: usize,
+    /// Each target as (offset from the leftmost cell touched, factor), in increasing offsets;
+    /// the starting cell (offset `left`) is not among them.
+    pub targets: Vec<(usize, u8)>,
+}
+
+impl Transfer {
+    /// The transfer a loop body of `ops` stands for, if it is one.
+    fn of(ops: &[Op]) -> Option<Transfer> {
+        let mut at = 0isize;
+        let (mut min, mut max) = (0isize, 0isize);
+        let mut net: Vec<(isize, u8)> = Vec::new();
+        for op in ops {
+            match *op {
+                Op::Add(n) => match net.iter_mut().find(|(o, _)| *o == at) {
+                    Some((_, d)) => *d = d.wrapping_add(n),
+                    None => net.push((at, n)),
+                },
+                Op::Move(n, _) => {
+                    at += n;
+                    min = min.min(at);
+                    max = max.max(at);
+                }
+                _ => return None,
+            }
+        }
+        let own = net.iter().find(|(o, _)| *o == 0).map_or(0, |&(_, d)| d);
+        if at != 0 || own != 255 {
+            return None;
+        }
+        let left = min.unsigned_abs();
+        let mut targets: Vec<(usize, u8)> = net
+            .into_iter()
+            .filter(|&(o, d)| o != 0 && d != 0)
+            .map(|(o, d)| ((o - min) as usize, d))
+            .collect();
+        targets.sort_unstable();
+        Some(Transfer {
+            left,
+            right: max as usize,
+            targets,
+        })
+    }
 }
 
 /// A parsed program.
@@ -27,6 +87,8 @@ pub enum Op {
 pub struct Program {
     /// The operations.
     pub ops: Vec<Op>,
+    /// The bodies of the transfer loops ([`Op::Transfer`]).
+    pub transfers: Vec<Transfer>,
 }
 
 /// Unbalanced brackets.
@@ -67,6 +129,7 @@ fn line_col(src: &[u8], pos: usize) -> (usize, usize) {
 /// Parses a program. Characters other than the eight commands are comments.
 pub fn parse(src: &[u8]) -> Result<Program, ParseError> {
     let mut ops: Vec<Op> = Vec::new();
+    let mut transfers: Vec<Transfer> = Vec::new();
     let mut open: Vec<(usize, usize)> = Vec::new(); // (op index, source offset)
     let mut i = 0;
     while i < src.len() {
@@ -121,6 +184,15 @@ pub fn parse(src: &[u8]) -> Result<Program, ParseError> {
                 if ops.len() == o + 2 && matches!(ops[o + 1], Op::Add(1) | Op::Add(255)) {
                     ops.truncate(o);
                     ops.push(Op::Clear);
+                } else if let Some(t) = Transfer::of(&ops[o + 1..]) {
+                    // `Transfer`, then the loop itself (its fallback): the body has no
+                    // brackets, so inserting shifts no index but this loop's own.
+                    ops.insert(o, Op::Transfer(transfers.len(), 0));
+                    transfers.push(t);
+                    let close = ops.len();
+                    ops[o] = Op::Transfer(transfers.len() - 1, close);
+                    ops[o + 1] = Op::Open(close);
+                    ops.push(Op::Close(o + 1));
                 } else {
                     let close = ops.len();
                     ops[o] = Op::Open(close);
@@ -139,7 +211,7 @@ pub fn parse(src: &[u8]) -> Result<Program, ParseError> {
             column,
         });
     }
-    Ok(Program { ops })
+    Ok(Program { ops, transfers })
 }
 
 fn is_command(c: u8) -> bool {
@@ -181,6 +253,17 @@ pub fn to_c(p: &Program) -> String {
                 let ind = "    ".repeat(depth);
                 let _ = writeln!(s, "{ind}}}");
             }
+            Op::Transfer(t, _) => {
+                // The loop follows and finds the cell 0: the translation stays the same
+                // program, with the transfer done up front.
+                let tr = &p.transfers[t];
+                let _ = writeln!(s, "{ind}if (*p) {{");
+                for &(off, d) in &tr.targets {
+                    let o = off as isize - tr.left as isize;
+                    let _ = writeln!(s, "{ind}    p[{o}] += *p * {d};");
+                }
+                let _ = writeln!(s, "{ind}    *p = 0;\n{ind}}}");
+            }
         }
     }
     s.push_str("    free(t);\n    return 0;\n}\n");
@@ -199,17 +282,46 @@ mod tests {
             vec![
                 Op::Add(1),
                 Op::Move(1, 15),
-                Op::Open(7),
+                Op::Transfer(0, 8),
+                Op::Open(8),
                 Op::Add(255),
                 Op::Move(1, 21),
                 Op::Add(1),
                 Op::Move(-1, 23),
-                Op::Close(2),
+                Op::Close(3),
                 Op::Clear,
                 Op::Out,
                 Op::In
             ]
         );
+        assert_eq!(
+            p.transfers,
+            vec![Transfer {
+                left: 0,
+                right: 1,
+                targets: vec![(1, 1)]
+            }]
+        );
+    }
+
+    #[test]
+    fn recognizes_transfer_loops_only() {
+        // Left and right of the starting cell, wrapping factors.
+        let p = parse(b"[<<++>>->+++>>----<<<]").unwrap();
+        assert_eq!(
+            p.transfers,
+            vec![Transfer {
+                left: 2,
+                right: 3,
+                targets: vec![(0, 2), (3, 3), (5, 252)]
+            }]
+        );
+        assert!(matches!(p.ops[0], Op::Transfer(0, c) if p.ops[c] == Op::Close(1)));
+        // Not transfers: the pointer drifts, the own cell goes up or by 2, output, nesting.
+        for src in [&b"[->+]"[..], b"[+>+<]", b"[-->+<]", b"[->.<]", b"[->[-]<]", b"[>]"] {
+            let p = parse(src).unwrap();
+            assert!(p.transfers.is_empty(), "{}", String::from_utf8_lossy(src));
+        }
     }
 
     #[test]
@@ -233,5 +345,6 @@ mod tests {
             c.contains("while (*p) {") && c.contains("putchar(*p);"),
             "{c}"
         );
+        assert!(c.contains("if (*p) {\n        p[1] += *p * 1;\n        *p = 0;\n    }"), "{c}");
     }
 }
