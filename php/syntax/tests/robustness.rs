@@ -76,8 +76,16 @@ fn deeply_nested_heredocs_lex_in_linear_time() {
     // Unclosed: the scan ahead stops at the end of the file instead.
     let lexed = lex(&nested_heredocs(depth, false), ShortTags::On);
     assert_eq!(lexed.heredoc_indents.len(), depth + 1);
-    // PHP's parser gives up long before.
+    // PHP's parser gives up long before (see the next test).
     let err = lint(&nested_heredocs(depth, true), ParseOptions::default()).expect_err("too deep");
+    assert_eq!(err.message, "memory exhausted");
+}
+
+#[test]
+fn heredoc_nesting_depth_is_php_s() {
+    // `php -n -l`: 1,998 levels accepted, 1,999 `memory exhausted` (5 parser states a level).
+    assert!(lint(&nested_heredocs(1_998, true), ParseOptions::default()).is_ok());
+    let err = lint(&nested_heredocs(1_999, true), ParseOptions::default()).expect_err("too deep");
     assert_eq!(err.message, "memory exhausted");
 }
 

@@ -58,7 +58,8 @@ impl<'s> Parser<'s> {
     /// `"..."` with interpolation.
     pub(crate) fn double_quoted(&mut self) -> PResult<ExprId> {
         let start = self.bump().span.start;
-        let parts = self.encaps_list(T::DoubleQuote, Quote::Double)?;
+        // The opening quote stays on PHP's parser stack under the parts.
+        let parts = self.nest(Cost::One, |p| p.encaps_list(T::DoubleQuote, Quote::Double))?;
         self.expect(T::DoubleQuote, &[T::DoubleQuote])?;
         let span = self.span_from(start);
         Ok(self.mk(
@@ -73,7 +74,7 @@ impl<'s> Parser<'s> {
     /// `` `...` ``
     pub(crate) fn backticks(&mut self) -> PResult<ExprId> {
         let start = self.bump().span.start;
-        let parts = self.encaps_list(T::Backtick, Quote::Backtick)?;
+        let parts = self.nest(Cost::One, |p| p.encaps_list(T::Backtick, Quote::Backtick))?;
         self.expect(T::Backtick, &[T::Backtick])?;
         let span = self.span_from(start);
         Ok(self.mk(
@@ -109,7 +110,7 @@ impl<'s> Parser<'s> {
             }
             parts
         } else {
-            self.encaps_list(T::EndHeredoc, Quote::Heredoc)?
+            self.nest(Cost::One, |p| p.encaps_list(T::EndHeredoc, Quote::Heredoc))?
         };
         self.expect(T::EndHeredoc, &[T::EndHeredoc])?;
         let span = self.span_from(start);
@@ -211,12 +212,13 @@ impl<'s> Parser<'s> {
                     parts.push(StringPart::Expr(e));
                 }
                 T::DollarOpenCurlyBraces => {
-                    let e = self.nest(Cost::Two, |p| p.dollar_brace())?;
+                    let e =
+                        self.after_parts(&parts, |p| p.nest(Cost::Two, |p| p.dollar_brace()))?;
                     parts.push(StringPart::Expr(e));
                 }
                 T::CurlyOpen => {
                     self.bump();
-                    let e = self.nest(Cost::Two, |p| p.variable())?;
+                    let e = self.after_parts(&parts, |p| p.nest(Cost::Two, |p| p.variable()))?;
                     // After the variable PHP's parser is in its dereferencing state.
                     self.expect(
                         T::RBrace,
@@ -259,6 +261,21 @@ impl<'s> Parser<'s> {
                     return Err(self.unexpected(expected));
                 }
             }
+        }
+    }
+
+    /// Runs `f` for an interpolation; after the first part PHP's parser stack also holds
+    /// the list or text before it (`encaps_list: encaps_var | T_ENCAPSED_AND_WHITESPACE
+    /// encaps_var | encaps_list encaps_var`).
+    fn after_parts<R>(
+        &mut self,
+        parts: &[StringPart],
+        f: impl FnOnce(&mut Self) -> PResult<R>,
+    ) -> PResult<R> {
+        if parts.is_empty() {
+            f(self)
+        } else {
+            self.nest(Cost::One, f)
         }
     }
 
