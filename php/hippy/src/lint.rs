@@ -53,12 +53,14 @@ fn run_on_big_stack(src: Vec<u8>, options: ParseOptions) -> Result<(), php_synta
                 severity: php_syntax::Severity::Fatal,
                 message: "hippy internal error: the parser panicked".into(),
                 line: 0,
+                file: php_syntax::ErrorFile::Compiled,
             })
         }),
         Err(_) => Err(php_syntax::Diagnostic {
             severity: php_syntax::Severity::Fatal,
             message: "hippy internal error: could not start the parser thread".into(),
             line: 0,
+            file: php_syntax::ErrorFile::Compiled,
         }),
     }
 }

@@ -3,7 +3,8 @@
 //! A [`Diagnostic`] holds PHP's message text, its severity and its line; rendering adds the
 //! `Parse error: ` / `Fatal error: ` prefix and `in FILE on line N` exactly as the CLI does
 //! (for the screen: `\nParse error: MSG in FILE on line N\n`; for the log:
-//! `PHP Parse error:  MSG in FILE on line N`).
+//! `PHP Parse error:  MSG in FILE on line N`). One heredoc error is raised while PHP has no
+//! file being compiled; it names `[no active file]` and line 0 instead (see [`ErrorFile`]).
 
 use std::fmt;
 
@@ -26,6 +27,18 @@ impl Severity {
     }
 }
 
+/// Which file PHP names in an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ErrorFile {
+    /// The file being compiled (the one linted), which every error but one names.
+    #[default]
+    Compiled,
+    /// None: PHP raised the error while its scanner was scanning ahead for a heredoc's closing
+    /// marker, when it sets no compiled file (`zend_save_lexical_state`), so the `ParseError`
+    /// takes the executed file and line instead: `[no active file]` and 0 under `php -l`.
+    NoActiveFile,
+}
+
 /// A parse or compile-time error with PHP's exact text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message} on line {line}", severity.label())]
@@ -34,18 +47,28 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The message, e.g. `syntax error, unexpected token "{", expecting variable`.
     pub message: String,
-    /// 1-based line.
+    /// 1-based line; 0 with [`ErrorFile::NoActiveFile`].
     pub line: u32,
+    /// The file PHP names: the linted one, or none.
+    pub file: ErrorFile,
 }
 
 impl Diagnostic {
+    /// The file name PHP prints for this diagnostic when it lints `file`.
+    pub fn file_name<'a>(&self, file: &'a str) -> &'a str {
+        match self.file {
+            ErrorFile::Compiled => file,
+            ErrorFile::NoActiveFile => "[no active file]",
+        }
+    }
+
     /// The screen form (`display_errors`): `\nParse error: MSG in FILE on line N\n`.
     pub fn display_text(&self, file: &str) -> String {
         format!(
             "\n{}: {} in {} on line {}\n",
             self.severity.label(),
             self.message,
-            file,
+            self.file_name(file),
             self.line
         )
     }
@@ -56,7 +79,7 @@ impl Diagnostic {
             "PHP {}:  {} in {} on line {}",
             self.severity.label(),
             self.message,
-            file,
+            self.file_name(file),
             self.line
         )
     }
@@ -74,7 +97,7 @@ impl Diagnostic {
             "<br />\n<b>{}</b>:  {} in <b>{}</b> on line <b>{}</b><br />\n",
             self.severity.label(),
             esc(&self.message),
-            esc(file),
+            esc(self.file_name(file)),
             self.line
         )
     }

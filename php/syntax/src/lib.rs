@@ -13,13 +13,14 @@ pub mod ast;
 pub mod check;
 pub mod diagnostics;
 pub mod dump;
+mod escape;
 pub mod lexer;
 mod number;
 mod parser;
 pub mod span;
 pub mod token;
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, ErrorFile, Severity};
 pub use lexer::ShortTags;
 
 /// Options that change how source is read (ini settings that affect the scanner).

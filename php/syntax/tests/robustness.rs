@@ -1,7 +1,9 @@
 //! Robustness: no panic, hang or stack overflow on any input. Deep nesting gets PHP's
 //! `memory exhausted` past PHP's parser stack limit; random inputs only ever produce values.
 
-use php_syntax::{ParseOptions, Severity, lint};
+use php_syntax::lexer::lex;
+use php_syntax::token::TokenKind;
+use php_syntax::{ParseOptions, Severity, ShortTags, lint};
 
 fn nested(open: &str, inner: &str, close: &str, depth: usize) -> Vec<u8> {
     let mut s = String::from("<?php\n$a = ");
@@ -44,6 +46,46 @@ fn a_million_levels_is_an_error_not_a_crash() {
     blocks.push_str(&"{".repeat(n));
     blocks.push_str(&"}".repeat(n));
     let err = lint(blocks.as_bytes(), ParseOptions::default()).expect_err("too deep");
+    assert_eq!(err.message, "memory exhausted");
+}
+
+/// `<?php $x = <<<A` with `depth` heredocs nested in `{$a[<<<A` interpolations, all with the
+/// same label and indentation (each closing marker is ` A]}`), then the outer ` A;`.
+fn nested_heredocs(depth: usize, closed: bool) -> Vec<u8> {
+    let mut s = String::from("<?php\n$x = <<<A\n");
+    s.push_str(&" {$a[<<<A\n".repeat(depth));
+    s.push_str(" x\n");
+    if closed {
+        s.push_str(&" A]}\n".repeat(depth));
+        s.push_str(" A;\n");
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn deeply_nested_heredocs_lex_in_linear_time() {
+    // Every heredoc needs its closing marker's indentation before its body is read. PHP scans
+    // ahead once per heredoc, which is quadratic here; the lexer scans ahead once for the
+    // outermost heredoc and reuses what it learned for the nested ones.
+    let depth = 20_000;
+    let lexed = lex(&nested_heredocs(depth, true), ShortTags::On);
+    assert!(lexed.error.is_none(), "{:?}", lexed.error);
+    assert_eq!(lexed.tokens.last().map(|t| t.kind), Some(TokenKind::Eof));
+    assert_eq!(lexed.heredoc_indents.len(), depth + 1);
+    assert!(lexed.heredoc_indents.iter().all(|h| h.indent == 1));
+    // Unclosed: the scan ahead stops at the end of the file instead.
+    let lexed = lex(&nested_heredocs(depth, false), ShortTags::On);
+    assert_eq!(lexed.heredoc_indents.len(), depth + 1);
+    // PHP's parser gives up long before (see the next test).
+    let err = lint(&nested_heredocs(depth, true), ParseOptions::default()).expect_err("too deep");
+    assert_eq!(err.message, "memory exhausted");
+}
+
+#[test]
+fn heredoc_nesting_depth_is_php_s() {
+    // `php -n -l`: 1,998 levels accepted, 1,999 `memory exhausted` (5 parser states a level).
+    assert!(lint(&nested_heredocs(1_998, true), ParseOptions::default()).is_ok());
+    let err = lint(&nested_heredocs(1_999, true), ParseOptions::default()).expect_err("too deep");
     assert_eq!(err.message, "memory exhausted");
 }
 

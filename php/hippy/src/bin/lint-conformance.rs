@@ -166,7 +166,8 @@ fn php_verdict(php: &str, file: &Path) -> Verdict {
         for (prefix, fatal) in [("Parse error: ", false), ("Fatal error: ", true)] {
             if let Some(rest) = l.strip_prefix(prefix) {
                 let marker = format!(" in {name} on line ");
-                // PHP names no file for errors raised after the scanner has finished.
+                // PHP names no file for an error raised while its scanner scans ahead for
+                // a heredoc's closing marker (`ErrorFile::NoActiveFile`); the line is 0.
                 let marker = if rest.contains(&marker) {
                     marker
                 } else {

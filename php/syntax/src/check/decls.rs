@@ -512,10 +512,10 @@ impl<'a> Walker<'a> {
     pub(crate) fn node_start(&self, e: ExprId) -> u32 {
         let start = self.ast.expr(e).span.start;
         let src = self.src;
-        if src[start as usize..].starts_with(b"<<<") {
-            if let Some(nl) = src[start as usize..].iter().position(|&c| c == b'\n') {
-                return start + nl as u32 + 1;
-            }
+        if src[start as usize..].starts_with(b"<<<")
+            && let Some(nl) = src[start as usize..].iter().position(|&c| c == b'\n')
+        {
+            return start + nl as u32 + 1;
         }
         start
     }

@@ -15,7 +15,7 @@ mod types;
 mod walk;
 
 use crate::ast::Ast;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, ErrorFile, Severity};
 use crate::span::LineIndex;
 
 /// Runs every check in PHP's compilation order; the first error wins, as in PHP.
@@ -32,5 +32,6 @@ pub(crate) fn fatal(lines: &LineIndex, offset: u32, message: impl Into<String>) 
         severity: Severity::Fatal,
         message: message.into(),
         line: lines.line(offset),
+        file: ErrorFile::Compiled,
     })
 }

@@ -9,12 +9,23 @@
 //! The whole file is tokenized before parsing. A lexer error (bad nesting, invalid numeric
 //! literal, bad heredoc indentation, ...) becomes an [`TokenKind::Error`] token and ends the
 //! stream, so the parser reports it exactly when PHP's parser would have asked for that token.
+//!
+//! A heredoc's closing-marker indentation is needed before its body is read. PHP finds it by
+//! running this same lexer ahead in a scan-only mode (`scan_ahead.rs`); so do we, once per
+//! outermost heredoc, caching what the scan learns about every heredoc nested in it, so the
+//! lexer stays linear however deep heredocs nest. Heredoc bodies and markers: `heredoc.rs`.
 
+mod heredoc;
+mod scan_ahead;
 mod scripting;
 mod strings;
 
+use crate::diagnostics::ErrorFile;
 use crate::span::Span;
 use crate::token::{Token, TokenKind};
+use heredoc::Heredoc;
+use scan_ahead::{ScanAhead, Scanned};
+use std::collections::HashMap;
 
 /// Whether `<?` alone opens PHP code (`short_open_tag`, on in PHP's built-in defaults).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -44,6 +55,17 @@ pub struct LexError {
     pub offset: u32,
     /// Parse error or fatal error.
     pub severity: LexSeverity,
+    /// The file PHP names: the linted one, or none for an error raised in a scan-ahead.
+    pub file: ErrorFile,
+}
+
+/// The closing-marker indentation PHP strips from a heredoc or nowdoc body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeredocIndent {
+    /// Offset of the `<<<` token (of its `b` prefix, if any).
+    pub start: u32,
+    /// Indentation in characters (spaces or tabs, never both).
+    pub indent: u32,
 }
 
 /// The result of lexing a whole file.
@@ -60,6 +82,8 @@ pub struct Lexed {
     /// Start of an unclosed `'...` string (returned as string content to the end of the
     /// file; PHP reports it on the line where it starts, as it counts no line in it).
     pub unclosed_quote: Option<u32>,
+    /// The indentation of every heredoc and nowdoc start token, in token order.
+    pub heredoc_indents: Vec<HeredocIndent>,
 }
 
 /// The scanner's states (PHP's `ST_*` start conditions).
@@ -74,17 +98,6 @@ enum Mode {
     LookingForProperty,
     VarOffset,
     LookingForVarname,
-}
-
-/// An open heredoc: its label and the closing marker's indentation.
-#[derive(Clone, Debug)]
-struct Heredoc {
-    label: Span,
-    nowdoc: bool,
-    /// Indentation of the closing marker, in characters.
-    indent: usize,
-    /// The indentation character (`b' '` or `b'\t'`) if any.
-    indent_char: Option<u8>,
 }
 
 /// Countdown of the tokens that still belong to `__halt_compiler ( ) ;`.
@@ -106,6 +119,10 @@ struct Lexer<'s> {
     halt: Halt,
     out: Lexed,
     done: bool,
+    /// Set while scanning ahead for a heredoc's closing marker (PHP's `heredoc_scan_ahead`).
+    scan: Option<ScanAhead>,
+    /// What earlier scans learned about heredocs not reached yet, by body offset.
+    scanned: HashMap<u32, Scanned>,
 }
 
 /// Tokenizes a whole PHP file.
@@ -124,22 +141,15 @@ pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
             ..Lexed::default()
         },
         done: false,
+        scan: None,
+        scanned: HashMap::new(),
     };
     // Offsets are u32 everywhere; a larger file is refused rather than silently wrapped.
     if src.len() >= u32::MAX as usize {
         lx.error_at(0, "memory exhausted".into(), LexSeverity::Parse);
         return lx.out;
     }
-    while !lx.done {
-        match lx.mode {
-            Mode::Initial => lx.scan_initial(),
-            Mode::Scripting => lx.scan_scripting(),
-            Mode::DoubleQuotes | Mode::Backquote | Mode::Heredoc => lx.scan_encaps(),
-            Mode::LookingForProperty => lx.scan_property(),
-            Mode::VarOffset => lx.scan_var_offset(),
-            Mode::LookingForVarname => lx.scan_varname(),
-        }
-    }
+    lx.run();
     lx.out
 }
 
@@ -152,6 +162,20 @@ pub(crate) fn is_label_char(b: u8) -> bool {
 }
 
 impl<'s> Lexer<'s> {
+    /// Lexes until the end of the file, an error, or (scanning ahead) the closing marker.
+    fn run(&mut self) {
+        while !self.done {
+            match self.mode {
+                Mode::Initial => self.scan_initial(),
+                Mode::Scripting => self.scan_scripting(),
+                Mode::DoubleQuotes | Mode::Backquote | Mode::Heredoc => self.scan_encaps(),
+                Mode::LookingForProperty => self.scan_property(),
+                Mode::VarOffset => self.scan_var_offset(),
+                Mode::LookingForVarname => self.scan_varname(),
+            }
+        }
+    }
+
     fn peek(&self, ahead: usize) -> u8 {
         self.src.get(self.pos + ahead).copied().unwrap_or(0)
     }
@@ -174,6 +198,10 @@ impl<'s> Lexer<'s> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize, end: usize) {
+        if self.scan.is_some() {
+            self.scan_saw(kind, start, end);
+            return;
+        }
         self.out.tokens.push(Token {
             kind,
             span: Span::new(start as u32, end as u32),
@@ -196,16 +224,29 @@ impl<'s> Lexer<'s> {
     }
 
     fn push_eof(&mut self, at: usize) {
+        self.done = true;
+        if self.scan.is_some() {
+            return;
+        }
         self.out.tokens.push(Token {
             kind: TokenKind::Eof,
             span: Span::new(at as u32, at as u32),
         });
         self.halt = Halt::No;
-        self.done = true;
     }
 
-    /// Ends the stream with an error token; `offset` decides the reported line.
+    /// Ends the stream with an error token; `offset` decides the reported line. Scanning
+    /// ahead, it only ends the scan, as PHP clears the exception there.
     fn error_at(&mut self, offset: usize, message: String, severity: LexSeverity) {
+        self.raise(offset, message, severity, ErrorFile::Compiled);
+    }
+
+    /// [`Self::error_at`], naming `file`.
+    fn raise(&mut self, offset: usize, message: String, severity: LexSeverity, file: ErrorFile) {
+        self.done = true;
+        if self.scan.is_some() {
+            return;
+        }
         let at = offset as u32;
         self.out.tokens.push(Token {
             kind: TokenKind::Error,
@@ -215,8 +256,8 @@ impl<'s> Lexer<'s> {
             message,
             offset: at,
             severity,
+            file,
         });
-        self.done = true;
     }
 
     fn enter_nesting(&mut self, bracket: u8, at: usize) {

@@ -1,6 +1,6 @@
 //! The scripting state: operators, names and keywords, numbers, comments, casts, tags.
 
-use super::{Halt, Heredoc, LexSeverity, Lexer, Mode, is_label_char, is_label_start};
+use super::{Halt, LexSeverity, Lexer, Mode, is_label_char, is_label_start};
 use crate::number::{IntLiteral, classify_int};
 use crate::token::{TokenKind, keyword};
 
@@ -454,102 +454,5 @@ impl<'s> Lexer<'s> {
                 self.error_at(end, "Invalid numeric literal".into(), LexSeverity::Parse)
             }
         }
-    }
-
-    /// `<<<LABEL`, `<<<"LABEL"`, `<<<'LABEL'` followed by a newline; false if not a heredoc.
-    fn try_heredoc(&mut self, start: usize, arrows: usize) -> bool {
-        let src = self.src;
-        if !src[arrows..].starts_with(b"<<<") {
-            return false;
-        }
-        let mut i = arrows + 3;
-        while matches!(src.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        let quote = match src.get(i) {
-            Some(&q @ (b'\'' | b'"')) => {
-                i += 1;
-                Some(q)
-            }
-            _ => None,
-        };
-        if !src.get(i).is_some_and(|&c| is_label_start(c)) {
-            return false;
-        }
-        let label_start = i;
-        let label_end = self.label_end(i);
-        i = label_end;
-        if let Some(q) = quote {
-            if src.get(i) != Some(&q) {
-                return false;
-            }
-            i += 1;
-        }
-        match src.get(i) {
-            Some(b'\n') => i += 1,
-            Some(b'\r') => i += if src.get(i + 1) == Some(&b'\n') { 2 } else { 1 },
-            _ => return false,
-        }
-        self.pos = i;
-        let label = crate::span::Span::new(label_start as u32, label_end as u32);
-        let mut doc = Heredoc {
-            label,
-            nowdoc: quote == Some(b'\''),
-            indent: 0,
-            indent_char: None,
-        };
-        self.push(TokenKind::StartHeredoc, start, i);
-        if self.done {
-            return true;
-        }
-        if let Some(err_at) = self.measure_closing_indent(&mut doc, i) {
-            let _ = err_at;
-            self.error_at(
-                i,
-                "Invalid indentation - tabs and spaces cannot be mixed".into(),
-                LexSeverity::Parse,
-            );
-            return true;
-        }
-        self.heredocs.push(doc);
-        self.enter(Mode::Heredoc);
-        true
-    }
-
-    /// Finds the closing marker (first line `[ \t]*LABEL` not followed by a label character)
-    /// and records its indentation; `Some(offset)` if that indentation mixes tabs and spaces.
-    fn measure_closing_indent(&self, doc: &mut Heredoc, body: usize) -> Option<usize> {
-        let src = self.src;
-        let label = doc.label.slice(src);
-        let mut line = body;
-        while line < src.len() {
-            let mut i = line;
-            while matches!(src.get(i), Some(b' ' | b'\t')) {
-                i += 1;
-            }
-            if src[i..].starts_with(label)
-                && !src.get(i + label.len()).is_some_and(|&c| is_label_char(c))
-            {
-                let ws = &src[line..i];
-                doc.indent = ws.len();
-                doc.indent_char = ws.first().copied();
-                if ws.iter().any(|&c| Some(c) != doc.indent_char) {
-                    return Some(line);
-                }
-                return None;
-            }
-            match src[i..].iter().position(|&c| c == b'\n' || c == b'\r') {
-                Some(off) => {
-                    let nl = i + off;
-                    line = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') {
-                        nl + 2
-                    } else {
-                        nl + 1
-                    };
-                }
-                None => break,
-            }
-        }
-        None
     }
 }

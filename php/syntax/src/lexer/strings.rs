@@ -1,6 +1,8 @@
-//! Quoted strings, backquotes, heredocs and nowdocs, and the states inside interpolations.
+//! Quoted strings, backquotes and the interpolation tokens they share with heredoc bodies
+//! (whose text and closing markers are in `heredoc.rs`), and the states inside interpolations.
 
-use super::{LexSeverity, Lexer, Mode, is_label_char, is_label_start};
+use super::heredoc::DocKind;
+use super::{Lexer, Mode, is_label_start};
 use crate::token::TokenKind;
 
 impl<'s> Lexer<'s> {
@@ -59,7 +61,11 @@ impl<'s> Lexer<'s> {
             if self.try_heredoc_end() {
                 return;
             }
-            if self.heredocs.last().is_some_and(|d| d.nowdoc) {
+            if self
+                .heredocs
+                .last()
+                .is_some_and(|d| d.kind == DocKind::Nowdoc)
+            {
                 self.scan_heredoc_text(start);
                 return;
             }
@@ -83,16 +89,6 @@ impl<'s> Lexer<'s> {
             };
             self.push(kind, start, self.pos);
             self.mode = Mode::Scripting;
-            return;
-        }
-        let interpolation = b == b'$' || (b == b'{' && src.get(start + 1) == Some(&b'$'));
-        if interpolation
-            && self.mode == Mode::Heredoc
-            && start > 0
-            && matches!(src[start - 1], b'\n' | b'\r')
-            && let Some((at, msg)) = self.check_heredoc_indent(start, start)
-        {
-            self.error_at(at, msg, LexSeverity::Parse);
             return;
         }
         if b == b'$' && src.get(start + 1).is_some_and(|&c| is_label_start(c)) {
@@ -142,149 +138,6 @@ impl<'s> Lexer<'s> {
         }
         self.pos = i.min(src.len());
         self.push(TokenKind::EncapsedAndWhitespace, start, self.pos);
-    }
-
-    /// At a heredoc line start: the closing marker, if it is there.
-    fn try_heredoc_end(&mut self) -> bool {
-        let Some(doc) = self.heredocs.last() else {
-            return false;
-        };
-        let src = self.src;
-        let start = self.pos;
-        // The start token ends with a line break, so the body's first line qualifies too.
-        let at_line_start = matches!(src.get(start.wrapping_sub(1)), Some(b'\n' | b'\r'));
-        if !at_line_start {
-            return false;
-        }
-        let label = doc.label.slice(src);
-        let mut i = start;
-        while matches!(src.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        if !src[i..].starts_with(label)
-            || src.get(i + label.len()).is_some_and(|&c| is_label_char(c))
-        {
-            return false;
-        }
-        let end = i + label.len();
-        self.pos = end;
-        self.heredocs.pop();
-        self.leave();
-        self.push(TokenKind::EndHeredoc, start, end);
-        true
-    }
-
-    /// Heredoc or nowdoc text up to an interpolation or the line before the closing marker.
-    fn scan_heredoc_text(&mut self, start: usize) {
-        let src = self.src;
-        let Some(doc) = self.heredocs.last() else {
-            return;
-        };
-        let nowdoc = doc.nowdoc;
-        let label = doc.label.slice(src);
-        let mut i = start;
-        let mut end = src.len();
-        while i < src.len() {
-            let c = src[i];
-            if c == b'\n' || c == b'\r' {
-                let mut next = i + 1;
-                if c == b'\r' && src.get(next) == Some(&b'\n') {
-                    next += 1;
-                }
-                let mut j = next;
-                while matches!(src.get(j), Some(b' ' | b'\t')) {
-                    j += 1;
-                }
-                if src[j..].starts_with(label)
-                    && !src.get(j + label.len()).is_some_and(|&c| is_label_char(c))
-                {
-                    end = next;
-                    break;
-                }
-                i = next;
-                continue;
-            }
-            if !nowdoc
-                && ((c == b'$'
-                    && src
-                        .get(i + 1)
-                        .is_some_and(|&n| is_label_start(n) || n == b'{'))
-                    || (c == b'{' && src.get(i + 1) == Some(&b'$')))
-            {
-                end = i;
-                break;
-            }
-            // An escaped line break still ends the line, so the closing marker is checked.
-            let escapes_next =
-                c == b'\\' && !nowdoc && !matches!(src.get(i + 1), Some(b'\n' | b'\r'));
-            i += if escapes_next { 2 } else { 1 };
-        }
-        let end = end.min(src.len());
-        if let Some(bad) = self.check_heredoc_indent(start, end) {
-            self.pos = end;
-            self.error_at(bad.0, bad.1, LexSeverity::Parse);
-            return;
-        }
-        self.pos = end;
-        if end > start {
-            self.push(TokenKind::EncapsedAndWhitespace, start, end);
-        } else if end >= src.len() {
-            self.finish();
-        }
-    }
-
-    /// Checks every line of `start..end` that begins a body line against the closing
-    /// marker's indentation; the offset of a bad line and PHP's message.
-    fn check_heredoc_indent(&self, start: usize, end: usize) -> Option<(usize, String)> {
-        let src = self.src;
-        let doc = self.heredocs.last()?;
-        if doc.indent == 0 {
-            return None;
-        }
-        let mut line = if matches!(src.get(start.wrapping_sub(1)), Some(b'\n' | b'\r')) {
-            Some(start)
-        } else {
-            None
-        };
-        let mut i = start;
-        loop {
-            if let Some(ls) = line.take() {
-                let mut j = ls;
-                while j < end && j - ls < doc.indent && matches!(src[j], b' ' | b'\t') {
-                    if Some(src[j]) != doc.indent_char {
-                        return Some((
-                            ls,
-                            "Invalid indentation - tabs and spaces cannot be mixed".into(),
-                        ));
-                    }
-                    j += 1;
-                }
-                let blank = j >= src.len() || matches!(src[j], b'\n' | b'\r');
-                if j - ls < doc.indent && !blank {
-                    return Some((
-                        ls,
-                        format!(
-                            "Invalid body indentation level (expecting an indentation level of at least {})",
-                            doc.indent
-                        ),
-                    ));
-                }
-            }
-            let Some(off) = src[i..end].iter().position(|&c| c == b'\n' || c == b'\r') else {
-                break;
-            };
-            let nl = i + off;
-            i = if src[nl] == b'\r' && src.get(nl + 1) == Some(&b'\n') {
-                nl + 2
-            } else {
-                nl + 1
-            };
-            // A line that starts right where an interpolation begins has no indentation.
-            if i < end || (i == end && matches!(src.get(end), Some(b'$' | b'{'))) {
-                line = Some(i);
-            }
-        }
-        None
     }
 
     /// `$var[...]` inside a string: a single key, then `]`.

@@ -24,8 +24,8 @@ mod strings;
 mod toplevel;
 
 use crate::ast::{Ast, Ident, Name, NameKind};
-use crate::diagnostics::{Diagnostic, Severity};
-use crate::lexer::{LexSeverity, Lexed};
+use crate::diagnostics::{Diagnostic, ErrorFile, Severity};
+use crate::lexer::{HeredocIndent, LexSeverity, Lexed};
 use crate::span::Span;
 use crate::token::{Describe, Token, TokenKind};
 
@@ -57,6 +57,8 @@ pub(crate) struct Parser<'s> {
     doc_comments: Vec<Span>,
     depth: u32,
     unclosed_quote: Option<u32>,
+    /// The closing-marker indentation of every heredoc start token, by offset.
+    heredoc_indents: Vec<HeredocIndent>,
     /// Fatal errors PHP raises while parsing (modifier checks, ...) are reported at once.
     pub(crate) in_class: u32,
 }
@@ -75,6 +77,7 @@ pub(crate) fn parse_file(src: &[u8], lexed: Lexed) -> PResult<Ast> {
         doc_comments: lexed.doc_comments,
         depth: 0,
         unclosed_quote: lexed.unclosed_quote,
+        heredoc_indents: lexed.heredoc_indents,
         in_class: 0,
     };
     p.ast.exprs.reserve(p.toks.len() / 2);
@@ -166,6 +169,7 @@ impl<'s> Parser<'s> {
             severity: Severity::Fatal,
             message: message.into(),
             line: self.line_at(offset),
+            file: ErrorFile::Compiled,
         })
     }
 
@@ -177,6 +181,7 @@ impl<'s> Parser<'s> {
             severity: Severity::Fatal,
             message: message.into(),
             line: self.token_line(t),
+            file: ErrorFile::Compiled,
         })
     }
 
@@ -203,10 +208,15 @@ impl<'s> Parser<'s> {
                 LexSeverity::Parse => Severity::Parse,
                 LexSeverity::Fatal => Severity::Fatal,
             };
+            let line = match e.file {
+                ErrorFile::Compiled => self.line_at(e.offset),
+                ErrorFile::NoActiveFile => 0,
+            };
             return Box::new(Diagnostic {
                 severity,
                 message: e.message.clone(),
-                line: self.line_at(e.offset),
+                line,
+                file: e.file,
             });
         }
         let mut message = format!("syntax error, unexpected {}", self.describe_unexpected(t));
@@ -234,6 +244,7 @@ impl<'s> Parser<'s> {
             severity: Severity::Parse,
             message,
             line: self.token_line(t),
+            file: ErrorFile::Compiled,
         })
     }
 
@@ -289,6 +300,7 @@ impl<'s> Parser<'s> {
                 severity: Severity::Parse,
                 message: "memory exhausted".into(),
                 line: self.token_line(t),
+                file: ErrorFile::Compiled,
             }));
         }
         let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self));
@@ -367,6 +379,7 @@ impl<'s> Parser<'s> {
                     severity: Severity::Parse,
                     message: "Cannot use \"<?=\" as an identifier".into(),
                     line: self.token_line(t),
+                    file: ErrorFile::Compiled,
                 }));
             }
             Ok(self.ident_of(t))

@@ -3,17 +3,10 @@
 
 use super::{Cost, PResult, Parser};
 use crate::ast::*;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, ErrorFile, Severity};
+use crate::escape::Quote;
 use crate::span::Span;
 use crate::token::{Token, TokenKind as T};
-
-/// Which quote an escaped segment came from; decides which escapes are recognised.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Quote {
-    Double,
-    Backtick,
-    Heredoc,
-}
 
 impl<'s> Parser<'s> {
     /// The value of a `'...'` or `"..."` token without interpolation.
@@ -43,85 +36,14 @@ impl<'s> Parser<'s> {
             .map(Into::into)
     }
 
-    /// Processes escape sequences as PHP's scanner does for double quotes and heredocs.
+    /// Processes escape sequences of `s`, a token's text starting at `at` (perhaps
+    /// dedented); an invalid `\u{...}` is a parse error on its line.
     fn unescape(&self, s: &[u8], quote: Quote, at: u32) -> PResult<Vec<u8>> {
-        if !s.contains(&b'\\') {
-            return Ok(s.to_vec());
-        }
-        let mut out = Vec::with_capacity(s.len());
-        let mut i = 0;
-        while i < s.len() {
-            let c = s[i];
-            if c != b'\\' || i + 1 >= s.len() {
-                out.push(c);
-                i += 1;
-                continue;
-            }
-            let n = s[i + 1];
-            i += 2;
-            match n {
-                b'n' => out.push(b'\n'),
-                b't' => out.push(b'\t'),
-                b'r' => out.push(b'\r'),
-                b'v' => out.push(0x0b),
-                b'e' => out.push(0x1b),
-                b'f' => out.push(0x0c),
-                b'\\' => out.push(b'\\'),
-                b'$' => out.push(b'$'),
-                b'"' if quote == Quote::Double => out.push(b'"'),
-                b'`' if quote == Quote::Backtick => out.push(b'`'),
-                b'x' if s.get(i).is_some_and(u8::is_ascii_hexdigit) => {
-                    let mut v = 0u32;
-                    let mut k = 0;
-                    while k < 2 && s.get(i).is_some_and(u8::is_ascii_hexdigit) {
-                        v = v * 16 + (s[i] as char).to_digit(16).unwrap_or(0);
-                        i += 1;
-                        k += 1;
-                    }
-                    out.push(v as u8);
-                }
-                b'0'..=b'7' => {
-                    let mut v = (n - b'0') as u32;
-                    let mut k = 1;
-                    while k < 3 && s.get(i).is_some_and(|c| (b'0'..=b'7').contains(c)) {
-                        v = v * 8 + (s[i] - b'0') as u32;
-                        i += 1;
-                        k += 1;
-                    }
-                    out.push(v as u8);
-                }
-                b'u' if s.get(i) == Some(&b'{') => {
-                    let close = s[i..].iter().position(|&c| c == b'}');
-                    let Some(close) = close else {
-                        return Err(
-                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
-                        );
-                    };
-                    let hex = &s[i + 1..i + close];
-                    if hex.is_empty() || !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(
-                            self.parse_error_at("Invalid UTF-8 codepoint escape sequence", at)
-                        );
-                    }
-                    let cp = hex.iter().try_fold(0u32, |acc, &h| {
-                        acc.checked_mul(16)?.checked_add((h as char).to_digit(16)?)
-                    });
-                    let Some(ch) = cp.filter(|&c| c <= 0x10FFFF) else {
-                        return Err(self.parse_error_at(
-                            "Invalid UTF-8 codepoint escape sequence: Codepoint too large",
-                            at,
-                        ));
-                    };
-                    encode_utf8(ch, &mut out);
-                    i += close + 1;
-                }
-                _ => {
-                    out.push(b'\\');
-                    out.push(n);
-                }
-            }
-        }
-        Ok(out)
+        crate::escape::unescape(s, quote).map_err(|e| {
+            let mut d = self.parse_error_at(e.message, at);
+            d.line += e.line_breaks;
+            d
+        })
     }
 
     fn parse_error_at(&self, message: &str, at: u32) -> Box<Diagnostic> {
@@ -129,13 +51,15 @@ impl<'s> Parser<'s> {
             severity: Severity::Parse,
             message: message.into(),
             line: self.line_at(at),
+            file: ErrorFile::Compiled,
         })
     }
 
     /// `"..."` with interpolation.
     pub(crate) fn double_quoted(&mut self) -> PResult<ExprId> {
         let start = self.bump().span.start;
-        let parts = self.encaps_list(T::DoubleQuote, Quote::Double)?;
+        // The opening quote stays on PHP's parser stack under the parts.
+        let parts = self.nest(Cost::One, |p| p.encaps_list(T::DoubleQuote, Quote::Double))?;
         self.expect(T::DoubleQuote, &[T::DoubleQuote])?;
         let span = self.span_from(start);
         Ok(self.mk(
@@ -150,7 +74,7 @@ impl<'s> Parser<'s> {
     /// `` `...` ``
     pub(crate) fn backticks(&mut self) -> PResult<ExprId> {
         let start = self.bump().span.start;
-        let parts = self.encaps_list(T::Backtick, Quote::Backtick)?;
+        let parts = self.nest(Cost::One, |p| p.encaps_list(T::Backtick, Quote::Backtick))?;
         self.expect(T::Backtick, &[T::Backtick])?;
         let span = self.span_from(start);
         Ok(self.mk(
@@ -167,14 +91,7 @@ impl<'s> Parser<'s> {
         let open = self.bump();
         let start = open.span.start;
         let nowdoc = self.text(open.span).contains(&b'\'');
-        let end_index = self.heredoc_end_index();
-        let indent = end_index.map_or(0, |i| {
-            let t = self.token_at(i);
-            let text = self.text(t.span);
-            text.iter()
-                .take_while(|&&c| c == b' ' || c == b'\t')
-                .count()
-        });
+        let indent = self.heredoc_indent(start);
         let mut parts = if nowdoc {
             let mut parts = Vec::new();
             if let Some(t) = self.eat(T::EncapsedAndWhitespace) {
@@ -193,7 +110,7 @@ impl<'s> Parser<'s> {
             }
             parts
         } else {
-            self.encaps_list(T::EndHeredoc, Quote::Heredoc)?
+            self.nest(Cost::One, |p| p.encaps_list(T::EndHeredoc, Quote::Heredoc))?
         };
         self.expect(T::EndHeredoc, &[T::EndHeredoc])?;
         let span = self.span_from(start);
@@ -245,20 +162,26 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
-    fn heredoc_end_index(&self) -> Option<usize> {
-        let mut depth = 0usize;
-        let mut i = self.token_index();
-        loop {
-            let t = self.token_at(i);
-            match t.kind {
-                T::StartHeredoc => depth += 1,
-                T::EndHeredoc if depth == 0 => return Some(i),
-                T::EndHeredoc => depth -= 1,
-                T::Eof | T::Error => return None,
-                _ => {}
-            }
-            i += 1;
+    /// Heredoc text that ends the file with a line break and blanks: PHP's scanner returns it
+    /// without stripping or unescaping it.
+    fn returned_unprocessed(&self, span: Span) -> bool {
+        if span.end as usize != self.src.len() {
+            return false;
         }
+        let text = self.text(span);
+        text.iter()
+            .rposition(|&c| c == b'\n' || c == b'\r')
+            .is_some_and(|nl| text[nl + 1..].iter().all(|&c| c == b' ' || c == b'\t'))
+    }
+
+    /// The closing-marker indentation the lexer settled for the heredoc starting at `start`
+    /// (the one PHP strips, found before the body is read).
+    fn heredoc_indent(&self, start: u32) -> usize {
+        let list = &self.heredoc_indents;
+        let i = list.partition_point(|h| h.start < start);
+        list.get(i)
+            .filter(|h| h.start == start)
+            .map_or(0, |h| h.indent as usize)
     }
 
     /// The parts of an interpolated string up to `close` (not consumed).
@@ -271,6 +194,13 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let raw = self.text(t.span);
                     let value = if quote == Quote::Heredoc {
+                        // The value is made once the heredoc is complete, but PHP unescapes
+                        // each text token as it reads it, so a bad escape fails here.
+                        // (Stripping indentation first cannot change that: no escape spans
+                        // a line start.)
+                        if raw.contains(&b'\\') && !self.returned_unprocessed(t.span) {
+                            self.unescape(raw, quote, t.span.start)?;
+                        }
                         raw.to_vec()
                     } else {
                         self.unescape(raw, quote, t.span.start)?
@@ -282,12 +212,13 @@ impl<'s> Parser<'s> {
                     parts.push(StringPart::Expr(e));
                 }
                 T::DollarOpenCurlyBraces => {
-                    let e = self.nest(Cost::Two, |p| p.dollar_brace())?;
+                    let e =
+                        self.after_parts(&parts, |p| p.nest(Cost::Two, |p| p.dollar_brace()))?;
                     parts.push(StringPart::Expr(e));
                 }
                 T::CurlyOpen => {
                     self.bump();
-                    let e = self.nest(Cost::Two, |p| p.variable())?;
+                    let e = self.after_parts(&parts, |p| p.nest(Cost::Two, |p| p.variable()))?;
                     // After the variable PHP's parser is in its dereferencing state.
                     self.expect(
                         T::RBrace,
@@ -330,6 +261,21 @@ impl<'s> Parser<'s> {
                     return Err(self.unexpected(expected));
                 }
             }
+        }
+    }
+
+    /// Runs `f` for an interpolation; after the first part PHP's parser stack also holds
+    /// the list or text before it (`encaps_list: encaps_var | T_ENCAPSED_AND_WHITESPACE
+    /// encaps_var | encaps_list encaps_var`).
+    fn after_parts<R>(
+        &mut self,
+        parts: &[StringPart],
+        f: impl FnOnce(&mut Self) -> PResult<R>,
+    ) -> PResult<R> {
+        if parts.is_empty() {
+            f(self)
+        } else {
+            self.nest(Cost::One, f)
         }
     }
 
@@ -478,23 +424,4 @@ fn dedent(text: &[u8], indent: usize, at_line_start: bool) -> Vec<u8> {
         }
     }
     out
-}
-
-fn encode_utf8(cp: u32, out: &mut Vec<u8>) {
-    // PHP encodes surrogates too, so this cannot go through `char`.
-    match cp {
-        0..=0x7F => out.push(cp as u8),
-        0x80..=0x7FF => out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]),
-        0x800..=0xFFFF => out.extend_from_slice(&[
-            0xE0 | (cp >> 12) as u8,
-            0x80 | ((cp >> 6) & 0x3F) as u8,
-            0x80 | (cp & 0x3F) as u8,
-        ]),
-        _ => out.extend_from_slice(&[
-            0xF0 | (cp >> 18) as u8,
-            0x80 | ((cp >> 12) & 0x3F) as u8,
-            0x80 | ((cp >> 6) & 0x3F) as u8,
-            0x80 | (cp & 0x3F) as u8,
-        ]),
-    }
 }
