@@ -318,7 +318,14 @@ mod tests {
         );
         assert!(matches!(p.ops[0], Op::Transfer(0, c) if p.ops[c] == Op::Close(1)));
         // Not transfers: the pointer drifts, the own cell goes up or by 2, output, nesting.
-        for src in [&b"[->+]"[..], b"[+>+<]", b"[-->+<]", b"[->.<]", b"[->[-]<]", b"[>]"] {
+        for src in [
+            &b"[->+]"[..],
+            b"[+>+<]",
+            b"[-->+<]",
+            b"[->.<]",
+            b"[->[-]<]",
+            b"[>]",
+        ] {
             let p = parse(src).unwrap();
             assert!(p.transfers.is_empty(), "{}", String::from_utf8_lossy(src));
         }
@@ -345,6 +352,9 @@ mod tests {
             c.contains("while (*p) {") && c.contains("putchar(*p);"),
             "{c}"
         );
-        assert!(c.contains("if (*p) {\n        p[1] += *p * 1;\n        *p = 0;\n    }"), "{c}");
+        assert!(
+            c.contains("if (*p) {\n        p[1] += *p * 1;\n        *p = 0;\n    }"),
+            "{c}"
+        );
     }
 }

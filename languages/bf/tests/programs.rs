@@ -237,7 +237,10 @@ fn inner_loops_compile_to_straight_line_code() {
         }
     }
     // The multiplication loop: three transfers (`[->>>>>>+<+<<<<<]`...) per iteration.
-    assert!(!inner.is_empty(), "the program has a loop of copies and adds");
+    assert!(
+        !inner.is_empty(),
+        "the program has a loop of copies and adds"
+    );
     let (r, _, jit) = run_with(&src, b"", "threshold=2,trace_eagerness=2");
     assert_eq!(r, Ok(()));
     let traces = jit.loop_traces();
@@ -348,7 +351,11 @@ fn random_programs_agree_with_and_without_the_jit() {
         random_program(&mut rng, 0, &mut src);
         let (r0, o0, _) = run_with(src.as_bytes(), b"", "enable=false");
         let (want_r, want_out) = reference(src.as_bytes());
-        assert_eq!((r0.is_ok(), &o0), (want_r.is_ok(), &want_out), "case {case}: {src}");
+        assert_eq!(
+            (r0.is_ok(), &o0),
+            (want_r.is_ok(), &want_out),
+            "case {case}: {src}"
+        );
         for mode in [
             "threshold=1,function_threshold=1,trace_eagerness=1",
             "threshold=2,trace_eagerness=2,backend=interp",
