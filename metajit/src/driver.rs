@@ -75,6 +75,8 @@ pub(crate) struct GuardInfo {
     /// is known when the guard fails (a bridge treats it as a constant).
     pub cond_index: Option<usize>,
     pub bridge_attempts: u32,
+    /// Ranges the trace established for the fail arguments (a bridge's inputs) at this guard.
+    pub fail_bounds: Vec<crate::opt::InputBound>,
 }
 
 #[derive(Default)]

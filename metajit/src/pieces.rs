@@ -100,15 +100,25 @@ impl Inner {
             return;
         }
         let t1 = Instant::now();
+        // A bridge's inputs are its guard's fail arguments: it starts with what the parent
+        // trace knew about their ranges.
+        let input_bounds = bridge_of
+            .map(|g| self.guards.borrow()[g.0 as usize].fail_bounds.clone())
+            .unwrap_or_default();
         let optimized = if self.params.borrow().optimize {
             let mut ctx = crate::opt::OptContext {
                 new_target: &|| self.new_target(),
                 unroll: self.params.borrow().unroll && key.is_some(),
                 max_pending_stores: self.params.borrow().max_pending_stores,
+                input_bounds: &input_bounds,
             };
             crate::opt::optimize(&trace, &mut ctx)
         } else {
             Ok(trace)
+        };
+        let fail_bounds = match &optimized {
+            Ok(t) if self.params.borrow().optimize => crate::opt::guard_input_bounds(t),
+            _ => Vec::new(),
         };
         self.stats.borrow_mut().time_optimizing += t1.elapsed();
         let trace = match optimized {
@@ -129,6 +139,7 @@ impl Inner {
         // Resume data and guard ids.
         let mut ids = Vec::new();
         {
+            let mut fail_bounds = fail_bounds.into_iter();
             let mut guards = self.guards.borrow_mut();
             for op in trace.ops.iter().filter(|o| o.opcode.is_guard()) {
                 let fail = trace.fail_args(op);
@@ -159,6 +170,7 @@ impl Inner {
                     value_failures: HashMap::new(),
                     bridge: None,
                     bridge_attempts: 0,
+                    fail_bounds: fail_bounds.next().unwrap_or_default(),
                 });
             }
         }

@@ -444,6 +444,7 @@ fn check_one(seed: u64, show: bool) -> Result<(usize, usize, usize), String> {
         new_target: &new_target,
         unroll: true,
         max_pending_stores: usize::MAX,
+        input_bounds: &[],
     };
     let out = optimize(&t, &mut ctx).map_err(|e| format!("optimizer: {e}\n{t}"))?;
     verify(&out).map_err(|e| format!("invalid output: {e}\n{out}"))?;

@@ -99,6 +99,7 @@ fn time(t: &Trace, reps: usize) -> (f64, usize) {
             new_target: &new_target,
             unroll: true,
             max_pending_stores: usize::MAX,
+            input_bounds: &[],
         };
         out = optimize(t, &mut ctx).expect("optimizes").ops.len();
     }
@@ -136,6 +137,7 @@ fn optimizer_speed() {
             new_target: &new_target,
             unroll: true,
             max_pending_stores: usize::MAX,
+            input_bounds: &[],
         };
         let n = t.ops.len();
         let start = Instant::now();

@@ -32,7 +32,7 @@ use super::bound::IntBound;
 use super::builder::{Builder, Norm};
 use super::fasthash::FastSet;
 use super::rewrite::copy_label;
-use super::{OptContext, OptError};
+use super::{InputBound, OptContext, OptError};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
 use crate::value::Kind;
 
@@ -369,16 +369,77 @@ impl Bounds<'_> {
 }
 
 /// The intbounds pass.
-pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+pub(super) fn run(src: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    analyze(src, ctx.input_bounds, None)
+}
+
+/// For each guard of `src`, in order, what is known about its fail arguments when it fails.
+pub(super) fn guard_fail_bounds(src: &Trace) -> Vec<Vec<InputBound>> {
+    let mut out = Vec::new();
+    // The pass's output is not needed, only what it knew at each guard; a failure (a bug)
+    // leaves the guards it did not reach without knowledge.
+    let _ = analyze(src, &[], Some(&mut out));
+    let guards = src.ops.iter().filter(|o| o.opcode.is_guard()).count();
+    out.resize(guards, Vec::new());
+    out
+}
+
+/// Records, for the guard `src.ops[i]`, the ranges of its fail arguments known before it.
+fn record_guard(s: &Bounds<'_>, i: usize, out: &mut Vec<Vec<InputBound>>) {
+    let src = s.b.src;
+    let op = &src.ops[i];
+    let known = src
+        .fail_args(op)
+        .iter()
+        .enumerate()
+        .filter(|&(_, &a)| src.kind_of(a) == Kind::Int)
+        .filter_map(|(k, &a)| {
+            let b = s.get(s.b.get(a));
+            (b != IntBound::FULL).then_some(InputBound {
+                input: k as u32,
+                lo: b.lo,
+                hi: b.hi,
+            })
+        })
+        .collect();
+    out.push(known);
+}
+
+/// The pass, with the ranges known for inputs, optionally recording what each guard knew.
+fn analyze(
+    src: &Trace,
+    input_bounds: &[InputBound],
+    mut record: Option<&mut Vec<Vec<InputBound>>>,
+) -> Result<Trace, OptError> {
     let mut s = Bounds {
         b: Builder::new(src, Norm::Raw),
         of: Vec::new(),
         rel: Relations::default(),
     };
+    for ib in input_bounds {
+        let input = OpRef::op(ib.input);
+        if (ib.input as usize) < s.b.num_inputs() && src.kind_of(input) == Kind::Int {
+            let r = s.b.get(input);
+            s.refine(r, IntBound::range(ib.lo, ib.hi));
+        }
+    }
     let n = src.ops.len();
     let mut i = s.b.num_inputs();
     while i < n {
         let op = &src.ops[i];
+        if let Some(out) = record.as_deref_mut() {
+            if op.opcode.is_guard() {
+                record_guard(&s, i, out);
+            }
+            // The guard of an overflow-checked pair is skipped below.
+            if matches!(
+                op.opcode,
+                Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf
+            ) && src.ops.get(i + 1).is_some_and(|g| g.opcode.is_guard())
+            {
+                record_guard(&s, i + 1, out);
+            }
+        }
         match op.opcode {
             o if o.is_pure() && op.kind == Kind::Int => {
                 let args = s.b.get_args(&op.args);

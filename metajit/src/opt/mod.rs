@@ -61,6 +61,28 @@ pub struct OptContext<'a> {
     /// How many delayed stores a guard may carry (more make resume data, fail arguments and
     /// exit code bigger on guard-heavy traces).
     pub max_pending_stores: usize,
+    /// Ranges known for integer inputs of the trace: a bridge's inputs are the fail arguments
+    /// of its guard, whose ranges the parent trace established ([`guard_input_bounds`]).
+    pub input_bounds: &'a [InputBound],
+}
+
+/// A range known for one integer input of a trace: `lo <= value <= hi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputBound {
+    /// The input's position among the trace's inputs.
+    pub input: u32,
+    /// The least value.
+    pub lo: i64,
+    /// The greatest value.
+    pub hi: i64,
+}
+
+/// For each guard of an optimized trace, in order, the ranges intbounds knows for its fail
+/// arguments when the guard fails (what the trace established before the guard; not the
+/// guard's own condition, which failed), as [`InputBound`]s of a bridge starting there, whose
+/// inputs are those fail arguments in order. Arguments with nothing known are left out.
+pub fn guard_input_bounds(trace: &Trace) -> Vec<Vec<InputBound>> {
+    intbounds::guard_fail_bounds(trace)
 }
 
 /// Why optimization failed (the trace is then dropped, never run).
@@ -181,8 +203,54 @@ mod tests {
             new_target: &new_target,
             unroll: true,
             max_pending_stores: usize::MAX,
+            input_bounds: &[],
         };
         run_passes(t, names, &mut ctx)
+    }
+
+    #[test]
+    fn guards_report_their_fail_arguments_ranges_and_bridges_use_them() {
+        // A bounds check makes i1 0..=9 for the guards after it, but not for itself (a failing
+        // guard's condition did not hold); i4 is i1 + 1, so 1..=10.
+        let t = parse_trace(
+            "[p0, i1]\n\
+             i2 = uint_lt(i1, 10)\n\
+             guard_true(i2) [i1, p0]\n\
+             i4 = int_add(i1, 1)\n\
+             i5 = int_eq(i4, 7)\n\
+             guard_false(i5) [p0, i4, i1]\n\
+             finish(i4)\n",
+        )
+        .unwrap();
+        let b = guard_input_bounds(&t);
+        let ib = |input, lo, hi| InputBound { input, lo, hi };
+        assert_eq!(b, vec![vec![], vec![ib(1, 1, 10), ib(2, 0, 9)]]);
+        // A bridge from the second guard starts with those ranges: its own checks of them fold.
+        let bridge = parse_trace(
+            "[p0, i1, i2]\n\
+             i3 = uint_lt(i2, 10)\n\
+             guard_true(i3) [i2]\n\
+             i5 = int_lt(i1, 1)\n\
+             guard_false(i5) [i1]\n\
+             finish(i1)\n",
+        )
+        .unwrap();
+        let new_target = || TargetId(0);
+        let mut ctx = OptContext {
+            new_target: &new_target,
+            unroll: false,
+            max_pending_stores: 0,
+            input_bounds: &b[1],
+        };
+        let out = optimize(&bridge, &mut ctx).unwrap();
+        assert!(!out.ops.iter().any(|o| o.opcode.is_guard()), "{out}");
+        ctx.input_bounds = &[];
+        let out = optimize(&bridge, &mut ctx).unwrap();
+        assert_eq!(
+            out.ops.iter().filter(|o| o.opcode.is_guard()).count(),
+            2,
+            "{out}"
+        );
     }
 
     #[test]
@@ -196,6 +264,7 @@ mod tests {
             new_target: &new_target,
             unroll: false,
             max_pending_stores: usize::MAX,
+            input_bounds: &[],
         };
         let e = run_one(&("boom", boom), &t, &mut ctx).unwrap_err();
         assert!(matches!(e, OptError::Internal { pass: "boom", .. }), "{e}");

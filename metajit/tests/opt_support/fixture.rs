@@ -107,6 +107,7 @@ pub fn optimize(f: &Fixture) -> Result<(Trace, Trace), String> {
         new_target: &new_target,
         unroll: f.unroll,
         max_pending_stores: usize::MAX,
+        input_bounds: &[],
     };
     let names: Vec<&str> = f.passes.iter().map(String::as_str).collect();
     let out = run_passes(&input, &names, &mut ctx).map_err(|e| format!("optimizer: {e}"))?;
