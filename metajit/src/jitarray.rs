@@ -16,7 +16,16 @@ use std::sync::Arc;
 /// Offset of item 0 from the array's address.
 pub const ITEMS_OFFSET: usize = 8;
 
+/// The most items a `JitArray` may have (2^48: more than any 64-bit machine can address in
+/// bytes). The optimizer relies on it: an index below an array's length is far from overflowing
+/// when a small constant is added to it.
+pub const MAX_ARRAY_LEN: usize = 1 << 48;
+
 fn layout_for(len: usize, item_size: usize) -> Layout {
+    assert!(
+        len <= MAX_ARRAY_LEN,
+        "JitArray of {len} items: more than MAX_ARRAY_LEN"
+    );
     let bytes = len
         .checked_mul(item_size)
         .and_then(|b| b.checked_add(ITEMS_OFFSET))

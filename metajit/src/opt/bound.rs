@@ -49,11 +49,6 @@ impl IntBound {
         IntBound { lo, hi }
     }
 
-    /// `0..=i64::MAX`.
-    pub fn nonneg() -> IntBound {
-        IntBound::range(0, i64::MAX)
-    }
-
     /// The values a load of an integer of this representation produces.
     pub fn of_repr(r: IntRepr) -> IntBound {
         let bits = 8 * r.size as u32;

@@ -3,7 +3,8 @@
 //! First pass of the pipeline, on the recorded trace, and again after unroll (see `PIPELINE`).
 //! One forward pass gives every output value an [`IntBound`] (in a side table indexed by op):
 //! constants are exact; loads of narrow fields and items are bounded by their representation
-//! (`u8` is `0..=255`); `arraylen` is non-negative; comparisons are 0 or 1; `int_and` with a non-negative mask, `int_signext`,
+//! (`u8` is `0..=255`); `arraylen` is `0..=MAX_ARRAY_LEN` (`JitArray` refuses longer arrays);
+//! comparisons are 0 or 1; `int_and` with a non-negative mask, `int_signext`,
 //! shifts, division and remainder by constants, and add/sub/mul (exactly, when they cannot
 //! wrap) propagate ranges. Guards refine the ranges of what they test for everything after them:
 //! after `guard_true(i < n)` the range of `i` is below `n`'s maximum and `n`'s above `i`'s
@@ -362,15 +363,73 @@ impl Bounds<'_> {
         match (op.opcode, self.b.src.descr_of(op)) {
             (Opcode::GetField, Some(Descr::Field(f))) => IntBound::of_repr(f.repr),
             (Opcode::GetArrayItem, Some(Descr::Array(a))) => IntBound::of_repr(a.repr),
-            (Opcode::ArrayLen, _) => IntBound::nonneg(),
+            (Opcode::ArrayLen, _) => IntBound::range(0, crate::jitarray::MAX_ARRAY_LEN as i64),
             _ => IntBound::FULL,
         }
     }
 }
 
 /// The intbounds pass.
+///
+/// On a peeled loop (a second `label`, jumped to by the trace's final `jump`), the ranges of
+/// the label's integer arguments are assumed at the label: first what the preamble established
+/// for the values it enters with; the pass then checks that the values the final `jump` passes
+/// back lie within the assumption. If they do, the assumption holds on every iteration (by
+/// induction) and the result stands; if not, the pass runs again with the assumption widened
+/// (an end that moved goes to the limit), and after that with nothing assumed for the
+/// arguments that still escape.
 pub(super) fn run(src: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
-    analyze(src, ctx.input_bounds, None)
+    fixpoint(src, ctx.input_bounds, None)
+}
+
+/// The pass with the peeled loop's assumptions checked (see [`run`]); `record` receives what
+/// each guard knew, from the run whose assumptions held.
+fn fixpoint(
+    src: &Trace,
+    input_bounds: &[InputBound],
+    record: Option<&mut Vec<Vec<InputBound>>>,
+) -> Result<Trace, OptError> {
+    let mut assume: Option<Vec<IntBound>> = None;
+    let mut guards = Vec::new();
+    let want = record.is_some();
+    let accept = |out, guards, record: Option<&mut Vec<Vec<InputBound>>>| {
+        if let Some(r) = record {
+            *r = guards;
+        }
+        out
+    };
+    for attempt in 0..3 {
+        let mut loop_check = None;
+        guards.clear();
+        let rec = want.then_some(&mut guards);
+        let out = analyze(src, input_bounds, rec, assume.as_deref(), &mut loop_check);
+        let Some((assumed, passed)) = loop_check else {
+            return accept(out, guards, record);
+        };
+        if assumed.iter().zip(&passed).all(|(a, p)| p.within(*a)) {
+            return accept(out, guards, record);
+        }
+        assume = Some(
+            assumed
+                .iter()
+                .zip(&passed)
+                .map(|(&a, &p)| match attempt {
+                    _ if p.within(a) => a,
+                    0 | 1 => IntBound::range(
+                        if p.lo < a.lo { i64::MIN } else { a.lo },
+                        if p.hi > a.hi { i64::MAX } else { a.hi },
+                    ),
+                    _ => IntBound::FULL,
+                })
+                .collect(),
+        );
+    }
+    // Assumptions that hold trivially: no argument is assumed anything.
+    let all = assume.map(|a| vec![IntBound::FULL; a.len()]);
+    guards.clear();
+    let rec = want.then_some(&mut guards);
+    let out = analyze(src, input_bounds, rec, all.as_deref(), &mut None);
+    accept(out, guards, record)
 }
 
 /// For each guard of `src`, in order, what is known about its fail arguments when it fails.
@@ -378,7 +437,7 @@ pub(super) fn guard_fail_bounds(src: &Trace) -> Vec<Vec<InputBound>> {
     let mut out = Vec::new();
     // The pass's output is not needed, only what it knew at each guard; a failure (a bug)
     // leaves the guards it did not reach without knowledge.
-    let _ = analyze(src, &[], Some(&mut out));
+    let _ = fixpoint(src, &[], Some(&mut out));
     let guards = src.ops.iter().filter(|o| o.opcode.is_guard()).count();
     out.resize(guards, Vec::new());
     out
@@ -406,11 +465,18 @@ fn record_guard(s: &Bounds<'_>, i: usize, out: &mut Vec<Vec<InputBound>>) {
 }
 
 /// The pass, with the ranges known for inputs, optionally recording what each guard knew.
+/// `assume`: the ranges of the peeled loop label's arguments (`None`: what the preamble
+/// established); `loop_check` receives the ranges assumed at that label and those of the
+/// values the final `jump` passes back to it.
 fn analyze(
     src: &Trace,
     input_bounds: &[InputBound],
     mut record: Option<&mut Vec<Vec<InputBound>>>,
+    assume: Option<&[IntBound]>,
+    loop_check: &mut Option<(Vec<IntBound>, Vec<IntBound>)>,
 ) -> Result<Trace, OptError> {
+    let mut loop_target = None;
+    let mut assumed = Vec::new();
     let mut s = Bounds {
         b: Builder::new(src, Norm::Raw),
         of: Vec::new(),
@@ -496,9 +562,32 @@ fn analyze(
             Opcode::Label => {
                 copy_label(&mut s.b, i);
                 if i != s.b.num_inputs() {
+                    // The arguments' ranges on entry from the preamble (or as assumed).
+                    let args = s.b.get_args(&op.args);
+                    assumed = match assume {
+                        Some(a) if a.len() == args.len() => a.to_vec(),
+                        _ => args.iter().map(|&r| s.get(r)).collect(),
+                    };
                     s.of.clear();
                     s.rel = Relations::default();
+                    for (k, (&r, &a)) in args.iter().zip(&assumed).enumerate() {
+                        // An argument listed twice binds two values: assume nothing for it.
+                        let once = !args[..k].contains(&r) && !args[k + 1..].contains(&r);
+                        if s.b.out.kind_of(r) == Kind::Int && !r.is_const() && once {
+                            s.set(r, a);
+                        }
+                    }
+                    loop_target = src.descr_of(op).and_then(Descr::as_target);
                 }
+            }
+            Opcode::Jump
+                if loop_target.is_some()
+                    && src.descr_of(op).and_then(Descr::as_target) == loop_target =>
+            {
+                let args = s.b.get_args(&op.args);
+                let passed = args.iter().map(|&r| s.get(r)).collect();
+                *loop_check = Some((std::mem::take(&mut assumed), passed));
+                s.b.copy(i);
             }
             _ => {
                 let bound = s.load_bound(op);
