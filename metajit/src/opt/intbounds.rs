@@ -31,7 +31,7 @@
 
 use super::bound::IntBound;
 use super::builder::{Builder, Norm};
-use super::fasthash::FastSet;
+use super::fasthash::{FastMap, FastSet};
 use super::rewrite::copy_label;
 use super::{InputBound, OptContext, OptError};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
@@ -123,7 +123,17 @@ struct Bounds<'a> {
     /// Range of each output op's value (ints; `FULL` for other kinds).
     of: Vec<IntBound>,
     rel: Relations,
+    /// Values that are another value plus a constant (`int_add`/`int_sub` of a constant,
+    /// through chains): `x -> (base, offset)`.
+    lin: FastMap<OpRef, (OpRef, i64)>,
+    /// Offset bounds checks: `(base, y) -> c` when `base + c <u y` holds with `base + c`
+    /// non-negative (the largest such `c`). Then `base + d <u y` for every `d <= c` whose value
+    /// is non-negative: `0 <= base + d <= base + c < y`.
+    below: FastMap<(OpRef, OpRef), i64>,
 }
+
+/// Offsets this small cannot make a value near the ends of the `i64` range wrap unnoticed.
+const SMALL_OFFSET: i64 = 1 << 40;
 
 impl Bounds<'_> {
     fn get(&self, r: OpRef) -> IntBound {
@@ -155,7 +165,38 @@ impl Bounds<'_> {
                 let k = self.b.const_int(c);
                 self.b.replace(r, k);
             }
+            // Backwards: `r = base + off` (exactly, modulo 2^64) narrows `base` as well, when
+            // the shifted range does not cross the ends of `i64`.
+            if let Some(&(base, off)) = self.lin.get(&r) {
+                let (lo, hi) = (m.lo as i128 - off as i128, m.hi as i128 - off as i128);
+                if lo >= i64::MIN as i128 && hi <= i64::MAX as i128 {
+                    self.refine(base, IntBound::range(lo as i64, hi as i64));
+                }
+            }
         }
+    }
+
+    /// `x` as (base, offset).
+    fn linear(&self, x: OpRef) -> (OpRef, i64) {
+        self.lin.get(&x).copied().unwrap_or((x, 0))
+    }
+
+    /// Records that `x` is `a + c` (or `a - c` when `negate`), for an `int_add`/`int_sub`.
+    fn note_linear(&mut self, x: OpRef, a: OpRef, c: i64, negate: bool) {
+        let c = if negate { c.checked_neg() } else { Some(c) };
+        let Some(c) = c.filter(|c| c.abs() < SMALL_OFFSET) else {
+            return;
+        };
+        let (base, off) = self.linear(a);
+        if let Some(o) = off.checked_add(c).filter(|o| o.abs() < SMALL_OFFSET) {
+            self.lin.insert(x, (base, o));
+        }
+    }
+
+    /// Whether `x <u y` follows from an offset bounds check on the same base.
+    fn below_by_offset(&self, x: OpRef, y: OpRef) -> bool {
+        let (base, d) = self.linear(x);
+        self.get(x).lo >= 0 && self.below.get(&(base, y)).is_some_and(|&c| d <= c)
     }
 
     /// The outcome of comparison `opcode(a, b)`, if ranges or relations decide it.
@@ -177,7 +218,16 @@ impl Bounds<'_> {
             UintGe => y.ule(x),
             _ => None,
         };
-        by_range.or_else(|| normal(opcode, a, b).and_then(|c| self.rel.decide(c)))
+        by_range
+            .or_else(|| normal(opcode, a, b).and_then(|c| self.rel.decide(c)))
+            .or_else(|| {
+                let c = normal(opcode, a, b)?;
+                match (c, negate(c)) {
+                    ((Rel::ULt, x, y), _) if self.below_by_offset(x, y) => Some(true),
+                    (_, (Rel::ULt, x, y)) if self.below_by_offset(x, y) => Some(false),
+                    _ => None,
+                }
+            })
     }
 
     /// The range of a pure op's result and, if the op is redundant, the value it equals.
@@ -330,6 +380,9 @@ impl Bounds<'_> {
                 let bx = self.get(x);
                 self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
                 self.rel.known.insert((Rel::Lt, x, y));
+                let (base, c) = self.linear(x);
+                let best = self.below.entry((base, y)).or_insert(c);
+                *best = (*best).max(c);
             }
             Rel::ULe if by.is_nonneg() => {
                 self.refine(x, IntBound::range(0, by.hi));
@@ -481,6 +534,8 @@ fn analyze(
         b: Builder::new(src, Norm::Raw),
         of: Vec::new(),
         rel: Relations::default(),
+        lin: FastMap::default(),
+        below: FastMap::default(),
     };
     for ib in input_bounds {
         let input = OpRef::op(ib.input);
@@ -514,8 +569,20 @@ fn analyze(
                     (_, Some(c)) => s.b.const_int(c),
                     (Some(v), None) => v,
                     (None, None) => {
-                        let r = s.b.push(Op::new(o, Kind::Int, args));
+                        let r = s.b.push(Op::new(o, Kind::Int, args.clone()));
                         s.set(r, bound);
+                        if matches!(o, Opcode::IntAdd | Opcode::IntSub) {
+                            let k = |r: OpRef| s.b.out.const_int_of(r);
+                            match (k(args[0]), k(args[1])) {
+                                (None, Some(c)) => {
+                                    s.note_linear(r, args[0], c, o == Opcode::IntSub)
+                                }
+                                (Some(c), None) if o == Opcode::IntAdd => {
+                                    s.note_linear(r, args[1], c, false)
+                                }
+                                _ => {}
+                            }
+                        }
                         r
                     }
                 };
@@ -570,6 +637,8 @@ fn analyze(
                     };
                     s.of.clear();
                     s.rel = Relations::default();
+                    s.lin.clear();
+                    s.below.clear();
                     for (k, (&r, &a)) in args.iter().zip(&assumed).enumerate() {
                         // An argument listed twice binds two values: assume nothing for it.
                         let once = !args[..k].contains(&r) && !args[k + 1..].contains(&r);
