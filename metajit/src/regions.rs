@@ -38,8 +38,8 @@ use std::time::{Duration, Instant};
 /// lower).
 pub(crate) const CHECK_EVERY: u32 = 64;
 
-/// The least time between two looks for hot cycles, at the default `trace_eagerness` (200);
-/// proportionally shorter at lower eagerness.
+/// The least time between two looks for hot cycles, at `trace_eagerness=200`; proportionally
+/// shorter at lower eagerness (1 ms at the default 100).
 pub(crate) const CHECK_INTERVAL: Duration = Duration::from_millis(2);
 
 /// The longest wait between two looks, in units of [`CHECK_INTERVAL`].
@@ -52,10 +52,11 @@ pub(crate) struct Policy {
     /// that is too big or does not pay is split by raising the threshold `4x` at a time.
     pub hot: u64,
     /// A candidate is compiled when its members' counted crossings reach
-    /// `payback * (trace_eagerness - 1)` per op of the region: at the default eagerness about
+    /// `payback * (trace_eagerness - 1)` per op of the region: at `trace_eagerness=200` about
     /// 6400 crossings of 2-4 ns per op, several times the ~6 µs compiling an op costs on
     /// Mandelbrot's guard-heavy traces (16, 32 and 128 were measured; 32 did best, within the
-    /// noise); at `trace_eagerness=1`, as soon as the cycle is hot.
+    /// noise), half that at the default 100; at `trace_eagerness=1`, as soon as the cycle is
+    /// hot.
     pub payback: u64,
     /// The largest region, in ops.
     pub max_ops: usize,
@@ -131,7 +132,7 @@ impl Inner {
         {
             let mut st = self.regions.borrow_mut();
             st.ticks += 1;
-            // Both scaled by `trace_eagerness` (default 200) so that eager runs look often.
+            // Both scaled by `trace_eagerness` (default 100) so that eager runs look often.
             let params = self.params.borrow();
             let eagerness = params.trace_eagerness.max(1);
             if st.off || !params.regions || st.ticks < CHECK_EVERY.min(eagerness) {
