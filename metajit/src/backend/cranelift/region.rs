@@ -182,6 +182,7 @@ impl CraneliftBackend {
                     array_descrs: &p.descr_addrs,
                     inline: HashMap::new(),
                     counter: None,
+                    poll: None,
                 }
             })
             .collect();
