@@ -184,11 +184,13 @@ impl Bounds<'_> {
     /// Records that `x` is `a + c` (or `a - c` when `negate`), for an `int_add`/`int_sub`.
     fn note_linear(&mut self, x: OpRef, a: OpRef, c: i64, negate: bool) {
         let c = if negate { c.checked_neg() } else { Some(c) };
-        let Some(c) = c.filter(|c| c.abs() < SMALL_OFFSET) else {
+        // `unsigned_abs`: `i64::MIN.abs()` would wrap to itself and pass.
+        let small = |c: &i64| c.unsigned_abs() < SMALL_OFFSET as u64;
+        let Some(c) = c.filter(small) else {
             return;
         };
         let (base, off) = self.linear(a);
-        if let Some(o) = off.checked_add(c).filter(|o| o.abs() < SMALL_OFFSET) {
+        if let Some(o) = off.checked_add(c).filter(small) {
             self.lin.insert(x, (base, o));
         }
     }
@@ -497,14 +499,16 @@ pub(super) fn guard_fail_bounds(src: &Trace) -> Vec<Vec<InputBound>> {
 }
 
 /// Records, for the guard `src.ops[i]`, the ranges of its fail arguments known before it.
-fn record_guard(s: &Bounds<'_>, i: usize, out: &mut Vec<Vec<InputBound>>) {
+/// Only values defined before op `before` count (the guard of an overflow-checked pair is
+/// recorded before its op is processed).
+fn record_guard(s: &Bounds<'_>, i: usize, before: usize, out: &mut Vec<Vec<InputBound>>) {
     let src = s.b.src;
     let op = &src.ops[i];
     let known = src
         .fail_args(op)
         .iter()
         .enumerate()
-        .filter(|&(_, &a)| src.kind_of(a) == Kind::Int)
+        .filter(|&(_, &a)| src.kind_of(a) == Kind::Int && a.index() < before)
         .filter_map(|(k, &a)| {
             let b = s.get(s.b.get(a));
             (b != IntBound::FULL).then_some(InputBound {
@@ -530,6 +534,14 @@ fn analyze(
 ) -> Result<Trace, OptError> {
     let mut loop_target = None;
     let mut assumed = Vec::new();
+    // Assumptions are made (and checked) only for the one peeled loop label unroll produces;
+    // with several inner labels, nothing is assumed at any of them.
+    let inner_labels = src
+        .ops
+        .iter()
+        .enumerate()
+        .filter(|&(k, o)| o.opcode == Opcode::Label && k != src.num_inputs())
+        .count();
     let mut s = Bounds {
         b: Builder::new(src, Norm::Raw),
         of: Vec::new(),
@@ -550,7 +562,7 @@ fn analyze(
         let op = &src.ops[i];
         if let Some(out) = record.as_deref_mut() {
             if op.opcode.is_guard() {
-                record_guard(&s, i, out);
+                record_guard(&s, i, i, out);
             }
             // The guard of an overflow-checked pair is skipped below.
             if matches!(
@@ -558,7 +570,7 @@ fn analyze(
                 Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf
             ) && src.ops.get(i + 1).is_some_and(|g| g.opcode.is_guard())
             {
-                record_guard(&s, i + 1, out);
+                record_guard(&s, i + 1, i, out);
             }
         }
         match op.opcode {
@@ -639,6 +651,9 @@ fn analyze(
                     s.rel = Relations::default();
                     s.lin.clear();
                     s.below.clear();
+                    if inner_labels != 1 {
+                        assumed.clear();
+                    }
                     for (k, (&r, &a)) in args.iter().zip(&assumed).enumerate() {
                         // An argument listed twice binds two values: assume nothing for it.
                         let once = !args[..k].contains(&r) && !args[k + 1..].contains(&r);
@@ -646,7 +661,9 @@ fn analyze(
                             s.set(r, a);
                         }
                     }
-                    loop_target = src.descr_of(op).and_then(Descr::as_target);
+                    if inner_labels == 1 {
+                        loop_target = src.descr_of(op).and_then(Descr::as_target);
+                    }
                 }
             }
             Opcode::Jump

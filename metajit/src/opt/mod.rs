@@ -82,7 +82,9 @@ pub struct InputBound {
 /// guard's own condition, which failed), as [`InputBound`]s of a bridge starting there, whose
 /// inputs are those fail arguments in order. Arguments with nothing known are left out.
 pub fn guard_input_bounds(trace: &Trace) -> Vec<Vec<InputBound>> {
-    intbounds::guard_fail_bounds(trace)
+    // A bug in the analysis must not take the interpreter down: bridges then start knowing
+    // nothing.
+    std::panic::catch_unwind(|| intbounds::guard_fail_bounds(trace)).unwrap_or_default()
 }
 
 /// Why optimization failed (the trace is then dropped, never run).
