@@ -508,7 +508,7 @@ fn record_guard(s: &Bounds<'_>, i: usize, before: usize, out: &mut Vec<Vec<Input
         .fail_args(op)
         .iter()
         .enumerate()
-        .filter(|&(_, &a)| src.kind_of(a) == Kind::Int && a.index() < before)
+        .filter(|&(_, &a)| src.kind_of(a) == Kind::Int && (a.is_const() || a.index() < before))
         .filter_map(|(k, &a)| {
             let b = s.get(s.b.get(a));
             (b != IntBound::FULL).then_some(InputBound {
