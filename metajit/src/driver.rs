@@ -432,13 +432,8 @@ impl Inner {
                 unsafe { backend.execute(code, &inputs, &mut out) }
             };
             self.busy.set(false);
-            // Now and then, compile hot cycles of pieces as regions (`regions.rs`). A guard with
-            // a bridge exits only when the bridge polls (every `POLL_EVERY` entries).
-            let poll = match exit {
-                Exit::Guard(g) => self.guards.borrow()[g.0 as usize].bridge.is_some(),
-                Exit::Finish => false,
-            };
-            self.regions_tick(poll);
+            // Now and then, compile hot cycles of pieces as regions (`regions.rs`).
+            self.regions_tick();
             let next = match exit {
                 Exit::Finish => {
                     // A bridge returned at a merge point: greens, reds, then the

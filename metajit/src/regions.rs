@@ -20,11 +20,7 @@
 //!
 //! The policy runs now and then when compiled code returns to the driver (every
 //! [`CHECK_EVERY`] returns, at most every [`CHECK_INTERVAL`]; it walks every live piece, some
-//! microseconds for hundreds of pieces). A program can spend all its time in a cycle that never
-//! returns; so a backend's counted bridges *poll*: every 65,536 entries (Cranelift's
-//! `POLL_EVERY`) a bridge leaves through its own guard instead of running, the driver
-//! blackholes that guard's state like any failure, and the policy looks right away (the
-//! interval still applies). With the eager test parameters (`trace_eagerness=1`)
+//! microseconds for hundreds of pieces). With the eager test parameters (`trace_eagerness=1`)
 //! it looks at every return and compiles a cycle as soon as its bridges have been crossed a few
 //! times, so the language test suites run their programs through regions too. The time spent
 //! compiling regions is bounded by a fraction of the time spent compiling pieces
@@ -132,17 +128,14 @@ impl Inner {
     /// Called each time compiled code returns to the driver: now and then (every
     /// [`CHECK_EVERY`] calls, at most every [`CHECK_INTERVAL`]), looks for hot cycles and
     /// compiles them.
-    /// `poll`: the return is a bridge's poll (every `POLL_EVERY` entries of a bridge, compiled
-    /// code returns through the bridge's guard so that programs that never leave compiled code
-    /// get their cycles compiled too): look now if the interval allows.
-    pub(crate) fn regions_tick(&self, poll: bool) {
+    pub(crate) fn regions_tick(&self) {
         {
             let mut st = self.regions.borrow_mut();
             st.ticks += 1;
             // Both scaled by `trace_eagerness` (default 100) so that eager runs look often.
             let params = self.params.borrow();
             let eagerness = params.trace_eagerness.max(1);
-            if st.off || !params.regions || (!poll && st.ticks < CHECK_EVERY.min(eagerness)) {
+            if st.off || !params.regions || st.ticks < CHECK_EVERY.min(eagerness) {
                 return;
             }
             st.ticks = 0;

@@ -34,19 +34,10 @@ fn guard_ids(t: &Trace, first: u32) -> Vec<GuardId> {
     (first..first + n).map(GuardId).collect()
 }
 
-/// Runs `code`; an exit through a guard that has a bridge (a poll, see `Exit::Guard`) goes on
-/// in the bridge, as the driver would after blackholing the guard's state.
 fn run(b: &dyn Backend, code: CodeId, inputs: &[i64]) -> (Exit, Vec<i64>) {
     let mut out = Vec::new();
     // SAFETY: the traces of this suite only touch memory the test owns.
-    let mut exit = unsafe { b.execute(code, inputs, &mut out) };
-    while let Exit::Guard(g) = exit
-        && let Some(bridge) = b.bridge_of(g)
-    {
-        let inputs = std::mem::take(&mut out);
-        // SAFETY: as above; the bridge takes the guard's fail arguments.
-        exit = unsafe { b.execute(bridge, &inputs, &mut out) };
-    }
+    let exit = unsafe { b.execute(code, inputs, &mut out) };
     (exit, out)
 }
 
@@ -1019,61 +1010,6 @@ extern "C" fn sp_probe(x: i64) -> i64 {
     x
 }
 
-pub fn bridges_poll_now_and_then(b: &mut dyn Backend) {
-    // 150,000 crossings into a bridge: Cranelift's bridges leave through their guard every
-    // 65,536 entries (so that the driver gets control back); going on in the bridge gives the
-    // same result. The reference backend never polls.
-    let n: i64 = if b.name() == "interp" { 2_000 } else { 300_000 };
-    let (code, _, g) = compile(
-        b,
-        &format!(
-            "[i0, i1]
-label(i0, i1, descr=L510)
-i2 = int_lt(i0, {n})
-guard_true(i2) [i0, i1]
-i3 = int_and(i0, 1)
-guard_false(i3) [i0, i1]
-i4 = int_add(i1, 2)
-i5 = int_add(i0, 1)
-jump(i5, i4, descr=L510)"
-        ),
-        0,
-    );
-    bridge(
-        b,
-        g[1],
-        "[i0, i1]
-i2 = int_add(i1, 3)
-i3 = int_add(i0, 1)
-jump(i3, i2, descr=L510)",
-        10,
-    );
-    let (mut code, mut inputs, mut out, mut polls) = (code, vec![0, 0], Vec::new(), 0);
-    let exit = loop {
-        // SAFETY: the trace touches no memory.
-        let exit = unsafe { b.execute(code, &inputs, &mut out) };
-        match exit {
-            Exit::Guard(guard) if guard == g[1] => {
-                polls += 1;
-                code = b.bridge_of(guard).expect("the guard has a bridge");
-                inputs = std::mem::take(&mut out);
-            }
-            other => break other,
-        }
-    };
-    assert_eq!(exit, Exit::Guard(g[0]));
-    assert_eq!(out, vec![n, n / 2 * 2 + n / 2 * 3]);
-    if b.name() == "interp" {
-        assert_eq!(polls, 0);
-    } else {
-        assert_eq!(
-            polls,
-            (n / 2) / 65_536,
-            "one poll per 65,536 bridge entries"
-        );
-    }
-}
-
 pub fn loop_bridge_loop_many_times(b: &mut dyn Backend) {
     // Every odd iteration leaves the loop through a guard into a bridge that jumps back: the
     // stack must not grow with the number of crossings (tail calls), and the probe called from
@@ -1332,7 +1268,6 @@ pub const CASES: &[(&str, Case)] = &[
     ),
     ("chained_bridges", chained_bridges),
     ("loop_bridge_loop_many_times", loop_bridge_loop_many_times),
-    ("bridges_poll_now_and_then", bridges_poll_now_and_then),
     ("mixed_kinds_into_bridge", mixed_kinds_into_bridge),
     ("loop_jumps_into_another_loop", loop_jumps_into_another_loop),
     (

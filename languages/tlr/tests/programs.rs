@@ -166,20 +166,6 @@ fn flipped_branch_gets_a_bridge() {
     assert!(s.guard_failures < 200, "{}", s.summary("x"));
 }
 
-/// `primes.tlr` spends its time in a cycle of a loop and a bridge that jumps back to it, and
-/// hardly ever returns to the driver: the bridge's polls (every `POLL_EVERY` entries) still let
-/// the region policy see the cycle and compile it as one region.
-#[test]
-fn a_cycle_that_never_leaves_compiled_code_becomes_a_region() {
-    let prog = parse(&example("primes")).unwrap();
-    let jit = JitDriver::with_params(Params::default());
-    let mut frame = Frame::new(prog.registers, &[600_000]);
-    let r = run(&jit, &prog, &mut frame);
-    assert_eq!(r, Ok(49_098));
-    let s = jit.stats();
-    assert!(s.regions >= 1, "{}", s.summary("cranelift"));
-}
-
 #[test]
 fn loops_compile_to_guarded_straight_line_code() {
     let prog = parse(&example("square")).unwrap();

@@ -369,10 +369,6 @@ impl Backend for InterpBackend {
         }
     }
 
-    fn bridge_of(&self, guard: GuardId) -> Option<CodeId> {
-        self.bridges.borrow().get(&guard).copied()
-    }
-
     fn code_size(&self, code: CodeId) -> usize {
         self.units[code.0 as usize]
             .as_ref()

@@ -51,10 +51,7 @@ pub struct CompileInfo<'a> {
 /// Why execution left compiled code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
-    /// A guard failed and has no bridge; `out` holds its fail arguments. A backend may also
-    /// leave through a guard that has a bridge, with the values the bridge was entered with
-    /// (Cranelift's bridges do every `POLL_EVERY` entries, so that the driver gets control back
-    /// from code that would otherwise never return): the caller treats it as that guard failing.
+    /// A guard failed and has no bridge; `out` holds its fail arguments.
     Guard(GuardId),
     /// A `finish` was reached; `out` holds its arguments.
     Finish,
@@ -112,10 +109,6 @@ pub trait Backend {
 
     /// Bytes of machine code (or IR, for the interpreter) held for `code`.
     fn code_size(&self, code: CodeId) -> usize;
-
-    /// The bridge attached to `guard`, if any: where execution goes on after an exit through
-    /// a guard that has one (see [`Exit::Guard`]).
-    fn bridge_of(&self, guard: GuardId) -> Option<CodeId>;
 
     /// Region compilation, for backends that support it (`None`: the default). See
     /// [`Regions`].

@@ -59,14 +59,7 @@ pub(super) struct TraceEnv<'a> {
     pub inline: HashMap<usize, usize>,
     /// A counter (its address) incremented each time the trace is entered.
     pub counter: Option<usize>,
-    /// With `counter`: every [`POLL_EVERY`] entries, leave through this exit stub as guard
-    /// `exit` (the bridge's own guard, whose fail arguments are the bridge's inputs), so that
-    /// the driver gets control now and then even when compiled code never returns otherwise.
-    pub poll: Option<(i64, usize)>,
 }
-
-/// Entries of a counted bridge between two returns to the driver (a power of two).
-pub const POLL_EVERY: i64 = 1 << 16;
 
 /// Everything one function is made of.
 pub(super) struct Plan<'a> {
@@ -338,18 +331,6 @@ impl<'a> Lowerer<'a, '_> {
             let n = self.b.ins().load(types::I64, OWN_MEMORY, addr, 0);
             let n = self.b.ins().iadd_imm_s(n, 1);
             self.b.ins().store(OWN_MEMORY, n, addr, 0);
-            if let Some((exit, stub)) = self.env.poll {
-                let low = self.b.ins().band_imm_s(n, POLL_EVERY - 1);
-                let cont = self.b.create_block();
-                let poll = self.b.create_block();
-                self.b.set_cold_block(poll);
-                self.b.ins().brif(low, cont, &[], poll, &[]);
-                self.b.switch_to_block(poll);
-                let values: Vec<Value> = (0..n_inputs).filter_map(|k| self.vals[k]).collect();
-                let callee = self.b.ins().iconst(types::I64, stub as i64);
-                self.transfer(callee, exit, values);
-                self.b.switch_to_block(cont);
-            }
         }
         for (i, op) in t.ops.iter().enumerate().skip(n_inputs) {
             match op.opcode {

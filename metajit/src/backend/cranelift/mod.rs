@@ -406,20 +406,9 @@ impl CraneliftBackend {
                 .iter()
                 .map(|t| self.shared.exit_stub(t, &mut self.ctx, &mut self.fctx))
                 .collect::<Result<Vec<usize>, BackendError>>()?;
-            // A bridge polls through its guard's own exit (its inputs are that guard's fail
-            // arguments).
-            let poll = match bridge_of {
-                Some(g) => {
-                    let stub = self
-                        .shared
-                        .exit_stub(&inputs, &mut self.ctx, &mut self.fctx)?;
-                    Some((i64::from(g.0), stub))
-                }
-                None => None,
-            };
-            Ok((trampoline, stubs, poll))
+            Ok((trampoline, stubs))
         })();
-        let (trampoline, stubs, poll) = match shared {
+        let (trampoline, stubs) = match shared {
             Ok(s) => s,
             Err(e) => {
                 jumps_to.iter().for_each(|&t| self.targets.release(t));
@@ -437,7 +426,6 @@ impl CraneliftBackend {
                 array_descrs: &descr_addrs,
                 inline: HashMap::new(),
                 counter: bridge_of.map(|_| &*entries as *const AtomicU64 as usize),
-                poll,
             }],
             roots: vec![0],
             native_call_conv: self.isa.default_call_conv(),
@@ -668,10 +656,6 @@ impl Backend for CraneliftBackend {
 
     fn code_size(&self, code: CodeId) -> usize {
         self.piece(code).map_or(0, |p| p.code_size)
-    }
-
-    fn bridge_of(&self, guard: GuardId) -> Option<CodeId> {
-        self.guards.get(&guard).and_then(|h| h.bridge)
     }
 
     fn regions(&mut self) -> Option<&mut dyn super::Regions> {

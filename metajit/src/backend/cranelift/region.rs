@@ -182,7 +182,6 @@ impl CraneliftBackend {
                     array_descrs: &p.descr_addrs,
                     inline: HashMap::new(),
                     counter: None,
-                    poll: None,
                 }
             })
             .collect();
