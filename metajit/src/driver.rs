@@ -665,7 +665,9 @@ impl Inner {
             }
             Err(Stop::MergePoint(state)) => {
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
-                self.after_merge(portal, state)
+                // The caller's run loop (`run_from`) continues from here: calling back into it
+                // would nest one native frame per traced bridge.
+                Entered::Resume(state)
             }
         }
     }

@@ -51,6 +51,8 @@ pub struct Tracer {
     pub(crate) end: TraceEnd,
     /// Merge points passed so far.
     pub(crate) merge_points: usize,
+    /// The loop headers a bridge has passed.
+    headers: Vec<GreenKey>,
     /// The virtualizable frame, while it is tracked.
     pub(crate) vstate: Option<crate::vable::VState>,
     /// Addresses of the quasi-immutable fields whose values the trace folded.
@@ -72,6 +74,7 @@ impl Tracer {
             after_can_enter: false,
             end: TraceEnd::Open,
             merge_points: 0,
+            headers: Vec::new(),
             vstate: None,
             qi_deps: Vec::new(),
             flag: None,
@@ -397,14 +400,18 @@ impl Executor for Tracer {
         }
         // A bridge at a loop header without compiled code keeps tracing (through the next
         // iteration of that loop) until it reaches compiled code; ending it here with a return to
-        // the interpreter would make every later pass exit compiled code. Only a bridge that has
-        // used most of the trace limit gives up and returns to the interpreter.
-        if matches!(self.kind, TraceKind::Bridge)
-            && header
-            && self.rec.borrow().trace.ops.len() > self.jit.trace_limit() / 2
-        {
-            self.end_with_finish(greens, reds);
-            return Err(Stop::MergePoint(state()));
+        // the interpreter would make every later pass exit compiled code. It gives up and returns
+        // to the interpreter when it reaches a header it has already passed (it would unroll
+        // that loop: every unrolled guard would later grow a bridge of its own, which unrolls
+        // again, so bridges multiply with the eager parameters), or has used most of the trace
+        // limit. At the return the driver continues in the loop's code once it exists.
+        if matches!(self.kind, TraceKind::Bridge) && header {
+            let again = self.headers.contains(&key);
+            if again || self.rec.borrow().trace.ops.len() > self.jit.trace_limit() / 2 {
+                self.end_with_finish(greens, reds);
+                return Err(Stop::MergePoint(state()));
+            }
+            self.headers.push(key);
         }
         let mut rec = self.rec.borrow_mut();
         let args: Vec<OpRef> = greens.iter().map(|&g| rec.const_of(Kind::Int, g)).collect();
