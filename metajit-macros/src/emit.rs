@@ -362,6 +362,9 @@ impl Emitter<'_> {
                 } else {
                     s
                 };
+                // A native switch on a red value (`?` on a call's result) binds values that are
+                // in twin form already; the others bind plain values.
+                let twin_bindings = *native && ex_is_red(f, scrut);
                 let arms = arms.iter().map(|a| {
                     let pat = &a.pat;
                     let guard = a.guard.as_ref().map(|g| {
@@ -371,7 +374,7 @@ impl Emitter<'_> {
                     let sets = a
                         .bindings
                         .iter()
-                        .map(|(id, s)| self.store(*s, quote!(#id), false));
+                        .map(|(id, s)| self.store(*s, quote!(#id), twin_bindings));
                     let target = a.target as u32;
                     quote!(#pat #guard => { #(#sets)* __metajit_block = #target; })
                 });

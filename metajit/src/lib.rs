@@ -16,6 +16,7 @@
 
 pub mod backend;
 pub mod blackhole;
+pub mod cli;
 pub mod driver;
 pub mod ir;
 pub mod jitarray;

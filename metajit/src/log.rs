@@ -67,14 +67,27 @@ impl Log {
     /// The log configured by `METAJIT_LOG` and `METAJIT_LOG_FILE`. Unknown categories are
     /// reported once on standard error and ignored.
     pub fn from_env() -> Log {
-        let spec = std::env::var("METAJIT_LOG").unwrap_or_default();
+        let spec = match std::env::var("METAJIT_LOG") {
+            Ok(s) => s,
+            Err(std::env::VarError::NotUnicode(s)) => {
+                eprintln!(
+                    "metajit: METAJIT_LOG is not UTF-8 (`{}`); ignored",
+                    s.to_string_lossy()
+                );
+                String::new()
+            }
+            Err(std::env::VarError::NotPresent) => String::new(),
+        };
         let mut log = Log::parse(&spec);
         if log.mask != 0
-            && let Ok(path) = std::env::var("METAJIT_LOG_FILE")
+            && let Some(path) = std::env::var_os("METAJIT_LOG_FILE")
         {
             match File::create(&path) {
                 Ok(f) => log.file = Some(RefCell::new(f)),
-                Err(e) => eprintln!("metajit: cannot open METAJIT_LOG_FILE {path}: {e}"),
+                Err(e) => eprintln!(
+                    "metajit: cannot open METAJIT_LOG_FILE {}: {e}",
+                    path.to_string_lossy()
+                ),
             }
         }
         log

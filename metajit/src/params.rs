@@ -76,6 +76,9 @@ pub enum ParamError {
     /// An entry is not `name=value`.
     #[error("bad JIT parameter `{0}` (expected name=value)")]
     Syntax(String),
+    /// The variable holds bytes that are not UTF-8 (shown with replacement characters).
+    #[error("not UTF-8: `{0}`")]
+    NotUtf8(String),
 }
 
 impl Params {
@@ -93,8 +96,11 @@ impl Params {
     /// The defaults with `METAJIT_PARAMS` applied.
     pub fn from_env() -> Result<Params, ParamError> {
         let mut p = Params::default();
-        if let Ok(spec) = std::env::var("METAJIT_PARAMS") {
-            p.apply(&spec)?;
+        if let Some(spec) = std::env::var_os("METAJIT_PARAMS") {
+            let spec = spec
+                .to_str()
+                .ok_or_else(|| ParamError::NotUtf8(spec.to_string_lossy().into_owned()))?;
+            p.apply(spec)?;
         }
         Ok(p)
     }

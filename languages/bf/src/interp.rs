@@ -6,8 +6,9 @@
 //! traced.
 
 use crate::{BfError, Op, Program};
+use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, JitStruct};
-use std::io::{Read, Write};
+use std::io::Read;
 
 /// The tape: 8-bit cells, growing to the right.
 #[derive(JitStruct)]
@@ -36,53 +37,31 @@ impl Default for Tape {
     }
 }
 
-/// Input and output of a running program. Output is buffered and flushed to the sink when
-/// the buffer fills and at the end.
+/// Input and output of a running program.
 pub struct Io {
     input: Box<dyn Read>,
-    output: Vec<u8>,
-    sink: Box<dyn Write>,
-    /// The first output error, reported at the end.
-    pub error: Option<std::io::Error>,
+    /// The program's output: buffered, and failing once its reader is gone.
+    pub output: Output,
 }
 
 impl Io {
-    /// I/O on the given reader and writer.
-    pub fn new(input: Box<dyn Read>, sink: Box<dyn Write>) -> Io {
-        Io {
-            input,
-            output: Vec::with_capacity(1 << 16),
-            sink,
-            error: None,
-        }
-    }
-
-    /// Writes buffered output to the sink.
-    pub fn flush(&mut self) {
-        if self.error.is_none()
-            && let Err(e) = self
-                .sink
-                .write_all(&self.output)
-                .and_then(|_| self.sink.flush())
-        {
-            self.error = Some(e);
-        }
-        self.output.clear();
+    /// I/O on the given reader and output.
+    pub fn new(input: Box<dyn Read>, output: Output) -> Io {
+        Io { input, output }
     }
 }
 
-/// `.`: buffers one byte.
+/// `.`: writes one byte; false once the output has failed (the program then stops).
 #[metajit::dont_look_inside]
-fn put(io: &mut Io, byte: u8) {
-    io.output.push(byte);
-    if io.output.len() >= 1 << 16 {
-        io.flush();
-    }
+fn put(io: &mut Io, byte: u8) -> bool {
+    io.output.write(&[byte])
 }
 
-/// `,`: the next input byte, or `current` at end of input.
+/// `,`: the next input byte, or `current` at end of input. Output so far is flushed first,
+/// so an interactive program's prompt shows before it waits.
 #[metajit::dont_look_inside]
 fn get(io: &mut Io, current: u8) -> u8 {
+    io.output.flush();
     let mut b = [0u8];
     match io.input.read(&mut b) {
         Ok(1) => b[0],
@@ -127,7 +106,11 @@ pub fn run(jit: &JitDriver, prog: &Program, tape: &mut Tape, io: &mut Io) -> Res
                 }
             }
             Op::Clear => tape.cells[ptr] = 0,
-            Op::Out => put(io, tape.cells[ptr]),
+            Op::Out => {
+                if !put(io, tape.cells[ptr]) {
+                    return Err(BfError::Output);
+                }
+            }
             Op::In => {
                 let c = tape.cells[ptr];
                 tape.cells[ptr] = get(io, c);

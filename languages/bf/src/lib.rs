@@ -21,6 +21,9 @@ pub enum BfError {
         /// Byte offset of the offending `<` run in the source.
         pos: usize,
     },
+    /// Writing the output failed (its reader went away, or the device is full); the output's
+    /// error says which.
+    Output,
 }
 
 impl std::fmt::Display for BfError {
@@ -29,6 +32,7 @@ impl std::fmt::Display for BfError {
             BfError::MovedLeft { pos } => {
                 write!(f, "the pointer moved left of cell 0 (at byte {pos})")
             }
+            BfError::Output => f.write_str("cannot write the output"),
         }
     }
 }

@@ -3,19 +3,28 @@
 //! `METAJIT_PARAMS` and `METAJIT_LOG` configure the JIT (see the book).
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: bf [--jit=on|off] [--emit-c] [--repeat=N] FILE";
 
 fn main() -> ExitCode {
-    let mut jit_on = true;
+    let mut switch = metajit::cli::JitSwitch::default();
     let mut emit_c = false;
     let mut repeat = 1usize;
-    let mut file = None;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--jit=on" => jit_on = true,
-            "--jit=off" => jit_on = false,
+    let mut file: Option<PathBuf> = None;
+    for arg in std::env::args_os().skip(1) {
+        match switch.take(&arg) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("bf: {e}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        // Options are ASCII; a file name may be any bytes.
+        let text = arg.to_string_lossy();
+        match text.as_ref() {
             "--emit-c" => emit_c = true,
             a if a.starts_with("--repeat=") => match a["--repeat=".len()..].parse() {
                 Ok(n) if n >= 1 => repeat = n,
@@ -32,19 +41,20 @@ fn main() -> ExitCode {
                 eprintln!("bf: unknown option `{a}`\n{USAGE}");
                 return ExitCode::from(2);
             }
-            a => {
-                if file.replace(a.to_string()).is_some() {
+            _ => {
+                if file.replace(PathBuf::from(arg)).is_some() {
                     eprintln!("bf: more than one program given\n{USAGE}");
                     return ExitCode::from(2);
                 }
             }
         }
     }
-    let Some(file) = file else {
+    let Some(path) = file else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let src = match std::fs::read(&file) {
+    let file = path.display();
+    let src = match std::fs::read(&path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("bf: cannot read {file}: {e}");
@@ -73,17 +83,14 @@ fn main() -> ExitCode {
             }
         };
     }
-    let jit = match metajit::JitDriver::from_env() {
+    let jit = match switch.driver() {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("bf: METAJIT_PARAMS: {e}");
+            eprintln!("bf: {e}");
             return ExitCode::from(2);
         }
     };
-    if !jit_on {
-        jit.set_enabled(false);
-    }
-    let mut io = lang_bf::Io::new(Box::new(std::io::stdin()), Box::new(std::io::stdout()));
+    let mut io = lang_bf::Io::new(Box::new(std::io::stdin()), metajit::cli::Output::stdout());
     // `--repeat=N` runs the program N times with one JIT (for steady-state measurements);
     // each run starts with a fresh tape.
     let mut result = Ok(());
@@ -108,10 +115,12 @@ fn main() -> ExitCode {
             break;
         }
     }
-    io.flush();
-    if let Some(e) = io.error
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
+    io.output.flush();
+    if io.output.reader_gone() {
+        // The reader went away (`bf F | head`): the program stopped; nothing to report.
+        return ExitCode::SUCCESS;
+    }
+    if let Some(e) = io.output.error() {
         eprintln!("bf: write error: {e}");
         return ExitCode::from(1);
     }

@@ -225,9 +225,12 @@ pub fn to_c(p: &Program) -> String {
     let mut s = String::from(
         "#include <stdio.h>\n#include <stdlib.h>\n\nint main(void) {\n    unsigned char *t = calloc(1 << 20, 1);\n    unsigned char *p = t;\n    int c;\n",
     );
+    // Indentation stops growing at 16 levels, so the output stays linear in the program's size
+    // however deeply loops nest.
+    const MAX_INDENT: usize = 16;
     let mut depth = 1;
     for op in &p.ops {
-        let ind = "    ".repeat(depth);
+        let ind = "    ".repeat(depth.min(MAX_INDENT));
         match *op {
             Op::Add(n) => {
                 let _ = writeln!(s, "{ind}*p += {n};");
@@ -250,7 +253,7 @@ pub fn to_c(p: &Program) -> String {
             }
             Op::Close(_) => {
                 depth -= 1;
-                let ind = "    ".repeat(depth);
+                let ind = "    ".repeat(depth.min(MAX_INDENT));
                 let _ = writeln!(s, "{ind}}}");
             }
             Op::Transfer(t, _) => {
@@ -273,6 +276,17 @@ pub fn to_c(p: &Program) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn c_output_is_linear_in_nesting_depth() {
+        let n = 30_000;
+        let src = format!("+{}-{}", "[".repeat(n), "]".repeat(n));
+        let c = to_c(&parse(src.as_bytes()).unwrap());
+        // About 16 levels of indentation and a few characters of code per bracket.
+        assert!(c.len() < 2 * n * (4 * 16 + 16), "{} bytes", c.len());
+        // The innermost `[-]` is a clear.
+        assert_eq!(c.matches("while (*p) {").count(), n - 1);
+    }
 
     #[test]
     fn folds_runs_and_matches_brackets() {

@@ -4,10 +4,8 @@
 //! loops, and a differential fuzz test.
 
 use lang_bf::{BfError, Io, Tape, parse, run};
+use metajit::cli::Output;
 use metajit::{JitDriver, Params};
-use std::cell::RefCell;
-use std::io::Write;
-use std::rc::Rc;
 
 const MODES: &[&str] = &[
     "enable=false",
@@ -17,34 +15,18 @@ const MODES: &[&str] = &[
     "",
 ];
 
-/// A writer the test can read back.
-#[derive(Clone, Default)]
-struct Shared(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn run_with(src: &[u8], input: &[u8], mode: &str) -> (Result<(), BfError>, Vec<u8>, JitDriver) {
     let prog = parse(src).expect("valid program");
     let mut p = Params::default();
     p.apply(mode).unwrap();
     let jit = JitDriver::with_params(p);
-    let out = Shared::default();
     let mut io = Io::new(
         Box::new(std::io::Cursor::new(input.to_vec())),
-        Box::new(out.clone()),
+        Output::memory(),
     );
     let mut tape = Tape::new();
     let r = run(&jit, &prog, &mut tape, &mut io);
-    io.flush();
-    let bytes = out.0.borrow().clone();
+    let bytes = io.output.take();
     (r, bytes, jit)
 }
 

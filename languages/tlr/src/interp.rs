@@ -4,6 +4,7 @@
 //! quotes.
 
 use crate::{Op, Program, TlrError};
+use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, JitStruct};
 
 // ANCHOR: frame
@@ -18,41 +19,42 @@ pub struct Frame {
     a: i64,
     #[jit(virtualizable_array)]
     regs: JitArray<i64>,
-    output: Vec<u8>,
+    output: Output,
 }
 // ANCHOR_END: frame
 
 impl Frame {
-    /// A frame with `n` registers, the first ones set to `inputs`.
-    pub fn new(n: usize, inputs: &[i64]) -> Frame {
+    /// A frame with `n` registers, the first ones set to `inputs`, printing to `output`.
+    pub fn new(n: usize, inputs: &[i64], output: Output) -> Frame {
         let mut regs = JitArray::new(n, 0);
         for (i, &v) in inputs.iter().take(n).enumerate() {
             regs[i] = v;
         }
-        Frame {
-            a: 0,
-            regs,
-            output: Vec::new(),
-        }
+        Frame { a: 0, regs, output }
     }
 
-    /// What `print_a` printed.
-    pub fn output(&self) -> &[u8] {
-        &self.output
-    }
-
-    /// Takes the printed output.
-    pub fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.output)
+    /// Where `print_a` prints.
+    pub fn output(&mut self) -> &mut Output {
+        &mut self.output
     }
 }
 
 // ANCHOR: print
-/// `print_a`. Output is not traced: the trace calls this function.
+/// `print_a`. Output is not traced: the trace calls this function. It returns false once the
+/// output has failed (its reader went away, or the disk is full).
 #[metajit::dont_look_inside]
-fn print(frame: &mut Frame, value: i64) {
-    frame.output.extend_from_slice(value.to_string().as_bytes());
-    frame.output.push(b'\n');
+fn write_line(frame: &mut Frame, value: i64) -> bool {
+    frame.output.write(format!("{value}\n").as_bytes())
+}
+
+/// `print_a`, failing when the output does. Traced code inlines it: the result of the call
+/// becomes a guard.
+#[metajit::jit]
+fn print(frame: &mut Frame, value: i64) -> Result<(), TlrError> {
+    if !write_line(frame, value) {
+        return Err(TlrError::Output);
+    }
+    Ok(())
 }
 // ANCHOR_END: print
 
@@ -115,7 +117,9 @@ pub fn run(jit: &JitDriver, prog: &Program, frame: &mut Frame) -> Result<i64, Tl
                 continue;
             }
             // ANCHOR_END: jumps
-            Op::PrintA => print(frame, frame.a),
+            Op::PrintA => {
+                print(frame, frame.a)?;
+            }
             Op::ReturnA => return Ok(frame.a),
         }
         pc += 1;

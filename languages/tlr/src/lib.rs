@@ -36,12 +36,15 @@ pub enum TlrError {
         /// The instruction's line.
         line: usize,
     },
+    /// Writing the output failed; the frame's [`Output`](metajit::cli::Output) says why.
+    Output,
 }
 
 impl std::fmt::Display for TlrError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TlrError::DivisionByZero { line } => write!(f, "division by zero at line {line}"),
+            TlrError::Output => f.write_str("cannot write the output"),
         }
     }
 }

@@ -2,19 +2,30 @@
 //! and prints its result. `METAJIT_PARAMS` and `METAJIT_LOG` configure the JIT.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: tlr [--jit=on|off] FILE [INT...]";
 
 fn main() -> ExitCode {
-    let mut jit_on = true;
-    let mut file = None;
+    let mut switch = metajit::cli::JitSwitch::default();
+    let mut file: Option<PathBuf> = None;
     let mut inputs = Vec::new();
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--jit=on" => jit_on = true,
-            "--jit=off" => jit_on = false,
-            "-h" | "--help" => {
+    for arg in std::env::args_os().skip(1) {
+        if file.is_none() {
+            match switch.take(&arg) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    eprintln!("tlr: {e}\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        // Options and inputs are ASCII; the file name may be any bytes.
+        let text = arg.to_string_lossy();
+        match text.as_ref() {
+            "-h" | "--help" if file.is_none() => {
                 let _ = writeln!(std::io::stdout(), "{USAGE}");
                 return ExitCode::SUCCESS;
             }
@@ -22,7 +33,7 @@ fn main() -> ExitCode {
                 eprintln!("tlr: unknown option `{a}`\n{USAGE}");
                 return ExitCode::from(2);
             }
-            a if file.is_none() => file = Some(a.to_string()),
+            _ if file.is_none() => file = Some(PathBuf::from(arg)),
             a => match a.parse::<i64>() {
                 Ok(v) => inputs.push(v),
                 Err(_) => {
@@ -32,16 +43,21 @@ fn main() -> ExitCode {
             },
         }
     }
-    let Some(file) = file else {
+    let Some(path) = file else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let src = match std::fs::read_to_string(&file) {
+    let file = path.display();
+    let src = match std::fs::read(&path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("tlr: cannot read {file}: {e}");
             return ExitCode::from(1);
         }
+    };
+    let Ok(src) = String::from_utf8(src) else {
+        eprintln!("tlr: {file}: not UTF-8 text");
+        return ExitCode::from(1);
     };
     let prog = match lang_tlr::parse(&src) {
         Ok(p) => p,
@@ -50,27 +66,31 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let jit = match metajit::JitDriver::from_env() {
+    let jit = match switch.driver() {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("tlr: METAJIT_PARAMS: {e}");
+            eprintln!("tlr: {e}");
             return ExitCode::from(2);
         }
     };
-    if !jit_on {
-        jit.set_enabled(false);
-    }
-    let mut frame = lang_tlr::Frame::new(prog.registers, &inputs);
+    let mut frame = lang_tlr::Frame::new(prog.registers, &inputs, metajit::cli::Output::stdout());
     let result = lang_tlr::run(&jit, &prog, &mut frame);
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(frame.output());
+    let out = frame.output();
+    if let Ok(v) = result {
+        out.write(format!("{v}\n").as_bytes());
+    }
+    out.flush();
+    if out.reader_gone() {
+        // The reader went away (`tlr F | head`): the program stopped; nothing to report.
+        return ExitCode::SUCCESS;
+    }
+    if let Some(e) = out.error() {
+        eprintln!("tlr: write error: {e}");
+        return ExitCode::from(1);
+    }
     match result {
-        Ok(v) => {
-            let _ = writeln!(out, "{v}");
-            ExitCode::SUCCESS
-        }
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = out.flush();
             eprintln!("tlr: {file}: {e}");
             ExitCode::from(1)
         }

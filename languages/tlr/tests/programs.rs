@@ -3,6 +3,7 @@
 //! each other and a plain Rust reference.
 
 use lang_tlr::{Frame, TlrError, parse, run};
+use metajit::cli::Output;
 use metajit::{JitDriver, Params};
 
 const MODES: &[&str] = &[
@@ -26,9 +27,9 @@ fn run_all(name: &str, inputs: &[i64]) -> (Result<i64, TlrError>, String) {
         let mut p = Params::default();
         p.apply(mode).unwrap();
         let jit = JitDriver::with_params(p);
-        let mut frame = Frame::new(prog.registers, inputs);
+        let mut frame = Frame::new(prog.registers, inputs, Output::memory());
         let r = run(&jit, &prog, &mut frame);
-        let out = String::from_utf8(frame.take_output()).unwrap();
+        let out = String::from_utf8(frame.output().take()).unwrap();
         outcomes.push((mode, r, out));
     }
     let (_, r0, o0) = &outcomes[0];
@@ -150,7 +151,11 @@ fn flipped_branch_gets_a_bridge() {
     let jit = JitDriver::with_params(p);
     // After the switch the divisor is -1: the helper's `d == -1` test, false during warm-up,
     // is true from then on.
-    let mut frame = Frame::new(prog.registers, &[1000, 7, 5000, 0, 2500, -1]);
+    let mut frame = Frame::new(
+        prog.registers,
+        &[1000, 7, 5000, 0, 2500, -1],
+        Output::memory(),
+    );
     let r = run(&jit, &prog, &mut frame);
     // Counter values 5000..=2500 divide by 7, the 2499 after the switch by -1.
     let expected: i64 = 2501 * (1000 / 7) - 2499 * 1000;
@@ -172,7 +177,7 @@ fn loops_compile_to_guarded_straight_line_code() {
     let mut p = Params::default();
     p.apply("threshold=3").unwrap();
     let jit = JitDriver::with_params(p);
-    let mut frame = Frame::new(prog.registers, &[1000]);
+    let mut frame = Frame::new(prog.registers, &[1000], Output::memory());
     assert_eq!(run(&jit, &prog, &mut frame), Ok(1_000_000));
     let traces = jit.loop_traces();
     assert_eq!(traces.len(), 1);
@@ -261,9 +266,9 @@ fn random_programs_agree_with_and_without_the_jit() {
             let mut p = Params::default();
             p.apply(mode).unwrap();
             let jit = JitDriver::with_params(p);
-            let mut frame = Frame::new(prog.registers, &inputs);
+            let mut frame = Frame::new(prog.registers, &inputs, Output::memory());
             let r = run(&jit, &prog, &mut frame);
-            outcomes.push((r, frame.take_output()));
+            outcomes.push((r, frame.output().take()));
         }
         assert_eq!(
             outcomes[1], outcomes[0],
@@ -289,7 +294,7 @@ fn interpreters_run_on_parallel_threads() {
                 p.apply("threshold=3,trace_eagerness=2").unwrap();
                 let jit = JitDriver::with_params(p);
                 let n = 200 + t * 50;
-                let mut frame = Frame::new(prog.registers, &[n]);
+                let mut frame = Frame::new(prog.registers, &[n], Output::memory());
                 let r = run(&jit, &prog, &mut frame);
                 (n, r, jit.stats().loops)
             })
@@ -297,7 +302,7 @@ fn interpreters_run_on_parallel_threads() {
         .collect();
     for h in handles {
         let (n, r, loops) = h.join().unwrap();
-        let mut off = Frame::new(prog.registers, &[n]);
+        let mut off = Frame::new(prog.registers, &[n], Output::memory());
         let jit = JitDriver::with_params(Params {
             enable: false,
             ..Params::default()

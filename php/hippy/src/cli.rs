@@ -1,6 +1,8 @@
 //! Command-line parsing with php's flags and php's messages for bad ones.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
+use std::os::unix::ffi::OsStrExt;
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +19,8 @@ pub struct Options {
     pub mode: Mode,
     /// `-d` settings in order (later ones win).
     pub ini: Vec<(String, String)>,
-    /// The script, if given.
-    pub file: Option<String>,
+    /// The script, if given (any bytes: file names need not be UTF-8).
+    pub file: Option<OsString>,
     /// `--jit=on|off`; lint ignores it.
     #[allow(dead_code)]
     pub jit: bool,
@@ -69,7 +71,7 @@ pub const USAGE_BODY: &str = "
 ";
 
 /// Parses php-style arguments (`-l file`, `-dkey=value`, `-d key=value`, `-n`, ...).
-pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
+pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
     let mut opts = Options {
         mode: Mode::Run,
         ini: Vec::new(),
@@ -78,7 +80,10 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
     };
     let mut i = 0;
     while i < args.len() {
-        let a = &args[i];
+        let raw = &args[i];
+        // Flags are ASCII; only a file name keeps its bytes.
+        let text = raw.to_string_lossy();
+        let a = text.as_ref();
         let argno = i + 1;
         i += 1;
         if opts.file.is_some() {
@@ -90,16 +95,17 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
             }
             break;
         }
-        if let Some(v) = a.strip_prefix("--jit=") {
-            opts.jit = match v {
-                "on" => true,
-                "off" => false,
-                _ => return Err(ArgError(format!("hippy: --jit takes on or off, not '{v}'"))),
-            };
-            continue;
+        let mut switch = metajit::cli::JitSwitch { on: opts.jit };
+        match switch.take(raw) {
+            Ok(true) => {
+                opts.jit = switch.on;
+                continue;
+            }
+            Ok(false) => {}
+            Err(e) => return Err(ArgError(format!("hippy: {e}"))),
         }
         if !a.starts_with('-') || a == "-" {
-            opts.file = Some(a.clone());
+            opts.file = Some(raw.clone());
             continue;
         }
         let flag = &a[1..];
@@ -112,7 +118,8 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
             'v' if rest.is_empty() => opts.mode = Mode::Version,
             'd' | 'f' | 'c' => {
                 let value = if !rest.is_empty() {
-                    rest.to_string()
+                    // After `-d`/`-f`/`-c`, two ASCII bytes.
+                    OsString::from(OsStr::from_bytes(&raw.as_bytes()[2..]))
                 } else if i < args.len() {
                     i += 1;
                     args[i - 1].clone()
@@ -123,7 +130,8 @@ pub fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                 };
                 match c {
                     'd' => {
-                        let (k, v) = value.split_once('=').unwrap_or((value.as_str(), "1"));
+                        let value = value.to_string_lossy();
+                        let (k, v) = value.split_once('=').unwrap_or((value.as_ref(), "1"));
                         opts.ini.push((k.trim().to_string(), v.to_string()));
                     }
                     'f' => opts.file = Some(value),
@@ -145,7 +153,7 @@ mod tests {
     use super::*;
 
     fn parse(a: &[&str]) -> Options {
-        parse_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("valid")
+        parse_args(&a.iter().map(OsString::from).collect::<Vec<_>>()).expect("valid")
     }
 
     #[test]
@@ -161,8 +169,8 @@ mod tests {
         assert_eq!(o.mode, Mode::Lint);
         assert_eq!(o.ini("display_errors"), Some("0"));
         assert_eq!(o.ini("log_errors"), Some("1"));
-        assert_eq!(o.file.as_deref(), Some("x.php"));
-        assert!(parse_args(&["-Z".to_string()]).is_err());
-        assert!(parse_args(&["-d".to_string()]).is_err());
+        assert_eq!(o.file.as_deref(), Some(OsStr::new("x.php")));
+        assert!(parse_args(&["-Z".into()]).is_err());
+        assert!(parse_args(&["-d".into()]).is_err());
     }
 }

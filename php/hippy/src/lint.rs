@@ -4,21 +4,29 @@ use crate::cli::Options;
 use php_syntax::diagnostics::ini_bool;
 use php_syntax::{ParseOptions, ShortTags};
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
 
 pub fn run(opts: &Options) -> ExitCode {
-    let (name, src) = match opts.file.as_deref() {
-        None | Some("-") => {
+    let (name, src): (Vec<u8>, Vec<u8>) = match opts.file.as_deref() {
+        None => {
             let mut buf = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut buf);
-            ("Standard input code".to_string(), buf)
+            (b"Standard input code".to_vec(), buf)
+        }
+        Some(path) if path == "-" => {
+            let mut buf = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut buf);
+            (b"Standard input code".to_vec(), buf)
         }
         Some(path) => match std::fs::read(path) {
-            Ok(bytes) => (path.to_string(), bytes),
+            Ok(bytes) => (path.as_bytes().to_vec(), bytes),
             // A directory reads as empty in PHP, which lints it as valid.
-            Err(_) if std::path::Path::new(path).is_dir() => (path.to_string(), Vec::new()),
+            Err(_) if std::path::Path::new(path).is_dir() => (path.as_bytes().to_vec(), Vec::new()),
             Err(_) => {
-                crate::out(&format!("Could not open input file: {path}\n"));
+                crate::out_bytes(
+                    &[b"Could not open input file: ", path.as_bytes(), b"\n"].concat(),
+                );
                 return ExitCode::from(1);
             }
         },
@@ -30,12 +38,14 @@ pub fn run(opts: &Options) -> ExitCode {
     let result = run_on_big_stack(src, ParseOptions { short_tags });
     match result {
         Ok(()) => {
-            crate::out(&format!("No syntax errors detected in {name}\n"));
+            crate::out_bytes(&[b"No syntax errors detected in ", &name[..], b"\n"].concat());
             ExitCode::SUCCESS
         }
         Err(diag) => {
-            crate::errors::report(opts, &diag, &name);
-            crate::out(&format!("Errors parsing {name}\n"));
+            // Diagnostics carry the name as text for now (bytes that are not UTF-8 show as
+            // U+FFFD there).
+            crate::errors::report(opts, &diag, &String::from_utf8_lossy(&name));
+            crate::out_bytes(&[b"Errors parsing ", &name[..], b"\n"].concat());
             ExitCode::from(255)
         }
     }

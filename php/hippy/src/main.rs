@@ -13,11 +13,16 @@ use std::process::ExitCode;
 
 /// Writes to standard output, ignoring errors as PHP does (a closed pipe is not a crash).
 pub(crate) fn out(text: &str) {
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    out_bytes(text.as_bytes());
+}
+
+/// [`out`] for bytes that need not be UTF-8 (file names).
+pub(crate) fn out_bytes(bytes: &[u8]) {
+    let _ = std::io::stdout().write_all(bytes);
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let opts = match cli::parse_args(&args) {
         Ok(o) => o,
         Err(e) => {

@@ -89,3 +89,30 @@ fn lint_matches_php_cli() {
     assert!(err.contains("not implemented") && code == 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// File names are bytes: PHP prints them back as given (recorded from `php -n -l`).
+#[test]
+fn file_names_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("hippy-bytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let name = std::ffi::OsStr::from_bytes(b"\xff.php");
+    std::fs::write(dir.join(name), "<?php echo 1;").expect("write");
+    let lint = |file: &std::ffi::OsStr| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hippy"))
+            .current_dir(&dir)
+            .arg("-l")
+            .arg(file)
+            .output()
+            .expect("hippy runs");
+        (out.stdout, out.status.code())
+    };
+    assert_eq!(
+        lint(name),
+        (b"No syntax errors detected in \xff.php\n".to_vec(), Some(0))
+    );
+    assert_eq!(
+        lint(std::ffi::OsStr::from_bytes(b"\xfe.php")),
+        (b"Could not open input file: \xfe.php\n".to_vec(), Some(1))
+    );
+}
