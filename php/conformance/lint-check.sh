@@ -3,7 +3,7 @@
 # about 3,500 files, under a minute on 2 cores); fails on a regression against the committed
 # php/conformance/lint-results.txt (produced by the full run). Skips when php or the php-src
 # tree is missing.   Full run (all 18k files, ~2 min):
-#   cargo run --release -p hippy --bin lint-conformance -- --results php/conformance/lint-results.txt
+#   cargo run --release -p hippy --bin lint-conformance -- --write
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shared=../shared/conformance

@@ -34,10 +34,16 @@ struct Measured {
     output_hash: u64,
 }
 
+/// The median: the middle value, or the mean of the two middle values of an even count.
 fn median(v: &[Duration]) -> Duration {
     let mut s = v.to_vec();
     s.sort();
-    s[s.len() / 2]
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2
+    }
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -99,7 +105,8 @@ fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
             output_hash: 0,
         })
         .collect();
-    for r in 0..runs {
+    // Round 0 is the warm-up; `runs` measured rounds follow.
+    for r in 0..=runs {
         for (i, v) in p.variants.iter().enumerate() {
             let (dt, out, err) = run_once(v, r == 0 && v.name.contains("jit=on"))?;
             if r == 0 {
@@ -135,7 +142,7 @@ fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String>
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    out.push_str(&format!("# Benchmark `{suite}`\n\nMedian wall time of {} runs per variant (interleaved), after one warm-up run that checks outputs agree. Machine: {host}.\n\n", runs - 1));
+    out.push_str(&format!("# Benchmark `{suite}`\n\nMedian wall time of {} runs per variant (interleaved), after one warm-up run that checks outputs agree. Machine: {host}.\n\n", runs));
     let mut failed = Vec::new();
     for p in progs {
         let m = measure(p, runs)?;
@@ -299,7 +306,7 @@ fn main() {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--runs" => runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(6).max(2),
+            "--runs" => runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(6).max(1),
             "--out" => out_file = it.next().cloned(),
             s if suite.is_none() => suite = Some(s.to_string()),
             other => {
@@ -330,5 +337,24 @@ fn main() {
     {
         eprintln!("bench: cannot write {f}: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        let ms = |v: &[u64]| {
+            v.iter()
+                .map(|&x| Duration::from_millis(x))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(median(&ms(&[3, 1, 2])), Duration::from_millis(2));
+        assert_eq!(
+            median(&ms(&[1443, 1394, 1406, 1416, 1512, 1449])),
+            Duration::from_millis(1429) + Duration::from_micros(500)
+        );
     }
 }

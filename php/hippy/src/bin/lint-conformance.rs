@@ -3,15 +3,16 @@
 //!
 //! ```text
 //! cargo run --release -p hippy --bin lint-conformance -- [--php-src DIR] [--list FILE]
-//!     [--results FILE] [--check] [--php BIN] [--jobs N] [--extract DIR]
+//!     [--results FILE] [--check | --write] [--php BIN] [--jobs N] [--extract DIR]
 //! ```
 //! `--extract DIR` only writes every `--FILE--` section to `DIR/NNNNN.php` (the corpus of
 //! the syntax throughput benchmark, `benches/php-syntax/run.sh`) and exits.
 //! `--mutations N [--seed S]` instead lints N mutants of the files PHP accepts (one token
 //! deleted, or a token inserted before or after one, at random) with both and reports how
 //! often verdict, line and message agree; `--dump FILE` then lists the mutants that differ.
-//! Without `--check` it writes the results file (totals and the sorted list of disagreeing
-//! tests). With `--check` it compares against the committed file and fails (exit 1) on a
+//! It prints the totals. With `--write` it also rewrites the results file (`--results`, by
+//! default the committed `php/conformance/lint-results.txt`: totals and the sorted list of
+//! disagreeing tests). With `--check` it compares against that file and fails (exit 1) on a
 //! regression: a test that agreed before and disagrees now. If php or the php-src tree is
 //! missing it prints why and exits 0 (nothing to compare against).
 //!
@@ -80,6 +81,7 @@ struct Args {
     list: Option<PathBuf>,
     results: PathBuf,
     check: bool,
+    write: bool,
     extract: Option<PathBuf>,
     php: String,
     jobs: usize,
@@ -96,6 +98,7 @@ fn parse_args() -> Result<Args, String> {
         list: None,
         results: "php/conformance/lint-results.txt".into(),
         check: false,
+        write: false,
         extract: None,
         dump: None,
         mutations: 0,
@@ -113,6 +116,7 @@ fn parse_args() -> Result<Args, String> {
             "--php" => a.php = value()?,
             "--jobs" => a.jobs = value()?.parse().map_err(|_| "--jobs takes a number")?,
             "--check" => a.check = true,
+            "--write" => a.write = true,
             "--extract" => a.extract = Some(value()?.into()),
             "--dump" => a.dump = Some(value()?.into()),
             "--mutations" => {
@@ -432,6 +436,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
         println!("no regressions against {}", args.results.display());
+        return ExitCode::SUCCESS;
+    }
+    if !args.write {
+        println!("(not written: --write rewrites {})", args.results.display());
         return ExitCode::SUCCESS;
     }
     let mut text = report.summary.clone();
