@@ -34,8 +34,8 @@ use crate::pieces::PieceKind;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// Returns from compiled code between two looks at the clock (fewer when `trace_eagerness` is
-/// lower).
+/// Returns from compiled code between two looks at the clock (`16 * trace_eagerness` when that
+/// is fewer: every 16 returns with the eager parameters).
 pub(crate) const CHECK_EVERY: u32 = 64;
 
 /// The least time between two looks for hot cycles, at `trace_eagerness=200`; proportionally
@@ -44,6 +44,12 @@ pub(crate) const CHECK_INTERVAL: Duration = Duration::from_millis(2);
 
 /// The longest wait between two looks, in units of [`CHECK_INTERVAL`].
 pub(crate) const MAX_INTERVAL: u32 = 32;
+
+/// The least wait between two looks, in units of what the last look cost: looking for cycles
+/// takes at most about 1/20 of the run however eager the parameters and however many pieces
+/// there are (with `trace_eagerness=1` and 800 pieces, looking every few microseconds once
+/// took over 90% of Mandelbrot's time).
+pub(crate) const COST_FACTOR: u32 = 20;
 
 /// The thresholds, in units of `trace_eagerness` (so that eager test runs form regions early).
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +90,9 @@ pub(crate) struct RegionState {
     pub policy: Policy,
     ticks: u32,
     last: Option<Instant>,
+    /// What the last look cost (walking the pieces and compiling): the next look waits at
+    /// least [`COST_FACTOR`] times as long, so looking takes a bounded share of the run.
+    cost: Duration,
     /// The current least time between two looks, in units of the base interval: doubles (up
     /// to [`MAX_INTERVAL`]) after each look that compiled nothing, back to 1 when one did.
     backoff: u32,
@@ -103,6 +112,7 @@ impl Default for RegionState {
         RegionState {
             ticks: 0,
             last: None,
+            cost: Duration::ZERO,
             backoff: 1,
             off: false,
             policy: Policy::default(),
@@ -135,18 +145,23 @@ impl Inner {
             // Both scaled by `trace_eagerness` (default 100) so that eager runs look often.
             let params = self.params.borrow();
             let eagerness = params.trace_eagerness.max(1);
-            if st.off || !params.regions || st.ticks < CHECK_EVERY.min(eagerness) {
+            if st.off || !params.regions || st.ticks < CHECK_EVERY.min(16 * eagerness) {
                 return;
             }
             st.ticks = 0;
             let now = Instant::now();
-            let interval = CHECK_INTERVAL * eagerness * st.backoff / 200;
+            let interval =
+                (CHECK_INTERVAL * eagerness * st.backoff / 200).max(st.cost * COST_FACTOR);
             if st.last.is_some_and(|l| now.duration_since(l) < interval) {
                 return;
             }
-            st.last = Some(now);
         }
+        let t0 = Instant::now();
         self.form_regions();
+        let mut st = self.regions.borrow_mut();
+        let now = Instant::now();
+        st.cost = now.duration_since(t0);
+        st.last = Some(now);
     }
 
     /// Compiles every candidate region that has paid for itself (see the module docs).
