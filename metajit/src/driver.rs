@@ -12,6 +12,7 @@
 
 use crate::backend::{Backend, Exit, GuardId};
 use crate::blackhole::{Blackhole, ResumeFrame, run_chain};
+use crate::fasthash::FastMap;
 use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
 use crate::log::{Category, Log};
 use crate::params::{ParamError, Params};
@@ -95,7 +96,7 @@ pub(crate) struct Inner {
     pub(crate) busy: Cell<bool>,
     pub(crate) warm: RefCell<WarmState>,
     /// Compiled loops by green key (indices into `pieces`).
-    pub(crate) loops: RefCell<HashMap<GreenKey, usize>>,
+    pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
     /// Every compiled loop and bridge.
     pub(crate) pieces: RefCell<Vec<Piece>>,
     /// How many pieces jump into each label.
@@ -110,7 +111,7 @@ pub(crate) struct Inner {
     pub(crate) guards: RefCell<Vec<GuardInfo>>,
     pub(crate) backend: RefCell<Box<dyn Backend>>,
     registry: RefCell<Registry>,
-    pub(crate) aborts: RefCell<HashMap<GreenKey, u32>>,
+    pub(crate) aborts: RefCell<FastMap<GreenKey, u32>>,
     pub(crate) stats: RefCell<Stats>,
     pub(crate) log: Log,
     next_target: Cell<u32>,
@@ -191,7 +192,7 @@ impl JitDriver {
                 params: RefCell::new(params),
                 busy: Cell::new(false),
                 warm: RefCell::new(WarmState::default()),
-                loops: RefCell::new(HashMap::new()),
+                loops: RefCell::new(FastMap::default()),
                 pieces: RefCell::new(Vec::new()),
                 jumped_into: RefCell::new(HashMap::new()),
                 qi_deps: RefCell::new(HashMap::new()),
@@ -200,7 +201,7 @@ impl JitDriver {
                 guards: RefCell::new(Vec::new()),
                 backend: RefCell::new(backend),
                 registry: RefCell::new(Registry::default()),
-                aborts: RefCell::new(HashMap::new()),
+                aborts: RefCell::new(FastMap::default()),
                 stats: RefCell::new(Stats::default()),
                 log,
                 next_target: Cell::new(0),

@@ -18,6 +18,7 @@ pub mod backend;
 pub mod blackhole;
 pub mod cli;
 pub mod driver;
+mod fasthash;
 pub mod ir;
 pub mod jitarray;
 pub mod log;

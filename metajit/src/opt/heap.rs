@@ -36,8 +36,8 @@
 //! Stores and calls keep their relative order and number, except stores proven redundant.
 
 use super::builder::{Builder, Norm};
-use super::fasthash::FastMap;
 use super::{OptContext, OptError};
+use crate::fasthash::FastMap;
 use crate::ir::{
     Descr, DescrId, EffectInfo, Op, OpRef, Opcode, PendingStore, SnapValue, Snapshot, SnapshotId,
     Trace,
@@ -84,7 +84,7 @@ struct Heap<'a> {
     /// Classes: object -> type id (constant).
     classes: FastMap<OpRef, OpRef>,
     /// Allocations of this trace (output values).
-    fresh: super::fasthash::FastSet<OpRef>,
+    fresh: crate::fasthash::FastSet<OpRef>,
 }
 
 impl Heap<'_> {

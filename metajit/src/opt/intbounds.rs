@@ -31,9 +31,9 @@
 
 use super::bound::IntBound;
 use super::builder::{Builder, Norm};
-use super::fasthash::{FastMap, FastSet};
 use super::rewrite::copy_label;
 use super::{InputBound, OptContext, OptError};
+use crate::fasthash::{FastMap, FastSet};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
 use crate::value::Kind;
 

@@ -42,7 +42,6 @@
 mod bound;
 mod builder;
 mod dce;
-mod fasthash;
 mod heap;
 mod intbounds;
 mod pure;

@@ -21,9 +21,9 @@
 //! - Removing pure ops whose result is unused is left to dead-code elimination.
 
 use super::builder::{Builder, Norm};
-use super::fasthash::FastMap;
 use super::rewrite::{copy_label, copy_ovf_pair};
 use super::{OptContext, OptError};
+use crate::fasthash::FastMap;
 use crate::ir::{DescrId, Flags, OpRef, Opcode, Trace};
 use crate::value::Kind;
 

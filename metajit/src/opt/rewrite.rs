@@ -29,8 +29,8 @@
 //! are not exact (`x + 0.0` changes `-0.0`), so floats are only folded when constant.
 
 use super::builder::{Builder, Norm};
-use super::fasthash::{FastMap, FastSet};
 use super::{OptContext, OptError};
+use crate::fasthash::{FastMap, FastSet};
 use crate::ir::{Const, Descr, Flags, OpRef, Opcode, ResultKind, Trace, eval_ovf, eval_pure};
 use crate::value::Kind;
 

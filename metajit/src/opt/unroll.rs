@@ -44,8 +44,8 @@
 //! When peeling would remove nothing (no invariant op, established guard or carried load), the
 //! trace is left as it is: a second copy of the body would only cost code.
 
-use super::fasthash::{FastMap, FastSet};
 use super::{OptContext, OptError};
+use crate::fasthash::{FastMap, FastSet};
 use crate::ir::{Descr, DescrId, EffectInfo, Op, OpRef, Opcode, SnapValue, Trace};
 use crate::value::Kind;
 use std::sync::Arc;

@@ -28,8 +28,8 @@
 //! decrements become arithmetic on recorded values that dead-code elimination removes.
 
 use super::builder::{Builder, Norm};
-use super::fasthash::FastMap;
 use super::{OptContext, OptError};
+use crate::fasthash::FastMap;
 use crate::ir::{
     Const, Descr, DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace, VirtualDesc,
     VirtualKind,

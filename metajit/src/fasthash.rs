@@ -1,8 +1,9 @@
-//! The hasher of the optimizer's side tables (CSE table, heap cache, virtual objects...).
+//! The hasher of the optimizer's side tables (CSE table, heap cache, virtual objects...) and of
+//! the driver's tables keyed by green keys.
 //!
-//! Keys are small integers (`OpRef`s, `DescrId`s, opcodes) chosen by the optimizer itself, not
-//! by an adversary, so the DoS resistance of std's SipHash buys nothing here, and it was the
-//! largest single cost in profiles of the optimizer. This is the multiply-rotate hash rustc uses
+//! Keys are small integers (`OpRef`s, `DescrId`s, opcodes, program positions) chosen by the
+//! optimizer or the interpreter, not by an adversary, so the DoS resistance of std's SipHash
+//! buys nothing here, and it was the largest single cost in profiles of the optimizer. This is the multiply-rotate hash rustc uses
 //! (FxHash).
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast, non-cryptographic hasher for small integer keys.
 #[derive(Default, Clone, Copy)]
-pub(super) struct FastHasher(u64);
+pub(crate) struct FastHasher(u64);
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
@@ -62,7 +63,7 @@ impl Hasher for FastHasher {
 }
 
 /// A `HashMap` with [`FastHasher`].
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A `HashSet` with [`FastHasher`].
-pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
