@@ -1,0 +1,124 @@
+//! Numeric casts (`as`) of plain values and `Sym`s.
+
+use crate::ir::Opcode;
+use crate::twin::Sym;
+use crate::twin::sym::{Operand, record};
+use crate::value::{JitValue, Kind};
+
+// ---------------------------------------------------------------- casts
+
+/// `x as T` in twin code.
+pub trait TwinCast<To> {
+    /// `To` for plain values, `Sym<To>` for `Sym`s.
+    type Out;
+    /// Converts.
+    fn cast(self) -> Self::Out;
+}
+
+macro_rules! casts {
+    ($($from:ty => [$($to:ty),*];)*) => {$($(
+        impl TwinCast<$to> for $from {
+            type Out = $to;
+            #[inline(always)]
+            fn cast(self) -> $to { self as $to }
+        }
+        impl TwinCast<$to> for Sym<$from> {
+            type Out = Sym<$to>;
+            #[inline(always)]
+            fn cast(self) -> Sym<$to> { int_cast::<$from, $to>(self, self.value() as $to) }
+        }
+    )*)*};
+}
+casts! {
+    i8 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    i16 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    i32 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    i64 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    isize => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    u8 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, char];
+    u16 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    u32 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    u64 => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    usize => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+    bool => [i8, i16, i32, i64, isize, u8, u16, u32, u64, usize];
+}
+
+// SAFETY: chars travel as their code point (zero-extended u32), which `from_bits` inverts for
+// the values `to_bits` produces.
+unsafe impl JitValue for char {
+    const KIND: Kind = Kind::Int;
+    const REPR: crate::value::IntRepr = crate::value::IntRepr {
+        size: 4,
+        signed: false,
+    };
+    fn to_bits(self) -> i64 {
+        self as i64
+    }
+    fn from_bits(bits: i64) -> char {
+        char::from_u32(bits as u32).unwrap_or('\u{fffd}')
+    }
+}
+
+fn int_cast<F: JitValue, T: JitValue>(x: Sym<F>, val: T) -> Sym<T> {
+    if x.is_const() {
+        return Sym::konst(val);
+    }
+    // Bits are already normalized for F; they need work only when T is narrower, or
+    // changes signedness at the same width.
+    let (f, t) = (F::REPR, T::REPR);
+    let needs = t.size < f.size || (t.size == f.size && t.signed != f.signed && t.size < 8);
+    if !needs {
+        return x.with_value(val);
+    }
+    Sym::traced(val, crate::twin::sym::normalize(x.op(), t))
+}
+
+macro_rules! float_casts {
+    ($($t:ty),*) => {$(
+        impl TwinCast<f64> for $t {
+            type Out = f64;
+            fn cast(self) -> f64 { self as f64 }
+        }
+        impl TwinCast<f64> for Sym<$t> {
+            type Out = Sym<f64>;
+            fn cast(self) -> Sym<f64> {
+                let val = self.value() as f64;
+                if self.is_const() { return Sym::konst(val); }
+                Sym::traced(val, record(Opcode::CastIntToFloat, Kind::Float, &[Operand::of(self)]))
+            }
+        }
+        impl TwinCast<$t> for f64 {
+            type Out = $t;
+            fn cast(self) -> $t { self as $t }
+        }
+        impl TwinCast<$t> for Sym<f64> {
+            type Out = Sym<$t>;
+            fn cast(self) -> Sym<$t> {
+                let val = self.value() as $t;
+                if self.is_const() { return Sym::konst(val); }
+                let wide = Sym::<i64>::traced(self.value() as i64, record(Opcode::CastFloatToInt, Kind::Int, &[Operand::of(self)]));
+                int_cast::<i64, $t>(wide, val)
+            }
+        }
+    )*};
+}
+float_casts!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl TwinCast<f64> for f64 {
+    type Out = f64;
+    fn cast(self) -> f64 {
+        self
+    }
+}
+impl TwinCast<f64> for Sym<f64> {
+    type Out = Sym<f64>;
+    fn cast(self) -> Sym<f64> {
+        self
+    }
+}
+
+/// `x as To` in twin code.
+#[inline(always)]
+pub fn cast<To, X: TwinCast<To>>(x: X) -> X::Out {
+    x.cast()
+}
