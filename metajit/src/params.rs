@@ -54,7 +54,7 @@ params! {
     regions: bool = true, "whether hot cycles of compiled pieces are compiled again as one unit (backends with regions: Cranelift)";
     max_pending_stores: usize = 0, "how many delayed stores the optimizer lets a guard carry in its resume data";
     backend: String = String::from("auto"), "backend: auto, cranelift or interp";
-    perf_map: bool = false, "write /tmp/perf-<pid>.map so that perf names compiled code (Cranelift backend)";
+    perf_map: bool = false, "write /tmp/perf-PID.map so that perf names compiled code (Cranelift backend)";
     opt_level: String = String::from("none"), "Cranelift's optimization level: none or speed";
     regalloc: String = String::from("backtracking"), "Cranelift's register allocator: backtracking or single_pass";
 }

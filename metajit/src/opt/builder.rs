@@ -9,17 +9,17 @@
 //! Passes that substitute values (a load forwarded to a stored value, a guarded value replaced
 //! by its constant) expose new folding opportunities in later ops. Rather than re-running the
 //! whole pipeline, such passes emit pure ops through [`Builder::emit_pure`], which applies the
-//! rewrite pass's fold rules ([`super::rewrite::fold`]) and the pure pass's CSE table
-//! ([`super::pure::CseTable`]) on the spot, and guards through [`Builder::emit_guard`], which
-//! drops guards whose condition is already known ([`super::rewrite::GuardFacts`]): the same
+//! rewrite pass's fold rules ([`super::fold::fold`]) and the pure pass's CSE table
+//! ([`super::cse::CseTable`]) on the spot, and guards through [`Builder::emit_guard`], which
+//! drops guards whose condition is already known ([`super::fold::GuardFacts`]): the same
 //! idea as LuaJIT's FOLD engine, which every emitter calls. [`Norm`] says which of these a
 //! pass wants.
 //!
 //! Invariant: every value an emitted op or snapshot refers to is defined earlier in the output
 //! (the verifier checks it after each pass).
 
-use super::pure::CseTable;
-use super::rewrite::{self, Folded, GuardFacts};
+use super::cse::CseTable;
+use super::fold::{self, Folded, GuardFacts, Known};
 use crate::ir::{DescrId, Op, OpRef, Opcode, SnapValue, Snapshot, SnapshotId, Trace};
 use crate::value::{IntRepr, Kind};
 
@@ -212,7 +212,7 @@ impl<'a> Builder<'a> {
     ) -> OpRef {
         let args: Vec<OpRef> = args.into_iter().map(|a| self.resolve(a)).collect();
         let (opcode, args) = if self.cse.is_some() && opcode != Opcode::CallPure {
-            match rewrite::fold(&mut self.out, self.horizon, opcode, args) {
+            match fold::fold(&mut self.out, self.horizon, opcode, args) {
                 Folded::Value(v) => return v,
                 Folded::Op(o, a) => (o, a),
             }
@@ -266,7 +266,14 @@ impl<'a> Builder<'a> {
             snapshot: Some(snapshot),
         });
         if let Some(mut facts) = self.facts.take() {
-            facts.learn(self, opcode, &args);
+            if let Some((a, known)) = facts.learn(&self.out, self.horizon, opcode, &args) {
+                let v = match known {
+                    Known::Int(n) => self.const_int(n),
+                    Known::Null => self.const_bits(Kind::Ref, 0),
+                    Known::Value(v) => v,
+                };
+                self.replace(a, v);
+            }
             self.facts = Some(facts);
         }
         true
@@ -338,11 +345,11 @@ impl<'a> Builder<'a> {
         if let Some(c) = self.out.const_int_of(x) {
             return self.const_int(crate::value::normalize_int(c, repr));
         }
-        let fits = rewrite::fits_repr(&self.out, self.horizon, x, repr);
+        let fits = fold::fits_repr(&self.out, self.horizon, x, repr);
         if fits {
             return x;
         }
-        let (opcode, k) = rewrite::narrowing(repr);
+        let (opcode, k) = fold::narrowing(repr);
         let k = self.const_int(k);
         self.emit_pure(opcode, Kind::Int, vec![x, k], None)
     }
@@ -357,4 +364,41 @@ impl<'a> Builder<'a> {
             }),
         }
     }
+}
+
+/// Copies a `label`: its arguments are rebound, so a label after the start is a barrier for
+/// everything learnt before it.
+pub(super) fn copy_label(b: &mut Builder<'_>, i: usize) {
+    let op = &b.src.ops[i];
+    let mut args: Vec<OpRef> = op.args.iter().map(|&a| b.get_raw(a)).collect();
+    if i != b.num_inputs() {
+        args = b.label_args(args);
+        b.barrier();
+        // After the label, its arguments stand for what the label binds.
+        for (&a, &v) in op.args.iter().zip(&args) {
+            if !a.is_const() {
+                b.set(a.index(), v);
+            }
+        }
+    }
+    let mut new = op.clone();
+    new.args = args;
+    b.push(new);
+}
+
+/// Copies an overflow-checked op and its guard unchanged (arguments rewritten).
+pub(super) fn copy_ovf_pair(b: &mut Builder<'_>, i: usize) {
+    let src = b.src;
+    let op = &src.ops[i];
+    let args = b.get_args(&op.args);
+    let r = b.push(crate::ir::Op::new(op.opcode, op.kind, args));
+    b.set(i, r);
+    let g = &src.ops[i + 1];
+    let snap = match g.snapshot {
+        Some(s) => b.snapshot(s),
+        None => b.add_snapshot(crate::ir::Snapshot::default()),
+    };
+    let mut gop = crate::ir::Op::new(g.opcode, g.kind, Vec::new());
+    gop.snapshot = Some(snap);
+    b.push(gop);
 }

@@ -106,7 +106,7 @@ impl Heap<'_> {
         match (a, b) {
             (Loc::Field(d, p), Loc::Field(e, q)) => d == e && !self.known_distinct(p, q),
             (Loc::Item(d, p, i), Loc::Item(e, q, j)) => {
-                let different_index = super::rewrite::differ(&self.b.out, self.b.horizon(), i, j);
+                let different_index = super::fold::differ(&self.b.out, self.b.horizon(), i, j);
                 d == e && !self.known_distinct(p, q) && !different_index
             }
             _ => false,
@@ -427,7 +427,7 @@ impl Heap<'_> {
             }
             Label => {
                 self.flush_all();
-                super::rewrite::copy_label(&mut self.b, i);
+                super::builder::copy_label(&mut self.b, i);
                 if i != self.b.num_inputs() {
                     self.cache.clear();
                     self.lens.clear();

@@ -30,8 +30,8 @@
 //! it, since the label rebinds its arguments.
 
 use super::bound::IntBound;
+use super::builder::copy_label;
 use super::builder::{Builder, Norm};
-use super::rewrite::copy_label;
 use super::{InputBound, OptContext, OptError};
 use crate::fasthash::{FastMap, FastSet};
 use crate::ir::{Descr, Flags, Op, OpRef, Opcode, Trace};
@@ -716,7 +716,7 @@ fn ovf(s: &mut Bounds<'_>, i: usize) {
         s.b.set(i, v);
         return;
     }
-    super::rewrite::copy_ovf_pair(&mut s.b, i);
+    super::builder::copy_ovf_pair(&mut s.b, i);
     if wants_no_ovf && let Some(bound) = IntBound::clamp_exact(lo, hi) {
         let r = s.b.get(OpRef::op(i as u32));
         s.set(r, bound);

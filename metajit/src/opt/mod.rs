@@ -41,7 +41,9 @@
 
 mod bound;
 mod builder;
+mod cse;
 mod dce;
+mod fold;
 mod heap;
 mod intbounds;
 mod pure;

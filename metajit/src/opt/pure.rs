@@ -21,68 +21,12 @@
 //! - Removing pure ops whose result is unused is left to dead-code elimination.
 
 use super::builder::{Builder, Norm};
-use super::rewrite::{copy_label, copy_ovf_pair};
+use super::builder::{copy_label, copy_ovf_pair};
+use super::cse::ArgKey;
 use super::{OptContext, OptError};
 use crate::fasthash::FastMap;
-use crate::ir::{DescrId, Flags, OpRef, Opcode, Trace};
+use crate::ir::{OpRef, Opcode, Trace};
 use crate::value::Kind;
-
-/// Arguments as a hashable key; up to three without allocating.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum ArgKey {
-    Small(u8, [OpRef; 3]),
-    Many(Vec<OpRef>),
-}
-
-impl ArgKey {
-    fn new(opcode: Opcode, args: &[OpRef]) -> ArgKey {
-        if args.len() <= 3 {
-            let mut a = [OpRef::konst(0); 3];
-            a[..args.len()].copy_from_slice(args);
-            if args.len() == 2 && opcode.flags().has(Flags::COMMUTATIVE) && a[1] < a[0] {
-                a.swap(0, 1);
-            }
-            ArgKey::Small(args.len() as u8, a)
-        } else {
-            ArgKey::Many(args.to_vec())
-        }
-    }
-}
-
-type Key = (Opcode, Option<DescrId>, ArgKey);
-
-/// Known values of pure ops, by opcode, descriptor and arguments.
-#[derive(Default)]
-pub(crate) struct CseTable {
-    map: FastMap<Key, OpRef>,
-}
-
-impl CseTable {
-    /// The value of an equal op seen before.
-    pub(super) fn lookup(
-        &self,
-        opcode: Opcode,
-        args: &[OpRef],
-        descr: Option<DescrId>,
-    ) -> Option<OpRef> {
-        self.map
-            .get(&(opcode, descr, ArgKey::new(opcode, args)))
-            .copied()
-    }
-
-    /// Records the value of an op.
-    pub(super) fn insert(
-        &mut self,
-        opcode: Opcode,
-        args: &[OpRef],
-        descr: Option<DescrId>,
-        v: OpRef,
-    ) {
-        self.map
-            .entry((opcode, descr, ArgKey::new(opcode, args)))
-            .or_insert(v);
-    }
-}
 
 /// The pure pass.
 pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {

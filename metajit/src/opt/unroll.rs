@@ -181,7 +181,7 @@ impl Analysis<'_> {
             (Loc::Item(d, a, k), Opcode::SetArrayItem) if op.descr == Some(d) => {
                 let j = op.args[1];
                 let same_index = j == k;
-                let other_index = super::rewrite::differ(t, 0, j, k);
+                let other_index = super::fold::differ(t, 0, j, k);
                 if op.args[0] == a && same_index {
                     Some(Some(op.args[2]))
                 } else if self.may_alias(a, op.args[0]) && !other_index {
@@ -469,7 +469,7 @@ fn peel(src: &Trace, a: &Analysis<'_>, lloop: crate::ir::TargetId) -> Result<Tra
                 Some(Descr::Array(d)) if d.kind == Kind::Int => d.repr,
                 _ => continue,
             };
-            if super::rewrite::fits_repr(src, 0, v, repr) {
+            if super::fold::fits_repr(src, 0, v, repr) {
                 continue;
             }
             // The slot of v (its value in the previous iteration), not the loop's own v.
@@ -478,7 +478,7 @@ fn peel(src: &Trace, a: &Analysis<'_>, lloop: crate::ir::TargetId) -> Result<Tra
                 continue;
             }
             let x = v;
-            let (opcode, k) = super::rewrite::narrowing(repr);
+            let (opcode, k) = super::fold::narrowing(repr);
             let k = out.const_int(k);
             lmap[i] = Some(out.push(Op::new(opcode, Kind::Int, vec![x, k])));
             continue;
