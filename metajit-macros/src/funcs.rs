@@ -286,6 +286,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
         })
     };
     let resume = &names.resume;
+    let info_static = crate::twin_fn::twin_info_static(info, &name_str, resume);
     let resume_items = quote! {
         #[doc(hidden)]
         fn #resume<E: ::metajit::twin::Executor>(
@@ -298,13 +299,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
             ::core::result::Result::Ok(#resume_value)
         }
 
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals)]
-        static #info: ::metajit::twin::TwinInfo = ::metajit::twin::TwinInfo {
-            name: #name_str,
-            resume_blackhole: #resume::<::metajit::blackhole::Blackhole>,
-            resume_tracer: #resume::<::metajit::tracer::Tracer>,
-        };
+        #info_static
     };
     let marker = marker(f);
     let span = f.sig.ident.span();

@@ -197,6 +197,7 @@ pub fn twin_items(
         twin, resume, info, ..
     } = names;
     let name_str = name.to_string();
+    let info_static = twin_info_static(info, &name_str, resume);
     quote! {
         #[doc(hidden)]
         #[allow(unused_mut, unused_variables, unused_assignments, unreachable_code, unused_braces, unused_parens, unused_unsafe, non_snake_case, clippy::all)]
@@ -218,12 +219,40 @@ pub fn twin_items(
                 .map(::metajit::twin::box_result)
         }
 
+        #info_static
+    }
+}
+
+/// The `TwinInfo` static `info` of twin function `name`, whose generic resume entry is the
+/// function `resume`: a marker type carries the entry to `metajit::chain::resume_any`, which
+/// instantiates it for the executor it is handed.
+pub fn twin_info_static(
+    info: &syn::Ident,
+    name_str: &str,
+    resume: &syn::Ident,
+) -> proc_macro2::TokenStream {
+    let marker = quote::format_ident!("{}_RESUME", info);
+    quote::quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        struct #marker;
+
+        impl ::metajit::twin::TwinResume for #marker {
+            fn resume<E: ::metajit::twin::Executor>(
+                __e: &mut E,
+                __point: u32,
+                __reader: &mut ::metajit::twin::ResumeReader<'_>,
+                __ret: ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>>,
+            ) -> ::core::result::Result<::std::boxed::Box<dyn ::core::any::Any>, ::metajit::twin::Stop> {
+                #resume::<E>(__e, __point, __reader, __ret)
+            }
+        }
+
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #info: ::metajit::twin::TwinInfo = ::metajit::twin::TwinInfo {
             name: #name_str,
-            resume_blackhole: #resume::<::metajit::blackhole::Blackhole>,
-            resume_tracer: #resume::<::metajit::tracer::Tracer>,
+            resume: ::metajit::chain::resume_any::<#marker>,
         };
     }
 }

@@ -11,7 +11,8 @@
 //! (an interpreter called back from a residual call) interpret without the JIT.
 
 use crate::backend::{Backend, Exit, GuardId};
-use crate::blackhole::{Blackhole, ResumeFrame, run_chain};
+use crate::blackhole::Blackhole;
+use crate::chain::run_chain;
 use crate::fasthash::FastMap;
 use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
 use crate::log::{Category, Log};
@@ -19,8 +20,9 @@ use crate::params::{ParamError, Params};
 use crate::pieces::{Piece, PieceKind};
 use crate::resume::ResumeData;
 use crate::tracer::{TraceKind, Tracer};
+pub use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, ActiveGuard};
-use crate::twin::{PortalState, ResumeValue, Stop, TwinInfo};
+use crate::twin::{PortalState, ResumeFrame, ResumeValue, Stop, TwinInfo};
 use crate::vable::{VLayout, VState};
 use crate::value::Kind;
 use crate::warmstate::{GreenKey, MAX_GREENS, WarmState};
@@ -29,29 +31,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Instant;
-
-/// The static description of an interpreter's dispatch function (emitted by
-/// `#[metajit::interpreter]`).
-pub struct PortalInfo {
-    /// The function's name.
-    pub name: &'static str,
-    /// Its twin.
-    pub twin: &'static TwinInfo,
-    /// The resume point of its merge point (greens then reds are its live slots).
-    pub merge_point: u32,
-    /// Names of the greens, in order.
-    pub green_names: &'static [&'static str],
-    /// Names of the reds, in order.
-    pub red_names: &'static [&'static str],
-    /// The virtualizable red (its index among the reds) and its virtualized fields.
-    pub virtualizable: Option<(usize, &'static [crate::twin::VirtualizableField])>,
-}
-
-impl std::fmt::Debug for PortalInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PortalInfo({})", self.name)
-    }
-}
 
 /// What the interpreter does after `can_enter_jit!()`.
 pub enum Entered {

@@ -16,6 +16,7 @@
 
 pub mod backend;
 pub mod blackhole;
+pub mod chain;
 pub mod cli;
 pub mod driver;
 mod fasthash;

@@ -9,12 +9,13 @@
 //! into it. Freeing a piece frees the bridges attached to its guards (the backend contract).
 
 use crate::backend::{CodeId, CompileInfo, GuardId};
-use crate::driver::{GuardInfo, Inner, PortalInfo, describe};
+use crate::driver::{GuardInfo, Inner, describe};
 use crate::ir::{Descr, Opcode, TargetId, Trace};
 use crate::log::Category;
 use crate::resume::ResumeData;
 use crate::tracer::{TraceEnd, TraceKind, Tracer};
 use crate::twin::AbortReason;
+use crate::twin::PortalInfo;
 use crate::vable::VLayout;
 use crate::warmstate::GreenKey;
 use std::collections::HashMap;

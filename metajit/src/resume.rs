@@ -7,10 +7,9 @@
 //! frames the blackhole (or the bridge tracer) resumes.
 
 use crate::backend::mem;
-use crate::blackhole::ResumeFrame;
 use crate::ir::{Descr, OpRef, Opcode, SnapValue, Snapshot, Trace, VirtualKind};
 use crate::twin::recorder::Recorder;
-use crate::twin::{ResumeValue, TwinInfo};
+use crate::twin::{ResumeFrame, ResumeValue, TwinInfo};
 use crate::value::Kind;
 
 /// Where a resume value comes from.

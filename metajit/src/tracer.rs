@@ -9,8 +9,9 @@
 //! compiled code (it returns to the interpreter there). When recording stops early (an abort),
 //! the tracer keeps executing like the blackhole up to the next merge point.
 
-use crate::driver::{Inner, PortalInfo};
+use crate::driver::Inner;
 use crate::ir::{OpRef, Opcode, SnapFrame, SnapValue, Snapshot, TargetId};
+use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, Recorder};
 use crate::twin::{Executor, Live, PortalState, ResumeValue, Site, SnapWriter, Stop};
 use crate::value::Kind;
@@ -258,7 +259,7 @@ impl Tracer {
     pub(crate) fn record_invalidation_check(
         &mut self,
         site: Option<(Site, Live<'_>)>,
-        frames: &[crate::blackhole::ResumeFrame],
+        frames: &[crate::twin::ResumeFrame],
     ) {
         if !self.recording() {
             return;

@@ -1,8 +1,6 @@
 //! A twin written by hand, exactly as the codewriter generates one: the blueprint the macro
 //! follows and a test of the runtime without the macro in the way.
 
-use metajit::blackhole::Blackhole;
-use metajit::tracer::Tracer;
 use metajit::twin::{self, Executor, ResumeReader, ResumeValue, Site, Slot, Stop, Sym, TwinInfo};
 use metajit::{Entered, JitDriver, JitStruct, Params, PortalInfo, Ref};
 use std::any::Any;
@@ -100,8 +98,7 @@ fn run(jit: &JitDriver, code: &Code, frame: &mut Frame) -> i64 {
 // ANCHOR: info
 static RUN_TWIN: TwinInfo = TwinInfo {
     name: "run",
-    resume_blackhole: run_resume::<Blackhole>,
-    resume_tracer: run_resume::<Tracer>,
+    resume: metajit::chain::resume_any::<RunResume>,
 };
 static PORTAL: PortalInfo = PortalInfo {
     name: "run",
@@ -112,13 +109,18 @@ static PORTAL: PortalInfo = PortalInfo {
     virtualizable: None,
 };
 
-fn run_resume<E: Executor>(
-    e: &mut E,
-    point: u32,
-    r: &mut ResumeReader<'_>,
-    ret: Option<Box<dyn Any>>,
-) -> Result<Box<dyn Any>, Stop> {
-    run_twin(e, point, r, ret).map(twin::box_result)
+/// The resume entry, for every executor.
+struct RunResume;
+
+impl twin::TwinResume for RunResume {
+    fn resume<E: Executor>(
+        e: &mut E,
+        point: u32,
+        r: &mut ResumeReader<'_>,
+        ret: Option<Box<dyn Any>>,
+    ) -> Result<Box<dyn Any>, Stop> {
+        run_twin(e, point, r, ret).map(twin::box_result)
+    }
 }
 
 // ANCHOR_END: info

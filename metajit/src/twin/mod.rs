@@ -55,24 +55,77 @@ pub struct Site {
 /// Writes the live slots of the current twin frame at a site (generated per site).
 pub type Live<'a> = &'a dyn Fn(&mut SnapWriter<'_>);
 
-/// The type-erased entry of a twin function for resumption by executor `E`.
+/// The entry of a twin function for resumption by executor `E`, at a resume point, with the
+/// reader of its live slots and the result of the call it was waiting for.
 pub type ResumeFn<E> =
     fn(&mut E, u32, &mut ResumeReader<'_>, Option<Box<dyn Any>>) -> Result<Box<dyn Any>, Stop>;
+
+/// [`ResumeFn`] with the executor type-erased (it is downcast from `dyn Any`).
+pub type ResumeAny = fn(
+    &mut dyn Any,
+    u32,
+    &mut ResumeReader<'_>,
+    Option<Box<dyn Any>>,
+) -> Result<Box<dyn Any>, Stop>;
+
+/// A twin function's resume entry, for any executor: the codewriter implements it on a marker
+/// type per function.
+pub trait TwinResume {
+    /// Resumes the function in `e` at `point`.
+    fn resume<E: Executor>(
+        e: &mut E,
+        point: u32,
+        reader: &mut ResumeReader<'_>,
+        ret: Option<Box<dyn Any>>,
+    ) -> Result<Box<dyn Any>, Stop>;
+}
 
 /// The registration record of one twin function (a `static` the macro emits next to it).
 pub struct TwinInfo {
     /// The function's name (for logs).
     pub name: &'static str,
-    /// Resumes the function in the blackhole.
-    pub resume_blackhole: ResumeFn<crate::blackhole::Blackhole>,
-    /// Resumes the function in the tracer (bridges start this way).
-    pub resume_tracer: ResumeFn<crate::tracer::Tracer>,
+    /// Resumes the function in an executor (`metajit::chain::resume_any::<Marker>`).
+    pub resume: ResumeAny,
 }
 
 impl std::fmt::Debug for TwinInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "TwinInfo({})", self.name)
     }
+}
+
+/// The static description of an interpreter's dispatch function (emitted by
+/// `#[metajit::interpreter]`).
+pub struct PortalInfo {
+    /// The function's name.
+    pub name: &'static str,
+    /// Its twin.
+    pub twin: &'static TwinInfo,
+    /// The resume point of its merge point (greens then reds are its live slots).
+    pub merge_point: u32,
+    /// Names of the greens, in order.
+    pub green_names: &'static [&'static str],
+    /// Names of the reds, in order.
+    pub red_names: &'static [&'static str],
+    /// The virtualizable red (its index among the reds) and its virtualized fields.
+    pub virtualizable: Option<(usize, &'static [VirtualizableField])>,
+}
+
+impl std::fmt::Debug for PortalInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PortalInfo({})", self.name)
+    }
+}
+
+/// One frame of a chain to resume.
+#[derive(Clone, Debug)]
+pub struct ResumeFrame {
+    /// The twin function.
+    pub info: &'static TwinInfo,
+    /// The resume point.
+    pub point: u32,
+    /// Values of its live slots.
+    pub values: Vec<ResumeValue>,
 }
 
 /// The interpreter state at a merge point: greens then reds, as raw bits.
@@ -322,7 +375,7 @@ pub trait Executor: Sized + 'static {
     /// `Stop`.
     fn merge_point(
         &mut self,
-        portal: &'static crate::driver::PortalInfo,
+        portal: &'static PortalInfo,
         greens: &[i64],
         reds: &[ResumeValue],
     ) -> Result<(), Stop>;
