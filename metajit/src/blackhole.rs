@@ -9,8 +9,7 @@
 //! The chain runner ([`crate::chain`]) resumes frames in it, and in the tracer when a bridge is
 //! traced from a guard.
 
-use crate::tracer::Tracer;
-use crate::twin::{Executor, Live, PortalInfo, PortalState, ResumeValue, Site, Stop};
+use crate::twin::{Executor, Live, NotRecording, PortalInfo, PortalState, ResumeValue, Site, Stop};
 
 /// The non-recording executor.
 #[derive(Default)]
@@ -26,7 +25,9 @@ impl Blackhole {
 }
 
 impl Executor for Blackhole {
-    fn tracer(&mut self) -> Option<&mut Tracer> {
+    type Recording = NotRecording;
+
+    fn tracer(&mut self) -> Option<&mut NotRecording> {
         None
     }
 

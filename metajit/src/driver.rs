@@ -22,7 +22,7 @@ use crate::resume::ResumeData;
 use crate::tracer::{TraceKind, Tracer};
 pub use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, ActiveGuard};
-use crate::twin::{PortalState, ResumeFrame, ResumeValue, Stop, TwinInfo};
+use crate::twin::{PortalState, Recording, ResumeFrame, ResumeValue, Stop, TwinInfo};
 use crate::vable::{VLayout, VState};
 use crate::value::Kind;
 use crate::warmstate::{GreenKey, MAX_GREENS, WarmState};

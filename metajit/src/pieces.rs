@@ -16,6 +16,7 @@ use crate::resume::ResumeData;
 use crate::tracer::{TraceEnd, TraceKind, Tracer};
 use crate::twin::AbortReason;
 use crate::twin::PortalInfo;
+use crate::twin::Recording;
 use crate::vable::VLayout;
 use crate::warmstate::GreenKey;
 use std::collections::HashMap;

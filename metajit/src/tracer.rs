@@ -13,7 +13,7 @@ use crate::driver::Inner;
 use crate::ir::{OpRef, Opcode, SnapFrame, SnapValue, Snapshot, TargetId};
 use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, Recorder};
-use crate::twin::{Executor, Live, PortalState, ResumeValue, Site, SnapWriter, Stop};
+use crate::twin::{Executor, Live, PortalState, Recording, ResumeValue, Site, SnapWriter, Stop};
 use crate::value::Kind;
 use crate::warmstate::GreenKey;
 use std::cell::RefCell;
@@ -88,19 +88,6 @@ impl Tracer {
         self.rec.borrow().recording()
     }
 
-    /// Gives up the trace.
-    pub(crate) fn abort(&mut self, reason: AbortReason) {
-        self.rec.borrow_mut().abort(reason);
-        if self.end == TraceEnd::Open {
-            self.end = TraceEnd::Aborted(reason);
-        }
-    }
-
-    /// The recorder (borrowed; never hold it across twin code).
-    pub(crate) fn rec(&self) -> std::cell::RefMut<'_, Recorder> {
-        self.rec.borrow_mut()
-    }
-
     fn snapshot(&self, rec: &mut Recorder, site: Site, live: Live<'_>) -> Snapshot {
         let mut w = SnapWriter {
             rec,
@@ -125,16 +112,6 @@ impl Tracer {
         }
     }
 
-    /// Records a guard at `site`.
-    pub(crate) fn guard(&mut self, opcode: Opcode, args: &[OpRef], site: Site, live: Live<'_>) {
-        let mut rec = self.rec.borrow_mut();
-        if !rec.recording() {
-            return;
-        }
-        let snap = self.snapshot(&mut rec, site, live);
-        rec.record_guard(opcode, args, snap);
-    }
-
     /// Marks that the next merge point is a loop header (`can_enter_jit!()` in twin code).
     pub(crate) fn can_enter_jit(&mut self) {
         self.after_can_enter = true;
@@ -152,65 +129,6 @@ impl Tracer {
             out.extend(v.values.iter().copied());
         }
         out
-    }
-
-    /// The virtualizable location of a field access on the object at `obj`, if tracked.
-    pub(crate) fn vable_field(&self, obj: usize, offset: usize) -> Option<usize> {
-        self.vstate.as_ref()?.field_loc(obj, offset)
-    }
-
-    /// Whether `loc` is an array-pointer location (those cannot be written in traced code).
-    pub(crate) fn vable_is_array_ptr(&self, loc: usize) -> bool {
-        self.vstate.as_ref().is_some_and(|v| {
-            let l = &v.layout.locs[loc];
-            l.item.is_none() && v.layout.fields[l.field].array_item_size.is_some()
-        })
-    }
-
-    /// The current trace value of a location.
-    pub(crate) fn vable_get(&self, loc: usize) -> Option<OpRef> {
-        self.vstate.as_ref().map(|v| v.values[loc])
-    }
-
-    /// Sets the trace value of a location.
-    pub(crate) fn vable_set(&mut self, loc: usize, op: OpRef) {
-        if let Some(v) = &mut self.vstate {
-            v.values[loc] = op;
-        }
-    }
-
-    /// The location of item `i` of the array at `arr`, if it is a tracked virtualizable array.
-    pub(crate) fn vable_item(&self, arr: usize, i: usize) -> Option<usize> {
-        let v = self.vstate.as_ref()?;
-        let f = v.array_field(arr)?;
-        v.layout.loc_of(f, Some(i))
-    }
-
-    /// Whether `arr` is a tracked virtualizable array.
-    pub(crate) fn vable_is_array(&self, arr: usize) -> bool {
-        self.vstate
-            .as_ref()
-            .is_some_and(|v| v.array_field(arr).is_some())
-    }
-
-    /// Before a residual call with these arguments: if it receives the frame or one of its
-    /// arrays, writes the locations back; returns whether they must be reloaded after it.
-    pub(crate) fn vable_before_call(&mut self, args: &[ResumeValue]) -> bool {
-        let Some(v) = &self.vstate else { return false };
-        let touches = args
-            .iter()
-            .any(|a| a.bits as usize == v.frame || v.array_field(a.bits as usize).is_some());
-        if touches {
-            v.force(&mut self.rec.borrow_mut());
-        }
-        touches
-    }
-
-    /// After a residual call that received the frame: reloads the locations.
-    pub(crate) fn vable_after_call(&mut self) {
-        if let Some(v) = &mut self.vstate {
-            v.reload(&mut self.rec.borrow_mut());
-        }
     }
 
     /// Ends the trace with a jump to `target` passing the reds.
@@ -239,9 +157,122 @@ impl Tracer {
         }
     }
 
+    fn vable_layout_changed(&self) -> bool {
+        self.vstate
+            .as_ref()
+            .is_some_and(|v| crate::vable::VLayout::of(v.layout.fields, v.frame) != v.layout)
+    }
+
+    /// Pushes an outer frame of a resumed chain (bridge tracing) for later snapshots.
+    pub(crate) fn push_resumed_frame(
+        &mut self,
+        info: &'static crate::twin::TwinInfo,
+        point: u32,
+        values: &[ResumeValue],
+    ) {
+        let mut rec = self.rec.borrow_mut();
+        let vals = values
+            .iter()
+            .map(|v| SnapValue::Value(v.op.unwrap_or_else(|| rec.const_of(v.kind, v.bits))))
+            .collect();
+        self.frames.push(SnapFrame {
+            code: self.jit.code_id(info),
+            point,
+            values: vals,
+        });
+    }
+
+    pub(crate) fn pop_frame(&mut self) {
+        self.frames.pop();
+    }
+}
+
+impl Recording for Tracer {
+    /// Gives up the trace.
+    fn abort(&mut self, reason: AbortReason) {
+        self.rec.borrow_mut().abort(reason);
+        if self.end == TraceEnd::Open {
+            self.end = TraceEnd::Aborted(reason);
+        }
+    }
+
+    /// The recorder (borrowed; never hold it across twin code).
+    fn rec(&self) -> std::cell::RefMut<'_, Recorder> {
+        self.rec.borrow_mut()
+    }
+
+    /// Records a guard at `site`.
+    fn guard(&mut self, opcode: Opcode, args: &[OpRef], site: Site, live: Live<'_>) {
+        let mut rec = self.rec.borrow_mut();
+        if !rec.recording() {
+            return;
+        }
+        let snap = self.snapshot(&mut rec, site, live);
+        rec.record_guard(opcode, args, snap);
+    }
+
+    /// The virtualizable location of a field access on the object at `obj`, if tracked.
+    fn vable_field(&self, obj: usize, offset: usize) -> Option<usize> {
+        self.vstate.as_ref()?.field_loc(obj, offset)
+    }
+
+    /// Whether `loc` is an array-pointer location (those cannot be written in traced code).
+    fn vable_is_array_ptr(&self, loc: usize) -> bool {
+        self.vstate.as_ref().is_some_and(|v| {
+            let l = &v.layout.locs[loc];
+            l.item.is_none() && v.layout.fields[l.field].array_item_size.is_some()
+        })
+    }
+
+    /// The current trace value of a location.
+    fn vable_get(&self, loc: usize) -> Option<OpRef> {
+        self.vstate.as_ref().map(|v| v.values[loc])
+    }
+
+    /// Sets the trace value of a location.
+    fn vable_set(&mut self, loc: usize, op: OpRef) {
+        if let Some(v) = &mut self.vstate {
+            v.values[loc] = op;
+        }
+    }
+
+    /// The location of item `i` of the array at `arr`, if it is a tracked virtualizable array.
+    fn vable_item(&self, arr: usize, i: usize) -> Option<usize> {
+        let v = self.vstate.as_ref()?;
+        let f = v.array_field(arr)?;
+        v.layout.loc_of(f, Some(i))
+    }
+
+    /// Whether `arr` is a tracked virtualizable array.
+    fn vable_is_array(&self, arr: usize) -> bool {
+        self.vstate
+            .as_ref()
+            .is_some_and(|v| v.array_field(arr).is_some())
+    }
+
+    /// Before a residual call with these arguments: if it receives the frame or one of its
+    /// arrays, writes the locations back; returns whether they must be reloaded after it.
+    fn vable_before_call(&mut self, args: &[ResumeValue]) -> bool {
+        let Some(v) = &self.vstate else { return false };
+        let touches = args
+            .iter()
+            .any(|a| a.bits as usize == v.frame || v.array_field(a.bits as usize).is_some());
+        if touches {
+            v.force(&mut self.rec.borrow_mut());
+        }
+        touches
+    }
+
+    /// After a residual call that received the frame: reloads the locations.
+    fn vable_after_call(&mut self) {
+        if let Some(v) = &mut self.vstate {
+            v.reload(&mut self.rec.borrow_mut());
+        }
+    }
+
     /// A quasi-immutable field at `addr` was folded. The first such read of a JIT instance
     /// aborts the trace: it is retraced with an invalidation check at its start.
-    pub(crate) fn qi_read(&mut self, addr: usize) {
+    fn qi_read(&mut self, addr: usize) {
         if !self.jit.qi_used.get() {
             self.jit.qi_used.set(true);
         }
@@ -256,7 +287,11 @@ impl Tracer {
 
     /// Records `guard_false(getfield(flag))`: the check of this piece's invalidation flag, with
     /// the snapshot `site`/`live` give (or `frames`, at the start of a trace).
-    pub(crate) fn record_invalidation_check(
+    fn qi_used(&self) -> bool {
+        self.jit.qi_used.get()
+    }
+
+    fn record_invalidation_check(
         &mut self,
         site: Option<(Site, Live<'_>)>,
         frames: &[crate::twin::ResumeFrame],
@@ -318,38 +353,11 @@ impl Tracer {
             }
         }
     }
-
-    fn vable_layout_changed(&self) -> bool {
-        self.vstate
-            .as_ref()
-            .is_some_and(|v| crate::vable::VLayout::of(v.layout.fields, v.frame) != v.layout)
-    }
-
-    /// Pushes an outer frame of a resumed chain (bridge tracing) for later snapshots.
-    pub(crate) fn push_resumed_frame(
-        &mut self,
-        info: &'static crate::twin::TwinInfo,
-        point: u32,
-        values: &[ResumeValue],
-    ) {
-        let mut rec = self.rec.borrow_mut();
-        let vals = values
-            .iter()
-            .map(|v| SnapValue::Value(v.op.unwrap_or_else(|| rec.const_of(v.kind, v.bits))))
-            .collect();
-        self.frames.push(SnapFrame {
-            code: self.jit.code_id(info),
-            point,
-            values: vals,
-        });
-    }
-
-    pub(crate) fn pop_frame(&mut self) {
-        self.frames.pop();
-    }
 }
 
 impl Executor for Tracer {
+    type Recording = Tracer;
+
     fn tracer(&mut self) -> Option<&mut Tracer> {
         if self.recording() { Some(self) } else { None }
     }

@@ -8,6 +8,7 @@
 use super::sym::{Operand, int_binop, record};
 use super::{CallSite, Executor, Stop, Sym};
 use crate::ir::Opcode;
+use crate::twin::Recording;
 use crate::value::{JitValue, Kind};
 
 /// The FNV-1a hash of a method name (the codewriter computes the same).

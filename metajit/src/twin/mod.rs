@@ -368,8 +368,11 @@ impl<S: SlotValue> SlotValue for Option<S> {
 /// An executor of twin code. The twin is generic over it; the two executors are the tracer
 /// (records) and the blackhole (only executes).
 pub trait Executor: Sized + 'static {
-    /// The tracer, when this executor is one and is still recording.
-    fn tracer(&mut self) -> Option<&mut crate::tracer::Tracer>;
+    /// What this executor records with ([`NotRecording`] for one that never records).
+    type Recording: Recording;
+
+    /// The recording side of this executor, when it is recording.
+    fn tracer(&mut self) -> Option<&mut Self::Recording>;
 
     /// The portal reached a merge point with these greens and reds: continue, or unwind with
     /// `Stop`.
@@ -389,4 +392,89 @@ pub trait Executor: Sized + 'static {
 
     /// The call begun by the last `enter_call` returned.
     fn leave_call(&mut self);
+}
+
+/// What twin code asks of an executor that records (the tracer): the recorder, guards with
+/// their snapshots, aborting, the tracked locations of the virtualizable frame, and
+/// quasi-immutable reads. The twin operations call it; the tracer implements it.
+pub trait Recording {
+    /// Gives up the trace.
+    fn abort(&mut self, reason: AbortReason);
+    /// The recorder (borrowed; never hold it across twin code).
+    fn rec(&self) -> std::cell::RefMut<'_, Recorder>;
+    /// Records a guard at `site`.
+    fn guard(&mut self, opcode: crate::ir::Opcode, args: &[OpRef], site: Site, live: Live<'_>);
+    /// The virtualizable location of a field access on the object at `obj`, if tracked.
+    fn vable_field(&self, obj: usize, offset: usize) -> Option<usize>;
+    /// Whether `loc` is an array-pointer location (those cannot be written in traced code).
+    fn vable_is_array_ptr(&self, loc: usize) -> bool;
+    /// The current trace value of a location.
+    fn vable_get(&self, loc: usize) -> Option<OpRef>;
+    /// Sets the trace value of a location.
+    fn vable_set(&mut self, loc: usize, op: OpRef);
+    /// The location of item `i` of the array at `arr`, if it is a tracked virtualizable array.
+    fn vable_item(&self, arr: usize, i: usize) -> Option<usize>;
+    /// Whether `arr` is a tracked virtualizable array.
+    fn vable_is_array(&self, arr: usize) -> bool;
+    /// Before a residual call with these arguments: writes the tracked locations back if the
+    /// call receives the frame or one of its arrays; returns whether to reload them after it.
+    fn vable_before_call(&mut self, args: &[ResumeValue]) -> bool;
+    /// After a residual call that received the frame: reloads the locations.
+    fn vable_after_call(&mut self);
+    /// A quasi-immutable field at `addr` was folded.
+    fn qi_read(&mut self, addr: usize);
+    /// Whether any trace of this JIT instance folded a quasi-immutable field (calls then check
+    /// the invalidation flag).
+    fn qi_used(&self) -> bool;
+    /// Records the check of this trace's invalidation flag, with the snapshot `site`/`live`
+    /// give (or `frames`, at the start of a trace).
+    fn record_invalidation_check(&mut self, site: Option<(Site, Live<'_>)>, frames: &[ResumeFrame]);
+}
+
+/// The [`Recording`] of an executor that never records (it has no values).
+pub enum NotRecording {}
+
+impl Recording for NotRecording {
+    fn abort(&mut self, _: AbortReason) {
+        match *self {}
+    }
+    fn rec(&self) -> std::cell::RefMut<'_, Recorder> {
+        match *self {}
+    }
+    fn guard(&mut self, _: crate::ir::Opcode, _: &[OpRef], _: Site, _: Live<'_>) {
+        match *self {}
+    }
+    fn vable_field(&self, _: usize, _: usize) -> Option<usize> {
+        match *self {}
+    }
+    fn vable_is_array_ptr(&self, _: usize) -> bool {
+        match *self {}
+    }
+    fn vable_get(&self, _: usize) -> Option<OpRef> {
+        match *self {}
+    }
+    fn vable_set(&mut self, _: usize, _: OpRef) {
+        match *self {}
+    }
+    fn vable_item(&self, _: usize, _: usize) -> Option<usize> {
+        match *self {}
+    }
+    fn vable_is_array(&self, _: usize) -> bool {
+        match *self {}
+    }
+    fn vable_before_call(&mut self, _: &[ResumeValue]) -> bool {
+        match *self {}
+    }
+    fn vable_after_call(&mut self) {
+        match *self {}
+    }
+    fn qi_read(&mut self, _: usize) {
+        match *self {}
+    }
+    fn qi_used(&self) -> bool {
+        match *self {}
+    }
+    fn record_invalidation_check(&mut self, _: Option<(Site, Live<'_>)>, _: &[ResumeFrame]) {
+        match *self {}
+    }
 }

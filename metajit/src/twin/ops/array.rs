@@ -3,6 +3,7 @@
 use super::*;
 use crate::ir::{Descr, Opcode};
 use crate::jitarray::{ArrayRef, array_descr};
+use crate::twin::Recording;
 use crate::twin::recorder::Recorder;
 use crate::twin::{Executor, Live, Site, Sym};
 use crate::value::{JitValue, Kind};

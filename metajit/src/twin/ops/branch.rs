@@ -1,6 +1,7 @@
 //! Conditions, promotion and `match` scrutinees: where traced code branches, a guard.
 
 use crate::ir::Opcode;
+use crate::twin::Recording;
 use crate::twin::{Executor, Live, Site, Sym};
 use crate::value::JitValue;
 

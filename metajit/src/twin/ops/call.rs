@@ -1,6 +1,7 @@
 //! Calls (residual and inlined), known results, and the hints (`we_are_jitted`, `is_constant`, `assert_green`).
 
 use crate::ir::{CallDescr, Descr, EffectInfo, OpRef, Opcode};
+use crate::twin::Recording;
 use crate::twin::types::TwinType;
 use crate::twin::{Executor, Live, ResumeValue, Site, Stop, Sym};
 use crate::value::{JitValue, Kind};
@@ -117,7 +118,7 @@ pub fn residual_call<E: Executor, R: JitValue>(
     } else {
         Sym::traced(val, r)
     };
-    if kind == CallKind::Residual && t.jit.qi_used.get() {
+    if kind == CallKind::Residual && t.qi_used() {
         // The call may have changed a quasi-immutable field this trace folded: check the
         // invalidation flag, resuming (if it was set) just after the call with its result.
         t.record_invalidation_check(

@@ -1,6 +1,7 @@
 //! Division and remainder, with the guards for division by zero and overflow.
 
 use crate::ir::{CallDescr, Descr, EffectInfo, Opcode};
+use crate::twin::Recording;
 use crate::twin::sym::{Operand, float_binop, record};
 use crate::twin::{Executor, Live, Site, Sym};
 use crate::value::{JitValue, Kind};

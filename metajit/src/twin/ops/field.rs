@@ -1,6 +1,7 @@
 //! Field reads and writes of `JitStruct`s.
 
 use crate::ir::{Descr, FieldDescr, FieldFlags, Opcode};
+use crate::twin::Recording;
 use crate::twin::recorder::Recorder;
 use crate::twin::types::{FieldType, FieldWrite, JitStruct, Ref, repr_of};
 use crate::twin::{Executor, Sym};
