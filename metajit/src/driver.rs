@@ -19,7 +19,7 @@ use crate::log::{Category, Log};
 use crate::params::{ParamError, Params};
 use crate::pieces::{Piece, PieceKind};
 use crate::resume::ResumeData;
-use crate::tracer::{TraceKind, Tracer};
+use crate::tracer::{TraceEnv, TraceKind, Tracer};
 pub use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, ActiveGuard};
 use crate::twin::{PortalState, Recording, ResumeFrame, ResumeValue, Stop, TwinInfo};
@@ -650,5 +650,26 @@ impl Inner {
                 Entered::Resume(state)
             }
         }
+    }
+}
+
+impl TraceEnv for Inner {
+    fn code_id(&self, info: &'static TwinInfo) -> u32 {
+        Inner::code_id(self, info)
+    }
+    fn compiled_entry_with_layout(&self, key: &GreenKey) -> Option<(TargetId, Option<VLayout>)> {
+        Inner::compiled_entry_with_layout(self, key)
+    }
+    fn trace_limit(&self) -> usize {
+        Inner::trace_limit(self)
+    }
+    fn max_inline_depth(&self) -> usize {
+        Inner::max_inline_depth(self)
+    }
+    fn qi_used(&self) -> bool {
+        self.qi_used.get()
+    }
+    fn note_qi_used(&self) {
+        self.qi_used.set(true);
     }
 }

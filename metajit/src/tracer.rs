@@ -9,11 +9,11 @@
 //! compiled code (it returns to the interpreter there). When recording stops early (an abort),
 //! the tracer keeps executing like the blackhole up to the next merge point.
 
-use crate::driver::Inner;
 use crate::ir::{OpRef, Opcode, SnapFrame, SnapValue, Snapshot, TargetId};
-use crate::twin::PortalInfo;
 use crate::twin::recorder::{AbortReason, Recorder};
 use crate::twin::{Executor, Live, PortalState, Recording, ResumeValue, Site, SnapWriter, Stop};
+use crate::twin::{PortalInfo, TwinInfo};
+use crate::vable::VLayout;
 use crate::value::Kind;
 use crate::warmstate::GreenKey;
 use std::cell::RefCell;
@@ -41,10 +41,26 @@ pub(crate) enum TraceEnd {
     Aborted(AbortReason),
 }
 
+/// What the tracer needs from the JIT instance it records for (the driver implements it).
+pub(crate) trait TraceEnv {
+    /// The number of a twin function in resume data.
+    fn code_id(&self, info: &'static TwinInfo) -> u32;
+    /// The entry of the loop compiled for `key`, with the virtualizable layout it expects.
+    fn compiled_entry_with_layout(&self, key: &GreenKey) -> Option<(TargetId, Option<VLayout>)>;
+    /// The `trace_limit` parameter.
+    fn trace_limit(&self) -> usize;
+    /// The `max_inline_depth` parameter.
+    fn max_inline_depth(&self) -> usize;
+    /// Whether any trace folded a quasi-immutable field.
+    fn qi_used(&self) -> bool;
+    /// A trace folded a quasi-immutable field.
+    fn note_qi_used(&self);
+}
+
 /// The recording executor.
 pub struct Tracer {
     pub(crate) rec: Rc<RefCell<Recorder>>,
-    pub(crate) jit: Rc<Inner>,
+    pub(crate) jit: Rc<dyn TraceEnv>,
     pub(crate) kind: TraceKind,
     frames: Vec<SnapFrame>,
     started: bool,
@@ -65,7 +81,7 @@ pub struct Tracer {
 }
 
 impl Tracer {
-    pub(crate) fn new(jit: Rc<Inner>, kind: TraceKind, limit: usize) -> Tracer {
+    pub(crate) fn new(jit: Rc<dyn TraceEnv>, kind: TraceKind, limit: usize) -> Tracer {
         Tracer {
             rec: Rc::new(RefCell::new(Recorder::new(limit))),
             jit,
@@ -273,9 +289,7 @@ impl Recording for Tracer {
     /// A quasi-immutable field at `addr` was folded. The first such read of a JIT instance
     /// aborts the trace: it is retraced with an invalidation check at its start.
     fn qi_read(&mut self, addr: usize) {
-        if !self.jit.qi_used.get() {
-            self.jit.qi_used.set(true);
-        }
+        self.jit.note_qi_used();
         if !self.checks_at_start {
             self.abort(AbortReason::QuasiImmutableRetrace);
             return;
@@ -288,7 +302,7 @@ impl Recording for Tracer {
     /// Records `guard_false(getfield(flag))`: the check of this piece's invalidation flag, with
     /// the snapshot `site`/`live` give (or `frames`, at the start of a trace).
     fn qi_used(&self) -> bool {
-        self.jit.qi_used.get()
+        self.jit.qi_used()
     }
 
     fn record_invalidation_check(
