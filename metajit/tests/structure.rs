@@ -168,7 +168,10 @@ fn the_checker_sees_a_cycle() {
         vec![BTreeSet::from(["a".into(), "b".into(), "c".into()])]
     );
     assert_eq!(
-        paths_after("use crate::{ir::Op, twin};\nx = super::fold::f(crate::log::X);", "crate::"),
+        paths_after(
+            "use crate::{ir::Op, twin};\nx = super::fold::f(crate::log::X);",
+            "crate::"
+        ),
         vec!["ir::Op", "twin", "", "log::X"]
     );
 }
@@ -178,11 +181,11 @@ fn no_import_cycle_spans_more_than_three_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let graph = import_graph(&root);
     assert!(graph.len() > 40, "found only {} modules", graph.len());
-    let big: Vec<_> = cycles(&graph)
-        .into_iter()
-        .filter(|c| c.len() > 3)
-        .collect();
-    assert!(big.is_empty(), "import cycles of more than 3 files: {big:?}");
+    let big: Vec<_> = cycles(&graph).into_iter().filter(|c| c.len() > 3).collect();
+    assert!(
+        big.is_empty(),
+        "import cycles of more than 3 files: {big:?}"
+    );
 }
 
 #[test]
