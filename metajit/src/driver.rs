@@ -413,7 +413,17 @@ impl Inner {
             };
             self.busy.set(false);
             // Now and then, compile hot cycles of pieces as regions (`regions.rs`).
-            self.regions_tick();
+            if self.regions.borrow_mut().due(&self.params.borrow()) {
+                let params = self.params.borrow();
+                let mut backend = self.backend.borrow_mut();
+                self.regions.borrow_mut().look(crate::regions::LookContext {
+                    params: &params,
+                    backend: &mut **backend,
+                    pieces: &self.pieces.borrow(),
+                    stats: &mut self.stats.borrow_mut(),
+                    log: &self.log,
+                });
+            }
             let next = match exit {
                 Exit::Finish => {
                     // A bridge returned at a merge point: greens, reds, then the

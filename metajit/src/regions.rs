@@ -26,11 +26,15 @@
 //! compiling regions is bounded by a fraction of the time spent compiling pieces
 //! ([`Policy::budget`]).
 
+use crate::backend::Backend;
 use crate::backend::CodeId;
-use crate::driver::Inner;
 use crate::ir::TargetId;
 use crate::log::Category;
+use crate::log::Log;
+use crate::params::Params;
+use crate::pieces::Piece;
 use crate::pieces::PieceKind;
+use crate::stats::Stats;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -134,49 +138,58 @@ struct Graph {
     region: Vec<Option<CodeId>>,
 }
 
-impl Inner {
-    /// Called each time compiled code returns to the driver: now and then (every
-    /// [`CHECK_EVERY`] calls, at most every [`CHECK_INTERVAL`]), looks for hot cycles and
-    /// compiles them.
-    pub(crate) fn regions_tick(&self) {
-        {
-            let mut st = self.regions.borrow_mut();
-            st.ticks += 1;
-            // Both scaled by `trace_eagerness` (default 100) so that eager runs look often.
-            let params = self.params.borrow();
-            let eagerness = params.trace_eagerness.max(1);
-            if st.off || !params.regions || st.ticks < CHECK_EVERY.min(16 * eagerness) {
-                return;
-            }
-            st.ticks = 0;
-            let now = Instant::now();
-            let interval =
-                (CHECK_INTERVAL * eagerness * st.backoff / 200).max(st.cost * COST_FACTOR);
-            if st.last.is_some_and(|l| now.duration_since(l) < interval) {
-                return;
-            }
+/// What a look at the pieces uses besides the policy's own state.
+pub(crate) struct LookContext<'a> {
+    /// The JIT's parameters.
+    pub params: &'a Params,
+    /// The backend (it compiles the regions).
+    pub backend: &'a mut dyn Backend,
+    /// Every piece compiled so far.
+    pub pieces: &'a [Piece],
+    /// Where the time spent goes.
+    pub stats: &'a mut Stats,
+    /// The log.
+    pub log: &'a Log,
+}
+
+impl RegionState {
+    /// Called each time compiled code returns to the driver: whether it is time to look for
+    /// hot cycles (every [`CHECK_EVERY`] calls, at most every [`CHECK_INTERVAL`], and never
+    /// sooner than [`COST_FACTOR`] times what the last look cost).
+    pub(crate) fn due(&mut self, params: &Params) -> bool {
+        self.ticks += 1;
+        // Both scaled by `trace_eagerness` (default 100) so that eager runs look often.
+        let eagerness = params.trace_eagerness.max(1);
+        if self.off || !params.regions || self.ticks < CHECK_EVERY.min(16 * eagerness) {
+            return false;
         }
-        let t0 = Instant::now();
-        self.form_regions();
-        let mut st = self.regions.borrow_mut();
+        self.ticks = 0;
         let now = Instant::now();
-        st.cost = now.duration_since(t0);
-        st.last = Some(now);
+        let interval =
+            (CHECK_INTERVAL * eagerness * self.backoff / 200).max(self.cost * COST_FACTOR);
+        self.last.is_none_or(|l| now.duration_since(l) >= interval)
+    }
+
+    /// Looks for hot cycles and compiles them (see the module docs), timing the look.
+    pub(crate) fn look(&mut self, cx: LookContext<'_>) {
+        let t0 = Instant::now();
+        self.form_regions(cx);
+        let now = Instant::now();
+        self.cost = now.duration_since(t0);
+        self.last = Some(now);
     }
 
     /// Compiles every candidate region that has paid for itself (see the module docs).
-    pub(crate) fn form_regions(&self) {
-        let policy = self.regions.borrow().policy;
-        let eagerness = u64::from(self.params.borrow().trace_eagerness.max(1));
-        let mut backend = self.backend.borrow_mut();
-        let Some(regions) = backend.regions() else {
-            self.regions.borrow_mut().off = true;
+    fn form_regions(&mut self, cx: LookContext<'_>) {
+        let policy = self.policy;
+        let eagerness = u64::from(cx.params.trace_eagerness.max(1));
+        let Some(regions) = cx.backend.regions() else {
+            self.off = true;
             return;
         };
-        let pieces = self.pieces.borrow();
-        let mut st = self.regions.borrow_mut();
-        for i in st.scanned..pieces.len() {
-            let p = &pieces[i];
+        let pieces = cx.pieces;
+        let st = self;
+        for (i, p) in pieces.iter().enumerate().skip(st.scanned) {
             if let PieceKind::Loop { entry, .. } = p.kind {
                 st.loop_at.insert(entry, i);
             }
@@ -231,12 +244,9 @@ impl Inner {
             &mut chosen,
         );
         for scc in chosen {
-            {
-                let stats = self.stats.borrow();
-                let allowed = stats.time_compiling.mul_f64(policy.budget) + policy.budget_extra;
-                if stats.time_regions > allowed {
-                    break;
-                }
+            let allowed = cx.stats.time_compiling.mul_f64(policy.budget) + policy.budget_extra;
+            if cx.stats.time_regions > allowed {
+                break;
             }
             let codes: Vec<CodeId> = scc.iter().map(|&p| pieces[p].code).collect();
             let mut sorted = codes.clone();
@@ -254,7 +264,7 @@ impl Inner {
             let t0 = Instant::now();
             let compiled = regions.compile_region(&codes, &name);
             let elapsed = t0.elapsed();
-            let mut stats = self.stats.borrow_mut();
+            let stats = &mut *cx.stats;
             stats.time_regions += elapsed;
             match compiled {
                 Ok(bytes) => {
@@ -262,8 +272,8 @@ impl Inner {
                     stats.regions += 1;
                     stats.region_members += scc.len() as u64;
                     stats.code_bytes += bytes;
-                    if self.log.enabled(Category::Bridge) {
-                        self.log.write(&format!(
+                    if cx.log.enabled(Category::Bridge) {
+                        cx.log.write(&format!(
                             "[metajit] region {name}: {ops} ops, compiled in {:.3} ms ({bytes} \
                              bytes)\n",
                             elapsed.as_secs_f64() * 1000.0
@@ -272,8 +282,8 @@ impl Inner {
                 }
                 Err(e) => {
                     st.refused.push(sorted);
-                    if self.log.enabled(Category::Abort) {
-                        self.log
+                    if cx.log.enabled(Category::Abort) {
+                        cx.log
                             .write(&format!("[metajit] region {name} not compiled: {e}\n"));
                     }
                 }
