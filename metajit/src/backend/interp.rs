@@ -7,27 +7,27 @@
 //! useful for tests).
 
 use super::{Backend, BackendError, CodeId, CompileInfo, Exit, GuardId, call_i64, mem};
+use crate::fasthash::FastMap;
 use crate::ir::{Descr, Op, OpRef, Opcode, TargetId, Trace, eval_ovf, eval_pure};
 use crate::value::Kind;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 struct Unit {
     trace: Trace,
     /// GuardId for each op index that is a guard.
-    guards: HashMap<usize, GuardId>,
+    guards: FastMap<usize, GuardId>,
     /// Fail arguments per guard op index.
-    fail_args: HashMap<usize, Vec<OpRef>>,
+    fail_args: FastMap<usize, Vec<OpRef>>,
 }
 
 /// The reference IR interpreter backend.
 #[derive(Default)]
 pub struct InterpBackend {
     units: Vec<Option<Rc<Unit>>>,
-    targets: HashMap<TargetId, (CodeId, usize)>,
-    bridges: RefCell<HashMap<GuardId, CodeId>>,
-    guard_owner: HashMap<GuardId, CodeId>,
+    targets: FastMap<TargetId, (CodeId, usize)>,
+    bridges: RefCell<FastMap<GuardId, CodeId>>,
+    guard_owner: FastMap<GuardId, CodeId>,
 }
 
 impl InterpBackend {
@@ -38,8 +38,8 @@ impl InterpBackend {
 
     fn install(&mut self, trace: &Trace, info: &CompileInfo<'_>) -> Result<CodeId, BackendError> {
         let id = CodeId(self.units.len() as u32);
-        let mut guards = HashMap::new();
-        let mut fail_args = HashMap::new();
+        let mut guards = FastMap::default();
+        let mut fail_args = FastMap::default();
         let mut gi = info.guard_ids.iter();
         for (i, op) in trace.ops.iter().enumerate() {
             if op.opcode.is_guard() {
@@ -128,11 +128,22 @@ impl Backend for InterpBackend {
                     vals[r.index()]
                 }
             };
-            let args: Vec<i64> = (0..op.args.len()).map(|i| arg(&vals, i)).collect();
+            // Arguments on the stack for the common short ops; only long calls allocate.
+            let mut short = [0i64; 8];
+            let long: Vec<i64>;
+            let args: &[i64] = if op.args.len() <= short.len() {
+                for (i, a) in short.iter_mut().enumerate().take(op.args.len()) {
+                    *a = arg(&vals, i);
+                }
+                &short[..op.args.len()]
+            } else {
+                long = (0..op.args.len()).map(|i| arg(&vals, i)).collect();
+                &long
+            };
             let mut guard_fails = false;
             let result: i64 = match op.opcode {
                 Opcode::Input => unreachable!("inputs come first"),
-                o if o.is_pure() => eval_pure(o, &args).expect("pure op has a meaning"),
+                o if o.is_pure() => eval_pure(o, args).expect("pure op has a meaning"),
                 Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf => {
                     let (v, o) = eval_ovf(op.opcode, args[0], args[1]).expect("ovf op");
                     ovf = o;
@@ -283,7 +294,7 @@ impl Backend for InterpBackend {
                 Opcode::Call | Opcode::CallPure | Opcode::CallMayForce => {
                     let c = t.descr_of(op).and_then(Descr::as_call).expect("call descr");
                     // SAFETY: call descriptors name extern "C" functions of the backend convention.
-                    unsafe { call_i64(c.func, &args) }
+                    unsafe { call_i64(c.func, args) }
                 }
                 Opcode::CondCall => {
                     let c = t.descr_of(op).and_then(Descr::as_call).expect("call descr");
@@ -306,7 +317,8 @@ impl Backend for InterpBackend {
                         unit = self.units[code.0 as usize]
                             .clone()
                             .expect("jump into freed code");
-                        vals = vec![0; unit.trace.ops.len()];
+                        vals.clear();
+                        vals.resize(unit.trace.ops.len(), 0);
                     }
                     let label = &unit.trace.ops[at];
                     for (k, &r) in label.args.iter().enumerate() {
@@ -317,7 +329,7 @@ impl Backend for InterpBackend {
                 }
                 Opcode::Finish => {
                     out.clear();
-                    out.extend_from_slice(&args);
+                    out.extend_from_slice(args);
                     return Exit::Finish;
                 }
                 o => panic!("reference backend: unhandled op {}", o.name()),
@@ -333,7 +345,8 @@ impl Backend for InterpBackend {
                     Some(b) => {
                         cur = b;
                         unit = self.units[b.0 as usize].clone().expect("bridge freed");
-                        vals = vec![0; unit.trace.ops.len()];
+                        vals.clear();
+                        vals.resize(unit.trace.ops.len(), 0);
                         vals[..fa.len()].copy_from_slice(&fa);
                         pc = fa.len();
                         continue;
