@@ -113,6 +113,34 @@ impl Lowerer<'_> {
                 unit
             }
             Expr::Return(r) => {
+                // `return Err(e)` says nothing of the success type (`Ok(x)` of the error type,
+                // `None` of the value's), which the conversion to the twin's form would have to
+                // guess: they are built in the twin's return type directly, and only the
+                // payload is converted.
+                if let Some((ctor, payload)) = r.expr.as_deref().and_then(variant_payload) {
+                    let v = self.expr(payload);
+                    let (tokens, uses) = match self.materialize(v) {
+                        Ex::Slot(s) => {
+                            let id = crate::emit::slot_ident(s);
+                            (quote!(#id.get()), vec![s])
+                        }
+                        Ex::Green(t, u) => (t, u),
+                        Ex::WeAreJitted => (quote!(::metajit::twin::we_are_jitted()), Vec::new()),
+                        _ => unreachable!("materialized values are slots or constants"),
+                    };
+                    self.terminate(Term::ReturnRaw(Ex::Green(
+                        quote!(#ctor(::metajit::twin::from_value(#tokens))),
+                        uses,
+                    )));
+                    return unit;
+                }
+                if r.expr.as_deref().is_some_and(is_none) {
+                    self.terminate(Term::ReturnRaw(Ex::Green(
+                        quote!(::core::option::Option::None),
+                        Vec::new(),
+                    )));
+                    return unit;
+                }
                 let v = match &r.expr {
                     Some(x) => self.expr(x),
                     None => Ex::Tuple(Vec::new()),
@@ -462,5 +490,47 @@ impl Lowerer<'_> {
         )));
         self.switch_to(ok);
         Ex::Slot(t)
+    }
+}
+
+/// For `Ok(x)`, `Err(x)` or `Some(x)` (also with a path, `Result::Err(x)`): the variant's full
+/// path and `x`.
+fn variant_payload(e: &Expr) -> Option<(TokenStream, &Expr)> {
+    match e {
+        Expr::Call(c) if c.args.len() == 1 => match &*c.func {
+            Expr::Path(p) => {
+                // `Ok`, or `Result::Ok` and longer paths to it (not another enum's `Ok`).
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let owner_ok =
+                    segs.len() == 1 || matches!(segs[segs.len() - 2].as_str(), "Result" | "Option");
+                if !owner_ok {
+                    return None;
+                }
+                let ctor = match segs.last()?.as_str() {
+                    "Ok" => quote!(::core::result::Result::Ok),
+                    "Err" => quote!(::core::result::Result::Err),
+                    "Some" => quote!(::core::option::Option::Some),
+                    _ => return None,
+                };
+                Some((ctor, c.args.first()?))
+            }
+            _ => None,
+        },
+        Expr::Paren(p) => variant_payload(&p.expr),
+        _ => None,
+    }
+}
+
+/// Whether `e` is `None` (also `Option::None`).
+fn is_none(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "None"),
+        Expr::Paren(p) => is_none(&p.expr),
+        _ => false,
     }
 }
