@@ -29,6 +29,7 @@ mod pieces;
 mod regions;
 mod resume;
 mod stats;
+pub mod testing;
 pub mod tracer;
 pub mod twin;
 mod vable;

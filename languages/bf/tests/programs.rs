@@ -5,43 +5,31 @@
 
 use lang_bf::{BfError, Io, Tape, parse, run};
 use metajit::cli::Output;
+use metajit::testing;
 use metajit::{JitDriver, Params};
 
-const MODES: &[&str] = &[
-    "enable=false",
-    "threshold=1,function_threshold=1,trace_eagerness=1",
-    "threshold=1,function_threshold=1,trace_eagerness=1,backend=interp",
-    "threshold=5,trace_eagerness=3",
-    "",
-];
-
-fn run_with(src: &[u8], input: &[u8], mode: &str) -> (Result<(), BfError>, Vec<u8>, JitDriver) {
+/// Runs `src` with `input` on `jit`: the result and the output.
+fn run_on(jit: &JitDriver, src: &[u8], input: &[u8]) -> (Result<(), BfError>, Vec<u8>) {
     let prog = parse(src).expect("valid program");
-    let mut p = Params::default();
-    p.apply(mode).unwrap();
-    let jit = JitDriver::with_params(p);
     let mut io = Io::new(
         Box::new(std::io::Cursor::new(input.to_vec())),
         Output::memory(),
     );
     let mut tape = Tape::new();
-    let r = run(&jit, &prog, &mut tape, &mut io);
-    let bytes = io.output.take();
-    (r, bytes, jit)
+    let r = run(jit, &prog, &mut tape, &mut io);
+    (r, io.output.take())
+}
+
+/// Runs under the parameters `mode`; also returns the driver (for its statistics).
+fn run_with(src: &[u8], input: &[u8], mode: &str) -> (Result<(), BfError>, Vec<u8>, JitDriver) {
+    let jit = testing::driver(mode);
+    let (r, o) = run_on(&jit, src, input);
+    (r, o, jit)
 }
 
 /// Runs in every mode; all must agree. Returns the outcome.
 fn run_all(src: &[u8], input: &[u8]) -> (Result<(), BfError>, Vec<u8>) {
-    let (r0, o0, _) = run_with(src, input, MODES[0]);
-    for mode in &MODES[1..] {
-        let (r, o, _) = run_with(src, input, mode);
-        assert_eq!(
-            (&r, &o),
-            (&r0, &o0),
-            "mode `{mode}` differs from the JIT off"
-        );
-    }
-    (r0, o0)
+    testing::same_in_every_mode("program", |jit| run_on(&jit, src, input))
 }
 
 /// A plain Brainfuck interpreter, one character at a time with no folding: the reference for

@@ -4,43 +4,22 @@
 
 use lang_tlr::{Frame, TlrError, parse, run};
 use metajit::cli::Output;
+use metajit::testing::same_in_every_mode;
 use metajit::{JitDriver, Params};
-
-const MODES: &[&str] = &[
-    "enable=false",
-    "threshold=1,function_threshold=1,trace_eagerness=1",
-    "threshold=1,function_threshold=1,trace_eagerness=1,backend=interp",
-    "threshold=7,trace_eagerness=3",
-    "",
-];
 
 fn example(name: &str) -> String {
     let path = format!("{}/examples/{name}.tlr", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Runs `name` with `inputs` in every mode; returns the (single) outcome.
+/// Runs `name` with `inputs` in every mode (they must agree); returns the outcome.
 fn run_all(name: &str, inputs: &[i64]) -> (Result<i64, TlrError>, String) {
     let prog = parse(&example(name)).unwrap();
-    let mut outcomes = Vec::new();
-    for mode in MODES {
-        let mut p = Params::default();
-        p.apply(mode).unwrap();
-        let jit = JitDriver::with_params(p);
+    same_in_every_mode(&format!("{name} {inputs:?}"), |jit| {
         let mut frame = Frame::new(prog.registers, inputs, Output::memory());
         let r = run(&jit, &prog, &mut frame);
-        let out = String::from_utf8(frame.output().take()).unwrap();
-        outcomes.push((mode, r, out));
-    }
-    let (_, r0, o0) = &outcomes[0];
-    for (mode, r, o) in &outcomes[1..] {
-        assert_eq!(
-            (r, o),
-            (r0, o0),
-            "{name} {inputs:?}: mode `{mode}` differs from the JIT off"
-        );
-    }
-    (*r0, o0.clone())
+        (r, String::from_utf8(frame.output().take()).unwrap())
+    })
 }
 
 #[test]

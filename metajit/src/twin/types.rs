@@ -54,6 +54,15 @@ impl<T> Ref<T> {
         }
     }
 
+    /// The reference held by a raw pointer (the pointer's object must outlive every use, as
+    /// for any `Ref`).
+    pub fn from_ptr(ptr: *mut T) -> Ref<T> {
+        Ref {
+            ptr,
+            _t: PhantomData,
+        }
+    }
+
     /// The object's address.
     pub fn addr(self) -> usize {
         self.ptr as usize
