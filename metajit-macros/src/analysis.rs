@@ -14,6 +14,7 @@ pub fn ex_is_red(f: &Func, ex: &Ex) -> bool {
         Ex::Unary(_, a) | Ex::Cast(a, _) | Ex::TupleField(a, _) => ex_is_red(f, a),
         Ex::Arith(_, a, b) | Ex::Cmp(_, a, b) => ex_is_red(f, a) || ex_is_red(f, b),
         Ex::Tuple(v) | Ex::Construct(_, v) => v.iter().any(|e| ex_is_red(f, e)),
+        Ex::StructLit(_, v) => v.iter().any(|(_, e)| ex_is_red(f, e)),
     }
 }
 

@@ -60,6 +60,8 @@ pub enum Ex {
     IsConstant(Box<Ex>),
     /// `arr.len()` on a red array.
     ArrayLen(Box<Ex>),
+    /// A struct literal with red fields (a `JitCompound` value): the type and the fields.
+    StructLit(TokenStream, Vec<(syn::Member, Ex)>),
 }
 
 impl Ex {
@@ -79,6 +81,7 @@ impl Ex {
                 b.uses(f);
             }
             Ex::Tuple(v) | Ex::Construct(_, v) => v.iter().for_each(|e| e.uses(f)),
+            Ex::StructLit(_, v) => v.iter().for_each(|(_, e)| e.uses(f)),
             Ex::WeAreJitted => {}
         }
     }

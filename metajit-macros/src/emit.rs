@@ -161,6 +161,22 @@ impl Emitter<'_> {
                 let b = self.ex(base);
                 quote!({ let __b = #b; ::metajit::twin::getfield(__e, __b, |__p| unsafe { ::core::ptr::addr_of!((*__p).#m) }) })
             }
+            Ex::StructLit(path, fields) => {
+                let vals: Vec<_> = fields.iter().map(|(_, e)| self.ex(e)).collect();
+                let n = fields.len();
+                let fv: Vec<_> = (0..n).map(|i| format_ident!("__f{}", i)).collect();
+                let pv: Vec<_> = (0..n).map(|i| format_ident!("__p{}", i)).collect();
+                let ov: Vec<_> = (0..n).map(|i| format_ident!("__o{}", i)).collect();
+                let members: Vec<_> = fields.iter().map(|(m, _)| m).collect();
+                quote!({
+                    #(let #fv = #vals;)*
+                    #(let (#pv, #ov) = ::metajit::twin::compound::literal_part(&#fv);)*
+                    ::metajit::twin::compound::build(
+                        #path { #(#members: #pv),* },
+                        &[#((::core::mem::offset_of!(#path, #members), #ov)),*],
+                    )
+                })
+            }
             Ex::TupleField(a, m) => {
                 let a = self.ex(a);
                 quote!((#a).#m)

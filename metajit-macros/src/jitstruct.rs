@@ -74,6 +74,7 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
                     kind: <#ty as ::metajit::twin::VirtualizableScalar>::KIND,
                     repr: <#ty as ::metajit::twin::VirtualizableScalar>::REPR,
                     array_item_size: ::core::option::Option::None,
+                    array_parts: &[],
                     array_descr: ::core::option::Option::None,
                 }
             });
@@ -84,9 +85,10 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
                     owner: #name_str,
                     name: #n,
                     offset: ::core::mem::offset_of!(Self, #ident),
-                    kind: <#ty as ::metajit::twin::VirtualizableArray>::KIND,
-                    repr: <#ty as ::metajit::twin::VirtualizableArray>::REPR,
+                    kind: ::metajit::Kind::Ref,
+                    repr: ::metajit::twin::PTR_REPR,
                     array_item_size: ::core::option::Option::Some(<#ty as ::metajit::twin::VirtualizableArray>::ITEM_SIZE),
+                    array_parts: <#ty as ::metajit::twin::VirtualizableArray>::PARTS,
                     array_descr: ::core::option::Option::Some(<#ty as ::metajit::twin::VirtualizableArray>::descr),
                 }
             });

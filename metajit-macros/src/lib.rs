@@ -11,6 +11,7 @@
 
 mod analysis;
 mod cfg;
+mod compound;
 mod emit;
 mod funcs;
 mod green;
@@ -68,4 +69,13 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(JitStruct, attributes(jit))]
 pub fn derive_jit_struct(input: TokenStream) -> TokenStream {
     jitstruct::expand(input.into()).into()
+}
+
+/// Describes a small `#[repr(C)]` `Copy` struct of JIT values (a tag and a payload) that
+/// traced code keeps part by part: a red value of it is one trace value per field, its fields
+/// are read without recording anything, and struct literals of it are traceable. It may be a
+/// field of a `JitStruct` and the item type of a `JitArray` (virtualizable ones included).
+#[proc_macro_derive(JitCompound)]
+pub fn derive_jit_compound(input: TokenStream) -> TokenStream {
+    compound::expand(input.into()).into()
 }

@@ -7,6 +7,7 @@
 //! that traced code passes around.
 
 use crate::ir::ArrayDescr;
+use crate::twin::compound::Part;
 use crate::value::{JitValue, Kind};
 use std::alloc::Layout;
 use std::marker::PhantomData;
@@ -46,13 +47,30 @@ pub(crate) fn alloc_raw_array(descr: &ArrayDescr, len: usize) -> usize {
     p as usize
 }
 
+/// A type a [`JitArray`] may hold: a JIT value (one part) or a `#[derive(JitCompound)]` value
+/// (one part per field; traced code loads and stores each part on its own).
+///
+/// # Safety
+/// `PARTS` must describe the type's layout truthfully (non-overlapping word-sized fields), and
+/// the all-zero bit pattern must be a valid value.
+pub unsafe trait ArrayItem: Copy + 'static {
+    /// The item's parts: a JIT value is one part at offset 0.
+    const PARTS: &'static [Part];
+}
+
+// SAFETY: a JIT value is one word-sized part at offset 0, and zero bits are a valid value of
+// every JIT value type (`from_bits(0)`).
+unsafe impl<T: JitValue + 'static> ArrayItem for T {
+    const PARTS: &'static [Part] = &[Part::of::<T>("", 0)];
+}
+
 /// A fixed-length heap array with a layout the JIT knows. Owns its items.
-pub struct JitArray<T: JitValue> {
+pub struct JitArray<T: ArrayItem> {
     ptr: NonNull<u8>,
     _items: PhantomData<T>,
 }
 
-impl<T: JitValue> JitArray<T> {
+impl<T: ArrayItem> JitArray<T> {
     /// An array of `len` copies of `fill`.
     pub fn new(len: usize, fill: T) -> JitArray<T> {
         assert!(
@@ -135,31 +153,41 @@ impl<T: JitValue> JitArray<T> {
         }
     }
 
-    /// The descriptor of this array type.
-    pub fn descr() -> ArrayDescr {
-        array_descr::<T>()
+    /// The descriptor of this array type's items (of part `part` of each item).
+    pub fn descr(part: usize) -> ArrayDescr {
+        part_descr::<T>(part)
     }
 }
 
 /// The array descriptor for items of type `T`.
-pub fn array_descr<T: JitValue>() -> ArrayDescr {
+pub fn array_descr<T: JitValue + 'static>() -> ArrayDescr {
+    part_descr::<T>(0)
+}
+
+/// The array descriptor for part `part` of items of type `T` (`array<T>` for a one-part item,
+/// `array<T>.field` for a part of a compound: its items start at the part's offset).
+pub fn part_descr<T: ArrayItem>(part: usize) -> ArrayDescr {
+    let p = &T::PARTS[part];
+    let ty = std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("?");
+    let name = if T::PARTS.len() == 1 {
+        format!("array<{ty}>")
+    } else {
+        format!("array<{ty}>.{}", p.name)
+    };
     ArrayDescr {
-        name: Arc::from(format!(
-            "array<{}>",
-            std::any::type_name::<T>()
-                .rsplit("::")
-                .next()
-                .unwrap_or("?")
-        )),
+        name: Arc::from(name),
         len_offset: 0,
-        items_offset: ITEMS_OFFSET as u32,
+        items_offset: (ITEMS_OFFSET + p.offset) as u32,
         item_size: std::mem::size_of::<T>() as u32,
-        kind: T::KIND,
-        repr: T::REPR,
+        kind: p.kind,
+        repr: p.repr,
     }
 }
 
-impl<T: JitValue> Drop for JitArray<T> {
+impl<T: ArrayItem> Drop for JitArray<T> {
     fn drop(&mut self) {
         let layout = layout_for(self.len(), std::mem::size_of::<T>());
         // SAFETY: allocated by `new` (or `new_array` in traced code) with this layout.
@@ -167,38 +195,38 @@ impl<T: JitValue> Drop for JitArray<T> {
     }
 }
 
-impl<T: JitValue> std::ops::Index<usize> for JitArray<T> {
+impl<T: ArrayItem> std::ops::Index<usize> for JitArray<T> {
     type Output = T;
     fn index(&self, i: usize) -> &T {
         &self.as_slice()[i]
     }
 }
 
-impl<T: JitValue> std::ops::IndexMut<usize> for JitArray<T> {
+impl<T: ArrayItem> std::ops::IndexMut<usize> for JitArray<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
         &mut self.as_mut_slice()[i]
     }
 }
 
-impl<T: JitValue + std::fmt::Debug> std::fmt::Debug for JitArray<T> {
+impl<T: ArrayItem + std::fmt::Debug> std::fmt::Debug for JitArray<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.as_slice()).finish()
     }
 }
 
-impl<T: JitValue> Clone for JitArray<T> {
+impl<T: ArrayItem> Clone for JitArray<T> {
     fn clone(&self) -> JitArray<T> {
         self.resized(self.len(), unsafe_default(self))
     }
 }
 
-fn unsafe_default<T: JitValue>(a: &JitArray<T>) -> T {
+fn unsafe_default<T: ArrayItem>(a: &JitArray<T>) -> T {
     // Any item works as the fill: every slot is overwritten by the copy. An empty array needs
-    // no fill at all, and zero bits are a valid value of every JitValue type.
-    a.as_slice()
-        .first()
-        .copied()
-        .unwrap_or_else(|| T::from_bits(0))
+    // no fill at all, and zero bits are a valid value of every item type.
+    a.as_slice().first().copied().unwrap_or_else(|| {
+        // SAFETY: the all-zero bit pattern is a valid item (the `ArrayItem` contract).
+        unsafe { std::mem::zeroed() }
+    })
 }
 
 /// A borrowed view of a [`JitArray`]: an address, `Copy`, what traced code holds in locals.
@@ -215,7 +243,7 @@ impl<T> Clone for ArrayRef<T> {
 }
 impl<T> Copy for ArrayRef<T> {}
 
-impl<T: JitValue> ArrayRef<T> {
+impl<T: ArrayItem> ArrayRef<T> {
     /// The number of items.
     pub fn len(self) -> usize {
         // SAFETY: an ArrayRef points to a live array block (see the type's contract).
@@ -263,7 +291,7 @@ impl<T: JitValue> ArrayRef<T> {
 }
 
 // SAFETY: an ArrayRef travels as the address of its array block, a heap reference.
-unsafe impl<T: JitValue> JitValue for ArrayRef<T> {
+unsafe impl<T: ArrayItem> JitValue for ArrayRef<T> {
     const KIND: Kind = Kind::Ref;
     fn to_bits(self) -> i64 {
         self.ptr as i64

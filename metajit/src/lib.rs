@@ -37,10 +37,12 @@ pub mod value;
 pub mod warmstate;
 
 pub use driver::{Entered, JitDriver, PortalInfo, Stats};
-pub use jitarray::{ArrayRef, JitArray};
-pub use metajit_macros::{JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe};
+pub use jitarray::{ArrayItem, ArrayRef, JitArray};
+pub use metajit_macros::{
+    JitCompound, JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe,
+};
 pub use params::Params;
-pub use twin::{JitStruct, Ref};
+pub use twin::{JitCompound, JitStruct, Ref};
 pub use value::{JitValue, Kind};
 
 /// Hint: makes `x` green (a constant in the trace) by guarding on the value seen while tracing.

@@ -52,9 +52,6 @@ pub fn same_in_modes<R: PartialEq + Debug>(
 }
 
 /// [`same_in_modes`] with every mode of [`MODES`].
-pub fn same_in_every_mode<R: PartialEq + Debug>(
-    what: &str,
-    run: impl FnMut(JitDriver) -> R,
-) -> R {
+pub fn same_in_every_mode<R: PartialEq + Debug>(what: &str, run: impl FnMut(JitDriver) -> R) -> R {
     same_in_modes(what, MODES, run)
 }

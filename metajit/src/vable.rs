@@ -37,6 +37,8 @@ pub(crate) struct VLoc {
     pub field: usize,
     /// For array items: the item index.
     pub item: Option<usize>,
+    /// For array items: which part of the item (0 for a one-part item).
+    pub part: usize,
     /// Kind of the value.
     pub kind: Kind,
     /// Representation in memory.
@@ -56,10 +58,7 @@ impl PartialEq for VLayout {
     }
 }
 
-const PTR_REPR: IntRepr = IntRepr {
-    size: 8,
-    signed: true,
-};
+use crate::twin::PTR_REPR;
 
 impl VLayout {
     /// The layout of the frame at `frame` (array lengths read from memory).
@@ -70,6 +69,7 @@ impl VLayout {
                 None => locs.push(VLoc {
                     field: fi,
                     item: None,
+                    part: 0,
                     kind: f.kind,
                     repr: f.repr,
                 }),
@@ -77,6 +77,7 @@ impl VLayout {
                     locs.push(VLoc {
                         field: fi,
                         item: None,
+                        part: 0,
                         kind: Kind::Ref,
                         repr: PTR_REPR,
                     });
@@ -84,12 +85,15 @@ impl VLayout {
                     // SAFETY: the field holds a live JitArray, whose block starts with its length.
                     let len = unsafe { std::ptr::read(arr as *const usize) };
                     for i in 0..len {
-                        locs.push(VLoc {
-                            field: fi,
-                            item: Some(i),
-                            kind: f.kind,
-                            repr: f.repr,
-                        });
+                        for (pi, p) in f.array_parts.iter().enumerate() {
+                            locs.push(VLoc {
+                                field: fi,
+                                item: Some(i),
+                                part: pi,
+                                kind: p.kind,
+                                repr: p.repr,
+                            });
+                        }
                     }
                 }
             }
@@ -105,7 +109,9 @@ impl VLayout {
     fn addr(&self, l: &VLoc, frame: usize) -> usize {
         let f = &self.fields[l.field];
         match (l.item, f.array_item_size) {
-            (Some(i), Some(size)) => Self::array_ptr(f, frame) + ITEMS_OFFSET + i * size,
+            (Some(i), Some(size)) => {
+                Self::array_ptr(f, frame) + ITEMS_OFFSET + i * size + f.array_parts[l.part].offset
+            }
             _ => frame + f.offset,
         }
     }
@@ -147,16 +153,26 @@ impl VLayout {
         })
     }
 
-    /// The array descriptor of an array field's items.
-    pub(crate) fn array_descr(&self, field: usize) -> Option<ArrayDescr> {
-        self.fields[field].array_descr.map(|d| d())
+    /// The array descriptor of part `part` of an array field's items.
+    pub(crate) fn array_descr(&self, field: usize, part: usize) -> Option<ArrayDescr> {
+        self.fields[field].array_descr.map(|d| d(part))
     }
 
-    /// Index of the location of `field` (item `item`).
+    /// Index of the location of `field` (item `item`, its part 0).
     pub(crate) fn loc_of(&self, field: usize, item: Option<usize>) -> Option<usize> {
+        self.loc_of_part(field, item, 0)
+    }
+
+    /// Index of the location of part `part` of item `item` of `field`.
+    pub(crate) fn loc_of_part(
+        &self,
+        field: usize,
+        item: Option<usize>,
+        part: usize,
+    ) -> Option<usize> {
         self.locs
             .iter()
-            .position(|l| l.field == field && l.item == item)
+            .position(|l| l.field == field && l.item == item && l.part == part)
     }
 }
 
@@ -201,10 +217,11 @@ impl VState {
                 }),
                 Some(i) => {
                     let arr = VLayout::array_ptr(f, frame);
+                    let at = (ITEMS_OFFSET + f.array_parts[l.part].offset) as u32;
                     stores.iter().rev().find(|s| {
                         s.index == Some(i as i64)
                             && s.target as usize == arr
-                            && s.descr.as_array().is_some()
+                            && s.descr.as_array().is_some_and(|d| d.items_offset == at)
                     })
                 }
             };
@@ -263,7 +280,9 @@ impl VState {
                         .expect("array pointer location");
                     let arr = self.values[ptr_loc];
                     let d = rec.trace.descr(Descr::Array(
-                        self.layout.array_descr(l.field).expect("array descr"),
+                        self.layout
+                            .array_descr(l.field, l.part)
+                            .expect("array descr"),
                     ));
                     let idx = rec.const_of(Kind::Int, i as i64);
                     out.push(PendingStore {
@@ -296,7 +315,9 @@ impl VState {
                         .expect("array pointer location");
                     let arr = self.values[ptr_loc];
                     let d = rec.trace.descr(Descr::Array(
-                        self.layout.array_descr(l.field).expect("array descr"),
+                        self.layout
+                            .array_descr(l.field, l.part)
+                            .expect("array descr"),
                     ));
                     let idx = rec.const_of(Kind::Int, i as i64);
                     rec.record(Opcode::SetArrayItem, Kind::Void, &[arr, idx, v], Some(d));
@@ -321,7 +342,9 @@ impl VState {
                         .expect("array pointer location");
                     let arr = self.values[ptr_loc];
                     let d = rec.trace.descr(Descr::Array(
-                        self.layout.array_descr(l.field).expect("array descr"),
+                        self.layout
+                            .array_descr(l.field, l.part)
+                            .expect("array descr"),
                     ));
                     let idx = rec.const_of(Kind::Int, i as i64);
                     rec.record(Opcode::GetArrayItem, l.kind, &[arr, idx], Some(d))

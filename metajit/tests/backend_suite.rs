@@ -584,7 +584,10 @@ i8 = int_signext(i0, 2)
 i9 = int_signext(i0, 4)
 i10 = cast_float_to_int(f2)
 f11 = cast_int_to_float(i0)
-finish(i3, i4, i5, i6, i7, i8, i9, i10, f11)",
+i12 = convert_float_bytes_to_longlong(f2)
+f13 = convert_longlong_bytes_to_float(i0)
+f14 = float_add(f13, f13)
+finish(i3, i4, i5, i6, i7, i8, i9, i10, f11, i12, f13, f14)",
         0,
     );
     use metajit::ir::{Opcode as O, eval_pure};
@@ -622,6 +625,9 @@ finish(i3, i4, i5, i6, i7, i8, i9, i10, f11)",
                         ev(O::IntSignext, &[x, 4]),
                         fl as i64,
                         f(x as f64),
+                        f(fl),
+                        x,
+                        f(f64::from_bits(x as u64) + f64::from_bits(x as u64)),
                     ],
                     "x={x} y={y} f={fl}"
                 );

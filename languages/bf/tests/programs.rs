@@ -4,9 +4,9 @@
 //! loops, and a differential fuzz test.
 
 use lang_bf::{BfError, Io, Tape, parse, run};
+use metajit::JitDriver;
 use metajit::cli::Output;
 use metajit::testing;
-use metajit::{JitDriver, Params};
 
 /// Runs `src` with `input` on `jit`: the result and the output.
 fn run_on(jit: &JitDriver, src: &[u8], input: &[u8]) -> (Result<(), BfError>, Vec<u8>) {

@@ -173,6 +173,17 @@ impl Lowerer<'_> {
                 unit
             }
             Expr::Try(t) => self.try_expr(&t.expr),
+            Expr::Struct(st) if st.rest.is_none() && st.qself.is_none() => {
+                let values = self.exprs(st.fields.iter().map(|f| &f.expr).collect());
+                let fields = st
+                    .fields
+                    .iter()
+                    .map(|f| f.member.clone())
+                    .zip(values)
+                    .collect();
+                let path = &st.path;
+                Ex::StructLit(quote!(#path), fields)
+            }
             Expr::Macro(m) => self.macro_expr(&m.mac),
             Expr::Let(l) => {
                 self.error(l.span(), "`let` expressions are only supported as the whole condition of `if let`/`while let` in traced code");
@@ -213,6 +224,7 @@ impl Lowerer<'_> {
             Expr::Unary(u) => self.may_emit(&u.expr),
             Expr::Cast(c) => self.may_emit(&c.expr),
             Expr::Field(f) => self.may_emit(&f.base),
+            Expr::Struct(st) => st.fields.iter().any(|f| self.may_emit(&f.expr)),
             Expr::Tuple(t) => t.elems.iter().any(|x| self.may_emit(x)),
             Expr::Binary(b) => {
                 matches!(
@@ -362,6 +374,10 @@ impl Lowerer<'_> {
         if is_constructor(&p.path) {
             let args = self.exprs(c.args.iter().collect());
             return Ex::Construct(p.path.to_token_stream(), args);
+        }
+        if is_float_from_bits(&p.path) && c.args.len() == 1 {
+            let args = self.exprs(c.args.iter().collect());
+            return Ex::Construct(quote!(::metajit::twin::float_from_bits), args);
         }
         if is_pure_std(&p.path) {
             self.error(
@@ -533,4 +549,10 @@ fn is_none(e: &Expr) -> bool {
         Expr::Paren(p) => is_none(&p.expr),
         _ => false,
     }
+}
+
+/// `f64::from_bits` (a bit reinterpretation traced code records as one operation).
+fn is_float_from_bits(p: &syn::Path) -> bool {
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(segs.as_slice(), [a, b] if a == "f64" && b == "from_bits")
 }

@@ -193,6 +193,9 @@ opcodes! {
     CastIntToFloat "cast_int_to_float" (1) -> float [PURE];
     // Saturating, NaN to 0: Rust's `as` semantics.
     CastFloatToInt "cast_float_to_int" (1) -> int [PURE];
+    // The bits of a float as an int, and back (no conversion: `f64::to_bits`/`from_bits`).
+    ConvertFloatBytesToLonglong "convert_float_bytes_to_longlong" (1) -> int [PURE];
+    ConvertLonglongBytesToFloat "convert_longlong_bytes_to_float" (1) -> float [PURE];
     PtrEq "ptr_eq" (2) -> int [PURE | COMPARISON | COMMUTATIVE];
     PtrNe "ptr_ne" (2) -> int [PURE | COMPARISON | COMMUTATIVE];
 

@@ -32,11 +32,18 @@ fn expected_args(opcode: Opcode) -> Option<&'static [Kind]> {
         | IntGt | IntGe | UintLt | UintLe | UintGt | UintGe | IntAddOvf | IntSubOvf | IntMulOvf => {
             &[Int, Int]
         }
-        IntNeg | IntInvert | IntIsZero | IntIsTrue | CastIntToFloat | GuardTrue | GuardFalse
-        | NewArray => &[Int],
+        IntNeg
+        | IntInvert
+        | IntIsZero
+        | IntIsTrue
+        | CastIntToFloat
+        | GuardTrue
+        | GuardFalse
+        | NewArray
+        | ConvertLonglongBytesToFloat => &[Int],
         FloatAdd | FloatSub | FloatMul | FloatDiv | FloatLt | FloatLe | FloatEq | FloatNe
         | FloatGt | FloatGe => &[Float, Float],
-        FloatNeg | FloatAbs | CastFloatToInt => &[Float],
+        FloatNeg | FloatAbs | CastFloatToInt | ConvertFloatBytesToLonglong => &[Float],
         PtrEq | PtrNe => &[Ref, Ref],
         GuardClass => &[Ref, Int],
         GuardNonnull | GuardIsnull | ArrayLen | GetClass | QuasiimmutField | GetField => &[Ref],

@@ -181,6 +181,18 @@ pub(super) fn fold(t: &mut Trace, h: usize, opcode: Opcode, mut args: Vec<OpRef>
                 return value(ia[0]);
             }
         }
+        ConvertFloatBytesToLonglong | ConvertLonglongBytesToFloat => {
+            let inverse = if opcode == ConvertFloatBytesToLonglong {
+                ConvertLonglongBytesToFloat
+            } else {
+                ConvertFloatBytesToLonglong
+            };
+            if let Some((inner, ia)) = def(t, h, x)
+                && inner == inverse
+            {
+                return value(ia[0]);
+            }
+        }
         IntSignext => {
             if let Some(n) = cy
                 && signext_is_noop(t, h, x, n)

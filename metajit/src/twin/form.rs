@@ -6,6 +6,7 @@
 //! [`green_type!`](crate::green_type) stay themselves. Parameters and results of twins have
 //! twin forms, and [`from_value`] converts a value into the form its destination expects.
 
+use super::compound::{Compound, JitCompound};
 use super::sym::Sym;
 use super::types::{Ref, TwinType};
 use crate::jitarray::ArrayRef;
@@ -60,7 +61,7 @@ impl<T> TwinForm for Ref<T> {
     }
 }
 
-impl<T: JitValue> TwinForm for ArrayRef<T> {
+impl<T: crate::jitarray::ArrayItem> TwinForm for ArrayRef<T> {
     type Form = Sym<ArrayRef<T>>;
     fn to_form(self) -> Sym<ArrayRef<T>> {
         Sym::konst(self)
@@ -176,6 +177,18 @@ impl<T: JitValue> FromValue<T> for Sym<T> {
 impl<T: JitValue> FromValue<Sym<T>> for Sym<T> {
     #[inline(always)]
     fn from_value(x: Sym<T>) -> Sym<T> {
+        x
+    }
+}
+impl<T: JitCompound> FromValue<T> for Compound<T> {
+    #[inline(always)]
+    fn from_value(x: T) -> Compound<T> {
+        Compound::konst(x)
+    }
+}
+impl<T: JitCompound> FromValue<Compound<T>> for Compound<T> {
+    #[inline(always)]
+    fn from_value(x: Compound<T>) -> Compound<T> {
         x
     }
 }

@@ -18,6 +18,7 @@
 //!   interpreter produces: a panic in twin code is the interpreter panicking, as it would have
 //!   natively.
 
+pub mod compound;
 mod form;
 mod methods;
 mod ops;
@@ -25,16 +26,21 @@ pub(crate) mod recorder;
 mod sym;
 mod types;
 
+pub use compound::{Compound, JitCompound, Part};
 pub use form::{
     Form, FromValue, NoneResidual, TwinForm, TwinFromResidual, TwinTry, from_residual, from_value,
     try_branch,
 };
 pub use methods::{TwinMethod, call_method, method_hash};
 pub use ops::*;
+pub use ops::{
+    TwinField, TwinFieldWrite, TwinItem, compound_from_parts, compound_part, load_compound,
+    store_compound,
+};
 pub use recorder::AbortReason;
 pub use sym::Sym;
 pub use types::{
-    FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, RedOf, Ref, TwinType,
+    FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, PTR_REPR, RedOf, Ref, TwinType,
     VirtualizableArray, VirtualizableField, VirtualizableScalar, into_twin,
 };
 
@@ -341,6 +347,54 @@ impl<T: JitValue> SlotValue for Sym<T> {
     fn read(r: &mut ResumeReader<'_>) -> Sym<T> {
         let v = r.next();
         Sym::traced(T::from_bits(v.bits), v.op)
+    }
+}
+
+impl<T: JitCompound> SlotValue for Compound<T> {
+    const WIDTH: usize = T::PARTS.len();
+    fn write(self, w: &mut SnapWriter<'_>) {
+        for i in 0..T::PARTS.len() {
+            let r = self.part_operand(i, w.rec);
+            w.values.push(SnapValue::Value(r));
+        }
+    }
+    fn write_absent(w: &mut SnapWriter<'_>) {
+        for p in T::PARTS {
+            w.push_const(p.kind, 0);
+        }
+    }
+    fn read(r: &mut ResumeReader<'_>) -> Compound<T> {
+        let mut val = compound::zeroed::<T>();
+        let mut ops = [None; compound::MAX_PARTS];
+        for (i, p) in T::PARTS.iter().enumerate() {
+            let v = r.next();
+            compound::set_part_bits(&mut val, p, v.bits);
+            ops[i] = v.op;
+        }
+        Compound::traced(val, ops)
+    }
+}
+
+/// Resume data for a green compound value (what `#[derive(JitCompound)]` generates calls).
+pub fn write_compound<T: JitCompound>(v: T, w: &mut SnapWriter<'_>) {
+    for p in T::PARTS {
+        w.push_const(p.kind, compound::part_bits(&v, p));
+    }
+}
+
+/// Reads back a green compound value written by [`write_compound`].
+pub fn read_compound<T: JitCompound>(r: &mut ResumeReader<'_>) -> T {
+    let mut val = compound::zeroed::<T>();
+    for p in T::PARTS {
+        compound::set_part_bits(&mut val, p, r.next().bits);
+    }
+    val
+}
+
+/// Placeholders for an unassigned slot of a green compound.
+pub fn write_absent_compound<T: JitCompound>(w: &mut SnapWriter<'_>) {
+    for p in T::PARTS {
+        w.push_const(p.kind, 0);
     }
 }
 

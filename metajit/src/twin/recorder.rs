@@ -56,7 +56,7 @@ pub struct Recorder {
     pub(crate) abort: Option<AbortReason>,
     limit: usize,
     field_descrs: HashMap<(TypeId, usize), DescrId>,
-    array_descrs: HashMap<TypeId, DescrId>,
+    array_descrs: HashMap<(TypeId, usize), DescrId>,
     call_descrs: HashMap<usize, DescrId>,
     /// Tracing-time heap cache: (object, field descriptor) -> value.
     heap: HashMap<(OpRef, DescrId), OpRef>,
@@ -146,12 +146,17 @@ impl Recorder {
     }
 
     /// The descriptor id of arrays of item type `T`.
-    pub(crate) fn array_descr(&mut self, ty: TypeId, make: impl FnOnce() -> Descr) -> DescrId {
-        if let Some(&d) = self.array_descrs.get(&ty) {
+    pub(crate) fn array_descr(
+        &mut self,
+        ty: TypeId,
+        part: usize,
+        make: impl FnOnce() -> Descr,
+    ) -> DescrId {
+        if let Some(&d) = self.array_descrs.get(&(ty, part)) {
             return d;
         }
         let d = self.trace.descr(make());
-        self.array_descrs.insert(ty, d);
+        self.array_descrs.insert((ty, part), d);
         d
     }
 

@@ -147,6 +147,12 @@ pub unsafe trait JitStruct: 'static {
     const VIRTUALIZABLE: &'static [VirtualizableField] = &[];
 }
 
+/// The representation of a pointer-sized word.
+pub const PTR_REPR: IntRepr = IntRepr {
+    size: 8,
+    signed: true,
+};
+
 /// A field of a virtualizable struct: a scalar, or a `JitArray` whose items are virtualized.
 #[derive(Clone, Copy, Debug)]
 pub struct VirtualizableField {
@@ -156,14 +162,16 @@ pub struct VirtualizableField {
     pub name: &'static str,
     /// Its offset.
     pub offset: usize,
-    /// The kind of the scalar, or of the array's items.
+    /// The kind of the scalar (arrays: unused, see `array_parts`).
     pub kind: Kind,
-    /// Width and signedness of the scalar or items.
+    /// Width and signedness of the scalar.
     pub repr: IntRepr,
     /// For arrays: the size of one item (items start at `JitArray`'s fixed offset).
     pub array_item_size: Option<usize>,
-    /// For arrays: the array descriptor of its items.
-    pub array_descr: Option<fn() -> crate::ir::ArrayDescr>,
+    /// For arrays: the parts of an item, each a location per item.
+    pub array_parts: &'static [super::compound::Part],
+    /// For arrays: the array descriptor of part `i` of the items.
+    pub array_descr: Option<fn(usize) -> crate::ir::ArrayDescr>,
 }
 
 /// A field type that can be a virtualizable scalar.
@@ -181,22 +189,19 @@ impl<F: FieldWrite> VirtualizableScalar for F {
 
 /// A field type that can be a virtualizable array (`JitArray<T>`).
 pub trait VirtualizableArray {
-    /// The items' kind.
-    const KIND: Kind;
-    /// The items' representation.
-    const REPR: IntRepr;
+    /// The parts of an item (one for a JIT value, one per field of a compound).
+    const PARTS: &'static [super::compound::Part];
     /// The size of an item.
     const ITEM_SIZE: usize;
-    /// The array descriptor.
-    fn descr() -> crate::ir::ArrayDescr;
+    /// The array descriptor of part `part` of the items.
+    fn descr(part: usize) -> crate::ir::ArrayDescr;
 }
 
-impl<T: JitValue> VirtualizableArray for JitArray<T> {
-    const KIND: Kind = T::KIND;
-    const REPR: IntRepr = T::REPR;
+impl<T: crate::jitarray::ArrayItem> VirtualizableArray for JitArray<T> {
+    const PARTS: &'static [super::compound::Part] = T::PARTS;
     const ITEM_SIZE: usize = std::mem::size_of::<T>();
-    fn descr() -> crate::ir::ArrayDescr {
-        crate::jitarray::array_descr::<T>()
+    fn descr(part: usize) -> crate::ir::ArrayDescr {
+        crate::jitarray::part_descr::<T>(part)
     }
 }
 
@@ -233,7 +238,7 @@ scalar_fields!(
 );
 
 // SAFETY: a JitArray is one pointer to its block, which is what an ArrayRef is.
-unsafe impl<T: JitValue> FieldType for JitArray<T> {
+unsafe impl<T: crate::jitarray::ArrayItem> FieldType for JitArray<T> {
     type Read = ArrayRef<T>;
 }
 // SAFETY: a Ref field is a pointer read as itself.
@@ -303,7 +308,7 @@ impl<T> TwinType for Ref<T> {
     }
 }
 
-impl<T: JitValue> TwinType for ArrayRef<T> {
+impl<T: crate::jitarray::ArrayItem> TwinType for ArrayRef<T> {
     type Twin = ArrayRef<T>;
     fn to_twin(self) -> ArrayRef<T> {
         self
@@ -356,6 +361,13 @@ impl<T: JitValue> IntoTwin<Sym<T>> for T {
     #[inline(always)]
     fn into_twin(self) -> Sym<T> {
         Sym::konst(self)
+    }
+}
+
+impl<T: super::compound::JitCompound> IntoTwin<super::compound::Compound<T>> for T {
+    #[inline(always)]
+    fn into_twin(self) -> super::compound::Compound<T> {
+        super::compound::Compound::konst(self)
     }
 }
 

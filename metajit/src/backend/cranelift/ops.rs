@@ -127,6 +127,14 @@ impl Lowerer<'_, '_> {
                 let x = self.arg(a(0))?;
                 Some(self.b.ins().fcvt_to_sint_sat(types::I64, x))
             }
+            ConvertFloatBytesToLonglong => {
+                let x = self.arg(a(0))?;
+                Some(self.b.ins().bitcast(types::I64, MemFlagsData::new(), x))
+            }
+            ConvertLonglongBytesToFloat => {
+                let x = self.arg(a(0))?;
+                Some(self.b.ins().bitcast(types::F64, MemFlagsData::new(), x))
+            }
 
             GuardTrue | GuardFalse | GuardNonnull | GuardIsnull => {
                 let r = a(0);

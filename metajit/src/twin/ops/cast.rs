@@ -122,3 +122,43 @@ impl TwinCast<f64> for Sym<f64> {
 pub fn cast<To, X: TwinCast<To>>(x: X) -> X::Out {
     x.cast()
 }
+
+/// `f64::from_bits(x)` in twin code (`x` a plain or red `u64`): the same bits as a float.
+pub fn float_from_bits<X: crate::twin::IntoTwin<Sym<u64>>>(x: X) -> Sym<f64> {
+    let x: Sym<u64> = x.into_twin();
+    let val = f64::from_bits(x.value());
+    if x.is_const() {
+        return Sym::konst(val);
+    }
+    Sym::traced(
+        val,
+        record(
+            Opcode::ConvertLonglongBytesToFloat,
+            Kind::Float,
+            &[Operand::of(x)],
+        ),
+    )
+}
+
+impl crate::twin::TwinMethod<{ crate::twin::method_hash("to_bits") }, ()> for Sym<f64> {
+    type Ret = Sym<u64>;
+    fn call<E: crate::twin::Executor>(
+        self,
+        _: &mut E,
+        _: (),
+        _: crate::twin::CallSite<'_>,
+    ) -> Result<Sym<u64>, crate::twin::Stop> {
+        let val = self.value().to_bits();
+        if self.is_const() {
+            return Ok(Sym::konst(val));
+        }
+        Ok(Sym::traced(
+            val,
+            record(
+                Opcode::ConvertFloatBytesToLonglong,
+                Kind::Int,
+                &[Operand::of(self)],
+            ),
+        ))
+    }
+}
