@@ -1,0 +1,184 @@
+//! Objects: cells, closures, classes, instances, properties and methods.
+
+use crate::code::Code;
+use crate::error::LoxError;
+use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, LoxString};
+use crate::ops::call::undefined_property;
+use crate::table::AddrMap;
+use crate::value::{Value, tag};
+use crate::vm::{Frame, Vm, runtime_error};
+use metajit::Ref;
+
+/// The cell a captured local's slot holds.
+pub fn cell<'a>(v: Value) -> &'a mut Cell {
+    // SAFETY: the compiler only emits cell instructions on slots that `BoxLocal` filled with a
+    // cell, which the frame's slot keeps alive.
+    unsafe { v.as_ref::<Cell>().get_mut() }
+}
+
+/// `BoxLocal(n)`: puts slot `n`'s value into a new cell.
+pub fn box_local(vm: &mut Vm, frame: &mut Frame, n: usize) {
+    vm.safepoint(frame);
+    let cell = vm.heap.alloc(Cell {
+        header: Header::new(Kind::Cell),
+        value: frame.slots[n],
+    });
+    frame.slots[n] = Value::object(tag::CELL, cell);
+}
+
+/// A closure of `code` over `upvalues` (the caller has passed a safepoint).
+pub fn new_closure(vm: &mut Vm, code: &'static Code, upvalues: Box<[Ref<Cell>]>) -> Ref<Closure> {
+    vm.heap.alloc(Closure {
+        header: Header::new(Kind::Closure),
+        code,
+        upvalues,
+    })
+}
+
+/// `Closure(k)`: a closure of `code` capturing cells of `frame` and of its closure.
+pub fn make_closure(vm: &mut Vm, frame: &mut Frame, code: &'static Code) -> Value {
+    vm.safepoint(frame);
+    let upvalues = code
+        .upvalues
+        .iter()
+        .map(|c| match *c {
+            crate::chunk::Capture::Local(n) => frame.slots[n as usize].as_ref::<Cell>(),
+            crate::chunk::Capture::Upvalue(n) => frame.closure.upvalues[n as usize],
+        })
+        .collect();
+    Value::object(tag::CLOSURE, new_closure(vm, code, upvalues))
+}
+
+/// `Class(k)`: a new class without methods.
+pub fn new_class(vm: &mut Vm, frame: &mut Frame, name: Ref<LoxString>) -> Value {
+    vm.safepoint(frame);
+    let class = vm.heap.alloc(Class {
+        header: Header::new(Kind::Class),
+        name,
+        methods: AddrMap::default(),
+        init: None,
+    });
+    Value::object(tag::CLASS, class)
+}
+
+/// A new instance of `class` without fields (the caller has passed a safepoint).
+pub fn new_instance(vm: &mut Vm, class: Ref<Class>) -> Ref<Instance> {
+    vm.heap.alloc(Instance {
+        header: Header::new(Kind::Instance),
+        class,
+        map: vm.empty_map,
+        fields: Vec::new(),
+    })
+}
+
+/// `Inherit`: copies the methods of the superclass in slot `at` into the class above it.
+pub fn inherit(frame: &mut Frame, pc: usize, at: usize) -> Result<(), LoxError> {
+    let superclass = frame.slots[at];
+    if superclass.tag != tag::CLASS {
+        let msg = "Superclass must be a class.".to_string();
+        return Err(runtime_error(frame, pc, msg));
+    }
+    let superclass = superclass.as_ref::<Class>();
+    // SAFETY: the class is alive (in a slot) and nothing else borrows it now.
+    let class = unsafe { frame.slots[at + 1].as_ref::<Class>().get_mut() };
+    for (&name, &m) in superclass.methods.iter() {
+        class.methods.insert(name, m);
+    }
+    class.init = superclass.init;
+    Ok(())
+}
+
+/// `Method(k)`: adds `method` to `class` as `name`.
+pub fn add_method(vm: &Vm, class: Value, method: Value, name: Ref<LoxString>) {
+    // SAFETY: the class is alive (in a slot) and nothing else borrows it now.
+    let class = unsafe { class.as_ref::<Class>().get_mut() };
+    let method = method.as_ref::<Closure>();
+    class.methods.insert(name.addr(), method);
+    if name == vm.init_name {
+        class.init = Some(method);
+    }
+}
+
+/// The method `name` of `class` (inherited ones included).
+pub fn find_method(class: Ref<Class>, name: Ref<LoxString>) -> Option<Ref<Closure>> {
+    class.methods.get(&name.addr()).copied()
+}
+
+/// `instance.name` for the value in slot `at`: a field, or a bound method.
+pub fn get_property(
+    vm: &mut Vm,
+    frame: &mut Frame,
+    pc: usize,
+    at: usize,
+    name: Ref<LoxString>,
+) -> Result<Value, LoxError> {
+    let receiver = frame.slots[at];
+    if receiver.tag != tag::INSTANCE {
+        let msg = "Only instances have properties.".to_string();
+        return Err(runtime_error(frame, pc, msg));
+    }
+    let instance = receiver.as_ref::<Instance>();
+    if let Some(i) = instance.map.index_of(name) {
+        return Ok(instance.fields[i as usize]);
+    }
+    match find_method(instance.class, name) {
+        Some(method) => Ok(bind(vm, frame, receiver, method)),
+        None => {
+            frame.pc = pc;
+            Err(undefined_property(frame, name))
+        }
+    }
+}
+
+/// `super.name` with the superclass in slot `at + 1` and `this` in slot `at`.
+pub fn get_super(
+    vm: &mut Vm,
+    frame: &mut Frame,
+    pc: usize,
+    at: usize,
+    name: Ref<LoxString>,
+) -> Result<Value, LoxError> {
+    let superclass = frame.slots[at + 1].as_ref::<Class>();
+    match find_method(superclass, name) {
+        Some(method) => Ok(bind(vm, frame, frame.slots[at], method)),
+        None => {
+            frame.pc = pc;
+            Err(undefined_property(frame, name))
+        }
+    }
+}
+
+fn bind(vm: &mut Vm, frame: &mut Frame, receiver: Value, method: Ref<Closure>) -> Value {
+    vm.safepoint(frame);
+    let bound = vm.heap.alloc(BoundMethod {
+        header: Header::new(Kind::BoundMethod),
+        receiver,
+        method,
+    });
+    Value::object(tag::BOUND_METHOD, bound)
+}
+
+/// `instance.name = value` with the instance in slot `at` and the value above it.
+pub fn set_property(
+    frame: &mut Frame,
+    pc: usize,
+    at: usize,
+    name: Ref<LoxString>,
+) -> Result<(), LoxError> {
+    let receiver = frame.slots[at];
+    if receiver.tag != tag::INSTANCE {
+        let msg = "Only instances have fields.".to_string();
+        return Err(runtime_error(frame, pc, msg));
+    }
+    let value = frame.slots[at + 1];
+    // SAFETY: the instance is alive (in a slot) and nothing else borrows it now.
+    let instance = unsafe { receiver.as_ref::<Instance>().get_mut() };
+    match instance.map.index_of(name) {
+        Some(i) => instance.fields[i as usize] = value,
+        None => {
+            instance.map = instance.map.with_field(name);
+            instance.fields.push(value);
+        }
+    }
+    Ok(())
+}
