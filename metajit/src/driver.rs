@@ -7,8 +7,12 @@
 //! handing the interpreter the state to continue from. There is no global state: tests run
 //! interpreters with their own drivers on parallel threads.
 //!
-//! Re-entrancy: while a trace is recorded or compiled code runs, nested portal invocations
-//! (an interpreter called back from a residual call) interpret without the JIT.
+//! Re-entrancy: compiled code may call functions that call the interpreter again (a callback
+//! from a residual call). The nested portal invocation keeps its JIT: it runs compiled code,
+//! counts, traces and compiles, on the same backend, while the outer code runs (the backend is
+//! never borrowed across a run, and code is freed only when no compiled code is on the stack).
+//! One thing waits: while a trace is being recorded, nested invocations start no trace and
+//! failing guards trace no bridge (there is one recorder).
 
 use crate::backend::{Backend, CompileInfo, Exit, GuardId};
 use crate::blackhole::Blackhole;
@@ -72,7 +76,15 @@ pub(crate) struct Inner {
     pub(crate) params: RefCell<Params>,
     enabled: Cell<bool>,
     threshold: Cell<u32>,
-    pub(crate) busy: Cell<bool>,
+    /// A trace is being recorded: nested portal invocations (an interpreter called back from a
+    /// residual call) run compiled code but start no trace, and guard failures trace no
+    /// bridge, since the recorder is busy.
+    pub(crate) tracing: Cell<bool>,
+    /// How many executions of compiled code are on the native stack (nested ones come from
+    /// residual calls that re-enter the interpreter). Code is freed only when none is.
+    pub(crate) running: Cell<u32>,
+    /// Output buffers for runs of compiled code, one per nesting level in use.
+    out_buffers: RefCell<Vec<Vec<i64>>>,
     pub(crate) warm: RefCell<WarmState>,
     /// Compiled loops by green key (indices into `pieces`).
     pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
@@ -169,7 +181,9 @@ impl JitDriver {
                 enabled: Cell::new(params.enable),
                 threshold: Cell::new(params.threshold.max(1)),
                 params: RefCell::new(params),
-                busy: Cell::new(false),
+                tracing: Cell::new(false),
+                running: Cell::new(0),
+                out_buffers: RefCell::new(Vec::new()),
                 warm: RefCell::new(WarmState::default()),
                 loops: RefCell::new(FastMap::default()),
                 pieces: RefCell::new(Vec::new()),
@@ -268,7 +282,7 @@ impl JitDriver {
         reds: &[(i64, Kind)],
     ) -> Entered {
         let inner = &self.inner;
-        if !inner.enabled.get() || inner.busy.get() {
+        if !inner.enabled.get() {
             return Entered::Continue;
         }
         inner.free_invalidated();
@@ -280,7 +294,7 @@ impl JitDriver {
             state.extend(reds.iter().map(|r| r.0));
             return inner.run_from(portal, id, PortalState(state));
         }
-        if !inner.warm.borrow_mut().tick(&key, inner.threshold.get()) {
+        if inner.tracing.get() || !inner.warm.borrow_mut().tick(&key, inner.threshold.get()) {
             return Entered::Continue;
         }
         let retrace_limit = inner.params.borrow().retrace_limit;
@@ -301,6 +315,40 @@ impl Drop for JitDriver {
                 .summary(self.inner.backend.borrow().name());
             self.inner.log.write(&s);
         }
+    }
+}
+
+/// An output buffer for one run of compiled code, taken from the driver's pool and given back
+/// when dropped (runs nest when compiled code calls back into the interpreter).
+struct OutBuffer<'a> {
+    inner: &'a Inner,
+    buf: Vec<i64>,
+}
+
+impl<'a> OutBuffer<'a> {
+    fn take(inner: &'a Inner) -> OutBuffer<'a> {
+        let buf = inner.out_buffers.borrow_mut().pop().unwrap_or_default();
+        OutBuffer { inner, buf }
+    }
+}
+
+impl std::ops::Deref for OutBuffer<'_> {
+    type Target = Vec<i64>;
+    fn deref(&self) -> &Vec<i64> {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for OutBuffer<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<i64> {
+        &mut self.buf
+    }
+}
+
+impl Drop for OutBuffer<'_> {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.buf);
+        self.inner.out_buffers.borrow_mut().push(buf);
     }
 }
 
@@ -383,7 +431,7 @@ impl Inner {
     ) -> Entered {
         let ng = portal.green_names.len();
         let nr = portal.red_names.len();
-        let mut out = Vec::new();
+        let mut out = OutBuffer::take(self);
         let mut inputs: Vec<i64> = Vec::new();
         loop {
             let (code, layout) = {
@@ -404,16 +452,18 @@ impl Inner {
                 inputs.extend(layout.read(frame));
             }
             self.stats.borrow_mut().entries += 1;
-            self.busy.set(true);
-            let exit = {
-                let backend = self.backend.borrow();
-                // SAFETY: the reds are the live objects of the interpreter at this merge point,
-                // which is what the trace was recorded on.
-                unsafe { backend.execute(code, &inputs, &mut out) }
-            };
-            self.busy.set(false);
-            // Now and then, compile hot cycles of pieces as regions (`regions.rs`).
-            if self.regions.borrow_mut().due(&self.params.borrow()) {
+            // The backend is not borrowed while the code runs: a call it makes may re-enter
+            // the interpreter, whose JIT may compile more code on it.
+            let entry = self.backend.borrow().entry(code);
+            self.running.set(self.running.get() + 1);
+            // SAFETY: the reds are the live objects of the interpreter at this merge point,
+            // which is what the trace was recorded on; the code is not freed while it runs
+            // (`free_invalidated` waits until no compiled code is running).
+            let exit = unsafe { entry.run(&inputs, &mut out) };
+            self.running.set(self.running.get() - 1);
+            // Now and then, compile hot cycles of pieces as regions (`regions.rs`), when no
+            // compiled code is on the stack.
+            if self.running.get() == 0 && self.regions.borrow_mut().due(&self.params.borrow()) {
                 let params = self.params.borrow();
                 let mut backend = self.backend.borrow_mut();
                 self.regions.borrow_mut().look(crate::regions::LookContext {
@@ -433,7 +483,8 @@ impl Inner {
                         VLayout::of(fields, frame).write(frame, &out[ng + nr..]);
                     }
                     out.truncate(ng + nr);
-                    PortalState(std::mem::take(&mut out))
+                    // A copy: the buffer (sized for any exit) goes back to the pool.
+                    PortalState(out.to_vec())
                 }
                 Exit::Guard(g) => match self.guard_failed(portal, g, &out) {
                     Entered::Resume(s) => s,
@@ -472,7 +523,10 @@ impl Inner {
                 }
                 None => gi.failures,
             };
-            count >= eagerness && gi.bridge.is_none() && gi.bridge_attempts <= retrace_limit
+            count >= eagerness
+                && gi.bridge.is_none()
+                && gi.bridge_attempts <= retrace_limit
+                && !self.tracing.get()
         };
         if self.log.enabled(Category::Guard) {
             self.log.write(&format!(
@@ -557,12 +611,12 @@ impl Inner {
             tracer.checks_at_start = true;
             tracer.record_invalidation_check(None, &frames);
         }
-        self.busy.set(true);
+        self.tracing.set(true);
         let result = {
             let _active = ActiveGuard::install(tracer.rec.clone());
             run_chain(&mut tracer, &frames)
         };
-        self.busy.set(false);
+        self.tracing.set(false);
         self.stats.borrow_mut().time_tracing += t0.elapsed();
         let state = match result {
             Ok(ret) => {
@@ -636,12 +690,12 @@ impl Inner {
         if portal.virtualizable.is_some() && tracer.vstate.is_none() {
             tracer.abort(AbortReason::VirtualizableChanged);
         }
-        self.busy.set(true);
+        self.tracing.set(true);
         let result = {
             let _active = ActiveGuard::install(tracer.rec.clone());
             run_chain(&mut tracer, &frames)
         };
-        self.busy.set(false);
+        self.tracing.set(false);
         self.stats.borrow_mut().time_tracing += t0.elapsed();
         {
             let mut guards = self.guards.borrow_mut();
@@ -939,7 +993,7 @@ impl Inner {
     /// Frees invalidated pieces that no running code can be in and no other piece jumps into.
     /// Called when no compiled code is on the stack.
     pub(crate) fn free_invalidated(&self) {
-        if self.busy.get() || self.to_free.borrow().is_empty() {
+        if self.running.get() > 0 || self.tracing.get() || self.to_free.borrow().is_empty() {
             return;
         }
         let pending = std::mem::take(&mut *self.to_free.borrow_mut());

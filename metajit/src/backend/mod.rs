@@ -95,13 +95,21 @@ pub trait Backend {
         info: &CompileInfo<'_>,
     ) -> Result<CodeId, BackendError>;
 
+    /// The entry of `code`, to run it without holding the backend: the running code may call
+    /// functions that re-enter the interpreter, whose JIT compiles new pieces (and attaches
+    /// bridges) on this same backend while the code runs.
+    fn entry(&self, code: CodeId) -> Entry;
+
     /// Runs `code` with `inputs` until a guard without bridge fails or a `finish`.
     ///
     /// # Safety
     /// The trace's memory operations and calls act on the raw addresses in `inputs` and in
     /// its constants: the caller guarantees they point to live objects of the layouts the
     /// descriptors describe (what tracing by concrete execution establishes).
-    unsafe fn execute(&self, code: CodeId, inputs: &[i64], out: &mut Vec<i64>) -> Exit;
+    unsafe fn execute(&self, code: CodeId, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+        // SAFETY: the caller's promise.
+        unsafe { self.entry(code).run(inputs, out) }
+    }
 
     /// Releases the code of a loop or bridge. Guards of the freed code must not be executed
     /// again; bridges attached to them are freed with it.
@@ -135,6 +143,46 @@ pub trait Regions {
 
     /// The members of the region `code` runs in (`None` when it runs its own code).
     fn region_of(&self, code: CodeId) -> Option<&[CodeId]>;
+}
+
+/// The most words an exit may write (fail arguments of a guard, arguments of a `finish`):
+/// backends reject traces with larger exits, so that a caller's output buffer, sized once
+/// before running, fits every exit of every piece, including pieces compiled while it runs.
+pub const MAX_EXIT_WORDS: usize = 4096;
+
+/// Compiled code ready to run ([`Backend::entry`]). It holds no borrow of the backend, only
+/// what the code needs, so nested compilation may change the backend while it runs. The code
+/// stays valid until the backend frees it, which the driver does only when no compiled code
+/// is running.
+pub struct Entry(EntryKind);
+
+pub(crate) enum EntryKind {
+    /// Machine code entered through a trampoline.
+    #[cfg(feature = "cranelift")]
+    Native(cranelift::NativeEntry),
+    /// Code of the reference interpreter.
+    Interp(std::rc::Rc<interp::Shared>, CodeId),
+}
+
+impl Entry {
+    pub(crate) fn new(kind: EntryKind) -> Entry {
+        Entry(kind)
+    }
+
+    /// Runs the code with `inputs` until a guard without bridge fails or a `finish`; the exit's
+    /// words are left in `out`.
+    ///
+    /// # Safety
+    /// As for [`Backend::execute`].
+    pub unsafe fn run(&self, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+        match &self.0 {
+            // SAFETY: the caller's promise.
+            #[cfg(feature = "cranelift")]
+            EntryKind::Native(n) => unsafe { n.run(inputs, out) },
+            // SAFETY: the caller's promise.
+            EntryKind::Interp(shared, code) => unsafe { interp::run(shared, *code, inputs, out) },
+        }
+    }
 }
 
 /// Calls an `extern "C"` function with all-`i64` arguments (the backend call convention).

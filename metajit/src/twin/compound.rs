@@ -50,6 +50,10 @@ impl Part {
 /// # Safety
 /// `PARTS` must list every field with its true offset, kind and representation, the fields
 /// must not overlap, and the all-zero bit pattern must be a valid value of the struct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is built from red values in traced code, but it is not a compound value",
+    note = "struct literals with red fields are traceable for small value types (a tag and a payload) that `#[derive(metajit::JitCompound)]`; build other structs from green values only, or in a #[metajit::dont_look_inside] function"
+)]
 pub unsafe trait JitCompound: Copy + 'static {
     /// The struct's name (for descriptors and logs).
     const NAME: &'static str;

@@ -36,7 +36,9 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
-use super::{Backend, BackendError, CodeId, CompileInfo, Exit, GuardId};
+use super::{
+    Backend, BackendError, CodeId, CompileInfo, Entry, EntryKind, Exit, GuardId, MAX_EXIT_WORDS,
+};
 use crate::ir::{DescrId, Opcode, TargetId, Trace};
 use abi::{FINISH, SharedCode, Trampoline, piece_signature, value_type};
 use cranelift_codegen::Context;
@@ -157,7 +159,6 @@ struct Generated {
     module: JITModule,
     entry: *const u8,
     code_size: usize,
-    max_out: usize,
 }
 
 /// Where a guard lives.
@@ -185,8 +186,6 @@ pub struct CraneliftBackend {
     /// Compiled regions, by index (`None` once dissolved).
     regions: Vec<Option<region::RegionCode>>,
     shared: SharedCode,
-    /// Capacity `execute` reserves in the output vector: the largest exit of any piece.
-    max_out: usize,
     ctx: Context,
     fctx: FunctionBuilderContext,
     perf_map: Option<perfmap::PerfMap>,
@@ -219,7 +218,6 @@ impl CraneliftBackend {
             guards: HashMap::new(),
             targets: TargetTable::default(),
             regions: Vec::new(),
-            max_out: 0,
             ctx: Context::new(),
             fctx: FunctionBuilderContext::new(),
             perf_map,
@@ -444,7 +442,6 @@ impl CraneliftBackend {
             module,
             entry,
             code_size,
-            max_out,
         } = match result {
             Ok(r) => r,
             Err(e) => {
@@ -490,7 +487,6 @@ impl CraneliftBackend {
                 &format!("metajit::{}", info.name),
             );
         }
-        self.max_out = self.max_out.max(max_out);
         self.pieces.push(Some(Box::new(Piece {
             module: Some(module),
             entry,
@@ -556,12 +552,19 @@ impl CraneliftBackend {
                 return Err(codegen_error(e));
             }
         };
+        if lowered.max_out > MAX_EXIT_WORDS {
+            // SAFETY: nothing refers to the module's code yet.
+            unsafe { module.free_memory() };
+            return Err(BackendError::Unsupported(format!(
+                "an exit of {} words (at most {MAX_EXIT_WORDS})",
+                lowered.max_out
+            )));
+        }
         let entry = module.get_finalized_function(fid);
         Ok(Generated {
             module,
             entry,
             code_size,
-            max_out: lowered.max_out,
         })
     }
 }
@@ -588,29 +591,13 @@ impl Backend for CraneliftBackend {
         self.compile(trace, info, Some(from))
     }
 
-    unsafe fn execute(&self, code: CodeId, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+    fn entry(&self, code: CodeId) -> Entry {
         let piece = self.piece(code).expect("executing freed or unknown code");
-        assert_eq!(
-            inputs.len(),
-            piece.num_inputs,
-            "execute: wrong number of inputs"
-        );
-        out.clear();
-        out.reserve(self.max_out);
-        // SAFETY: the trampoline and entry belong to a live piece with this input signature;
-        // `inputs` has one word per input; `out` has room for the largest exit of any live
-        // piece, which bounds what the chain of pieces writes. The caller guarantees that the
-        // trace's memory operations are valid (the trait's contract).
-        let word = unsafe { (piece.trampoline)(piece.entry, out.as_mut_ptr(), inputs.as_ptr()) };
-        let (exit, count) = abi::decode_exit(word);
-        debug_assert!(count <= out.capacity());
-        // SAFETY: the exit path that returned `word` initialized `count` words of `out`.
-        unsafe { out.set_len(count) };
-        if exit == FINISH {
-            Exit::Finish
-        } else {
-            Exit::Guard(GuardId(exit))
-        }
+        Entry::new(EntryKind::Native(NativeEntry {
+            trampoline: piece.trampoline,
+            entry: piece.entry,
+            num_inputs: piece.num_inputs,
+        }))
     }
 
     fn free(&mut self, code: CodeId) {
@@ -681,4 +668,42 @@ impl Drop for CraneliftBackend {
 
 fn codegen_error(e: impl std::fmt::Display) -> BackendError {
     BackendError::Codegen(e.to_string())
+}
+
+/// A piece's machine code, entered through its trampoline (see [`Entry`]).
+pub(crate) struct NativeEntry {
+    trampoline: Trampoline,
+    entry: *const u8,
+    num_inputs: usize,
+}
+
+impl NativeEntry {
+    /// Runs the piece.
+    ///
+    /// # Safety
+    /// As for `Backend::execute`; the piece must not have been freed.
+    pub(crate) unsafe fn run(&self, inputs: &[i64], out: &mut Vec<i64>) -> Exit {
+        assert_eq!(
+            inputs.len(),
+            self.num_inputs,
+            "execute: wrong number of inputs"
+        );
+        out.clear();
+        out.reserve(MAX_EXIT_WORDS);
+        // SAFETY: the trampoline and entry belong to a live piece with this input signature;
+        // `inputs` has one word per input; `out` has room for `MAX_EXIT_WORDS`, which bounds
+        // every exit of every piece (compile rejects larger ones), including pieces compiled
+        // while this one runs. The caller guarantees that the trace's memory operations are
+        // valid (the trait's contract).
+        let word = unsafe { (self.trampoline)(self.entry, out.as_mut_ptr(), inputs.as_ptr()) };
+        let (exit, count) = abi::decode_exit(word);
+        debug_assert!(count <= out.capacity());
+        // SAFETY: the exit path that returned `word` initialized `count` words of `out`.
+        unsafe { out.set_len(count) };
+        if exit == FINISH {
+            Exit::Finish
+        } else {
+            Exit::Guard(GuardId(exit))
+        }
+    }
 }

@@ -288,7 +288,15 @@ impl CraneliftBackend {
         })();
         let roots = plan.roots.clone();
         drop(plan);
-        let (max_out, code_size, main, entries) = match built {
+        let (_, code_size, main, entries) = match built {
+            Ok(b) if b.0 > crate::backend::MAX_EXIT_WORDS => {
+                // SAFETY: nothing refers to this module's code yet.
+                unsafe { module.free_memory() };
+                return Err(BackendError::Unsupported(format!(
+                    "an exit of {} words",
+                    b.0
+                )));
+            }
             Ok(b) => b,
             Err(e) => {
                 // SAFETY: nothing refers to this module's code yet.
@@ -298,7 +306,6 @@ impl CraneliftBackend {
         };
 
         // Publish: the entries' code and entry labels now lead into the region.
-        self.max_out = self.max_out.max(max_out);
         for (&r, &entry) in roots.iter().zip(&entries) {
             let m = members[r];
             let p = self.pieces[m.0 as usize].as_deref_mut().expect("live");
