@@ -231,13 +231,35 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
         quote!(#r = unsafe { ::metajit::twin::TwinType::from_twin(::metajit::JitValue::from_bits(__s.0[#k])) };)
     });
     let ret_static = staticize(&ret);
-    let red_states =
-        reds.iter().map(
+    let red_states: Vec<TokenStream> = reds
+        .iter()
+        .map(
             |r| match params.iter().find(|p| &p.name == r).map(|p| &p.ty) {
                 Some(syn::Type::Reference(_)) => quote!(::metajit::twin::red_state_ref(&*#r)),
                 _ => quote!(::metajit::twin::red_state(&#r)),
             },
-        );
+        )
+        .collect();
+    let set_greens: Vec<TokenStream> = set_greens.collect();
+    let set_reds: Vec<TokenStream> = set_reds.collect();
+    // At the function's start (after the code before the dispatch loop): the driver counts the
+    // call, traces the function when hot, or runs its compiled code.
+    let entry_hook: syn::Stmt = syn::parse_quote! {
+        match (#driver).enter_portal(
+            &#portal_ident,
+            &[#(::metajit::twin::green_bits(#greens)),*],
+            &[#(#red_states),*],
+        ) {
+            ::metajit::Entered::Continue => {}
+            ::metajit::Entered::Resume(__s) => {
+                #(#set_greens)*
+                #(#set_reds)*
+            }
+            ::metajit::Entered::Return(__v) => {
+                return unsafe { <#ret_static as ::metajit::twin::TwinForm>::from_form(::metajit::twin::take_result(::core::option::Option::Some(__v))) };
+            }
+        }
+    };
     let hook: syn::Expr = syn::parse_quote! {
         match (#driver).can_enter_jit(
             &#portal_ident,
@@ -263,6 +285,7 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
     native_loop.body.stmts.remove(0);
     HookRewriter { hook: &hook }.visit_block_mut(&mut native_loop.body);
     f.block.stmts[idx] = syn::Stmt::Expr(syn::Expr::Loop(native_loop), None);
+    f.block.stmts.insert(idx, entry_hook);
     let rebinds = params
         .iter()
         .filter(|p| greens.contains(&p.name) || reds.contains(&p.name))
@@ -315,6 +338,8 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             green_names: &[#(#green_names),*],
             red_names: &[#(#red_names),*],
             virtualizable: #virtualizable,
+            encode_return: ::metajit::twin::encode_return::<#ret_twin>,
+            decode_return: ::metajit::twin::decode_return::<#ret_twin>,
         };
     })
 }

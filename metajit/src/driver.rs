@@ -88,6 +88,8 @@ pub(crate) struct Inner {
     pub(crate) warm: RefCell<WarmState>,
     /// Compiled loops by green key (indices into `pieces`).
     pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
+    /// Compiled function entries (traces from the interpreter function's start) by green key.
+    pub(crate) functions: RefCell<FastMap<GreenKey, usize>>,
     /// Every compiled loop and bridge.
     pub(crate) pieces: RefCell<Vec<Piece>>,
     /// How many pieces jump into each label.
@@ -186,6 +188,7 @@ impl JitDriver {
                 out_buffers: RefCell::new(Vec::new()),
                 warm: RefCell::new(WarmState::default()),
                 loops: RefCell::new(FastMap::default()),
+                functions: RefCell::new(FastMap::default()),
                 pieces: RefCell::new(Vec::new()),
                 jumped_into: RefCell::new(HashMap::new()),
                 qi_deps: RefCell::new(HashMap::new()),
@@ -301,7 +304,39 @@ impl JitDriver {
         if inner.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
             return Entered::Continue;
         }
-        Inner::trace_loop(inner, portal, key, greens, reds)
+        Inner::trace_loop(inner, portal, key, greens, reds, false)
+    }
+
+    /// Called by the generated interpreter when it starts (before its dispatch loop) with its
+    /// greens and reds: counts calls with `function_threshold`, traces the function from its
+    /// start when hot, or runs the code compiled for it.
+    pub fn enter_portal(
+        &self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[(i64, Kind)],
+    ) -> Entered {
+        let inner = &self.inner;
+        if !inner.enabled.get() {
+            return Entered::Continue;
+        }
+        inner.free_invalidated();
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
+        let compiled = inner.functions.borrow().get(&key).copied();
+        if let Some(id) = compiled {
+            let mut state = greens.to_vec();
+            state.extend(reds.iter().map(|r| r.0));
+            return inner.run_from(portal, id, PortalState(state));
+        }
+        let threshold = inner.params.borrow().function_threshold;
+        if inner.tracing.get() || !inner.warm.borrow_mut().tick_function(&key, threshold) {
+            return Entered::Continue;
+        }
+        let retrace_limit = inner.params.borrow().retrace_limit;
+        if inner.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
+            return Entered::Continue;
+        }
+        Inner::trace_loop(inner, portal, key, greens, reds, true)
     }
 }
 
@@ -486,6 +521,7 @@ impl Inner {
                     // A copy: the buffer (sized for any exit) goes back to the pool.
                     PortalState(out.to_vec())
                 }
+                Exit::Return => return Entered::Return((portal.decode_return)(&out)),
                 Exit::Guard(g) => match self.guard_failed(portal, g, &out) {
                     Entered::Resume(s) => s,
                     other => return other,
@@ -548,17 +584,25 @@ impl Inner {
         }
     }
 
+    /// Traces from a merge point: a loop (from a hot loop header) or, with `function`, a
+    /// function (from the interpreter function's start).
     fn trace_loop(
         self: &Rc<Self>,
         portal: &'static PortalInfo,
         key: GreenKey,
         greens: &[i64],
         reds: &[(i64, Kind)],
+        function: bool,
     ) -> Entered {
         let t0 = Instant::now();
         let entry = self.new_target();
         let limit = self.params.borrow().trace_limit;
-        let mut tracer = Tracer::new(self.clone(), TraceKind::Loop { key, entry }, limit);
+        let kind = if function {
+            TraceKind::Function { entry }
+        } else {
+            TraceKind::Loop { key, entry }
+        };
+        let mut tracer = Tracer::new(self.clone(), kind, limit);
         let mut values: Vec<ResumeValue> = greens
             .iter()
             .map(|&g| ResumeValue {
@@ -620,7 +664,10 @@ impl Inner {
         self.stats.borrow_mut().time_tracing += t0.elapsed();
         let state = match result {
             Ok(ret) => {
-                tracer.abort(AbortReason::PortalReturned);
+                // A function trace ends with the return; a loop that returns is no loop.
+                if !function || !tracer.end_with_return(&*ret, portal.encode_return) {
+                    tracer.abort(AbortReason::PortalReturned);
+                }
                 self.finish_trace(portal, &mut tracer, Some((key, vlayout)), None, greens);
                 return Entered::Return(ret);
             }
@@ -703,7 +750,9 @@ impl Inner {
         }
         match result {
             Ok(ret) => {
-                tracer.abort(AbortReason::PortalReturned);
+                if !tracer.end_with_return(&*ret, portal.encode_return) {
+                    tracer.abort(AbortReason::PortalReturned);
+                }
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
                 Entered::Return(ret)
             }
@@ -770,6 +819,9 @@ impl Inner {
         let key = loop_of.as_ref().map(|l| l.0);
         let vlayout = loop_of.and_then(|l| l.1);
         let where_ = match (key, bridge_of) {
+            (Some(_), _) if matches!(tracer.kind, TraceKind::Function { .. }) => {
+                format!("function at {}", describe(portal, greens))
+            }
             (Some(_), _) => format!("loop at {}", describe(portal, greens)),
             (None, Some(g)) => format!("bridge from guard {g}"),
             _ => "trace".to_string(),
@@ -798,7 +850,8 @@ impl Inner {
         let optimized = if self.params.borrow().optimize {
             let mut ctx = crate::opt::OptContext {
                 new_target: &|| self.new_target(),
-                unroll: self.params.borrow().unroll && key.is_some(),
+                unroll: self.params.borrow().unroll
+                    && matches!(tracer.kind, TraceKind::Loop { .. }),
                 max_pending_stores: self.params.borrow().max_pending_stores,
                 input_bounds: &input_bounds,
             };
@@ -915,11 +968,18 @@ impl Inner {
         let kind = match (key, bridge_of) {
             (Some(k), _) => {
                 let entry = match &tracer.kind {
-                    TraceKind::Loop { entry, .. } => *entry,
+                    TraceKind::Loop { entry, .. } => {
+                        self.loops.borrow_mut().insert(k, piece_id);
+                        self.stats.borrow_mut().loops += 1;
+                        *entry
+                    }
+                    TraceKind::Function { entry, .. } => {
+                        self.functions.borrow_mut().insert(k, piece_id);
+                        self.stats.borrow_mut().functions += 1;
+                        *entry
+                    }
                     TraceKind::Bridge => unreachable!("loop traces have an entry"),
                 };
-                self.loops.borrow_mut().insert(k, piece_id);
-                self.stats.borrow_mut().loops += 1;
                 PieceKind::Loop {
                     key: k,
                     entry,
@@ -980,6 +1040,10 @@ impl Inner {
             let mut loops = self.loops.borrow_mut();
             if loops.get(key) == Some(&p) {
                 loops.remove(key);
+            }
+            let mut functions = self.functions.borrow_mut();
+            if functions.get(key) == Some(&p) {
+                functions.remove(key);
             }
         }
         self.stats.borrow_mut().invalidated += 1;

@@ -11,6 +11,8 @@ pub struct Stats {
     pub loops: u32,
     /// Bridges compiled.
     pub bridges: u32,
+    /// Functions compiled (traces from an interpreter function's start, `function_threshold`).
+    pub functions: u32,
     /// Traces given up, by reason.
     pub aborts: HashMap<AbortReason, u32>,
     /// Times compiled code was entered: from the interpreter, and again after a guard failure
@@ -62,7 +64,7 @@ impl Stats {
         aborts.sort();
         format!(
             "metajit summary (backend {backend})\n\
-             \x20 loops compiled     {:>10}   bridges compiled   {:>10}\n\
+             \x20 loops compiled     {:>10}   bridges compiled   {:>10}   functions {}\n\
              \x20 traces aborted     {:>10}{}\n\
              \x20 entries from interp{:>10}   guard failures     {:>10}   blackholed {}\n\
              \x20 ops recorded       {:>10}   after optimization {:>10}\n\
@@ -72,6 +74,7 @@ impl Stats {
              \x20 pieces invalidated {:>10}   freed              {:>10}\n",
             self.loops,
             self.bridges,
+            self.functions,
             self.total_aborts(),
             if aborts.is_empty() {
                 String::new()

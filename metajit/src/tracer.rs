@@ -26,6 +26,10 @@ pub(crate) enum TraceKind {
     Loop { key: GreenKey, entry: TargetId },
     /// A bridge from a guard.
     Bridge,
+    /// A function: from the interpreter function's entry at this key (`function_threshold`)
+    /// to its return, or to a loop header (where it jumps to the loop's code or returns to the
+    /// interpreter). It starts with the label `entry`.
+    Function { entry: TargetId },
 }
 
 /// How a trace ended.
@@ -35,7 +39,8 @@ pub(crate) enum TraceEnd {
     Open,
     /// Closed (jump to its own entry) or jumped to another loop's entry.
     Jumped,
-    /// A bridge returned to the interpreter at a merge point (`finish` with the state).
+    /// A bridge returned to the interpreter at a merge point (`finish` with the state), or
+    /// the trace returned from the interpreter function (`finish` with `descr=return`).
     Finished,
     /// Recording stopped.
     Aborted(AbortReason),
@@ -171,6 +176,38 @@ impl Tracer {
         {
             self.end = TraceEnd::Finished;
         }
+    }
+
+    /// Ends the trace with the interpreter function's return of `ret` (its boxed twin form,
+    /// written by `encode`). False, and nothing recorded, when the value cannot leave compiled
+    /// code.
+    pub(crate) fn end_with_return(
+        &mut self,
+        ret: &dyn std::any::Any,
+        encode: fn(&dyn std::any::Any, &mut SnapWriter<'_>) -> bool,
+    ) -> bool {
+        if !self.recording() {
+            return false;
+        }
+        let mut rec = self.rec.borrow_mut();
+        let mut w = SnapWriter {
+            rec: &mut rec,
+            values: Vec::new(),
+        };
+        if !encode(ret, &mut w) {
+            return false;
+        }
+        let Some(args) = crate::twin::written_ops(&w.values) else {
+            return false;
+        };
+        let d = rec.trace.descr(crate::ir::Descr::Target(TargetId::RETURN));
+        if rec
+            .record(Opcode::Finish, Kind::Void, &args, Some(d))
+            .is_some()
+        {
+            self.end = TraceEnd::Finished;
+        }
+        true
     }
 
     fn vable_layout_changed(&self) -> bool {
@@ -395,6 +432,9 @@ impl Executor for Tracer {
         let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
         let first = !self.started;
         self.started = true;
+        if first && matches!(self.kind, TraceKind::Function { .. }) {
+            return Ok(());
+        }
         if let TraceKind::Loop { key: start, entry } = self.kind.clone() {
             if first {
                 return Ok(());
@@ -428,7 +468,7 @@ impl Executor for Tracer {
         // that loop: every unrolled guard would later grow a bridge of its own, which unrolls
         // again, so bridges multiply with the eager parameters), or has used most of the trace
         // limit. At the return the driver continues in the loop's code once it exists.
-        if matches!(self.kind, TraceKind::Bridge) && header {
+        if matches!(self.kind, TraceKind::Bridge | TraceKind::Function { .. }) && header {
             let again = self.headers.contains(&key);
             if again || self.rec.borrow().trace.ops.len() > self.jit.trace_limit() / 2 {
                 self.end_with_finish(greens, reds);

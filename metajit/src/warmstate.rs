@@ -54,7 +54,17 @@ impl WarmState {
     /// Counts one visit of `key`; true when it reached `threshold` (the counter restarts).
     #[inline]
     pub fn tick(&mut self, key: &GreenKey, threshold: u32) -> bool {
-        let i = (key.hash() >> (64 - TABLE_BITS)) as usize;
+        self.tick_at(key.hash(), threshold)
+    }
+
+    /// Counts one call of the interpreter function at `key` (a counter of its own, apart from
+    /// the loop header that may share the key); true when it reaches `threshold`.
+    pub fn tick_function(&mut self, key: &GreenKey, threshold: u32) -> bool {
+        self.tick_at(key.hash() ^ 0x9e37_79b9_7f4a_7c15, threshold)
+    }
+
+    fn tick_at(&mut self, hash: u64, threshold: u32) -> bool {
+        let i = (hash >> (64 - TABLE_BITS)) as usize;
         let c = &mut self.counters[i];
         *c += 1;
         if *c >= threshold {

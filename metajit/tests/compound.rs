@@ -140,7 +140,7 @@ fn run(jit: &JitDriver, prog: &Prog, frame: &mut Frame) -> Val {
 }
 
 fn run_prog(prog: &[Op], jit: JitDriver) -> (Val, Vec<Val>, Val) {
-    run_prog_on(prog, &jit)
+    run_on(&Prog { ops: prog.to_vec() }, &jit)
 }
 
 /// `r0 = sum of 1..n as ints, r1 = r1 + 0.5 each time`, through the heap and the box too.
@@ -188,9 +188,12 @@ fn a_tag_that_changes_fails_a_guard() {
     let ints = counting(200);
     let mut floats = ints.clone();
     floats[4] = Op::Float(4, 1f64.to_bits());
+    // Both programs stay alive as long as the driver: they are green data, whose addresses
+    // compiled code keeps.
+    let (ints, floats) = (Prog { ops: ints }, Prog { ops: floats });
     let (a, b) = same_in_every_mode("tag change", |jit| {
-        let first = run_prog_on(&ints, &jit);
-        let second = run_prog_on(&floats, &jit);
+        let first = run_on(&ints, &jit);
+        let second = run_on(&floats, &jit);
         (first, second)
     });
     assert_eq!(a.0, Val::int(200 * 201 / 2));
@@ -199,13 +202,13 @@ fn a_tag_that_changes_fails_a_guard() {
     assert_eq!(b.1[0], Val::float(0.5));
 }
 
-fn run_prog_on(prog: &[Op], jit: &JitDriver) -> (Val, Vec<Val>, Val) {
+fn run_on(prog: &Prog, jit: &JitDriver) -> (Val, Vec<Val>, Val) {
     let mut frame = Frame {
         regs: JitArray::new(8, Val::int(0)),
         heap: JitArray::new(4, Val::int(0)),
         boxed: Box::new(Boxed { v: Val::int(0) }),
     };
-    let r = run(jit, &Prog { ops: prog.to_vec() }, &mut frame);
+    let r = run(jit, prog, &mut frame);
     (r, frame.heap.as_slice().to_vec(), frame.boxed.v)
 }
 
@@ -218,8 +221,8 @@ fn constant_tags_fold_in_the_optimized_loop() {
         threshold: 3,
         ..Params::default()
     });
-    let prog = counting(100);
-    run_prog_on(&prog, &jit);
+    let prog = Prog { ops: counting(100) };
+    run_on(&prog, &jit);
     let loops = jit.loop_traces();
     assert!(!loops.is_empty(), "the loop was compiled");
     let text = loops[0].1.to_string();

@@ -107,6 +107,8 @@ static PORTAL: PortalInfo = PortalInfo {
     green_names: &["pc", "code"],
     red_names: &["frame"],
     virtualizable: None,
+    encode_return: twin::encode_return::<Sym<i64>>,
+    decode_return: twin::decode_return::<Sym<i64>>,
 };
 
 /// The resume entry, for every executor.

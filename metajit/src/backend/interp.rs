@@ -393,6 +393,9 @@ pub(crate) unsafe fn run(
             Opcode::Finish => {
                 out.clear();
                 out.extend_from_slice(args);
+                if t.descr_of(op).and_then(Descr::as_target) == Some(TargetId::RETURN) {
+                    return Exit::Return;
+                }
                 return Exit::Finish;
             }
             o => panic!("reference backend: unhandled op {}", o.name()),

@@ -55,6 +55,9 @@ pub enum Exit {
     Guard(GuardId),
     /// A `finish` was reached; `out` holds its arguments.
     Finish,
+    /// A `finish` with target `return` was reached: the interpreter function returns the
+    /// value whose words `out` holds.
+    Return,
 }
 
 /// Why a trace could not be compiled (never a user error: the driver logs it and keeps

@@ -17,9 +17,19 @@ pub struct DescrId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TargetId(pub u32);
 
+impl TargetId {
+    /// The target of a `finish` that returns from the interpreter function (its arguments are
+    /// the returned value's words) instead of handing the interpreter a merge-point state.
+    pub const RETURN: TargetId = TargetId(u32::MAX);
+}
+
 impl fmt::Display for TargetId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "L{}", self.0)
+        if *self == TargetId::RETURN {
+            f.write_str("return")
+        } else {
+            write!(f, "L{}", self.0)
+        }
     }
 }
 

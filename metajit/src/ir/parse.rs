@@ -433,6 +433,9 @@ impl Parser<'_> {
         {
             return Ok(Descr::Target(TargetId(n)));
         }
+        if opcode == Opcode::Finish && name == "return" {
+            return Ok(Descr::Target(TargetId::RETURN));
+        }
         self.err(format!("undeclared descriptor `{name}`"))
     }
 

@@ -23,6 +23,7 @@ mod form;
 mod methods;
 mod ops;
 pub(crate) mod recorder;
+mod ret;
 mod sym;
 mod types;
 
@@ -38,6 +39,8 @@ pub use ops::{
     store_compound,
 };
 pub use recorder::AbortReason;
+pub(crate) use ret::written_ops;
+pub use ret::{PortalReturn, decode_return, encode_return};
 pub use sym::Sym;
 pub use types::{
     FieldInfo, FieldType, FieldWrite, IntoTwin, JitStruct, PTR_REPR, RedOf, Ref, TwinType,
@@ -115,6 +118,11 @@ pub struct PortalInfo {
     pub red_names: &'static [&'static str],
     /// The virtualizable red (its index among the reds) and its virtualized fields.
     pub virtualizable: Option<(usize, &'static [VirtualizableField])>,
+    /// Writes the function's returned value (its boxed twin form) as trace values; false when
+    /// it cannot leave compiled code (see [`PortalReturn`]).
+    pub encode_return: fn(&dyn Any, &mut SnapWriter<'_>) -> bool,
+    /// Rebuilds the boxed twin form of a returned value from the words compiled code returned.
+    pub decode_return: fn(&[i64]) -> Box<dyn Any>,
 }
 
 impl std::fmt::Debug for PortalInfo {

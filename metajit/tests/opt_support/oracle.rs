@@ -350,7 +350,7 @@ pub fn run_on(backend: &mut dyn Backend, t: &Trace, world: &World) -> Result<Run
                     .collect(),
             )
         }
-        Exit::Finish => {
+        Exit::Finish | Exit::Return => {
             let fin = t.final_op().expect("finish");
             Outcome::Finish(
                 fin.args

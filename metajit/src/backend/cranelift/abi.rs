@@ -40,6 +40,8 @@ use std::collections::HashMap;
 
 /// The exit code of a `finish` (guard ids must differ from it; `compile` checks).
 pub(super) const FINISH: u32 = u32::MAX;
+/// The exit code of a `finish` that returns from the interpreter function.
+pub(super) const RETURN: u32 = u32::MAX - 1;
 
 /// Packs an exit code and the number of values written to `out`.
 pub(super) fn exit_word(code: u32, count: usize) -> i64 {

@@ -27,7 +27,7 @@
 //! The per-operation lowering (arithmetic, memory, calls) is in `ops.rs`.
 
 use super::BackendError;
-use super::abi::{self, FINISH, piece_signature, value_type};
+use super::abi::{self, FINISH, RETURN, piece_signature, value_type};
 use crate::backend::GuardId;
 use crate::ir::{Descr, DescrId, Op, OpRef, Opcode, TargetId, Trace};
 use crate::value::Kind;
@@ -341,7 +341,9 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 Opcode::Finish => {
                     let args = op.args.clone();
-                    self.write_exit(&args, FINISH)?;
+                    let returns =
+                        self.t.descr_of(op).and_then(Descr::as_target) == Some(TargetId::RETURN);
+                    self.write_exit(&args, if returns { RETURN } else { FINISH })?;
                     return self.check_ended(i);
                 }
                 _ => self.op(i, op)?,

@@ -366,7 +366,7 @@ impl CraneliftBackend {
         }
         let guard_ids = info.guard_ids[..guard_types.len()].to_vec();
         for (k, g) in guard_ids.iter().enumerate() {
-            if g.0 == FINISH || self.guards.contains_key(g) || guard_ids[..k].contains(g) {
+            if g.0 >= abi::RETURN || self.guards.contains_key(g) || guard_ids[..k].contains(g) {
                 return Err(BackendError::Codegen(format!(
                     "guard id {g} is reserved or in use"
                 )));
@@ -702,6 +702,8 @@ impl NativeEntry {
         unsafe { out.set_len(count) };
         if exit == FINISH {
             Exit::Finish
+        } else if exit == abi::RETURN {
+            Exit::Return
         } else {
             Exit::Guard(GuardId(exit))
         }
