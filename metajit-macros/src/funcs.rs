@@ -239,7 +239,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     let native_call = if unit_ret {
         quote!({ #name(#(#conv),*); 0 })
     } else {
-        quote!(::metajit::JitValue::to_bits(::metajit::twin::TwinType::to_twin(#name(#(#conv),*))))
+        quote!(::metajit::twin::shim_result::<#ret_static>(#name(#(#conv),*)))
     };
     let arg_types: Vec<TokenStream> = tys
         .iter()
@@ -267,9 +267,9 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     } else {
         quote! {
             ::metajit::twin::Executor::enter_call(__e, __site.after, __site.live_after)?;
-            let __r = ::metajit::twin::residual_call::<E, <#ret_static as ::metajit::twin::TwinType>::Twin>(__e, &#info, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || ::metajit::twin::TwinType::to_twin(#name(#(#from_form),*)));
+            let __r = ::metajit::twin::residual_call_ret::<E, #ret_static>(__e, &#info, #name_str, #shim as usize, ::metajit::twin::CallKind::#call_kind, &[#(::metajit::twin::arg_value(#raw)),*], || #name(#(#from_form),*));
             ::metajit::twin::Executor::leave_call(__e);
-            ::core::result::Result::Ok(::metajit::twin::from_value(__r))
+            ::core::result::Result::Ok(__r)
         }
     };
     // Resuming a residual call (after a check that follows it failed) returns its result.
@@ -280,8 +280,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
         })
     } else {
         quote!({
-            let __v: ::metajit::twin::Sym<<#ret_static as ::metajit::twin::TwinType>::Twin> = ::metajit::twin::SlotValue::read(__reader);
-            let __f: #ret_twin = ::metajit::twin::from_value(__v);
+            let __f: #ret_twin = ::metajit::twin::resume_call_ret::<E, #ret_static>(__e, __reader);
             ::metajit::twin::box_result(__f)
         })
     };
@@ -295,7 +294,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
             __reader: &mut ::metajit::twin::ResumeReader<'_>,
             __ret: ::core::option::Option<::std::boxed::Box<dyn ::core::any::Any>>,
         ) -> ::core::result::Result<::std::boxed::Box<dyn ::core::any::Any>, ::metajit::twin::Stop> {
-            let _ = (__e, __point, __ret);
+            let _ = (&__point, &__ret);
             ::core::result::Result::Ok(#resume_value)
         }
 
@@ -306,20 +305,24 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     let shim_ret_check = if unit_ret {
         quote!()
     } else {
-        quote::quote_spanned!(span => const _: fn() = || { fn __metajit_check<T: ::metajit::twin::TwinType>() {} __metajit_check::<#ret_static>(); };)
+        quote::quote_spanned!(span => const _: fn() = || { fn __metajit_check<T: ::metajit::twin::ResidualRet>() {} __metajit_check::<#ret_static>(); };)
     };
     let known_result = if kind == Kind::Elidable {
-        let native = if unit_ret {
-            quote!(())
+        let word = if unit_ret {
+            quote!(::core::option::Option::Some(
+                ::metajit::twin::Sym::konst(())
+            ))
         } else {
-            quote!(<#ret_static as ::metajit::twin::TwinType>::Twin)
+            quote!(<#ret_static as ::metajit::twin::ResidualRet>::known_word(__result))
         };
         quote! {
             impl<E: ::metajit::twin::Executor> ::metajit::twin::TwinKnownResult<E> for #name {
                 fn record(__e: &mut E, __args: Self::Args, __result: Self::Ret) {
                     let (#(#raw,)*) = __args;
-                    let __r: ::metajit::twin::Sym<#native> = ::metajit::twin::from_value(__result);
-                    ::metajit::twin::record_known_result(__e, #name_str, #shim as usize, &[#(::metajit::twin::arg_value(#raw)),*], ::metajit::twin::arg_value(__r));
+                    let _ = &__result;
+                    if let ::core::option::Option::Some(__r) = #word {
+                        ::metajit::twin::record_known_result(__e, #name_str, #shim as usize, &[#(::metajit::twin::arg_value(#raw)),*], ::metajit::twin::arg_value(__r));
+                    }
                 }
             }
         }

@@ -191,6 +191,9 @@ pub fn pat_idents(p: &syn::Pat) -> Vec<String> {
 
 fn collect_pat_idents(p: &syn::Pat, out: &mut Vec<String>) {
     match p {
+        // `None`, a unit variant or a constant is a path, not a binding (by Rust's naming
+        // conventions, bindings start with a lowercase letter or `_`).
+        syn::Pat::Ident(i) if i.subpat.is_none() && is_path_like(&i.ident) => {}
         syn::Pat::Ident(i) => {
             out.push(i.ident.to_string());
             if let Some((_, sub)) = &i.subpat {
@@ -293,4 +296,10 @@ impl VisitMut for Subst<'_, '_> {
             _ => syn::visit_mut::visit_expr_mut(self, e),
         }
     }
+}
+
+/// Whether a lone identifier in a pattern names a constant or unit variant (`None`, `MAX`)
+/// rather than a new binding.
+pub fn is_path_like(i: &syn::Ident) -> bool {
+    i.to_string().starts_with(|c: char| c.is_ascii_uppercase())
 }

@@ -399,7 +399,8 @@ fn rename_pat(p: &mut Pat, names: &[String]) {
     impl VisitMut for R<'_> {
         fn visit_pat_ident_mut(&mut self, i: &mut syn::PatIdent) {
             let n = i.ident.to_string();
-            if self.0.contains(&n) {
+            if self.0.contains(&n) && !(i.subpat.is_none() && crate::green::is_path_like(&i.ident))
+            {
                 i.ident = syn::Ident::new(&format!("__metajit_b_{n}"), i.ident.span());
                 i.mutability = None;
             }

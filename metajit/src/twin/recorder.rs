@@ -41,6 +41,7 @@ abort_reasons! {
     NotGreen => "metajit::assert_green saw a value that is not constant",
     QuasiImmutableRetrace => "the first read of a quasi-immutable field: traced again with invalidation checks",
     VirtualizableChanged => "the virtualizable frame was changed in a way traces cannot follow (array replaced or resized)",
+    FailingCall => "a residual call returned None or Err while tracing (failure paths stay in the interpreter)",
 }
 
 impl std::fmt::Display for AbortReason {

@@ -13,6 +13,7 @@ mod cast;
 mod compare;
 mod divide;
 mod field;
+mod residual;
 
 pub use array::*;
 pub use branch::*;
@@ -21,3 +22,6 @@ pub use cast::*;
 pub use compare::*;
 pub use divide::*;
 pub use field::*;
+pub use residual::{
+    ResidualRet, residual_call_ret, resume_call_ret, set_pending, shim_result, take_pending,
+};
