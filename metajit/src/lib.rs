@@ -54,6 +54,20 @@ pub fn promote<T>(x: T) -> T {
     x
 }
 
+/// The address `addr` as a reference (the payload of a tagged value that points to an object).
+/// Traced code records `cast_int_to_ptr`; a pair with [`ref_addr`] folds away.
+#[inline(always)]
+pub fn ref_from_addr<T>(addr: u64) -> Ref<T> {
+    Ref::from_ptr(addr as usize as *mut T)
+}
+
+/// A reference's address (to store it as a tagged value's payload). Traced code records
+/// `cast_ptr_to_int`.
+#[inline(always)]
+pub fn ref_addr<T>(r: Ref<T>) -> u64 {
+    r.addr() as u64
+}
+
 /// Hint: true in traced (and blackholed) code, false natively. Lets an interpreter do something
 /// cheaper or more JIT-friendly when being traced.
 #[inline(always)]

@@ -587,7 +587,9 @@ f11 = cast_int_to_float(i0)
 i12 = convert_float_bytes_to_longlong(f2)
 f13 = convert_longlong_bytes_to_float(i0)
 f14 = float_add(f13, f13)
-finish(i3, i4, i5, i6, i7, i8, i9, i10, f11, i12, f13, f14)",
+p15 = cast_int_to_ptr(i0)
+i16 = cast_ptr_to_int(p15)
+finish(i3, i4, i5, i6, i7, i8, i9, i10, f11, i12, f13, f14, p15, i16)",
         0,
     );
     use metajit::ir::{Opcode as O, eval_pure};
@@ -628,6 +630,8 @@ finish(i3, i4, i5, i6, i7, i8, i9, i10, f11, i12, f13, f14)",
                         f(fl),
                         x,
                         f(f64::from_bits(x as u64) + f64::from_bits(x as u64)),
+                        x,
+                        x,
                     ],
                     "x={x} y={y} f={fl}"
                 );

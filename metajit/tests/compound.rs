@@ -243,3 +243,78 @@ fn constant_tags_fold_in_the_optimized_loop() {
         "{text}"
     );
 }
+
+/// A tagged value whose payload is an object's address: `ref_from_addr`/`ref_addr` carry it
+/// between the payload and a reference, and a round trip folds away.
+mod payload_refs {
+    use metajit::testing::same_in_every_mode;
+    use metajit::{JitArray, JitCompound, JitDriver, JitStruct, Ref};
+
+    #[derive(Clone, Copy, Debug, PartialEq, JitCompound)]
+    #[repr(C)]
+    struct Val {
+        tag: u64,
+        bits: u64,
+    }
+
+    #[derive(JitStruct)]
+    #[repr(C)]
+    struct Counter {
+        n: i64,
+    }
+
+    #[derive(JitStruct)]
+    #[repr(C)]
+    struct Frame {
+        #[jit(virtualizable_array)]
+        regs: JitArray<Val>,
+        #[jit(virtualizable)]
+        i: i64,
+    }
+
+    #[metajit::interpreter(greens(pc), reds(frame), virtualizable(frame), driver = jit)]
+    fn run(jit: &JitDriver, frame: &mut Frame) -> i64 {
+        let mut pc = 0usize;
+        loop {
+            metajit::merge_point!();
+            if pc == 0 {
+                if frame.i == 0 {
+                    let c = metajit::ref_from_addr::<Counter>(frame.regs[0].bits);
+                    return c.n;
+                }
+                let v = frame.regs[0];
+                let mut c = metajit::ref_from_addr::<Counter>(v.bits);
+                c = metajit::ref_from_addr::<Counter>(metajit::ref_addr(c));
+                bump(c);
+                frame.regs[1] = Val {
+                    tag: 7,
+                    bits: metajit::ref_addr(c),
+                };
+                frame.i -= 1;
+                metajit::can_enter_jit!();
+                continue;
+            }
+            pc += 1;
+        }
+    }
+
+    #[metajit::dont_look_inside]
+    fn bump(c: Ref<Counter>) {
+        // SAFETY: the test keeps the counter alive and unaliased during the run.
+        unsafe { c.get_mut() }.n += 1;
+    }
+
+    #[test]
+    fn payloads_become_references() {
+        let r = same_in_every_mode("payload refs", |jit| {
+            let mut counter = Box::new(Counter { n: 0 });
+            let addr = metajit::ref_addr(Ref::new_mut(&mut *counter));
+            let mut frame = Frame {
+                regs: JitArray::new(2, Val { tag: 7, bits: addr }),
+                i: 300,
+            };
+            run(&jit, &mut frame)
+        });
+        assert_eq!(r, 300);
+    }
+}

@@ -379,6 +379,13 @@ impl Lowerer<'_> {
             let args = self.exprs(c.args.iter().collect());
             return Ex::Construct(quote!(::metajit::twin::float_from_bits), args);
         }
+        if let Some(f) = ref_cast(&p.path)
+            && c.args.len() == 1
+        {
+            let args = self.exprs(c.args.iter().collect());
+            let generics = &p.path.segments.last().expect("a path").arguments;
+            return Ex::Construct(quote!(::metajit::twin::#f #generics), args);
+        }
         if is_pure_std(&p.path) {
             self.error(
                 c.span(),
@@ -555,4 +562,16 @@ fn is_none(e: &Expr) -> bool {
 fn is_float_from_bits(p: &syn::Path) -> bool {
     let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
     matches!(segs.as_slice(), [a, b] if a == "f64" && b == "from_bits")
+}
+
+/// `metajit::ref_from_addr` / `metajit::ref_addr` (reinterpretations between addresses and
+/// references), by the twin function's name.
+fn ref_cast(p: &syn::Path) -> Option<syn::Ident> {
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segs.as_slice() {
+        [m, f] if m == "metajit" && (f == "ref_from_addr" || f == "ref_addr") => {
+            Some(syn::Ident::new(f, p.span()))
+        }
+        _ => None,
+    }
 }

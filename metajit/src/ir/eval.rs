@@ -86,7 +86,9 @@ pub fn eval_pure(op: Opcode, a: &[i64]) -> Option<i64> {
         FloatGe => b(f(0) >= f(1)),
         CastIntToFloat => fb(a[0] as f64),
         CastFloatToInt => f(0) as i64,
-        ConvertFloatBytesToLonglong | ConvertLonglongBytesToFloat => a[0],
+        ConvertFloatBytesToLonglong | ConvertLonglongBytesToFloat | CastIntToPtr | CastPtrToInt => {
+            a[0]
+        }
         PtrEq => b(a[0] == a[1]),
         PtrNe => b(a[0] != a[1]),
         _ => return None,

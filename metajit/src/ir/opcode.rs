@@ -196,6 +196,9 @@ opcodes! {
     // The bits of a float as an int, and back (no conversion: `f64::to_bits`/`from_bits`).
     ConvertFloatBytesToLonglong "convert_float_bytes_to_longlong" (1) -> int [PURE];
     ConvertLonglongBytesToFloat "convert_longlong_bytes_to_float" (1) -> float [PURE];
+    // An address as a reference and back (a tagged value's payload that points to an object).
+    CastIntToPtr "cast_int_to_ptr" (1) -> ref [PURE];
+    CastPtrToInt "cast_ptr_to_int" (1) -> int [PURE];
     PtrEq "ptr_eq" (2) -> int [PURE | COMPARISON | COMMUTATIVE];
     PtrNe "ptr_ne" (2) -> int [PURE | COMPARISON | COMMUTATIVE];
 

@@ -40,13 +40,15 @@ fn expected_args(opcode: Opcode) -> Option<&'static [Kind]> {
         | GuardTrue
         | GuardFalse
         | NewArray
-        | ConvertLonglongBytesToFloat => &[Int],
+        | ConvertLonglongBytesToFloat
+        | CastIntToPtr => &[Int],
         FloatAdd | FloatSub | FloatMul | FloatDiv | FloatLt | FloatLe | FloatEq | FloatNe
         | FloatGt | FloatGe => &[Float, Float],
         FloatNeg | FloatAbs | CastFloatToInt | ConvertFloatBytesToLonglong => &[Float],
         PtrEq | PtrNe => &[Ref, Ref],
         GuardClass => &[Ref, Int],
-        GuardNonnull | GuardIsnull | ArrayLen | GetClass | QuasiimmutField | GetField => &[Ref],
+        GuardNonnull | GuardIsnull | ArrayLen | GetClass | QuasiimmutField | GetField
+        | CastPtrToInt => &[Ref],
         GetArrayItem => &[Ref, Int],
         RawLoad => &[Int, Int],
         _ => return None,

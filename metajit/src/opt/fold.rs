@@ -181,11 +181,12 @@ pub(super) fn fold(t: &mut Trace, h: usize, opcode: Opcode, mut args: Vec<OpRef>
                 return value(ia[0]);
             }
         }
-        ConvertFloatBytesToLonglong | ConvertLonglongBytesToFloat => {
-            let inverse = if opcode == ConvertFloatBytesToLonglong {
-                ConvertLonglongBytesToFloat
-            } else {
-                ConvertFloatBytesToLonglong
+        ConvertFloatBytesToLonglong | ConvertLonglongBytesToFloat | CastIntToPtr | CastPtrToInt => {
+            let inverse = match opcode {
+                ConvertFloatBytesToLonglong => ConvertLonglongBytesToFloat,
+                ConvertLonglongBytesToFloat => ConvertFloatBytesToLonglong,
+                CastIntToPtr => CastPtrToInt,
+                _ => CastIntToPtr,
             };
             if let Some((inner, ia)) = def(t, h, x)
                 && inner == inverse

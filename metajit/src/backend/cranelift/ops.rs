@@ -127,6 +127,7 @@ impl Lowerer<'_, '_> {
                 let x = self.arg(a(0))?;
                 Some(self.b.ins().fcvt_to_sint_sat(types::I64, x))
             }
+            CastIntToPtr | CastPtrToInt => Some(self.arg(a(0))?),
             ConvertFloatBytesToLonglong => {
                 let x = self.arg(a(0))?;
                 Some(self.b.ins().bitcast(types::I64, MemFlagsData::new(), x))

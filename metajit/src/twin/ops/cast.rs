@@ -162,3 +162,30 @@ impl crate::twin::TwinMethod<{ crate::twin::method_hash("to_bits") }, ()> for Sy
         ))
     }
 }
+
+/// `metajit::ref_from_addr::<T>(x)` in twin code: the address `x` (a plain or red `u64`) as a
+/// reference.
+pub fn ref_from_addr<T>(x: impl crate::twin::IntoTwin<Sym<u64>>) -> Sym<crate::Ref<T>> {
+    let x: Sym<u64> = x.into_twin();
+    let val = crate::Ref::from_ptr(x.value() as usize as *mut T);
+    if x.is_const() {
+        return Sym::konst(val);
+    }
+    Sym::traced(
+        val,
+        record(Opcode::CastIntToPtr, Kind::Ref, &[Operand::of(x)]),
+    )
+}
+
+/// `metajit::ref_addr(r)` in twin code: a reference's address as a `u64`.
+pub fn ref_addr<T>(r: impl crate::twin::IntoTwin<Sym<crate::Ref<T>>>) -> Sym<u64> {
+    let r: Sym<crate::Ref<T>> = r.into_twin();
+    let val = r.value().addr() as u64;
+    if r.is_const() {
+        return Sym::konst(val);
+    }
+    Sym::traced(
+        val,
+        record(Opcode::CastPtrToInt, Kind::Int, &[Operand::of(r)]),
+    )
+}
