@@ -90,11 +90,17 @@ pub fn lower(params: &[Param], body: &Body<'_>, allow_loops: bool) -> Result<Low
         }
         let deferred = std::mem::take(&mut *low.deferred.borrow_mut());
         low.errors.extend(deferred);
+        let new_red = taint(&mut low.f, &low.assigns, &low.fixed_red, &red);
+        // Errors that depend on colors (a write to data that looks green) are final only
+        // once the colors are: a local assigned a red value is found red in a later round.
         if !low.errors.is_empty() {
+            if new_red != red {
+                red = new_red;
+                continue;
+            }
             let errs = low.errors.iter().map(|e| e.to_compile_error());
             return Err(quote!(#(#errs)*));
         }
-        let new_red = taint(&mut low.f, &low.assigns, &low.fixed_red, &red);
         if new_red == red {
             let merge = low
                 .merge_point

@@ -20,6 +20,8 @@ pub enum LoxError {
     Output,
 }
 
+metajit::green_type!(LoxError);
+
 impl LoxError {
     /// The exit code clox uses for this error.
     pub fn exit_code(&self) -> u8 {

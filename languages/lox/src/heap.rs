@@ -177,7 +177,7 @@ impl Heap {
                 Kind::Cell => self.mark_value((*(h as *mut Cell)).value),
                 Kind::Closure => {
                     let c = &*(h as *mut Closure);
-                    for &cell in c.upvalues.iter() {
+                    for &cell in c.upvalues.as_slice() {
                         self.mark_object(cell);
                     }
                 }

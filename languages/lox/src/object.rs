@@ -9,7 +9,7 @@
 use crate::code::Code;
 use crate::table::AddrMap;
 use crate::value::Value;
-use metajit::Ref;
+use metajit::{JitArray, Ref};
 use std::cell::{Cell as StdCell, RefCell};
 use std::rc::Rc;
 
@@ -66,6 +66,7 @@ pub struct LoxString {
 
 /// A captured variable: a local that closures share.
 #[repr(C)]
+#[derive(metajit::JitStruct)]
 pub struct Cell {
     /// The header.
     pub header: Header,
@@ -75,13 +76,15 @@ pub struct Cell {
 
 /// A function value: code and the cells it captured.
 #[repr(C)]
+#[derive(metajit::JitStruct)]
 pub struct Closure {
     /// The header.
     pub header: Header,
     /// The function's code.
     pub code: &'static Code,
     /// The captured cells, in the order of the code's upvalues.
-    pub upvalues: Box<[Ref<Cell>]>,
+    #[jit(immutable)]
+    pub upvalues: JitArray<Ref<Cell>>,
 }
 
 /// A class.

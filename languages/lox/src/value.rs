@@ -33,9 +33,10 @@ pub mod tag {
     pub const CELL: u64 = 9;
 }
 
-/// A Lox value.
+/// A Lox value. A compound value for the JIT: traced code keeps the tag and the payload as two
+/// trace values, so a tag it wrote is a constant wherever the value goes.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, metajit::JitCompound)]
 pub struct Value {
     /// What the value is (one of [`tag`]'s constants).
     pub tag: u64,

@@ -10,12 +10,13 @@ use crate::chunk::Op;
 use crate::code::Code;
 use crate::error::LoxError;
 use crate::heap::Heap;
-use crate::object::{Closure, Header, Kind, LoxString, Map, Native};
-use crate::ops::{arith, call, object};
+use crate::object::{Cell, Closure, Header, Kind, LoxString, Map, Native};
+use crate::ops::{arith, call, globals, object, output};
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
 use metajit::cli::Output;
-use metajit::{JitDriver, Ref};
+use metajit::{JitArray, JitDriver, Ref};
+use std::rc::Rc;
 use std::time::Instant;
 
 /// The most frames a program may have (clox's `FRAMES_MAX`): one more call is `Stack
@@ -35,7 +36,7 @@ pub struct Vm {
     /// Where `print` writes.
     pub output: Output,
     /// The JIT.
-    pub jit: JitDriver,
+    pub jit: Rc<JitDriver>,
     /// The map of instances without fields.
     pub empty_map: Ref<Map>,
     _maps: Box<Map>,
@@ -43,32 +44,48 @@ pub struct Vm {
 }
 
 /// One call's state: its slots (arguments, locals and temporaries), its closure, and where
-/// its caller is.
+/// its caller is. It is the JIT's virtualizable: in traces, the slots and `pc` are locations
+/// the trace keeps in registers.
+#[derive(metajit::JitStruct)]
 #[repr(C)]
 pub struct Frame {
     /// The stack slots; slot 0 is the callee or `this`.
-    pub slots: Box<[Value]>,
+    #[jit(virtualizable_array)]
+    pub slots: JitArray<Value>,
+    /// The instruction being run, kept up to date at calls and errors (for stack traces).
+    #[jit(virtualizable)]
+    pub pc: usize,
     /// The function running in this frame.
+    #[jit(immutable)]
     pub closure: Ref<Closure>,
+    /// The VM.
+    #[jit(immutable)]
+    pub vm: Ref<Vm>,
     /// The caller's frame (null for the script).
     pub parent: *const Frame,
     /// 1 for the script, one more per call.
     pub depth: u32,
-    /// The instruction being run, kept up to date at calls and errors (for stack traces).
-    pub pc: usize,
 }
 
 impl Frame {
     /// A frame for `closure` called from `parent` (null for the script) at `depth`.
-    pub fn new(closure: Ref<Closure>, parent: *const Frame, depth: u32) -> Frame {
+    pub fn new(vm: Ref<Vm>, closure: Ref<Closure>, parent: *const Frame, depth: u32) -> Frame {
         Frame {
-            slots: vec![Value::NIL; closure.code.max_depth as usize + 1].into_boxed_slice(),
+            slots: JitArray::new(closure.code.max_depth as usize + 1, Value::NIL),
+            pc: 0,
             closure,
+            vm,
             parent,
             depth,
-            pc: 0,
         }
     }
+}
+
+/// The VM a frame belongs to.
+pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
+    // SAFETY: the VM outlives every frame (frames exist only while `Vm::interpret` runs), and
+    // the interpreter touches it only through this one path at a time.
+    unsafe { frame.vm.get_mut() }
 }
 
 fn clock(_: &[Value]) -> Value {
@@ -88,7 +105,7 @@ impl Vm {
             codes: Vec::new(),
             init_name,
             output,
-            jit,
+            jit: Rc::new(jit),
             empty_map: Ref::new(&*maps),
             _maps: maps,
             start: Instant::now(),
@@ -131,10 +148,15 @@ impl Vm {
     pub fn interpret(&mut self, source: &str) -> Result<(), LoxError> {
         let proto = crate::compiler::compile(source).map_err(|e| LoxError::Compile(e.0))?;
         let code = Code::load(&proto, &mut self.heap, &mut self.codes);
-        let closure = object::new_closure(self, code, Box::new([]));
-        let mut frame = Frame::new(closure, std::ptr::null(), 1);
+        let closure = object::new_closure(
+            self,
+            code,
+            JitArray::new(0, Ref::from_ptr(std::ptr::null_mut())),
+        );
+        let jit = self.jit.clone();
+        let mut frame = Frame::new(Ref::new_mut(self), closure, std::ptr::null(), 1);
         frame.slots[0] = Value::object(tag::CLOSURE, closure);
-        let result = run(self, code, &mut frame);
+        let result = run(&jit, code, &mut frame);
         result.map(|_| ())
     }
 
@@ -150,7 +172,7 @@ impl Vm {
             // SAFETY: frames link to their callers, which outlive them (each is owned by an
             // invocation of `run` further up the native stack).
             let fr = unsafe { &*f };
-            for &v in fr.slots.iter() {
+            for &v in fr.slots.as_slice() {
                 self.heap.mark_value(v);
             }
             self.heap.mark_object(fr.closure);
@@ -185,138 +207,186 @@ pub fn runtime_error(frame: &mut Frame, pc: usize, message: String) -> LoxError 
     LoxError::Runtime { message, trace }
 }
 
-/// Runs `code` in `frame` until it returns.
-pub fn run(vm: &mut Vm, code: &'static Code, frame: &mut Frame) -> Result<Value, LoxError> {
+/// Runs `code` in `frame` until it returns: the dispatch loop, annotated for the JIT. The
+/// position `pc` and the function `code` are green; the frame is red and virtualizable. Work
+/// that traced code calls rather than traces (allocation, globals, properties, calls, output,
+/// building errors) is in the `ops` modules.
+#[metajit::interpreter(greens(pc, code), reds(frame), virtualizable(frame), driver = jit)]
+pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Value, LoxError> {
     let mut pc = 0usize;
     loop {
+        metajit::merge_point!();
         let sp = code.depth[pc] as usize;
         match code.ops[pc] {
             Op::Constant(k) => frame.slots[sp] = code.constants[k as usize],
             Op::Nil => frame.slots[sp] = Value::NIL,
-            Op::True => frame.slots[sp] = Value::bool(true),
-            Op::False => frame.slots[sp] = Value::bool(false),
+            Op::True => {
+                frame.slots[sp] = Value {
+                    tag: tag::BOOL,
+                    bits: 1,
+                }
+            }
+            Op::False => {
+                frame.slots[sp] = Value {
+                    tag: tag::BOOL,
+                    bits: 0,
+                }
+            }
             Op::Pop => {}
             Op::GetLocal(n) => frame.slots[sp] = frame.slots[n as usize],
             Op::SetLocal(n) => frame.slots[n as usize] = frame.slots[sp - 1],
-            Op::BoxLocal(n) => object::box_local(vm, frame, n as usize),
-            Op::GetCell(n) => frame.slots[sp] = object::cell(frame.slots[n as usize]).value,
+            Op::BoxLocal(n) => object::box_local(frame, n as usize),
+            Op::GetCell(n) => {
+                let cell = metajit::ref_from_addr::<Cell>(frame.slots[n as usize].bits);
+                frame.slots[sp] = cell.value;
+            }
             Op::SetCell(n) => {
-                object::cell(frame.slots[n as usize]).value = frame.slots[sp - 1];
+                let cell = metajit::ref_from_addr::<Cell>(frame.slots[n as usize].bits);
+                // SAFETY: cells live while a slot or a closure holds them; no other reference
+                // to this one is in use.
+                unsafe { cell.get_mut() }.value = frame.slots[sp - 1];
             }
             Op::GetGlobal(k) => {
-                let name = code.constants[k as usize];
-                match vm.globals.get(&(name.bits as usize)) {
-                    Some(&v) => frame.slots[sp] = v,
-                    None => return Err(undefined_variable(frame, pc, name)),
-                }
+                frame.pc = pc;
+                globals::get(frame, sp, code.constants[k as usize].bits)?;
             }
-            Op::DefineGlobal(k) => {
-                let name = code.constants[k as usize];
-                vm.globals.insert(name.bits as usize, frame.slots[sp - 1]);
-            }
+            Op::DefineGlobal(k) => globals::define(frame, sp, code.constants[k as usize].bits),
             Op::SetGlobal(k) => {
-                let name = code.constants[k as usize];
-                match vm.globals.get_mut(&(name.bits as usize)) {
-                    Some(v) => *v = frame.slots[sp - 1],
-                    None => return Err(undefined_variable(frame, pc, name)),
-                }
+                frame.pc = pc;
+                globals::set(frame, sp, code.constants[k as usize].bits)?;
             }
             Op::GetUpvalue(n) => {
-                frame.slots[sp] = frame.closure.upvalues[n as usize].value;
+                let cell = frame.closure.upvalues[n as usize];
+                frame.slots[sp] = cell.value;
             }
             Op::SetUpvalue(n) => {
                 let cell = frame.closure.upvalues[n as usize];
-                // SAFETY: cells are alive while a closure holding them is.
+                // SAFETY: cells live while a slot or a closure holds them; no other reference
+                // to this one is in use.
                 unsafe { cell.get_mut() }.value = frame.slots[sp - 1];
             }
             Op::GetProperty(k) => {
-                let name = code.constants[k as usize].as_ref();
-                frame.slots[sp - 1] = object::get_property(vm, frame, pc, sp - 1, name)?;
+                frame.pc = pc;
+                object::get_property(frame, sp - 1, code.constants[k as usize].bits)?;
             }
             Op::SetProperty(k) => {
-                let name = code.constants[k as usize].as_ref();
-                object::set_property(frame, pc, sp - 2, name)?;
+                frame.pc = pc;
+                object::set_property(frame, sp - 2, code.constants[k as usize].bits)?;
                 frame.slots[sp - 2] = frame.slots[sp - 1];
             }
             Op::GetSuper(k) => {
-                let name = code.constants[k as usize].as_ref();
-                frame.slots[sp - 2] = object::get_super(vm, frame, pc, sp - 2, name)?;
+                frame.pc = pc;
+                object::get_super(frame, sp - 2, code.constants[k as usize].bits)?;
             }
             Op::Equal => {
-                let eq = frame.slots[sp - 2].equals(frame.slots[sp - 1]);
-                frame.slots[sp - 2] = Value::bool(eq);
+                let eq = arith::equal(frame.slots[sp - 2], frame.slots[sp - 1]);
+                frame.slots[sp - 2] = Value {
+                    tag: tag::BOOL,
+                    bits: eq as u64,
+                };
             }
             Op::Greater | Op::Less | Op::Subtract | Op::Multiply | Op::Divide => {
                 let (a, b) = (frame.slots[sp - 2], frame.slots[sp - 1]);
-                if !a.is_number() || !b.is_number() {
-                    let msg = "Operands must be numbers.".to_string();
-                    return Err(runtime_error(frame, pc, msg));
+                if a.tag != tag::NUMBER || b.tag != tag::NUMBER {
+                    frame.pc = pc;
+                    arith::operands_error(frame)?;
                 }
-                frame.slots[sp - 2] = arith::numeric(code.ops[pc], a.as_number(), b.as_number());
+                let (x, y) = (f64::from_bits(a.bits), f64::from_bits(b.bits));
+                frame.slots[sp - 2] = match code.ops[pc] {
+                    Op::Greater => Value {
+                        tag: tag::BOOL,
+                        bits: (x > y) as u64,
+                    },
+                    Op::Less => Value {
+                        tag: tag::BOOL,
+                        bits: (x < y) as u64,
+                    },
+                    Op::Subtract => Value {
+                        tag: tag::NUMBER,
+                        bits: (x - y).to_bits(),
+                    },
+                    Op::Multiply => Value {
+                        tag: tag::NUMBER,
+                        bits: (x * y).to_bits(),
+                    },
+                    _ => Value {
+                        tag: tag::NUMBER,
+                        bits: (x / y).to_bits(),
+                    },
+                };
             }
-            Op::Add => frame.slots[sp - 2] = arith::add(vm, frame, pc, sp - 2)?,
-            Op::Not => frame.slots[sp - 1] = Value::bool(frame.slots[sp - 1].is_falsey()),
+            Op::Add => {
+                let (a, b) = (frame.slots[sp - 2], frame.slots[sp - 1]);
+                if a.tag == tag::NUMBER && b.tag == tag::NUMBER {
+                    let sum = f64::from_bits(a.bits) + f64::from_bits(b.bits);
+                    frame.slots[sp - 2] = Value {
+                        tag: tag::NUMBER,
+                        bits: sum.to_bits(),
+                    };
+                } else {
+                    frame.pc = pc;
+                    arith::add_objects(frame, sp - 2)?;
+                }
+            }
+            Op::Not => {
+                let falsey = arith::is_falsey(frame.slots[sp - 1]);
+                frame.slots[sp - 1] = Value {
+                    tag: tag::BOOL,
+                    bits: falsey as u64,
+                };
+            }
             Op::Negate => {
                 let v = frame.slots[sp - 1];
-                if !v.is_number() {
-                    let msg = "Operand must be a number.".to_string();
-                    return Err(runtime_error(frame, pc, msg));
+                if v.tag != tag::NUMBER {
+                    frame.pc = pc;
+                    arith::operand_error(frame)?;
                 }
-                frame.slots[sp - 1] = Value::number(-v.as_number());
+                frame.slots[sp - 1] = Value {
+                    tag: tag::NUMBER,
+                    bits: (-f64::from_bits(v.bits)).to_bits(),
+                };
             }
-            Op::Print => {
-                let text = frame.slots[sp - 1].display();
-                if !vm.output.write(text.as_bytes()) || !vm.output.write(b"\n") {
-                    return Err(LoxError::Output);
-                }
-            }
-            Op::Jump(target) | Op::Loop(target) => {
+            Op::Print => output::print(frame, sp - 1)?,
+            Op::Jump(target) => {
                 pc = target as usize;
                 continue;
             }
+            Op::Loop(target) => {
+                pc = target as usize;
+                metajit::can_enter_jit!();
+                continue;
+            }
             Op::JumpIfFalse(target) => {
-                if frame.slots[sp - 1].is_falsey() {
+                if arith::is_falsey(frame.slots[sp - 1]) {
                     pc = target as usize;
                     continue;
                 }
             }
             Op::Call(argc) => {
-                let base = sp - argc as usize - 1;
                 frame.pc = pc;
-                frame.slots[base] = call::call_value(vm, frame, base, argc as usize)?;
+                call::call(frame, sp - argc as usize - 1, argc as usize)?;
             }
             Op::Invoke(k, argc) => {
-                let base = sp - argc as usize - 1;
-                let name = code.constants[k as usize].as_ref();
                 frame.pc = pc;
-                frame.slots[base] = call::invoke(vm, frame, base, argc as usize, name)?;
+                let name = code.constants[k as usize].bits;
+                call::invoke(frame, sp - argc as usize - 1, argc as usize, name)?;
             }
             Op::SuperInvoke(k, argc) => {
-                let base = sp - argc as usize - 2;
-                let name = code.constants[k as usize].as_ref();
                 frame.pc = pc;
-                frame.slots[base] = call::super_invoke(vm, frame, base, argc as usize, name)?;
+                let name = code.constants[k as usize].bits;
+                call::super_invoke(frame, sp - argc as usize - 2, argc as usize, name)?;
             }
             Op::Closure(k) => {
-                let inner = code.functions[k as usize].expect("closure of a function constant");
-                frame.slots[sp] = object::make_closure(vm, frame, inner);
+                object::make_closure(frame, sp, code, k as usize);
             }
             Op::Return => return Ok(frame.slots[sp - 1]),
-            Op::Class(k) => {
-                let name = code.constants[k as usize].as_ref();
-                frame.slots[sp] = object::new_class(vm, frame, name);
+            Op::Class(k) => object::new_class(frame, sp, code.constants[k as usize].bits),
+            Op::Inherit => {
+                frame.pc = pc;
+                object::inherit(frame, sp - 2)?;
             }
-            Op::Inherit => object::inherit(frame, pc, sp - 2)?,
-            Op::Method(k) => {
-                let name = code.constants[k as usize].as_ref();
-                object::add_method(vm, frame.slots[sp - 2], frame.slots[sp - 1], name);
-            }
+            Op::Method(k) => object::add_method(frame, sp - 2, code.constants[k as usize].bits),
         }
         pc += 1;
     }
-}
-
-fn undefined_variable(frame: &mut Frame, pc: usize, name: Value) -> LoxError {
-    let name = name.as_ref::<LoxString>();
-    runtime_error(frame, pc, format!("Undefined variable '{}'.", name.text))
 }

@@ -226,6 +226,9 @@ impl<'a, 'b, T> FromValue<&'a T> for &'b T {
 impl FromValue<()> for () {
     fn from_value(_: ()) {}
 }
+impl FromValue<Sym<()>> for () {
+    fn from_value(_: Sym<()>) {}
+}
 impl<T, U: FromValue<T>, E, F: FromValue<E>> FromValue<Result<T, E>> for Result<U, F> {
     fn from_value(x: Result<T, E>) -> Result<U, F> {
         x.map(U::from_value).map_err(F::from_value)

@@ -223,3 +223,19 @@ impl<T: JitValue + 'static> TwinMethod<{ method_hash("len") }, ()>
         Ok(super::array_len(e, self))
     }
 }
+
+// `unsafe { r.get_mut() }.field = v` and `unsafe { r.get() }.field`: in traced code the
+// reference itself (the access is what is recorded).
+impl<T> TwinMethod<{ method_hash("get_mut") }, ()> for Sym<crate::twin::Ref<T>> {
+    type Ret = Sym<crate::twin::Ref<T>>;
+    fn call<E: Executor>(self, _: &mut E, _: (), _: CallSite<'_>) -> Result<Self::Ret, Stop> {
+        Ok(self)
+    }
+}
+
+impl<T> TwinMethod<{ method_hash("get") }, ()> for Sym<crate::twin::Ref<T>> {
+    type Ret = Sym<crate::twin::Ref<T>>;
+    fn call<E: Executor>(self, _: &mut E, _: (), _: CallSite<'_>) -> Result<Self::Ret, Stop> {
+        Ok(self)
+    }
+}

@@ -1,37 +1,64 @@
-//! Arithmetic and comparison.
+//! Arithmetic, comparison and truthiness. Numbers are traced (inlined helpers); adding strings
+//! and building errors are residual calls.
 
-use crate::chunk::Op;
 use crate::error::LoxError;
 use crate::object::LoxString;
 use crate::value::{Value, tag};
-use crate::vm::{Frame, Vm, runtime_error};
+use crate::vm::{Frame, runtime_error, vm_of};
 
-/// `a op b` for the numeric binary instructions (the operands are numbers).
-pub fn numeric(op: Op, a: f64, b: f64) -> Value {
-    match op {
-        Op::Greater => Value::bool(a > b),
-        Op::Less => Value::bool(a < b),
-        Op::Subtract => Value::number(a - b),
-        Op::Multiply => Value::number(a * b),
-        Op::Divide => Value::number(a / b),
-        _ => unreachable!("{op:?} is not a numeric instruction"),
+/// Lox's `==`: numbers by value (so `nan != nan`), everything else by identity (strings are
+/// interned).
+#[metajit::jit]
+pub fn equal(a: Value, b: Value) -> bool {
+    if a.tag != b.tag {
+        return false;
     }
+    if a.tag == tag::NUMBER {
+        return f64::from_bits(a.bits) == f64::from_bits(b.bits);
+    }
+    a.bits == b.bits
 }
 
-/// `+` on slots `at` and `at + 1`: a sum, or a concatenation (a new interned string).
-pub fn add(vm: &mut Vm, frame: &mut Frame, pc: usize, at: usize) -> Result<Value, LoxError> {
+/// `nil` and `false` are falsey; everything else is truthy.
+#[metajit::jit]
+pub fn is_falsey(v: Value) -> bool {
+    v.tag == tag::NIL || (v.tag == tag::BOOL && v.bits == 0)
+}
+
+/// `Operands must be numbers.` at the frame's instruction (always an error).
+#[metajit::dont_look_inside]
+pub fn operands_error(frame: &mut Frame) -> Result<(), LoxError> {
+    let pc = frame.pc;
+    Err(runtime_error(frame, pc, "Operands must be numbers.".into()))
+}
+
+/// `Operand must be a number.` at the frame's instruction (always an error).
+#[metajit::dont_look_inside]
+pub fn operand_error(frame: &mut Frame) -> Result<(), LoxError> {
+    let pc = frame.pc;
+    Err(runtime_error(frame, pc, "Operand must be a number.".into()))
+}
+
+/// `+` on slots `at` and `at + 1` when they are not two numbers: a concatenation of two
+/// strings (a new interned string in slot `at`), or an error.
+#[metajit::dont_look_inside]
+pub fn add_objects(frame: &mut Frame, at: usize) -> Result<(), LoxError> {
     let (a, b) = (frame.slots[at], frame.slots[at + 1]);
     if a.is_number() && b.is_number() {
-        return Ok(Value::number(a.as_number() + b.as_number()));
+        frame.slots[at] = Value::number(a.as_number() + b.as_number());
+        return Ok(());
     }
     if a.tag == tag::STRING && b.tag == tag::STRING {
+        let vm = vm_of(frame);
         vm.safepoint(frame);
         let (a, b) = (a.as_ref::<LoxString>(), b.as_ref::<LoxString>());
         let mut text = String::with_capacity(a.text.len() + b.text.len());
         text.push_str(&a.text);
         text.push_str(&b.text);
-        return Ok(Value::object(tag::STRING, vm.heap.intern_owned(text)));
+        frame.slots[at] = Value::object(tag::STRING, vm.heap.intern_owned(text));
+        return Ok(());
     }
+    let pc = frame.pc;
     let msg = "Operands must be two numbers or two strings.".to_string();
     Err(runtime_error(frame, pc, msg))
 }

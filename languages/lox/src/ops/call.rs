@@ -8,8 +8,41 @@ use crate::error::LoxError;
 use crate::object::{BoundMethod, Class, Closure, Instance, LoxString, Native};
 use crate::ops::object::{find_method, new_instance};
 use crate::value::{Value, tag};
-use crate::vm::{Frame, MAX_FRAMES, Vm, run, runtime_error};
+use crate::vm::{Frame, MAX_FRAMES, Vm, run, runtime_error, vm_of};
 use metajit::Ref;
+
+/// `Call(argc)`: calls the value in slot `base` with the `argc` values above it; the result
+/// replaces the callee in slot `base`.
+#[metajit::dont_look_inside]
+pub fn call(frame: &mut Frame, base: usize, argc: usize) -> Result<(), LoxError> {
+    let vm = vm_of(frame);
+    frame.slots[base] = call_value(vm, frame, base, argc)?;
+    Ok(())
+}
+
+/// `Invoke(name, argc)`: `receiver.name(args)` with the receiver in slot `base`; the result
+/// replaces it.
+#[metajit::dont_look_inside]
+pub fn invoke(frame: &mut Frame, base: usize, argc: usize, name: u64) -> Result<(), LoxError> {
+    let vm = vm_of(frame);
+    frame.slots[base] = invoke_value(vm, frame, base, argc, metajit::ref_from_addr(name))?;
+    Ok(())
+}
+
+/// `SuperInvoke(name, argc)`: `super.name(args)` with `this` in slot `base`; the result
+/// replaces it.
+#[metajit::dont_look_inside]
+pub fn super_invoke(
+    frame: &mut Frame,
+    base: usize,
+    argc: usize,
+    name: u64,
+) -> Result<(), LoxError> {
+    let vm = vm_of(frame);
+    let name = metajit::ref_from_addr(name);
+    frame.slots[base] = super_invoke_value(vm, frame, base, argc, name)?;
+    Ok(())
+}
 
 /// Calls the value in slot `base` of `frame` with the `argc` values above it.
 pub fn call_value(
@@ -42,7 +75,9 @@ pub fn call_value(
         }
         tag::NATIVE => {
             let native = callee.as_ref::<Native>();
-            Ok((native.function)(&frame.slots[base + 1..base + 1 + argc]))
+            Ok((native.function)(
+                &frame.slots.as_slice()[base + 1..base + 1 + argc],
+            ))
         }
         _ => {
             let msg = "Can only call functions and classes.".to_string();
@@ -68,14 +103,16 @@ pub fn call_closure(
     if frame.depth >= MAX_FRAMES {
         return Err(runtime_error(frame, frame.pc, "Stack overflow.".into()));
     }
-    let mut callee = Frame::new(closure, frame, frame.depth + 1);
-    callee.slots[..=argc].copy_from_slice(&frame.slots[base..=base + argc]);
-    run(vm, code, &mut callee)
+    let mut callee = Frame::new(frame.vm, closure, frame, frame.depth + 1);
+    callee.slots.as_mut_slice()[..=argc]
+        .copy_from_slice(&frame.slots.as_slice()[base..=base + argc]);
+    let jit = vm.jit.clone();
+    run(&jit, code, &mut callee)
 }
 
 /// `receiver.name(args)` with the receiver in slot `base`: a field holding something callable,
 /// or a method.
-pub fn invoke(
+pub fn invoke_value(
     vm: &mut Vm,
     frame: &mut Frame,
     base: usize,
@@ -99,7 +136,7 @@ pub fn invoke(
 }
 
 /// `super.name(args)`: the superclass is in the slot above the arguments, `this` in `base`.
-pub fn super_invoke(
+pub fn super_invoke_value(
     vm: &mut Vm,
     frame: &mut Frame,
     base: usize,

@@ -6,8 +6,8 @@ use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, L
 use crate::ops::call::undefined_property;
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
-use crate::vm::{Frame, Vm, runtime_error};
-use metajit::Ref;
+use crate::vm::{Frame, Vm, runtime_error, vm_of};
+use metajit::{JitArray, Ref};
 
 /// The cell a captured local's slot holds.
 pub fn cell<'a>(v: Value) -> &'a mut Cell {
@@ -17,7 +17,9 @@ pub fn cell<'a>(v: Value) -> &'a mut Cell {
 }
 
 /// `BoxLocal(n)`: puts slot `n`'s value into a new cell.
-pub fn box_local(vm: &mut Vm, frame: &mut Frame, n: usize) {
+#[metajit::dont_look_inside]
+pub fn box_local(frame: &mut Frame, n: usize) {
+    let vm = vm_of(frame);
     vm.safepoint(frame);
     let cell = vm.heap.alloc(Cell {
         header: Header::new(Kind::Cell),
@@ -27,7 +29,11 @@ pub fn box_local(vm: &mut Vm, frame: &mut Frame, n: usize) {
 }
 
 /// A closure of `code` over `upvalues` (the caller has passed a safepoint).
-pub fn new_closure(vm: &mut Vm, code: &'static Code, upvalues: Box<[Ref<Cell>]>) -> Ref<Closure> {
+pub fn new_closure(
+    vm: &mut Vm,
+    code: &'static Code,
+    upvalues: JitArray<Ref<Cell>>,
+) -> Ref<Closure> {
     vm.heap.alloc(Closure {
         header: Header::new(Kind::Closure),
         code,
@@ -35,10 +41,14 @@ pub fn new_closure(vm: &mut Vm, code: &'static Code, upvalues: Box<[Ref<Cell>]>)
     })
 }
 
-/// `Closure(k)`: a closure of `code` capturing cells of `frame` and of its closure.
-pub fn make_closure(vm: &mut Vm, frame: &mut Frame, code: &'static Code) -> Value {
+/// `Closure(k)`: slot `at` = a closure of function constant `k` of `code`, capturing cells of
+/// `frame` and of its closure.
+#[metajit::dont_look_inside]
+pub fn make_closure(frame: &mut Frame, at: usize, code: &'static Code, k: usize) {
+    let vm = vm_of(frame);
+    let code = code.functions[k].expect("closure of a function constant");
     vm.safepoint(frame);
-    let upvalues = code
+    let cells: Vec<Ref<Cell>> = code
         .upvalues
         .iter()
         .map(|c| match *c {
@@ -46,11 +56,16 @@ pub fn make_closure(vm: &mut Vm, frame: &mut Frame, code: &'static Code) -> Valu
             crate::chunk::Capture::Upvalue(n) => frame.closure.upvalues[n as usize],
         })
         .collect();
-    Value::object(tag::CLOSURE, new_closure(vm, code, upvalues))
+    let mut upvalues = JitArray::new(cells.len(), Ref::from_ptr(std::ptr::null_mut()));
+    upvalues.as_mut_slice().copy_from_slice(&cells);
+    frame.slots[at] = Value::object(tag::CLOSURE, new_closure(vm, code, upvalues));
 }
 
-/// `Class(k)`: a new class without methods.
-pub fn new_class(vm: &mut Vm, frame: &mut Frame, name: Ref<LoxString>) -> Value {
+/// `Class(k)`: slot `at` = a new class named `name`, without methods.
+#[metajit::dont_look_inside]
+pub fn new_class(frame: &mut Frame, at: usize, name: u64) {
+    let vm = vm_of(frame);
+    let name = metajit::ref_from_addr::<LoxString>(name);
     vm.safepoint(frame);
     let class = vm.heap.alloc(Class {
         header: Header::new(Kind::Class),
@@ -58,7 +73,7 @@ pub fn new_class(vm: &mut Vm, frame: &mut Frame, name: Ref<LoxString>) -> Value 
         methods: AddrMap::default(),
         init: None,
     });
-    Value::object(tag::CLASS, class)
+    frame.slots[at] = Value::object(tag::CLASS, class);
 }
 
 /// A new instance of `class` without fields (the caller has passed a safepoint).
@@ -72,9 +87,11 @@ pub fn new_instance(vm: &mut Vm, class: Ref<Class>) -> Ref<Instance> {
 }
 
 /// `Inherit`: copies the methods of the superclass in slot `at` into the class above it.
-pub fn inherit(frame: &mut Frame, pc: usize, at: usize) -> Result<(), LoxError> {
+#[metajit::dont_look_inside]
+pub fn inherit(frame: &mut Frame, at: usize) -> Result<(), LoxError> {
     let superclass = frame.slots[at];
     if superclass.tag != tag::CLASS {
+        let pc = frame.pc;
         let msg = "Superclass must be a class.".to_string();
         return Err(runtime_error(frame, pc, msg));
     }
@@ -88,8 +105,12 @@ pub fn inherit(frame: &mut Frame, pc: usize, at: usize) -> Result<(), LoxError> 
     Ok(())
 }
 
-/// `Method(k)`: adds `method` to `class` as `name`.
-pub fn add_method(vm: &Vm, class: Value, method: Value, name: Ref<LoxString>) {
+/// `Method(k)`: adds the closure in slot `at + 1` to the class in slot `at` as `name`.
+#[metajit::dont_look_inside]
+pub fn add_method(frame: &mut Frame, at: usize, name: u64) {
+    let vm = vm_of(frame);
+    let (class, method) = (frame.slots[at], frame.slots[at + 1]);
+    let name = metajit::ref_from_addr::<LoxString>(name);
     // SAFETY: the class is alive (in a slot) and nothing else borrows it now.
     let class = unsafe { class.as_ref::<Class>().get_mut() };
     let method = method.as_ref::<Closure>();
@@ -104,8 +125,17 @@ pub fn find_method(class: Ref<Class>, name: Ref<LoxString>) -> Option<Ref<Closur
     class.methods.get(&name.addr()).copied()
 }
 
+/// `GetProperty(name)`: replaces the instance in slot `at` by its property `name`.
+#[metajit::dont_look_inside]
+pub fn get_property(frame: &mut Frame, at: usize, name: u64) -> Result<(), LoxError> {
+    let vm = vm_of(frame);
+    let pc = frame.pc;
+    frame.slots[at] = property(vm, frame, pc, at, metajit::ref_from_addr(name))?;
+    Ok(())
+}
+
 /// `instance.name` for the value in slot `at`: a field, or a bound method.
-pub fn get_property(
+fn property(
     vm: &mut Vm,
     frame: &mut Frame,
     pc: usize,
@@ -130,21 +160,19 @@ pub fn get_property(
     }
 }
 
-/// `super.name` with the superclass in slot `at + 1` and `this` in slot `at`.
-pub fn get_super(
-    vm: &mut Vm,
-    frame: &mut Frame,
-    pc: usize,
-    at: usize,
-    name: Ref<LoxString>,
-) -> Result<Value, LoxError> {
+/// `GetSuper(name)`: slot `at` (`this`) = `super.name` bound to `this`, with the superclass in
+/// slot `at + 1`.
+#[metajit::dont_look_inside]
+pub fn get_super(frame: &mut Frame, at: usize, name: u64) -> Result<(), LoxError> {
+    let vm = vm_of(frame);
+    let name = metajit::ref_from_addr::<LoxString>(name);
     let superclass = frame.slots[at + 1].as_ref::<Class>();
     match find_method(superclass, name) {
-        Some(method) => Ok(bind(vm, frame, frame.slots[at], method)),
-        None => {
-            frame.pc = pc;
-            Err(undefined_property(frame, name))
+        Some(method) => {
+            frame.slots[at] = bind(vm, frame, frame.slots[at], method);
+            Ok(())
         }
+        None => Err(undefined_property(frame, name)),
     }
 }
 
@@ -159,12 +187,10 @@ fn bind(vm: &mut Vm, frame: &mut Frame, receiver: Value, method: Ref<Closure>) -
 }
 
 /// `instance.name = value` with the instance in slot `at` and the value above it.
-pub fn set_property(
-    frame: &mut Frame,
-    pc: usize,
-    at: usize,
-    name: Ref<LoxString>,
-) -> Result<(), LoxError> {
+#[metajit::dont_look_inside]
+pub fn set_property(frame: &mut Frame, at: usize, name: u64) -> Result<(), LoxError> {
+    let name = metajit::ref_from_addr::<LoxString>(name);
+    let pc = frame.pc;
     let receiver = frame.slots[at];
     if receiver.tag != tag::INSTANCE {
         let msg = "Only instances have fields.".to_string();
