@@ -469,23 +469,24 @@ impl Inner {
         let mut out = OutBuffer::take(self);
         let mut inputs: Vec<i64> = Vec::new();
         loop {
-            let (code, layout) = {
-                let pieces = self.pieces.borrow();
-                let layout = match &pieces[id].kind {
-                    PieceKind::Loop { vlayout, .. } => vlayout.clone(),
-                    PieceKind::Bridge { .. } => None,
-                };
-                (pieces[id].code, layout)
-            };
             inputs.clear();
             inputs.extend_from_slice(&state.0[ng..]);
-            if let (Some(layout), Some((ri, fields))) = (&layout, portal.virtualizable) {
-                let frame = state.0[ng + ri] as usize;
-                if VLayout::of(fields, frame) != *layout {
-                    return Entered::Resume(state);
+            let code = {
+                let pieces = self.pieces.borrow();
+                let layout = match &pieces[id].kind {
+                    PieceKind::Loop { vlayout, .. } => vlayout.as_ref(),
+                    PieceKind::Bridge { .. } => None,
+                };
+                if let (Some(layout), Some((ri, _))) = (layout, portal.virtualizable) {
+                    let frame = state.0[ng + ri] as usize;
+                    if !layout.matches(frame) {
+                        drop(pieces);
+                        return Entered::Resume(state);
+                    }
+                    layout.read_into(frame, &mut inputs);
                 }
-                inputs.extend(layout.read(frame));
-            }
+                pieces[id].code
+            };
             self.stats.borrow_mut().entries += 1;
             // The backend is not borrowed while the code runs: a call it makes may re-enter
             // the interpreter, whose JIT may compile more code on it.

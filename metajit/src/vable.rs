@@ -50,6 +50,8 @@ pub(crate) struct VLoc {
 pub(crate) struct VLayout {
     pub fields: &'static [VirtualizableField],
     pub locs: Vec<VLoc>,
+    /// The length of each array field (0 for scalars).
+    lens: Vec<usize>,
 }
 
 impl PartialEq for VLayout {
@@ -64,15 +66,19 @@ impl VLayout {
     /// The layout of the frame at `frame` (array lengths read from memory).
     pub(crate) fn of(fields: &'static [VirtualizableField], frame: usize) -> VLayout {
         let mut locs = Vec::new();
+        let mut lens = Vec::with_capacity(fields.len());
         for (fi, f) in fields.iter().enumerate() {
             match f.array_item_size {
-                None => locs.push(VLoc {
-                    field: fi,
-                    item: None,
-                    part: 0,
-                    kind: f.kind,
-                    repr: f.repr,
-                }),
+                None => {
+                    lens.push(0);
+                    locs.push(VLoc {
+                        field: fi,
+                        item: None,
+                        part: 0,
+                        kind: f.kind,
+                        repr: f.repr,
+                    })
+                }
                 Some(_) => {
                     locs.push(VLoc {
                         field: fi,
@@ -84,6 +90,7 @@ impl VLayout {
                     let arr = Self::array_ptr(f, frame);
                     // SAFETY: the field holds a live JitArray, whose block starts with its length.
                     let len = unsafe { std::ptr::read(arr as *const usize) };
+                    lens.push(len);
                     for i in 0..len {
                         for (pi, p) in f.array_parts.iter().enumerate() {
                             locs.push(VLoc {
@@ -98,7 +105,7 @@ impl VLayout {
                 }
             }
         }
-        VLayout { fields, locs }
+        VLayout { fields, locs, lens }
     }
 
     fn array_ptr(f: &VirtualizableField, frame: usize) -> usize {
@@ -116,13 +123,32 @@ impl VLayout {
         }
     }
 
-    /// Reads every location's value from the frame.
-    pub(crate) fn read(&self, frame: usize) -> Vec<i64> {
+    /// Appends every location's value, read from the frame, to `out`.
+    pub(crate) fn read_into(&self, frame: usize, out: &mut Vec<i64>) {
         // SAFETY: the addresses are fields and in-bounds items of the live frame.
-        self.locs
+        out.extend(
+            self.locs
+                .iter()
+                .map(|l| unsafe { mem::load(self.addr(l, frame), l.kind, l.repr) }),
+        );
+    }
+
+    /// Whether the frame at `frame` has this layout (its arrays have the lengths this layout
+    /// was made for), without building its layout.
+    pub(crate) fn matches(&self, frame: usize) -> bool {
+        self.fields
             .iter()
-            .map(|l| unsafe { mem::load(self.addr(l, frame), l.kind, l.repr) })
-            .collect()
+            .zip(&self.lens)
+            .all(|(f, &len)| match f.array_item_size {
+                None => true,
+                Some(_) => {
+                    // SAFETY: the field holds a live JitArray, whose block starts with its
+                    // length.
+                    let actual =
+                        unsafe { std::ptr::read(Self::array_ptr(f, frame) as *const usize) };
+                    actual == len
+                }
+            })
     }
 
     /// Writes values back into the frame (array pointers are left alone: they never change).
