@@ -83,8 +83,8 @@ pub(crate) struct Inner {
     /// How many executions of compiled code are on the native stack (nested ones come from
     /// residual calls that re-enter the interpreter). Code is freed only when none is.
     pub(crate) running: Cell<u32>,
-    /// Output buffers for runs of compiled code, one per nesting level in use.
-    out_buffers: RefCell<Vec<Vec<i64>>>,
+    /// Input and output buffers for runs of compiled code, one pair per nesting level in use.
+    out_buffers: RefCell<Vec<(Vec<i64>, Vec<i64>)>>,
     pub(crate) warm: RefCell<WarmState>,
     /// Compiled loops by green key (indices into `pieces`).
     pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
@@ -353,17 +353,19 @@ impl Drop for JitDriver {
     }
 }
 
-/// An output buffer for one run of compiled code, taken from the driver's pool and given back
-/// when dropped (runs nest when compiled code calls back into the interpreter).
+/// The output buffer (and the input buffer, `inputs`) for one run of compiled code, taken from
+/// the driver's pool and given back when dropped (runs nest when compiled code calls back into
+/// the interpreter).
 struct OutBuffer<'a> {
     inner: &'a Inner,
     buf: Vec<i64>,
+    inputs: Vec<i64>,
 }
 
 impl<'a> OutBuffer<'a> {
     fn take(inner: &'a Inner) -> OutBuffer<'a> {
-        let buf = inner.out_buffers.borrow_mut().pop().unwrap_or_default();
-        OutBuffer { inner, buf }
+        let (buf, inputs) = inner.out_buffers.borrow_mut().pop().unwrap_or_default();
+        OutBuffer { inner, buf, inputs }
     }
 }
 
@@ -382,8 +384,11 @@ impl std::ops::DerefMut for OutBuffer<'_> {
 
 impl Drop for OutBuffer<'_> {
     fn drop(&mut self) {
-        let buf = std::mem::take(&mut self.buf);
-        self.inner.out_buffers.borrow_mut().push(buf);
+        let pair = (
+            std::mem::take(&mut self.buf),
+            std::mem::take(&mut self.inputs),
+        );
+        self.inner.out_buffers.borrow_mut().push(pair);
     }
 }
 
@@ -467,10 +472,9 @@ impl Inner {
         let ng = portal.green_names.len();
         let nr = portal.red_names.len();
         let mut out = OutBuffer::take(self);
-        let mut inputs: Vec<i64> = Vec::new();
         loop {
-            inputs.clear();
-            inputs.extend_from_slice(&state.0[ng..]);
+            out.inputs.clear();
+            out.inputs.extend_from_slice(&state.0[ng..]);
             let code = {
                 let pieces = self.pieces.borrow();
                 let layout = match &pieces[id].kind {
@@ -483,7 +487,7 @@ impl Inner {
                         drop(pieces);
                         return Entered::Resume(state);
                     }
-                    layout.read_into(frame, &mut inputs);
+                    layout.read_into(frame, &mut out.inputs);
                 }
                 pieces[id].code
             };
@@ -495,7 +499,7 @@ impl Inner {
             // SAFETY: the reds are the live objects of the interpreter at this merge point,
             // which is what the trace was recorded on; the code is not freed while it runs
             // (`free_invalidated` waits until no compiled code is running).
-            let exit = unsafe { entry.run(&inputs, &mut out) };
+            let exit = unsafe { entry.run(&out.inputs, &mut out.buf) };
             self.running.set(self.running.get() - 1);
             // Now and then, compile hot cycles of pieces as regions (`regions.rs`), when no
             // compiled code is on the stack.
