@@ -47,7 +47,18 @@ impl JitSwitch {
     /// The driver for this run: `METAJIT_PARAMS` and `METAJIT_LOG` from the environment, then
     /// the switch. The error names the variable and the bad entry.
     pub fn driver(&self) -> Result<JitDriver, String> {
-        let jit = JitDriver::from_env().map_err(|e| format!("METAJIT_PARAMS: {e}"))?;
+        self.driver_over("")
+    }
+
+    /// [`driver`](JitSwitch::driver) for a language with defaults of its own (`name=value`
+    /// pairs, applied before `METAJIT_PARAMS`, which can override them).
+    pub fn driver_over(&self, defaults: &str) -> Result<JitDriver, String> {
+        let mut base = crate::Params::default();
+        base.apply(defaults)
+            .map_err(|e| format!("the language's JIT defaults: {e}"))?;
+        let params =
+            crate::Params::from_env_over(base).map_err(|e| format!("METAJIT_PARAMS: {e}"))?;
+        let jit = JitDriver::build(params, crate::log::Log::from_env());
         if !self.on {
             jit.set_enabled(false);
         }

@@ -95,7 +95,12 @@ impl Params {
 
     /// The defaults with `METAJIT_PARAMS` applied.
     pub fn from_env() -> Result<Params, ParamError> {
-        let mut p = Params::default();
+        Params::from_env_over(Params::default())
+    }
+
+    /// `base` (a language's own defaults) with `METAJIT_PARAMS` applied over it.
+    pub fn from_env_over(base: Params) -> Result<Params, ParamError> {
+        let mut p = base;
         if let Some(spec) = std::env::var_os("METAJIT_PARAMS") {
             let spec = spec
                 .to_str()

@@ -10,6 +10,11 @@
 //! - `bf`: Brainfuck Mandelbrot (`../shared/data/bf/mandelbrot.bf`) with the JIT, without it,
 //!   and translated to C by `bf --emit-c` and compiled with `gcc -O2`.
 //! - `tlr`: loop-heavy tlr programs with the JIT and without it.
+//! - `lox`: the book's Lox benchmarks (`../shared/data/lox/test/benchmark/`) with the JIT,
+//!   without it, and with clox when `CLOX=/path/to/clox` is given. Their printed timings are
+//!   left out of the output comparison; `zoo_batch.lox` runs for a fixed time and is judged by
+//!   the count it prints; `string_equality.lox` is left out (it has more constants than clox's
+//!   compiler allows, so neither clox nor `lox`, which keeps clox's limits, runs it).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -26,12 +31,26 @@ struct Program {
     variants: Vec<Variant>,
     /// (numerator variant, denominator variant, what the ratio means, limit if judged)
     ratios: Vec<(String, String, String, Option<f64>)>,
+    /// For programs that run for a fixed time: the line of output (from the end) holding the
+    /// amount of work done, which is what they are judged on (more is better).
+    score_line: Option<usize>,
 }
 
 struct Measured {
     times: Vec<Duration>,
+    scores: Vec<f64>,
     jit: Option<String>,
     output_hash: u64,
+}
+
+/// The output with timing lines (numbers with a fractional part or an exponent) left out, for
+/// programs that print their own elapsed time.
+fn without_timings(out: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter(|l| !(l.parse::<f64>().is_ok() && (l.contains('.') || l.contains('e'))))
+        .flat_map(|l| format!("{l}\n").into_bytes())
+        .collect()
 }
 
 /// The median: the middle value, or the mean of the two middle values of an even count.
@@ -43,6 +62,21 @@ fn median(v: &[Duration]) -> Duration {
         s[n / 2]
     } else {
         (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+}
+
+/// The median of measured counts.
+fn median_f(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
     }
 }
 
@@ -101,6 +135,7 @@ fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
         .iter()
         .map(|_| Measured {
             times: Vec::new(),
+            scores: Vec::new(),
             jit: None,
             output_hash: 0,
         })
@@ -110,10 +145,19 @@ fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
         for (i, v) in p.variants.iter().enumerate() {
             let (dt, out, err) = run_once(v, r == 0 && v.name.contains("jit=on"))?;
             if r == 0 {
-                res[i].output_hash = fnv(&out);
+                res[i].output_hash = fnv(&without_timings(&out));
                 res[i].jit = jit_times(&err);
             } else {
                 res[i].times.push(dt);
+                if let Some(k) = p.score_line {
+                    let text = String::from_utf8_lossy(&out).into_owned();
+                    let line = text.lines().rev().nth(k).unwrap_or("");
+                    let score = line
+                        .trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("{}: no count in `{line}`", p.name))?;
+                    res[i].scores.push(score);
+                }
             }
         }
         eprint!(".");
@@ -122,7 +166,7 @@ fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
     // The first round (with the summary log on the JIT variant) only checks outputs.
     let h = res[0].output_hash;
     for (v, m) in p.variants.iter().zip(&res) {
-        if m.output_hash != h {
+        if p.score_line.is_none() && m.output_hash != h {
             return Err(format!(
                 "{}: {} prints something else than {}",
                 p.name, v.name, p.variants[0].name
@@ -144,6 +188,7 @@ fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String>
         .unwrap_or_else(|| "unknown CPU".into());
     out.push_str(&format!("# Benchmark `{suite}`\n\nMedian wall time of {} runs per variant (interleaved), after one warm-up run that checks outputs agree. Machine: {host}.\n\n", runs));
     let mut failed = Vec::new();
+    let mut geo: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for p in progs {
         let m = measure(p, runs)?;
         out.push_str(&format!(
@@ -151,6 +196,16 @@ fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String>
             p.name
         ));
         for (v, mm) in p.variants.iter().zip(&m) {
+            if p.score_line.is_some() {
+                let list: Vec<String> = mm.scores.iter().map(|s| format!("{s}")).collect();
+                out.push_str(&format!(
+                    "| {} | {} (count) | {} |\n",
+                    v.name,
+                    median_f(&mm.scores),
+                    list.join(" ")
+                ));
+                continue;
+            }
             let list: Vec<String> = mm
                 .times
                 .iter()
@@ -175,7 +230,14 @@ fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String>
                 .iter()
                 .position(|v| &v.name == b)
                 .expect("variant");
-            let r = median(&m[ia].times).as_secs_f64() / median(&m[ib].times).as_secs_f64();
+            // For a fixed-time program the ratio of counts, inverted: work of the second
+            // variant over work of the first, so that both kinds read as "time of a / time of b".
+            let r = if p.score_line.is_some() {
+                median_f(&m[ib].scores) / median_f(&m[ia].scores)
+            } else {
+                median(&m[ia].times).as_secs_f64() / median(&m[ib].times).as_secs_f64()
+            };
+            geo.entry(what.clone()).or_default().push(r);
             let verdict = match limit {
                 Some(l) if r <= *l => format!(" (target <= {l}: met)"),
                 Some(l) => {
@@ -190,6 +252,14 @@ fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String>
             if let Some(j) = &mm.jit {
                 out.push_str(&format!("- JIT work in `{}` (first run): {j}\n", v.name));
             }
+        }
+        out.push('\n');
+    }
+    if progs.len() > 1 {
+        out.push_str("## Geometric means over the programs\n\n");
+        for (what, rs) in &geo {
+            let g = (rs.iter().map(|r| r.ln()).sum::<f64>() / rs.len() as f64).exp();
+            out.push_str(&format!("- {what}: **{g:.2}x** ({} programs)\n", rs.len()));
         }
         out.push('\n');
     }
@@ -267,6 +337,7 @@ fn bf_suite() -> Result<Vec<Program>, String> {
                 None,
             ),
         ],
+        score_line: None,
     }])
 }
 
@@ -293,6 +364,57 @@ fn tlr_suite() -> Result<Vec<Program>, String> {
                     "JIT speedup over the interpreter".into(),
                     None,
                 )],
+                score_line: None,
+            }
+        })
+        .collect())
+}
+
+fn lox_suite() -> Result<Vec<Program>, String> {
+    let dir = Path::new("../shared/data/lox/test/benchmark");
+    if !dir.is_dir() {
+        return Err("skipped: ../shared/data/lox/test/benchmark not found".into());
+    }
+    let lox = bin("lox");
+    let clox = std::env::var("CLOX").ok();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "lox"))
+        .filter(|p| !p.ends_with("string_equality.lox"))
+        .collect();
+    files.sort();
+    Ok(files
+        .iter()
+        .map(|f| {
+            let path = f.to_string_lossy().into_owned();
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let mut variants = vec![
+                variant("lox --jit=on", &[&lox, &path]),
+                variant("lox --jit=off", &[&lox, "--jit=off", &path]),
+            ];
+            let mut ratios = vec![(
+                "lox --jit=off".to_string(),
+                "lox --jit=on".to_string(),
+                "interpreter time / JIT time".to_string(),
+                None,
+            )];
+            if let Some(c) = &clox {
+                variants.push(variant("clox", &[c, &path]));
+                ratios.push((
+                    "clox".to_string(),
+                    "lox --jit=on".to_string(),
+                    "clox time / JIT time (the target is a geometric mean of at least 2)"
+                        .to_string(),
+                    None,
+                ));
+            }
+            Program {
+                // zoo_batch prints its count, the batch number and its time, last.
+                score_line: (name == "zoo_batch.lox").then_some(1),
+                name,
+                variants,
+                ratios,
             }
         })
         .collect())
@@ -316,13 +438,14 @@ fn main() {
         }
     }
     let Some(suite) = suite else {
-        eprintln!("usage: bench bf|tlr [--runs N] [--out FILE]");
+        eprintln!("usage: bench bf|tlr|lox [--runs N] [--out FILE]");
         std::process::exit(2);
     };
     let progs = match suite.as_str() {
         "bf" => bf_suite(),
         "tlr" => tlr_suite(),
-        other => Err(format!("unknown suite `{other}` (bf, tlr)")),
+        "lox" => lox_suite(),
+        other => Err(format!("unknown suite `{other}` (bf, tlr, lox)")),
     };
     let text = match progs.and_then(|p| report(&suite, &p, runs)) {
         Ok(t) => t,

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
         }
         file = Some(PathBuf::from(arg));
     }
-    let jit = match switch.driver() {
+    let jit = match switch.driver_over(lang_lox::JIT_DEFAULTS) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("lox: {e}");
