@@ -17,19 +17,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
 fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
     let s: syn::DeriveInput = syn::parse2(input)?;
-    let repr_c = s.attrs.iter().any(|a| {
-        a.path().is_ident("repr")
-            && a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|l| l.iter().any(|i| i == "C"))
-    });
-    if !repr_c {
-        return Err(syn::Error::new(
-            s.ident.span(),
-            "JitCompound needs #[repr(C)] so that field offsets are fixed",
-        ));
-    }
+    crate::jitstruct::require_repr_c(&s, "JitCompound")?;
     if !s.generics.params.is_empty() {
         return Err(syn::Error::new(
             s.generics.span(),

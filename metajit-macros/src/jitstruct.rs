@@ -15,19 +15,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
 fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
     let s: syn::DeriveInput = syn::parse2(input)?;
-    let repr_c = s.attrs.iter().any(|a| {
-        a.path().is_ident("repr")
-            && a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|l| l.iter().any(|i| i == "C"))
-    });
-    if !repr_c {
-        return Err(syn::Error::new(
-            s.ident.span(),
-            "JitStruct needs #[repr(C)] so that field offsets are fixed",
-        ));
-    }
+    require_repr_c(&s, "JitStruct")?;
     let syn::Data::Struct(data) = &s.data else {
         return Err(syn::Error::new(
             s.span(),
@@ -105,4 +93,23 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
             const VIRTUALIZABLE: &'static [::metajit::twin::VirtualizableField] = &[#(#virtualizable),*];
         }
     })
+}
+
+/// Fails unless the struct is `#[repr(C)]` (`what` names the derive in the message).
+pub fn require_repr_c(s: &syn::DeriveInput, what: &str) -> syn::Result<()> {
+    let repr_c = s.attrs.iter().any(|a| {
+        a.path().is_ident("repr")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|l| l.iter().any(|i| i == "C"))
+    });
+    if repr_c {
+        Ok(())
+    } else {
+        Err(syn::Error::new(
+            s.ident.span(),
+            format!("{what} needs #[repr(C)] so that field offsets are fixed"),
+        ))
+    }
 }

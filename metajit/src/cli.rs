@@ -160,6 +160,20 @@ impl Output {
             .as_ref()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     }
+
+    /// At the end of a run: flushes, and decides the exit when the output failed. `None` when
+    /// it did not (the binary reports its own result); success when the reader went away (the
+    /// program stopped, as `yes | head` does); else `BINARY: write error: ...` on stderr and
+    /// `code`.
+    pub fn finish(&mut self, binary: &str, code: u8) -> Option<std::process::ExitCode> {
+        self.flush();
+        if self.reader_gone() {
+            return Some(std::process::ExitCode::SUCCESS);
+        }
+        let e = self.error()?;
+        eprintln!("{binary}: write error: {e}");
+        Some(std::process::ExitCode::from(code))
+    }
 }
 
 #[cfg(test)]

@@ -284,27 +284,7 @@ impl JitDriver {
         greens: &[i64],
         reds: &[(i64, Kind)],
     ) -> Entered {
-        let inner = &self.inner;
-        if !inner.enabled.get() {
-            return Entered::Continue;
-        }
-        inner.free_invalidated();
-        debug_assert!(greens.len() <= MAX_GREENS);
-        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
-        let compiled = inner.loops.borrow().get(&key).copied();
-        if let Some(id) = compiled {
-            let mut state = greens.to_vec();
-            state.extend(reds.iter().map(|r| r.0));
-            return inner.run_from(portal, id, PortalState(state));
-        }
-        if inner.tracing.get() || !inner.warm.borrow_mut().tick(&key, inner.threshold.get()) {
-            return Entered::Continue;
-        }
-        let retrace_limit = inner.params.borrow().retrace_limit;
-        if inner.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
-            return Entered::Continue;
-        }
-        Inner::trace_loop(inner, portal, key, greens, reds, false)
+        self.inner.enter(portal, greens, reds, false)
     }
 
     /// Called by the generated interpreter when it starts (before its dispatch loop) with its
@@ -316,27 +296,7 @@ impl JitDriver {
         greens: &[i64],
         reds: &[(i64, Kind)],
     ) -> Entered {
-        let inner = &self.inner;
-        if !inner.enabled.get() {
-            return Entered::Continue;
-        }
-        inner.free_invalidated();
-        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
-        let compiled = inner.functions.borrow().get(&key).copied();
-        if let Some(id) = compiled {
-            let mut state = greens.to_vec();
-            state.extend(reds.iter().map(|r| r.0));
-            return inner.run_from(portal, id, PortalState(state));
-        }
-        let threshold = inner.params.borrow().function_threshold;
-        if inner.tracing.get() || !inner.warm.borrow_mut().tick_function(&key, threshold) {
-            return Entered::Continue;
-        }
-        let retrace_limit = inner.params.borrow().retrace_limit;
-        if inner.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
-            return Entered::Continue;
-        }
-        Inner::trace_loop(inner, portal, key, greens, reds, true)
+        self.inner.enter(portal, greens, reds, true)
     }
 }
 
@@ -404,6 +364,48 @@ pub(crate) fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
 }
 
 impl Inner {
+    /// A loop header (`function` false) or a function entry: runs its compiled code, or counts
+    /// and traces it when hot.
+    fn enter(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[(i64, Kind)],
+        function: bool,
+    ) -> Entered {
+        if !self.enabled.get() {
+            return Entered::Continue;
+        }
+        self.free_invalidated();
+        debug_assert!(greens.len() <= MAX_GREENS);
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
+        let table = if function {
+            &self.functions
+        } else {
+            &self.loops
+        };
+        let compiled = table.borrow().get(&key).copied();
+        if let Some(id) = compiled {
+            let mut state = greens.to_vec();
+            state.extend(reds.iter().map(|r| r.0));
+            return self.run_from(portal, id, PortalState(state));
+        }
+        if self.tracing.get() {
+            return Entered::Continue;
+        }
+        let hot = if function {
+            let threshold = self.params.borrow().function_threshold;
+            self.warm.borrow_mut().tick_function(&key, threshold)
+        } else {
+            self.warm.borrow_mut().tick(&key, self.threshold.get())
+        };
+        let retrace_limit = self.params.borrow().retrace_limit;
+        if !hot || self.aborts.borrow().get(&key).copied().unwrap_or(0) > retrace_limit {
+            return Entered::Continue;
+        }
+        Inner::trace_loop(self, portal, key, greens, reds, function)
+    }
+
     pub(crate) fn code_id(&self, info: &'static TwinInfo) -> u32 {
         let mut reg = self.registry.borrow_mut();
         let addr = info as *const TwinInfo as usize;

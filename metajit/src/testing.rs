@@ -55,3 +55,23 @@ pub fn same_in_modes<R: PartialEq + Debug>(
 pub fn same_in_every_mode<R: PartialEq + Debug>(what: &str, run: impl FnMut(JitDriver) -> R) -> R {
     same_in_modes(what, MODES, run)
 }
+
+/// Waits for a child process whose standard output the test has closed (its reader went
+/// away) to exit, and returns its status; kills it and panics after a minute (`what` names it
+/// in the message). Every language binary must stop when its reader goes.
+pub fn exit_after_reader_gone(
+    child: &mut std::process::Child,
+    what: &str,
+) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            return status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("{what}: still running a minute after its reader went away");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -115,14 +115,8 @@ fn main() -> ExitCode {
             break;
         }
     }
-    io.output.flush();
-    if io.output.reader_gone() {
-        // The reader went away (`bf F | head`): the program stopped; nothing to report.
-        return ExitCode::SUCCESS;
-    }
-    if let Some(e) = io.output.error() {
-        eprintln!("bf: write error: {e}");
-        return ExitCode::from(1);
+    if let Some(code) = io.output.finish("bf", 1) {
+        return code;
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,20 +43,6 @@ fn program_output_into_a_closed_pipe_is_not_a_panic() {
 }
 
 /// Waits up to a minute for `child`; kills it and fails if it is still running.
-fn wait_or_fail(child: &mut std::process::Child) -> std::process::ExitStatus {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("still running a minute after its reader went away");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
 fn program_file(name: &std::ffi::OsStr, src: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("bf-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -79,7 +65,7 @@ fn an_endless_printer_stops_when_its_reader_goes() {
         std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
         assert_eq!(first, [1; 10]);
         drop(child.stdout.take());
-        assert!(wait_or_fail(&mut child).success());
+        assert!(metajit::testing::exit_after_reader_gone(&mut child, jit).success());
     }
 }
 

@@ -71,13 +71,8 @@ fn run_file(path: &std::path::Path, jit: metajit::JitDriver) -> ExitCode {
 
 /// Flushes the output and reports the result; the exit code.
 fn finish(vm: &mut Vm, result: Result<(), LoxError>) -> ExitCode {
-    vm.output.flush();
-    if vm.output.reader_gone() {
-        return ExitCode::SUCCESS;
-    }
-    if let Some(e) = vm.output.error() {
-        eprintln!("lox: write error: {e}");
-        return ExitCode::from(74);
+    if let Some(code) = vm.output.finish("lox", 74) {
+        return code;
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,14 +79,8 @@ fn main() -> ExitCode {
     if let Ok(v) = result {
         out.write(format!("{v}\n").as_bytes());
     }
-    out.flush();
-    if out.reader_gone() {
-        // The reader went away (`tlr F | head`): the program stopped; nothing to report.
-        return ExitCode::SUCCESS;
-    }
-    if let Some(e) = out.error() {
-        eprintln!("tlr: write error: {e}");
-        return ExitCode::from(1);
+    if let Some(code) = out.finish("tlr", 1) {
+        return code;
     }
     match result {
         Ok(_) => ExitCode::SUCCESS,
