@@ -387,10 +387,17 @@ impl Emitter<'_> {
                         let g = self.ex(g);
                         quote!(if #g)
                     });
-                    let sets = a
-                        .bindings
-                        .iter()
-                        .map(|(id, s)| self.store(*s, quote!(#id), twin_bindings));
+                    // Bindings of a red scrutinee are plain values (a promoted integer) or twin
+                    // values (inside an `Option` or `Result`): `bind` makes either the slot's
+                    // twin form, with a type rustc infers from the binding.
+                    let sets = a.bindings.iter().map(|(id, s)| {
+                        if red && f.slots[*s].red {
+                            let slot = self.slot(*s);
+                            quote!({ let __v = ::metajit::twin::bind(#id); #slot.set(__v); })
+                        } else {
+                            self.store(*s, quote!(#id), twin_bindings)
+                        }
+                    });
                     let target = a.target as u32;
                     quote!(#pat #guard => { #(#sets)* __metajit_block = #target; })
                 });

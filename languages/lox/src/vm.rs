@@ -27,8 +27,9 @@ pub const MAX_FRAMES: u32 = 64;
 pub struct Vm {
     /// Every object.
     pub heap: Heap,
-    /// Global variables by interned name.
-    pub globals: AddrMap<Value>,
+    /// Global variables by interned name: each in a cell of its own, which stays the same for
+    /// the life of the variable (traced code loads and stores the cell's value).
+    pub globals: AddrMap<Ref<Cell>>,
     /// Every loaded code (their constants are roots).
     pub codes: Vec<&'static Code>,
     /// The interned string `init`.
@@ -115,8 +116,11 @@ impl Vm {
             header: Header::new(Kind::Native),
             function: clock,
         });
-        vm.globals
-            .insert(name.addr(), Value::object(tag::NATIVE, native));
+        let cell = vm.heap.alloc(Cell {
+            header: Header::new(Kind::Cell),
+            value: Value::object(tag::NATIVE, native),
+        });
+        vm.globals.insert(name.addr(), cell);
         vm.roots_keepalive(name);
         vm
     }
@@ -178,9 +182,9 @@ impl Vm {
             self.heap.mark_object(fr.closure);
             f = fr.parent;
         }
-        let globals: Vec<Value> = self.globals.values().copied().collect();
-        for v in globals {
-            self.heap.mark_value(v);
+        let globals: Vec<Ref<Cell>> = self.globals.values().copied().collect();
+        for c in globals {
+            self.heap.mark_object(c);
         }
         for i in 0..self.codes.len() {
             for &v in &self.codes[i].constants {
@@ -247,13 +251,25 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Va
                 unsafe { cell.get_mut() }.value = frame.slots[sp - 1];
             }
             Op::GetGlobal(k) => {
-                frame.pc = pc;
-                globals::get(frame, sp, code.constants[k as usize].bits)?;
+                let name = code.constants[k as usize].bits;
+                match globals::cell(frame.vm, name) {
+                    Some(cell) => frame.slots[sp] = globals::value(cell),
+                    None => {
+                        frame.pc = pc;
+                        globals::undefined(frame, name)?;
+                    }
+                }
             }
             Op::DefineGlobal(k) => globals::define(frame, sp, code.constants[k as usize].bits),
             Op::SetGlobal(k) => {
-                frame.pc = pc;
-                globals::set(frame, sp, code.constants[k as usize].bits)?;
+                let name = code.constants[k as usize].bits;
+                match globals::cell(frame.vm, name) {
+                    Some(cell) => globals::set_value(cell, frame.slots[sp - 1]),
+                    None => {
+                        frame.pc = pc;
+                        globals::undefined(frame, name)?;
+                    }
+                }
             }
             Op::GetUpvalue(n) => {
                 let cell = frame.closure.upvalues[n as usize];

@@ -320,3 +320,51 @@ pub fn try_branch<T: TwinTry>(x: T) -> Result<T::Output, T::Residual> {
 pub fn from_residual<R, T: TwinFromResidual<R>>(r: R) -> T {
     T::from_residual(r)
 }
+
+/// A value bound by a pattern on a red scrutinee, as the twin slot that receives it holds it:
+/// a plain JIT value (a promoted integer) becomes a constant `Sym`, a twin value stays itself.
+/// Unlike [`from_value`], the result type follows from the binding's type.
+pub trait Bind {
+    /// The slot's type.
+    type Slot;
+    /// Converts.
+    fn bind(self) -> Self::Slot;
+}
+
+impl<T: JitValue> Bind for T {
+    type Slot = Sym<T>;
+    #[inline(always)]
+    fn bind(self) -> Sym<T> {
+        Sym::konst(self)
+    }
+}
+
+impl<T: JitValue> Bind for Sym<T> {
+    type Slot = Sym<T>;
+    #[inline(always)]
+    fn bind(self) -> Sym<T> {
+        self
+    }
+}
+
+impl<T: JitCompound> Bind for Compound<T> {
+    type Slot = Compound<T>;
+    #[inline(always)]
+    fn bind(self) -> Compound<T> {
+        self
+    }
+}
+
+impl<T: Bind> Bind for Option<T> {
+    type Slot = Option<T::Slot>;
+    #[inline(always)]
+    fn bind(self) -> Option<T::Slot> {
+        self.map(T::bind)
+    }
+}
+
+/// [`Bind::bind`] (generated code).
+#[inline(always)]
+pub fn bind<B: Bind>(b: B) -> B::Slot {
+    b.bind()
+}

@@ -29,8 +29,8 @@ mod types;
 
 pub use compound::{Compound, JitCompound, Part};
 pub use form::{
-    Form, FromValue, NoneResidual, TwinForm, TwinFromResidual, TwinTry, from_residual, from_value,
-    try_branch,
+    Bind, Form, FromValue, NoneResidual, TwinForm, TwinFromResidual, TwinTry, bind, from_residual,
+    from_value, try_branch,
 };
 pub use methods::{TwinMethod, call_method, method_hash};
 pub use ops::*;
