@@ -16,12 +16,13 @@
 
 use crate::backend::{Backend, CompileInfo, Exit, GuardId};
 use crate::blackhole::Blackhole;
+use crate::buffers::BufferPool;
 use crate::chain::run_chain;
 use crate::fasthash::FastMap;
 use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
 use crate::log::{Category, Log};
 use crate::params::{ParamError, Params};
-use crate::pieces::{Piece, PieceKind};
+use crate::pieces::{GuardInfo, Piece, PieceKind};
 use crate::resume::ResumeData;
 use crate::tracer::{TraceEnd, TraceEnv, TraceKind, Tracer};
 pub use crate::twin::PortalInfo;
@@ -46,23 +47,6 @@ pub enum Entered {
     Return(Box<dyn Any>),
 }
 
-/// What the driver knows about one guard of compiled code.
-pub(crate) struct GuardInfo {
-    pub resume: ResumeData,
-    pub failures: u32,
-    /// For `guard_value`: which fail argument holds the guarded value.
-    pub value_index: Option<usize>,
-    pub value_failures: HashMap<i64, u32>,
-    /// The piece attached to it as a bridge.
-    pub bridge: Option<usize>,
-    /// For `guard_true`/`guard_false`: the fail argument holding the condition, whose value
-    /// is known when the guard fails (a bridge treats it as a constant).
-    pub cond_index: Option<usize>,
-    pub bridge_attempts: u32,
-    /// Ranges the trace established for the fail arguments (a bridge's inputs) at this guard.
-    pub fail_bounds: Vec<crate::opt::InputBound>,
-}
-
 #[derive(Default)]
 struct Registry {
     infos: Vec<&'static TwinInfo>,
@@ -84,7 +68,7 @@ pub(crate) struct Inner {
     /// residual calls that re-enter the interpreter). Code is freed only when none is.
     pub(crate) running: Cell<u32>,
     /// Input and output buffers for runs of compiled code, one pair per nesting level in use.
-    out_buffers: RefCell<Vec<(Vec<i64>, Vec<i64>)>>,
+    buffers: BufferPool,
     pub(crate) warm: RefCell<WarmState>,
     /// Compiled loops by green key (indices into `pieces`).
     pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
@@ -185,7 +169,7 @@ impl JitDriver {
                 params: RefCell::new(params),
                 tracing: Cell::new(false),
                 running: Cell::new(0),
-                out_buffers: RefCell::new(Vec::new()),
+                buffers: BufferPool::default(),
                 warm: RefCell::new(WarmState::default()),
                 loops: RefCell::new(FastMap::default()),
                 functions: RefCell::new(FastMap::default()),
@@ -313,45 +297,6 @@ impl Drop for JitDriver {
     }
 }
 
-/// The output buffer (and the input buffer, `inputs`) for one run of compiled code, taken from
-/// the driver's pool and given back when dropped (runs nest when compiled code calls back into
-/// the interpreter).
-struct OutBuffer<'a> {
-    inner: &'a Inner,
-    buf: Vec<i64>,
-    inputs: Vec<i64>,
-}
-
-impl<'a> OutBuffer<'a> {
-    fn take(inner: &'a Inner) -> OutBuffer<'a> {
-        let (buf, inputs) = inner.out_buffers.borrow_mut().pop().unwrap_or_default();
-        OutBuffer { inner, buf, inputs }
-    }
-}
-
-impl std::ops::Deref for OutBuffer<'_> {
-    type Target = Vec<i64>;
-    fn deref(&self) -> &Vec<i64> {
-        &self.buf
-    }
-}
-
-impl std::ops::DerefMut for OutBuffer<'_> {
-    fn deref_mut(&mut self) -> &mut Vec<i64> {
-        &mut self.buf
-    }
-}
-
-impl Drop for OutBuffer<'_> {
-    fn drop(&mut self) {
-        let pair = (
-            std::mem::take(&mut self.buf),
-            std::mem::take(&mut self.inputs),
-        );
-        self.inner.out_buffers.borrow_mut().push(pair);
-    }
-}
-
 /// A short description of a green key for logs: `pc=7, code=0x55..`.
 pub(crate) fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
     portal
@@ -473,7 +418,7 @@ impl Inner {
     ) -> Entered {
         let ng = portal.green_names.len();
         let nr = portal.red_names.len();
-        let mut out = OutBuffer::take(self);
+        let mut out = self.buffers.take();
         loop {
             out.inputs.clear();
             out.inputs.extend_from_slice(&state.0[ng..]);

@@ -16,6 +16,7 @@
 
 pub mod backend;
 pub mod blackhole;
+mod buffers;
 pub mod chain;
 pub mod cli;
 pub mod driver;

@@ -8,8 +8,10 @@
 
 use crate::backend::{CodeId, GuardId};
 use crate::ir::{TargetId, Trace};
+use crate::resume::ResumeData;
 use crate::vable::VLayout;
 use crate::warmstate::GreenKey;
+use std::collections::HashMap;
 
 /// What a piece is.
 pub(crate) enum PieceKind {
@@ -38,4 +40,21 @@ pub(crate) struct Piece {
     pub flag: Box<i64>,
     pub valid: bool,
     pub freed: bool,
+}
+
+/// What the driver knows about one guard of compiled code.
+pub(crate) struct GuardInfo {
+    pub resume: ResumeData,
+    pub failures: u32,
+    /// For `guard_value`: which fail argument holds the guarded value.
+    pub value_index: Option<usize>,
+    pub value_failures: HashMap<i64, u32>,
+    /// The piece attached to it as a bridge.
+    pub bridge: Option<usize>,
+    /// For `guard_true`/`guard_false`: the fail argument holding the condition, whose value
+    /// is known when the guard fails (a bridge treats it as a constant).
+    pub cond_index: Option<usize>,
+    pub bridge_attempts: u32,
+    /// Ranges the trace established for the fail arguments (a bridge's inputs) at this guard.
+    pub fail_bounds: Vec<crate::opt::InputBound>,
 }
