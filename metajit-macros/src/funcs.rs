@@ -41,6 +41,36 @@ pub fn parse_greens(attr: TokenStream) -> syn::Result<Vec<syn::Ident>> {
     }
 }
 
+/// Parses the effects of a `#[dont_look_inside(...)]`: nothing (any effect), `reads_only`, or
+/// `writes(Type.field, ...)`; the `CallKind` variant to pass to the call.
+pub fn parse_effects(attr: TokenStream) -> syn::Result<TokenStream> {
+    if attr.is_empty() {
+        return Ok(quote!(Residual));
+    }
+    let meta: syn::Meta = syn::parse2(attr)?;
+    match meta {
+        syn::Meta::Path(p) if p.is_ident("reads_only") => Ok(quote!(ReadOnly)),
+        syn::Meta::List(l) if l.path.is_ident("writes") => {
+            let fields = l.parse_args_with(
+                syn::punctuated::Punctuated::<syn::ExprField, syn::Token![,]>::parse_terminated,
+            )?;
+            let names: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let base = f.base.to_token_stream().to_string().replace(' ', "");
+                    let member = f.member.to_token_stream().to_string();
+                    format!("{base}.{member}")
+                })
+                .collect();
+            Ok(quote!(Writes(&[#(#names),*])))
+        }
+        other => Err(syn::Error::new(
+            other.span(),
+            "expected `reads_only` or `writes(Type.field, ...)`",
+        )),
+    }
+}
+
 /// The parameters of a traced function (simple identifiers only).
 pub fn params_of(sig: &syn::Signature, greens: &[syn::Ident]) -> syn::Result<Vec<Param>> {
     if !sig
@@ -130,9 +160,18 @@ pub fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(f) => f,
         Err(e) => return e.to_compile_error(),
     };
-    let greens = match parse_greens(attr) {
-        Ok(g) => g,
-        Err(e) => return e.to_compile_error(),
+    // `#[dont_look_inside(reads_only)]` / `(writes(Type.field, ...))` declare effects;
+    // the other annotations take `greens(..)`.
+    let (greens, effects) = if kind == Kind::Residual {
+        match parse_effects(attr) {
+            Ok(e) => (Vec::new(), e),
+            Err(e) => return e.to_compile_error(),
+        }
+    } else {
+        match parse_greens(attr) {
+            Ok(g) => (g, quote!(Residual)),
+            Err(e) => return e.to_compile_error(),
+        }
     };
     let params = match params_of(&f.sig, &greens) {
         Ok(p) => p,
@@ -161,7 +200,7 @@ pub fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
                 )
                 .to_compile_error();
             }
-            residual_items(&f, &params, kind)
+            residual_items(&f, &params, kind, effects)
         }
     };
     quote!(#f #generated)
@@ -222,7 +261,12 @@ fn inline_items(f: &syn::ItemFn, params: &[Param], unroll_safe: bool) -> TokenSt
     }
 }
 
-fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream {
+fn residual_items(
+    f: &syn::ItemFn,
+    params: &[Param],
+    kind: Kind,
+    effects: TokenStream,
+) -> TokenStream {
     let name = &f.sig.ident;
     let names = Names::new(name);
     let shim = &names.shim;
@@ -248,7 +292,7 @@ fn residual_items(f: &syn::ItemFn, params: &[Param], kind: Kind) -> TokenStream 
     let call_kind = if kind == Kind::Elidable {
         quote!(Elidable)
     } else {
-        quote!(Residual)
+        effects
     };
     let name_str = name.to_string();
     let from_form = tys

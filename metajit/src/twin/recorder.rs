@@ -198,12 +198,14 @@ impl Recorder {
         self.heap.insert((obj, field), value);
     }
 
-    /// A call that may write anything: forget every mutable cached value.
-    pub(crate) fn heap_clobber(&mut self) {
+    /// A call with this effect: forget the cached values of the fields it may write.
+    pub(crate) fn heap_clobber_by(&mut self, effect: &crate::ir::EffectInfo) {
         let trace = &self.trace;
-        self.heap.retain(|&(_, f), _| {
-            matches!(&trace.descrs[f.0 as usize], Descr::Field(fd) if fd.flags.immutable)
-        });
+        self.heap
+            .retain(|&(_, f), _| match &trace.descrs[f.0 as usize] {
+                Descr::Field(fd) => fd.flags.immutable || !effect.may_write_field(fd),
+                _ => false,
+            });
     }
 }
 

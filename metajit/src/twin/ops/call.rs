@@ -47,6 +47,26 @@ pub enum CallKind {
     Residual,
     /// `#[metajit::elidable]`: nothing (pure).
     Elidable,
+    /// `#[metajit::dont_look_inside(reads_only)]`: reads the heap, writes nothing traced code
+    /// can see (what the trace knows of fields survives the call).
+    ReadOnly,
+    /// `#[metajit::dont_look_inside(writes(Type.field, ...))]`: writes only these fields (by
+    /// descriptor name) and no array items.
+    Writes(&'static [&'static str]),
+}
+
+impl CallKind {
+    /// The effect of the call, for its descriptor.
+    fn effect(self) -> EffectInfo {
+        match self {
+            CallKind::Residual => EffectInfo::Any,
+            CallKind::Elidable => EffectInfo::Elidable,
+            CallKind::ReadOnly => EffectInfo::ReadOnly,
+            CallKind::Writes(fields) => {
+                EffectInfo::WritesFields(fields.iter().map(|f| Arc::from(*f)).collect())
+            }
+        }
+    }
 }
 
 /// Calls a function as a residual call (or folds an elidable one with constant arguments).
@@ -73,7 +93,7 @@ pub fn residual_call<E: Executor, R: JitValue>(
         t.abort(crate::twin::AbortReason::TooManyCallArgs);
         return Sym::konst(val);
     }
-    let reload = kind == CallKind::Residual && t.vable_before_call(args);
+    let reload = kind != CallKind::Elidable && t.vable_before_call(args);
     let mut rec = t.rec();
     let d = rec.call_descr(func, || {
         Descr::Call(CallDescr {
@@ -85,11 +105,7 @@ pub fn residual_call<E: Executor, R: JitValue>(
             } else {
                 R::KIND
             },
-            effect: if kind == CallKind::Elidable {
-                EffectInfo::Elidable
-            } else {
-                EffectInfo::Any
-            },
+            effect: kind.effect(),
         })
     });
     let ops: Vec<OpRef> = args
@@ -106,8 +122,9 @@ pub fn residual_call<E: Executor, R: JitValue>(
         Opcode::Call
     };
     let r = rec.record(opcode, result_kind, &ops, Some(d));
-    if kind == CallKind::Residual {
-        rec.heap_clobber();
+    if kind != CallKind::Elidable {
+        let effect = kind.effect();
+        rec.heap_clobber_by(&effect);
     }
     drop(rec);
     if reload {
@@ -118,7 +135,7 @@ pub fn residual_call<E: Executor, R: JitValue>(
     } else {
         Sym::traced(val, r)
     };
-    if kind == CallKind::Residual && t.qi_used() {
+    if kind != CallKind::Elidable && t.qi_used() {
         // The call may have changed a quasi-immutable field this trace folded: check the
         // invalidation flag, resuming (if it was set) just after the call with its result.
         t.record_invalidation_check(

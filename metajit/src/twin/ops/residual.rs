@@ -173,7 +173,7 @@ pub fn residual_call_ret<E: crate::twin::Executor, R: ResidualRet>(
         }
     };
     // A fallible call is never folded or shared: its status must be checked each time.
-    let kind = if R::FALLIBLE {
+    let kind = if R::FALLIBLE && kind == super::CallKind::Elidable {
         super::CallKind::Residual
     } else {
         kind
