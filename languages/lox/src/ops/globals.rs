@@ -9,8 +9,9 @@ use crate::value::Value;
 use crate::vm::{Frame, Vm, runtime_error, vm_of};
 use metajit::Ref;
 
-/// The cell of global `name`, if it is defined.
-#[metajit::dont_look_inside]
+/// The cell of global `name`, if it is defined. It writes nothing, so what a trace knows of
+/// fields survives the lookup.
+#[metajit::dont_look_inside(reads_only)]
 pub fn cell(vm: Ref<Vm>, name: u64) -> Option<Ref<Cell>> {
     vm.globals.get(&(name as usize)).copied()
 }
