@@ -129,16 +129,19 @@ impl Vm {
     /// loading them as the constants of an empty code.
     fn roots_keepalive(&mut self, name: Ref<LoxString>) {
         let code: &'static Code = Box::leak(Box::new(Code {
-            name: None,
-            kind: crate::chunk::FunctionKind::Script,
-            arity: 0,
-            ops: Vec::new(),
-            lines: Vec::new(),
-            depth: Vec::new(),
-            max_depth: 0,
+            proto: Rc::new(crate::chunk::Proto {
+                name: None,
+                kind: crate::chunk::FunctionKind::Script,
+                arity: 0,
+                ops: Vec::new(),
+                lines: Vec::new(),
+                depth: Vec::new(),
+                max_depth: 0,
+                constants: Vec::new(),
+                upvalues: Vec::new(),
+            }),
             constants: vec![Value::object(tag::STRING, name)],
             functions: Vec::new(),
-            upvalues: Vec::new(),
         }));
         self.codes.push(code);
     }
