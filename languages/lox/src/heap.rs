@@ -46,7 +46,7 @@ fn size_of_object(h: *mut Header) -> usize {
             Kind::Class => std::mem::size_of::<Class>(),
             Kind::Instance => {
                 let i = &*(h as *const Instance);
-                std::mem::size_of::<Instance>() + 16 * i.fields.capacity()
+                std::mem::size_of::<Instance>() + 16 * i.fields.len()
             }
             Kind::BoundMethod => std::mem::size_of::<BoundMethod>(),
             Kind::Native => std::mem::size_of::<Native>(),

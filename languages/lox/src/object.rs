@@ -102,6 +102,7 @@ pub struct Class {
 
 /// An instance of a class.
 #[repr(C)]
+#[derive(metajit::JitStruct)]
 pub struct Instance {
     /// The header.
     pub header: Header,
@@ -109,8 +110,9 @@ pub struct Instance {
     pub class: Ref<Class>,
     /// The layout of its fields.
     pub map: Ref<Map>,
-    /// The fields' values, at the indices the map gives.
-    pub fields: Vec<Value>,
+    /// The fields' values, at the indices the map gives (the array may be longer than the
+    /// map: room to grow).
+    pub fields: JitArray<Value>,
 }
 
 /// A method bound to its receiver (`instance.method` without a call).

@@ -10,7 +10,7 @@ use crate::chunk::Op;
 use crate::code::Code;
 use crate::error::LoxError;
 use crate::heap::Heap;
-use crate::object::{Cell, Closure, Header, Kind, LoxString, Map, Native};
+use crate::object::{Cell, Closure, Header, Instance, Kind, LoxString, Map, Native};
 use crate::ops::{arith, call, globals, object, output};
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
@@ -285,12 +285,45 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Va
                 unsafe { cell.get_mut() }.value = frame.slots[sp - 1];
             }
             Op::GetProperty(k) => {
-                frame.pc = pc;
-                object::get_property(frame, sp - 1, code.constants[k as usize].bits)?;
+                // A field: the map promoted, the index a constant (a guarded load); a method or
+                // anything else: the residual call.
+                let name = code.constants[k as usize].bits;
+                let receiver = frame.slots[sp - 1];
+                let mut found = false;
+                if receiver.tag == tag::INSTANCE {
+                    let instance = metajit::ref_from_addr::<Instance>(receiver.bits);
+                    let map = metajit::promote(instance.map);
+                    let i = object::field_index(map, name);
+                    if i >= 0 {
+                        frame.slots[sp - 1] = instance.fields[i as usize];
+                        found = true;
+                    }
+                }
+                if !found {
+                    frame.pc = pc;
+                    object::get_property(frame, sp - 1, name)?;
+                }
             }
             Op::SetProperty(k) => {
-                frame.pc = pc;
-                object::set_property(frame, sp - 2, code.constants[k as usize].bits)?;
+                // An existing field: a guarded store; a new one: the residual call.
+                let name = code.constants[k as usize].bits;
+                let receiver = frame.slots[sp - 2];
+                let mut stored = false;
+                if receiver.tag == tag::INSTANCE {
+                    let instance = metajit::ref_from_addr::<Instance>(receiver.bits);
+                    let map = metajit::promote(instance.map);
+                    let i = object::field_index(map, name);
+                    if i >= 0 {
+                        // SAFETY: the instance is alive (in a slot); no other reference to it
+                        // is in use.
+                        unsafe { instance.get_mut() }.fields[i as usize] = frame.slots[sp - 1];
+                        stored = true;
+                    }
+                }
+                if !stored {
+                    frame.pc = pc;
+                    object::set_property(frame, sp - 2, name)?;
+                }
                 frame.slots[sp - 2] = frame.slots[sp - 1];
             }
             Op::GetSuper(k) => {

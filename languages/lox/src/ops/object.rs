@@ -2,7 +2,7 @@
 
 use crate::code::Code;
 use crate::error::LoxError;
-use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, LoxString};
+use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, LoxString, Map};
 use crate::ops::call::undefined_property;
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
@@ -82,7 +82,7 @@ pub fn new_instance(vm: &mut Vm, class: Ref<Class>) -> Ref<Instance> {
         header: Header::new(Kind::Instance),
         class,
         map: vm.empty_map,
-        fields: Vec::new(),
+        fields: JitArray::new(0, Value::NIL),
     })
 }
 
@@ -117,6 +117,17 @@ pub fn add_method(frame: &mut Frame, at: usize, name: u64) {
     class.methods.insert(name.addr(), method);
     if name == vm.init_name {
         class.init = Some(method);
+    }
+}
+
+/// Where field `name` (an interned name's address) is in instances of `map` (-1: absent).
+/// Pure: a map never changes, and names are the program's constants. In traces the map is
+/// promoted and the name constant, so the lookup folds to a constant index.
+#[metajit::elidable]
+pub fn field_index(map: Ref<Map>, name: u64) -> i64 {
+    match map.index_of(metajit::ref_from_addr(name)) {
+        Some(i) => i as i64,
+        None => -1,
     }
 }
 
@@ -202,8 +213,12 @@ pub fn set_property(frame: &mut Frame, at: usize, name: u64) -> Result<(), LoxEr
     match instance.map.index_of(name) {
         Some(i) => instance.fields[i as usize] = value,
         None => {
+            let i = instance.map.len() as usize;
+            if i >= instance.fields.len() {
+                instance.fields = instance.fields.resized((2 * i).max(4), Value::NIL);
+            }
+            instance.fields[i] = value;
             instance.map = instance.map.with_field(name);
-            instance.fields.push(value);
         }
     }
     Ok(())
