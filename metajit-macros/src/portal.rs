@@ -242,41 +242,37 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
         .collect();
     let set_greens: Vec<TokenStream> = set_greens.collect();
     let set_reds: Vec<TokenStream> = set_reds.collect();
+    // One call of the driver with the greens and reds; on `Resume` the function goes on from
+    // the state (`then`), on `Return` it returns the value compiled code produced.
+    let driver_call = |method: syn::Ident, then: TokenStream| -> syn::Expr {
+        syn::parse_quote! {
+            match (#driver).#method(
+                &#portal_ident,
+                &[#(::metajit::twin::green_bits(#greens)),*],
+                &[#(#red_states),*],
+            ) {
+                ::metajit::Entered::Continue => {}
+                ::metajit::Entered::Resume(__s) => {
+                    #(#set_greens)*
+                    #(#set_reds)*
+                    #then
+                }
+                ::metajit::Entered::Return(__v) => {
+                    return unsafe { <#ret_static as ::metajit::twin::TwinForm>::from_form(::metajit::twin::take_result(::core::option::Option::Some(__v))) };
+                }
+            }
+        }
+    };
     // At the function's start (after the code before the dispatch loop): the driver counts the
     // call, traces the function when hot, or runs its compiled code.
-    let entry_hook: syn::Stmt = syn::parse_quote! {
-        match (#driver).enter_portal(
-            &#portal_ident,
-            &[#(::metajit::twin::green_bits(#greens)),*],
-            &[#(#red_states),*],
-        ) {
-            ::metajit::Entered::Continue => {}
-            ::metajit::Entered::Resume(__s) => {
-                #(#set_greens)*
-                #(#set_reds)*
-            }
-            ::metajit::Entered::Return(__v) => {
-                return unsafe { <#ret_static as ::metajit::twin::TwinForm>::from_form(::metajit::twin::take_result(::core::option::Option::Some(__v))) };
-            }
-        }
-    };
-    let hook: syn::Expr = syn::parse_quote! {
-        match (#driver).can_enter_jit(
-            &#portal_ident,
-            &[#(::metajit::twin::green_bits(#greens)),*],
-            &[#(#red_states),*],
-        ) {
-            ::metajit::Entered::Continue => {}
-            ::metajit::Entered::Resume(__s) => {
-                #(#set_greens)*
-                #(#set_reds)*
-                continue #label;
-            }
-            ::metajit::Entered::Return(__v) => {
-                return unsafe { <#ret_static as ::metajit::twin::TwinForm>::from_form(::metajit::twin::take_result(::core::option::Option::Some(__v))) };
-            }
-        }
-    };
+    let entry_hook = syn::Stmt::Expr(
+        driver_call(quote::format_ident!("enter_portal"), quote!()),
+        Some(Default::default()),
+    );
+    let hook = driver_call(
+        quote::format_ident!("can_enter_jit"),
+        quote!(continue #label;),
+    );
     let mut native_loop = dispatch.clone();
     native_loop.label = Some(syn::Label {
         name: label.clone(),

@@ -41,7 +41,6 @@ pub struct Vm {
     /// The map of instances without fields.
     pub empty_map: Ref<Map>,
     _maps: Box<Map>,
-    start: Instant,
 }
 
 /// One call's state: its slots (arguments, locals and temporaries), its closure, and where
@@ -109,7 +108,6 @@ impl Vm {
             jit: Rc::new(jit),
             empty_map: Ref::new(&*maps),
             _maps: maps,
-            start: Instant::now(),
         };
         let name = vm.heap.intern("clock");
         let native = vm.heap.alloc(Native {
@@ -121,34 +119,7 @@ impl Vm {
             value: Value::object(tag::NATIVE, native),
         });
         vm.globals.insert(name.addr(), cell);
-        vm.roots_keepalive(name);
         vm
-    }
-
-    /// Names of natives are referred to only by the globals table's keys: keep them alive by
-    /// loading them as the constants of an empty code.
-    fn roots_keepalive(&mut self, name: Ref<LoxString>) {
-        let code: &'static Code = Box::leak(Box::new(Code {
-            proto: Rc::new(crate::chunk::Proto {
-                name: None,
-                kind: crate::chunk::FunctionKind::Script,
-                arity: 0,
-                ops: Vec::new(),
-                lines: Vec::new(),
-                depth: Vec::new(),
-                max_depth: 0,
-                constants: Vec::new(),
-                upvalues: Vec::new(),
-            }),
-            constants: vec![Value::object(tag::STRING, name)],
-            functions: Vec::new(),
-        }));
-        self.codes.push(code);
-    }
-
-    /// Seconds since the VM started.
-    pub fn uptime(&self) -> f64 {
-        self.start.elapsed().as_secs_f64()
     }
 
     /// Compiles and runs `source` (a script, or one line of a REPL session).
@@ -185,9 +156,12 @@ impl Vm {
             self.heap.mark_object(fr.closure);
             f = fr.parent;
         }
-        let globals: Vec<Ref<Cell>> = self.globals.values().copied().collect();
-        for c in globals {
-            self.heap.mark_object(c);
+        let globals: Vec<(usize, Ref<Cell>)> = self.globals.iter().map(|(&n, &c)| (n, c)).collect();
+        for (name, cell) in globals {
+            // A global's name is a key only: marked here (a native's name is in no code).
+            self.heap
+                .mark_object(Ref::<LoxString>::from_ptr(name as *mut LoxString));
+            self.heap.mark_object(cell);
         }
         for i in 0..self.codes.len() {
             for &v in &self.codes[i].constants {

@@ -34,10 +34,6 @@ pub use form::{
 };
 pub use methods::{TwinMethod, call_method, method_hash};
 pub use ops::*;
-pub use ops::{
-    TwinField, TwinFieldWrite, TwinItem, compound_from_parts, compound_part, load_compound,
-    store_compound,
-};
 pub use recorder::AbortReason;
 pub(crate) use ret::written_ops;
 pub use ret::{PortalReturn, decode_return, encode_return};

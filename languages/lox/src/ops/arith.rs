@@ -39,15 +39,11 @@ pub fn operand_error(frame: &mut Frame) -> Result<(), LoxError> {
     Err(runtime_error(frame, pc, "Operand must be a number.".into()))
 }
 
-/// `+` on slots `at` and `at + 1` when they are not two numbers: a concatenation of two
-/// strings (a new interned string in slot `at`), or an error.
+/// `+` on slots `at` and `at + 1` when they are not two numbers (the dispatch loop adds
+/// those): a concatenation of two strings (a new interned string in slot `at`), or an error.
 #[metajit::dont_look_inside]
 pub fn add_objects(frame: &mut Frame, at: usize) -> Result<(), LoxError> {
     let (a, b) = (frame.slots[at], frame.slots[at + 1]);
-    if a.is_number() && b.is_number() {
-        frame.slots[at] = Value::number(a.as_number() + b.as_number());
-        return Ok(());
-    }
     if a.tag == tag::STRING && b.tag == tag::STRING {
         let vm = vm_of(frame);
         vm.safepoint(frame);

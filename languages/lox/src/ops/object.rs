@@ -9,13 +9,6 @@ use crate::value::{Value, tag};
 use crate::vm::{Frame, Vm, runtime_error, vm_of};
 use metajit::{JitArray, Ref};
 
-/// The cell a captured local's slot holds.
-pub fn cell<'a>(v: Value) -> &'a mut Cell {
-    // SAFETY: the compiler only emits cell instructions on slots that `BoxLocal` filled with a
-    // cell, which the frame's slot keeps alive.
-    unsafe { v.as_ref::<Cell>().get_mut() }
-}
-
 /// `BoxLocal(n)`: puts slot `n`'s value into a new cell.
 #[metajit::dont_look_inside]
 pub fn box_local(frame: &mut Frame, n: usize) {

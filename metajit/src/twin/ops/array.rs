@@ -99,13 +99,9 @@ fn part_operand<T: TwinItem>(out: T::Out, i: usize, rec: &mut Recorder) -> OpRef
         Some(r) => r,
         None => {
             let p = &T::PARTS[i];
-            rec.const_of(p.kind, item_part_bits(&T::item_value(out), i))
+            rec.const_of(p.kind, part_bits(&T::item_value(out), p))
         }
     }
-}
-
-fn item_part_bits<T: ArrayItem>(v: &T, i: usize) -> i64 {
-    part_bits(v, &T::PARTS[i])
 }
 
 fn bounds_check<E: Executor, T: ArrayItem>(
