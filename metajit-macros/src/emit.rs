@@ -33,6 +33,11 @@ pub struct EmitInput<'a> {
     pub slot_types: &'a [(SlotId, TokenStream)],
     /// Items declared in the body.
     pub items: &'a [syn::Item],
+    /// The portal's native entry from a merge-point state (`fn(driver_addr, PortalState) ->
+    /// result`), which finishes an inlined call natively (portal only).
+    pub native_run: Option<&'a syn::Ident>,
+    /// Whether the portal's twin can be entered fresh (its state types are all known).
+    pub portal_fresh: bool,
 }
 
 struct Emitter<'a> {
@@ -423,8 +428,16 @@ impl Emitter<'_> {
                     quote!(::metajit::twin::ResumeValue::of(#id.get()))
                 });
                 let next = *next as u32;
+                let native = self.inp.native_run.expect("native entry of the portal");
                 quote! {
-                    ::metajit::twin::Executor::merge_point(__e, &#portal, &[#(#g),*], &[#(#r),*])?;
+                    match ::metajit::twin::Executor::merge_point(__e, &#portal, &[#(#g),*], &[#(#r),*]) {
+                        ::core::result::Result::Ok(()) => {}
+                        ::core::result::Result::Err(::metajit::twin::Stop::Nested(__s)) => {
+                            let __d = ::metajit::twin::Executor::driver_addr(__e);
+                            return ::core::result::Result::Ok(#native(__d, __s));
+                        }
+                        ::core::result::Result::Err(__stop) => return ::core::result::Result::Err(__stop),
+                    }
                     __metajit_block = #next;
                 }
             }
@@ -469,8 +482,19 @@ impl Emitter<'_> {
             let (pid, block) = (p as u32, pt.block as u32);
             arms.push(quote!(#pid => { #(#restores)* #result #block }));
         }
-        let fresh = if self.inp.merge.is_some() {
-            quote!(::metajit::twin::Entry::Fresh(_) => ::core::unreachable!("metajit: the portal twin is only entered at resume points"),)
+        let fresh = if self.inp.merge.is_some() && !self.inp.portal_fresh {
+            quote!(::metajit::twin::Entry::Fresh(_) => ::core::unreachable!("metajit: this interpreter function is not inlined"),)
+        } else if let Some((_, greens, reds)) = &self.inp.merge {
+            // An inlined call of the portal: its greens and reds at the first merge point.
+            let state: Vec<SlotId> = greens.iter().chain(reds).copied().collect();
+            let names: Vec<syn::Ident> = (0..state.len())
+                .map(|i| format_ident!("__p{}", i))
+                .collect();
+            let sets = state.iter().zip(&names).map(|(&s, n)| {
+                let id = self.slot(s);
+                quote!(#id.set(#n);)
+            });
+            quote!(::metajit::twin::Entry::Fresh((#(#names,)*)) => { #(#sets)* 0 })
         } else {
             let names: Vec<syn::Ident> = (0..self.inp.params.len())
                 .map(|i| format_ident!("__p{}", i))

@@ -329,7 +329,7 @@ fn residual_items(
         })
     };
     let resume = &names.resume;
-    let info_static = crate::twin_fn::twin_info_static(info, &name_str, resume);
+    let info_static = crate::twin_fn::twin_info_static(info, &name_str, resume, false);
     let resume_items = quote! {
         #[doc(hidden)]
         fn #resume<E: ::metajit::twin::Executor>(

@@ -237,6 +237,9 @@ impl Subst<'_, '_> {
         if self.shadowed(name) {
             return None;
         }
+        if let Some(e) = self.low.driver_read(name) {
+            return Some(e);
+        }
         if self.low.invalid.contains(name) {
             self.low.deferred.borrow_mut().push(syn::Error::new(
                 span,

@@ -18,6 +18,7 @@ mod green;
 mod jitstruct;
 mod lower;
 mod portal;
+mod portal_call;
 mod twin_fn;
 
 use proc_macro::TokenStream;

@@ -18,6 +18,8 @@ struct Args {
     reds: Vec<syn::Ident>,
     virtualizable: Vec<syn::Ident>,
     driver: Option<syn::Expr>,
+    /// `recursive`: traced code calls the function (the guest language's calls).
+    recursive: bool,
 }
 
 impl Parse for Args {
@@ -27,10 +29,13 @@ impl Parse for Args {
             reds: Vec::new(),
             virtualizable: Vec::new(),
             driver: None,
+            recursive: false,
         };
         while !input.is_empty() {
             let key: syn::Ident = input.parse()?;
-            if input.peek(syn::Token![=]) {
+            if key == "recursive" && (input.is_empty() || input.peek(syn::Token![,])) {
+                a.recursive = true;
+            } else if input.peek(syn::Token![=]) {
                 input.parse::<syn::Token![=]>()?;
                 if key == "driver" {
                     a.driver = Some(input.parse()?);
@@ -65,7 +70,7 @@ impl Parse for Args {
                         return Err(syn::Error::new(
                             key.span(),
                             format!(
-                                "unknown interpreter option `{other}` (expected greens, reds, virtualizable, driver)"
+                                "unknown interpreter option `{other}` (expected greens, reds, virtualizable, driver, recursive)"
                             ),
                         ));
                     }
@@ -157,9 +162,24 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             ));
         }
     }
+    // The driver, when it is a parameter `&T`: twin code reads it from its executor.
+    let driver_param = match &driver {
+        syn::Expr::Path(p) => p.path.get_ident().and_then(|id| {
+            params.iter().find(|p| &p.name == id).and_then(|p| match &p.ty {
+                syn::Type::Reference(r) if r.mutability.is_none() => {
+                    Some((id.clone(), staticize(&r.elem)))
+                }
+                _ => None,
+            })
+        }),
+        _ => None,
+    };
     let cfg = PortalCfg {
         greens: args.greens.clone(),
         reds: args.reds.clone(),
+        driver: driver_param
+            .as_ref()
+            .map(|(id, ty)| (id.clone(), crate::portal_call::driver_read(ty))),
     };
     let low = match lower(
         &params,
@@ -203,15 +223,44 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
             slot_types.push((s, t));
         }
     }
+    // The twin's fresh entry (an inlined call) takes the state at the first merge point,
+    // when every green's and red's type is known.
+    let state_types: Option<Vec<TokenStream>> = low.merge.as_ref().and_then(|(_, g, r)| {
+        g.iter()
+            .chain(r)
+            .map(|s| {
+                slot_types
+                    .iter()
+                    .find(|(x, _)| x == s)
+                    .map(|(_, t)| t.clone())
+                    .filter(|t| !t.to_string().ends_with("< _ >"))
+            })
+            .collect()
+    });
+    let fresh_ty = match &state_types {
+        Some(t) => quote!((#(#t,)*)),
+        None => quote!(()),
+    };
     let twin = twin_items(
         &name,
         &names,
         &low,
-        &quote!(()),
+        &fresh_ty,
         &ret_twin,
         &slot_types,
-        Some(&names.portal),
+        Some((&names.portal, state_types.is_some())),
     );
+    let calls = crate::portal_call::PortalCall {
+        f: &f,
+        params: &params,
+        greens: &args.greens,
+        reds: &args.reds,
+        driver: driver_param.filter(|_| state_types.is_some()),
+        prologue: &f.block.stmts[..idx],
+        names: &names,
+        recursive: args.recursive,
+    }
+    .items();
     // The native function.
     let label = dispatch
         .label
@@ -325,6 +374,7 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
     Ok(quote! {
         #f
         #twin
+        #calls
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #portal_ident: ::metajit::PortalInfo = ::metajit::PortalInfo {
@@ -341,7 +391,7 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
 }
 
 /// The declared type of `let x: T = ..` or `let x = 0usize`.
-fn local_type(l: &syn::Local) -> Option<(String, syn::Type)> {
+pub fn local_type(l: &syn::Local) -> Option<(String, syn::Type)> {
     match &l.pat {
         syn::Pat::Type(t) => {
             let names = crate::green::pat_idents(&t.pat);

@@ -81,7 +81,8 @@ pub fn lower(params: &[Param], body: &Body<'_>, allow_loops: bool) -> Result<Low
                     .cloned()
                     .collect();
                 for p in params {
-                    if !named.contains(&p.name.to_string()) {
+                    let is_driver = cfg.driver.as_ref().is_some_and(|(d, _)| d == &p.name);
+                    if !named.contains(&p.name.to_string()) && !is_driver {
                         low.invalid.insert(p.name.to_string());
                     }
                 }
@@ -165,6 +166,8 @@ pub struct Names {
     pub info: syn::Ident,
     pub portal: syn::Ident,
     pub shim: syn::Ident,
+    pub native_run: syn::Ident,
+    pub call: syn::Ident,
 }
 
 impl Names {
@@ -175,11 +178,14 @@ impl Names {
             info: format_ident!("__METAJIT_TWIN_{}", name.to_string().to_uppercase()),
             portal: format_ident!("__METAJIT_PORTAL_{}", name.to_string().to_uppercase()),
             shim: format_ident!("__metajit_shim_{}", name),
+            native_run: format_ident!("__metajit_native_{}", name),
+            call: format_ident!("metajit_call_{}", name),
         }
     }
 }
 
-/// Prints the twin function, its resume entry and its `TwinInfo`.
+/// Prints the twin function, its resume entry and its `TwinInfo`. `portal` is the portal's
+/// `PortalInfo` static and whether its twin can be entered fresh (`args_ty` is then its state).
 pub fn twin_items(
     name: &syn::Ident,
     names: &Names,
@@ -187,8 +193,10 @@ pub fn twin_items(
     args_ty: &TokenStream,
     ret_ty: &TokenStream,
     slot_types: &[(SlotId, TokenStream)],
-    portal: Option<&syn::Ident>,
+    portal: Option<(&syn::Ident, bool)>,
 ) -> TokenStream {
+    let portal_fresh = portal.is_some_and(|(_, fresh)| fresh);
+    let portal = portal.map(|(p, _)| p);
     let inp = EmitInput {
         f: &low.f,
         info: &names.info,
@@ -197,13 +205,15 @@ pub fn twin_items(
         params: &low.params,
         slot_types,
         items: &low.items,
+        native_run: portal.map(|_| &names.native_run),
+        portal_fresh,
     };
     let body = emit_body(&inp);
     let Names {
         twin, resume, info, ..
     } = names;
     let name_str = name.to_string();
-    let info_static = twin_info_static(info, &name_str, resume);
+    let info_static = twin_info_static(info, &name_str, resume, portal.is_some());
     quote! {
         #[doc(hidden)]
         #[allow(unused_mut, unused_variables, unused_assignments, unreachable_code, unused_braces, unused_parens, unused_unsafe, non_snake_case, clippy::all)]
@@ -236,6 +246,7 @@ pub fn twin_info_static(
     info: &syn::Ident,
     name_str: &str,
     resume: &syn::Ident,
+    portal: bool,
 ) -> proc_macro2::TokenStream {
     let marker = quote::format_ident!("{}_RESUME", info);
     quote::quote! {
@@ -259,6 +270,7 @@ pub fn twin_info_static(
         static #info: ::metajit::twin::TwinInfo = ::metajit::twin::TwinInfo {
             name: #name_str,
             resume: ::metajit::chain::resume_any::<#marker>,
+            portal: #portal,
         };
     }
 }

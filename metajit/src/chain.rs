@@ -63,6 +63,7 @@ pub(crate) fn run_chain<E: Resumer>(
         if i + 1 < frames.len() {
             e.pop_outer();
         }
+        e.set_portal_depth(frames[..i].iter().filter(|f| f.info.portal).count());
         let mut reader = ResumeReader::new(&f.values);
         match (f.info.resume)(e as &mut dyn Any, f.point, &mut reader, ret.take()) {
             Ok(v) => ret = Some(v),

@@ -37,6 +37,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Instant;
 
+/// `Stop::Nested` comes only from inlined portal frames, which the twin of the portal that
+/// called them handles.
+const NESTED_ESCAPED: &str = "metajit: an inlined call's merge point reached the driver";
+
 /// What the interpreter does after `can_enter_jit!()`.
 pub enum Entered {
     /// Nothing happened: continue interpreting.
@@ -94,6 +98,15 @@ pub(crate) struct Inner {
     next_target: Cell<u32>,
     /// The region policy's state (`regions.rs`).
     pub(crate) regions: RefCell<crate::regions::RegionState>,
+    /// The address of the `JitDriver` handle the interpreter passes (set at each hook; the
+    /// handle cannot move while the interpreter borrows it). Executors hand it to generated
+    /// code, which calls the interpreter function natively with it.
+    driver_addr: Cell<usize>,
+    /// A merge-point state the next entry into the interpreter function resumes at (an
+    /// inlined call finishing natively, [`JitDriver::resume_next_entry`]).
+    pending_entry: RefCell<Option<PortalState>>,
+    /// Function entries whose calls traces make rather than inline (a loop was found in them).
+    no_inline: RefCell<std::collections::HashSet<GreenKey>>,
 }
 
 /// A JIT instance. Create one per interpreter instance and pass it to the portal.
@@ -186,6 +199,9 @@ impl JitDriver {
                 log,
                 next_target: Cell::new(0),
                 regions: RefCell::default(),
+                driver_addr: Cell::new(0),
+                pending_entry: RefCell::new(None),
+                no_inline: RefCell::default(),
             }),
         }
     }
@@ -268,6 +284,7 @@ impl JitDriver {
         greens: &[i64],
         reds: &[(i64, Kind)],
     ) -> Entered {
+        self.inner.driver_addr.set(self as *const JitDriver as usize);
         self.inner.enter(portal, greens, reds, false)
     }
 
@@ -280,7 +297,19 @@ impl JitDriver {
         greens: &[i64],
         reds: &[(i64, Kind)],
     ) -> Entered {
+        if let Some(state) = self.inner.pending_entry.borrow_mut().take() {
+            return Entered::Resume(state);
+        }
+        self.inner.driver_addr.set(self as *const JitDriver as usize);
         self.inner.enter(portal, greens, reds, true)
+    }
+
+    /// Makes the next entry into the interpreter function (its `enter_portal` hook) continue
+    /// from `state` instead of its start: how generated code finishes an inlined call natively
+    /// (see `Stop::Nested`). Not for interpreters to call.
+    #[doc(hidden)]
+    pub fn resume_next_entry(&self, state: PortalState) {
+        *self.inner.pending_entry.borrow_mut() = Some(state);
     }
 }
 
@@ -529,10 +558,11 @@ impl Inner {
         let frames = self.guards.borrow()[g.0 as usize]
             .resume
             .decode(fail, None, &|_| false);
-        let mut bh = Blackhole::new();
+        let mut bh = Blackhole::new(self.driver_addr.get());
         match run_chain(&mut bh, &frames) {
             Ok(ret) => Entered::Return(ret),
             Err(Stop::MergePoint(state)) => Entered::Resume(state),
+            Err(Stop::Nested(_)) => unreachable!("{NESTED_ESCAPED}"),
         }
     }
 
@@ -624,6 +654,7 @@ impl Inner {
                 return Entered::Return(ret);
             }
             Err(Stop::MergePoint(state)) => state,
+            Err(Stop::Nested(_)) => unreachable!("{NESTED_ESCAPED}"),
         };
         self.finish_trace(portal, &mut tracer, Some((key, vlayout)), None, greens);
         self.after_merge(portal, state)
@@ -708,6 +739,7 @@ impl Inner {
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
                 Entered::Return(ret)
             }
+            Err(Stop::Nested(_)) => unreachable!("{NESTED_ESCAPED}"),
             Err(Stop::MergePoint(state)) => {
                 self.finish_trace(portal, &mut tracer, None, Some(g), &[]);
                 // The caller's run loop (`run_from`) continues from here: calling back into it
@@ -737,6 +769,18 @@ impl TraceEnv for Inner {
     fn note_qi_used(&self) {
         self.qi_used.set(true);
     }
+    fn max_unroll_recursion(&self) -> usize {
+        self.params.borrow().max_unroll_recursion
+    }
+    fn inline_forbidden(&self, key: &GreenKey) -> bool {
+        self.no_inline.borrow().contains(key)
+    }
+    fn forbid_inline(&self, key: GreenKey) {
+        self.no_inline.borrow_mut().insert(key);
+    }
+    fn driver_addr(&self) -> usize {
+        self.driver_addr.get()
+    }
 }
 
 // ------------------------------------------------------------ finished traces and invalidation
@@ -748,6 +792,7 @@ impl Inner {
         self.count_abort(reason);
         if let Some(k) = key
             && reason != AbortReason::QuasiImmutableRetrace
+            && reason != AbortReason::LoopInInlinedCall
         {
             *self.aborts.borrow_mut().entry(k).or_insert(0) += 1;
         }

@@ -48,6 +48,7 @@ params! {
     decay: u32 = 0, "how much counters decay at each compilation (0: never, 1000: reset)";
     trace_limit: usize = 6000, "maximum number of operations in one trace";
     max_inline_depth: usize = 40, "deepest nesting of inlined calls before tracing aborts";
+    max_unroll_recursion: usize = 7, "how many times a trace inlines calls of the interpreter function at the same entry (recursion) before it makes the call instead";
     retrace_limit: u32 = 5, "how many times a key may abort tracing before it is given up";
     optimize: bool = true, "whether traces are optimized";
     unroll: bool = true, "whether loops are peeled (preamble + loop)";

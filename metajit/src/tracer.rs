@@ -60,6 +60,22 @@ pub(crate) trait TraceEnv {
     fn qi_used(&self) -> bool;
     /// A trace folded a quasi-immutable field.
     fn note_qi_used(&self);
+    /// The `max_unroll_recursion` parameter.
+    fn max_unroll_recursion(&self) -> usize;
+    /// Whether calls of the portal entering at `key` are made rather than inlined.
+    fn inline_forbidden(&self, key: &GreenKey) -> bool;
+    /// From now on, calls of the portal entering at `key` are made rather than inlined.
+    fn forbid_inline(&self, key: GreenKey);
+    /// The address of the driver (see [`crate::twin::Executor::driver_addr`]).
+    fn driver_addr(&self) -> usize;
+}
+
+/// An inlined call of the portal the tracer is in.
+struct InlinedPortal {
+    /// Its green key at entry (unknown for frames of a resumed chain).
+    key: Option<GreenKey>,
+    /// Its reds (their bits) at entry; `None` when unknown.
+    reds: Option<Vec<i64>>,
 }
 
 /// The recording executor.
@@ -83,6 +99,8 @@ pub struct Tracer {
     pub(crate) flag: Option<Box<i64>>,
     /// Whether the trace checks its invalidation flag at its start.
     pub(crate) checks_at_start: bool,
+    /// The inlined portal calls being followed, outermost first.
+    portals: Vec<InlinedPortal>,
 }
 
 impl Tracer {
@@ -101,6 +119,7 @@ impl Tracer {
             qi_deps: Vec::new(),
             flag: None,
             checks_at_start: false,
+            portals: Vec::new(),
         }
     }
 
@@ -307,9 +326,19 @@ impl Recording for Tracer {
     /// arrays, writes the locations back; returns whether they must be reloaded after it.
     fn vable_before_call(&mut self, args: &[ResumeValue]) -> bool {
         let Some(v) = &self.vstate else { return false };
-        let touches = args
-            .iter()
-            .any(|a| a.bits as usize == v.frame || v.array_field(a.bits as usize).is_some());
+        // The frame, one of its arrays, or, inside inlined calls of the portal, a red of one
+        // of them (from a callee's frame, the callee can reach its callers' frames: they must
+        // be in memory too). Inlined frames of a resumed chain are not known: every call
+        // there writes the frame back.
+        let inner = |bits: i64| {
+            self.portals.iter().any(|p| match &p.reds {
+                Some(reds) => reds.contains(&bits),
+                None => true,
+            })
+        };
+        let touches = args.iter().any(|a| {
+            a.bits as usize == v.frame || v.array_field(a.bits as usize).is_some() || inner(a.bits)
+        });
         if touches {
             v.force(&mut self.rec.borrow_mut());
         }
@@ -425,6 +454,9 @@ impl Executor for Tracer {
             v.extend(reds.iter().map(|r| r.bits));
             PortalState(v)
         };
+        if !self.portals.is_empty() {
+            return self.nested_merge_point(greens, header, state);
+        }
         if !self.recording() {
             return Err(Stop::MergePoint(state()));
         }
@@ -507,5 +539,78 @@ impl Executor for Tracer {
 
     fn can_enter_jit(&mut self) {
         Tracer::can_enter_jit(self);
+    }
+
+    /// Follows the call when recording, the call is not too deep, its function is not already
+    /// inlined `max_unroll_recursion` times in this trace, and no earlier trace found a loop
+    /// in it.
+    fn enter_portal_call(
+        &mut self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[ResumeValue],
+    ) -> bool {
+        if !self.recording() || self.frames.len() + 1 >= self.jit.max_inline_depth() {
+            return false;
+        }
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
+        let again = self
+            .portals
+            .iter()
+            .filter(|p| p.key.as_ref() == Some(&key))
+            .count();
+        if again >= self.jit.max_unroll_recursion() || self.jit.inline_forbidden(&key) {
+            return false;
+        }
+        self.portals.push(InlinedPortal {
+            key: Some(key),
+            reds: Some(reds.iter().map(|r| r.bits).collect()),
+        });
+        true
+    }
+
+    fn leave_portal_call(&mut self) {
+        self.portals.pop();
+    }
+
+    fn set_portal_depth(&mut self, n: usize) {
+        self.portals.truncate(n);
+        while self.portals.len() < n {
+            self.portals.push(InlinedPortal {
+                key: None,
+                reds: None,
+            });
+        }
+    }
+
+    fn driver_addr(&self) -> usize {
+        self.jit.driver_addr()
+    }
+}
+
+impl Tracer {
+    /// A merge point of an inlined call of the portal: recorded as a debug merge point (the
+    /// trace goes on through the call). A loop header there (a loop in the callee) gives up
+    /// the trace and makes later traces call that function instead of inlining it; the rest of
+    /// the call then runs natively, as it does once recording has stopped.
+    fn nested_merge_point(
+        &mut self,
+        greens: &[i64],
+        header: bool,
+        state: impl Fn() -> PortalState,
+    ) -> Result<(), Stop> {
+        if self.recording() && header {
+            if let Some(key) = self.portals.iter().rev().find_map(|p| p.key.clone()) {
+                self.jit.forbid_inline(key);
+            }
+            self.abort(AbortReason::LoopInInlinedCall);
+        }
+        if !self.recording() {
+            return Err(Stop::Nested(state()));
+        }
+        let mut rec = self.rec.borrow_mut();
+        let args: Vec<OpRef> = greens.iter().map(|&g| rec.const_of(Kind::Int, g)).collect();
+        rec.record(Opcode::DebugMergePoint, Kind::Void, &args, None);
+        Ok(())
     }
 }

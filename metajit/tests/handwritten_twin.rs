@@ -99,6 +99,7 @@ fn run(jit: &JitDriver, code: &Code, frame: &mut Frame) -> i64 {
 static RUN_TWIN: TwinInfo = TwinInfo {
     name: "run",
     resume: metajit::chain::resume_any::<RunResume>,
+    portal: true,
 };
 static PORTAL: PortalInfo = PortalInfo {
     name: "run",

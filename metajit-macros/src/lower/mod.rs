@@ -39,6 +39,9 @@ pub struct PortalCfg {
     pub greens: Vec<syn::Ident>,
     /// Red names, in order.
     pub reds: Vec<syn::Ident>,
+    /// The driver parameter, when the driver is one (`driver = jit`), and the expression
+    /// twin code reads it with (from the executor).
+    pub driver: Option<(syn::Ident, syn::Expr)>,
 }
 
 /// Fixed inputs of a lowering pass.
@@ -89,6 +92,12 @@ pub struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// What twin code reads for `name` when it names the portal's driver parameter.
+    pub fn driver_read(&self, name: &str) -> Option<syn::Expr> {
+        let (id, e) = self.cfg.portal?.driver.as_ref()?;
+        (id == name).then(|| e.clone())
+    }
+
     /// A lowerer with an empty entry block.
     pub fn new(cfg: &'a Config<'a>) -> Lowerer<'a> {
         let mut f = Func::default();

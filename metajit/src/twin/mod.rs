@@ -91,6 +91,9 @@ pub struct TwinInfo {
     pub name: &'static str,
     /// Resumes the function in an executor (`metajit::chain::resume_any::<Marker>`).
     pub resume: ResumeAny,
+    /// Whether this is the twin of an interpreter function (a portal): a chain's frames of
+    /// portals other than the outermost are inlined calls of it.
+    pub portal: bool,
 }
 
 impl std::fmt::Debug for TwinInfo {
@@ -148,6 +151,11 @@ pub enum Stop {
     /// The portal reached a merge point where the executor hands control back: the blackhole
     /// finished, or the tracer ended its trace. Carries the interpreter state there.
     MergePoint(PortalState),
+    /// An inlined call of the portal (not the outermost portal frame) reached a merge point
+    /// where the executor stops following it: the twin runs the rest of that call natively,
+    /// from this state, and returns its result to its caller (which the executor goes on
+    /// running). Never reaches the driver.
+    Nested(PortalState),
 }
 
 /// How a twin function is entered: with fresh arguments (a call) or at a resume point.
@@ -450,6 +458,28 @@ pub trait Executor: Sized + 'static {
 
     /// The call begun by the last `enter_call` returned.
     fn leave_call(&mut self);
+
+    /// Twin code calls the interpreter function `portal` (a call of the portal from traced
+    /// code) with these greens and reds: whether to follow the call into its twin (inline it)
+    /// rather than make it natively. `true` opens an inlined portal frame, closed by
+    /// [`Executor::leave_portal_call`].
+    fn enter_portal_call(
+        &mut self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[ResumeValue],
+    ) -> bool;
+
+    /// The inlined portal call opened by the last `enter_portal_call` returned.
+    fn leave_portal_call(&mut self);
+
+    /// A resumed chain continues in a frame with `n` portal frames outside it (inlined calls
+    /// at depth `n`).
+    fn set_portal_depth(&mut self, n: usize);
+
+    /// The address of the [`crate::JitDriver`] this executor runs for (generated code turns it
+    /// back into the interpreter function's driver parameter).
+    fn driver_addr(&self) -> usize;
 }
 
 /// What twin code asks of an executor that records (the tracer): the recorder, guards with

@@ -42,6 +42,7 @@ abort_reasons! {
     QuasiImmutableRetrace => "the first read of a quasi-immutable field: traced again with invalidation checks",
     VirtualizableChanged => "the virtualizable frame was changed in a way traces cannot follow (array replaced or resized)",
     FailingCall => "a residual call returned None or Err while tracing (failure paths stay in the interpreter)",
+    LoopInInlinedCall => "an inlined call of the interpreter function reached a loop header (later traces call that function instead)",
 }
 
 impl std::fmt::Display for AbortReason {

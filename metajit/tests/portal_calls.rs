@@ -1,0 +1,238 @@
+//! Calls of the interpreter function from traced code (`#[metajit::interpreter(.., recursive)]`):
+//! a toy register machine whose `Call` op runs the callee by calling the dispatch function.
+//! Traces inline such calls (the callee's merge points become debug merge points), up to
+//! `max_unroll_recursion` levels of the same function, and make the call natively past that or
+//! when the callee has a loop; guards failing inside an inlined call resume the callee's frame
+//! and finish the call natively. Every mode computes the same.
+
+use metajit::testing::same_in_every_mode;
+use metajit::{JitArray, JitDriver, JitStruct, Ref};
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    /// `r[d] = k`.
+    Const(u8, i64),
+    /// `r[d] = r[a] + r[b]`.
+    Add(u8, u8, u8),
+    /// `r[d] = r[a] - r[b]`.
+    Sub(u8, u8, u8),
+    /// Jump to `t` when `r[a] < r[b]`.
+    JumpIfLess(u8, u8, u32),
+    /// Jump back to `t` (a loop header).
+    Loop(u32),
+    /// `r[d] = func(r[a])`.
+    Call(u8, u8, u8),
+    /// Return `r[a]`.
+    Ret(u8),
+}
+
+struct Prog {
+    funcs: Vec<Vec<Op>>,
+}
+
+/// The frames, one per call depth (allocated once, reused).
+struct Stack {
+    frames: Vec<Box<Frame>>,
+}
+
+#[derive(JitStruct)]
+#[repr(C)]
+struct Frame {
+    #[jit(virtualizable_array)]
+    regs: JitArray<i64>,
+    #[jit(immutable)]
+    stack: Ref<Stack>,
+    depth: usize,
+}
+
+/// The frame for a call at `depth`, its registers cleared.
+#[metajit::dont_look_inside]
+fn frame_at(stack: Ref<Stack>, depth: usize) -> Ref<Frame> {
+    // SAFETY: the stack outlives every call; only this call touches it now.
+    let s = unsafe { stack.get_mut() };
+    while s.frames.len() <= depth {
+        let d = s.frames.len();
+        s.frames.push(Box::new(Frame {
+            regs: JitArray::new(8, 0),
+            stack,
+            depth: d,
+        }));
+    }
+    let f = &mut s.frames[depth];
+    f.regs.as_mut_slice().fill(0);
+    Ref::new_mut(&mut **f)
+}
+
+#[metajit::interpreter(greens(pc, func, prog), reds(frame), virtualizable(frame), driver = jit, recursive)]
+fn run(jit: &JitDriver, prog: &'static Prog, func: usize, frame: &mut Frame) -> i64 {
+    let mut pc = 0usize;
+    loop {
+        metajit::merge_point!();
+        match prog.funcs[func][pc] {
+            Op::Const(d, k) => frame.regs[d as usize] = k,
+            Op::Add(d, a, b) => {
+                frame.regs[d as usize] = frame.regs[a as usize].wrapping_add(frame.regs[b as usize])
+            }
+            Op::Sub(d, a, b) => {
+                frame.regs[d as usize] = frame.regs[a as usize].wrapping_sub(frame.regs[b as usize])
+            }
+            Op::JumpIfLess(a, b, t) => {
+                if frame.regs[a as usize] < frame.regs[b as usize] {
+                    pc = t as usize;
+                    continue;
+                }
+            }
+            Op::Loop(t) => {
+                pc = t as usize;
+                metajit::can_enter_jit!();
+                continue;
+            }
+            Op::Call(d, f, a) => {
+                let callee = frame_at(frame.stack, frame.depth + 1);
+                // SAFETY: the callee's frame is another frame than this one.
+                let c = unsafe { callee.get_mut() };
+                c.regs[0] = frame.regs[a as usize];
+                frame.regs[d as usize] = run(jit, prog, f as usize, c);
+            }
+            Op::Ret(a) => return frame.regs[a as usize],
+        }
+        pc += 1;
+    }
+}
+
+fn execute(jit: &JitDriver, prog: Prog, arg: i64) -> i64 {
+    let prog: &'static Prog = Box::leak(Box::new(prog));
+    let mut stack = Stack { frames: Vec::new() };
+    let top = frame_at(Ref::new_mut(&mut stack), 0);
+    // SAFETY: the stack lives until the end of this function.
+    let top = unsafe { top.get_mut() };
+    top.regs[0] = arg;
+    run(jit, prog, 0, top)
+}
+
+/// Function 1: `fib(n)` by recursion (`n < 2: n`).
+fn fib_ops() -> Vec<Op> {
+    vec![
+        Op::Const(1, 2),
+        Op::JumpIfLess(0, 1, 9),
+        Op::Const(2, 1),
+        Op::Sub(3, 0, 2),
+        Op::Call(4, 1, 3),
+        Op::Sub(3, 3, 2),
+        Op::Call(5, 1, 3),
+        Op::Add(6, 4, 5),
+        Op::Ret(6),
+        Op::Ret(0),
+    ]
+}
+
+/// Function 0: `s = 0; for i in 0..r0 { s += callee(i) }; return s`.
+fn summing(callee: u8) -> Vec<Op> {
+    vec![
+        Op::Const(1, 0),             // 0: i = 0
+        Op::Const(2, 0),             // 1: s = 0
+        Op::Const(3, 1),             // 2: one
+        Op::JumpIfLess(1, 0, 5),     // 3: i < n: body
+        Op::Ret(2),                  // 4
+        Op::Call(4, callee, 1),      // 5: t = callee(i)
+        Op::Add(2, 2, 4),            // 6
+        Op::Add(1, 1, 3),            // 7
+        Op::Loop(3),                 // 8
+    ]
+}
+
+fn fib(n: i64) -> i64 {
+    if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
+}
+
+#[test]
+fn recursion_gives_the_same_results_in_every_mode() {
+    let got = same_in_every_mode("fib(22) by recursion", |jit| {
+        let prog = Prog {
+            funcs: vec![vec![Op::Call(1, 1, 0), Op::Ret(1)], fib_ops()],
+        };
+        execute(&jit, prog, 22)
+    });
+    assert_eq!(got, fib(22));
+}
+
+#[test]
+fn a_loop_inlines_the_function_it_calls() {
+    // callee: `x -> x + x - 1` (no loop).
+    let double = vec![
+        Op::Const(1, 1),
+        Op::Add(2, 0, 0),
+        Op::Sub(2, 2, 1),
+        Op::Ret(2),
+    ];
+    let n = 5000;
+    let want: i64 = (0..n).map(|i| 2 * i - 1).sum();
+    let got = same_in_every_mode("a loop calling a function", |jit| {
+        let prog = Prog {
+            funcs: vec![summing(1), double.clone()],
+        };
+        execute(&jit, prog, n)
+    });
+    assert_eq!(got, want);
+    let jit = JitDriver::new();
+    let prog = Prog {
+        funcs: vec![summing(1), double.clone()],
+    };
+    assert_eq!(execute(&jit, prog, n), want);
+    let loops = jit.loop_traces();
+    assert!(!loops.is_empty(), "the loop was compiled");
+    for (_, t) in &loops {
+        let text = t.to_string();
+        assert!(
+            !text.contains("metajit_call_run"),
+            "the call is inlined, not made:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_callee_with_a_loop_is_called_not_inlined() {
+    // callee: `x -> 0 + 1 + ... + (x - 1)` with its own loop.
+    let triangle = vec![
+        Op::Const(1, 0),
+        Op::Const(2, 0),
+        Op::Const(3, 1),
+        Op::JumpIfLess(1, 0, 5),
+        Op::Ret(2),
+        Op::Add(2, 2, 1),
+        Op::Add(1, 1, 3),
+        Op::Loop(3),
+    ];
+    let n = 300;
+    let want: i64 = (0..n).map(|i| i * (i - 1) / 2).sum();
+    let got = same_in_every_mode("a loop calling a function with a loop", |jit| {
+        let prog = Prog {
+            funcs: vec![summing(1), triangle.clone()],
+        };
+        execute(&jit, prog, n)
+    });
+    assert_eq!(got, want);
+}
+
+#[test]
+fn guards_failing_inside_an_inlined_call_resume_it() {
+    // callee: `x -> if x < 3000 { x } else { fib(x % 7 ... ) }`, here: small x returns x, large
+    // x returns x - 3000 + fib-free arithmetic, so the path the trace took fails later.
+    let step = vec![
+        Op::Const(1, 3000),
+        Op::JumpIfLess(0, 1, 5),
+        Op::Sub(2, 0, 1),
+        Op::Add(2, 2, 2),
+        Op::Ret(2),
+        Op::Ret(0),
+    ];
+    let n = 6000;
+    let want: i64 = (0..n).map(|i| if i < 3000 { i } else { 2 * (i - 3000) }).sum();
+    let got = same_in_every_mode("guards failing in an inlined call", |jit| {
+        let prog = Prog {
+            funcs: vec![summing(1), step.clone()],
+        };
+        execute(&jit, prog, n)
+    });
+    assert_eq!(got, want);
+}
