@@ -165,12 +165,15 @@ fn expand_inner(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream
     // The driver, when it is a parameter `&T`: twin code reads it from its executor.
     let driver_param = match &driver {
         syn::Expr::Path(p) => p.path.get_ident().and_then(|id| {
-            params.iter().find(|p| &p.name == id).and_then(|p| match &p.ty {
-                syn::Type::Reference(r) if r.mutability.is_none() => {
-                    Some((id.clone(), staticize(&r.elem)))
-                }
-                _ => None,
-            })
+            params
+                .iter()
+                .find(|p| &p.name == id)
+                .and_then(|p| match &p.ty {
+                    syn::Type::Reference(r) if r.mutability.is_none() => {
+                        Some((id.clone(), staticize(&r.elem)))
+                    }
+                    _ => None,
+                })
         }),
         _ => None,
     };

@@ -43,7 +43,7 @@ pub struct PortalCall<'a> {
 /// A state value at the first merge point: a parameter (by index) or a literal of a type.
 enum Init {
     Param(usize),
-    Literal(syn::Expr, syn::Type),
+    Literal(Box<(syn::Expr, syn::Type)>),
 }
 
 impl PortalCall<'_> {
@@ -80,7 +80,7 @@ impl PortalCall<'_> {
                 None => literals
                     .iter()
                     .find(|(n, _, _)| id == n)
-                    .map(|(_, e, t)| Init::Literal(e.clone(), t.clone())),
+                    .map(|(_, e, t)| Init::Literal(Box::new((e.clone(), t.clone())))),
             })
             .collect()
     }
@@ -103,7 +103,7 @@ impl PortalCall<'_> {
         // The residual call: a `#[dont_look_inside]` function calling the portal natively.
         let mut wrapper = f.clone();
         wrapper.sig.ident = call.clone();
-        wrapper.vis = syn::Visibility::Inherited;
+        wrapper.vis = f.vis.clone();
         wrapper.attrs = vec![
             syn::parse_quote!(#[::metajit::dont_look_inside]),
             syn::parse_quote!(#[doc(hidden)]),
@@ -175,7 +175,8 @@ impl PortalCall<'_> {
                         quote!(#a)
                     }
                 }
-                Init::Literal(e, ty) => {
+                Init::Literal(lit) => {
+                    let (e, ty) = &**lit;
                     if k < ng {
                         quote!((#e as #ty))
                     } else {
@@ -213,7 +214,10 @@ impl PortalCall<'_> {
     fn native_body(&self, inits: &[Init]) -> TokenStream {
         let f = self.f;
         let name = &f.sig.ident;
-        let (driver, driver_ty) = self.driver.as_ref().expect("inlinable portals have a driver");
+        let (driver, driver_ty) = self
+            .driver
+            .as_ref()
+            .expect("inlinable portals have a driver");
         let args = self.params.iter().enumerate().map(|(i, p)| {
             if &p.name == driver {
                 return quote!(#driver);

@@ -284,7 +284,9 @@ impl JitDriver {
         greens: &[i64],
         reds: &[(i64, Kind)],
     ) -> Entered {
-        self.inner.driver_addr.set(self as *const JitDriver as usize);
+        self.inner
+            .driver_addr
+            .set(self as *const JitDriver as usize);
         self.inner.enter(portal, greens, reds, false)
     }
 
@@ -300,7 +302,9 @@ impl JitDriver {
         if let Some(state) = self.inner.pending_entry.borrow_mut().take() {
             return Entered::Resume(state);
         }
-        self.inner.driver_addr.set(self as *const JitDriver as usize);
+        self.inner
+            .driver_addr
+            .set(self as *const JitDriver as usize);
         self.inner.enter(portal, greens, reds, true)
     }
 
@@ -825,6 +829,9 @@ impl Inner {
         };
         if tracer.end == TraceEnd::Open {
             tracer.abort(AbortReason::TraceTooLong);
+        }
+        if tracer.end == TraceEnd::Aborted(AbortReason::TraceTooLong) {
+            tracer.forbid_most_inlined();
         }
         let trace = std::mem::take(&mut tracer.rec().trace);
         self.stats.borrow_mut().ops_recorded += trace.ops.len() as u64;

@@ -101,6 +101,8 @@ pub struct Tracer {
     pub(crate) checks_at_start: bool,
     /// The inlined portal calls being followed, outermost first.
     portals: Vec<InlinedPortal>,
+    /// How many calls of each portal entry the trace inlined.
+    inlined: Vec<(GreenKey, usize)>,
 }
 
 impl Tracer {
@@ -120,6 +122,7 @@ impl Tracer {
             flag: None,
             checks_at_start: false,
             portals: Vec::new(),
+            inlined: Vec::new(),
         }
     }
 
@@ -198,7 +201,7 @@ impl Tracer {
     }
 
     /// Ends the trace with the interpreter function's return of `ret` (its boxed twin form,
-    /// written by `encode`). False, and nothing recorded, when the value cannot leave compiled
+    /// written by `encode`), the virtualizable frame written back first. False, and nothing recorded, when the value cannot leave compiled
     /// code.
     pub(crate) fn end_with_return(
         &mut self,
@@ -219,6 +222,11 @@ impl Tracer {
         let Some(args) = crate::twin::written_ops(&w.values) else {
             return false;
         };
+        // The frame outlives the call (its caller may read what the function left in it):
+        // its tracked locations go back into it.
+        if let Some(v) = &self.vstate {
+            v.force(&mut rec);
+        }
         let d = rec.trace.descr(crate::ir::Descr::Target(TargetId::RETURN));
         if rec
             .record(Opcode::Finish, Kind::Void, &args, Some(d))
@@ -562,6 +570,10 @@ impl Executor for Tracer {
         if again >= self.jit.max_unroll_recursion() || self.jit.inline_forbidden(&key) {
             return false;
         }
+        match self.inlined.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => self.inlined.push((key, 1)),
+        }
         self.portals.push(InlinedPortal {
             key: Some(key),
             reds: Some(reds.iter().map(|r| r.bits).collect()),
@@ -589,6 +601,14 @@ impl Executor for Tracer {
 }
 
 impl Tracer {
+    /// The trace grew too long: the function it inlined most often is called, not inlined, by
+    /// later traces (RPython's answer to a recursive function unrolled into a huge trace).
+    pub(crate) fn forbid_most_inlined(&self) {
+        if let Some((key, _)) = self.inlined.iter().max_by_key(|(_, n)| *n) {
+            self.jit.forbid_inline(*key);
+        }
+    }
+
     /// A merge point of an inlined call of the portal: recorded as a debug merge point (the
     /// trace goes on through the call). A loop header there (a loop in the callee) gives up
     /// the trace and makes later traces call that function instead of inlining it; the rest of
@@ -600,7 +620,7 @@ impl Tracer {
         state: impl Fn() -> PortalState,
     ) -> Result<(), Stop> {
         if self.recording() && header {
-            if let Some(key) = self.portals.iter().rev().find_map(|p| p.key.clone()) {
+            if let Some(key) = self.portals.iter().rev().find_map(|p| p.key) {
                 self.jit.forbid_inline(key);
             }
             self.abort(AbortReason::LoopInInlinedCall);

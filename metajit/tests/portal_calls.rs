@@ -30,8 +30,9 @@ struct Prog {
     funcs: Vec<Vec<Op>>,
 }
 
-/// The frames, one per call depth (allocated once, reused).
+/// The frames, one per call depth (allocated once, reused; boxed so that they stay put).
 struct Stack {
+    #[allow(clippy::vec_box)]
     frames: Vec<Box<Frame>>,
 }
 
@@ -129,15 +130,15 @@ fn fib_ops() -> Vec<Op> {
 /// Function 0: `s = 0; for i in 0..r0 { s += callee(i) }; return s`.
 fn summing(callee: u8) -> Vec<Op> {
     vec![
-        Op::Const(1, 0),             // 0: i = 0
-        Op::Const(2, 0),             // 1: s = 0
-        Op::Const(3, 1),             // 2: one
-        Op::JumpIfLess(1, 0, 5),     // 3: i < n: body
-        Op::Ret(2),                  // 4
-        Op::Call(4, callee, 1),      // 5: t = callee(i)
-        Op::Add(2, 2, 4),            // 6
-        Op::Add(1, 1, 3),            // 7
-        Op::Loop(3),                 // 8
+        Op::Const(1, 0),         // 0: i = 0
+        Op::Const(2, 0),         // 1: s = 0
+        Op::Const(3, 1),         // 2: one
+        Op::JumpIfLess(1, 0, 5), // 3: i < n: body
+        Op::Ret(2),              // 4
+        Op::Call(4, callee, 1),  // 5: t = callee(i)
+        Op::Add(2, 2, 4),        // 6
+        Op::Add(1, 1, 3),        // 7
+        Op::Loop(3),             // 8
     ]
 }
 
@@ -227,7 +228,9 @@ fn guards_failing_inside_an_inlined_call_resume_it() {
         Op::Ret(0),
     ];
     let n = 6000;
-    let want: i64 = (0..n).map(|i| if i < 3000 { i } else { 2 * (i - 3000) }).sum();
+    let want: i64 = (0..n)
+        .map(|i| if i < 3000 { i } else { 2 * (i - 3000) })
+        .sum();
     let got = same_in_every_mode("guards failing in an inlined call", |jit| {
         let prog = Prog {
             funcs: vec![summing(1), step.clone()],

@@ -81,6 +81,7 @@ pub struct Closure {
     /// The header.
     pub header: Header,
     /// The function's code.
+    #[jit(immutable)]
     pub code: &'static Code,
     /// The captured cells, in the order of the code's upvalues.
     #[jit(immutable)]

@@ -2,9 +2,10 @@
 //! ([`run`]).
 //!
 //! Each Lox call runs in its own invocation of [`run`] with its own [`Frame`] (RPython's call
-//! design: the portal is re-entered per call, see the book's Lox chapter). Frames link to their
-//! caller, which gives the collector its roots and runtime errors their stack trace. The
-//! depth is bounded by clox's 64 frames, so the native recursion is too.
+//! design: the portal is re-entered per call, see the book's Lox chapter). Traced code inlines
+//! those calls (`run` is `recursive`). Frames are allocated once per call depth and reused; they
+//! link to their caller, which gives the collector its roots and runtime errors their stack
+//! trace. The depth is bounded by clox's 64 frames, so the native recursion is too.
 
 use crate::chunk::Op;
 use crate::code::Code;
@@ -41,6 +42,11 @@ pub struct Vm {
     /// The map of instances without fields.
     pub empty_map: Ref<Map>,
     _maps: Box<Map>,
+    /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
+    /// frames link to their callers and traces hold their addresses, which must not move when
+    /// the vector grows.
+    #[allow(clippy::vec_box)]
+    frames: Vec<Box<Frame>>,
 }
 
 /// One call's state: its slots (arguments, locals and temporaries), its closure, and where
@@ -67,18 +73,39 @@ pub struct Frame {
     pub depth: u32,
 }
 
-impl Frame {
-    /// A frame for `closure` called from `parent` (null for the script) at `depth`.
-    pub fn new(vm: Ref<Vm>, closure: Ref<Closure>, parent: *const Frame, depth: u32) -> Frame {
-        Frame {
-            slots: JitArray::new(closure.code.max_depth as usize + 1, Value::NIL),
+/// The frame for a call at `depth` (1 for the script) running `closure`: the depth's frame,
+/// its slots cleared (the arguments are copied in after). Calls from traced code make this call
+/// too: the frame is real memory, only the outermost frame of a trace is virtualizable.
+#[metajit::dont_look_inside]
+pub fn enter_frame(vm: Ref<Vm>, depth: u32, closure: Ref<Closure>) -> Ref<Frame> {
+    // SAFETY: the VM outlives its frames; nothing else uses it during this call.
+    let vm_mut = unsafe { vm.get_mut() };
+    while vm_mut.frames.len() < depth as usize {
+        let parent: *const Frame = match vm_mut.frames.last() {
+            Some(f) => &**f,
+            None => std::ptr::null(),
+        };
+        let d = vm_mut.frames.len() as u32 + 1;
+        vm_mut.frames.push(Box::new(Frame {
+            slots: JitArray::new(0, Value::NIL),
             pc: 0,
             closure,
             vm,
             parent,
-            depth,
-        }
+            depth: d,
+        }));
     }
+    let frame = &mut vm_mut.frames[depth as usize - 1];
+    // Exactly the slots the function uses: traces track each slot of the frame they start in.
+    let needed = closure.code.max_depth as usize + 1;
+    if frame.slots.len() != needed {
+        frame.slots = JitArray::new(needed, Value::NIL);
+    } else {
+        frame.slots.as_mut_slice()[..needed].fill(Value::NIL);
+    }
+    frame.closure = closure;
+    frame.pc = 0;
+    Ref::new_mut(&mut **frame)
 }
 
 /// The VM a frame belongs to.
@@ -108,6 +135,7 @@ impl Vm {
             jit: Rc::new(jit),
             empty_map: Ref::new(&*maps),
             _maps: maps,
+            frames: Vec::new(),
         };
         let name = vm.heap.intern("clock");
         let native = vm.heap.alloc(Native {
@@ -132,10 +160,11 @@ impl Vm {
             JitArray::new(0, Ref::from_ptr(std::ptr::null_mut())),
         );
         let jit = self.jit.clone();
-        let mut frame = Frame::new(Ref::new_mut(self), closure, std::ptr::null(), 1);
+        let frame = enter_frame(Ref::new_mut(self), 1, closure);
+        // SAFETY: the script's frame is used by this call only.
+        let frame = unsafe { frame.get_mut() };
         frame.slots[0] = Value::object(tag::CLOSURE, closure);
-        let result = run(&jit, code, &mut frame);
-        result.map(|_| ())
+        run(&jit, code, frame)
     }
 
     /// A safepoint: collects if enough was allocated since the last collection. `frame` is
@@ -188,12 +217,14 @@ pub fn runtime_error(frame: &mut Frame, pc: usize, message: String) -> LoxError 
     LoxError::Runtime { message, trace }
 }
 
-/// Runs `code` in `frame` until it returns: the dispatch loop, annotated for the JIT. The
-/// position `pc` and the function `code` are green; the frame is red and virtualizable. Work
+/// Runs `code` in `frame` until it returns, leaving the returned value in slot 0: the dispatch
+/// loop, annotated for the JIT. The position `pc` and the function `code` are green; the frame
+/// is red and virtualizable. Calls of closures with the right number of arguments run the
+/// callee by calling `run` (inlined in traces); other calls go through `ops::call`. Work
 /// that traced code calls rather than traces (allocation, globals, properties, calls, output,
 /// building errors) is in the `ops` modules.
-#[metajit::interpreter(greens(pc, code), reds(frame), virtualizable(frame), driver = jit)]
-pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Value, LoxError> {
+#[metajit::interpreter(greens(pc, code), reds(frame), virtualizable(frame), driver = jit, recursive)]
+pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<(), LoxError> {
     let mut pc = 0usize;
     loop {
         metajit::merge_point!();
@@ -389,13 +420,58 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Va
                 }
             }
             Op::Call(argc) => {
-                frame.pc = pc;
-                call::call(frame, sp - argc as usize - 1, argc as usize)?;
+                let base = sp - argc as usize - 1;
+                let callee = frame.slots[base];
+                let mut done = false;
+                if callee.tag == tag::CLOSURE {
+                    let closure = metajit::ref_from_addr::<Closure>(callee.bits);
+                    let callee_code = metajit::promote(closure.code);
+                    if call::arity(callee_code) == argc && frame.depth < MAX_FRAMES {
+                        frame.pc = pc;
+                        call::call_known(jit, frame, closure, callee_code, base, argc as usize)?;
+                        done = true;
+                    }
+                }
+                if !done {
+                    frame.pc = pc;
+                    call::call(frame, base, argc as usize)?;
+                }
             }
             Op::Invoke(k, argc) => {
-                frame.pc = pc;
+                // A method (no field of that name): the class promoted, the method a constant
+                // (elidable lookup), the call inlined; anything else: the residual call.
                 let name = code.constants[k as usize].bits;
-                call::invoke(frame, sp - argc as usize - 1, argc as usize, name)?;
+                let base = sp - argc as usize - 1;
+                let receiver = frame.slots[base];
+                let mut done = false;
+                if receiver.tag == tag::INSTANCE {
+                    let instance = metajit::ref_from_addr::<Instance>(receiver.bits);
+                    let map = metajit::promote(instance.map);
+                    if object::field_index(map, name) < 0 {
+                        let class = metajit::promote(instance.class);
+                        let method = object::method_of(class, name);
+                        if method != 0 {
+                            let closure = metajit::ref_from_addr::<Closure>(method);
+                            let callee_code = metajit::promote(closure.code);
+                            if call::arity(callee_code) == argc && frame.depth < MAX_FRAMES {
+                                frame.pc = pc;
+                                call::call_known(
+                                    jit,
+                                    frame,
+                                    closure,
+                                    callee_code,
+                                    base,
+                                    argc as usize,
+                                )?;
+                                done = true;
+                            }
+                        }
+                    }
+                }
+                if !done {
+                    frame.pc = pc;
+                    call::invoke(frame, base, argc as usize, name)?;
+                }
             }
             Op::SuperInvoke(k, argc) => {
                 frame.pc = pc;
@@ -405,7 +481,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<Va
             Op::Closure(k) => {
                 object::make_closure(frame, sp, code, k as usize);
             }
-            Op::Return => return Ok(frame.slots[sp - 1]),
+            Op::Return => {
+                frame.slots[0] = frame.slots[sp - 1];
+                return Ok(());
+            }
             Op::Class(k) => object::new_class(frame, sp, code.constants[k as usize].bits),
             Op::Inherit => {
                 frame.pc = pc;

@@ -247,6 +247,11 @@ unsafe impl<T> FieldType for Ref<T> {
 }
 // SAFETY: as above, no drop glue.
 unsafe impl<T> FieldWrite for Ref<T> {}
+// SAFETY: a `&'static T` field is a pointer (to static data: code, tables), read as a `Ref`
+// as `&T` parameters are.
+unsafe impl<T: 'static> FieldType for &'static T {
+    type Read = Ref<T>;
+}
 // SAFETY: Cell<Ref<T>> is repr(transparent) over the pointer.
 unsafe impl<T> FieldType for Cell<Ref<T>> {
     type Read = Ref<T>;

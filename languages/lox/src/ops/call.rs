@@ -1,15 +1,55 @@
 //! Calls: of closures, bound methods, classes (construction) and natives; method invocation.
 //!
-//! A call of a Lox function runs the callee in a new [`Frame`] through a nested invocation of
-//! [`run`]. The caller has stored the calling instruction's position in its frame (`frame.pc`)
-//! so that errors raised here report the caller's line.
+//! A call of a Lox function runs the callee in the frame of the next depth through a nested
+//! invocation of [`run`], which leaves the result in the callee's slot 0. The caller has stored
+//! the calling instruction's position in its frame (`frame.pc`) so that errors raised here
+//! report the caller's line. [`call_known`] is the path traced code inlines; the others are
+//! residual calls.
 
+use crate::code::Code;
 use crate::error::LoxError;
 use crate::object::{BoundMethod, Class, Closure, Instance, LoxString, Native};
 use crate::ops::object::{find_method, new_instance};
 use crate::value::{Value, tag};
-use crate::vm::{Frame, MAX_FRAMES, Vm, run, runtime_error, vm_of};
-use metajit::Ref;
+use crate::vm::{Frame, MAX_FRAMES, Vm, enter_frame, run, runtime_error, vm_of};
+use metajit::{JitDriver, Ref};
+
+/// Calls `closure`, whose code is `code` (the arity checked, the depth below the limit), with
+/// `this` or the callee in slot `base` of `frame` and the `argc` arguments above it; the result
+/// replaces slot `base`. Traced code inlines it and the callee's `run`.
+#[metajit::jit(greens(base, argc))]
+pub fn call_known(
+    jit: &JitDriver,
+    frame: &mut Frame,
+    closure: Ref<Closure>,
+    code: &'static Code,
+    base: usize,
+    argc: usize,
+) -> Result<(), LoxError> {
+    let callee = enter_frame(frame.vm, frame.depth + 1, closure);
+    // SAFETY: the callee's frame is the next depth's, not this one.
+    let c = unsafe { callee.get_mut() };
+    copy_args(frame, c, base, argc);
+    run(jit, code, c)?;
+    frame.slots[base] = c.slots[0];
+    Ok(())
+}
+
+/// The number of parameters of `code` (folded in traces, where the code is a constant).
+#[metajit::elidable]
+pub fn arity(code: &'static Code) -> u8 {
+    code.arity
+}
+
+/// Copies slots `base..=base + argc` of `from` to slots `0..=argc` of `to`.
+#[metajit::unroll_safe(greens(base, argc))]
+fn copy_args(from: &Frame, to: &mut Frame, base: usize, argc: usize) {
+    let mut i = 0;
+    while i <= argc {
+        to.slots[i] = from.slots[base + i];
+        i += 1;
+    }
+}
 
 /// `Call(argc)`: calls the value in slot `base` with the `argc` values above it; the result
 /// replaces the callee in slot `base`.
@@ -103,11 +143,14 @@ pub fn call_closure(
     if frame.depth >= MAX_FRAMES {
         return Err(runtime_error(frame, frame.pc, "Stack overflow.".into()));
     }
-    let mut callee = Frame::new(frame.vm, closure, frame, frame.depth + 1);
+    let callee = enter_frame(frame.vm, frame.depth + 1, closure);
+    // SAFETY: the callee's frame is the next depth's, not this one.
+    let callee = unsafe { callee.get_mut() };
     callee.slots.as_mut_slice()[..=argc]
         .copy_from_slice(&frame.slots.as_slice()[base..=base + argc]);
     let jit = vm.jit.clone();
-    run(&jit, code, &mut callee)
+    run(&jit, code, callee)?;
+    Ok(callee.slots[0])
 }
 
 /// `receiver.name(args)` with the receiver in slot `base`: a field holding something callable,

@@ -129,6 +129,17 @@ pub fn find_method(class: Ref<Class>, name: Ref<LoxString>) -> Option<Ref<Closur
     class.methods.get(&name.addr()).copied()
 }
 
+/// The address of method `name` (an interned name's address) of `class`, or 0. Elidable: a
+/// class's methods are all added by its declaration, before any of its instances exists (and
+/// so before any method call on one can be traced).
+#[metajit::elidable]
+pub fn method_of(class: Ref<Class>, name: u64) -> u64 {
+    match find_method(class, metajit::ref_from_addr(name)) {
+        Some(m) => m.addr() as u64,
+        None => 0,
+    }
+}
+
 /// `GetProperty(name)`: replaces the instance in slot `at` by its property `name`.
 #[metajit::dont_look_inside]
 pub fn get_property(frame: &mut Frame, at: usize, name: u64) -> Result<(), LoxError> {
