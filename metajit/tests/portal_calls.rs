@@ -24,6 +24,10 @@ enum Op {
     Call(u8, u8, u8),
     /// Return `r[a]`.
     Ret(u8),
+    /// `r[0] = r[a]`, return 0: the result left in the frame.
+    RetInFrame(u8),
+    /// `r[d] = func(r[a])` for a function that leaves its result in its frame's `r[0]`.
+    CallForFrame(u8, u8, u8),
 }
 
 struct Prog {
@@ -96,6 +100,18 @@ fn run(jit: &JitDriver, prog: &'static Prog, func: usize, frame: &mut Frame) -> 
                 frame.regs[d as usize] = run(jit, prog, f as usize, c);
             }
             Op::Ret(a) => return frame.regs[a as usize],
+            Op::RetInFrame(a) => {
+                frame.regs[0] = frame.regs[a as usize];
+                return 0;
+            }
+            Op::CallForFrame(d, f, a) => {
+                let callee = frame_at(frame.stack, frame.depth + 1);
+                // SAFETY: the callee's frame is another frame than this one.
+                let c = unsafe { callee.get_mut() };
+                c.regs[0] = frame.regs[a as usize];
+                run(jit, prog, f as usize, c);
+                frame.regs[d as usize] = c.regs[0];
+            }
         }
         pc += 1;
     }
@@ -155,6 +171,34 @@ fn recursion_gives_the_same_results_in_every_mode() {
         execute(&jit, prog, 22)
     });
     assert_eq!(got, fib(22));
+}
+
+#[test]
+fn results_left_in_the_callee_frame_survive_compiled_returns() {
+    // fib again, each call's result read from the callee's frame after it returns: a compiled
+    // function entry must write its virtualizable frame back when it returns.
+    let fib_in_frame = vec![
+        Op::Const(1, 2),
+        Op::JumpIfLess(0, 1, 9),
+        Op::Const(2, 1),
+        Op::Sub(3, 0, 2),
+        Op::CallForFrame(4, 1, 3),
+        Op::Sub(3, 3, 2),
+        Op::CallForFrame(5, 1, 3),
+        Op::Add(6, 4, 5),
+        Op::RetInFrame(6),
+        Op::RetInFrame(0),
+    ];
+    let got = same_in_every_mode("fib(20), results in frames", |jit| {
+        let prog = Prog {
+            funcs: vec![
+                vec![Op::CallForFrame(1, 1, 0), Op::Ret(1)],
+                fib_in_frame.clone(),
+            ],
+        };
+        execute(&jit, prog, 20)
+    });
+    assert_eq!(got, fib(20));
 }
 
 #[test]
