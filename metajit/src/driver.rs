@@ -64,6 +64,8 @@ pub(crate) struct Inner {
     pub(crate) params: RefCell<Params>,
     enabled: Cell<bool>,
     threshold: Cell<u32>,
+    /// `function_threshold` (0: function entries are never counted nor traced).
+    function_threshold: Cell<u32>,
     /// A trace is being recorded: nested portal invocations (an interpreter called back from a
     /// residual call) run compiled code but start no trace, and guard failures trace no
     /// bridge, since the recorder is busy.
@@ -179,6 +181,7 @@ impl JitDriver {
             inner: Rc::new(Inner {
                 enabled: Cell::new(params.enable),
                 threshold: Cell::new(params.threshold.max(1)),
+                function_threshold: Cell::new(params.function_threshold),
                 params: RefCell::new(params),
                 tracing: Cell::new(false),
                 running: Cell::new(0),
@@ -224,6 +227,7 @@ impl JitDriver {
         p.set(name, value)?;
         self.inner.enabled.set(p.enable);
         self.inner.threshold.set(p.threshold.max(1));
+        self.inner.function_threshold.set(p.function_threshold);
         if name == "backend" {
             *self.inner.backend.borrow_mut() = make_backend(&p);
         }
@@ -351,7 +355,7 @@ impl Inner {
         reds: &[(i64, Kind)],
         function: bool,
     ) -> Entered {
-        if !self.enabled.get() {
+        if !self.enabled.get() || (function && self.function_threshold.get() == 0) {
             return Entered::Continue;
         }
         self.free_invalidated();
@@ -372,7 +376,7 @@ impl Inner {
             return Entered::Continue;
         }
         let hot = if function {
-            let threshold = self.params.borrow().function_threshold;
+            let threshold = self.function_threshold.get();
             self.warm.borrow_mut().tick_function(&key, threshold)
         } else {
             self.warm.borrow_mut().tick(&key, self.threshold.get())

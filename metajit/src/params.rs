@@ -43,7 +43,7 @@ macro_rules! params {
 params! {
     enable: bool = true, "whether the JIT runs at all (false: pure interpreter)";
     threshold: u32 = 200, "number of times a loop must run before it is traced";
-    function_threshold: u32 = 1619, "number of calls of the interpreter function (entries into it, RPython's function_threshold) before it is traced from its start";
+    function_threshold: u32 = 1619, "number of calls of the interpreter function (entries into it, RPython's function_threshold) before it is traced from its start (0: never)";
     trace_eagerness: u32 = 100, "number of failures of a guard before a bridge is traced from it";
     decay: u32 = 0, "how much counters decay at each compilation (0: never, 1000: reset)";
     trace_limit: usize = 6000, "maximum number of operations in one trace";
