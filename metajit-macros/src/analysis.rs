@@ -9,7 +9,7 @@ pub fn ex_is_red(f: &Func, ex: &Ex) -> bool {
     match ex {
         Ex::Slot(s) => f.slots[*s].red,
         Ex::Green(_, uses) => uses.iter().any(|&s| f.slots[s].red),
-        Ex::Field(..) | Ex::ArrayLen(_) => true,
+        Ex::Field(..) | Ex::ArrayLen(_) | Ex::New(..) | Ex::ExecCall(..) => true,
         Ex::WeAreJitted | Ex::IsConstant(_) => false,
         Ex::Unary(_, a) | Ex::Cast(a, _) | Ex::TupleField(a, _) => ex_is_red(f, a),
         Ex::Arith(_, a, b) | Ex::Cmp(_, a, b) => ex_is_red(f, a) || ex_is_red(f, b),

@@ -62,6 +62,12 @@ pub enum Ex {
     ArrayLen(Box<Ex>),
     /// A struct literal with red fields (a `JitCompound` value): the type and the fields.
     StructLit(TokenStream, Vec<(syn::Member, Ex)>),
+    /// `metajit::new!(T { fields })`: an allocation of `T` and its fields' values (only as the
+    /// whole right-hand side of a statement, so that it runs once).
+    New(TokenStream, Vec<(syn::Member, Ex)>),
+    /// A run-time function of `metajit::twin` taking the executor first (`JitArray::new` in a
+    /// `new!`).
+    ExecCall(TokenStream, Vec<Ex>),
 }
 
 impl Ex {
@@ -80,8 +86,10 @@ impl Ex {
                 a.uses(f);
                 b.uses(f);
             }
-            Ex::Tuple(v) | Ex::Construct(_, v) => v.iter().for_each(|e| e.uses(f)),
-            Ex::StructLit(_, v) => v.iter().for_each(|(_, e)| e.uses(f)),
+            Ex::Tuple(v) | Ex::Construct(_, v) | Ex::ExecCall(_, v) => {
+                v.iter().for_each(|e| e.uses(f))
+            }
+            Ex::StructLit(_, v) | Ex::New(_, v) => v.iter().for_each(|(_, e)| e.uses(f)),
             Ex::WeAreJitted => {}
         }
     }

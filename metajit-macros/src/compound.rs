@@ -124,6 +124,18 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
             }
         }
 
+        impl ::metajit::twin::TwinFieldInit for #name {
+            type In = ::metajit::twin::Compound<#name>;
+            fn init<E: ::metajit::twin::Executor, S: ::metajit::twin::JitStruct>(
+                e: &mut E,
+                obj: ::metajit::twin::Sym<::metajit::Ref<S>>,
+                proj: fn(*const S) -> *const Self,
+                value: Self::In,
+            ) {
+                ::metajit::twin::init_compound(e, obj, proj, value)
+            }
+        }
+
         impl ::metajit::twin::TwinItem for #name {
             type Out = ::metajit::twin::Compound<#name>;
             fn from_parts(

@@ -182,6 +182,27 @@ impl Emitter<'_> {
                     )
                 })
             }
+            Ex::New(path, fields) => {
+                let vals: Vec<_> = fields.iter().map(|(_, e)| self.ex(e)).collect();
+                let vs: Vec<_> = (0..fields.len())
+                    .map(|i| format_ident!("__n{}", i))
+                    .collect();
+                let members: Vec<_> = fields.iter().map(|(m, _)| m).collect();
+                quote!({
+                    #(let #vs = #vals;)*
+                    let __obj = ::metajit::twin::new_object::<_, #path>(__e);
+                    #(::metajit::twin::init_field(__e, __obj, |__p| unsafe { ::core::ptr::addr_of!((*__p).#members) }, #vs);)*
+                    __obj
+                })
+            }
+            Ex::ExecCall(path, args) => {
+                let vals: Vec<_> = args.iter().map(|e| self.ex(e)).collect();
+                let vs: Vec<_> = (0..args.len()).map(|i| format_ident!("__x{}", i)).collect();
+                quote!({
+                    #(let #vs = #vals;)*
+                    #path(__e, #(#vs),*)
+                })
+            }
             Ex::TupleField(a, m) => {
                 let a = self.ex(a);
                 quote!((#a).#m)

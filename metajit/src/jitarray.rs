@@ -97,6 +97,15 @@ impl<T: ArrayItem> JitArray<T> {
         }
     }
 
+    /// The empty array, which allocates nothing (what a [`JitNew`](crate::JitNew) blank object
+    /// holds in an array field `new!` sets).
+    pub fn empty() -> JitArray<T> {
+        JitArray {
+            ptr: NonNull::from(&EMPTY).cast(),
+            _items: PhantomData,
+        }
+    }
+
     /// An array holding the items of `items`.
     pub fn from_slice(items: &[T]) -> JitArray<T>
     where
@@ -187,8 +196,15 @@ pub fn part_descr<T: ArrayItem>(part: usize) -> ArrayDescr {
     }
 }
 
+/// The block of [`JitArray::empty`]: a length of zero, never written (an empty array has no
+/// item to write) and never freed.
+static EMPTY: usize = 0;
+
 impl<T: ArrayItem> Drop for JitArray<T> {
     fn drop(&mut self) {
+        if std::ptr::eq(self.ptr.as_ptr(), &EMPTY as *const usize as *const u8) {
+            return;
+        }
         let layout = layout_for(self.len(), std::mem::size_of::<T>());
         // SAFETY: allocated by `new` (or `new_array` in traced code) with this layout.
         unsafe { std::alloc::dealloc(self.ptr.as_ptr(), layout) };

@@ -43,7 +43,7 @@ pub use metajit_macros::{
     JitCompound, JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe,
 };
 pub use params::Params;
-pub use twin::{JitCompound, JitStruct, Ref};
+pub use twin::{JitCompound, JitNew, JitStruct, Ref};
 pub use value::{JitValue, Kind};
 
 /// Hint: makes `x` green (a constant in the trace) by guarding on the value seen while tracing.
@@ -96,6 +96,40 @@ pub fn assert_green<T>(_x: T) {}
 #[macro_export]
 macro_rules! record_known_result {
     ($result:expr, $($call:tt)*) => {};
+}
+
+/// Allocates a `JitStruct` that implements [`JitNew`] and sets its fields:
+/// `metajit::new!(Point { x: 1, y, items: JitArray::new(n, 0) })` (field shorthand allowed).
+///
+/// Natively: the values are computed in order, then [`JitNew::blank`] makes the object and
+/// each named field is overwritten with its value (the blank's value is not dropped; fields
+/// not named keep the blank's value). In traced code the allocation is recorded (`new`, and
+/// `new_array` for a `JitArray::new` written as a field's value), so the optimizer can remove
+/// it when the object does not escape the trace; compiled code and resume data that need the
+/// object after all call `blank` too. Returns a [`Ref`] to the object.
+#[macro_export]
+macro_rules! new {
+    ($t:ident { $($f:ident $(: $v:expr)?),* $(,)? }) => {{
+        let ($($f,)*) = ($($crate::__new_value!($f $(, $v)?),)*);
+        let __obj: $crate::Ref<$t> = <$t as $crate::JitNew>::blank();
+        $(
+            // SAFETY: `blank` returned a live object of this type, whose fields `new!` sets own
+            // nothing (the `JitNew` contract): each is overwritten without a drop.
+            unsafe { ::core::ptr::write(::core::ptr::addr_of_mut!((*__obj.as_ptr()).$f), $f) };
+        )*
+        __obj
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __new_value {
+    ($f:ident) => {
+        $f
+    };
+    ($f:ident, $v:expr) => {
+        $v
+    };
 }
 
 /// Marks the interpreter's dispatch-loop head inside a function annotated with

@@ -33,15 +33,14 @@ pub(crate) struct FrameData {
 #[derive(Clone, Debug)]
 pub(crate) enum VirtualData {
     Struct {
-        size: usize,
-        align: usize,
-        type_id: Option<i64>,
+        typed: bool,
         descr: crate::ir::SizeDescr,
         fields: Vec<(crate::ir::FieldDescr, Source)>,
     },
     Array {
-        descr: crate::ir::ArrayDescr,
-        items: Vec<Source>,
+        len: usize,
+        /// Each part of the items with its array descriptor (the first allocates).
+        parts: Vec<(crate::ir::ArrayDescr, Vec<Source>)>,
     },
 }
 
@@ -122,11 +121,8 @@ impl ResumeData {
                         .expect("size descr")
                         .clone();
                     VirtualData::Struct {
-                        descr: s.clone(),
-                        size: s.size as usize,
-                        align: s.align as usize,
-                        type_id: matches!(v.kind, VirtualKind::StructWithVtable(_))
-                            .then_some(s.type_id),
+                        descr: s,
+                        typed: matches!(v.kind, VirtualKind::StructWithVtable(_)),
                         fields: v
                             .fields
                             .iter()
@@ -142,13 +138,21 @@ impl ResumeData {
                             .collect(),
                     }
                 }
-                VirtualKind::Array(d) => VirtualData::Array {
-                    descr: trace.descrs[d.0 as usize]
-                        .as_array()
-                        .expect("array descr")
-                        .clone(),
-                    items: v.items.iter().map(|&x| src(x).0).collect(),
-                },
+                VirtualKind::Array(d) => {
+                    let part = |d: crate::ir::DescrId, items: &[SnapValue]| {
+                        let descr = trace.descrs[d.0 as usize]
+                            .as_array()
+                            .expect("array descr")
+                            .clone();
+                        (descr, items.iter().map(|&x| src(x).0).collect())
+                    };
+                    let mut parts = vec![part(d, &v.items)];
+                    parts.extend(v.parts.iter().map(|(pd, items)| part(*pd, items)));
+                    VirtualData::Array {
+                        len: v.items.len(),
+                        parts,
+                    }
+                }
             })
             .collect();
         let pending = snap
@@ -241,21 +245,11 @@ impl ResumeData {
         // Allocate first, fill after: virtuals may refer to each other.
         for v in &self.virtuals {
             let (p, op) = match v {
-                VirtualData::Struct {
-                    size,
-                    align,
-                    type_id,
-                    descr,
-                    ..
-                } => {
-                    let p = mem::alloc(*size, *align);
-                    if let Some(t) = type_id {
-                        // SAFETY: a fresh allocation of at least 8 bytes for typed structs.
-                        unsafe { std::ptr::write(p as *mut i64, *t) };
-                    }
+                VirtualData::Struct { typed, descr, .. } => {
+                    let p = mem::new_struct(descr, *typed);
                     let op = bridge.as_mut().and_then(|(_, rec)| {
                         let d = rec.trace.descr(Descr::Size(descr.clone()));
-                        let opcode = if type_id.is_some() {
+                        let opcode = if *typed {
                             Opcode::NewWithVtable
                         } else {
                             Opcode::New
@@ -264,11 +258,12 @@ impl ResumeData {
                     });
                     (p, op)
                 }
-                VirtualData::Array { descr, items } => {
-                    let p = crate::jitarray::alloc_raw_array(descr, items.len());
+                VirtualData::Array { len, parts } => {
+                    let descr = &parts[0].0;
+                    let p = crate::jitarray::alloc_raw_array(descr, *len);
                     let op = bridge.as_mut().and_then(|(_, rec)| {
                         let d = rec.trace.descr(Descr::Array(descr.clone()));
-                        let n = rec.const_of(Kind::Int, items.len() as i64);
+                        let n = rec.const_of(Kind::Int, *len as i64);
                         rec.record(Opcode::NewArray, Kind::Ref, &[n], Some(d))
                     });
                     (p, op)
@@ -327,12 +322,16 @@ impl ResumeData {
                         };
                     }
                 }
-                VirtualData::Array { descr, items } => {
-                    for (i, s) in items.iter().enumerate() {
-                        let addr =
-                            p as usize + descr.items_offset as usize + i * descr.item_size as usize;
-                        // SAFETY: in bounds of the array just allocated.
-                        unsafe { mem::store(addr, descr.kind, descr.repr, val(*s)) };
+                VirtualData::Array { parts, .. } => {
+                    for (descr, items) in parts {
+                        for (i, s) in items.iter().enumerate() {
+                            let addr = p as usize
+                                + descr.items_offset as usize
+                                + i * descr.item_size as usize;
+                            // SAFETY: in bounds of the array just allocated (every part has
+                            // the allocating part's item size and lies inside an item).
+                            unsafe { mem::store(addr, descr.kind, descr.repr, val(*s)) };
+                        }
                     }
                 }
             }
@@ -345,15 +344,17 @@ impl ResumeData {
                         record_store(&mut bridge, me, &Descr::Field(fd.clone()), None, *s);
                     }
                 }
-                VirtualData::Array { descr, items } => {
-                    for (k, s) in items.iter().enumerate() {
-                        record_store(
-                            &mut bridge,
-                            me,
-                            &Descr::Array(descr.clone()),
-                            Some(Source::Const(k as i64)),
-                            *s,
-                        );
+                VirtualData::Array { parts, .. } => {
+                    for (descr, items) in parts {
+                        for (k, s) in items.iter().enumerate() {
+                            record_store(
+                                &mut bridge,
+                                me,
+                                &Descr::Array(descr.clone()),
+                                Some(Source::Const(k as i64)),
+                                *s,
+                            );
+                        }
                     }
                 }
             }

@@ -74,6 +74,7 @@ fn descrs(t: &mut Trace) -> Descrs {
             size: 48,
             align: 8,
             type_id: 5,
+            alloc: 0,
         })),
         a: field(t, "S.a", 8, Kind::Int, I64, false),
         b: field(t, "S.b", 16, Kind::Int, I64, false),

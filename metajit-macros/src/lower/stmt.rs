@@ -148,6 +148,7 @@ impl Lowerer<'_> {
                 );
                 unit
             }
+            "new" if is_metajit_new(&mac.path) => self.new_object(mac),
             "panic" | "unreachable" | "todo" | "unimplemented" => {
                 let tokens = self.macro_with_green_args(mac);
                 self.terminate(Term::Panic(tokens));
@@ -245,5 +246,71 @@ impl Lowerer<'_> {
             out.push(self.green_tokens(a).0);
         }
         quote!(#path!(#(#out),*))
+    }
+}
+
+/// `metajit::new!` (or `new!` imported from metajit).
+fn is_metajit_new(p: &syn::Path) -> bool {
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(segs.as_slice(), [n] if n == "new")
+        || matches!(segs.as_slice(), [m, n] if m == "metajit" && n == "new")
+}
+
+/// `JitArray::new(len, fill)` (or `metajit::JitArray::new`, with or without a turbofish).
+fn is_jitarray_new(e: &Expr) -> Option<&syn::ExprCall> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let n = segs.len();
+    (n >= 2 && segs[n - 2] == "JitArray" && segs[n - 1] == "new" && c.args.len() == 2).then_some(c)
+}
+
+impl Lowerer<'_> {
+    /// `metajit::new!(T { field: value, ... })`: the values in order (a `JitArray::new` as a
+    /// field's value allocates an array), then the allocation, in one statement.
+    fn new_object(&mut self, mac: &syn::Macro) -> Ex {
+        let lit: syn::ExprStruct = match mac.parse_body() {
+            Ok(l) => l,
+            Err(e) => {
+                self.errors.push(syn::Error::new(
+                    e.span(),
+                    "expected `metajit::new!(Type { field: value, ... })`",
+                ));
+                return Ex::Tuple(Vec::new());
+            }
+        };
+        if lit.rest.is_some() || lit.qself.is_some() {
+            self.error(
+                lit.span(),
+                "metajit::new! takes a struct literal without `..`",
+            );
+            return Ex::Tuple(Vec::new());
+        }
+        let mut fields = Vec::new();
+        for (i, f) in lit.fields.iter().enumerate() {
+            let later_emits = lit
+                .fields
+                .iter()
+                .skip(i + 1)
+                .any(|g| self.may_emit(&g.expr));
+            let v = match is_jitarray_new(&f.expr) {
+                Some(c) => {
+                    let args = self.exprs(c.args.iter().collect());
+                    Ex::ExecCall(quote::quote!(::metajit::twin::new_array), args)
+                }
+                None => self.expr(&f.expr),
+            };
+            let v = if later_emits { self.materialize(v) } else { v };
+            fields.push((f.member.clone(), v));
+        }
+        let t = self.new_temp();
+        let path = &lit.path;
+        self.push(Some(t), Rhs::Ex(Ex::New(quote::quote!(#path), fields)));
+        Ex::Slot(t)
     }
 }

@@ -338,12 +338,7 @@ pub(crate) unsafe fn run(
             Opcode::QuasiimmutField | Opcode::DebugMergePoint | Opcode::RecordKnownResult => 0,
             Opcode::New | Opcode::NewWithVtable => {
                 let s = t.descr_of(op).and_then(Descr::as_size).expect("size descr");
-                let p = mem::alloc(s.size as usize, s.align as usize);
-                if op.opcode == Opcode::NewWithVtable {
-                    // SAFETY: freshly allocated, at least 8 bytes for typed structs.
-                    unsafe { std::ptr::write(p as *mut i64, s.type_id) };
-                }
-                p as i64
+                mem::new_struct(s, op.opcode == Opcode::NewWithVtable) as i64
             }
             Opcode::NewArray => {
                 let a = t

@@ -270,6 +270,25 @@ pub(crate) mod mem {
         }
     }
 
+    /// Allocates the struct of a `new` (`typed`: `new_with_vtable`, which also stores the type
+    /// id): through the language's allocation function when the descriptor names one, else
+    /// zeroed memory from the global allocator.
+    pub fn new_struct(s: &crate::ir::SizeDescr, typed: bool) -> usize {
+        let p = if s.alloc != 0 {
+            // SAFETY: a non-zero `alloc` is the address of an `extern "C" fn() -> i64` (the
+            // descriptor's contract, upheld by `twin::JitNew`).
+            let f: extern "C" fn() -> i64 = unsafe { std::mem::transmute(s.alloc) };
+            f() as usize
+        } else {
+            alloc(s.size as usize, s.align as usize)
+        };
+        if typed {
+            // SAFETY: a fresh allocation of at least 8 bytes for typed structs.
+            unsafe { std::ptr::write(p as *mut i64, s.type_id) };
+        }
+        p
+    }
+
     /// Allocates `size` zeroed bytes with `align` from the global allocator.
     pub fn alloc(size: usize, align: usize) -> usize {
         let layout =

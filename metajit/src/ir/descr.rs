@@ -91,6 +91,11 @@ pub struct SizeDescr {
     pub align: u32,
     /// The type id stored at offset 0 (what `guard_class` compares); 0 when untyped.
     pub type_id: i64,
+    /// The language's allocation function, or 0 for the global allocator. When set, it is the
+    /// address of an `extern "C" fn() -> i64` returning a new object whose fields outside the
+    /// JIT's view are initialized (a header, a link into the collector's list); every field a
+    /// trace wrote is then stored explicitly, zeros included (see `twin::JitNew`).
+    pub alloc: usize,
 }
 
 /// What a called function may do to the heap, which decides what the optimizer may keep in its

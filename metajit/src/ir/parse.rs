@@ -390,6 +390,7 @@ impl Parser<'_> {
                         kind,
                         fields: Vec::new(),
                         items: Vec::new(),
+                        parts: Vec::new(),
                     };
                     if c.eat("[") {
                         c.word();
@@ -412,6 +413,25 @@ impl Parser<'_> {
                         if c.at_end() {
                             return self.err("unterminated virtual");
                         }
+                    }
+                    // Arrays of compound items: `descr(values)` for each other part.
+                    while matches!(kind, VirtualKind::Array(_))
+                        && !c.at_end()
+                        && !matches!(c.peek(), Some(';' | '}'))
+                    {
+                        let pname = c.descr_name().to_string();
+                        let pd = self.lookup_descr(&pname, Opcode::GetArrayItem)?;
+                        let pid = self.trace.descr(pd);
+                        let mut part = Vec::new();
+                        c.eat("(");
+                        while !c.eat(")") {
+                            part.push(self.snap_value(c)?);
+                            c.eat(",");
+                            if c.at_end() {
+                                return self.err("unterminated virtual");
+                            }
+                        }
+                        v.parts.push((pid, part));
                     }
                     snap.virtuals.push(v);
                 }
@@ -524,6 +544,7 @@ impl Parser<'_> {
                     size: num("size")? as u32,
                     align: kv.get("align").and_then(|v| parse_int(v)).unwrap_or(8) as u32,
                     type_id: kv.get("type").and_then(|v| parse_int(v)).unwrap_or(0),
+                    alloc: kv.get("alloc").and_then(|v| parse_int(v)).unwrap_or(0) as usize,
                 }),
                 "call" => {
                     let args_text = kv.get("args").copied().unwrap_or("()");
@@ -642,6 +663,30 @@ jump(i3, p1, descr=L0)
         assert_eq!(t.ops.len(), 13);
         assert_eq!(t.snapshots[1].frames.len(), 2);
         assert_eq!(t.snapshots[1].pending.len(), 1);
+    }
+
+    /// A virtual array of two-part items, and an allocation through the language's function.
+    #[test]
+    fn round_trips_compound_arrays_and_allocators() {
+        let text = "\
+descr array<Pair>.tag = array(len=0, items=8, item_size=16, int, size=8, signed)
+descr array<Pair>.bits = array(len=0, items=16, item_size=16, int, size=8, signed)
+descr Boxed = size(size=24, align=8, type=0, alloc=0x1000)
+[i0]
+i1 = int_lt(i0, 5)
+guard_true(i1) [@0.2: i0, v0, v1] {v0 = new_array array<Pair>.tag[2](0, 3) array<Pair>.bits(i0, 1); v1 = new Boxed()}
+jump(i0, descr=L0)
+";
+        let t = parse_trace(text).unwrap();
+        let v = &t.snapshots[0].virtuals[0];
+        assert_eq!(v.items.len(), 2);
+        assert_eq!(v.parts.len(), 1);
+        assert_eq!(v.parts[0].1.len(), 2);
+        let boxed = t.descrs.iter().find_map(|d| d.as_size());
+        assert_eq!(boxed.map(|s| s.alloc), Some(0x1000));
+        let printed = t.to_string();
+        assert_eq!(printed, parse_trace(&printed).unwrap().to_string());
+        assert!(printed.contains("array<Pair>.bits(i0, 1)"), "{printed}");
     }
 
     #[test]

@@ -52,8 +52,12 @@ pub struct VirtualDesc {
     pub kind: VirtualKind,
     /// Struct fields that were written: (field descriptor, value).
     pub fields: Vec<(DescrId, SnapValue)>,
-    /// Array items, all of them (arrays have a known length when virtual).
+    /// Array items, all of them (arrays have a known length when virtual), as the kind's
+    /// array descriptor reads them.
     pub items: Vec<SnapValue>,
+    /// Arrays of compound items: the other parts of the items, each with its array descriptor
+    /// (same length and item size, another offset within the item).
+    pub parts: Vec<(DescrId, Vec<SnapValue>)>,
 }
 
 /// A store the optimizer delayed past a guard: done before resuming when the guard fails.
@@ -104,6 +108,9 @@ impl Snapshot {
         for v in &self.virtuals {
             v.fields.iter().for_each(|&(_, x)| f(x));
             v.items.iter().copied().for_each(&mut f);
+            for (_, items) in &v.parts {
+                items.iter().copied().for_each(&mut f);
+            }
         }
         for p in &self.pending {
             f(p.target);
@@ -127,6 +134,9 @@ impl Snapshot {
         for v in &mut self.virtuals {
             v.fields.iter_mut().for_each(|(_, x)| g(x));
             v.items.iter_mut().for_each(&mut g);
+            for (_, items) in &mut v.parts {
+                items.iter_mut().for_each(&mut g);
+            }
         }
         for p in &mut self.pending {
             g(&mut p.target);

@@ -66,6 +66,7 @@ impl<'a> Printer<'a> {
                     | VirtualKind::Array(d) => d.0,
                 });
                 used.extend(v.fields.iter().map(|(d, _)| d.0));
+                used.extend(v.parts.iter().map(|(d, _)| d.0));
             }
             used.extend(s.pending.iter().map(|p| p.descr.0));
         }
@@ -125,6 +126,10 @@ impl<'a> Printer<'a> {
                 a.items_offset,
                 a.item_size,
                 repr(a.kind, a.repr.size, a.repr.signed)
+            ),
+            Descr::Size(s) if s.alloc != 0 => format!(
+                "size(size={}, align={}, type={}, alloc={:#x})",
+                s.size, s.align, s.type_id, s.alloc
             ),
             Descr::Size(s) => format!(
                 "size(size={}, align={}, type={})",
@@ -235,12 +240,17 @@ impl<'a> Printer<'a> {
                 .collect();
             if matches!(v.kind, VirtualKind::Array(_)) {
                 fields = v.items.iter().map(|&x| self.snap_value(x)).collect();
-                items.push(format!(
+                let mut text = format!(
                     "v{i} = {what} {}[{}]({})",
                     self.names[&d.0],
                     v.items.len(),
                     fields.join(", ")
-                ));
+                );
+                for (pd, part) in &v.parts {
+                    let vals: Vec<String> = part.iter().map(|&x| self.snap_value(x)).collect();
+                    text.push_str(&format!(" {}({})", self.names[&pd.0], vals.join(", ")));
+                }
+                items.push(text);
             } else {
                 items.push(format!(
                     "v{i} = {what} {}({})",

@@ -52,8 +52,10 @@ struct VObj {
     kind: VirtualKind,
     /// Struct fields in order of first store.
     fields: Vec<(DescrId, V)>,
-    /// Array items.
+    /// Array items (as the allocation's array descriptor reads them).
     items: Vec<V>,
+    /// Arrays of compound items: the other parts, by array descriptor.
+    parts: Vec<(DescrId, Vec<V>)>,
     /// The allocation, once materialized.
     forced: Option<OpRef>,
 }
@@ -130,10 +132,19 @@ impl Virt<'_> {
             }
         };
         self.objs[k as usize].forced = Some(r);
+        // Memory from the global allocator is zeroed; the language's allocator gives no such
+        // promise, so every field written is stored.
+        let zeroed = match kind {
+            VirtualKind::Struct(d) | VirtualKind::StructWithVtable(d) => self.b.out.descrs
+                [d.0 as usize]
+                .as_size()
+                .is_none_or(|s| s.alloc == 0),
+            VirtualKind::Array(_) => true,
+        };
         let fields = std::mem::take(&mut self.objs[k as usize].fields);
         for &(fd, v) in &fields {
             let x = self.force_v(v);
-            if self.is_zero(x) {
+            if zeroed && self.is_zero(x) {
                 continue;
             }
             let mut op = Op::new(Opcode::SetField, Kind::Void, vec![r, x]);
@@ -141,16 +152,19 @@ impl Virt<'_> {
             self.b.push(op);
         }
         let items = std::mem::take(&mut self.objs[k as usize].items);
+        let parts = std::mem::take(&mut self.objs[k as usize].parts);
         if let VirtualKind::Array(d) = kind {
-            for (i, &v) in items.iter().enumerate() {
-                let x = self.force_v(v);
-                if self.is_zero(x) {
-                    continue;
+            for (d, items) in std::iter::once((d, items)).chain(parts) {
+                for (i, &v) in items.iter().enumerate() {
+                    let x = self.force_v(v);
+                    if self.is_zero(x) {
+                        continue;
+                    }
+                    let idx = self.b.const_int(i as i64);
+                    let mut op = Op::new(Opcode::SetArrayItem, Kind::Void, vec![r, idx, x]);
+                    op.descr = Some(d);
+                    self.b.push(op);
                 }
-                let idx = self.b.const_int(i as i64);
-                let mut op = Op::new(Opcode::SetArrayItem, Kind::Void, vec![r, idx, x]);
-                op.descr = Some(d);
-                self.b.push(op);
             }
         }
         r
@@ -207,6 +221,53 @@ impl Virt<'_> {
         };
         let i = self.b.out.const_int_of(self.b.get(i))?;
         (0..o.items.len() as i64).contains(&i).then_some(i as usize)
+    }
+
+    /// Which items of virtual array `k` an access with array descriptor `d` reads: `None` for
+    /// the allocation's descriptor, `Some(p)` for other part `p` (added on first use), or no
+    /// answer when `d` does not describe parts of the same items (the array is then forced).
+    fn part(&mut self, k: u32, d: DescrId) -> Option<Option<usize>> {
+        let VirtualKind::Array(a) = self.objs[k as usize].kind else {
+            return None;
+        };
+        if a == d {
+            return Some(None);
+        }
+        if let Some(p) = self.objs[k as usize]
+            .parts
+            .iter()
+            .position(|&(pd, _)| pd == d)
+        {
+            return Some(Some(p));
+        }
+        let descrs = &self.b.out.descrs;
+        let (x, y) = (
+            descrs[a.0 as usize].as_array()?,
+            descrs[d.0 as usize].as_array()?,
+        );
+        let width = |ad: &crate::ir::ArrayDescr| match ad.kind {
+            Kind::Int => ad.repr.size as u32,
+            _ => 8,
+        };
+        // `new_array` allocates `JitArray` blocks: the items start at `ITEMS_OFFSET`.
+        let base = crate::jitarray::ITEMS_OFFSET as u32;
+        let inside = y.items_offset >= base && y.items_offset + width(y) <= base + y.item_size;
+        let overlaps = |p: &crate::ir::ArrayDescr| {
+            p.items_offset < y.items_offset + width(y) && y.items_offset < p.items_offset + width(p)
+        };
+        let clash = overlaps(x)
+            || self.objs[k as usize]
+                .parts
+                .iter()
+                .any(|(pd, _)| descrs[pd.0 as usize].as_array().is_none_or(overlaps));
+        if x.item_size != y.item_size || x.len_offset != y.len_offset || !inside || clash {
+            return None;
+        }
+        let z = V::Out(self.zero(y.kind));
+        let n = self.objs[k as usize].items.len();
+        let o = &mut self.objs[k as usize];
+        o.parts.push((d, vec![z; n]));
+        Some(Some(o.parts.len() - 1))
     }
 
     /// Copies snapshot `sid`, describing virtual objects it refers to.
@@ -269,6 +330,7 @@ impl Virt<'_> {
             kind: o.kind,
             fields: Vec::new(),
             items: Vec::new(),
+            parts: Vec::new(),
         });
         let fields: Vec<_> = o
             .fields
@@ -280,9 +342,20 @@ impl Virt<'_> {
             .iter()
             .map(|&x| self.snap_value(x, out, memo))
             .collect();
+        let parts: Vec<_> = o
+            .parts
+            .iter()
+            .map(|(pd, xs)| {
+                (
+                    *pd,
+                    xs.iter().map(|&x| self.snap_value(x, out, memo)).collect(),
+                )
+            })
+            .collect();
         let d = &mut out.virtuals[idx as usize];
         d.fields = fields;
         d.items = items;
+        d.parts = parts;
         SnapValue::Virtual(idx)
     }
 
@@ -386,13 +459,22 @@ impl Virt<'_> {
                 }
             }
             GetArrayItem | SetArrayItem => match self.virt(a(0)) {
-                Some(k) if self.item_index(k, a(1)).is_some() => {
+                Some(k)
+                    if self.item_index(k, a(1)).is_some()
+                        && let Some(part) = self.part(k, op.descr.unwrap_or(DescrId(u32::MAX))) =>
+                {
                     let idx = self.item_index(k, a(1)).unwrap_or(0);
-                    if op.opcode == SetArrayItem {
-                        let v = self.val(a(2));
-                        self.objs[k as usize].items[idx] = v;
+                    let stored = (op.opcode == SetArrayItem).then(|| self.val(a(2)));
+                    let o = &mut self.objs[k as usize];
+                    let items = match part {
+                        None => &mut o.items,
+                        Some(p) => &mut o.parts[p].1,
+                    };
+                    if let Some(v) = stored {
+                        items[idx] = v;
                     } else {
-                        let v = self.live(self.objs[k as usize].items[idx]);
+                        let v = items[idx];
+                        let v = self.live(v);
                         let ad = src.descr_of(op).and_then(Descr::as_array).cloned();
                         let v = match (v, ad) {
                             (V::Out(x), Some(ad)) => V::Out(self.b.narrow(x, ad.kind, ad.repr)),
@@ -526,6 +608,7 @@ impl Virt<'_> {
             kind,
             fields: Vec::new(),
             items,
+            parts: Vec::new(),
             forced: None,
         });
         self.virt_of.insert(i, k);

@@ -60,6 +60,7 @@ pub struct Recorder {
     field_descrs: HashMap<(TypeId, usize), DescrId>,
     array_descrs: HashMap<(TypeId, usize), DescrId>,
     call_descrs: HashMap<usize, DescrId>,
+    size_descrs: HashMap<TypeId, DescrId>,
     /// Tracing-time heap cache: (object, field descriptor) -> value.
     heap: HashMap<(OpRef, DescrId), OpRef>,
     /// Array lengths read so far (lengths never change): array -> length.
@@ -76,6 +77,7 @@ impl Recorder {
             field_descrs: HashMap::new(),
             array_descrs: HashMap::new(),
             call_descrs: HashMap::new(),
+            size_descrs: HashMap::new(),
             heap: HashMap::new(),
             lens: HashMap::new(),
         }
@@ -172,6 +174,21 @@ impl Recorder {
         d
     }
 
+    /// The size descriptor id of struct type `ty`.
+    pub(crate) fn size_descr(&mut self, ty: TypeId, make: impl FnOnce() -> Descr) -> DescrId {
+        if let Some(&d) = self.size_descrs.get(&ty) {
+            return d;
+        }
+        let d = self.trace.descr(make());
+        self.size_descrs.insert(ty, d);
+        d
+    }
+
+    /// Records that the new array `arr` has length `len`.
+    pub(crate) fn array_known_len(&mut self, arr: OpRef, len: OpRef) {
+        self.lens.insert(arr, len);
+    }
+
     /// The length of array `arr` (recorded once per array: lengths never change).
     pub(crate) fn array_len(&mut self, arr: OpRef, descr: DescrId) -> Option<OpRef> {
         if let Some(&l) = self.lens.get(&arr) {
@@ -196,6 +213,11 @@ impl Recorder {
     /// A write of `obj.field = value`: other objects' cached values of the field may alias.
     pub(crate) fn heap_write(&mut self, obj: OpRef, field: DescrId, value: OpRef) {
         self.heap.retain(|&(_, f), _| f != field);
+        self.heap.insert((obj, field), value);
+    }
+
+    /// The first write of `obj.field` of a new object (which no other reference aliases).
+    pub(crate) fn heap_init(&mut self, obj: OpRef, field: DescrId, value: OpRef) {
         self.heap.insert((obj, field), value);
     }
 

@@ -256,9 +256,13 @@ impl Lowerer<'_, '_> {
 
             New | NewWithVtable => {
                 let s = self.descr(op)?.as_size().cloned().ok_or_else(bad_descr)?;
-                let size = self.b.ins().iconst(types::I64, s.size as i64);
-                let align = self.b.ins().iconst(types::I64, s.align as i64);
-                let p = self.call_native(runtime::new_struct as *const () as usize, &[size, align]);
+                let p = if s.alloc != 0 {
+                    self.call_native(s.alloc, &[])
+                } else {
+                    let size = self.b.ins().iconst(types::I64, s.size as i64);
+                    let align = self.b.ins().iconst(types::I64, s.align as i64);
+                    self.call_native(runtime::new_struct as *const () as usize, &[size, align])
+                };
                 if op.opcode == NewWithVtable {
                     let tid = self.b.ins().iconst(types::I64, s.type_id);
                     self.b.ins().store(HEAP, tid, p, 0);

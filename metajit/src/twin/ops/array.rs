@@ -52,7 +52,7 @@ macro_rules! red_index {
 }
 red_index!(usize, u8, u16, u32, u64, i32, i64, isize);
 
-fn array_id<T: ArrayItem>(rec: &mut Recorder, part: usize) -> crate::ir::DescrId {
+pub(super) fn array_id<T: ArrayItem>(rec: &mut Recorder, part: usize) -> crate::ir::DescrId {
     rec.array_descr(TypeId::of::<T>(), part, || {
         Descr::Array(part_descr::<T>(part))
     })
@@ -94,7 +94,7 @@ pub fn compound_part<T: JitCompound>(c: Compound<T>, i: usize) -> Option<OpRef> 
     c.part_op(i)
 }
 
-fn part_operand<T: TwinItem>(out: T::Out, i: usize, rec: &mut Recorder) -> OpRef {
+pub(super) fn part_operand<T: TwinItem>(out: T::Out, i: usize, rec: &mut Recorder) -> OpRef {
     match T::item_part(out, i) {
         Some(r) => r,
         None => {

@@ -68,7 +68,10 @@ fn field_offset<S, F>(base: *mut S, proj: fn(*const S) -> *const F) -> usize {
     off
 }
 
-fn field_id<S: JitStruct, F: FieldType>(rec: &mut Recorder, offset: usize) -> crate::ir::DescrId {
+pub(super) fn field_id<S: JitStruct, F: FieldType>(
+    rec: &mut Recorder,
+    offset: usize,
+) -> crate::ir::DescrId {
     rec.field_descr(TypeId::of::<S>(), offset, || field_descr::<S, F>(offset))
 }
 

@@ -6,6 +6,7 @@
 //! where it would panic) and, when a tracer is recording and a value is not constant, records
 //! the operation and any guard it implies at the given [`Site`](super::Site).
 
+mod alloc;
 mod array;
 mod branch;
 mod call;
@@ -15,6 +16,7 @@ mod divide;
 mod field;
 mod residual;
 
+pub use alloc::*;
 pub use array::*;
 pub use branch::*;
 pub use call::*;
