@@ -286,6 +286,13 @@ impl ResumeData {
             Some(match s {
                 Source::FailArg(i) => ops[i as usize],
                 Source::Const(c) => rec.const_of(kind, c),
+                // An integer holding a virtual's address (a tagged value's payload).
+                Source::Virtual(i) if kind == Kind::Int => rec.record(
+                    Opcode::CastPtrToInt,
+                    Kind::Int,
+                    &[objs[i as usize].1?],
+                    None,
+                )?,
                 Source::Virtual(i) => objs[i as usize].1?,
             })
         };

@@ -75,6 +75,7 @@ fn descrs(t: &mut Trace) -> Descrs {
             align: 8,
             type_id: 5,
             alloc: 0,
+            alloc_effect: metajit::ir::EffectInfo::Any,
         })),
         a: field(t, "S.a", 8, Kind::Int, I64, false),
         b: field(t, "S.b", 16, Kind::Int, I64, false),

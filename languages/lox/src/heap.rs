@@ -240,6 +240,30 @@ impl Drop for Heap {
     }
 }
 
+thread_local! {
+    /// The VM running on this thread (what objects that compiled code allocates belong to).
+    static CURRENT_VM: std::cell::Cell<*mut crate::vm::Vm> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+}
+
+/// Makes `vm` the VM whose heap objects made by compiled code join ([`new_object`]).
+pub fn set_current_vm(vm: &mut crate::vm::Vm) {
+    CURRENT_VM.with(|c| c.set(vm));
+}
+
+/// Allocates `object` in the current VM's heap, for an allocation traced code recorded (in
+/// `JitNew::blank`: natively, in compiled code or on resume). It never collects; when a
+/// collection is due it tells traced code so (`Vm::gc_due`), which then passes a safepoint.
+pub fn new_object<T: HeapObject>(object: T) -> Ref<T> {
+    let vm = CURRENT_VM.with(|c| c.get());
+    assert!(!vm.is_null(), "an allocation outside Vm::interpret");
+    // SAFETY: the current VM is running (`Vm::interpret` set it and is on the stack), and
+    // allocation touches only its heap and flag, which nothing else borrows during the call.
+    let vm = unsafe { &mut *vm };
+    let r = vm.heap.alloc(object);
+    vm.gc_due = vm.heap.due();
+    r
+}
+
 /// The object types [`Heap::alloc`] accepts.
 ///
 /// # Safety

@@ -116,6 +116,24 @@ pub struct Instance {
     pub fields: JitArray<Value>,
 }
 
+/// Room for this many fields in a new instance (more grow its array).
+pub const INSTANCE_FIELDS: usize = 4;
+
+// SAFETY: `blank` returns a live instance of the current VM's heap whose fields `new!` sets
+// (class, map, fields) own nothing: null references and the empty array.
+unsafe impl metajit::JitNew for Instance {
+    const BLANK_WRITES: Option<&'static [&'static str]> = Some(&["Vm.gc_due"]);
+
+    fn blank() -> Ref<Instance> {
+        crate::heap::new_object(Instance {
+            header: Header::new(Kind::Instance),
+            class: Ref::from_ptr(std::ptr::null_mut()),
+            map: Ref::from_ptr(std::ptr::null_mut()),
+            fields: JitArray::empty(),
+        })
+    }
+}
+
 /// A method bound to its receiver (`instance.method` without a call).
 #[repr(C)]
 pub struct BoundMethod {

@@ -11,7 +11,7 @@ use crate::chunk::Op;
 use crate::code::Code;
 use crate::error::LoxError;
 use crate::heap::Heap;
-use crate::object::{Cell, Closure, Header, Instance, Kind, LoxString, Map, Native};
+use crate::object::{Cell, Class, Closure, Header, Instance, Kind, LoxString, Map, Native};
 use crate::ops::{arith, call, globals, object, output};
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
@@ -25,6 +25,8 @@ use std::time::Instant;
 pub const MAX_FRAMES: u32 = 64;
 
 /// The interpreter's state across calls (and across the lines of a REPL session).
+#[derive(metajit::JitStruct)]
+#[repr(C)]
 pub struct Vm {
     /// Every object.
     pub heap: Heap,
@@ -40,7 +42,14 @@ pub struct Vm {
     /// The JIT.
     pub jit: Rc<JitDriver>,
     /// The map of instances without fields.
+    #[jit(immutable)]
     pub empty_map: Ref<Map>,
+    /// Changes when a global variable is added (traces fold global lookups at a version).
+    #[jit(quasi_immutable)]
+    pub globals_version: u64,
+    /// Set when an allocation made by compiled code (which never collects) finds a
+    /// collection due: traced code then passes a safepoint at its next instance creation.
+    pub gc_due: bool,
     _maps: Box<Map>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and traces hold their addresses, which must not move when
@@ -108,6 +117,33 @@ pub fn enter_frame(vm: Ref<Vm>, depth: u32, closure: Ref<Closure>) -> Ref<Frame>
     Ref::new_mut(&mut **frame)
 }
 
+/// Clears slots `from..=last` of `frame`, above the stack: at a back-edge, so that a loop's
+/// traces carry no dead values around (an object left in a dead slot would escape through the
+/// loop's jump and be allocated when it need not exist). Unrolled in traces: the bounds are
+/// constants, and the cleared slots become constants of the loop.
+#[metajit::unroll_safe(greens(from, last))]
+fn clear_dead_slots(frame: &mut Frame, from: usize, last: usize) {
+    let mut s = from;
+    while s <= last {
+        frame.slots[s] = Value::NIL;
+        s += 1;
+    }
+}
+
+/// Puts a new instance of `class` in slot `base` of `frame` (after a safepoint when compiled
+/// code's allocations made a collection due). Traced code allocates it in the trace.
+#[metajit::jit]
+fn construct(frame: &mut Frame, class: Ref<Class>, base: usize) {
+    if frame.vm.gc_due {
+        object::safepoint(frame);
+    }
+    let instance = object::new_instance(frame.vm, class);
+    frame.slots[base] = Value {
+        tag: tag::INSTANCE,
+        bits: metajit::ref_addr(instance),
+    };
+}
+
 /// The VM a frame belongs to.
 pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
     // SAFETY: the VM outlives every frame (frames exist only while `Vm::interpret` runs), and
@@ -134,6 +170,8 @@ impl Vm {
             output,
             jit: Rc::new(jit),
             empty_map: Ref::new(&*maps),
+            gc_due: false,
+            globals_version: 0,
             _maps: maps,
             frames: Vec::new(),
         };
@@ -160,6 +198,7 @@ impl Vm {
             JitArray::new(0, Ref::from_ptr(std::ptr::null_mut())),
         );
         let jit = self.jit.clone();
+        crate::heap::set_current_vm(self);
         let frame = enter_frame(Ref::new_mut(self), 1, closure);
         // SAFETY: the script's frame is used by this call only.
         let frame = unsafe { frame.get_mut() };
@@ -199,6 +238,7 @@ impl Vm {
         }
         self.heap.mark_object(self.init_name);
         self.heap.collect();
+        self.gc_due = false;
     }
 }
 
@@ -260,23 +300,23 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::GetGlobal(k) => {
                 let name = code.constants[k as usize].bits;
-                match globals::cell(frame.vm, name) {
-                    Some(cell) => frame.slots[sp] = globals::value(cell),
-                    None => {
-                        frame.pc = pc;
-                        globals::undefined(frame, name)?;
-                    }
+                let cell = globals::cell_addr(frame.vm, name);
+                if cell != 0 {
+                    frame.slots[sp] = globals::value(metajit::ref_from_addr(cell));
+                } else {
+                    frame.pc = pc;
+                    globals::undefined(frame, name)?;
                 }
             }
             Op::DefineGlobal(k) => globals::define(frame, sp, code.constants[k as usize].bits),
             Op::SetGlobal(k) => {
                 let name = code.constants[k as usize].bits;
-                match globals::cell(frame.vm, name) {
-                    Some(cell) => globals::set_value(cell, frame.slots[sp - 1]),
-                    None => {
-                        frame.pc = pc;
-                        globals::undefined(frame, name)?;
-                    }
+                let cell = globals::cell_addr(frame.vm, name);
+                if cell != 0 {
+                    globals::set_value(metajit::ref_from_addr(cell), frame.slots[sp - 1]);
+                } else {
+                    frame.pc = pc;
+                    globals::undefined(frame, name)?;
                 }
             }
             Op::GetUpvalue(n) => {
@@ -323,6 +363,17 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                         // is in use.
                         unsafe { instance.get_mut() }.fields[i as usize] = frame.slots[sp - 1];
                         stored = true;
+                    } else {
+                        // A new field with room for it: stored, and the instance moves to the
+                        // next map (both constant in traces).
+                        let at = object::map_len(map) as usize;
+                        if at < instance.fields.len() {
+                            // SAFETY: as above.
+                            let inst = unsafe { instance.get_mut() };
+                            inst.fields[at] = frame.slots[sp - 1];
+                            inst.map = object::map_with(map, name);
+                            stored = true;
+                        }
                     }
                 }
                 if !stored {
@@ -409,6 +460,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 continue;
             }
             Op::Loop(target) => {
+                clear_dead_slots(frame, sp, code.max_depth as usize);
                 pc = target as usize;
                 metajit::can_enter_jit!();
                 continue;
@@ -430,6 +482,27 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                         frame.pc = pc;
                         call::call_known(jit, frame, closure, callee_code, base, argc as usize)?;
                         done = true;
+                    }
+                } else if callee.tag == tag::CLASS {
+                    // Construction: the class promoted, its `init` a constant (elidable), the
+                    // instance allocated in the trace and `init` inlined.
+                    let class = metajit::promote(metajit::ref_from_addr::<Class>(callee.bits));
+                    let init = object::init_of(class);
+                    if init == 0 {
+                        if argc == 0 {
+                            frame.pc = pc;
+                            construct(frame, class, base);
+                            done = true;
+                        }
+                    } else {
+                        let closure = metajit::ref_from_addr::<Closure>(init);
+                        let init_code = metajit::promote(closure.code);
+                        if call::arity(init_code) == argc && frame.depth < MAX_FRAMES {
+                            frame.pc = pc;
+                            construct(frame, class, base);
+                            call::call_known(jit, frame, closure, init_code, base, argc as usize)?;
+                            done = true;
+                        }
                     }
                 }
                 if !done {

@@ -53,3 +53,29 @@ fn fields_are_guarded_loads_and_stores() {
     );
     assert!(text.contains("array<Value>.bits"), "{text}");
 }
+
+/// A temporary object per iteration: the class call is traced (the class promoted, the
+/// instance allocated in the trace), the new field goes to the next map, and the instance
+/// never escapes: the compiled loop allocates nothing and calls nothing.
+#[test]
+fn temporary_instances_are_not_allocated() {
+    let text = loops_of(
+        "class Box {}
+         { var s = 0;
+           for (var i = 0; i < 100; i = i + 1) { var b = Box(); b.v = i; s = s + b.v; }
+           print s; }",
+        "4950\n",
+    );
+    let body = text.rsplit("label(").next().unwrap();
+    for op in ["new(", "new_array(", "call("] {
+        assert!(!body.contains(op), "no `{op}` in the loop:\n{text}");
+    }
+    assert!(
+        !text.contains("descr=call)") && !text.contains("descr=set_property"),
+        "construction and the new field are traced:\n{text}"
+    );
+    assert!(
+        text.contains("new Instance("),
+        "guards describe the virtual instance:\n{text}"
+    );
+}

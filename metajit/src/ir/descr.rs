@@ -96,6 +96,9 @@ pub struct SizeDescr {
     /// JIT's view are initialized (a header, a link into the collector's list); every field a
     /// trace wrote is then stored explicitly, zeros included (see `twin::JitNew`).
     pub alloc: usize,
+    /// What the allocation function may write (what the optimizer forgets across a `new`
+    /// that calls it); unused without `alloc`.
+    pub alloc_effect: EffectInfo,
 }
 
 /// What a called function may do to the heap, which decides what the optimizer may keep in its

@@ -444,6 +444,23 @@ impl Parser<'_> {
         Ok(snap)
     }
 
+    /// An `effect=` value (`any` when absent).
+    fn effect(&self, text: Option<&str>) -> Result<EffectInfo, ParseError> {
+        Ok(match text.unwrap_or("any") {
+            "elidable" => EffectInfo::Elidable,
+            "readonly" => EffectInfo::ReadOnly,
+            "any" => EffectInfo::Any,
+            w if w.starts_with("writes(") => {
+                let names: Vec<Arc<str>> = w["writes(".len()..w.len() - 1]
+                    .split_whitespace()
+                    .map(Arc::from)
+                    .collect();
+                EffectInfo::WritesFields(names.into())
+            }
+            other => return self.err(format!("unknown effect `{other}`")),
+        })
+    }
+
     fn lookup_descr(&mut self, name: &str, opcode: Opcode) -> Result<Descr, ParseError> {
         if let Some(d) = self.descrs.get(name) {
             return Ok(d.clone());
@@ -545,6 +562,7 @@ impl Parser<'_> {
                     align: kv.get("align").and_then(|v| parse_int(v)).unwrap_or(8) as u32,
                     type_id: kv.get("type").and_then(|v| parse_int(v)).unwrap_or(0),
                     alloc: kv.get("alloc").and_then(|v| parse_int(v)).unwrap_or(0) as usize,
+                    alloc_effect: self.effect(kv.get("effect").copied())?,
                 }),
                 "call" => {
                     let args_text = kv.get("args").copied().unwrap_or("()");
@@ -565,19 +583,7 @@ impl Parser<'_> {
                             line: self.line,
                             message: "bad result kind".into(),
                         })?;
-                    let effect = match kv.get("effect").copied().unwrap_or("any") {
-                        "elidable" => EffectInfo::Elidable,
-                        "readonly" => EffectInfo::ReadOnly,
-                        "any" => EffectInfo::Any,
-                        w if w.starts_with("writes(") => {
-                            let names: Vec<Arc<str>> = w["writes(".len()..w.len() - 1]
-                                .split_whitespace()
-                                .map(Arc::from)
-                                .collect();
-                            EffectInfo::WritesFields(names.into())
-                        }
-                        other => return self.err(format!("unknown effect `{other}`")),
-                    };
+                    let effect = self.effect(kv.get("effect").copied())?;
                     let func = (self.funcs)(&arcname).unwrap_or(0);
                     Descr::Call(CallDescr {
                         name: arcname,

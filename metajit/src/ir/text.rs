@@ -128,8 +128,12 @@ impl<'a> Printer<'a> {
                 repr(a.kind, a.repr.size, a.repr.signed)
             ),
             Descr::Size(s) if s.alloc != 0 => format!(
-                "size(size={}, align={}, type={}, alloc={:#x})",
-                s.size, s.align, s.type_id, s.alloc
+                "size(size={}, align={}, type={}, alloc={:#x}, effect={})",
+                s.size,
+                s.align,
+                s.type_id,
+                s.alloc,
+                effect_text(&s.alloc_effect)
             ),
             Descr::Size(s) => format!(
                 "size(size={}, align={}, type={})",
@@ -137,15 +141,7 @@ impl<'a> Printer<'a> {
             ),
             Descr::Call(c) => {
                 let args: Vec<String> = c.args.iter().map(|k| k.to_string()).collect();
-                let effect = match &c.effect {
-                    super::EffectInfo::Elidable => "elidable".to_string(),
-                    super::EffectInfo::ReadOnly => "readonly".to_string(),
-                    super::EffectInfo::Any => "any".to_string(),
-                    super::EffectInfo::WritesFields(f) => {
-                        let v: Vec<&str> = f.iter().map(|s| &**s).collect();
-                        format!("writes({})", v.join(" "))
-                    }
-                };
+                let effect = effect_text(&c.effect);
                 format!(
                     "call(args=({}), result={}, effect={})",
                     args.join(", "),
@@ -291,5 +287,18 @@ pub fn const_text(c: Const) -> String {
         }
         Kind::Ref if c.bits == 0 => "null".to_string(),
         Kind::Ref => format!("ptr({:#x})", c.bits),
+    }
+}
+
+/// An effect as the text format writes it (`effect=...` of calls and allocators).
+fn effect_text(e: &super::EffectInfo) -> String {
+    match e {
+        super::EffectInfo::Elidable => "elidable".to_string(),
+        super::EffectInfo::ReadOnly => "readonly".to_string(),
+        super::EffectInfo::Any => "any".to_string(),
+        super::EffectInfo::WritesFields(f) => {
+            let v: Vec<&str> = f.iter().map(|s| &**s).collect();
+            format!("writes({})", v.join(" "))
+        }
     }
 }

@@ -386,6 +386,13 @@ impl Heap<'_> {
                 }
             }
             New | NewWithVtable | NewArray => {
+                // The language's allocation function may write what its effect says.
+                if let Some(Descr::Size(s)) = src.descr_of(op)
+                    && s.alloc != 0
+                {
+                    let effect = s.alloc_effect.clone();
+                    self.kill_by_effect(&effect);
+                }
                 self.b.copy(i);
                 let r = self.b.get(OpRef::op(i as u32));
                 self.fresh.insert(r);

@@ -91,6 +91,9 @@ impl Writes {
                 }
             }
             (Opcode::CallPure, _) => {}
+            (Opcode::New | Opcode::NewWithVtable, Some(Descr::Size(s))) if s.alloc != 0 => {
+                w.add_effect(&s.alloc_effect)
+            }
             (o, d) if o.is_call() => match d {
                 Some(Descr::Call(c)) => w.add_effect(&c.effect),
                 _ => w.add_effect(&EffectInfo::Any),

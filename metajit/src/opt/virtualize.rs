@@ -46,6 +46,9 @@ enum V {
     Out(OpRef),
     /// Virtual object `k`.
     Virt(u32),
+    /// The address of virtual object `k` as an integer (`cast_ptr_to_int`: interpreters that
+    /// keep references in an integer payload, as tagged values do).
+    VirtAddr(u32),
 }
 
 struct VObj {
@@ -58,12 +61,16 @@ struct VObj {
     parts: Vec<(DescrId, Vec<V>)>,
     /// The allocation, once materialized.
     forced: Option<OpRef>,
+    /// Its address as an integer, once materialized and needed.
+    forced_addr: Option<OpRef>,
+    /// Whether an integer holds its address (`V::VirtAddr`).
+    addr_taken: bool,
 }
 
 struct Virt<'a> {
     b: Builder<'a>,
-    /// Input ops standing for virtual objects.
-    virt_of: FastMap<usize, u32>,
+    /// Input ops standing for virtual objects (or their addresses).
+    virt_of: FastMap<usize, V>,
     objs: Vec<VObj>,
 }
 
@@ -71,9 +78,9 @@ impl Virt<'_> {
     /// What input value `r` is now.
     fn val(&self, r: OpRef) -> V {
         if !r.is_const()
-            && let Some(&k) = self.virt_of.get(&r.index())
+            && let Some(&v) = self.virt_of.get(&r.index())
         {
-            return self.live(V::Virt(k));
+            return self.live(v);
         }
         V::Out(self.b.get(r))
     }
@@ -82,6 +89,10 @@ impl Virt<'_> {
     fn live(&self, v: V) -> V {
         match v {
             V::Virt(k) => match self.objs[k as usize].forced {
+                Some(r) => V::Out(self.b.resolve(r)),
+                None => v,
+            },
+            V::VirtAddr(k) => match self.objs[k as usize].forced_addr {
                 Some(r) => V::Out(self.b.resolve(r)),
                 None => v,
             },
@@ -94,6 +105,11 @@ impl Virt<'_> {
         match self.live(v) {
             V::Out(r) => r,
             V::Virt(k) => self.force(k),
+            V::VirtAddr(k) => {
+                self.force(k);
+                let a = self.objs[k as usize].forced_addr.expect("forced");
+                self.b.resolve(a)
+            }
         }
     }
 
@@ -132,6 +148,13 @@ impl Virt<'_> {
             }
         };
         self.objs[k as usize].forced = Some(r);
+        if self.objs[k as usize].addr_taken {
+            // Its address as an integer, for the integers that held the virtual's address.
+            let addr = self
+                .b
+                .push(Op::new(Opcode::CastPtrToInt, Kind::Int, vec![r]));
+            self.objs[k as usize].forced_addr = Some(addr);
+        }
         // Memory from the global allocator is zeroed; the language's allocator gives no such
         // promise, so every field written is stored.
         let zeroed = match kind {
@@ -178,7 +201,7 @@ impl Virt<'_> {
     fn virt(&self, r: OpRef) -> Option<u32> {
         match self.val(r) {
             V::Virt(k) => Some(k),
-            V::Out(_) => None,
+            V::Out(_) | V::VirtAddr(_) => None,
         }
     }
 
@@ -316,9 +339,11 @@ impl Virt<'_> {
 
     /// `v` as resume data, adding the virtual objects it refers to (once each) to `out`.
     fn snap_value(&self, v: V, out: &mut Snapshot, memo: &mut FastMap<u32, u32>) -> SnapValue {
+        // A virtual's address is described as the virtual: the guard's resume data holds
+        // raw bits, which are the same for the reference and the integer.
         let k = match self.live(v) {
             V::Out(r) => return SnapValue::Value(r),
-            V::Virt(k) => k,
+            V::Virt(k) | V::VirtAddr(k) => k,
         };
         if let Some(&i) = memo.get(&k) {
             return SnapValue::Virtual(i);
@@ -392,8 +417,8 @@ impl Virt<'_> {
     fn set(&mut self, i: usize, v: V) {
         match v {
             V::Out(r) => self.b.set(i, r),
-            V::Virt(k) => {
-                self.virt_of.insert(i, k);
+            V::Virt(_) | V::VirtAddr(_) => {
+                self.virt_of.insert(i, v);
             }
         }
     }
@@ -517,6 +542,14 @@ impl Virt<'_> {
                     self.emit(i);
                 }
             }
+            CastPtrToInt | CastIntToPtr => match (op.opcode, self.val(a(0))) {
+                (CastPtrToInt, V::Virt(k)) => {
+                    self.objs[k as usize].addr_taken = true;
+                    self.set(i, V::VirtAddr(k));
+                }
+                (CastIntToPtr, V::VirtAddr(k)) => self.set(i, V::Virt(k)),
+                _ => self.emit(i),
+            },
             SameAs => {
                 let v = self.val(a(0));
                 self.set(i, v);
@@ -575,8 +608,9 @@ impl Virt<'_> {
                         }
                     }
                     for u in used {
-                        if let Some(k) = self.virt(OpRef::op(u as u32)) {
-                            self.force(k);
+                        let v = self.val(OpRef::op(u as u32));
+                        if !matches!(v, V::Out(_)) {
+                            self.force_v(v);
                         }
                     }
                     let args = self.b.label_args(args);
@@ -610,8 +644,10 @@ impl Virt<'_> {
             items,
             parts: Vec::new(),
             forced: None,
+            forced_addr: None,
+            addr_taken: false,
         });
-        self.virt_of.insert(i, k);
+        self.virt_of.insert(i, V::Virt(k));
     }
 }
 

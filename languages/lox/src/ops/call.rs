@@ -102,7 +102,7 @@ pub fn call_value(
         tag::CLASS => {
             let class = callee.as_ref::<Class>();
             vm.safepoint(frame);
-            let instance = Value::object(tag::INSTANCE, new_instance(vm, class));
+            let instance = Value::object(tag::INSTANCE, new_instance(Ref::new_mut(vm), class));
             frame.slots[base] = instance;
             match class.init {
                 Some(init) => call_closure(vm, frame, init, base, argc),

@@ -1,7 +1,8 @@
 //! Global variables, by interned name (the name's address: a constant of the code). Each
-//! global lives in a [`Cell`] that stays the same for the life of the variable, so traced code
-//! asks for the cell (a residual call that does not need the frame) and loads or stores its
-//! value itself.
+//! global lives in a [`Cell`] that stays the same for the life of the variable (Lox has no way
+//! to remove one), so traced code finds the cell once, at trace time, and loads or stores its
+//! value itself: the lookup is elidable given the VM's *globals version*, a quasi-immutable
+//! field that changes when a global is added (which invalidates the code that folded it).
 
 use crate::error::LoxError;
 use crate::object::{Cell, Header, Kind, LoxString};
@@ -9,11 +10,23 @@ use crate::value::Value;
 use crate::vm::{Frame, Vm, runtime_error, vm_of};
 use metajit::Ref;
 
-/// The cell of global `name`, if it is defined. It writes nothing, so what a trace knows of
-/// fields survives the lookup.
-#[metajit::dont_look_inside(reads_only)]
-pub fn cell(vm: Ref<Vm>, name: u64) -> Option<Ref<Cell>> {
-    vm.globals.get(&(name as usize)).copied()
+/// The address of the cell of global `name`, or 0 when it is not defined. In traces a
+/// constant: the VM is promoted and its globals version folded.
+#[metajit::jit]
+pub fn cell_addr(vm: Ref<Vm>, name: u64) -> u64 {
+    let vm = metajit::promote(vm);
+    cell_at(vm, vm.globals_version, name)
+}
+
+/// The address of the cell of global `name`, or 0, while the globals are at `version`.
+/// Elidable: cells never change, and the version changes when a global is added.
+#[metajit::elidable]
+pub fn cell_at(vm: Ref<Vm>, version: u64, name: u64) -> u64 {
+    let _ = version;
+    match vm.globals.get(&(name as usize)) {
+        Some(c) => c.addr() as u64,
+        None => 0,
+    }
 }
 
 /// A global's value (traced: a load of the cell's value).
@@ -57,4 +70,6 @@ pub fn define(frame: &mut Frame, at: usize, name: u64) {
         value,
     });
     vm.globals.insert(name as usize, cell);
+    vm.globals_version += 1;
+    vm.jit.invalidate_quasi_immutable(&vm.globals_version);
 }

@@ -2,7 +2,9 @@
 
 use crate::code::Code;
 use crate::error::LoxError;
-use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, LoxString, Map};
+use crate::object::{
+    BoundMethod, Cell, Class, Closure, Header, INSTANCE_FIELDS, Instance, Kind, LoxString, Map,
+};
 use crate::ops::call::undefined_property;
 use crate::table::AddrMap;
 use crate::value::{Value, tag};
@@ -69,14 +71,47 @@ pub fn new_class(frame: &mut Frame, at: usize, name: u64) {
     frame.slots[at] = Value::object(tag::CLASS, class);
 }
 
-/// A new instance of `class` without fields (the caller has passed a safepoint).
-pub fn new_instance(vm: &mut Vm, class: Ref<Class>) -> Ref<Instance> {
-    vm.heap.alloc(Instance {
-        header: Header::new(Kind::Instance),
+/// A new instance of `class` without fields, with room for [`INSTANCE_FIELDS`] (the caller
+/// has passed a safepoint). Traced code allocates it in the trace: an instance that does not
+/// escape is never allocated.
+#[metajit::jit]
+pub fn new_instance(vm: Ref<Vm>, class: Ref<Class>) -> Ref<Instance> {
+    let map = vm.empty_map;
+    metajit::new!(Instance {
         class,
-        map: vm.empty_map,
-        fields: JitArray::new(0, Value::NIL),
+        map,
+        fields: JitArray::new(INSTANCE_FIELDS, Value::NIL),
     })
+}
+
+/// The address of `class`'s `init` method, or 0. Elidable, as [`method_of`].
+#[metajit::elidable]
+pub fn init_of(class: Ref<Class>) -> u64 {
+    match class.init {
+        Some(m) => m.addr() as u64,
+        None => 0,
+    }
+}
+
+/// The map `map` becomes when field `name` is added (made on first use, the same ever after;
+/// names are interned). Elidable: in traces, a constant map and name fold to the next map.
+#[metajit::elidable]
+pub fn map_with(map: Ref<Map>, name: u64) -> Ref<Map> {
+    map.with_field(metajit::ref_from_addr(name))
+}
+
+/// How many fields `map` lays out (folded in traces).
+#[metajit::elidable]
+pub fn map_len(map: Ref<Map>) -> u32 {
+    map.len()
+}
+
+/// A safepoint for traced code: collects when compiled code's allocations made one due
+/// ([`Vm::gc_due`]). The frame is written back before the call, so the roots are complete.
+#[metajit::dont_look_inside]
+pub fn safepoint(frame: &mut Frame) {
+    let vm = vm_of(frame);
+    vm.safepoint(frame);
 }
 
 /// `Inherit`: copies the methods of the superclass in slot `at` into the class above it.

@@ -6,7 +6,7 @@
 //! the allocation when the object does not escape the trace (`opt::virtualize`).
 
 use super::array::{TwinItem, array_id, part_operand};
-use crate::ir::{Descr, Opcode, SizeDescr};
+use crate::ir::{Descr, EffectInfo, Opcode, SizeDescr};
 use crate::jitarray::{ArrayItem, ArrayRef, JitArray};
 use crate::twin::Recording;
 use crate::twin::compound::{Compound, JitCompound, part_bits};
@@ -27,8 +27,21 @@ use std::sync::Arc;
 /// links into the collector's list); the fields `new!` sets are overwritten without being
 /// dropped, so they must own nothing (zero, null, [`JitArray::empty`]).
 pub unsafe trait JitNew: JitStruct + Sized {
+    /// The fields (by descriptor name, `"Struct.field"`) `blank` may write besides the new
+    /// object's, if any: what traces must reload after an allocation. `None` (the default):
+    /// it may write anything.
+    const BLANK_WRITES: Option<&'static [&'static str]> = None;
+
     /// A new object whose fields `new!` is about to set.
     fn blank() -> Ref<Self>;
+}
+
+/// What `T::blank` may write.
+fn blank_effect<T: JitNew>() -> EffectInfo {
+    match T::BLANK_WRITES {
+        Some(names) => EffectInfo::WritesFields(names.iter().map(|&n| Arc::from(n)).collect()),
+        None => EffectInfo::Any,
+    }
 }
 
 /// The allocation function compiled code calls for `T` (the descriptor's `alloc`).
@@ -44,6 +57,7 @@ pub fn size_descr<T: JitNew>() -> SizeDescr {
         align: std::mem::align_of::<T>() as u32,
         type_id: 0,
         alloc: alloc_shim::<T> as *const () as usize,
+        alloc_effect: blank_effect::<T>(),
     }
 }
 
@@ -54,6 +68,7 @@ pub fn new_object<E: Executor, T: JitNew>(e: &mut E) -> Sym<Ref<T>> {
         return Sym::konst(obj);
     };
     let mut rec = t.rec();
+    rec.heap_clobber_by(&blank_effect::<T>());
     let d = rec.size_descr(TypeId::of::<T>(), || Descr::Size(size_descr::<T>()));
     Sym::traced(obj, rec.record(Opcode::New, Kind::Ref, &[], Some(d)))
 }
