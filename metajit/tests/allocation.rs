@@ -210,3 +210,92 @@ fn failing_guards_rebuild_virtual_objects() {
     });
     assert_eq!((acc, kept), expected(&prog, 500));
 }
+
+/// A boxed counter carried around the loop (the frame's field points to a new box each
+/// iteration, as a language boxing its numbers would).
+#[derive(JitStruct)]
+#[repr(C)]
+struct Counter {
+    value: i64,
+    steps: i64,
+}
+
+thread_local! {
+    /// The counters made, freed at the end of each run (boxed: they must not move).
+    #[allow(clippy::vec_box)]
+    static COUNTERS: std::cell::RefCell<Vec<Box<Counter>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+// SAFETY: a live boxed object kept by the thread's list; its fields own nothing.
+unsafe impl JitNew for Counter {
+    const BLANK_WRITES: Option<&'static [&'static str]> = Some(&[]);
+    fn blank() -> Ref<Counter> {
+        let mut c = Box::new(Counter { value: 0, steps: 0 });
+        let r = Ref::new_mut(&mut *c);
+        COUNTERS.with(|o| o.borrow_mut().push(c));
+        r
+    }
+}
+
+#[derive(JitStruct)]
+#[repr(C)]
+struct CountFrame {
+    #[jit(virtualizable)]
+    i: i64,
+    #[jit(virtualizable)]
+    counter: Ref<Counter>,
+}
+
+#[metajit::interpreter(greens(pc), reds(frame), virtualizable(frame), driver = jit)]
+fn count(jit: &JitDriver, pc: usize, frame: &mut CountFrame) -> i64 {
+    loop {
+        metajit::merge_point!();
+        if pc == 0 {
+            if frame.i == 0 {
+                return frame.counter.value * 1000 + frame.counter.steps;
+            }
+            let c = frame.counter;
+            frame.counter = metajit::new!(Counter {
+                value: c.value + frame.i % 7,
+                steps: c.steps + 1,
+            });
+            frame.i -= 1;
+            metajit::can_enter_jit!();
+            continue;
+        }
+    }
+}
+
+fn count_with(jit: &JitDriver, n: i64) -> i64 {
+    let mut first = Box::new(Counter { value: 0, steps: 0 });
+    let mut frame = CountFrame {
+        i: n,
+        counter: Ref::new_mut(&mut *first),
+    };
+    let r = count(jit, 0, &mut frame);
+    COUNTERS.with(|o| o.borrow_mut().clear());
+    r
+}
+
+/// The box goes around the loop as its two fields: the compiled loop allocates nothing, and
+/// the box is made when the loop exits (the interpreter reads it).
+#[test]
+fn virtuals_cross_the_back_edge() {
+    let expected = (1..=300).map(|i| i % 7).sum::<i64>() * 1000 + 300;
+    assert_eq!(
+        same_in_every_mode("carry", |jit| count_with(&jit, 300)),
+        expected
+    );
+    let jit = driver("threshold=3");
+    assert_eq!(count_with(&jit, 300), expected);
+    let text = jit.loop_traces()[0].1.to_string();
+    let body = &text[text.rfind("label(").expect("a peeled loop")..];
+    assert!(
+        !body.contains("new("),
+        "the loop allocates nothing:\n{text}"
+    );
+    assert!(
+        body.contains("v0 = new Counter("),
+        "the loop's exit describes the box:\n{text}"
+    );
+}

@@ -1,7 +1,7 @@
 //! The optimizer: single forward passes over a trace, in one fixed [`PIPELINE`].
 //!
 //! ```text
-//! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> intbounds -> dce
+//! intbounds -> rewrite -> virtualize -> pure -> heap -> unroll -> carry -> intbounds -> dce
 //! ```
 //! - `intbounds`: integer ranges and relations from constants, loads, masks and guards; removes
 //!   guards, overflow checks and masks they prove useless.
@@ -15,6 +15,9 @@
 //!   lazy stores (pending stores in resume data).
 //! - `unroll`: loop peeling; the peeled loop reuses invariant values, skips established guards
 //!   and carries memory values across its label.
+//! - `carry`: virtualize again, on the peeled loop: an object the loop allocates and passes to
+//!   its next iteration goes through the loop's label as its fields (virtuals across the back
+//!   edge), so the loop does not allocate it.
 //! - `intbounds` again: on the finished preamble and loop, where heap forwarding and CSE have made
 //!   equal what the recorded trace loaded or computed twice (a length loaded per access).
 //! - `dce`: removes what nothing needs, including unused loop-label arguments.
@@ -129,6 +132,7 @@ pub const PIPELINE: &[Pass] = &[
     ("pure", pure::run),
     ("heap", heap::run),
     ("unroll", unroll::run),
+    ("carry", virtualize::carry),
     ("intbounds", intbounds::run),
     ("dce", dce::run),
 ];
@@ -311,6 +315,7 @@ mod tests {
                 "pure",
                 "heap",
                 "unroll",
+                "carry",
                 "intbounds",
                 "dce"
             ]

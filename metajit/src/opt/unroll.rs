@@ -350,7 +350,16 @@ pub(super) fn run(src: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptErr
     };
     a.run();
     let body = n + 1..jump;
-    if body.clone().all(|i| a.role[i] == Role::Variant) {
+    // Peeling pays when the loop has invariant work, or passes an object it allocates to its
+    // next iteration (which `carry` can then pass as its fields).
+    let carries_allocation = src.ops[jump].args.iter().any(|r| {
+        !r.is_const()
+            && matches!(
+                src.ops[r.index()].opcode,
+                Opcode::New | Opcode::NewWithVtable
+            )
+    });
+    if body.clone().all(|i| a.role[i] == Role::Variant) && !carries_allocation {
         return Ok(src.clone());
     }
     peel(src, &a, (ctx.new_target)())

@@ -67,8 +67,28 @@ struct VObj {
     addr_taken: bool,
 }
 
+/// What a carried object is at the loop's label: its kind and its fields' descriptors.
+type Shape = (VirtualKind, Vec<DescrId>);
+
+/// Objects carried around a peeled loop (the `carry` run after `unroll`): the loop's label
+/// and the argument positions whose object stays virtual, passed as its fields.
+#[derive(Clone, Default)]
+struct Carry {
+    /// Index of the loop's label (`label(S, Lloop)`) in the input.
+    label: usize,
+    /// Argument positions of the label and the jump carried as fields.
+    positions: Vec<usize>,
+    /// Per carried position: the object's kind and its fields' descriptors, as the label
+    /// passes them (the jump must pass the same).
+    shapes: FastMap<usize, Shape>,
+}
+
 struct Virt<'a> {
     b: Builder<'a>,
+    carry: Carry,
+    /// The first carried position whose object was not virtual, or not of the label's shape,
+    /// where the label or the jump needed it (the run is then redone without it).
+    mismatch: Option<usize>,
     /// Input ops standing for virtual objects (or their addresses).
     virt_of: FastMap<usize, V>,
     objs: Vec<VObj>,
@@ -569,6 +589,14 @@ impl Virt<'_> {
                 self.b.push(gop);
                 return 2;
             }
+            Label if i == self.carry.label && !self.carry.positions.is_empty() => {
+                return self.carried_label(i);
+            }
+            Jump if !self.carry.positions.is_empty()
+                && op.descr == src.ops[self.carry.label].descr =>
+            {
+                self.carried_jump(i);
+            }
             Label => {
                 // Rebound values must be real: materialize virtual ones; the builder resets
                 // what it learnt.
@@ -584,35 +612,7 @@ impl Virt<'_> {
                     })
                     .collect();
                 if i != self.b.num_inputs() {
-                    // A virtual object from before the label that ops after it use (without
-                    // it being an argument) is one object for every pass through the label:
-                    // it must be real before the loop starts.
-                    let mut used: Vec<usize> = Vec::new();
-                    for later in &src.ops[i + 1..] {
-                        used.extend(
-                            later
-                                .args
-                                .iter()
-                                .filter(|r| !r.is_const() && r.index() < i)
-                                .map(|r| r.index()),
-                        );
-                        if let Some(sid) = later.snapshot {
-                            src.snapshots[sid.0 as usize].for_each_value(|v| {
-                                if let SnapValue::Value(r) = v
-                                    && !r.is_const()
-                                    && r.index() < i
-                                {
-                                    used.push(r.index());
-                                }
-                            });
-                        }
-                    }
-                    for u in used {
-                        let v = self.val(OpRef::op(u as u32));
-                        if !matches!(v, V::Out(_)) {
-                            self.force_v(v);
-                        }
-                    }
+                    self.force_used_after(i, &[]);
                     let args = self.b.label_args(args);
                     self.b.barrier();
                     // After the label, its arguments stand for what the label binds.
@@ -636,6 +636,180 @@ impl Virt<'_> {
         1
     }
 
+    /// Forces the virtual objects from before the label at `i` that ops after it use without
+    /// their being label arguments (`skip`): one object for every pass through the label, it
+    /// must be real before the loop starts.
+    fn force_used_after(&mut self, i: usize, skip: &[OpRef]) {
+        let src = self.b.src;
+        let mut used: Vec<usize> = Vec::new();
+        for later in &src.ops[i + 1..] {
+            used.extend(
+                later
+                    .args
+                    .iter()
+                    .filter(|r| !r.is_const() && r.index() < i && !skip.contains(r))
+                    .map(|r| r.index()),
+            );
+            if let Some(sid) = later.snapshot {
+                src.snapshots[sid.0 as usize].for_each_value(|v| {
+                    if let SnapValue::Value(r) = v
+                        && !r.is_const()
+                        && r.index() < i
+                        && !skip.contains(&r)
+                    {
+                        used.push(r.index());
+                    }
+                });
+            }
+        }
+        for u in used {
+            let v = self.val(OpRef::op(u as u32));
+            if !matches!(v, V::Out(_)) {
+                self.force_v(v);
+            }
+        }
+    }
+
+    /// The fields of the virtual object at carried position `k` (argument `x`), in the order
+    /// of `shape` (or the object's own, sorted by descriptor, when `shape` is `None`); `None`
+    /// when it is not an unforced virtual struct of that shape.
+    fn carried_fields(
+        &mut self,
+        x: OpRef,
+        shape: Option<&Shape>,
+        seen: &mut Vec<u32>,
+    ) -> Option<(Shape, Vec<V>)> {
+        let V::Virt(k) = self.val(x) else {
+            return None;
+        };
+        if seen.contains(&k) {
+            return None;
+        }
+        seen.push(k);
+        let o = &self.objs[k as usize];
+        if matches!(o.kind, VirtualKind::Array(_)) {
+            return None;
+        }
+        let mut fds: Vec<DescrId> = o.fields.iter().map(|&(d, _)| d).collect();
+        fds.sort_unstable_by_key(|d| d.0);
+        if let Some((kind, want)) = shape
+            && (*kind != o.kind || *want != fds)
+        {
+            return None;
+        }
+        let vals = fds
+            .iter()
+            .map(|d| {
+                o.fields
+                    .iter()
+                    .find(|(e, _)| e == d)
+                    .map(|&(_, v)| v)
+                    .unwrap_or(V::Out(OpRef::op(0)))
+            })
+            .collect();
+        Some(((o.kind, fds), vals))
+    }
+
+    /// The loop's label with carried objects: each passed as its fields, and after the label
+    /// a virtual object whose fields are the label's arguments.
+    fn carried_label(&mut self, i: usize) -> usize {
+        let src = self.b.src;
+        let op = &src.ops[i];
+        let mut flat: Vec<OpRef> = Vec::new();
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // (position, start, len)
+        let mut seen = Vec::new();
+        for (k, &x) in op.args.iter().enumerate() {
+            if self.carry.positions.contains(&k) {
+                match self.carried_fields(x, None, &mut seen) {
+                    Some((shape, vals)) => {
+                        let start = flat.len();
+                        for v in vals {
+                            let r = self.force_v(v);
+                            flat.push(r);
+                        }
+                        spans.push((k, start, flat.len() - start));
+                        self.carry.shapes.insert(k, shape);
+                        continue;
+                    }
+                    None => {
+                        self.mismatch.get_or_insert(k);
+                    }
+                }
+            }
+            let r = if !x.is_const() && self.virt_of.contains_key(&x.index()) {
+                self.out(x)
+            } else {
+                self.b.get_raw(x)
+            };
+            flat.push(r);
+        }
+        let carried: Vec<OpRef> = spans.iter().map(|&(k, _, _)| op.args[k]).collect();
+        self.force_used_after(i, &carried);
+        let args = self.b.label_args(flat);
+        self.b.barrier();
+        let mut at = 0;
+        for (k, &a) in op.args.iter().enumerate() {
+            if let Some(&(_, start, len)) = spans.iter().find(|s| s.0 == k) {
+                let (kind, fds) = self.carry.shapes[&k].clone();
+                let obj = self.objs.len() as u32;
+                self.objs.push(VObj {
+                    kind,
+                    fields: fds
+                        .into_iter()
+                        .zip(args[start..start + len].iter().map(|&r| V::Out(r)))
+                        .collect(),
+                    items: Vec::new(),
+                    parts: Vec::new(),
+                    forced: None,
+                    forced_addr: None,
+                    addr_taken: false,
+                });
+                self.virt_of.insert(a.index(), V::Virt(obj));
+                at = start + len;
+                continue;
+            }
+            if !a.is_const() {
+                self.virt_of.remove(&a.index());
+                self.b.set(a.index(), args[at]);
+            }
+            at += 1;
+        }
+        let mut new = op.clone();
+        new.args = args;
+        self.b.push(new);
+        1
+    }
+
+    /// The loop's jump with carried objects: each must be a virtual of the label's shape, and
+    /// is passed as its fields.
+    fn carried_jump(&mut self, i: usize) {
+        let src = self.b.src;
+        let op = &src.ops[i];
+        let mut flat = Vec::new();
+        let mut seen = Vec::new();
+        for (k, &x) in op.args.iter().enumerate() {
+            if let Some(shape) = self.carry.shapes.get(&k).cloned() {
+                match self.carried_fields(x, Some(&shape), &mut seen) {
+                    Some((_, vals)) => {
+                        for v in vals {
+                            let r = self.force_v(v);
+                            flat.push(r);
+                        }
+                    }
+                    None => {
+                        self.mismatch.get_or_insert(k);
+                        flat.extend(shape.1.iter().map(|_| OpRef::op(0)));
+                    }
+                }
+                continue;
+            }
+            flat.push(self.out(x));
+        }
+        let mut new = op.clone();
+        new.args = flat;
+        self.b.push(new);
+    }
+
     fn new_virtual(&mut self, i: usize, kind: VirtualKind, items: Vec<V>) {
         let k = self.objs.len() as u32;
         self.objs.push(VObj {
@@ -653,8 +827,14 @@ impl Virt<'_> {
 
 /// The virtualize pass.
 pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    run_with(src, Carry::default()).map(|(t, _)| t)
+}
+
+fn run_with(src: &Trace, carry: Carry) -> Result<(Trace, Option<usize>), OptError> {
     let mut v = Virt {
         b: Builder::new(src, Norm::Full),
+        carry,
+        mismatch: None,
         virt_of: FastMap::default(),
         objs: Vec::new(),
     };
@@ -663,5 +843,54 @@ pub(super) fn run(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptEr
     while i < n {
         i += v.op(i);
     }
-    v.b.finish("virtualize")
+    let mismatch = v.mismatch;
+    Ok((v.b.finish("virtualize")?, mismatch))
+}
+
+/// Virtuals across the back edge (after `unroll`): an object the peeled loop allocates and
+/// passes to its next iteration (a boxed number, an iterator) is passed as its fields, so the
+/// loop allocates nothing for it. Candidates are the label/jump argument positions where both
+/// the preamble and the loop pass a fresh allocation of the same type; a candidate whose
+/// object turns out not to be virtual there, or not of the same shape (type and fields), is
+/// dropped and the pass redone.
+pub(super) fn carry(src: &Trace, _ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
+    let Some(last) = src.ops.last() else {
+        return Ok(src.clone());
+    };
+    let n = src.num_inputs();
+    let label = (n + 1..src.ops.len()).find(|&i| {
+        src.ops[i].opcode == Opcode::Label
+            && last.opcode == Opcode::Jump
+            && src.ops[i].descr == last.descr
+    });
+    let Some(label) = label else {
+        return Ok(src.clone());
+    };
+    let alloc = |r: OpRef| -> Option<DescrId> {
+        let op = (!r.is_const()).then(|| &src.ops[r.index()])?;
+        matches!(op.opcode, Opcode::New | Opcode::NewWithVtable).then_some(op.descr?)
+    };
+    let (la, ja) = (&src.ops[label].args, &last.args);
+    let mut positions: Vec<usize> = (0..la.len().min(ja.len()))
+        .filter(|&k| {
+            let (a, b) = (la[k], ja[k]);
+            alloc(a).is_some()
+                && alloc(a) == alloc(b)
+                && a.index() < label
+                && b.index() > label
+                && la.iter().filter(|&&x| x == a).count() == 1
+        })
+        .collect();
+    while !positions.is_empty() {
+        let carry = Carry {
+            label,
+            positions: positions.clone(),
+            shapes: FastMap::default(),
+        };
+        match run_with(src, carry)? {
+            (t, None) => return Ok(t),
+            (_, Some(k)) => positions.retain(|&p| p != k),
+        }
+    }
+    Ok(src.clone())
 }
