@@ -368,9 +368,10 @@ impl Inner {
         };
         let compiled = table.borrow().get(&key).copied();
         if let Some(id) = compiled {
-            let mut state = greens.to_vec();
-            state.extend(reds.iter().map(|r| r.0));
-            return self.run_from(portal, id, PortalState(state));
+            let mut out = self.buffers.take();
+            out.inputs.clear();
+            out.inputs.extend(reds.iter().map(|r| r.0));
+            return self.run(portal, id, greens, out);
         }
         if self.tracing.get() {
             return Entered::Continue;
@@ -450,15 +451,34 @@ impl Inner {
     fn run_from(
         self: &Rc<Self>,
         portal: &'static PortalInfo,
+        id: usize,
+        state: PortalState,
+    ) -> Entered {
+        let ng = portal.green_names.len();
+        let mut out = self.buffers.take();
+        out.inputs.clear();
+        out.inputs.extend_from_slice(&state.0[ng..]);
+        self.run(portal, id, &state.0[..ng], out)
+    }
+
+    /// Runs compiled loop `id` on the reds in `out.inputs` (at the merge point `greens`) until
+    /// execution must return to the interpreter. The state is built only when a run ends
+    /// somewhere else than a return (a compiled call that returns allocates nothing).
+    fn run(
+        self: &Rc<Self>,
+        portal: &'static PortalInfo,
         mut id: usize,
-        mut state: PortalState,
+        greens: &[i64],
+        mut out: crate::buffers::RunBuffers<'_>,
     ) -> Entered {
         let ng = portal.green_names.len();
         let nr = portal.red_names.len();
-        let mut out = self.buffers.take();
+        let mut state: Option<PortalState> = None;
         loop {
-            out.inputs.clear();
-            out.inputs.extend_from_slice(&state.0[ng..]);
+            if let Some(s) = &state {
+                out.inputs.clear();
+                out.inputs.extend_from_slice(&s.0[ng..]);
+            }
             let code = {
                 let pieces = self.pieces.borrow();
                 let layout = match &pieces[id].kind {
@@ -466,10 +486,17 @@ impl Inner {
                     PieceKind::Bridge { .. } => None,
                 };
                 if let (Some(layout), Some((ri, _))) = (layout, portal.virtualizable) {
-                    let frame = state.0[ng + ri] as usize;
+                    let frame = out.inputs[ri] as usize;
                     if !layout.matches(frame) {
                         drop(pieces);
-                        return Entered::Resume(state);
+                        return Entered::Resume(match state {
+                            Some(s) => s,
+                            None => {
+                                let mut s = greens.to_vec();
+                                s.extend_from_slice(&out.inputs[..nr]);
+                                PortalState(s)
+                            }
+                        });
                     }
                     layout.read_into(frame, &mut out.inputs);
                 }
@@ -516,12 +543,12 @@ impl Inner {
                     other => return other,
                 },
             };
-            state = next;
-            let key = GreenKey::new(portal as *const PortalInfo as usize, &state.0[..ng]);
+            let key = GreenKey::new(portal as *const PortalInfo as usize, &next.0[..ng]);
             match self.loops.borrow().get(&key).copied() {
                 Some(next_id) if self.enabled.get() => id = next_id,
-                _ => return Entered::Resume(state),
+                _ => return Entered::Resume(next),
             }
+            state = Some(next);
         }
     }
 

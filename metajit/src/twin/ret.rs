@@ -56,14 +56,23 @@ pub fn encode_return<F: PortalReturn>(ret: &dyn Any, w: &mut SnapWriter<'_>) -> 
 
 /// Rebuilds the boxed twin form of `F` from returned words (`PortalInfo::decode_return`).
 pub fn decode_return<F: PortalReturn>(words: &[i64]) -> Box<dyn Any> {
-    let values: Vec<ResumeValue> = words
-        .iter()
-        .map(|&bits| ResumeValue {
-            bits,
-            op: None,
-            kind: Kind::Int,
-        })
-        .collect();
+    let value = |&bits: &i64| ResumeValue {
+        bits,
+        op: None,
+        kind: Kind::Int,
+    };
+    // Returns are a few words: read them from the stack (this runs once per compiled call).
+    const SHORT: usize = 8;
+    if words.len() <= SHORT {
+        let mut values = [value(&0); SHORT];
+        for (v, w) in values.iter_mut().zip(words) {
+            *v = value(w);
+        }
+        return Box::new(F::read_return(&mut ResumeReader::new(
+            &values[..words.len()],
+        )));
+    }
+    let values: Vec<ResumeValue> = words.iter().map(value).collect();
     Box::new(F::read_return(&mut ResumeReader::new(&values)))
 }
 
