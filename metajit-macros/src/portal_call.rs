@@ -122,6 +122,7 @@ impl PortalCall<'_> {
                 )),
             ),
         };
+        let inlines = self.inlines_fn(inits.as_deref());
         let _ = (twin, portal);
         let native = quote! {
             #[doc(hidden)]
@@ -142,6 +143,8 @@ impl PortalCall<'_> {
 
             #wrapper
 
+            #inlines
+
             impl<E: ::metajit::twin::Executor> ::metajit::twin::TwinFn<E> for #name {
                 type Args = <#call as ::metajit::twin::TwinFn<E>>::Args;
                 type Ret = <#call as ::metajit::twin::TwinFn<E>>::Ret;
@@ -150,6 +153,63 @@ impl PortalCall<'_> {
                     let (#(#raw,)*) = __args;
                     #inline
                     <#call as ::metajit::twin::TwinFn<E>>::call(__e, (#(#raw,)*), __site)
+                }
+            }
+        }
+    }
+
+    /// `metajit::inlines!(name(greens...))` in twin code: whether a call with these green
+    /// parameters (in parameter order) would be inlined now.
+    fn inlines_fn(&self, inits: Option<&[Init]>) -> TokenStream {
+        let name = &self.f.sig.ident;
+        let portal = &self.names.portal;
+        let ng = self.greens.len();
+        let green_params: Vec<usize> = (0..self.params.len())
+            .filter(|&i| self.greens.contains(&self.params[i].name))
+            .collect();
+        let args: Vec<syn::Ident> = (0..green_params.len())
+            .map(|k| format_ident!("__g{}", k))
+            .collect();
+        let tys: Vec<syn::Type> = green_params
+            .iter()
+            .map(|&i| staticize(&self.params[i].ty))
+            .collect();
+        let body = match inits {
+            Some(inits) => {
+                let values = inits[..ng].iter().map(|init| match init {
+                    Init::Param(i) => {
+                        let k = green_params.iter().position(|j| j == i).expect("a green");
+                        let a = &args[k];
+                        let ty = &tys[k];
+                        // SAFETY: a constant of the trace is a value the interpreter holds.
+                        quote!(::metajit::twin::green_bits(unsafe { <#ty as ::metajit::twin::TwinForm>::from_form(#a) }))
+                    }
+                    Init::Literal(lit) => {
+                        let (e, ty) = &**lit;
+                        quote!(::metajit::twin::green_bits(#e as #ty))
+                    }
+                });
+                quote! {
+                    #(let #args: ::metajit::twin::Form<#tys> = ::metajit::twin::IntoTwin::into_twin(#args);)*
+                    if !(true #(&& #args.is_const())*) {
+                        return ::metajit::twin::Sym::konst(false);
+                    }
+                    let __greens = [#(#values),*];
+                    ::metajit::twin::Sym::konst(::metajit::twin::Executor::would_inline_portal_call(__e, &#portal, &__greens))
+                }
+            }
+            None => quote!(::metajit::twin::Sym::konst(false)),
+        };
+        quote! {
+            impl #name {
+                /// `metajit::inlines!` of this function in twin code.
+                #[doc(hidden)]
+                #[allow(unused_unsafe, unused_variables, clippy::all)]
+                pub fn __metajit_inlines<E: ::metajit::twin::Executor>(
+                    __e: &mut E,
+                    #(#args: impl ::metajit::twin::IntoTwin<::metajit::twin::Form<#tys>>),*
+                ) -> ::metajit::twin::Sym<bool> {
+                    #body
                 }
             }
         }

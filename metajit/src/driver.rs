@@ -590,9 +590,12 @@ impl Inner {
             return self.trace_bridge(portal, g, fail);
         }
         self.stats.borrow_mut().blackholes += 1;
-        let frames = self.guards.borrow()[g.0 as usize]
-            .resume
-            .decode(fail, None, &|_| false);
+        let frames = self.guards.borrow()[g.0 as usize].resume.decode(
+            fail,
+            None,
+            &|_| false,
+            &mut Vec::new(),
+        );
         let mut bh = Blackhole::new(self.driver_addr.get());
         match run_chain(&mut bh, &frames) {
             Ok(ret) => Entered::Return(ret),
@@ -713,21 +716,51 @@ impl Inner {
                 .iter()
                 .map(|&k| rec.trace.add_input(k))
                 .collect();
-            let vstate = portal.virtualizable.and_then(|(_, fields)| {
-                let stores = resume.resolved_pending(fail, &inputs, &mut rec);
-                VState::from_stores(fields, &stores)
-            });
+            let mut stores = resume.resolved_pending(fail, &inputs, &mut rec);
+            let frame = portal
+                .virtualizable
+                .and_then(|(_, fields)| VState::frame_of(fields, &stores));
             // Stores into the virtualizable are taken over by the bridge's tracked frame: they
             // are not redone at the bridge's start.
             let skip = |addr: i64| {
-                vstate
-                    .as_ref()
-                    .is_some_and(|v: &VState| v.owns(addr as usize))
+                portal
+                    .virtualizable
+                    .zip(frame)
+                    .is_some_and(|((_, fields), f)| VState::frame_owns(fields, f, addr as usize))
             };
-            (
-                resume.decode(fail, Some((&inputs, &mut rec)), &skip),
-                vstate,
-            )
+            let mut virtual_ops = Vec::new();
+            let frames = resume.decode(fail, Some((&inputs, &mut rec)), &skip, &mut virtual_ops);
+            // The frame's slots may hold objects the guard's resume data described as virtual:
+            // decoding made them, and the bridge's frame holds them.
+            stores.retain_mut(|st| match st.value_virtual {
+                None => true,
+                Some(k) => {
+                    let kind = match &st.descr {
+                        crate::ir::Descr::Field(f) => f.kind,
+                        crate::ir::Descr::Array(a) => a.kind,
+                        _ => Kind::Ref,
+                    };
+                    let op = virtual_ops.get(k as usize).copied().flatten();
+                    // An integer slot holding the object's address (a tagged value's payload).
+                    let op = match (op, kind) {
+                        (Some(p), Kind::Int) => {
+                            rec.record(crate::ir::Opcode::CastPtrToInt, Kind::Int, &[p], None)
+                        }
+                        (op, _) => op,
+                    };
+                    match op {
+                        Some(op) => {
+                            st.value = op;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            });
+            let vstate = portal
+                .virtualizable
+                .and_then(|(_, fields)| VState::from_stores(fields, &stores));
+            (frames, vstate)
         };
         let (mut frames, vstate) = frames;
         // The failed guard's condition has a known value in the bridge.

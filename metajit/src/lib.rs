@@ -62,6 +62,13 @@ pub fn ref_from_addr<T>(addr: u64) -> Ref<T> {
     Ref::from_ptr(addr as usize as *mut T)
 }
 
+/// The reference to `r` (`Ref::new`, in a form traced code can use: the twin of a `&T` or
+/// `&mut T` parameter already is a reference).
+#[inline(always)]
+pub fn ref_of<T>(r: &T) -> Ref<T> {
+    Ref::new(r)
+}
+
 /// A reference's address (to store it as a tagged value's payload). Traced code records
 /// `cast_ptr_to_int`.
 #[inline(always)]
@@ -129,6 +136,19 @@ macro_rules! __new_value {
     };
     ($f:ident, $v:expr) => {
         $v
+    };
+}
+
+/// Hint: `metajit::inlines!(run(code))` — whether a call of the `recursive` interpreter function
+/// `run` with these greens (its green parameters, in order) made now from traced code would be
+/// inlined into the trace. Natively and in the blackhole it is `false`. An interpreter uses it
+/// to prepare a call the way that suits each case: Lox makes an inlined callee's frame with
+/// `metajit::new!` (a virtual object, free in the trace) and a called one's by reusing a
+/// frame. It only says what the tracer will do: the call must be correct either way.
+#[macro_export]
+macro_rules! inlines {
+    ($($call:tt)*) => {
+        false
     };
 }
 

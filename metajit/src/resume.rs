@@ -63,8 +63,11 @@ pub(crate) struct ResolvedStore {
     pub descr: Descr,
     /// For array stores: the index.
     pub index: Option<i64>,
-    /// The stored value as a bridge value.
+    /// The stored value as a bridge value (for a virtual object, a placeholder until
+    /// [`ResumeData::decode`] has made it: see `value_virtual`).
     pub value: OpRef,
+    /// The virtual object the store stores (its index in the resume data), if it is one.
+    pub value_virtual: Option<u32>,
 }
 
 /// Resume data of one compiled guard.
@@ -203,11 +206,17 @@ impl ResumeData {
                     Source::Virtual(_) => None,
                 }
             };
-            let (Some(target), Some(target_op), Some(value)) = (
-                bits(st.target),
-                op(st.target, Kind::Ref, rec),
-                op(st.value, kind, rec),
-            ) else {
+            let value_virtual = match st.value {
+                Source::Virtual(k) => Some(k),
+                _ => None,
+            };
+            let value = match value_virtual {
+                Some(_) => Some(OpRef::op(0)),
+                None => op(st.value, kind, rec),
+            };
+            let (Some(target), Some(target_op), Some(value)) =
+                (bits(st.target), op(st.target, Kind::Ref, rec), value)
+            else {
                 continue;
             };
             let index = match st.index {
@@ -223,6 +232,7 @@ impl ResumeData {
                 descr: st.descr.clone(),
                 index,
                 value,
+                value_virtual,
             });
         }
         out
@@ -235,11 +245,13 @@ impl ResumeData {
     /// argument) and its recorder: the allocations and stores are then also recorded at the
     /// start of the bridge (compiled code left them undone), and resume values carry the trace
     /// values that hold them.
+    /// `virtual_ops` receives the trace value of each virtual object made (when recording).
     pub(crate) fn decode(
         &self,
         fail: &[i64],
         mut bridge: Option<(&[OpRef], &mut Recorder)>,
         skip_record: &dyn Fn(i64) -> bool,
+        virtual_ops: &mut Vec<Option<OpRef>>,
     ) -> Vec<ResumeFrame> {
         let mut objs: Vec<(i64, Option<OpRef>)> = Vec::with_capacity(self.virtuals.len());
         // Allocate first, fill after: virtuals may refer to each other.
@@ -271,6 +283,8 @@ impl ResumeData {
             };
             objs.push((p as i64, op));
         }
+        virtual_ops.clear();
+        virtual_ops.extend(objs.iter().map(|o| o.1));
         let val = |s: Source| -> i64 {
             match s {
                 Source::FailArg(i) => fail[i as usize],

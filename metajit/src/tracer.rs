@@ -552,12 +552,7 @@ impl Executor for Tracer {
     /// Follows the call when recording, the call is not too deep, its function is not already
     /// inlined `max_unroll_recursion` times in this trace, and no earlier trace found a loop
     /// in it.
-    fn enter_portal_call(
-        &mut self,
-        portal: &'static PortalInfo,
-        greens: &[i64],
-        reds: &[ResumeValue],
-    ) -> bool {
+    fn would_inline_portal_call(&mut self, portal: &'static PortalInfo, greens: &[i64]) -> bool {
         if !self.recording() || self.frames.len() + 1 >= self.jit.max_inline_depth() {
             return false;
         }
@@ -567,9 +562,19 @@ impl Executor for Tracer {
             .iter()
             .filter(|p| p.key.as_ref() == Some(&key))
             .count();
-        if again >= self.jit.max_unroll_recursion() || self.jit.inline_forbidden(&key) {
+        again < self.jit.max_unroll_recursion() && !self.jit.inline_forbidden(&key)
+    }
+
+    fn enter_portal_call(
+        &mut self,
+        portal: &'static PortalInfo,
+        greens: &[i64],
+        reds: &[ResumeValue],
+    ) -> bool {
+        if !self.would_inline_portal_call(portal, greens) {
             return false;
         }
+        let key = GreenKey::new(portal as *const PortalInfo as usize, greens);
         match self.inlined.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => self.inlined.push((key, 1)),

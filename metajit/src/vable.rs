@@ -215,19 +215,39 @@ impl VState {
     /// The state at the start of a bridge, rebuilt from the delayed stores of the guard it
     /// starts from (every guard of a trace that tracks the frame writes every location back).
     /// `None` when the stores do not describe a whole frame.
+    /// The address of the virtualizable frame the delayed stores `stores` write back, if any.
+    /// The frame's own stores come last (the optimizer puts the stores it delayed before the
+    /// ones the guard's resume data already had), and other objects of the frame's type (callee
+    /// frames made by traced code) may have delayed stores to the same fields.
+    pub(crate) fn frame_of(
+        fields: &'static [VirtualizableField],
+        stores: &[crate::resume::ResolvedStore],
+    ) -> Option<usize> {
+        stores
+            .iter()
+            .rfind(|s| s.index.is_none() && is_vfield(fields, &s.descr))
+            .map(|s| s.target as usize)
+    }
+
+    /// Whether `addr` is the frame at `frame` or one of its arrays.
+    pub(crate) fn frame_owns(
+        fields: &'static [VirtualizableField],
+        frame: usize,
+        addr: usize,
+    ) -> bool {
+        addr == frame
+            || fields
+                .iter()
+                .any(|f| f.array_item_size.is_some() && VLayout::array_ptr(f, frame) == addr)
+    }
+
     pub(crate) fn from_stores(
         fields: &'static [VirtualizableField],
         stores: &[crate::resume::ResolvedStore],
     ) -> Option<VState> {
-        let is_vfield = |d: &Descr| match d {
-            Descr::Field(f) => fields.iter().any(|v| {
-                v.offset == f.offset as usize && *f.name == *format!("{}.{}", v.owner, v.name)
-            }),
-            _ => false,
-        };
         let first = stores
             .iter()
-            .find(|s| s.index.is_none() && is_vfield(&s.descr))?;
+            .rfind(|s| s.index.is_none() && is_vfield(fields, &s.descr))?;
         let (frame, frame_op) = (first.target as usize, first.target_op);
         let layout = VLayout::of(fields, frame);
         let mut values = Vec::with_capacity(layout.locs.len());
@@ -268,11 +288,6 @@ impl VState {
         }
         let fi = self.layout.fields.iter().position(|f| f.offset == offset)?;
         self.layout.loc_of(fi, None)
-    }
-
-    /// Whether `addr` is the frame or one of its virtualizable arrays.
-    pub(crate) fn owns(&self, addr: usize) -> bool {
-        addr == self.frame || self.array_field(addr).is_some()
     }
 
     /// Which array field `arr` is (by address), if it is one of the frame's.
@@ -380,5 +395,15 @@ impl VState {
                 self.values[k] = op;
             }
         }
+    }
+}
+
+/// Whether descriptor `d` is a field of the virtualizable described by `fields`.
+fn is_vfield(fields: &[VirtualizableField], d: &Descr) -> bool {
+    match d {
+        Descr::Field(f) => fields.iter().any(|v| {
+            v.offset == f.offset as usize && *f.name == *format!("{}.{}", v.owner, v.name)
+        }),
+        _ => false,
     }
 }

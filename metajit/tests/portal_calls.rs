@@ -28,6 +28,9 @@ enum Op {
     RetInFrame(u8),
     /// `r[d] = func(r[a])` for a function that leaves its result in its frame's `r[0]`.
     CallForFrame(u8, u8, u8),
+    /// `r[d] = func(r[a])` in a new frame when the call is inlined (`metajit::new!`: a
+    /// virtual object in the trace), in the depth's frame otherwise (`metajit::inlines!`).
+    CallFresh(u8, u8, u8),
 }
 
 struct Prog {
@@ -48,6 +51,27 @@ struct Frame {
     #[jit(immutable)]
     stack: Ref<Stack>,
     depth: usize,
+}
+
+thread_local! {
+    /// Frames made by `new!` (natively, by compiled code or on resume), freed after each run.
+    #[allow(clippy::vec_box)]
+    static FRESH: std::cell::RefCell<Vec<Box<Frame>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+// SAFETY: a live boxed frame kept by the thread's list; the fields `new!` sets own nothing.
+unsafe impl metajit::JitNew for Frame {
+    const BLANK_WRITES: Option<&'static [&'static str]> = Some(&[]);
+    fn blank() -> Ref<Frame> {
+        let mut f = Box::new(Frame {
+            regs: JitArray::empty(),
+            stack: Ref::from_ptr(std::ptr::null_mut()),
+            depth: 0,
+        });
+        let r = Ref::new_mut(&mut *f);
+        FRESH.with(|l| l.borrow_mut().push(f));
+        r
+    }
 }
 
 /// The frame for a call at `depth`, its registers cleared.
@@ -112,6 +136,21 @@ fn run(jit: &JitDriver, prog: &'static Prog, func: usize, frame: &mut Frame) -> 
                 run(jit, prog, f as usize, c);
                 frame.regs[d as usize] = c.regs[0];
             }
+            Op::CallFresh(d, f, a) => {
+                let callee = if metajit::inlines!(run(prog, f as usize)) {
+                    metajit::new!(Frame {
+                        regs: JitArray::new(8, 0),
+                        stack: frame.stack,
+                        depth: frame.depth + 1,
+                    })
+                } else {
+                    frame_at(frame.stack, frame.depth + 1)
+                };
+                // SAFETY: the callee's frame is another frame than this one.
+                let c = unsafe { callee.get_mut() };
+                c.regs[0] = frame.regs[a as usize];
+                frame.regs[d as usize] = run(jit, prog, f as usize, c);
+            }
         }
         pc += 1;
     }
@@ -124,7 +163,9 @@ fn execute(jit: &JitDriver, prog: Prog, arg: i64) -> i64 {
     // SAFETY: the stack lives until the end of this function.
     let top = unsafe { top.get_mut() };
     top.regs[0] = arg;
-    run(jit, prog, 0, top)
+    let r = run(jit, prog, 0, top);
+    FRESH.with(|l| l.borrow_mut().clear());
+    r
 }
 
 /// Function 1: `fib(n)` by recursion (`n < 2: n`).
@@ -278,6 +319,81 @@ fn guards_failing_inside_an_inlined_call_resume_it() {
     let got = same_in_every_mode("guards failing in an inlined call", |jit| {
         let prog = Prog {
             funcs: vec![summing(1), step.clone()],
+        };
+        execute(&jit, prog, n)
+    });
+    assert_eq!(got, want);
+}
+
+/// `summing` and `fib_ops` with their calls made by `CallFresh`.
+fn fresh(ops: Vec<Op>) -> Vec<Op> {
+    ops.into_iter()
+        .map(|op| match op {
+            Op::Call(d, f, a) => Op::CallFresh(d, f, a),
+            op => op,
+        })
+        .collect()
+}
+
+/// A callee's frame made with `new!` when the call is inlined: the compiled loop neither
+/// allocates it nor asks for the depth's frame; the callee's registers live in registers.
+#[test]
+fn inlined_calls_get_virtual_frames() {
+    let double = vec![
+        Op::Const(1, 1),
+        Op::Add(2, 0, 0),
+        Op::Sub(2, 2, 1),
+        Op::Ret(2),
+    ];
+    let n = 5000;
+    let want: i64 = (0..n).map(|i| 2 * i - 1).sum();
+    let prog = || Prog {
+        funcs: vec![fresh(summing(1)), double.clone()],
+    };
+    assert_eq!(
+        same_in_every_mode("fresh frames", |jit| execute(&jit, prog(), n)),
+        want
+    );
+    let jit = JitDriver::new();
+    assert_eq!(execute(&jit, prog(), n), want);
+    let loops = jit.loop_traces();
+    assert!(!loops.is_empty(), "the loop was compiled");
+    for (_, t) in &loops {
+        let text = t.to_string();
+        let body = &text[text.rfind("label(").unwrap_or(0)..];
+        for op in ["new(", "new_array(", "frame_at", "metajit_call_run"] {
+            assert!(!body.contains(op), "no `{op}` in the loop:\n{text}");
+        }
+    }
+}
+
+/// Recursion past the inlining bound takes the depth's frames (`inlines!` says no), guards
+/// fail inside inlined calls with virtual frames, and bridges start with them: every mode
+/// computes the same.
+#[test]
+fn recursion_with_virtual_frames_gives_the_same_results() {
+    let got = same_in_every_mode("fib(20), fresh frames", |jit| {
+        let prog = Prog {
+            funcs: vec![vec![Op::CallFresh(1, 1, 0), Op::Ret(1)], fresh(fib_ops())],
+        };
+        execute(&jit, prog, 20)
+    });
+    assert_eq!(got, fib(20));
+    let step = vec![
+        Op::Const(1, 3000),
+        Op::JumpIfLess(0, 1, 5),
+        Op::Sub(2, 0, 1),
+        Op::Add(2, 2, 2),
+        Op::Ret(2),
+        Op::Ret(0),
+    ];
+    let n = 6000;
+    let want: i64 = (0..n)
+        .map(|i| if i < 3000 { i } else { 2 * (i - 3000) })
+        .sum();
+    let got = same_in_every_mode("guards failing in a call with a fresh frame", |jit| {
+        let prog = Prog {
+            funcs: vec![fresh(summing(1)), step.clone()],
         };
         execute(&jit, prog, n)
     });

@@ -11,6 +11,7 @@
 
 use crate::object::{BoundMethod, Cell, Class, Closure, Header, Instance, Kind, LoxString, Native};
 use crate::value::{Value, tag};
+use crate::vm::Frame;
 use metajit::Ref;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -50,6 +51,10 @@ fn size_of_object(h: *mut Header) -> usize {
             }
             Kind::BoundMethod => std::mem::size_of::<BoundMethod>(),
             Kind::Native => std::mem::size_of::<Native>(),
+            Kind::Frame => {
+                let f = &*(h as *const Frame);
+                std::mem::size_of::<Frame>() + 16 * f.slots.len()
+            }
         }
     }
 }
@@ -201,6 +206,15 @@ impl Heap {
                     self.mark_value(b.receiver);
                     self.mark_object(b.method);
                 }
+                Kind::Frame => {
+                    let f = &*(h as *mut Frame);
+                    for k in 0..f.slots.len() {
+                        self.mark_value(f.slots[k]);
+                    }
+                    if !f.closure.as_ptr().is_null() {
+                        self.mark_object(f.closure);
+                    }
+                }
             }
         }
     }
@@ -221,6 +235,7 @@ unsafe fn free(h: *mut Header) {
             Kind::Instance => drop(Box::from_raw(h as *mut Instance)),
             Kind::BoundMethod => drop(Box::from_raw(h as *mut BoundMethod)),
             Kind::Native => drop(Box::from_raw(h as *mut Native)),
+            Kind::Frame => drop(Box::from_raw(h as *mut Frame)),
         }
     }
 }
@@ -282,3 +297,5 @@ unsafe impl HeapObject for Instance {}
 unsafe impl HeapObject for BoundMethod {}
 // SAFETY: as above.
 unsafe impl HeapObject for Native {}
+// SAFETY: as above (`Frame` is `#[repr(C)]` with its header first).
+unsafe impl HeapObject for Frame {}

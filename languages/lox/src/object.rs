@@ -31,6 +31,8 @@ pub enum Kind {
     BoundMethod,
     /// [`Native`].
     Native,
+    /// [`Frame`](crate::vm::Frame) made by traced code.
+    Frame,
 }
 
 /// The start of every object.

@@ -64,6 +64,9 @@ pub struct Vm {
 #[derive(metajit::JitStruct)]
 #[repr(C)]
 pub struct Frame {
+    /// The header: frames made by traced code are heap objects (the collector frees them);
+    /// the frames of `Vm::frames` carry one too but are not in the heap's list.
+    pub header: Header,
     /// The stack slots; slot 0 is the callee or `this`.
     #[jit(virtualizable_array)]
     pub slots: JitArray<Value>,
@@ -77,30 +80,50 @@ pub struct Frame {
     #[jit(immutable)]
     pub vm: Ref<Vm>,
     /// The caller's frame (null for the script).
-    pub parent: *const Frame,
+    pub parent: Ref<Frame>,
     /// 1 for the script, one more per call.
     pub depth: u32,
 }
 
-/// The frame for a call at `depth` (1 for the script) running `closure`: the depth's frame,
-/// its slots cleared (the arguments are copied in after). Calls from traced code make this call
-/// too: the frame is real memory, only the outermost frame of a trace is virtualizable.
+// SAFETY: `blank` returns a live frame of the current VM's heap whose fields `new!` sets own
+// nothing (null references, the empty array).
+unsafe impl metajit::JitNew for Frame {
+    const BLANK_WRITES: Option<&'static [&'static str]> = Some(&["Vm.gc_due"]);
+
+    fn blank() -> Ref<Frame> {
+        crate::heap::new_object(Frame {
+            header: Header::new(Kind::Frame),
+            slots: JitArray::empty(),
+            pc: 0,
+            closure: Ref::from_ptr(std::ptr::null_mut()),
+            vm: Ref::from_ptr(std::ptr::null_mut()),
+            parent: Ref::from_ptr(std::ptr::null_mut()),
+            depth: 0,
+        })
+    }
+}
+
+/// The frame for a call at `depth` (1 for the script) from `caller` running `closure`: the
+/// depth's frame, its slots cleared (the arguments are copied in after). Native calls use it;
+/// traced code makes the callee's frame with `metajit::new!` (see `call::call_known`).
 #[metajit::dont_look_inside]
-pub fn enter_frame(vm: Ref<Vm>, depth: u32, closure: Ref<Closure>) -> Ref<Frame> {
+pub fn enter_frame(
+    vm: Ref<Vm>,
+    depth: u32,
+    closure: Ref<Closure>,
+    caller: Ref<Frame>,
+) -> Ref<Frame> {
     // SAFETY: the VM outlives its frames; nothing else uses it during this call.
     let vm_mut = unsafe { vm.get_mut() };
     while vm_mut.frames.len() < depth as usize {
-        let parent: *const Frame = match vm_mut.frames.last() {
-            Some(f) => &**f,
-            None => std::ptr::null(),
-        };
         let d = vm_mut.frames.len() as u32 + 1;
         vm_mut.frames.push(Box::new(Frame {
+            header: Header::new(Kind::Frame),
             slots: JitArray::new(0, Value::NIL),
             pc: 0,
             closure,
             vm,
-            parent,
+            parent: caller,
             depth: d,
         }));
     }
@@ -113,6 +136,7 @@ pub fn enter_frame(vm: Ref<Vm>, depth: u32, closure: Ref<Closure>) -> Ref<Frame>
         frame.slots.as_mut_slice()[..needed].fill(Value::NIL);
     }
     frame.closure = closure;
+    frame.parent = caller;
     frame.pc = 0;
     Ref::new_mut(&mut **frame)
 }
@@ -199,7 +223,12 @@ impl Vm {
         );
         let jit = self.jit.clone();
         crate::heap::set_current_vm(self);
-        let frame = enter_frame(Ref::new_mut(self), 1, closure);
+        let frame = enter_frame(
+            Ref::new_mut(self),
+            1,
+            closure,
+            Ref::from_ptr(std::ptr::null_mut()),
+        );
         // SAFETY: the script's frame is used by this call only.
         let frame = unsafe { frame.get_mut() };
         frame.slots[0] = Value::object(tag::CLOSURE, closure);
@@ -222,7 +251,9 @@ impl Vm {
                 self.heap.mark_value(v);
             }
             self.heap.mark_object(fr.closure);
-            f = fr.parent;
+            // A frame made by traced code is a heap object: reached, it is kept.
+            self.heap.mark_object(Ref::new(fr));
+            f = fr.parent.as_ptr();
         }
         let globals: Vec<(usize, Ref<Cell>)> = self.globals.iter().map(|(&n, &c)| (n, c)).collect();
         for (name, cell) in globals {
@@ -252,7 +283,7 @@ pub fn runtime_error(frame: &mut Frame, pc: usize, message: String) -> LoxError 
         // SAFETY: as in `Vm::safepoint`.
         let fr = unsafe { &*f };
         trace.push(fr.closure.code.trace_line(fr.pc));
-        f = fr.parent;
+        f = fr.parent.as_ptr();
     }
     LoxError::Runtime { message, trace }
 }

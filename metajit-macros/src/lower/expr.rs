@@ -569,7 +569,7 @@ fn is_float_from_bits(p: &syn::Path) -> bool {
 fn ref_cast(p: &syn::Path) -> Option<syn::Ident> {
     let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
     match segs.as_slice() {
-        [m, f] if m == "metajit" && (f == "ref_from_addr" || f == "ref_addr") => {
+        [m, f] if m == "metajit" && (f == "ref_from_addr" || f == "ref_addr" || f == "ref_of") => {
             Some(syn::Ident::new(f, p.span()))
         }
         _ => None,

@@ -149,6 +149,33 @@ impl Lowerer<'_> {
                 unit
             }
             "new" if is_metajit_new(&mac.path) => self.new_object(mac),
+            "inlines" => {
+                let call: syn::ExprCall = match mac.parse_body() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        self.errors.push(syn::Error::new(
+                            e.span(),
+                            "expected `metajit::inlines!(function(greens...))`",
+                        ));
+                        return unit;
+                    }
+                };
+                let syn::Expr::Path(p) = &*call.func else {
+                    self.error(
+                        call.func.span(),
+                        "metajit::inlines! needs the interpreter function by path",
+                    );
+                    return unit;
+                };
+                let args = self.exprs(call.args.iter().collect());
+                let path = &p.path;
+                let t = self.new_temp();
+                self.push(
+                    Some(t),
+                    Rhs::Ex(Ex::ExecCall(quote::quote!(#path::__metajit_inlines), args)),
+                );
+                Ex::Slot(t)
+            }
             "panic" | "unreachable" | "todo" | "unimplemented" => {
                 let tokens = self.macro_with_green_args(mac);
                 self.terminate(Term::Panic(tokens));

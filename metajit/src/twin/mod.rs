@@ -470,6 +470,13 @@ pub trait Executor: Sized + 'static {
         reds: &[ResumeValue],
     ) -> bool;
 
+    /// Whether a call of `portal` with these greens made now would be inlined (what
+    /// `enter_portal_call` would answer, without opening anything): `metajit::inlines!`.
+    fn would_inline_portal_call(&mut self, portal: &'static PortalInfo, greens: &[i64]) -> bool {
+        let _ = (portal, greens);
+        false
+    }
+
     /// The inlined portal call opened by the last `enter_portal_call` returned.
     fn leave_portal_call(&mut self);
 

@@ -12,7 +12,7 @@ use crate::object::{BoundMethod, Class, Closure, Instance, LoxString, Native};
 use crate::ops::object::{find_method, new_instance};
 use crate::value::{Value, tag};
 use crate::vm::{Frame, MAX_FRAMES, Vm, enter_frame, run, runtime_error, vm_of};
-use metajit::{JitDriver, Ref};
+use metajit::{JitArray, JitDriver, Ref};
 
 /// Calls `closure`, whose code is `code` (the arity checked, the depth below the limit), with
 /// `this` or the callee in slot `base` of `frame` and the `argc` arguments above it; the result
@@ -26,13 +26,36 @@ pub fn call_known(
     base: usize,
     argc: usize,
 ) -> Result<(), LoxError> {
-    let callee = enter_frame(frame.vm, frame.depth + 1, closure);
-    // SAFETY: the callee's frame is the next depth's, not this one.
+    // A call the trace inlines gets a new frame, which the optimizer keeps in registers (a
+    // virtual object: its slots cost nothing); any other call reuses the depth's frame.
+    let callee = if metajit::inlines!(run(code)) {
+        if frame.vm.gc_due {
+            // Frames that escape are made by compiled code, which never collects.
+            crate::ops::object::safepoint(frame);
+        }
+        metajit::new!(Frame {
+            slots: JitArray::new(frame_size(code), Value::NIL),
+            pc: 0,
+            closure,
+            vm: frame.vm,
+            parent: metajit::ref_of(frame),
+            depth: frame.depth + 1,
+        })
+    } else {
+        enter_frame(frame.vm, frame.depth + 1, closure, metajit::ref_of(frame))
+    };
+    // SAFETY: the callee's frame is not this one.
     let c = unsafe { callee.get_mut() };
     copy_args(frame, c, base, argc);
     run(jit, code, c)?;
     frame.slots[base] = c.slots[0];
     Ok(())
+}
+
+/// The number of slots a frame running `code` has (folded in traces).
+#[metajit::elidable]
+pub fn frame_size(code: &'static Code) -> usize {
+    code.max_depth as usize + 1
 }
 
 /// The number of parameters of `code` (folded in traces, where the code is a constant).
@@ -143,7 +166,7 @@ pub fn call_closure(
     if frame.depth >= MAX_FRAMES {
         return Err(runtime_error(frame, frame.pc, "Stack overflow.".into()));
     }
-    let callee = enter_frame(frame.vm, frame.depth + 1, closure);
+    let callee = enter_frame(frame.vm, frame.depth + 1, closure, Ref::new(frame));
     // SAFETY: the callee's frame is the next depth's, not this one.
     let callee = unsafe { callee.get_mut() };
     callee.slots.as_mut_slice()[..=argc]

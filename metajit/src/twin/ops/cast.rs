@@ -177,6 +177,11 @@ pub fn ref_from_addr<T>(x: impl crate::twin::IntoTwin<Sym<u64>>) -> Sym<crate::R
     )
 }
 
+/// `metajit::ref_of(r)` in twin code: the reference itself.
+pub fn ref_of<T>(r: impl crate::twin::IntoTwin<Sym<crate::Ref<T>>>) -> Sym<crate::Ref<T>> {
+    r.into_twin()
+}
+
 /// `metajit::ref_addr(r)` in twin code: a reference's address as a `u64`.
 pub fn ref_addr<T>(r: impl crate::twin::IntoTwin<Sym<crate::Ref<T>>>) -> Sym<u64> {
     let r: Sym<crate::Ref<T>> = r.into_twin();
