@@ -732,31 +732,7 @@ impl Inner {
             let frames = resume.decode(fail, Some((&inputs, &mut rec)), &skip, &mut virtual_ops);
             // The frame's slots may hold objects the guard's resume data described as virtual:
             // decoding made them, and the bridge's frame holds them.
-            stores.retain_mut(|st| match st.value_virtual {
-                None => true,
-                Some(k) => {
-                    let kind = match &st.descr {
-                        crate::ir::Descr::Field(f) => f.kind,
-                        crate::ir::Descr::Array(a) => a.kind,
-                        _ => Kind::Ref,
-                    };
-                    let op = virtual_ops.get(k as usize).copied().flatten();
-                    // An integer slot holding the object's address (a tagged value's payload).
-                    let op = match (op, kind) {
-                        (Some(p), Kind::Int) => {
-                            rec.record(crate::ir::Opcode::CastPtrToInt, Kind::Int, &[p], None)
-                        }
-                        (op, _) => op,
-                    };
-                    match op {
-                        Some(op) => {
-                            st.value = op;
-                            true
-                        }
-                        None => false,
-                    }
-                }
-            });
+            crate::resume::bind_virtual_values(&mut stores, &virtual_ops, &mut rec);
             let vstate = portal
                 .virtualizable
                 .and_then(|(_, fields)| VState::from_stores(fields, &stores));

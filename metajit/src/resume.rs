@@ -419,3 +419,34 @@ impl ResumeData {
             .collect()
     }
 }
+
+/// Gives the delayed stores whose value is a virtual object (`value_virtual`) the trace value of
+/// that object as [`ResumeData::decode`] made it (`virtual_ops`), cast to an integer for integer
+/// locations (a tagged value's payload); drops those whose object was not recorded.
+pub(crate) fn bind_virtual_values(
+    stores: &mut Vec<ResolvedStore>,
+    virtual_ops: &[Option<OpRef>],
+    rec: &mut Recorder,
+) {
+    stores.retain_mut(|st| {
+        let Some(k) = st.value_virtual else {
+            return true;
+        };
+        let kind = match &st.descr {
+            Descr::Field(f) => f.kind,
+            Descr::Array(a) => a.kind,
+            _ => Kind::Ref,
+        };
+        let op = match (virtual_ops.get(k as usize).copied().flatten(), kind) {
+            (Some(p), Kind::Int) => rec.record(Opcode::CastPtrToInt, Kind::Int, &[p], None),
+            (op, _) => op,
+        };
+        match op {
+            Some(op) => {
+                st.value = op;
+                true
+            }
+            None => false,
+        }
+    });
+}

@@ -300,10 +300,9 @@ fn a_callee_with_a_loop_is_called_not_inlined() {
     assert_eq!(got, want);
 }
 
-#[test]
-fn guards_failing_inside_an_inlined_call_resume_it() {
-    // callee: `x -> if x < 3000 { x } else { fib(x % 7 ... ) }`, here: small x returns x, large
-    // x returns x - 3000 + fib-free arithmetic, so the path the trace took fails later.
+/// A callee whose path changes halfway through the loop calling it (small `x` returns `x`,
+/// large `x` returns `2 * (x - 3000)`), the loop's count and its sum.
+fn step_program() -> (Vec<Op>, i64, i64) {
     let step = vec![
         Op::Const(1, 3000),
         Op::JumpIfLess(0, 1, 5),
@@ -316,6 +315,14 @@ fn guards_failing_inside_an_inlined_call_resume_it() {
     let want: i64 = (0..n)
         .map(|i| if i < 3000 { i } else { 2 * (i - 3000) })
         .sum();
+    (step, n, want)
+}
+
+#[test]
+fn guards_failing_inside_an_inlined_call_resume_it() {
+    // callee: `x -> if x < 3000 { x } else { fib(x % 7 ... ) }`, here: small x returns x, large
+    // x returns x - 3000 + fib-free arithmetic, so the path the trace took fails later.
+    let (step, n, want) = step_program();
     let got = same_in_every_mode("guards failing in an inlined call", |jit| {
         let prog = Prog {
             funcs: vec![summing(1), step.clone()],
@@ -379,18 +386,7 @@ fn recursion_with_virtual_frames_gives_the_same_results() {
         execute(&jit, prog, 20)
     });
     assert_eq!(got, fib(20));
-    let step = vec![
-        Op::Const(1, 3000),
-        Op::JumpIfLess(0, 1, 5),
-        Op::Sub(2, 0, 1),
-        Op::Add(2, 2, 2),
-        Op::Ret(2),
-        Op::Ret(0),
-    ];
-    let n = 6000;
-    let want: i64 = (0..n)
-        .map(|i| if i < 3000 { i } else { 2 * (i - 3000) })
-        .sum();
+    let (step, n, want) = step_program();
     let got = same_in_every_mode("guards failing in a call with a fresh frame", |jit| {
         let prog = Prog {
             funcs: vec![fresh(summing(1)), step.clone()],
