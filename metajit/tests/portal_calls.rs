@@ -242,9 +242,8 @@ fn results_left_in_the_callee_frame_survive_compiled_returns() {
     assert_eq!(got, fib(20));
 }
 
-#[test]
-fn a_loop_inlines_the_function_it_calls() {
-    // callee: `x -> x + x - 1` (no loop).
+/// A callee without a loop, `x -> x + x - 1`, the count of a loop calling it and its sum.
+fn double_program() -> (Vec<Op>, i64, i64) {
     let double = vec![
         Op::Const(1, 1),
         Op::Add(2, 0, 0),
@@ -253,6 +252,12 @@ fn a_loop_inlines_the_function_it_calls() {
     ];
     let n = 5000;
     let want: i64 = (0..n).map(|i| 2 * i - 1).sum();
+    (double, n, want)
+}
+
+#[test]
+fn a_loop_inlines_the_function_it_calls() {
+    let (double, n, want) = double_program();
     let got = same_in_every_mode("a loop calling a function", |jit| {
         let prog = Prog {
             funcs: vec![summing(1), double.clone()],
@@ -346,14 +351,7 @@ fn fresh(ops: Vec<Op>) -> Vec<Op> {
 /// allocates it nor asks for the depth's frame; the callee's registers live in registers.
 #[test]
 fn inlined_calls_get_virtual_frames() {
-    let double = vec![
-        Op::Const(1, 1),
-        Op::Add(2, 0, 0),
-        Op::Sub(2, 2, 1),
-        Op::Ret(2),
-    ];
-    let n = 5000;
-    let want: i64 = (0..n).map(|i| 2 * i - 1).sum();
+    let (double, n, want) = double_program();
     let prog = || Prog {
         funcs: vec![fresh(summing(1)), double.clone()],
     };

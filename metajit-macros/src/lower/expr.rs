@@ -523,12 +523,7 @@ fn variant_payload(e: &Expr) -> Option<(TokenStream, &Expr)> {
         Expr::Call(c) if c.args.len() == 1 => match &*c.func {
             Expr::Path(p) => {
                 // `Ok`, or `Result::Ok` and longer paths to it (not another enum's `Ok`).
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segs = segments(&p.path);
                 let owner_ok =
                     segs.len() == 1 || matches!(segs[segs.len() - 2].as_str(), "Result" | "Option");
                 if !owner_ok {
@@ -560,14 +555,14 @@ fn is_none(e: &Expr) -> bool {
 
 /// `f64::from_bits` (a bit reinterpretation traced code records as one operation).
 fn is_float_from_bits(p: &syn::Path) -> bool {
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs = segments(p);
     matches!(segs.as_slice(), [a, b] if a == "f64" && b == "from_bits")
 }
 
 /// `metajit::ref_from_addr` / `metajit::ref_addr` (reinterpretations between addresses and
 /// references), by the twin function's name.
 fn ref_cast(p: &syn::Path) -> Option<syn::Ident> {
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs = segments(p);
     match segs.as_slice() {
         [m, f] if m == "metajit" && (f == "ref_from_addr" || f == "ref_addr" || f == "ref_of") => {
             Some(syn::Ident::new(f, p.span()))

@@ -335,6 +335,11 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The names of a path's segments (`metajit::JitArray::new` → `["metajit", "JitArray", "new"]`).
+fn segments(p: &syn::Path) -> Vec<String> {
+    p.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 fn is_promote_call(e: &Expr) -> bool {
     match e {
         Expr::Call(c) => {

@@ -278,7 +278,7 @@ impl Lowerer<'_> {
 
 /// `metajit::new!` (or `new!` imported from metajit).
 fn is_metajit_new(p: &syn::Path) -> bool {
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs = segments(p);
     matches!(segs.as_slice(), [n] if n == "new")
         || matches!(segs.as_slice(), [m, n] if m == "metajit" && n == "new")
 }
@@ -287,12 +287,7 @@ fn is_metajit_new(p: &syn::Path) -> bool {
 fn is_jitarray_new(e: &Expr) -> Option<&syn::ExprCall> {
     let Expr::Call(c) = e else { return None };
     let Expr::Path(p) = &*c.func else { return None };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segs = segments(&p.path);
     let n = segs.len();
     (n >= 2 && segs[n - 2] == "JitArray" && segs[n - 1] == "new" && c.args.len() == 2).then_some(c)
 }
