@@ -158,9 +158,7 @@ fn clear_dead_slots(frame: &mut Frame, from: usize, last: usize) {
 /// code's allocations made a collection due). Traced code allocates it in the trace.
 #[metajit::jit]
 fn construct(frame: &mut Frame, class: Ref<Class>, base: usize) {
-    if frame.vm.gc_due {
-        object::safepoint(frame);
-    }
+    object::safepoint_if_due(frame);
     let instance = object::new_instance(frame.vm, class);
     frame.slots[base] = Value {
         tag: tag::INSTANCE,

@@ -29,10 +29,8 @@ pub fn call_known(
     // A call the trace inlines gets a new frame, which the optimizer keeps in registers (a
     // virtual object: its slots cost nothing); any other call reuses the depth's frame.
     let callee = if metajit::inlines!(run(code)) {
-        if frame.vm.gc_due {
-            // Frames that escape are made by compiled code, which never collects.
-            crate::ops::object::safepoint(frame);
-        }
+        // Frames that escape are made by compiled code, which never collects.
+        crate::ops::object::safepoint_if_due(frame);
         metajit::new!(Frame {
             slots: JitArray::new(frame_size(code), Value::NIL),
             pc: 0,

@@ -106,10 +106,20 @@ pub fn map_len(map: Ref<Map>) -> u32 {
     map.len()
 }
 
-/// A safepoint for traced code: collects when compiled code's allocations made one due
-/// ([`Vm::gc_due`]). The frame is written back before the call, so the roots are complete.
+/// A safepoint for traced code, before it allocates: collects when allocations made by
+/// compiled code (which never collects) made a collection due ([`Vm::gc_due`]). In traces a
+/// load and a guard; the collection is a residual call, before which the frame is written back,
+/// so the roots are complete.
+#[metajit::jit]
+pub fn safepoint_if_due(frame: &mut Frame) {
+    if frame.vm.gc_due {
+        safepoint(frame);
+    }
+}
+
+/// [`Vm::safepoint`] from traced code.
 #[metajit::dont_look_inside]
-pub fn safepoint(frame: &mut Frame) {
+fn safepoint(frame: &mut Frame) {
     let vm = vm_of(frame);
     vm.safepoint(frame);
 }
