@@ -25,6 +25,7 @@ pub fn rhs_is_red(f: &Func, rhs: &Rhs) -> bool {
         Rhs::Index { .. } | Rhs::Call { .. } => true,
         Rhs::DivRem { a, b, .. } => ex_is_red(f, a) || ex_is_red(f, b),
         Rhs::Promote { plain, .. } => !plain,
+        Rhs::ClassTest { red, .. } => *red,
         Rhs::GreenIndex { .. } => false,
         Rhs::SetIndex { .. }
         | Rhs::SetField { .. }

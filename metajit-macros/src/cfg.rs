@@ -163,6 +163,16 @@ pub enum Rhs {
     },
     /// `metajit::assert_green(x)`.
     AssertGreen(Ex),
+    /// `metajit::has_class::<U>(r)`, `downcast::<U>(r)` or `record_exact_class::<U>(r)`: the
+    /// twin function `func` with the user's type arguments `types` (`red`: the result is a
+    /// twin value).
+    ClassTest {
+        func: syn::Ident,
+        types: Vec<TokenStream>,
+        arg: Ex,
+        point: PointId,
+        red: bool,
+    },
     /// `metajit::record_known_result!(result, f(args))`.
     KnownResult {
         callee: syn::Path,
@@ -177,7 +187,10 @@ impl Rhs {
     /// Calls `f` on every slot the right-hand side reads.
     pub fn uses(&self, f: &mut impl FnMut(SlotId)) {
         match self {
-            Rhs::Ex(e) | Rhs::Promote { val: e, .. } | Rhs::AssertGreen(e) => e.uses(f),
+            Rhs::Ex(e)
+            | Rhs::Promote { val: e, .. }
+            | Rhs::AssertGreen(e)
+            | Rhs::ClassTest { arg: e, .. } => e.uses(f),
             Rhs::KnownResult { result, args, .. } => {
                 result.uses(f);
                 args.iter().for_each(|e| e.uses(f));

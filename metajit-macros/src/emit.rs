@@ -68,16 +68,22 @@ pub fn emit_body(inp: &EmitInput<'_>) -> TokenStream {
         for p in e.used_points.borrow().iter() {
             stack.push(f.points[*p].block);
         }
+        // Depth-first, in the order of first visits: a block comes after a block that leads to
+        // it, so rustc infers a slot's type from where it is set (a `match` arm's binding)
+        // before it reads the slot in the arm's body.
+        stack.reverse();
         let mut seen = BTreeSet::new();
+        let mut order = Vec::new();
         while let Some(b) = stack.pop() {
-            if seen.insert(b)
-                && let Some(t) = &f.blocks[b].term
-            {
-                stack.extend(t.succs());
+            if seen.insert(b) {
+                order.push(b);
+                if let Some(t) = &f.blocks[b].term {
+                    stack.extend(t.succs().into_iter().rev());
+                }
             }
         }
         arms.clear();
-        for &b in &seen {
+        for &b in &order {
             arms.push(e.block(b));
         }
         if seen == reachable {
@@ -300,6 +306,17 @@ impl Emitter<'_> {
                 } else {
                     quote!({ let __v = #v; ::metajit::twin::promote_const(__e, __v, #site, #live) })
                 }
+            }
+            Rhs::ClassTest {
+                func,
+                types,
+                arg,
+                point,
+                ..
+            } => {
+                let (v, site, live) = (self.ex(arg), self.site(*point), self.live(*point));
+                let u = types.first().cloned().unwrap_or_else(|| quote!(_));
+                quote!({ let __v = #v; ::metajit::twin::#func::<#u, _, _>(__e, __v, #site, #live) })
             }
             Rhs::AssertGreen(v) => {
                 let v = self.ex(v);

@@ -1,5 +1,7 @@
 //! `#[derive(metajit::JitStruct)]`: field descriptions for a `#[repr(C)]` struct traced code
-//! reads and writes, with the `#[jit(immutable)]` and `#[jit(quasi_immutable)]` field flags.
+//! reads and writes, with the `#[jit(immutable)]` and `#[jit(quasi_immutable)]` field flags,
+//! and a class for the struct marked `#[jit(class)]` (a static `metajit::Class`; the first field
+//! must begin with the `ClassPtr`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,6 +30,7 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
     let name = &s.ident;
     let (impl_g, ty_g, where_c) = s.generics.split_for_impl();
     let name_str = name.to_string();
+    let class = struct_class(&s, fields)?;
     let mut infos = Vec::new();
     let mut virtualizable = Vec::new();
     for f in &fields.named {
@@ -85,14 +88,64 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
             ::metajit::twin::FieldInfo { name: #n, offset: ::core::mem::offset_of!(Self, #ident), immutable: #immutable, quasi_immutable: #quasi }
         });
     }
+    let Some(first_ty) = class else {
+        return Ok(quote! {
+            // SAFETY: the offsets come from `offset_of!` on the struct's own fields.
+            unsafe impl #impl_g ::metajit::twin::JitStruct for #name #ty_g #where_c {
+                const NAME: &'static str = #name_str;
+                const FIELDS: &'static [::metajit::twin::FieldInfo] = &[#(#infos),*];
+                const VIRTUALIZABLE: &'static [::metajit::twin::VirtualizableField] = &[#(#virtualizable),*];
+            }
+        });
+    };
     Ok(quote! {
-        // SAFETY: the offsets come from `offset_of!` on the struct's own fields.
-        unsafe impl #impl_g ::metajit::twin::JitStruct for #name #ty_g #where_c {
-            const NAME: &'static str = #name_str;
-            const FIELDS: &'static [::metajit::twin::FieldInfo] = &[#(#infos),*];
-            const VIRTUALIZABLE: &'static [::metajit::twin::VirtualizableField] = &[#(#virtualizable),*];
-        }
+        const _: () = {
+            static CLASS: ::metajit::Class = ::metajit::Class::new(#name_str, ::core::module_path!());
+            // SAFETY: the offsets come from `offset_of!` on the struct's own fields.
+            unsafe impl ::metajit::twin::JitStruct for #name {
+                const NAME: &'static str = #name_str;
+                const FIELDS: &'static [::metajit::twin::FieldInfo] = &[#(#infos),*];
+                const VIRTUALIZABLE: &'static [::metajit::twin::VirtualizableField] = &[#(#virtualizable),*];
+                const CLASS: ::core::option::Option<&'static ::metajit::Class> = ::core::option::Option::Some(&CLASS);
+            }
+            fn first_field_starts_with_class_ptr<T: ::metajit::ClassFirst>() {}
+            let _ = first_field_starts_with_class_ptr::<#first_ty>;
+        };
+        // SAFETY: the struct is `#[repr(C)]`, so its first field is at offset 0, and that field
+        // begins with a ClassPtr (checked above).
+        unsafe impl ::metajit::ClassFirst for #name {}
     })
+}
+
+/// The first field's type of a struct marked `#[jit(class)]`, or `None` when unmarked.
+fn struct_class(s: &syn::DeriveInput, fields: &syn::FieldsNamed) -> syn::Result<Option<syn::Type>> {
+    let mut class = false;
+    for a in s.attrs.iter().filter(|a| a.path().is_ident("jit")) {
+        a.parse_nested_meta(|m| {
+            if m.path.is_ident("class") {
+                class = true;
+                Ok(())
+            } else {
+                Err(m.error("expected `class`"))
+            }
+        })?;
+    }
+    if !class {
+        return Ok(None);
+    }
+    if !s.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            s.generics.span(),
+            "a #[jit(class)] struct cannot be generic (its class is one static)",
+        ));
+    }
+    match fields.named.first() {
+        Some(f) => Ok(Some(f.ty.clone())),
+        None => Err(syn::Error::new(
+            s.ident.span(),
+            "a #[jit(class)] struct needs a first field that begins with a metajit::ClassPtr",
+        )),
+    }
 }
 
 /// Fails unless the struct is `#[repr(C)]` (`what` names the derive in the message).

@@ -43,6 +43,7 @@ pub use metajit_macros::{
     JitCompound, JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe,
 };
 pub use params::Params;
+pub use twin::class::{Class, ClassFirst, ClassPtr, JitClass, class_of};
 pub use twin::{JitCompound, JitNew, JitStruct, Ref};
 pub use value::{JitValue, Kind};
 
@@ -74,6 +75,32 @@ pub fn ref_of<T>(r: &T) -> Ref<T> {
 #[inline(always)]
 pub fn ref_addr<T>(r: Ref<T>) -> u64 {
     r.addr() as u64
+}
+
+/// Whether `r`'s object is exactly of class `U` (a `#[jit(class)]` struct). Traced code guards
+/// the class seen while tracing (`guard_class` when it matches, after which the optimizer knows
+/// the object's class).
+#[inline(always)]
+pub fn has_class<U: JitClass>(r: Ref<impl ClassFirst>) -> bool {
+    class_of(r) == ClassPtr::of::<U>()
+}
+
+/// `r` as a reference to a `U` when its object is exactly of class `U` (guarded in traced code
+/// as by [`has_class`]).
+#[inline(always)]
+pub fn downcast<U: JitClass>(r: Ref<impl ClassFirst>) -> Option<Ref<U>> {
+    has_class::<U>(r).then(|| Ref::from_ptr(r.as_ptr().cast::<U>()))
+}
+
+/// Hint: `r`'s object is of class `U`, which the interpreter knows without testing (RPython's
+/// `record_exact_class`). Traced code records it for the optimizer, which folds later class
+/// tests of the object; nothing is checked at run time (a debug build asserts it natively).
+#[inline(always)]
+pub fn record_exact_class<U: JitClass>(r: Ref<impl ClassFirst>) {
+    debug_assert!(
+        class_of(r) == ClassPtr::of::<U>(),
+        "record_exact_class of another class"
+    );
 }
 
 /// Hint: true in traced (and blackholed) code, false natively. Lets an interpreter do something

@@ -345,6 +345,7 @@ setfield(p1, i0, descr=Pair.x)
 i2 = getfield(p1, descr=Pair.x)
 i3 = getclass(p1)
 guard_class(p1, 42) [i0]
+record_exact_class(p1, 42)
 p4 = new_array(i0, descr=longs)
 setarrayitem(p4, 0, 77, descr=longs)
 i5 = arraylen(p4, descr=longs)

@@ -65,7 +65,7 @@ unsafe impl metajit::JitNew for Frame {
     fn blank() -> Ref<Frame> {
         let mut f = Box::new(Frame {
             regs: JitArray::empty(),
-            stack: Ref::from_ptr(std::ptr::null_mut()),
+            stack: Ref::dangling(),
             depth: 0,
         });
         let r = Ref::new_mut(&mut *f);

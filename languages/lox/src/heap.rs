@@ -211,7 +211,9 @@ impl Heap {
                     for k in 0..f.slots.len() {
                         self.mark_value(f.slots[k]);
                     }
-                    if !f.closure.as_ptr().is_null() {
+                    // A frame made by traced code has its closure unless the collection runs
+                    // while compiled code is making it (then it is still the placeholder).
+                    if f.closure != Ref::dangling() {
                         self.mark_object(f.closure);
                     }
                 }

@@ -122,15 +122,15 @@ pub struct Instance {
 pub const INSTANCE_FIELDS: usize = 4;
 
 // SAFETY: `blank` returns a live instance of the current VM's heap whose fields `new!` sets
-// (class, map, fields) own nothing: null references and the empty array.
+// (class, map, fields) own nothing: placeholder references and the empty array.
 unsafe impl metajit::JitNew for Instance {
     const BLANK_WRITES: Option<&'static [&'static str]> = Some(&["Vm.gc_due"]);
 
     fn blank() -> Ref<Instance> {
         crate::heap::new_object(Instance {
             header: Header::new(Kind::Instance),
-            class: Ref::from_ptr(std::ptr::null_mut()),
-            map: Ref::from_ptr(std::ptr::null_mut()),
+            class: Ref::dangling(),
+            map: Ref::dangling(),
             fields: JitArray::empty(),
         })
     }

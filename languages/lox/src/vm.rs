@@ -79,14 +79,14 @@ pub struct Frame {
     /// The VM.
     #[jit(immutable)]
     pub vm: Ref<Vm>,
-    /// The caller's frame (null for the script).
-    pub parent: Ref<Frame>,
+    /// The caller's frame (`None` for the script).
+    pub parent: Option<Ref<Frame>>,
     /// 1 for the script, one more per call.
     pub depth: u32,
 }
 
 // SAFETY: `blank` returns a live frame of the current VM's heap whose fields `new!` sets own
-// nothing (null references, the empty array).
+// nothing (placeholder references, the empty array).
 unsafe impl metajit::JitNew for Frame {
     const BLANK_WRITES: Option<&'static [&'static str]> = Some(&["Vm.gc_due"]);
 
@@ -95,9 +95,9 @@ unsafe impl metajit::JitNew for Frame {
             header: Header::new(Kind::Frame),
             slots: JitArray::empty(),
             pc: 0,
-            closure: Ref::from_ptr(std::ptr::null_mut()),
-            vm: Ref::from_ptr(std::ptr::null_mut()),
-            parent: Ref::from_ptr(std::ptr::null_mut()),
+            closure: Ref::dangling(),
+            vm: Ref::dangling(),
+            parent: None,
             depth: 0,
         })
     }
@@ -111,7 +111,7 @@ pub fn enter_frame(
     vm: Ref<Vm>,
     depth: u32,
     closure: Ref<Closure>,
-    caller: Ref<Frame>,
+    caller: Option<Ref<Frame>>,
 ) -> Ref<Frame> {
     // SAFETY: the VM outlives its frames; nothing else uses it during this call.
     let vm_mut = unsafe { vm.get_mut() };
@@ -214,19 +214,10 @@ impl Vm {
     pub fn interpret(&mut self, source: &str) -> Result<(), LoxError> {
         let proto = crate::compiler::compile(source).map_err(|e| LoxError::Compile(e.0))?;
         let code = Code::load(&proto, &mut self.heap, &mut self.codes);
-        let closure = object::new_closure(
-            self,
-            code,
-            JitArray::new(0, Ref::from_ptr(std::ptr::null_mut())),
-        );
+        let closure = object::new_closure(self, code, JitArray::new(0, Ref::dangling()));
         let jit = self.jit.clone();
         crate::heap::set_current_vm(self);
-        let frame = enter_frame(
-            Ref::new_mut(self),
-            1,
-            closure,
-            Ref::from_ptr(std::ptr::null_mut()),
-        );
+        let frame = enter_frame(Ref::new_mut(self), 1, closure, None);
         // SAFETY: the script's frame is used by this call only.
         let frame = unsafe { frame.get_mut() };
         frame.slots[0] = Value::object(tag::CLOSURE, closure);
@@ -240,18 +231,18 @@ impl Vm {
         if !self.heap.due() {
             return;
         }
-        let mut f: *const Frame = frame;
-        while !f.is_null() {
+        let mut f = Some(Ref::new(frame));
+        while let Some(r) = f {
             // SAFETY: frames link to their callers, which outlive them (each is owned by an
             // invocation of `run` further up the native stack).
-            let fr = unsafe { &*f };
+            let fr = unsafe { r.get() };
             for &v in fr.slots.as_slice() {
                 self.heap.mark_value(v);
             }
             self.heap.mark_object(fr.closure);
             // A frame made by traced code is a heap object: reached, it is kept.
             self.heap.mark_object(Ref::new(fr));
-            f = fr.parent.as_ptr();
+            f = fr.parent;
         }
         let globals: Vec<(usize, Ref<Cell>)> = self.globals.iter().map(|(&n, &c)| (n, c)).collect();
         for (name, cell) in globals {
@@ -276,12 +267,12 @@ impl Vm {
 pub fn runtime_error(frame: &mut Frame, pc: usize, message: String) -> LoxError {
     frame.pc = pc;
     let mut trace = Vec::new();
-    let mut f: *const Frame = frame;
-    while !f.is_null() {
+    let mut f = Some(Ref::new(frame));
+    while let Some(r) = f {
         // SAFETY: as in `Vm::safepoint`.
-        let fr = unsafe { &*f };
+        let fr = unsafe { r.get() };
         trace.push(fr.closure.code.trace_line(fr.pc));
-        f = fr.parent.as_ptr();
+        f = fr.parent;
     }
     LoxError::Runtime { message, trace }
 }

@@ -25,8 +25,10 @@ impl Lowerer<'_> {
                 self.cond(&u.expr, f, t)
             }
             Expr::Let(l) => {
+                // The bindings go into the current scope: the one `if`/`while` opened for the
+                // taken branch.
                 let scrut = self.expr(&l.expr);
-                self.switch(scrut, &[((*l.pat).clone(), t)], Some(f), false);
+                self.switch(scrut, &[((*l.pat).clone(), t)], Some(f), true);
             }
             _ => {
                 let c = self.expr(e);

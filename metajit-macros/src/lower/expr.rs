@@ -371,6 +371,21 @@ impl Lowerer<'_> {
                 }
             };
         }
+        if let Some((func, types)) = class_test(&p.path)
+            && c.args.len() == 1
+        {
+            let v = self.expr(&c.args[0]);
+            let t = self.new_temp();
+            let red = func == "downcast";
+            self.guarded(Some(t), |point| Rhs::ClassTest {
+                func,
+                types,
+                arg: v,
+                point,
+                red,
+            });
+            return Ex::Slot(t);
+        }
         if is_constructor(&p.path) {
             let args = self.exprs(c.args.iter().collect());
             return Ex::Construct(p.path.to_token_stream(), args);
@@ -557,6 +572,25 @@ fn is_none(e: &Expr) -> bool {
 fn is_float_from_bits(p: &syn::Path) -> bool {
     let segs = segments(p);
     matches!(segs.as_slice(), [a, b] if a == "f64" && b == "from_bits")
+}
+
+/// `metajit::has_class`, `metajit::downcast` or `metajit::record_exact_class`: the twin
+/// function's name and the type arguments written.
+fn class_test(p: &syn::Path) -> Option<(syn::Ident, Vec<TokenStream>)> {
+    let segs = segments(p);
+    let [m, f] = segs.as_slice() else {
+        return None;
+    };
+    if m != "metajit" || !matches!(f.as_str(), "has_class" | "downcast" | "record_exact_class") {
+        return None;
+    }
+    let types = match &p.segments.last()?.arguments {
+        syn::PathArguments::AngleBracketed(a) => {
+            a.args.iter().map(|g| g.to_token_stream()).collect()
+        }
+        _ => Vec::new(),
+    };
+    Some((syn::Ident::new(f, p.span()), types))
 }
 
 /// `metajit::ref_from_addr` / `metajit::ref_addr` (reinterpretations between addresses and

@@ -335,7 +335,10 @@ pub(crate) unsafe fn run(
                 };
                 0
             }
-            Opcode::QuasiimmutField | Opcode::DebugMergePoint | Opcode::RecordKnownResult => 0,
+            Opcode::QuasiimmutField
+            | Opcode::DebugMergePoint
+            | Opcode::RecordKnownResult
+            | Opcode::RecordExactClass => 0,
             Opcode::New | Opcode::NewWithVtable => {
                 let s = t.descr_of(op).and_then(Descr::as_size).expect("size descr");
                 mem::new_struct(s, op.opcode == Opcode::NewWithVtable) as i64

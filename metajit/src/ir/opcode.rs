@@ -250,6 +250,10 @@ opcodes! {
     // returns `result` for `args` (metajit::record_known_result!). The pure pass uses it and
     // drops it; it does nothing at run time.
     RecordKnownResult "record_known_result" (*) -> void [MARKER];
+    // record_exact_class(obj, class): the object's type id is `class`
+    // (metajit::record_exact_class); what guard_class would establish, with no check. It does
+    // nothing at run time.
+    RecordExactClass "record_exact_class" (2) -> void [MARKER];
 }
 
 impl Opcode {

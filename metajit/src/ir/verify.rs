@@ -46,7 +46,7 @@ fn expected_args(opcode: Opcode) -> Option<&'static [Kind]> {
         | FloatGt | FloatGe => &[Float, Float],
         FloatNeg | FloatAbs | CastFloatToInt | ConvertFloatBytesToLonglong => &[Float],
         PtrEq | PtrNe => &[Ref, Ref],
-        GuardClass => &[Ref, Int],
+        GuardClass | RecordExactClass => &[Ref, Int],
         GuardNonnull | GuardIsnull | ArrayLen | GetClass | QuasiimmutField | GetField
         | CastPtrToInt => &[Ref],
         GetArrayItem => &[Ref, Int],

@@ -332,6 +332,14 @@ impl<'a> Builder<'a> {
         if kind != Kind::Void {
             self.set(i, r);
         }
+        if opcode == Opcode::RecordExactClass
+            && let Some(mut facts) = self.facts.take()
+        {
+            // What a passed `guard_class` would establish.
+            let args = &self.out.ops[r.index()].args;
+            facts.learn(&self.out, self.horizon, Opcode::GuardClass, args);
+            self.facts = Some(facts);
+        }
     }
 
     /// `x` as a load of an integer of representation `repr` would give it back after a store:

@@ -551,7 +551,7 @@ impl Virt<'_> {
                 _ => self.emit(i),
             },
             GuardNonnull if self.virt(a(0)).is_some() => {}
-            QuasiimmutField if self.virt(a(0)).is_some() => {}
+            QuasiimmutField | RecordExactClass if self.virt(a(0)).is_some() => {}
             PtrEq | PtrNe => {
                 let (x, y) = (self.val(a(0)), self.val(a(1)));
                 if matches!(x, V::Virt(_)) || matches!(y, V::Virt(_)) {

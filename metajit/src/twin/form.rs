@@ -71,6 +71,17 @@ impl<T: crate::jitarray::ArrayItem> TwinForm for ArrayRef<T> {
     }
 }
 
+/// A nullable reference is one JIT value (null for `None`); a `match` on it guards.
+impl<T> TwinForm for Option<Ref<T>> {
+    type Form = Sym<Option<Ref<T>>>;
+    fn to_form(self) -> Sym<Option<Ref<T>>> {
+        Sym::konst(self)
+    }
+    unsafe fn from_form(f: Sym<Option<Ref<T>>>) -> Option<Ref<T>> {
+        f.value()
+    }
+}
+
 impl<'a, T> TwinForm for &'a T {
     type Form = Sym<Ref<T>>;
     fn to_form(self) -> Sym<Ref<T>> {
@@ -109,7 +120,7 @@ impl<T: TwinForm, E: TwinForm> TwinForm for Result<T, E> {
     }
 }
 
-impl<T: TwinForm> TwinForm for Option<T> {
+impl<T: TwinForm + super::TaggedOption> TwinForm for Option<T> {
     type Form = Option<T::Form>;
     fn to_form(self) -> Self::Form {
         self.map(T::to_form)
@@ -190,6 +201,13 @@ impl<T: JitCompound> FromValue<Compound<T>> for Compound<T> {
     #[inline(always)]
     fn from_value(x: Compound<T>) -> Compound<T> {
         x
+    }
+}
+/// `Some(r)` or `None` where a nullable reference is expected.
+impl<T> FromValue<Option<Sym<Ref<T>>>> for Sym<Option<Ref<T>>> {
+    #[inline(always)]
+    fn from_value(x: Option<Sym<Ref<T>>>) -> Sym<Option<Ref<T>>> {
+        super::IntoTwin::into_twin(x)
     }
 }
 impl<'a, T> FromValue<&'a T> for Sym<Ref<T>> {
@@ -355,7 +373,7 @@ impl<T: JitCompound> Bind for Compound<T> {
     }
 }
 
-impl<T: Bind> Bind for Option<T> {
+impl<T: Bind + super::TaggedOption> Bind for Option<T> {
     type Slot = Option<T::Slot>;
     #[inline(always)]
     fn bind(self) -> Option<T::Slot> {

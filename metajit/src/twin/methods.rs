@@ -239,3 +239,41 @@ impl<T> TwinMethod<{ method_hash("get") }, ()> for Sym<crate::twin::Ref<T>> {
         Ok(self)
     }
 }
+
+// Nullable references: testing or unwrapping one guards that it is null or not, as seen.
+type NullableRef<T> = Sym<Option<crate::twin::Ref<T>>>;
+
+impl<T> TwinMethod<{ method_hash("is_some") }, ()> for NullableRef<T> {
+    type Ret = bool;
+    fn call<E: Executor>(self, e: &mut E, _: (), site: CallSite<'_>) -> Result<bool, Stop> {
+        Ok(super::ops::non_null(e, self, site.before, site.live_before).is_some())
+    }
+}
+
+impl<T> TwinMethod<{ method_hash("is_none") }, ()> for NullableRef<T> {
+    type Ret = bool;
+    fn call<E: Executor>(self, e: &mut E, _: (), site: CallSite<'_>) -> Result<bool, Stop> {
+        Ok(super::ops::non_null(e, self, site.before, site.live_before).is_none())
+    }
+}
+
+impl<T> TwinMethod<{ method_hash("unwrap") }, ()> for NullableRef<T> {
+    type Ret = Sym<crate::twin::Ref<T>>;
+    fn call<E: Executor>(self, e: &mut E, _: (), site: CallSite<'_>) -> Result<Self::Ret, Stop> {
+        let r = super::ops::non_null(e, self, site.before, site.live_before);
+        Ok(r.expect("called `Option::unwrap()` on a `None` value"))
+    }
+}
+
+impl<T> TwinMethod<{ method_hash("expect") }, (&str,)> for NullableRef<T> {
+    type Ret = Sym<crate::twin::Ref<T>>;
+    fn call<E: Executor>(
+        self,
+        e: &mut E,
+        (msg,): (&str,),
+        site: CallSite<'_>,
+    ) -> Result<Self::Ret, Stop> {
+        let r = super::ops::non_null(e, self, site.before, site.live_before);
+        Ok(r.expect(msg))
+    }
+}

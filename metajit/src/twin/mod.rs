@@ -18,6 +18,7 @@
 //!   interpreter produces: a panic in twin code is the interpreter panicking, as it would have
 //!   natively.
 
+pub mod class;
 pub mod compound;
 mod form;
 mod methods;
@@ -410,7 +411,35 @@ pub fn write_absent_compound<T: JitCompound>(w: &mut SnapWriter<'_>) {
     }
 }
 
-impl<S: SlotValue> SlotValue for Option<S> {
+/// A value whose `Option` is resumed as a tag word followed by the value. References are not:
+/// `Option<Ref<T>>` is itself a JIT value, one nullable word.
+pub trait TaggedOption {}
+
+impl<T: JitValue> TaggedOption for Sym<T> {}
+impl<T: JitCompound> TaggedOption for Compound<T> {}
+impl<T: JitCompound> TaggedOption for T {}
+impl<T: crate::jitarray::ArrayItem> TaggedOption for crate::jitarray::ArrayRef<T> {}
+macro_rules! tagged_option_scalars {
+    ($($t:ty),*) => {$( impl TaggedOption for $t {} )*};
+}
+tagged_option_scalars!(
+    i8,
+    i16,
+    i32,
+    i64,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    bool,
+    f64,
+    char,
+    ()
+);
+
+impl<S: SlotValue + TaggedOption> SlotValue for Option<S> {
     const WIDTH: usize = 1 + S::WIDTH;
     fn write(self, w: &mut SnapWriter<'_>) {
         match self {

@@ -6,15 +6,18 @@ use crate::jitarray::{ArrayRef, JitArray};
 use crate::value::{IntRepr, JitValue, Kind};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::ptr::NonNull;
 
 /// A reference to a JIT-visible object (a `#[derive(JitStruct)]` struct or anything else the
 /// interpreter hands around by pointer): the red form of `&T` / `&mut T` in traced code.
 ///
-/// It is an address, `Copy`, and travels as an IR `ref`. Turning it back into a Rust
-/// reference is `unsafe`: the interpreter promises the object outlives the use.
+/// It is a non-null address, `Copy`, and travels as an IR `ref`; a nullable reference is an
+/// `Option<Ref<T>>`, one word with null for `None`, which traced code tests with
+/// `guard_nonnull`/`guard_isnull`. Turning a `Ref` back into a Rust reference is `unsafe`: the
+/// interpreter promises the object outlives the use.
 #[repr(transparent)]
 pub struct Ref<T> {
-    ptr: *mut T,
+    ptr: NonNull<T>,
     _t: PhantomData<*mut T>,
 }
 
@@ -27,7 +30,7 @@ impl<T> Copy for Ref<T> {}
 
 impl<T> std::fmt::Debug for Ref<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Ref({:p})", self.ptr)
+        write!(f, "Ref({:p})", self.ptr.as_ptr())
     }
 }
 
@@ -41,7 +44,7 @@ impl<T> Ref<T> {
     /// The reference to `r`.
     pub fn new(r: &T) -> Ref<T> {
         Ref {
-            ptr: r as *const T as *mut T,
+            ptr: NonNull::from(r),
             _t: PhantomData,
         }
     }
@@ -49,28 +52,46 @@ impl<T> Ref<T> {
     /// The reference to a mutable `r`.
     pub fn new_mut(r: &mut T) -> Ref<T> {
         Ref {
-            ptr: r as *mut T,
+            ptr: NonNull::from(r),
             _t: PhantomData,
         }
     }
 
     /// The reference held by a raw pointer (the pointer's object must outlive every use, as
     /// for any `Ref`).
+    ///
+    /// # Panics
+    /// If `ptr` is null: a reference that may be missing is an `Option<Ref<T>>`
+    /// ([`Ref::from_nullable`]).
     pub fn from_ptr(ptr: *mut T) -> Ref<T> {
-        Ref {
+        Ref::from_nullable(ptr).expect("Ref::from_ptr of a null pointer")
+    }
+
+    /// The reference held by a raw pointer, `None` for null.
+    pub fn from_nullable(ptr: *mut T) -> Option<Ref<T>> {
+        NonNull::new(ptr).map(|ptr| Ref {
             ptr,
+            _t: PhantomData,
+        })
+    }
+
+    /// A placeholder that refers to no object (its address is `T`'s alignment, which no
+    /// object has): for fields `metajit::new!` overwrites, never to be read through.
+    pub fn dangling() -> Ref<T> {
+        Ref {
+            ptr: NonNull::dangling(),
             _t: PhantomData,
         }
     }
 
     /// The object's address.
     pub fn addr(self) -> usize {
-        self.ptr as usize
+        self.ptr.as_ptr() as usize
     }
 
     /// The raw pointer.
     pub fn as_ptr(self) -> *mut T {
-        self.ptr
+        self.ptr.as_ptr()
     }
 
     /// The object, shared.
@@ -79,7 +100,7 @@ impl<T> Ref<T> {
     /// The object must be alive for `'a` and not mutated through another path meanwhile.
     pub unsafe fn get<'a>(self) -> &'a T {
         // SAFETY: the caller's promise.
-        unsafe { &*self.ptr }
+        unsafe { self.ptr.as_ref() }
     }
 
     /// The object, unique.
@@ -88,7 +109,7 @@ impl<T> Ref<T> {
     /// The object must be alive for `'a` and accessed through no other path meanwhile.
     pub unsafe fn get_mut<'a>(self) -> &'a mut T {
         // SAFETY: the caller's promise.
-        unsafe { &mut *self.ptr }
+        unsafe { &mut *self.ptr.as_ptr() }
     }
 }
 
@@ -99,21 +120,30 @@ impl<T> std::ops::Deref for Ref<T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: the type's contract above.
-        unsafe { &*self.ptr }
+        unsafe { self.ptr.as_ref() }
     }
 }
 
-// SAFETY: a Ref travels as its address; from_bits rebuilds the same address.
+// SAFETY: a Ref travels as its address; from_bits rebuilds the same address (zero, which no
+// Ref holds, becomes the dangling placeholder rather than an invalid value).
 unsafe impl<T> JitValue for Ref<T> {
     const KIND: Kind = Kind::Ref;
     fn to_bits(self) -> i64 {
-        self.ptr as i64
+        self.addr() as i64
     }
     fn from_bits(bits: i64) -> Self {
-        Ref {
-            ptr: bits as *mut T,
-            _t: PhantomData,
-        }
+        Ref::from_nullable(bits as *mut T).unwrap_or_else(Ref::dangling)
+    }
+}
+
+// SAFETY: a nullable reference travels as its address or zero; from_bits rebuilds either.
+unsafe impl<T> JitValue for Option<Ref<T>> {
+    const KIND: Kind = Kind::Ref;
+    fn to_bits(self) -> i64 {
+        self.map_or(0, |r| r.addr() as i64)
+    }
+    fn from_bits(bits: i64) -> Self {
+        Ref::from_nullable(bits as *mut T)
     }
 }
 
@@ -145,6 +175,9 @@ pub unsafe trait JitStruct: 'static {
     /// The fields kept in registers while the struct is the interpreter's virtualizable
     /// (`#[jit(virtualizable)]` scalars and `#[jit(virtualizable_array)]` arrays, in order).
     const VIRTUALIZABLE: &'static [VirtualizableField] = &[];
+    /// The struct's class (`#[jit(class)]`): objects carry its address as a type id in their
+    /// first word (see [`JitClass`](super::class::JitClass)).
+    const CLASS: Option<&'static super::class::Class> = None;
 }
 
 /// The representation of a pointer-sized word.
@@ -247,6 +280,19 @@ unsafe impl<T> FieldType for Ref<T> {
 }
 // SAFETY: as above, no drop glue.
 unsafe impl<T> FieldWrite for Ref<T> {}
+// SAFETY: `Option<Ref<T>>` is one pointer, null for `None` (the `NonNull` niche), read as
+// itself.
+unsafe impl<T> FieldType for Option<Ref<T>> {
+    type Read = Option<Ref<T>>;
+}
+// SAFETY: no drop glue.
+unsafe impl<T> FieldWrite for Option<Ref<T>> {}
+// SAFETY: Cell<Option<Ref<T>>> is repr(transparent) over the nullable pointer.
+unsafe impl<T> FieldType for Cell<Option<Ref<T>>> {
+    type Read = Option<Ref<T>>;
+}
+// SAFETY: Cell writes need no drop.
+unsafe impl<T> FieldWrite for Cell<Option<Ref<T>>> {}
 // SAFETY: a `&'static T` field is a pointer (to static data: code, tables), read as a `Ref`
 // as `&T` parameters are.
 unsafe impl<T: 'static> FieldType for &'static T {
@@ -313,6 +359,16 @@ impl<T> TwinType for Ref<T> {
     }
 }
 
+impl<T> TwinType for Option<Ref<T>> {
+    type Twin = Option<Ref<T>>;
+    fn to_twin(self) -> Option<Ref<T>> {
+        self
+    }
+    unsafe fn from_twin(t: Option<Ref<T>>) -> Option<Ref<T>> {
+        t
+    }
+}
+
 impl<T: crate::jitarray::ArrayItem> TwinType for ArrayRef<T> {
     type Twin = ArrayRef<T>;
     fn to_twin(self) -> ArrayRef<T> {
@@ -373,6 +429,17 @@ impl<T: super::compound::JitCompound> IntoTwin<super::compound::Compound<T>> for
     #[inline(always)]
     fn into_twin(self) -> super::compound::Compound<T> {
         super::compound::Compound::konst(self)
+    }
+}
+
+/// `Some(r)` and `None` in twin code, where a nullable reference is expected.
+impl<T> IntoTwin<Sym<Option<Ref<T>>>> for Option<Sym<Ref<T>>> {
+    #[inline(always)]
+    fn into_twin(self) -> Sym<Option<Ref<T>>> {
+        match self {
+            Some(r) => r.with_value(Some(r.value())),
+            None => Sym::konst(None),
+        }
     }
 }
 

@@ -36,11 +36,16 @@ pub fn call_known(
             pc: 0,
             closure,
             vm: frame.vm,
-            parent: metajit::ref_of(frame),
+            parent: Some(metajit::ref_of(frame)),
             depth: frame.depth + 1,
         })
     } else {
-        enter_frame(frame.vm, frame.depth + 1, closure, metajit::ref_of(frame))
+        enter_frame(
+            frame.vm,
+            frame.depth + 1,
+            closure,
+            Some(metajit::ref_of(frame)),
+        )
     };
     // SAFETY: the callee's frame is not this one.
     let c = unsafe { callee.get_mut() };
@@ -164,7 +169,7 @@ pub fn call_closure(
     if frame.depth >= MAX_FRAMES {
         return Err(runtime_error(frame, frame.pc, "Stack overflow.".into()));
     }
-    let callee = enter_frame(frame.vm, frame.depth + 1, closure, Ref::new(frame));
+    let callee = enter_frame(frame.vm, frame.depth + 1, closure, Some(Ref::new(frame)));
     // SAFETY: the callee's frame is the next depth's, not this one.
     let callee = unsafe { callee.get_mut() };
     callee.slots.as_mut_slice()[..=argc]

@@ -51,7 +51,7 @@ pub fn make_closure(frame: &mut Frame, at: usize, code: &'static Code, k: usize)
             crate::chunk::Capture::Upvalue(n) => frame.closure.upvalues[n as usize],
         })
         .collect();
-    let mut upvalues = JitArray::new(cells.len(), Ref::from_ptr(std::ptr::null_mut()));
+    let mut upvalues = JitArray::new(cells.len(), Ref::dangling());
     upvalues.as_mut_slice().copy_from_slice(&cells);
     frame.slots[at] = Value::object(tag::CLOSURE, new_closure(vm, code, upvalues));
 }

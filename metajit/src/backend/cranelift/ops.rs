@@ -252,7 +252,7 @@ impl Lowerer<'_, '_> {
                 let p = self.arg(a(0))?;
                 Some(self.b.ins().load(types::I64, HEAP, p, 0))
             }
-            QuasiimmutField | DebugMergePoint | RecordKnownResult => None,
+            QuasiimmutField | DebugMergePoint | RecordKnownResult | RecordExactClass => None,
 
             New | NewWithVtable => {
                 let s = self.descr(op)?.as_size().cloned().ok_or_else(bad_descr)?;

@@ -55,7 +55,7 @@ pub fn size_descr<T: JitNew>() -> SizeDescr {
         name: Arc::from(T::NAME),
         size: std::mem::size_of::<T>() as u32,
         align: std::mem::align_of::<T>() as u32,
-        type_id: 0,
+        type_id: crate::twin::class::type_id_of::<T>(),
         alloc: alloc_shim::<T> as *const () as usize,
         alloc_effect: blank_effect::<T>(),
     }
@@ -70,7 +70,12 @@ pub fn new_object<E: Executor, T: JitNew>(e: &mut E) -> Sym<Ref<T>> {
     let mut rec = t.rec();
     rec.heap_clobber_by(&blank_effect::<T>());
     let d = rec.size_descr(TypeId::of::<T>(), || Descr::Size(size_descr::<T>()));
-    Sym::traced(obj, rec.record(Opcode::New, Kind::Ref, &[], Some(d)))
+    // A struct with a class is made with its type id, which the optimizer then knows.
+    let opcode = match T::CLASS {
+        Some(_) => Opcode::NewWithVtable,
+        None => Opcode::New,
+    };
+    Sym::traced(obj, rec.record(opcode, Kind::Ref, &[], Some(d)))
 }
 
 /// A field type `new!` can set: what it may write over the blank object's field.

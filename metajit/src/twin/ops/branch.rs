@@ -2,6 +2,7 @@
 
 use crate::ir::Opcode;
 use crate::twin::Recording;
+use crate::twin::types::Ref;
 use crate::twin::{Executor, Live, Site, Sym};
 use crate::value::JitValue;
 
@@ -115,8 +116,9 @@ where
     Sym::konst(x.promote(e, site, live))
 }
 
-/// The scrutinee of a `match` on a red value: scalars are promoted; `Option`s and `Result`s,
-/// whose variant is already decided while tracing, pass through.
+/// The scrutinee of a `match` on a red value: scalars are promoted; a nullable reference is
+/// tested for null (`guard_nonnull`/`guard_isnull`); `Option`s and `Result`s, whose variant is
+/// already decided while tracing, pass through.
 pub trait TwinScrutinee {
     /// What the match sees.
     type Plain;
@@ -124,12 +126,74 @@ pub trait TwinScrutinee {
     fn scrutinee<E: Executor>(self, e: &mut E, site: Site, live: Live<'_>) -> Self::Plain;
 }
 
-impl<T: TwinPromote> TwinScrutinee for T {
+/// A JIT value a `match` can look at in traced code, and what the match sees of it.
+pub trait ScrutineeValue: JitValue {
+    /// What the match sees.
+    type Plain;
+    /// Converts, recording the guard that makes the arm taken while tracing the only one.
+    fn scrutinee<E: Executor>(s: Sym<Self>, e: &mut E, site: Site, live: Live<'_>) -> Self::Plain;
+}
+
+impl<T: ScrutineeValue> TwinScrutinee for Sym<T> {
     type Plain = T::Plain;
     #[inline(always)]
     fn scrutinee<E: Executor>(self, e: &mut E, site: Site, live: Live<'_>) -> T::Plain {
-        self.promote(e, site, live)
+        T::scrutinee(self, e, site, live)
     }
+}
+
+macro_rules! promoted_scrutinee {
+    ($($t:ty),*) => {$(
+        impl ScrutineeValue for $t {
+            type Plain = $t;
+            #[inline(always)]
+            fn scrutinee<E: Executor>(s: Sym<$t>, e: &mut E, site: Site, live: Live<'_>) -> $t {
+                s.promote(e, site, live)
+            }
+        }
+        impl TwinScrutinee for $t {
+            type Plain = $t;
+            #[inline(always)]
+            fn scrutinee<E: Executor>(self, _: &mut E, _: Site, _: Live<'_>) -> $t { self }
+        }
+    )*};
+}
+promoted_scrutinee!(
+    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, f64, char
+);
+
+impl<T> ScrutineeValue for Option<Ref<T>> {
+    type Plain = Option<Sym<Ref<T>>>;
+    #[inline(always)]
+    fn scrutinee<E: Executor>(
+        s: Sym<Option<Ref<T>>>,
+        e: &mut E,
+        site: Site,
+        live: Live<'_>,
+    ) -> Option<Sym<Ref<T>>> {
+        non_null(e, s, site, live)
+    }
+}
+
+/// The reference in a nullable one, guarding (when traced) that it is null or not as seen.
+#[inline(always)]
+pub fn non_null<E: Executor, T>(
+    e: &mut E,
+    s: Sym<Option<Ref<T>>>,
+    site: Site,
+    live: Live<'_>,
+) -> Option<Sym<Ref<T>>> {
+    let v = s.value();
+    if let Some(op) = s.op()
+        && let Some(t) = e.tracer()
+    {
+        let g = match v {
+            Some(_) => Opcode::GuardNonnull,
+            None => Opcode::GuardIsnull,
+        };
+        t.guard(g, &[op], site, live);
+    }
+    v.map(|r| s.with_value(r))
 }
 
 impl<T> TwinScrutinee for Option<T> {

@@ -86,7 +86,7 @@ where
     }
 }
 
-impl<T: TwinType + TwinForm + 'static> ResidualRet for Option<T>
+impl<T: TwinType + TwinForm + crate::twin::TaggedOption + 'static> ResidualRet for Option<T>
 where
     Form<T>: FromValue<Sym<T::Twin>>,
     Sym<T::Twin>: FromValue<Form<T>>,
