@@ -369,7 +369,7 @@ impl Emitter<'_> {
                     Callee::Method(m) => {
                         let hash = method_hash(&m.to_string());
                         let r = self.ex(recv.as_ref().expect("method receiver"));
-                        let call = quote::quote_spanned!(m.span() => ::metajit::twin::call_method::<#hash, _, _, E>);
+                        let call = quote::quote_spanned!(m.span() => ::metajit::twin::call_method::<#hash, _, _, _, E>);
                         quote!({
                             let __recv = #r;
                             #(let #names = #args;)*

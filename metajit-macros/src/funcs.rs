@@ -96,7 +96,7 @@ pub fn params_of(sig: &syn::Signature, greens: &[syn::Ident]) -> syn::Result<Vec
             syn::FnArg::Receiver(r) => {
                 return Err(syn::Error::new(
                     r.span(),
-                    "traced methods are not supported; write a free function taking the object as a parameter",
+                    "a traced method needs #[metajit::methods] on its impl block",
                 ));
             }
             syn::FnArg::Typed(pt) => match &*pt.pat {

@@ -17,6 +17,7 @@ mod funcs;
 mod green;
 mod jitstruct;
 mod lower;
+mod methods;
 mod portal;
 mod portal_call;
 mod twin_fn;
@@ -63,6 +64,14 @@ pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
     funcs::expand(funcs::Kind::Residual, attr.into(), item.into()).into()
+}
+
+/// On an inherent `impl` block: its methods annotated `#[metajit::jit]`,
+/// `#[metajit::unroll_safe]`, `#[metajit::elidable]` or `#[metajit::dont_look_inside]` are
+/// traceable, called as `recv.method(args)` in traced code.
+#[proc_macro_attribute]
+pub fn methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    methods::expand(attr.into(), item.into()).into()
 }
 
 /// Describes a `#[repr(C)]` struct's fields to the JIT. Field attributes:

@@ -40,7 +40,7 @@ pub mod warmstate;
 pub use driver::{Entered, JitDriver, PortalInfo, Stats};
 pub use jitarray::{ArrayItem, ArrayRef, JitArray};
 pub use metajit_macros::{
-    JitCompound, JitStruct, dont_look_inside, elidable, interpreter, jit, unroll_safe,
+    JitCompound, JitStruct, dont_look_inside, elidable, interpreter, jit, methods, unroll_safe,
 };
 pub use params::Params;
 pub use twin::class::{Class, ClassFirst, ClassPtr, JitClass, class_of};

@@ -44,6 +44,7 @@ pub struct Value {
     pub bits: u64,
 }
 
+#[metajit::methods]
 impl Value {
     /// `nil`.
     pub const NIL: Value = Value {
@@ -81,6 +82,7 @@ impl Value {
     }
 
     /// The number (only meaningful when [`is_number`](Value::is_number)).
+    #[metajit::jit]
     pub fn as_number(self) -> f64 {
         f64::from_bits(self.bits)
     }
@@ -91,12 +93,14 @@ impl Value {
     }
 
     /// `nil` and `false` are falsey; everything else is truthy.
+    #[metajit::jit]
     pub fn is_falsey(self) -> bool {
         self.tag == tag::NIL || (self.tag == tag::BOOL && self.bits == 0)
     }
 
     /// Lox's `==`: numbers by value (so `nan != nan`), everything else by identity (strings
     /// are interned).
+    #[metajit::jit]
     pub fn equals(self, other: Value) -> bool {
         if self.tag != other.tag {
             return false;

@@ -407,7 +407,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::get_super(frame, sp - 2, code.constants[k as usize].bits)?;
             }
             Op::Equal => {
-                let eq = arith::equal(frame.slots[sp - 2], frame.slots[sp - 1]);
+                let eq = frame.slots[sp - 2].equals(frame.slots[sp - 1]);
                 frame.slots[sp - 2] = Value {
                     tag: tag::BOOL,
                     bits: eq as u64,
@@ -457,7 +457,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 }
             }
             Op::Not => {
-                let falsey = arith::is_falsey(frame.slots[sp - 1]);
+                let falsey = frame.slots[sp - 1].is_falsey();
                 frame.slots[sp - 1] = Value {
                     tag: tag::BOOL,
                     bits: falsey as u64,
@@ -486,7 +486,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 continue;
             }
             Op::JumpIfFalse(target) => {
-                if arith::is_falsey(frame.slots[sp - 1]) {
+                if frame.slots[sp - 1].is_falsey() {
                     pc = target as usize;
                     continue;
                 }

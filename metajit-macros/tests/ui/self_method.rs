@@ -1,4 +1,4 @@
-// Traced functions are free functions.
+// A traced method needs #[metajit::methods] on its impl block.
 struct Frame {
     a: i64,
 }

@@ -1,7 +1,8 @@
 //! Methods on red values in twin code, dispatched by the method name's hash.
 //!
-//! Generated code calls `call_method::<HASH, _, _, E>(e, receiver, args, site)`; the receiver's
-//! type implements [`TwinMethod`] for that hash. The integer methods interpreters use most
+//! Generated code calls `call_method::<HASH, _, _, _, E>(e, receiver, args, site)`; the
+//! receiver's type implements [`TwinMethod`] for that hash (and a marker type: [`Builtin`] for
+//! the methods here, the method's own for an interpreter's `#[metajit::methods]`). The integer methods interpreters use most
 //! (`wrapping_*`, `checked_*`, `min`, `max`, `abs`) are here; overflow-checked ones record the
 //! overflow guard at the call's `before` site, so a failing guard redoes the call.
 
@@ -27,18 +28,23 @@ pub const fn method_hash(name: &str) -> u64 {
 /// A method callable on a red receiver in twin code.
 #[diagnostic::on_unimplemented(
     message = "this method cannot be called on a `{Self}` in traced code",
-    note = "traced code supports a few methods of red integers (wrapping_add/sub/mul, checked_add/sub/mul, min, max, wrapping_abs) and `len` of arrays; move other calls into a #[metajit::dont_look_inside] function"
+    note = "traced code supports a few methods of red integers (wrapping_add/sub/mul, checked_add/sub/mul, min, max, wrapping_abs), `len` of arrays, the tests of nullable references and the methods of an impl block marked #[metajit::methods]; move other calls into a #[metajit::dont_look_inside] function"
 )]
-pub trait TwinMethod<const H: u64, A> {
+pub trait TwinMethod<const H: u64, A, M = Builtin> {
     /// The result.
     type Ret;
     /// Calls.
     fn call<E: Executor>(self, e: &mut E, args: A, site: CallSite<'_>) -> Result<Self::Ret, Stop>;
 }
 
+/// The marker of the methods metajit provides; a method of the interpreter's own
+/// (`#[metajit::methods]`) is marked by its generated function's marker type, which keeps its
+/// `TwinMethod` impl within the orphan rules.
+pub struct Builtin;
+
 /// Calls a method on a red receiver (generated code).
 #[inline(always)]
-pub fn call_method<const H: u64, R: TwinMethod<H, A>, A, E: Executor>(
+pub fn call_method<const H: u64, R: TwinMethod<H, A, M>, A, M, E: Executor>(
     e: &mut E,
     recv: R,
     args: A,

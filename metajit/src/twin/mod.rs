@@ -33,7 +33,7 @@ pub use form::{
     Bind, Form, FromValue, NoneResidual, TwinForm, TwinFromResidual, TwinTry, bind, from_residual,
     from_value, try_branch,
 };
-pub use methods::{TwinMethod, call_method, method_hash};
+pub use methods::{Builtin, TwinMethod, call_method, method_hash};
 pub use ops::*;
 pub use recorder::AbortReason;
 pub(crate) use ret::written_ops;

@@ -1,29 +1,10 @@
-//! Arithmetic, comparison and truthiness. Numbers are traced (inlined helpers); adding strings
-//! and building errors are residual calls.
+//! Arithmetic errors and string concatenation, residual calls (numbers are traced in the
+//! dispatch loop; equality and truthiness are `Value`'s traced methods).
 
 use crate::error::LoxError;
 use crate::object::LoxString;
 use crate::value::{Value, tag};
 use crate::vm::{Frame, runtime_error, vm_of};
-
-/// Lox's `==`: numbers by value (so `nan != nan`), everything else by identity (strings are
-/// interned).
-#[metajit::jit]
-pub fn equal(a: Value, b: Value) -> bool {
-    if a.tag != b.tag {
-        return false;
-    }
-    if a.tag == tag::NUMBER {
-        return f64::from_bits(a.bits) == f64::from_bits(b.bits);
-    }
-    a.bits == b.bits
-}
-
-/// `nil` and `false` are falsey; everything else is truthy.
-#[metajit::jit]
-pub fn is_falsey(v: Value) -> bool {
-    v.tag == tag::NIL || (v.tag == tag::BOOL && v.bits == 0)
-}
 
 /// `Operands must be numbers.` at the frame's instruction (always an error).
 #[metajit::dont_look_inside]
