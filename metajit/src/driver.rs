@@ -481,9 +481,11 @@ impl Inner {
             }
             let code = {
                 let pieces = self.pieces.borrow();
-                let layout = match &pieces[id].kind {
-                    PieceKind::Loop { vlayout, .. } => vlayout.as_ref(),
-                    PieceKind::Bridge { .. } => None,
+                let (layout, function) = match &pieces[id].kind {
+                    PieceKind::Loop {
+                        vlayout, function, ..
+                    } => (vlayout.as_ref(), *function),
+                    PieceKind::Bridge { .. } => (None, false),
                 };
                 if let (Some(layout), Some((ri, _))) = (layout, portal.virtualizable) {
                     let frame = out.inputs[ri] as usize;
@@ -498,7 +500,9 @@ impl Inner {
                             }
                         });
                     }
-                    layout.read_into(frame, &mut out.inputs);
+                    if !function {
+                        layout.read_into(frame, &mut out.inputs);
+                    }
                 }
                 pieces[id].code
             };
@@ -638,22 +642,20 @@ impl Inner {
                 reds.iter().map(|&(_, k)| rec.trace.add_input(k)).collect();
             if let Some((ri, fields)) = portal.virtualizable {
                 let frame = reds[ri].0 as usize;
-                let layout = VLayout::of(fields, frame);
-                let values: Vec<OpRef> = layout
-                    .locs
-                    .iter()
-                    .map(|l| rec.trace.add_input(l.kind))
-                    .collect();
-                inputs.extend(values.iter().copied());
-                vstate = Some(VState {
-                    layout,
+                vstate = Some(VState::at_entry(
+                    &mut rec,
+                    fields,
                     frame,
-                    frame_op: inputs[ri],
-                    values,
-                });
+                    ri,
+                    &mut inputs,
+                    function,
+                ));
             }
             let d = rec.trace.descr(Descr::Target(entry));
             rec.record(Opcode::Label, Kind::Void, &inputs, Some(d));
+            if function && let Some(v) = &mut vstate {
+                v.load(&mut rec);
+            }
             values.extend(
                 reds.iter()
                     .zip(&inputs)
@@ -1028,6 +1030,7 @@ impl Inner {
                     key: k,
                     entry,
                     vlayout,
+                    function: matches!(tracer.kind, TraceKind::Function { .. }),
                 }
             }
             (None, Some(g)) => {

@@ -21,6 +21,9 @@ pub(crate) enum PieceKind {
         entry: TargetId,
         /// The virtualizable's layout the loop was traced with (it only runs on frames with it).
         vlayout: Option<VLayout>,
+        /// A function entry: its trace takes only the reds and loads the virtualizable's
+        /// locations itself (a loop takes them as inputs, read by the driver).
+        function: bool,
     },
     /// A bridge attached to a guard.
     Bridge { guard: GuardId },

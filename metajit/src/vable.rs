@@ -367,6 +367,54 @@ impl VState {
         }
     }
 
+    /// The state at the start of a trace whose reds are `inputs` (the frame is red `ri`, at
+    /// `frame`). A loop takes the frame's locations as more inputs (they go around it); a
+    /// function entry loads them itself after its label ([`VState::load`]), so that calling it
+    /// passes only the reds.
+    pub(crate) fn at_entry(
+        rec: &mut Recorder,
+        fields: &'static [VirtualizableField],
+        frame: usize,
+        ri: usize,
+        inputs: &mut Vec<OpRef>,
+        function: bool,
+    ) -> VState {
+        let layout = VLayout::of(fields, frame);
+        let frame_op = inputs[ri];
+        let values: Vec<OpRef> = if function {
+            vec![frame_op; layout.locs.len()]
+        } else {
+            let v: Vec<OpRef> = layout
+                .locs
+                .iter()
+                .map(|l| rec.trace.add_input(l.kind))
+                .collect();
+            inputs.extend(v.iter().copied());
+            v
+        };
+        VState {
+            layout,
+            frame,
+            frame_op,
+            values,
+        }
+    }
+
+    /// Records loads of every location, array pointers included (at the start of a function
+    /// entry, whose inputs are only the reds).
+    pub(crate) fn load(&mut self, rec: &mut Recorder) {
+        for (k, l) in self.layout.locs.iter().enumerate() {
+            if l.item.is_none() && self.layout.fields[l.field].array_item_size.is_some() {
+                let d = rec.trace.descr(self.layout.field_descr(l.field));
+                if let Some(op) = rec.record(Opcode::GetField, Kind::Ref, &[self.frame_op], Some(d))
+                {
+                    self.values[k] = op;
+                }
+            }
+        }
+        self.reload(rec);
+    }
+
     /// Records loads of every location (after a call that may have changed the frame).
     pub(crate) fn reload(&mut self, rec: &mut Recorder) {
         for (k, l) in self.layout.locs.clone().iter().enumerate() {
