@@ -50,6 +50,8 @@ pub fn parse_effects(attr: TokenStream) -> syn::Result<TokenStream> {
     let meta: syn::Meta = syn::parse2(attr)?;
     match meta {
         syn::Meta::Path(p) if p.is_ident("reads_only") => Ok(quote!(ReadOnly)),
+        // What `recursive` portals' assembler wrappers use (not for interpreters).
+        syn::Meta::Path(p) if p.is_ident("assembler") => Ok(quote!(Assembler)),
         syn::Meta::List(l) if l.path.is_ident("writes") => {
             let fields = l.parse_args_with(
                 syn::punctuated::Punctuated::<syn::ExprField, syn::Token![,]>::parse_terminated,

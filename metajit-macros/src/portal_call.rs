@@ -113,8 +113,9 @@ impl PortalCall<'_> {
             .map(|i| format_ident!("__a{}", i))
             .collect();
         let inits = self.inits();
+        let asm = format_ident!("metajit_asm_{}", name);
         let (inline, native_body) = match &inits {
-            Some(inits) => (self.inline_call(inits, &raw), self.native_body(inits)),
+            Some(inits) => (self.inline_call(inits, &raw, &asm), self.native_body(inits)),
             None => (
                 quote!(),
                 quote!(::core::unreachable!(
@@ -134,6 +135,10 @@ impl PortalCall<'_> {
         if !self.recursive {
             return native;
         }
+        let asm_wrapper = match &inits {
+            Some(inits) => self.asm_wrapper(inits, &asm),
+            None => quote!(),
+        };
         quote! {
             #native
 
@@ -142,6 +147,8 @@ impl PortalCall<'_> {
             #vis struct #name {}
 
             #wrapper
+
+            #asm_wrapper
 
             #inlines
 
@@ -215,9 +222,64 @@ impl PortalCall<'_> {
         }
     }
 
+    /// The assembler wrapper: the residual function a `call_assembler` calls with the callee's
+    /// token and the portal's parameters. It runs the callee's compiled entry through the
+    /// driver, finishes the call natively from the state a guard left it in, or (no compiled
+    /// entry) calls the function natively.
+    fn asm_wrapper(&self, inits: &[Init], asm: &syn::Ident) -> TokenStream {
+        let f = self.f;
+        let name = &f.sig.ident;
+        let (driver, driver_ty) = self
+            .driver
+            .as_ref()
+            .expect("inlinable portals have a driver");
+        let native_run = &self.names.native_run;
+        let ret_static = staticize(&crate::funcs::ret_type(&f.sig));
+        let param_names: Vec<&syn::Ident> = self.params.iter().map(|p| &p.name).collect();
+        let red_states = inits[self.greens.len()..].iter().map(|init| match init {
+            Init::Param(i) => {
+                let p = &self.params[*i];
+                let n = &p.name;
+                match &p.ty {
+                    syn::Type::Reference(_) => quote!(::metajit::twin::red_state_ref(&*#n)),
+                    _ => quote!(::metajit::twin::red_state(&#n)),
+                }
+            }
+            Init::Literal(lit) => {
+                let (e, ty) = &**lit;
+                quote!(::metajit::twin::red_state(&(#e as #ty)))
+            }
+        });
+        let mut w = f.clone();
+        w.sig.ident = asm.clone();
+        w.attrs = vec![
+            syn::parse_quote!(#[::metajit::dont_look_inside(assembler)]),
+            syn::parse_quote!(#[doc(hidden)]),
+        ];
+        w.sig
+            .inputs
+            .insert(0, syn::parse_quote!(__metajit_token: usize));
+        w.block = syn::parse_quote!({
+            let __reds = [#(#red_states),*];
+            match #driver.call_assembler(__metajit_token, &__reds) {
+                // SAFETY: the result of compiled code that ran on the interpreter's live reds.
+                ::metajit::Entered::Return(__v) => unsafe {
+                    <#ret_static as ::metajit::twin::TwinForm>::from_form(::metajit::twin::take_result(::core::option::Option::Some(__v)))
+                },
+                // SAFETY: the driver handle outlives the call; the state holds its live reds.
+                ::metajit::Entered::Resume(__s) => unsafe {
+                    <#ret_static as ::metajit::twin::TwinForm>::from_form(#native_run(#driver as *const #driver_ty as usize, __s))
+                },
+                ::metajit::Entered::Continue => #name(#(#param_names),*),
+            }
+        });
+        w.into_token_stream()
+    }
+
     /// The inlining branch of the marker's `call`: taken when the greens are constants and
-    /// the executor follows the call.
-    fn inline_call(&self, inits: &[Init], raw: &[syn::Ident]) -> TokenStream {
+    /// the executor follows the call; otherwise, while tracing, a `call_assembler` through
+    /// the assembler wrapper `asm`.
+    fn inline_call(&self, inits: &[Init], raw: &[syn::Ident], asm: &syn::Ident) -> TokenStream {
         let Names { twin, portal, .. } = self.names;
         let ng = self.greens.len();
         let mut consts = Vec::new();
@@ -264,6 +326,9 @@ impl PortalCall<'_> {
                     ::metajit::twin::Executor::leave_call(__e);
                     ::metajit::twin::Executor::leave_portal_call(__e);
                     return __r;
+                }
+                if let ::core::option::Option::Some(__tok) = ::metajit::twin::Executor::asm_token(__e, &#portal, &__greens) {
+                    return <#asm as ::metajit::twin::TwinFn<E>>::call(__e, (::metajit::twin::Sym::konst(__tok), #(#raw,)*), __site);
                 }
             }
         }

@@ -14,6 +14,7 @@
 //! One thing waits: while a trace is being recorded, nested invocations start no trace and
 //! failing guards trace no bridge (there is one recorder).
 
+use crate::asm::{AsmToken, AsmTokens};
 use crate::backend::{Backend, CompileInfo, Exit, GuardId};
 use crate::blackhole::Blackhole;
 use crate::buffers::BufferPool;
@@ -23,6 +24,7 @@ use crate::ir::{Descr, OpRef, Opcode, TargetId, Trace};
 use crate::log::{Category, Log};
 use crate::params::{ParamError, Params};
 use crate::pieces::{GuardInfo, Piece, PieceKind};
+use crate::registry::Registry;
 use crate::resume::ResumeData;
 use crate::tracer::{TraceEnd, TraceEnv, TraceKind, Tracer};
 pub use crate::twin::PortalInfo;
@@ -51,12 +53,6 @@ pub enum Entered {
     Return(Box<dyn Any>),
 }
 
-#[derive(Default)]
-struct Registry {
-    infos: Vec<&'static TwinInfo>,
-    ids: HashMap<usize, u32>,
-}
-
 pub use crate::stats::Stats;
 
 /// One JIT instance's state (shared by the driver and its tracer).
@@ -80,6 +76,8 @@ pub(crate) struct Inner {
     pub(crate) loops: RefCell<FastMap<GreenKey, usize>>,
     /// Compiled function entries (traces from the interpreter function's start) by green key.
     pub(crate) functions: RefCell<FastMap<GreenKey, usize>>,
+    /// The callees of `call_assembler` ops (`asm.rs`), told when `functions` changes.
+    asm: AsmTokens,
     /// Every compiled loop and bridge.
     pub(crate) pieces: RefCell<Vec<Piece>>,
     /// How many pieces jump into each label.
@@ -93,7 +91,7 @@ pub(crate) struct Inner {
     pub(crate) qi_used: Cell<bool>,
     pub(crate) guards: RefCell<Vec<GuardInfo>>,
     pub(crate) backend: RefCell<Box<dyn Backend>>,
-    registry: RefCell<Registry>,
+    registry: Registry,
     pub(crate) aborts: RefCell<FastMap<GreenKey, u32>>,
     pub(crate) stats: RefCell<Stats>,
     pub(crate) log: Log,
@@ -189,6 +187,7 @@ impl JitDriver {
                 warm: RefCell::new(WarmState::default()),
                 loops: RefCell::new(FastMap::default()),
                 functions: RefCell::new(FastMap::default()),
+                asm: AsmTokens::default(),
                 pieces: RefCell::new(Vec::new()),
                 jumped_into: RefCell::new(HashMap::new()),
                 qi_deps: RefCell::new(HashMap::new()),
@@ -196,7 +195,7 @@ impl JitDriver {
                 qi_used: Cell::new(false),
                 guards: RefCell::new(Vec::new()),
                 backend: RefCell::new(backend),
-                registry: RefCell::new(Registry::default()),
+                registry: Registry::default(),
                 aborts: RefCell::new(FastMap::default()),
                 stats: RefCell::new(Stats::default()),
                 log,
@@ -312,6 +311,32 @@ impl JitDriver {
         self.inner.enter(portal, greens, reds, true)
     }
 
+    /// A traced call of the interpreter function (`call_assembler`, see `asm.rs`) with these
+    /// reds, to the entry the token names: runs its compiled code, or `Continue` when it has
+    /// none (the caller then calls the interpreter function natively). Generated code calls it
+    /// with a token the tracer made; not for interpreters to call.
+    #[doc(hidden)]
+    pub fn call_assembler(&self, token: usize, reds: &[(i64, Kind)]) -> Entered {
+        let inner = &self.inner;
+        if !inner.enabled.get() {
+            return Entered::Continue;
+        }
+        // SAFETY: `token` is the address of a token of this driver (a constant of the trace
+        // that calls), which lives as long as the driver.
+        let tok = unsafe { &*(token as *const AsmToken) };
+        let Some(id) = inner
+            .asm
+            .piece(tok, |k| inner.functions.borrow().get(k).copied())
+        else {
+            return Entered::Continue;
+        };
+        inner.driver_addr.set(self as *const JitDriver as usize);
+        let mut out = inner.buffers.take();
+        out.inputs.clear();
+        out.inputs.extend(reds.iter().map(|r| r.0));
+        inner.run(tok.portal, id, tok.greens(), out)
+    }
+
     /// Makes the next entry into the interpreter function (its `enter_portal` hook) continue
     /// from `state` instead of its start: how generated code finishes an inlined call natively
     /// (see `Stop::Nested`). Not for interpreters to call.
@@ -332,17 +357,6 @@ impl Drop for JitDriver {
             self.inner.log.write(&s);
         }
     }
-}
-
-/// A short description of a green key for logs: `pc=7, code=0x55..`.
-pub(crate) fn describe(portal: &PortalInfo, greens: &[i64]) -> String {
-    portal
-        .green_names
-        .iter()
-        .zip(greens)
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Inner {
@@ -387,22 +401,6 @@ impl Inner {
             return Entered::Continue;
         }
         Inner::trace_loop(self, portal, key, greens, reds, function)
-    }
-
-    pub(crate) fn code_id(&self, info: &'static TwinInfo) -> u32 {
-        let mut reg = self.registry.borrow_mut();
-        let addr = info as *const TwinInfo as usize;
-        if let Some(&id) = reg.ids.get(&addr) {
-            return id;
-        }
-        let id = reg.infos.len() as u32;
-        reg.infos.push(info);
-        reg.ids.insert(addr, id);
-        id
-    }
-
-    pub(crate) fn info_of(&self, id: u32) -> &'static TwinInfo {
-        self.registry.borrow().infos[id as usize]
     }
 
     /// The entry label of the loop compiled for `key`, with the virtualizable layout it expects.
@@ -798,7 +796,7 @@ impl Inner {
 
 impl TraceEnv for Inner {
     fn code_id(&self, info: &'static TwinInfo) -> u32 {
-        Inner::code_id(self, info)
+        self.registry.id_of(info)
     }
     fn compiled_entry_with_layout(&self, key: &GreenKey) -> Option<(TargetId, Option<VLayout>)> {
         Inner::compiled_entry_with_layout(self, key)
@@ -823,6 +821,9 @@ impl TraceEnv for Inner {
     }
     fn forbid_inline(&self, key: GreenKey) {
         self.no_inline.borrow_mut().insert(key);
+    }
+    fn asm_token(&self, portal: &'static PortalInfo, greens: &[i64]) -> usize {
+        self.asm.token(portal, greens)
     }
     fn driver_addr(&self) -> usize {
         self.driver_addr.get()
@@ -863,9 +864,9 @@ impl Inner {
         let vlayout = loop_of.and_then(|l| l.1);
         let where_ = match (key, bridge_of) {
             (Some(_), _) if matches!(tracer.kind, TraceKind::Function { .. }) => {
-                format!("function at {}", describe(portal, greens))
+                format!("function at {}", portal.describe(greens))
             }
-            (Some(_), _) => format!("loop at {}", describe(portal, greens)),
+            (Some(_), _) => format!("loop at {}", portal.describe(greens)),
             (None, Some(g)) => format!("bridge from guard {g}"),
             _ => "trace".to_string(),
         };
@@ -933,7 +934,7 @@ impl Inner {
             for op in trace.ops.iter().filter(|o| o.opcode.is_guard()) {
                 let fail = trace.fail_args(op);
                 let snap = &trace.snapshots[op.snapshot.expect("guards have snapshots").0 as usize];
-                let resume = ResumeData::build(&trace, snap, &fail, &|c| self.info_of(c));
+                let resume = ResumeData::build(&trace, snap, &fail, &|c| self.registry.info(c));
                 let value_index = (op.opcode == Opcode::GuardValue)
                     .then(|| fail.iter().position(|&a| a == op.args[0]))
                     .flatten();
@@ -1021,6 +1022,7 @@ impl Inner {
                     }
                     TraceKind::Function { entry, .. } => {
                         self.functions.borrow_mut().insert(k, piece_id);
+                        self.asm.changed();
                         self.stats.borrow_mut().functions += 1;
                         *entry
                     }
@@ -1091,6 +1093,7 @@ impl Inner {
             let mut functions = self.functions.borrow_mut();
             if functions.get(key) == Some(&p) {
                 functions.remove(key);
+                self.asm.changed();
             }
         }
         self.stats.borrow_mut().invalidated += 1;

@@ -14,6 +14,7 @@
 //! [`blackhole`], bridges). See the book for the tutorial and references.
 #![warn(missing_docs)]
 
+mod asm;
 pub mod backend;
 pub mod blackhole;
 mod buffers;
@@ -28,6 +29,7 @@ pub mod opt;
 pub mod params;
 mod pieces;
 mod regions;
+mod registry;
 mod resume;
 mod stats;
 pub mod testing;

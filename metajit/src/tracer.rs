@@ -66,6 +66,8 @@ pub(crate) trait TraceEnv {
     fn inline_forbidden(&self, key: &GreenKey) -> bool;
     /// From now on, calls of the portal entering at `key` are made rather than inlined.
     fn forbid_inline(&self, key: GreenKey);
+    /// The address of the `call_assembler` token for entering `portal` at `greens`.
+    fn asm_token(&self, portal: &'static PortalInfo, greens: &[i64]) -> usize;
     /// The address of the driver (see [`crate::twin::Executor::driver_addr`]).
     fn driver_addr(&self) -> usize;
 }
@@ -598,6 +600,10 @@ impl Executor for Tracer {
                 reds: None,
             });
         }
+    }
+
+    fn asm_token(&mut self, portal: &'static PortalInfo, greens: &[i64]) -> Option<usize> {
+        self.recording().then(|| self.jit.asm_token(portal, greens))
     }
 
     fn driver_addr(&self) -> usize {

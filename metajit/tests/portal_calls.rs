@@ -393,3 +393,25 @@ fn recursion_with_virtual_frames_gives_the_same_results() {
     });
     assert_eq!(got, want);
 }
+
+/// Recursion past the inlining bound goes to the callee's compiled entry (`call_assembler`,
+/// through the interpreter's assembler wrapper), not through a plain residual call of the
+/// interpreter function; every mode computes the same (`recursion_gives_the_same_results..`).
+#[test]
+fn recursive_calls_go_through_call_assembler() {
+    let jit = metajit::testing::driver("threshold=3,function_threshold=3");
+    let prog = Prog {
+        funcs: vec![vec![Op::Call(1, 1, 0), Op::Ret(1)], fib_ops()],
+    };
+    assert_eq!(execute(&jit, prog, 22), fib(22));
+    let texts: Vec<String> = jit
+        .loop_traces()
+        .iter()
+        .map(|(_, t)| t.to_string())
+        .collect();
+    let all = texts.join("\n");
+    assert!(all.contains("call_assembler("), "{all}");
+    assert!(all.contains("descr=metajit_asm_run"), "{all}");
+    assert!(!all.contains("descr=metajit_call_run"), "{all}");
+    assert!(jit.stats().functions >= 1, "fib's entry is compiled");
+}

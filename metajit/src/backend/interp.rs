@@ -85,9 +85,6 @@ impl InterpBackend {
                     return Err(BackendError::UnknownTarget(t));
                 }
             }
-            if op.opcode == Opcode::CallAssembler {
-                return Err(BackendError::Unsupported("call_assembler".into()));
-            }
         }
         for (i, op) in trace.ops.iter().enumerate() {
             if op.opcode.is_guard() && trace.fail_args(op).len() > super::MAX_EXIT_WORDS
@@ -350,7 +347,9 @@ pub(crate) unsafe fn run(
                     .expect("array descr");
                 crate::jitarray::alloc_raw_array(a, args[0] as usize) as i64
             }
-            Opcode::Call | Opcode::CallPure | Opcode::CallMayForce => {
+            // `call_assembler` calls the interpreter's assembler wrapper, which enters the
+            // callee's compiled code through the driver (see `asm.rs`).
+            Opcode::Call | Opcode::CallPure | Opcode::CallMayForce | Opcode::CallAssembler => {
                 let c = t.descr_of(op).and_then(Descr::as_call).expect("call descr");
                 // SAFETY: call descriptors name extern "C" functions of the backend convention.
                 unsafe { call_i64(c.func, args) }
@@ -363,7 +362,6 @@ pub(crate) unsafe fn run(
                 }
                 0
             }
-            Opcode::CallAssembler => unreachable!("rejected at compile time"),
             Opcode::Label => {
                 pc += 1;
                 continue;

@@ -157,7 +157,7 @@ pub fn verify(t: &Trace) -> Result<(), VerifyError> {
                     ));
                 }
             }
-            Call | CallPure | CallMayForce | CondCall => {
+            Call | CallPure | CallMayForce | CallAssembler | CondCall => {
                 need(matches!(descr, Some(Descr::Call(_))), "call")?;
                 let c = descr.and_then(Descr::as_call).unwrap();
                 let args = if op.opcode == CondCall {

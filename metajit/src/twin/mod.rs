@@ -125,6 +125,16 @@ pub struct PortalInfo {
     pub decode_return: fn(&[i64]) -> Box<dyn Any>,
 }
 
+impl PortalInfo {
+    /// A short description of a green key for logs: `pc=7, code=0x55..`.
+    pub(crate) fn describe(&self, greens: &[i64]) -> String {
+        let parts: Vec<String> = (self.green_names.iter().zip(greens))
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        parts.join(", ")
+    }
+}
+
 impl std::fmt::Debug for PortalInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "PortalInfo({})", self.name)
@@ -504,6 +514,13 @@ pub trait Executor: Sized + 'static {
     fn would_inline_portal_call(&mut self, portal: &'static PortalInfo, greens: &[i64]) -> bool {
         let _ = (portal, greens);
         false
+    }
+
+    /// The `call_assembler` token for a call of `portal` with these greens that is not inlined,
+    /// when recording (`None`: the call is an ordinary residual call).
+    fn asm_token(&mut self, portal: &'static PortalInfo, greens: &[i64]) -> Option<usize> {
+        let _ = (portal, greens);
+        None
     }
 
     /// The inlined portal call opened by the last `enter_portal_call` returned.

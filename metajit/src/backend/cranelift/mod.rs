@@ -333,9 +333,6 @@ impl CraneliftBackend {
                 guard_types.push(types);
             }
             match op.opcode {
-                Opcode::CallAssembler => {
-                    return Err(BackendError::Unsupported("call_assembler".into()));
-                }
                 Opcode::Label => {
                     let tid = lower::target_of(trace, op)?;
                     let entry = lower::is_entry_label(trace, i, op);

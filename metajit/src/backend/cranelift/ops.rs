@@ -280,7 +280,9 @@ impl Lowerer<'_, '_> {
                 Some(self.call_native(runtime::new_array as *const () as usize, &[d, len]))
             }
 
-            Call | CallPure | CallMayForce => {
+            // `call_assembler` calls the interpreter's assembler wrapper, which enters the
+            // callee's compiled code through the driver (see `asm.rs`).
+            Call | CallPure | CallMayForce | CallAssembler => {
                 let c = self.descr(op)?.as_call().cloned().ok_or_else(bad_descr)?;
                 let args = op
                     .args
@@ -309,9 +311,6 @@ impl Lowerer<'_, '_> {
                 self.b.ins().jump(cont, &[]);
                 self.b.switch_to_block(cont);
                 None
-            }
-            CallAssembler => {
-                return Err(BackendError::Unsupported("call_assembler".into()));
             }
             Label | Jump | Finish => unreachable!("control ops are lowered by lower.rs"),
         };

@@ -53,13 +53,16 @@ pub enum CallKind {
     /// `#[metajit::dont_look_inside(writes(Type.field, ...))]`: writes only these fields (by
     /// descriptor name) and no array items.
     Writes(&'static [&'static str]),
+    /// A call of the interpreter function through its compiled entry (`call_assembler`, what
+    /// the codewriter generates for `recursive` portals): anything.
+    Assembler,
 }
 
 impl CallKind {
     /// The effect of the call, for its descriptor.
     fn effect(self) -> EffectInfo {
         match self {
-            CallKind::Residual => EffectInfo::Any,
+            CallKind::Residual | CallKind::Assembler => EffectInfo::Any,
             CallKind::Elidable => EffectInfo::Elidable,
             CallKind::ReadOnly => EffectInfo::ReadOnly,
             CallKind::Writes(fields) => {
@@ -116,10 +119,10 @@ pub fn residual_call<E: Executor, R: JitValue>(
         Descr::Call(c) => c.result,
         _ => Kind::Void,
     };
-    let opcode = if kind == CallKind::Elidable {
-        Opcode::CallPure
-    } else {
-        Opcode::Call
+    let opcode = match kind {
+        CallKind::Elidable => Opcode::CallPure,
+        CallKind::Assembler => Opcode::CallAssembler,
+        _ => Opcode::Call,
     };
     let r = rec.record(opcode, result_kind, &ops, Some(d));
     if kind != CallKind::Elidable {
