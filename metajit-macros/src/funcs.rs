@@ -42,7 +42,8 @@ pub fn parse_greens(attr: TokenStream) -> syn::Result<Vec<syn::Ident>> {
 }
 
 /// Parses the effects of a `#[dont_look_inside(...)]`: nothing (any effect), `reads_only`, or
-/// `writes(Type.field, ...)`; the `CallKind` variant to pass to the call.
+/// `writes(Type.field, [Item], ...)` (fields, and the items of `JitArray<Item>`s); the
+/// `CallKind` variant to pass to the call.
 pub fn parse_effects(attr: TokenStream) -> syn::Result<TokenStream> {
     if attr.is_empty() {
         return Ok(quote!(Residual));
@@ -53,22 +54,38 @@ pub fn parse_effects(attr: TokenStream) -> syn::Result<TokenStream> {
         // What `recursive` portals' assembler wrappers use (not for interpreters).
         syn::Meta::Path(p) if p.is_ident("assembler") => Ok(quote!(Assembler)),
         syn::Meta::List(l) if l.path.is_ident("writes") => {
-            let fields = l.parse_args_with(
-                syn::punctuated::Punctuated::<syn::ExprField, syn::Token![,]>::parse_terminated,
+            let items = l.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
             )?;
-            let names: Vec<String> = fields
+            let names = items
                 .iter()
-                .map(|f| {
-                    let base = f.base.to_token_stream().to_string().replace(' ', "");
-                    let member = f.member.to_token_stream().to_string();
-                    format!("{base}.{member}")
+                .map(|e| match e {
+                    syn::Expr::Field(f) => {
+                        let base = f.base.to_token_stream().to_string().replace(' ', "");
+                        let member = f.member.to_token_stream().to_string();
+                        Ok(format!("{base}.{member}"))
+                    }
+                    syn::Expr::Array(a) if a.elems.len() == 1 => match &a.elems[0] {
+                        syn::Expr::Path(p) => {
+                            let last = p.path.segments.last().expect("a path");
+                            Ok(format!("array<{}>", last.ident))
+                        }
+                        other => Err(syn::Error::new(
+                            other.span(),
+                            "expected an item type: `[Value]`",
+                        )),
+                    },
+                    other => Err(syn::Error::new(
+                        other.span(),
+                        "expected a field `Type.field` or the items of arrays `[Item]`",
+                    )),
                 })
-                .collect();
+                .collect::<syn::Result<Vec<String>>>()?;
             Ok(quote!(Writes(&[#(#names),*])))
         }
         other => Err(syn::Error::new(
             other.span(),
-            "expected `reads_only` or `writes(Type.field, ...)`",
+            "expected `reads_only` or `writes(Type.field, [Item], ...)`",
         )),
     }
 }

@@ -1,15 +1,16 @@
-//! Declared effects of residual calls: what the trace knows of a field survives a call declared
-//! `reads_only`, or `writes(..)` of other fields, and is forgotten after a call that may write
-//! it. Every mode computes the same.
+//! Declared effects of residual calls: what the trace knows of a field or an array item
+//! survives a call declared `reads_only`, or `writes(..)` of other fields and arrays, and is
+//! forgotten after a call that may write it. Every mode computes the same.
 
 use metajit::testing::same_in_every_mode;
-use metajit::{JitDriver, JitStruct, Ref};
+use metajit::{JitArray, JitDriver, JitStruct, Ref};
 
 #[derive(JitStruct)]
 #[repr(C)]
 struct Obj {
     x: i64,
     y: i64,
+    items: JitArray<i64>,
 }
 
 #[derive(JitStruct)]
@@ -35,6 +36,13 @@ fn bump_y(obj: Ref<Obj>) {
     unsafe { obj.get_mut() }.y += 1;
 }
 
+/// Writes items of `i64` arrays only.
+#[metajit::dont_look_inside(writes([i64]))]
+fn bump_item(obj: Ref<Obj>) {
+    // SAFETY: as above.
+    unsafe { obj.get_mut() }.items[1] += 1;
+}
+
 /// May write anything.
 #[metajit::dont_look_inside]
 fn anything(obj: Ref<Obj>) {
@@ -53,15 +61,19 @@ fn run(jit: &JitDriver, mode: u8, frame: &mut Frame) -> i64 {
             }
             let obj = frame.obj;
             let a = obj.x;
+            let c = obj.items[0];
             if mode == 0 {
                 frame.acc += peek(obj);
             } else if mode == 1 {
                 bump_y(obj);
-            } else {
+            } else if mode == 2 {
                 anything(obj);
+            } else {
+                bump_item(obj);
             }
             let b = obj.x;
-            frame.acc += a + b;
+            let d = obj.items[0];
+            frame.acc += a + b + c * d;
             frame.i -= 1;
             metajit::can_enter_jit!();
             continue;
@@ -71,19 +83,23 @@ fn run(jit: &JitDriver, mode: u8, frame: &mut Frame) -> i64 {
 }
 
 fn run_mode(jit: &JitDriver, mode: u8) -> (i64, i64) {
-    let mut obj = Box::new(Obj { x: 3, y: 0 });
+    let mut obj = Box::new(Obj {
+        x: 3,
+        y: 0,
+        items: JitArray::new(2, 5),
+    });
     let mut frame = Frame {
         i: 100,
         acc: 0,
         obj: Ref::new_mut(&mut *obj),
     };
     let r = run(jit, mode, &mut frame);
-    (r, obj.y)
+    (r, obj.y + obj.items[1])
 }
 
 #[test]
 fn every_mode_agrees() {
-    for mode in 0..3 {
+    for mode in 0..4 {
         same_in_every_mode(&format!("effects mode {mode}"), |jit| run_mode(&jit, mode));
     }
 }
@@ -91,7 +107,7 @@ fn every_mode_agrees() {
 /// The recorded loop reads `obj.x` once when the call cannot write it, twice when it may.
 #[test]
 fn the_heap_cache_survives_calls_that_cannot_write() {
-    for (mode, reads) in [(0u8, 1), (1, 1), (2, 2)] {
+    for (mode, reads) in [(0u8, 1), (1, 1), (2, 2), (3, 1)] {
         let jit = metajit::testing::driver("threshold=3,optimize=false");
         run_mode(&jit, mode);
         let loops = jit.loop_traces();
@@ -101,6 +117,25 @@ fn the_heap_cache_survives_calls_that_cannot_write() {
             text.matches("descr=Obj.x)").count(),
             reads,
             "mode {mode}: reads of obj.x in the recorded loop:\n{text}"
+        );
+    }
+}
+
+/// The optimized loop does not load `obj.items[0]` when the call cannot write `i64` arrays
+/// (`reads_only`, `writes(Obj.y)`: the preamble's load serves every iteration), and loads it
+/// when the call may (`writes([i64])`, or anything).
+#[test]
+fn array_items_survive_calls_that_cannot_write_them() {
+    for (mode, reloads) in [(0u8, false), (1, false), (2, true), (3, true)] {
+        let jit = metajit::testing::driver("threshold=3");
+        run_mode(&jit, mode);
+        let loops = jit.loop_traces();
+        let text = loops[0].1.to_string();
+        let body = &text[text.rfind("label(").expect("a loop")..];
+        assert_eq!(
+            body.contains("getarrayitem("),
+            reloads,
+            "mode {mode}: loads of obj.items[0] in the loop:\n{text}"
         );
     }
 }

@@ -110,7 +110,8 @@ pub enum EffectInfo {
     Elidable,
     /// Reads the heap but writes nothing the trace can see.
     ReadOnly,
-    /// May write only these fields (by descriptor name) and no array items.
+    /// May write only these fields and arrays, by descriptor name: `Type.field` for a field,
+    /// `array<T>` for the items of every `JitArray<T>` (all parts of a compound item).
     WritesFields(Arc<[Arc<str>]>),
     /// May do anything (the default for residual calls).
     Any,
@@ -126,9 +127,18 @@ impl EffectInfo {
         }
     }
 
-    /// Whether a call with this effect may change array items.
-    pub fn may_write_arrays(&self) -> bool {
-        matches!(self, EffectInfo::Any)
+    /// Whether a call with this effect may change items of arrays of descriptor `array`.
+    pub fn may_write_array(&self, array: &ArrayDescr) -> bool {
+        match self {
+            EffectInfo::Elidable | EffectInfo::ReadOnly => false,
+            EffectInfo::WritesFields(names) => names.iter().any(|n| {
+                array
+                    .name
+                    .strip_prefix(&**n)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            }),
+            EffectInfo::Any => true,
+        }
     }
 }
 

@@ -16,8 +16,8 @@
 //! arrays that may be the same array at indices that may be equal.
 //!
 //! **Calls** forget according to their descriptor's `EffectInfo`: elidable and read-only calls
-//! keep everything, `WritesFields(names)` forgets those fields, `Any` forgets every mutable
-//! field and every array item. Immutable and quasi-immutable fields, array lengths and classes
+//! keep everything, `WritesFields(names)` forgets those fields and the items of those arrays,
+//! `Any` forgets every mutable field and every array item. Immutable and quasi-immutable fields, array lengths and classes
 //! survive everything (quasi-immutable fields are protected by invalidation outside the
 //! trace). `raw_store` and ops with unknown effects forget everything mutable.
 //!
@@ -204,7 +204,7 @@ impl Heap<'_> {
             Descr::Field(f) => {
                 f.flags.immutable || f.flags.quasi_immutable || !effect.may_write_field(f)
             }
-            Descr::Array(_) => !effect.may_write_arrays(),
+            Descr::Array(a) => !effect.may_write_array(a),
             _ => false,
         });
     }

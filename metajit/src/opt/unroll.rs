@@ -62,6 +62,8 @@ enum Loc {
 struct Writes {
     fields: FastSet<Arc<str>>,
     arrays: FastSet<DescrId>,
+    /// Declared effects that may write arrays by name (`writes([Item])`).
+    declared: Vec<EffectInfo>,
     all_fields: bool,
     all_arrays: bool,
 }
@@ -70,7 +72,10 @@ impl Writes {
     fn add_effect(&mut self, e: &EffectInfo) {
         match e {
             EffectInfo::Elidable | EffectInfo::ReadOnly => {}
-            EffectInfo::WritesFields(names) => self.fields.extend(names.iter().cloned()),
+            EffectInfo::WritesFields(names) => {
+                self.fields.extend(names.iter().cloned());
+                self.declared.push(e.clone());
+            }
             EffectInfo::Any => {
                 self.all_fields = true;
                 self.all_arrays = true;
@@ -107,6 +112,7 @@ impl Writes {
     fn merge(&mut self, o: Writes) {
         self.fields.extend(o.fields);
         self.arrays.extend(o.arrays);
+        self.declared.extend(o.declared);
         self.all_fields |= o.all_fields;
         self.all_arrays |= o.all_arrays;
     }
@@ -116,8 +122,12 @@ impl Writes {
             && (self.all_fields || self.fields.contains(&f.name))
     }
 
-    fn array(&self, d: DescrId) -> bool {
-        self.all_arrays || self.arrays.contains(&d)
+    fn array(&self, t: &Trace, d: DescrId) -> bool {
+        self.all_arrays
+            || self.arrays.contains(&d)
+            || t.descrs[d.0 as usize]
+                .as_array()
+                .is_some_and(|a| self.declared.iter().any(|e| e.may_write_array(a)))
     }
 }
 
@@ -199,7 +209,7 @@ impl Analysis<'_> {
                     Loc::Field(d, _) => t.descrs[d.0 as usize]
                         .as_field()
                         .is_some_and(|f| w.all_fields || w.fields.contains(&f.name)),
-                    Loc::Item(d, _, _) => w.array(d),
+                    Loc::Item(d, _, _) => w.array(t, d),
                 };
                 hit.then_some(None)
             }
@@ -248,7 +258,7 @@ impl Analysis<'_> {
                     }
                 },
                 GetArrayItem if all_inv => match op.descr {
-                    Some(dd) if !writes.array(dd) => Role::Invariant,
+                    Some(dd) if !writes.array(t, dd) => Role::Invariant,
                     Some(dd) => {
                         first
                             .entry(Loc::Item(dd, op.args[0], op.args[1]))

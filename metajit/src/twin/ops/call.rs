@@ -50,8 +50,8 @@ pub enum CallKind {
     /// `#[metajit::dont_look_inside(reads_only)]`: reads the heap, writes nothing traced code
     /// can see (what the trace knows of fields survives the call).
     ReadOnly,
-    /// `#[metajit::dont_look_inside(writes(Type.field, ...))]`: writes only these fields (by
-    /// descriptor name) and no array items.
+    /// `#[metajit::dont_look_inside(writes(Type.field, [Item], ...))]`: writes only these
+    /// fields and the items of these arrays (by descriptor name: `Type.field`, `array<Item>`).
     Writes(&'static [&'static str]),
     /// A call of the interpreter function through its compiled entry (`call_assembler`, what
     /// the codewriter generates for `recursive` portals): anything.
