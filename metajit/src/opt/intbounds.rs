@@ -130,6 +130,8 @@ struct Bounds<'a> {
     /// non-negative (the largest such `c`). Then `base + d <u y` for every `d <= c` whose value
     /// is non-negative: `0 <= base + d <= base + c < y`.
     below: FastMap<(OpRef, OpRef), i64>,
+    /// The ops `strengthen` emitted for `base + offset`, which later equal adds reuse.
+    added: FastMap<(OpRef, i64), OpRef>,
 }
 
 /// Offsets this small cannot make a value near the ends of the `i64` range wrap unnoticed.
@@ -548,6 +550,7 @@ fn analyze(
         rel: Relations::default(),
         lin: FastMap::default(),
         below: FastMap::default(),
+        added: FastMap::default(),
     };
     for ib in input_bounds {
         let input = OpRef::op(ib.input);
@@ -576,7 +579,12 @@ fn analyze(
         match op.opcode {
             o if o.is_pure() && op.kind == Kind::Int => {
                 let args = s.b.get_args(&op.args);
-                let (bound, same) = s.pure_op(o, &args);
+                let (bound, mut same) = s.pure_op(o, &args);
+                if o == Opcode::IntAdd
+                    && let Some(c) = s.b.out.const_int_of(args[1])
+                {
+                    same = same.or_else(|| s.added.get(&(args[0], c)).copied());
+                }
                 let v = match (same, bound.constant()) {
                     (_, Some(c)) => s.b.const_int(c),
                     (Some(v), None) => v,
@@ -618,7 +626,9 @@ fn analyze(
                         _ => s.get(cond).eq(IntBound::exact(0)).map(|z| z != truth),
                     },
                 };
-                if known != Some(true) {
+                if known.is_none() && strengthen(&mut s, i) {
+                    s.learn_condition(cond, truth);
+                } else if known != Some(true) {
                     s.b.copy(i);
                     if known.is_none() {
                         s.learn_condition(cond, truth);
@@ -651,6 +661,7 @@ fn analyze(
                     s.rel = Relations::default();
                     s.lin.clear();
                     s.below.clear();
+                    s.added.clear();
                     if inner_labels != 1 {
                         assumed.clear();
                     }
@@ -687,6 +698,102 @@ fn analyze(
         i += 1;
     }
     s.b.finish("intbounds")
+}
+
+/// A bounds check of the input (`guard_false(uint_ge(x, len))`, `guard_true(uint_lt(x, len))`):
+/// its index and length.
+fn bounds_check(src: &Trace, op: &Op) -> Option<(OpRef, OpRef)> {
+    let cond = *op.args.first()?;
+    if cond.is_const() {
+        return None;
+    }
+    let d = &src.ops[cond.index()];
+    match (op.opcode, d.opcode) {
+        (Opcode::GuardFalse, Opcode::UintGe) | (Opcode::GuardTrue, Opcode::UintLt) => {
+            Some((d.args[0], d.args[1]))
+        }
+        _ => None,
+    }
+}
+
+/// Input value `x` as (base, offset): an `int_add`/`int_sub` of a small constant, or itself.
+fn src_linear(src: &Trace, x: OpRef) -> (OpRef, i64) {
+    let k = |r: OpRef| {
+        src.const_of(r)
+            .filter(|c| c.kind == Kind::Int && c.bits.unsigned_abs() < SMALL_OFFSET as u64)
+            .map(|c| c.bits)
+    };
+    if !x.is_const() {
+        let d = &src.ops[x.index()];
+        match (
+            d.opcode,
+            k(d.args.first().copied().unwrap_or(x)),
+            d.args.get(1).and_then(|&r| k(r)),
+        ) {
+            (Opcode::IntAdd, None, Some(c)) => return (d.args[0], c),
+            (Opcode::IntAdd, Some(c), None) => return (d.args[1], c),
+            (Opcode::IntSub, None, Some(c)) => return (d.args[0], -c),
+            _ => {}
+        }
+    }
+    (x, 0)
+}
+
+/// Bounds-check strengthening: the bounds check at input op `i` checks `base + c1 <u len`; when
+/// later checks of the same array and base (`base + c2`, `c2 > c1`) follow with nothing
+/// between that has an effect, and `base + c1` is known non-negative, the guard here checks the
+/// largest offset instead, and the later checks fold (`below`). It may now fail where the
+/// original would have passed, but resuming at this guard is always exact: nothing between it
+/// and the later checks changed the heap, and the interpreter redoes those steps. A guard
+/// whose condition is one of its own fail arguments is left alone (a bridge takes the value of
+/// the condition as known when the guard fails). Returns whether it emitted the guard.
+fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
+    let src = s.b.src;
+    let op = &src.ops[i];
+    let Some((x, len)) = bounds_check(src, op) else {
+        return false;
+    };
+    if src.fail_args(op).contains(&op.args[0]) {
+        return false;
+    }
+    let (base, c1) = src_linear(src, x);
+    let mut best = c1;
+    for later in &src.ops[i + 1..] {
+        let f = later.opcode.flags();
+        if f.has(Flags::EFFECT)
+            || f.has(Flags::CALL)
+            || f.has(Flags::ALLOC)
+            || f.has(Flags::CONTROL)
+        {
+            break;
+        }
+        if later.opcode.is_guard()
+            && let Some((x2, len2)) = bounds_check(src, later)
+            && len2 == len
+            && let (b2, c2) = src_linear(src, x2)
+            && b2 == base
+        {
+            best = best.max(c2);
+        }
+    }
+    let (x_out, base_out, len_out) = (s.b.get(x), s.b.get(base), s.b.get(len));
+    if best == c1 || s.get(x_out).lo < 0 || base_out.is_const() || op.snapshot.is_none() {
+        return false;
+    }
+    let k = s.b.const_int(best);
+    let (bound, _) = s.pure_op(Opcode::IntAdd, &[base_out, k]);
+    let t =
+        s.b.push(Op::new(Opcode::IntAdd, Kind::Int, vec![base_out, k]));
+    s.set(t, bound);
+    s.note_linear(t, base_out, best, false);
+    s.added.insert((base_out, best), t);
+    let cmp =
+        s.b.push(Op::new(Opcode::UintGe, Kind::Int, vec![t, len_out]));
+    s.set(cmp, IntBound::range(0, 1));
+    let snap = s.b.snapshot(op.snapshot.expect("checked above"));
+    s.b.emit_guard(Opcode::GuardFalse, vec![cmp], snap);
+    s.learn_condition(cmp, false);
+    true
 }
 
 /// An overflow-checked op at `i` and its guard: the plain op when the exact result fits.
