@@ -901,6 +901,7 @@ impl Inner {
                     && matches!(tracer.kind, TraceKind::Loop { .. }),
                 max_pending_stores: self.params.borrow().max_pending_stores,
                 input_bounds: &input_bounds,
+                strengthen_guards: true,
             };
             crate::opt::optimize(&trace, &mut ctx)
         } else {

@@ -20,7 +20,7 @@ fn check(input: &str, output: &str) -> Result<usize, String> {
         metajit::ir::verify(&t).unwrap();
         oracle::relabel(&t)
     };
-    oracle::check(&parse(input), &parse(output), 0..24, &[])
+    oracle::check(&parse(input), &parse(output), 0..24, &[], false)
 }
 
 fn detects(input: &str, wrong: &str) {

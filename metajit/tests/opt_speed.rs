@@ -100,6 +100,7 @@ fn time(t: &Trace, reps: usize) -> (f64, usize) {
             unroll: true,
             max_pending_stores: usize::MAX,
             input_bounds: &[],
+            strengthen_guards: true,
         };
         out = optimize(t, &mut ctx).expect("optimizes").ops.len();
     }
@@ -138,6 +139,7 @@ fn optimizer_speed() {
             unroll: true,
             max_pending_stores: usize::MAX,
             input_bounds: &[],
+            strengthen_guards: true,
         };
         let n = t.ops.len();
         let start = Instant::now();

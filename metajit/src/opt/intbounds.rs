@@ -378,16 +378,7 @@ impl Bounds<'_> {
                     self.exclude(y, k);
                 }
             }
-            // x <u y with y known non-negative: 0 <= x < y, in signed order too.
-            Rel::ULt if by.is_nonneg() && by.hi > 0 => {
-                self.refine(x, IntBound::range(0, by.hi - 1));
-                let bx = self.get(x);
-                self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
-                self.rel.known.insert((Rel::Lt, x, y));
-                let (base, c) = self.linear(x);
-                let best = self.below.entry((base, y)).or_insert(c);
-                *best = (*best).max(c);
-            }
+            Rel::ULt => self.learn_ult(x, y),
             Rel::ULe if by.is_nonneg() => {
                 self.refine(x, IntBound::range(0, by.hi));
                 let bx = self.get(x);
@@ -396,6 +387,23 @@ impl Bounds<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Learns `x <u y` (a bounds check that passed): with `y` known non-negative, `0 <= x < y`
+    /// in signed order too, and an offset bounds check of `x`'s base.
+    fn learn_ult(&mut self, x: OpRef, y: OpRef) {
+        self.rel.known.insert((Rel::ULt, x, y));
+        let by = self.get(y);
+        if !(by.is_nonneg() && by.hi > 0) {
+            return;
+        }
+        self.refine(x, IntBound::range(0, by.hi - 1));
+        let bx = self.get(x);
+        self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
+        self.rel.known.insert((Rel::Lt, x, y));
+        let (base, c) = self.linear(x);
+        let best = self.below.entry((base, y)).or_insert(c);
+        *best = (*best).max(c);
     }
 
     fn exclude_zero(&mut self, r: OpRef) {
@@ -436,7 +444,7 @@ impl Bounds<'_> {
 /// (an end that moved goes to the limit), and after that with nothing assumed for the
 /// arguments that still escape.
 pub(super) fn run(src: &Trace, ctx: &mut OptContext<'_>) -> Result<Trace, OptError> {
-    fixpoint(src, ctx.input_bounds, None)
+    fixpoint(src, ctx.input_bounds, None, ctx.strengthen_guards)
 }
 
 /// The pass with the peeled loop's assumptions checked (see [`run`]); `record` receives what
@@ -445,6 +453,7 @@ fn fixpoint(
     src: &Trace,
     input_bounds: &[InputBound],
     record: Option<&mut Vec<Vec<InputBound>>>,
+    strengthen: bool,
 ) -> Result<Trace, OptError> {
     let mut assume: Option<Vec<IntBound>> = None;
     let mut guards = Vec::new();
@@ -459,7 +468,14 @@ fn fixpoint(
         let mut loop_check = None;
         guards.clear();
         let rec = want.then_some(&mut guards);
-        let out = analyze(src, input_bounds, rec, assume.as_deref(), &mut loop_check);
+        let out = analyze(
+            src,
+            input_bounds,
+            rec,
+            assume.as_deref(),
+            &mut loop_check,
+            strengthen,
+        );
         let Some((assumed, passed)) = loop_check else {
             return accept(out, guards, record);
         };
@@ -485,7 +501,14 @@ fn fixpoint(
     let all = assume.map(|a| vec![IntBound::FULL; a.len()]);
     guards.clear();
     let rec = want.then_some(&mut guards);
-    let out = analyze(src, input_bounds, rec, all.as_deref(), &mut None);
+    let out = analyze(
+        src,
+        input_bounds,
+        rec,
+        all.as_deref(),
+        &mut None,
+        strengthen,
+    );
     accept(out, guards, record)
 }
 
@@ -494,7 +517,7 @@ pub(super) fn guard_fail_bounds(src: &Trace) -> Vec<Vec<InputBound>> {
     let mut out = Vec::new();
     // The pass's output is not needed, only what it knew at each guard; a failure (a bug)
     // leaves the guards it did not reach without knowledge.
-    let _ = fixpoint(src, &[], Some(&mut out));
+    let _ = fixpoint(src, &[], Some(&mut out), false);
     let guards = src.ops.iter().filter(|o| o.opcode.is_guard()).count();
     out.resize(guards, Vec::new());
     out
@@ -533,6 +556,7 @@ fn analyze(
     mut record: Option<&mut Vec<Vec<InputBound>>>,
     assume: Option<&[IntBound]>,
     loop_check: &mut Option<(Vec<IntBound>, Vec<IntBound>)>,
+    strengthen_guards: bool,
 ) -> Result<Trace, OptError> {
     let mut loop_target = None;
     let mut assumed = Vec::new();
@@ -626,7 +650,7 @@ fn analyze(
                         _ => s.get(cond).eq(IntBound::exact(0)).map(|z| z != truth),
                     },
                 };
-                if known.is_none() && strengthen(&mut s, i) {
+                if known.is_none() && strengthen_guards && strengthen(&mut s, i) {
                     s.learn_condition(cond, truth);
                 } else if known != Some(true) {
                     s.b.copy(i);
@@ -739,25 +763,47 @@ fn src_linear(src: &Trace, x: OpRef) -> (OpRef, i64) {
     (x, 0)
 }
 
-/// Bounds-check strengthening: the bounds check at input op `i` checks `base + c1 <u len`; when
-/// later checks of the same array and base (`base + c2`, `c2 > c1`) follow with nothing
-/// between that has an effect, and `base + c1` is known non-negative, the guard here checks the
-/// largest offset instead, and the later checks fold (`below`). It may now fail where the
-/// original would have passed, but resuming at this guard is always exact: nothing between it
-/// and the later checks changed the heap, and the interpreter redoes those steps. A guard
-/// whose condition is one of its own fail arguments is left alone (a bridge takes the value of
-/// the condition as known when the guard fails). Returns whether it emitted the guard.
+/// A lower-bound check of the input (`guard_false(uint_lt(x, K))`, `guard_true(uint_ge(x,
+/// K))`, `K` a constant): its value and `K`.
+fn lower_check(src: &Trace, op: &Op) -> Option<(OpRef, i64)> {
+    let cond = *op.args.first()?;
+    if cond.is_const() {
+        return None;
+    }
+    let d = &src.ops[cond.index()];
+    let k = src
+        .const_of(*d.args.get(1)?)
+        .filter(|c| c.kind == Kind::Int && (0..SMALL_OFFSET).contains(&c.bits))?
+        .bits;
+    match (op.opcode, d.opcode) {
+        (Opcode::GuardFalse, Opcode::UintLt) | (Opcode::GuardTrue, Opcode::UintGe) => {
+            Some((d.args[0], k))
+        }
+        _ => None,
+    }
+}
+
+/// Bounds-check strengthening: the bounds check at input op `i` checks `base + c1 <u len`. When
+/// later checks of the same base follow with nothing between that has an effect, the guard
+/// here checks for them (and they fold): upper checks `base + c2 <u len` (`c2 > c1`) become
+/// one check of the largest offset; a lower check `base + c3 >=u K` joins it as one unsigned
+/// range check, `base - L <u len - (best + L)` with `L = K - c3`, when `len >= best + L` is
+/// known (no wrap). It needs `base + c1` known non-negative. The guard may now fail where the
+/// original would have passed, but resuming at it is always exact: nothing between it and the
+/// later checks changed the heap, and the interpreter redoes those steps. A guard whose
+/// condition is one of its own fail arguments is left alone (a bridge takes the value of the
+/// condition as known when the guard fails). Returns whether it emitted the guard.
 fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
     let src = s.b.src;
     let op = &src.ops[i];
     let Some((x, len)) = bounds_check(src, op) else {
         return false;
     };
-    if src.fail_args(op).contains(&op.args[0]) {
+    if src.fail_args(op).contains(&op.args[0]) || op.snapshot.is_none() {
         return false;
     }
     let (base, c1) = src_linear(src, x);
-    let mut best = c1;
+    let (mut best, mut lower) = (c1, None::<i64>);
     for later in &src.ops[i + 1..] {
         let f = later.opcode.flags();
         if f.has(Flags::EFFECT)
@@ -767,32 +813,69 @@ fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
         {
             break;
         }
-        if later.opcode.is_guard()
-            && let Some((x2, len2)) = bounds_check(src, later)
+        if !later.opcode.is_guard() {
+            continue;
+        }
+        if let Some((x2, len2)) = bounds_check(src, later)
             && len2 == len
             && let (b2, c2) = src_linear(src, x2)
             && b2 == base
         {
             best = best.max(c2);
+        } else if let Some((x3, k)) = lower_check(src, later)
+            && let (b3, c3) = src_linear(src, x3)
+            && b3 == base
+        {
+            lower = Some(lower.map_or(k - c3, |l| l.max(k - c3)));
         }
     }
     let (x_out, base_out, len_out) = (s.b.get(x), s.b.get(base), s.b.get(len));
-    if best == c1 || s.get(x_out).lo < 0 || base_out.is_const() || op.snapshot.is_none() {
+    if s.get(x_out).lo < 0 || base_out.is_const() {
         return false;
     }
-    let k = s.b.const_int(best);
-    let (bound, _) = s.pure_op(Opcode::IntAdd, &[base_out, k]);
-    let t =
-        s.b.push(Op::new(Opcode::IntAdd, Kind::Int, vec![base_out, k]));
-    s.set(t, bound);
-    s.note_linear(t, base_out, best, false);
-    s.added.insert((base_out, best), t);
-    let cmp =
-        s.b.push(Op::new(Opcode::UintGe, Kind::Int, vec![t, len_out]));
-    s.set(cmp, IntBound::range(0, 1));
+    // A lower bound the ranges already give needs no check; one that could make the length
+    // wrap is not merged.
+    let lower = lower.filter(|&l| {
+        s.get(base_out).lo < l && l >= -c1 && s.get(len_out).lo >= best.saturating_add(l)
+    });
+    if best == c1 && lower.is_none() {
+        return false;
+    }
+    let t = if best == c1 {
+        x_out
+    } else {
+        let k = s.b.const_int(best);
+        let (bound, _) = s.pure_op(Opcode::IntAdd, &[base_out, k]);
+        let t =
+            s.b.push(Op::new(Opcode::IntAdd, Kind::Int, vec![base_out, k]));
+        s.set(t, bound);
+        s.note_linear(t, base_out, best, false);
+        s.added.insert((base_out, best), t);
+        t
+    };
     let snap = s.b.snapshot(op.snapshot.expect("checked above"));
+    let Some(l) = lower else {
+        let cmp =
+            s.b.push(Op::new(Opcode::UintGe, Kind::Int, vec![t, len_out]));
+        s.set(cmp, IntBound::range(0, 1));
+        s.b.emit_guard(Opcode::GuardFalse, vec![cmp], snap);
+        s.learn_condition(cmp, false);
+        return true;
+    };
+    // base - l <u len - (best + l): l <= base and base + best < len.
+    let kl = s.b.const_int(l);
+    let u =
+        s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![base_out, kl]));
+    let kw = s.b.const_int(best + l);
+    let m =
+        s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![len_out, kw]));
+    let cmp = s.b.push(Op::new(Opcode::UintGe, Kind::Int, vec![u, m]));
+    s.set(cmp, IntBound::range(0, 1));
     s.b.emit_guard(Opcode::GuardFalse, vec![cmp], snap);
-    s.learn_condition(cmp, false);
+    // Both ends: `base >= l` (and so `base + c1`, already computed, `>= l + c1`), `t <u len`.
+    s.refine(base_out, IntBound::range(l, i64::MAX));
+    s.refine(x_out, IntBound::range(l + c1, i64::MAX));
+    s.learn_ult(t, len_out);
     true
 }
 

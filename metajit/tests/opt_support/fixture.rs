@@ -4,6 +4,8 @@
 //! # What the fixture shows (free text).
 //! # passes: rewrite            (optional: these passes only; default the whole PIPELINE)
 //! # unroll: off                (optional: OptContext::unroll, default on)
+//! # strengthen: on             (optional: OptContext::strengthen_guards, default off; the
+//! #                             oracle then accepts a guard failing early, see `oracle::check`)
 //! # run: i0=3 i1=-2            (optional, repeatable: int inputs the oracle also tries)
 //! # seeds: 40                  (optional: random worlds for the oracle, default 24)
 //! [i0, i1]
@@ -30,6 +32,8 @@ pub struct Fixture {
     pub passes: Vec<String>,
     /// `OptContext::unroll`.
     pub unroll: bool,
+    /// `OptContext::strengthen_guards`.
+    pub strengthen: bool,
     /// Int inputs to try besides the random ones.
     pub runs: Vec<Vec<(usize, i64)>>,
     /// How many random worlds.
@@ -49,6 +53,7 @@ pub fn read(text: &str) -> Result<Fixture, String> {
     let mut f = Fixture {
         passes: PIPELINE.iter().map(|p| p.0.to_string()).collect(),
         unroll: true,
+        strengthen: false,
         runs: Vec::new(),
         seeds: 24,
         input,
@@ -76,6 +81,8 @@ pub fn read(text: &str) -> Result<Fixture, String> {
             f.passes = p.split_whitespace().map(str::to_string).collect();
         } else if let Some(u) = h.strip_prefix("unroll:") {
             f.unroll = u.trim() != "off";
+        } else if let Some(u) = h.strip_prefix("strengthen:") {
+            f.strengthen = u.trim() == "on";
         } else if let Some(s) = h.strip_prefix("seeds:") {
             f.seeds = s.trim().parse().map_err(|_| format!("bad seeds: {s}"))?;
         } else if let Some(r) = h.strip_prefix("run:") {
@@ -108,6 +115,7 @@ pub fn optimize(f: &Fixture) -> Result<(Trace, Trace), String> {
         unroll: f.unroll,
         max_pending_stores: usize::MAX,
         input_bounds: &[],
+        strengthen_guards: f.strengthen,
     };
     let names: Vec<&str> = f.passes.iter().map(String::as_str).collect();
     let out = run_passes(&input, &names, &mut ctx).map_err(|e| format!("optimizer: {e}"))?;
@@ -125,7 +133,7 @@ pub fn check_file(path: &Path, bless: bool) -> Result<(), String> {
     if again.to_string() != printed {
         return Err("output does not round-trip through the parser".into());
     }
-    let conclusive = oracle::check(&input, &out, 0..f.seeds, &f.runs)
+    let conclusive = oracle::check(&input, &out, 0..f.seeds, &f.runs, f.strengthen)
         .map_err(|e| format!("{e}\n--- optimized trace\n{printed}"))?;
     if conclusive == 0 {
         return Err("no conclusive oracle run (every run ran out of fuel)".into());

@@ -530,13 +530,48 @@ pub fn compare(a: &Run, b: &Run) -> Result<(), String> {
     iso.close()
 }
 
+/// The input with its one guard at the resume point where `outcome` left made to fail always
+/// (`None` when the outcome is no guard failure or the point has no single guard).
+fn failing_at(input: &Trace, outcome: &Outcome) -> Option<Trace> {
+    let Outcome::Guard(frames) = outcome else {
+        return None;
+    };
+    let at: Vec<(u32, u32)> = frames.iter().map(|f| (f.0, f.1)).collect();
+    let guards: Vec<usize> = (0..input.ops.len())
+        .filter(|&i| {
+            let op = &input.ops[i];
+            op.opcode.is_guard()
+                && op.snapshot.is_some_and(|s| {
+                    let snap = &input.snapshots[s.0 as usize];
+                    snap.frames
+                        .iter()
+                        .map(|f| (f.code, f.point))
+                        .eq(at.iter().copied())
+                })
+        })
+        .collect();
+    let [g] = guards[..] else { return None };
+    let mut forced = input.clone();
+    let zero = forced.konst(metajit::ir::Const::int(0));
+    forced.ops[g].opcode = metajit::ir::Opcode::GuardTrue;
+    forced.ops[g].args = vec![zero];
+    Some(forced)
+}
+
 /// Runs `input` and `optimized` (both relabeled) on worlds built from `seeds` (and fixed int
 /// inputs) and compares every pair of runs. Returns how many runs were conclusive.
+///
+/// With `early_exits` (strengthened guards), the optimized trace may also fail at a guard the
+/// input passed: accepted when the input has exactly one guard at that resume point and the
+/// input, made to fail there, ends exactly as the optimized trace did (the state a resumed
+/// interpreter starts from is the same). Only for traces without loops: a guard of a loop runs
+/// many times.
 pub fn check(
     input: &Trace,
     optimized: &Trace,
     seeds: std::ops::Range<u64>,
     fixed: &[Vec<(usize, i64)>],
+    early_exits: bool,
 ) -> Result<usize, String> {
     let mut conclusive = 0;
     let mut cases: Vec<(u64, Vec<(usize, i64)>)> = seeds.map(|s| (s, Vec::new())).collect();
@@ -551,7 +586,17 @@ pub fn check(
         let a = run(input, &world)?;
         world.restore();
         let b = run(optimized, &world)?;
-        compare(&a, &b).map_err(|e| format!("seed {seed}, inputs {:?}: {e}", world.inputs))?;
+        let same = match compare(&a, &b) {
+            Err(e) if early_exits => {
+                world.restore();
+                match failing_at(input, &b.outcome) {
+                    Some(forced) => compare(&run(&forced, &world)?, &b),
+                    None => Err(e),
+                }
+            }
+            other => other,
+        };
+        same.map_err(|e| format!("seed {seed}, inputs {:?}: {e}", world.inputs))?;
         if !matches!(a.outcome, Outcome::OutOfFuel) {
             conclusive += 1;
         }
