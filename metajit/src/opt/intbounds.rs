@@ -132,6 +132,9 @@ struct Bounds<'a> {
     below: FastMap<(OpRef, OpRef), i64>,
     /// The ops `strengthen` emitted for `base + offset`, which later equal adds reuse.
     added: FastMap<(OpRef, i64), OpRef>,
+    /// For `x`, the values a guard established `x < y` (or `x <u y`, both non-negative) for:
+    /// raising `x`'s minimum later raises theirs.
+    above: FastMap<OpRef, Vec<OpRef>>,
 }
 
 /// Offsets this small cannot make a value near the ends of the `i64` range wrap unnoticed.
@@ -161,8 +164,16 @@ impl Bounds<'_> {
         if r.is_const() || self.b.out.kind_of(r) != Kind::Int {
             return;
         }
-        if let Some(m) = self.get(r).meet(bound) {
+        let old = self.get(r);
+        if let Some(m) = old.meet(bound) {
             self.set(r, m);
+            if m.lo > old.lo
+                && let Some(ys) = self.above.get(&r).cloned()
+            {
+                for y in ys {
+                    self.refine(y, IntBound::range(m.lo.saturating_add(1), i64::MAX));
+                }
+            }
             if let Some(c) = m.constant() {
                 let k = self.b.const_int(c);
                 self.b.replace(r, k);
@@ -401,6 +412,7 @@ impl Bounds<'_> {
         let bx = self.get(x);
         self.refine(y, IntBound::range(bx.lo + 1, i64::MAX));
         self.rel.known.insert((Rel::Lt, x, y));
+        self.above.entry(x).or_default().push(y);
         let (base, c) = self.linear(x);
         let best = self.below.entry((base, y)).or_insert(c);
         *best = (*best).max(c);
@@ -575,6 +587,7 @@ fn analyze(
         lin: FastMap::default(),
         below: FastMap::default(),
         added: FastMap::default(),
+        above: FastMap::default(),
     };
     for ib in input_bounds {
         let input = OpRef::op(ib.input);
@@ -686,6 +699,7 @@ fn analyze(
                     s.lin.clear();
                     s.below.clear();
                     s.added.clear();
+                    s.above.clear();
                     if inner_labels != 1 {
                         assumed.clear();
                     }
