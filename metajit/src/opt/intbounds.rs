@@ -880,6 +880,11 @@ fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
     let kl = s.b.const_int(l);
     let u =
         s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![base_out, kl]));
+    let (bound, _) = s.pure_op(Opcode::IntSub, &[base_out, kl]);
+    s.set(u, bound);
+    s.note_linear(u, base_out, l, true);
+    // The cell a move left reaches (`base - l`, an `int_add` of `-l` later) is this value.
+    s.added.insert((base_out, -l), u);
     let kw = s.b.const_int(best + l);
     let m =
         s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![len_out, kw]));
@@ -889,6 +894,7 @@ fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
     // Both ends: `base >= l` (and so `base + c1`, already computed, `>= l + c1`), `t <u len`.
     s.refine(base_out, IntBound::range(l, i64::MAX));
     s.refine(x_out, IntBound::range(l + c1, i64::MAX));
+    s.refine(u, IntBound::range(0, i64::MAX));
     s.learn_ult(t, len_out);
     true
 }
