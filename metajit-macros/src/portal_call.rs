@@ -222,6 +222,15 @@ impl PortalCall<'_> {
         }
     }
 
+    /// The driver parameter and the type it points to (inlinable portals have one).
+    fn driver_param(&self) -> (&syn::Ident, &syn::Type) {
+        let (d, t) = self
+            .driver
+            .as_ref()
+            .expect("inlinable portals have a driver");
+        (d, t)
+    }
+
     /// The assembler wrapper: the residual function a `call_assembler` calls with the callee's
     /// token and the portal's parameters. It runs the callee's compiled entry through the
     /// driver, finishes the call natively from the state a guard left it in, or (no compiled
@@ -229,10 +238,7 @@ impl PortalCall<'_> {
     fn asm_wrapper(&self, inits: &[Init], asm: &syn::Ident) -> TokenStream {
         let f = self.f;
         let name = &f.sig.ident;
-        let (driver, driver_ty) = self
-            .driver
-            .as_ref()
-            .expect("inlinable portals have a driver");
+        let (driver, driver_ty) = self.driver_param();
         let native_run = &self.names.native_run;
         let ret_static = staticize(&crate::funcs::ret_type(&f.sig));
         let param_names: Vec<&syn::Ident> = self.params.iter().map(|p| &p.name).collect();
@@ -339,10 +345,7 @@ impl PortalCall<'_> {
     fn native_body(&self, inits: &[Init]) -> TokenStream {
         let f = self.f;
         let name = &f.sig.ident;
-        let (driver, driver_ty) = self
-            .driver
-            .as_ref()
-            .expect("inlinable portals have a driver");
+        let (driver, driver_ty) = self.driver_param();
         let args = self.params.iter().enumerate().map(|(i, p)| {
             if &p.name == driver {
                 return quote!(#driver);
