@@ -844,13 +844,15 @@ fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
         }
     }
     let (x_out, base_out, len_out) = (s.b.get(x), s.b.get(base), s.b.get(len));
-    if base_out.is_const() {
+    if s.get(x_out).lo < 0 || base_out.is_const() {
         return false;
     }
-    // A lower bound the ranges already give needs no check. One that makes `base + c1`
-    // non-negative by itself (`l + c1 >= 0`) stands for knowing it.
-    let lower = lower.filter(|&l| s.get(base_out).lo < l && l >= -c1 && l < SMALL_OFFSET);
-    if (lower.is_none() && s.get(x_out).lo < 0) || (best == c1 && lower.is_none()) {
+    // A lower bound the ranges already give needs no check; one that could make the length
+    // wrap is not merged.
+    let lower = lower.filter(|&l| {
+        s.get(base_out).lo < l && l >= -c1 && s.get(len_out).lo >= best.saturating_add(l)
+    });
+    if best == c1 && lower.is_none() {
         return false;
     }
     let t = if best == c1 {
@@ -874,44 +876,24 @@ fn strengthen(s: &mut Bounds<'_>, i: usize) -> bool {
         s.learn_condition(cmp, false);
         return true;
     };
-    // base - l <u len - (best + l): l <= base and base + best < len, provided the subtraction
-    // from len does not wrap. When len >= best + l is not known, a guard checks it first (at
-    // this guard's resume point: with a shorter len, one of the original checks fails anyway);
-    // in a loop it checks an invariant, and unroll leaves it in the preamble.
+    // base - l <u len - (best + l): l <= base and base + best < len.
+    let kl = s.b.const_int(l);
+    let u =
+        s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![base_out, kl]));
+    let (bound, _) = s.pure_op(Opcode::IntSub, &[base_out, kl]);
+    s.set(u, bound);
+    s.note_linear(u, base_out, l, true);
+    // The cell a move left reaches (`base - l`, an `int_add` of `-l` later) is this value.
+    s.added.insert((base_out, -l), u);
     let kw = s.b.const_int(best + l);
-    if s.get(len_out).lo < best + l {
-        let short =
-            s.b.push(Op::new(Opcode::IntLt, Kind::Int, vec![len_out, kw]));
-        s.set(short, IntBound::range(0, 1));
-        let first = s.b.snapshot(op.snapshot.expect("checked above"));
-        s.b.emit_guard(Opcode::GuardFalse, vec![short], first);
-        s.refine(len_out, IntBound::range(best + l, i64::MAX));
-    }
-    let u = if l == 0 {
-        base_out
-    } else {
-        // As an add of `-l`, the form the move left itself computes (so CSE finds it).
-        let kl = s.b.const_int(-l);
-        let u =
-            s.b.push(Op::new(Opcode::IntAdd, Kind::Int, vec![base_out, kl]));
-        let (bound, _) = s.pure_op(Opcode::IntAdd, &[base_out, kl]);
-        s.set(u, bound);
-        s.note_linear(u, base_out, -l, false);
-        // The cell a move left reaches (`base - l`, an `int_add` of `-l` later) is this value.
-        s.added.insert((base_out, -l), u);
-        u
-    };
     let m =
         s.b.push(Op::new(Opcode::IntSub, Kind::Int, vec![len_out, kw]));
     let cmp = s.b.push(Op::new(Opcode::UintGe, Kind::Int, vec![u, m]));
     s.set(cmp, IntBound::range(0, 1));
     s.b.emit_guard(Opcode::GuardFalse, vec![cmp], snap);
     // Both ends: `base >= l` (and so `base + c1`, already computed, `>= l + c1`), `t <u len`.
-    // (The values computed from `base` before this guard do not follow its range by
-    // themselves: `base + c1`, `base + best` and `base - l` are raised too.)
     s.refine(base_out, IntBound::range(l, i64::MAX));
     s.refine(x_out, IntBound::range(l + c1, i64::MAX));
-    s.refine(t, IntBound::range(l + best, i64::MAX));
     s.refine(u, IntBound::range(0, i64::MAX));
     s.learn_ult(t, len_out);
     true
