@@ -509,10 +509,11 @@ impl Inner {
             // the interpreter, whose JIT may compile more code on it.
             let entry = self.backend.borrow().entry(code);
             self.running.set(self.running.get() + 1);
+            let pair = &mut *out;
             // SAFETY: the reds are the live objects of the interpreter at this merge point,
             // which is what the trace was recorded on; the code is not freed while it runs
             // (`free_invalidated` waits until no compiled code is running).
-            let exit = unsafe { entry.run(&out.inputs, &mut out.buf) };
+            let exit = unsafe { entry.run(&pair.inputs, &mut pair.buf) };
             self.running.set(self.running.get() - 1);
             // Now and then, compile hot cycles of pieces as regions (`regions.rs`), when no
             // compiled code is on the stack.
@@ -532,15 +533,15 @@ impl Inner {
                     // A bridge returned at a merge point: greens, reds, then the
                     // virtualizable's locations, which go back into the frame.
                     if let Some((ri, fields)) = portal.virtualizable {
-                        let frame = out[ng + ri] as usize;
-                        VLayout::of(fields, frame).write(frame, &out[ng + nr..]);
+                        let frame = out.buf[ng + ri] as usize;
+                        VLayout::of(fields, frame).write(frame, &out.buf[ng + nr..]);
                     }
-                    out.truncate(ng + nr);
+                    out.buf.truncate(ng + nr);
                     // A copy: the buffer (sized for any exit) goes back to the pool.
-                    PortalState(out.to_vec())
+                    PortalState(out.buf.to_vec())
                 }
-                Exit::Return => return Entered::Return((portal.decode_return)(&out)),
-                Exit::Guard(g) => match self.guard_failed(portal, g, &out) {
+                Exit::Return => return Entered::Return((portal.decode_return)(&out.buf)),
+                Exit::Guard(g) => match self.guard_failed(portal, g, &out.buf) {
                     Entered::Resume(s) => s,
                     other => return other,
                 },
