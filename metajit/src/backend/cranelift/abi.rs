@@ -34,8 +34,8 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Module, default_libcall_names};
+use cranelift_jit::JITModule;
+use cranelift_module::Module;
 use std::collections::HashMap;
 
 /// The exit code of a `finish` (guard ids must differ from it; `compile` checks).
@@ -138,12 +138,9 @@ pub(super) struct SharedCode {
 }
 
 impl SharedCode {
-    pub(super) fn new(isa: &OwnedTargetIsa) -> SharedCode {
+    pub(super) fn new(isa: &OwnedTargetIsa, arena: &super::arena::CodeArena) -> SharedCode {
         SharedCode {
-            module: Some(JITModule::new(JITBuilder::with_isa(
-                isa.clone(),
-                default_libcall_names(),
-            ))),
+            module: Some(super::new_module(isa, arena)),
             trampolines: HashMap::new(),
             stubs: HashMap::new(),
         }

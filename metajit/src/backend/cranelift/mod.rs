@@ -3,7 +3,7 @@
 //! Design (the book chapter `metajit/backend-cranelift.md` has the measurements and reasons):
 //!
 //! - **One Cranelift function per piece** (a compiled loop or bridge), in its own `JITModule`,
-//!   so [`Backend::free`] unmaps exactly that piece's code. `label`s are blocks with
+//!   so [`Backend::free`] releases exactly that piece's code. `label`s are blocks with
 //!   parameters, guards are branches to cold exit blocks (`lower.rs`, `ops.rs`).
 //! - **Calling convention** (`abi.rs`): every piece is `fn(out, inputs...) -> exit word` with
 //!   Cranelift's `tail` convention; bridges and cross-piece jumps are `return_call_indirect`s
@@ -17,9 +17,13 @@
 //!   become branches; the members' own code is kept and comes back when the region is
 //!   dissolved (a member freed or replaced). [`CraneliftBackend::merge_bridges`] is the
 //!   one-loop case.
-//! - **W^X**: `cranelift-jit`'s system memory provider maps code pages read-write, copies the
-//!   code, then `mprotect`s them read-execute before any of it runs; pages are never writable
-//!   and executable at once (a test checks `/proc/self/maps`).
+//! - **One code arena per backend** (`arena.rs`): every module's code is placed in a shared
+//!   reservation, packed in 16-byte blocks, so the hundreds of small pieces of a big program
+//!   share pages instead of taking a page (and a TLB entry) each; freed blocks are reused.
+//! - **W^X**: a page is read-write only while code is being copied into it, then read-execute
+//!   before any of it runs (the arena counts writers per page); pages are never writable and
+//!   executable at once (a test checks `/proc/self/maps`), and wholly free pages are made
+//!   inaccessible.
 //!
 //! Invariants this module owns: a piece's guard slots, its boxed descriptors and the target
 //! slots it jumps through outlive its code; a slot holds zero or the address of a live function
@@ -27,6 +31,7 @@
 //! largest exit of any live piece.
 
 mod abi;
+mod arena;
 mod lower;
 mod ops;
 mod perfmap;
@@ -186,10 +191,19 @@ pub struct CraneliftBackend {
     /// Compiled regions, by index (`None` once dissolved).
     regions: Vec<Option<region::RegionCode>>,
     shared: SharedCode,
+    /// Where every module's code goes (`arena.rs`).
+    arena: arena::CodeArena,
     ctx: Context,
     fctx: FunctionBuilderContext,
     perf_map: Option<perfmap::PerfMap>,
     stats: CompileStats,
+}
+
+/// A module for `isa` whose code goes into `arena`.
+fn new_module(isa: &OwnedTargetIsa, arena: &arena::CodeArena) -> JITModule {
+    let mut builder = JITBuilder::with_isa(isa.clone(), default_libcall_names());
+    builder.memory_provider(arena.provider());
+    JITModule::new(builder)
 }
 
 impl CraneliftBackend {
@@ -209,8 +223,11 @@ impl CraneliftBackend {
         } else {
             None
         };
+        let arena = arena::CodeArena::new()
+            .map_err(|e| BackendError::Codegen(format!("reserving code memory: {e}")))?;
         Ok(CraneliftBackend {
-            shared: SharedCode::new(&isa),
+            shared: SharedCode::new(&isa, &arena),
+            arena,
             isa,
             region_isa,
             options,
@@ -428,6 +445,7 @@ impl CraneliftBackend {
         };
         let result = Self::generate(
             &self.isa,
+            &self.arena,
             &mut self.ctx,
             &mut self.fctx,
             &plan,
@@ -512,6 +530,7 @@ impl CraneliftBackend {
     /// Builds, compiles and finalizes the function of one piece in a fresh module.
     fn generate(
         isa: &OwnedTargetIsa,
+        arena: &arena::CodeArena,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
         plan: &lower::Plan<'_>,
@@ -528,7 +547,7 @@ impl CraneliftBackend {
                 return Err(e);
             }
         };
-        let mut module = JITModule::new(JITBuilder::with_isa(isa.clone(), default_libcall_names()));
+        let mut module = new_module(isa, arena);
         // `ModuleError` is large; box it right away (clippy::result_large_err).
         let defined = (|| -> Result<_, Box<cranelift_module::ModuleError>> {
             let fid = module.declare_anonymous_function(&sig)?;

@@ -31,8 +31,8 @@ use super::{BackendError, CodeId, CraneliftBackend, Piece, codegen_error};
 use crate::backend::Regions;
 use crate::ir::TargetId;
 use cranelift_codegen::ir::{Function, InstBuilder, Type, UserFuncName, types};
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module, default_libcall_names};
+use cranelift_jit::JITModule;
+use cranelift_module::{Linkage, Module};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -212,10 +212,7 @@ impl CraneliftBackend {
         };
 
         // One module: the region's function, then a stub per entry.
-        let mut module = JITModule::new(JITBuilder::with_isa(
-            self.region_isa.clone(),
-            default_libcall_names(),
-        ));
+        let mut module = super::new_module(&self.region_isa, &self.arena);
         let ctx = &mut self.ctx;
         let fctx = &mut self.fctx;
         let built = (|| -> Result<_, BackendError> {

@@ -73,10 +73,53 @@ fn code_is_never_writable_and_executable() {
         );
     }
     assert!(b.code_size(code) > 16);
+    let high = b.arena.high_water();
     b.free(code);
     assert_eq!(b.code_size(code), 0);
-    // The code pages are unmapped (or at least no longer executable code of ours).
-    assert_ne!(mapping_of(entry).as_deref(), Some("r-xp"));
+    assert!(b.arena.high_water() < high);
+    // The freed block is reused: the same trace compiled again lands at the same address,
+    // and the arena grows no further.
+    let (again, g) = compile(
+        &mut b,
+        "[i0]\nlabel(i0, descr=L1)\ni1 = int_lt(i0, 9)\nguard_true(i1) [i0]\ni2 = int_add(i0, 1)\njump(i2, descr=L1)",
+        1,
+    );
+    assert_eq!(b.piece(again).unwrap().entry as usize, entry);
+    assert_eq!(b.arena.high_water(), high);
+    assert_eq!(run(&b, again, &[3]), (Exit::Guard(g[0]), vec![9]));
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn pieces_share_pages_and_freed_pages_become_inaccessible() {
+    let _guard = lock();
+    let mut b = CraneliftBackend::new().unwrap();
+    let loop_text = |l: u32| {
+        format!(
+            "[i0]\nlabel(i0, descr=L{l})\ni1 = int_lt(i0, 9)\nguard_true(i1) [i0]\ni2 = int_add(i0, 1)\njump(i2, descr=L{l})"
+        )
+    };
+    let (a, _) = compile(&mut b, &loop_text(1), 0);
+    let (c, _) = compile(&mut b, &loop_text(2), 1);
+    let (ea, ec) = (
+        b.piece(a).unwrap().entry as usize,
+        b.piece(c).unwrap().entry as usize,
+    );
+    // Packed: the second piece follows the first within a page.
+    assert!(ec > ea && ec - ea < 4096, "{ea:#x} {ec:#x}");
+    // Enough pieces to fill several pages, then all freed: their pages lose all access.
+    let many: Vec<CodeId> = (10..200)
+        .map(|l| compile(&mut b, &loop_text(l), l).0)
+        .collect();
+    let last = b.piece(*many.last().unwrap()).unwrap().entry as usize;
+    assert_eq!(mapping_of(last).as_deref(), Some("r-xp"));
+    for code in many {
+        b.free(code);
+    }
+    assert_eq!(mapping_of(last).as_deref(), Some("---p"));
+    // Live code is untouched.
+    assert_eq!(mapping_of(ec).as_deref(), Some("r-xp"));
+    assert_eq!(run(&b, c, &[0]).1, vec![9]);
 }
 
 #[test]
