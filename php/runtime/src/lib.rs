@@ -1,0 +1,32 @@
+//! hippy's PHP runtime: the data every other PHP crate works on.
+//!
+//! - [`value`]: the 16-byte `#[repr(C)]` tagged value ([`Value`], a copyable handle the VM and
+//!   the JIT see) and its owning form ([`Zval`], which counts references).
+//! - [`string`]: refcounted byte strings ([`PhpString`]) with a cached hash.
+//! - [`array`]: PHP's ordered hash map ([`PhpArray`]) with a packed form and copy-on-write.
+//! - [`number`]: numeric strings and the conversions between PHP's scalar types.
+//! - [`convert`]: conversions of whole values (to bool, int, float, string, operand).
+//! - [`arith`]: PHP 8's arithmetic on numbers (int overflow to float, division and modulo
+//!   errors).
+//! - [`format`]: floats printed exactly as PHP prints them (precision 14 for `echo`, the
+//!   shortest round trip for `var_dump`, `var_export` and JSON).
+//! - [`compare`]: PHP 8's `==`, `===` and `<=>`.
+//! - [`incdec`]: `++`/`--` on strings (PHP's "string increment").
+//!
+//! Nothing here prints: an operation that PHP would warn about says so in its result (for
+//! example [`number::Numeric`] tells a whole numeric string from a leading-numeric one), and
+//! the VM turns that into PHP's diagnostic.
+
+pub mod arith;
+pub mod array;
+pub mod compare;
+pub mod convert;
+pub mod format;
+pub mod incdec;
+pub mod number;
+pub mod string;
+pub mod value;
+
+pub use array::{ArrayKey, PhpArray};
+pub use string::PhpString;
+pub use value::{Value, Zval, tag};

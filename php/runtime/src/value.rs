@@ -1,0 +1,523 @@
+//! The PHP value: a 16-byte `#[repr(C)]` tag and payload.
+//!
+//! [`Value`] is the form the VM's hot paths and the JIT see: `Copy`, two `u64`s (the tag and
+//! the payload: an int, a float's bits, or a heap block's address), derived
+//! [`JitCompound`](metajit::JitCompound) so a trace keeps the two parts in registers and guards
+//! the tag. A `Value` does not own anything. [`Zval`] is the owning form, for library code and
+//! containers: cloning one adds a reference to its heap block, dropping it removes one.
+//!
+//! Every heap block starts with a [`Header`] holding its reference count. Freeing a container
+//! (an array, a reference) releases what it holds; the blocks that reach zero on the way are
+//! queued and freed by one loop, so dropping a deeply nested array never recurses natively.
+
+use crate::array::{ArrObj, PhpArray};
+use crate::string::{PhpString, StrObj};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::fmt;
+use std::ptr::NonNull;
+
+/// The tags of [`Value`] (the order is Zend's).
+pub mod tag {
+    /// An unset slot (a variable never assigned, a deleted array entry); never a PHP value.
+    pub const UNDEF: u64 = 0;
+    /// `null`.
+    pub const NULL: u64 = 1;
+    /// `false`.
+    pub const FALSE: u64 = 2;
+    /// `true`.
+    pub const TRUE: u64 = 3;
+    /// An `int`: the payload is the integer.
+    pub const INT: u64 = 4;
+    /// A `float`: the payload is its bits.
+    pub const FLOAT: u64 = 5;
+    /// A `string`: the payload is a [`StrObj`](crate::string::StrObj) address.
+    pub const STRING: u64 = 6;
+    /// An `array`: the payload is an [`ArrObj`](crate::array::ArrObj) address.
+    pub const ARRAY: u64 = 7;
+    /// An object (the VM's class model; no runtime constructor yet).
+    pub const OBJECT: u64 = 8;
+    /// A resource (streams; no runtime constructor yet).
+    pub const RESOURCE: u64 = 9;
+    /// A PHP reference (`&`): the payload is a [`RefObj`](super::RefObj) address.
+    pub const REFERENCE: u64 = 10;
+}
+
+/// What a heap block is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Kind {
+    /// [`StrObj`].
+    String,
+    /// [`ArrObj`].
+    Array,
+    /// [`RefObj`].
+    Reference,
+}
+
+/// The start of every heap block.
+#[repr(C)]
+pub struct Header {
+    /// The number of owners.
+    pub refcount: Cell<u32>,
+    /// What the block is.
+    pub kind: Kind,
+}
+
+impl Header {
+    /// The header of a new block with one owner.
+    pub fn new(kind: Kind) -> Header {
+        Header {
+            refcount: Cell::new(1),
+            kind,
+        }
+    }
+
+    /// Adds an owner.
+    pub fn inc(&self) {
+        let n = self
+            .refcount
+            .get()
+            .checked_add(1)
+            .expect("reference count overflow");
+        self.refcount.set(n);
+    }
+
+    /// Removes an owner; returns how many are left.
+    pub fn dec(&self) -> u32 {
+        let n = self.refcount.get() - 1;
+        self.refcount.set(n);
+        n
+    }
+}
+
+/// A PHP value as the VM and the JIT see it: a tag from [`tag`] and a payload.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, metajit::JitCompound)]
+pub struct Value {
+    /// What the value is (one of [`tag`]'s constants).
+    pub tag: u64,
+    /// The int, the float's bits, or the heap block's address.
+    pub bits: u64,
+}
+
+impl Value {
+    /// An unset slot.
+    pub const UNDEF: Value = Value {
+        tag: tag::UNDEF,
+        bits: 0,
+    };
+    /// `null`.
+    pub const NULL: Value = Value {
+        tag: tag::NULL,
+        bits: 0,
+    };
+
+    /// Whether the payload is a heap block's address.
+    pub fn is_refcounted(self) -> bool {
+        matches!(self.tag, tag::STRING | tag::ARRAY | tag::REFERENCE)
+    }
+}
+
+/// Frees one kind of heap block.
+type FreeFn = unsafe fn(NonNull<Header>);
+
+thread_local! {
+    /// Whether a block is being freed on this thread (then others are queued, not freed).
+    static FREEING: Cell<bool> = const { Cell::new(false) };
+    /// Blocks whose last owner went while another block was being freed.
+    static PENDING: RefCell<Vec<(NonNull<Header>, FreeFn)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Frees a container block whose count reached zero, with `free`, without native recursion:
+/// blocks freed while another is being freed are queued and freed by the outermost call.
+///
+/// # Safety
+/// `block` has no owners left and `free` is the function that frees its kind.
+pub(crate) unsafe fn free_block(block: NonNull<Header>, free: FreeFn) {
+    if FREEING.with(|f| f.replace(true)) {
+        PENDING.with(|p| p.borrow_mut().push((block, free)));
+        return;
+    }
+    // SAFETY: the caller's contract.
+    unsafe { free(block) };
+    while let Some((b, f)) = PENDING.with(|p| p.borrow_mut().pop()) {
+        // SAFETY: queued by this function under the same contract.
+        unsafe { f(b) };
+    }
+    FREEING.with(|f| f.set(false));
+}
+
+/// The heap block of a PHP reference: one shared, mutable slot.
+#[repr(C)]
+pub struct RefObj {
+    /// Reference count and kind.
+    pub header: Header,
+    /// The referenced value (never itself a reference).
+    value: UnsafeCell<Zval>,
+}
+
+/// An owned handle on a PHP reference (what `$b = &$a` makes both variables hold).
+#[repr(transparent)]
+pub struct PhpRef {
+    ptr: NonNull<RefObj>,
+}
+
+impl PhpRef {
+    /// A new reference holding `value`.
+    pub fn new(value: Zval) -> PhpRef {
+        let b = Box::new(RefObj {
+            header: Header::new(Kind::Reference),
+            value: UnsafeCell::new(value),
+        });
+        PhpRef {
+            ptr: NonNull::from(Box::leak(b)),
+        }
+    }
+
+    fn obj(&self) -> &RefObj {
+        // SAFETY: the block lives while this handle does.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// A copy of the referenced value.
+    pub fn get(&self) -> Zval {
+        // SAFETY: single-threaded, and no `&mut` to the slot outlives a method of this type.
+        unsafe { (*self.obj().value.get()).clone() }
+    }
+
+    /// Stores `value`, returning the old value (dropped by the caller, after the store, so a
+    /// destructor it runs sees the new value).
+    pub fn replace(&self, value: Zval) -> Zval {
+        // SAFETY: as in `get`; the old value is moved out before anything can run.
+        unsafe { std::mem::replace(&mut *self.obj().value.get(), value) }
+    }
+
+    /// The number of owners.
+    pub fn refcount(&self) -> u32 {
+        self.obj().header.refcount.get()
+    }
+
+    /// Whether two handles are the same reference.
+    pub fn ptr_eq(a: &PhpRef, b: &PhpRef) -> bool {
+        a.ptr == b.ptr
+    }
+
+    /// Calls `f` with the referenced value.
+    pub fn with<R>(&self, f: impl FnOnce(&Zval) -> R) -> R {
+        // SAFETY: as in `get`; `f` gets a shared borrow only.
+        f(unsafe { &*self.obj().value.get() })
+    }
+
+    /// Frees a block whose count reached zero.
+    ///
+    /// # Safety
+    /// `h` is the header of a `RefObj` made by `new` with no owners left.
+    unsafe fn free(h: NonNull<Header>) {
+        // SAFETY: the caller's contract; the box is rebuilt exactly once.
+        drop(unsafe { Box::from_raw(h.as_ptr() as *mut RefObj) });
+    }
+}
+
+impl fmt::Debug for PhpRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with(|v| write!(f, "&{v:?}"))
+    }
+}
+
+impl Clone for PhpRef {
+    fn clone(&self) -> PhpRef {
+        self.obj().header.inc();
+        PhpRef { ptr: self.ptr }
+    }
+}
+
+impl Drop for PhpRef {
+    fn drop(&mut self) {
+        if self.obj().header.dec() == 0 {
+            // SAFETY: the last owner is gone; `free` is this kind's.
+            unsafe { free_block(self.ptr.cast(), PhpRef::free) };
+        }
+    }
+}
+
+/// A borrowed view of a [`Zval`], for matching.
+#[derive(Clone, Copy, Debug)]
+pub enum View<'a> {
+    /// An unset slot.
+    Undef,
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(&'a PhpString),
+    /// An array.
+    Array(&'a PhpArray),
+    /// A PHP reference.
+    Ref(&'a PhpRef),
+}
+
+/// An owned PHP value.
+#[repr(transparent)]
+pub struct Zval(Value);
+
+impl Zval {
+    /// An unset slot.
+    pub const UNDEF: Zval = Zval(Value::UNDEF);
+    /// `null`.
+    pub const NULL: Zval = Zval(Value::NULL);
+
+    /// A bool.
+    pub fn bool(b: bool) -> Zval {
+        Zval(Value {
+            tag: if b { tag::TRUE } else { tag::FALSE },
+            bits: 0,
+        })
+    }
+
+    /// An int.
+    pub fn int(i: i64) -> Zval {
+        Zval(Value {
+            tag: tag::INT,
+            bits: i as u64,
+        })
+    }
+
+    /// A float.
+    pub fn float(f: f64) -> Zval {
+        Zval(Value {
+            tag: tag::FLOAT,
+            bits: f.to_bits(),
+        })
+    }
+
+    /// A string value taking `s`'s reference.
+    pub fn string(s: PhpString) -> Zval {
+        Zval(Value {
+            tag: tag::STRING,
+            bits: s.into_raw() as u64,
+        })
+    }
+
+    /// A string value holding a copy of `s`.
+    pub fn str(s: &str) -> Zval {
+        Zval::string(PhpString::from(s))
+    }
+
+    /// An array value taking `a`'s reference.
+    pub fn array(a: PhpArray) -> Zval {
+        Zval(Value {
+            tag: tag::ARRAY,
+            bits: a.into_raw() as u64,
+        })
+    }
+
+    /// A reference value taking `r`'s handle.
+    pub fn reference(r: PhpRef) -> Zval {
+        let p = r.ptr.as_ptr() as u64;
+        std::mem::forget(r);
+        Zval(Value {
+            tag: tag::REFERENCE,
+            bits: p,
+        })
+    }
+
+    /// The value, borrowed (no count changes).
+    pub fn value(&self) -> Value {
+        self.0
+    }
+
+    /// The tag.
+    pub fn tag(&self) -> u64 {
+        self.0.tag
+    }
+
+    /// Gives up ownership as a raw [`Value`].
+    pub fn into_raw(self) -> Value {
+        let v = self.0;
+        std::mem::forget(self);
+        v
+    }
+
+    /// Takes ownership of a raw value (one owner's share of its block).
+    ///
+    /// # Safety
+    /// `v` came from [`into_raw`](Self::into_raw) (or is not refcounted) and its share is not
+    /// taken back twice.
+    pub unsafe fn from_raw(v: Value) -> Zval {
+        Zval(v)
+    }
+
+    /// A new owner of a borrowed raw value (adds a reference).
+    ///
+    /// # Safety
+    /// `v` is a live value: its block, if any, has an owner for the duration of the call.
+    pub unsafe fn from_borrowed(v: Value) -> Zval {
+        let z = std::mem::ManuallyDrop::new(Zval(v));
+        (*z).clone()
+    }
+
+    /// The value, for matching.
+    pub fn view(&self) -> View<'_> {
+        let bits = &self.0.bits;
+        match self.0.tag {
+            tag::UNDEF => View::Undef,
+            tag::NULL => View::Null,
+            tag::FALSE => View::Bool(false),
+            tag::TRUE => View::Bool(true),
+            tag::INT => View::Int(*bits as i64),
+            tag::FLOAT => View::Float(f64::from_bits(*bits)),
+            // SAFETY: a string value's payload is a live string this value owns a share of.
+            tag::STRING => View::Str(unsafe { PhpString::borrow_raw(bits) }),
+            // SAFETY: likewise for arrays.
+            tag::ARRAY => View::Array(unsafe { PhpArray::borrow_raw(bits) }),
+            // SAFETY: `PhpRef` is a transparent non-null pointer, as the payload holds.
+            tag::REFERENCE => View::Ref(unsafe { &*(bits as *const u64 as *const PhpRef) }),
+            t => unreachable!("value with tag {t} has no runtime constructor"),
+        }
+    }
+
+    /// The value a reference refers to, or the value itself (a copy either way).
+    pub fn deref(&self) -> Zval {
+        match self.view() {
+            View::Ref(r) => r.get(),
+            _ => self.clone(),
+        }
+    }
+
+    /// Whether this is `null` (or unset).
+    pub fn is_null(&self) -> bool {
+        matches!(self.0.tag, tag::NULL | tag::UNDEF)
+    }
+}
+
+impl Clone for Zval {
+    fn clone(&self) -> Zval {
+        match self.view() {
+            View::Str(s) => std::mem::forget(s.clone()),
+            View::Array(a) => std::mem::forget(a.clone()),
+            View::Ref(r) => std::mem::forget(r.clone()),
+            _ => {}
+        }
+        Zval(self.0)
+    }
+}
+
+impl Drop for Zval {
+    fn drop(&mut self) {
+        let p = self.0.bits as usize;
+        match self.0.tag {
+            // SAFETY: this value owned one share of the block (`from_raw`'s contract).
+            tag::STRING => drop(unsafe { PhpString::from_raw(p as *const StrObj) }),
+            // SAFETY: likewise.
+            tag::ARRAY => drop(unsafe { PhpArray::from_raw(p as *const ArrObj) }),
+            tag::REFERENCE => drop(PhpRef {
+                // SAFETY: a reference's payload is the non-null address of its block.
+                ptr: unsafe { NonNull::new_unchecked(p as *mut RefObj) },
+            }),
+            _ => {}
+        }
+    }
+}
+
+impl Default for Zval {
+    fn default() -> Zval {
+        Zval::NULL
+    }
+}
+
+impl fmt::Debug for Zval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.view() {
+            View::Ref(r) => write!(f, "{r:?}"),
+            v => write!(f, "{v:?}"),
+        }
+    }
+}
+
+impl From<i64> for Zval {
+    fn from(i: i64) -> Zval {
+        Zval::int(i)
+    }
+}
+
+impl From<f64> for Zval {
+    fn from(f: f64) -> Zval {
+        Zval::float(f)
+    }
+}
+
+impl From<bool> for Zval {
+    fn from(b: bool) -> Zval {
+        Zval::bool(b)
+    }
+}
+
+impl From<&str> for Zval {
+    fn from(s: &str) -> Zval {
+        Zval::str(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sixteen_bytes() {
+        assert_eq!(size_of::<Value>(), 16);
+        assert_eq!(size_of::<Zval>(), 16);
+    }
+
+    #[test]
+    fn counts_follow_clones_and_drops() {
+        let s = PhpString::from("abc");
+        let z = Zval::string(s.clone());
+        assert_eq!(s.refcount(), 2);
+        let z2 = z.clone();
+        assert_eq!(s.refcount(), 3);
+        drop(z);
+        drop(z2);
+        assert_eq!(s.refcount(), 1);
+    }
+
+    #[test]
+    fn references_share_one_slot() {
+        let r = PhpRef::new(Zval::int(1));
+        let a = Zval::reference(r.clone());
+        let b = a.clone();
+        assert_eq!(r.refcount(), 3);
+        r.replace(Zval::int(2));
+        match (a.view(), b.view()) {
+            (View::Ref(x), View::Ref(y)) => {
+                assert!(PhpRef::ptr_eq(x, y));
+                assert!(matches!(x.get().view(), View::Int(2)));
+            }
+            _ => panic!("not references"),
+        }
+        assert!(matches!(a.deref().view(), View::Int(2)));
+    }
+
+    #[test]
+    fn dropping_deep_nesting_does_not_recurse() {
+        // A million nested arrays, and a million nested references (not a shape PHP makes,
+        // but the worst case for freeing): each freed by one loop.
+        let mut v = Zval::int(0);
+        for _ in 0..1_000_000 {
+            let mut a = PhpArray::new();
+            a.append(v).expect("append");
+            v = Zval::array(a);
+        }
+        drop(v);
+        let mut v = Zval::int(0);
+        for _ in 0..1_000_000 {
+            v = Zval::reference(PhpRef::new(v));
+        }
+        drop(v);
+    }
+}
