@@ -5,7 +5,10 @@
 //! instruction TLB missed on every jump between them. Mandelbrot in Brainfuck (about 730
 //! pieces) ran 20% slower that way than with the pieces packed together. This arena is one
 //! reserved range of address space from which every module of a backend takes its code,
-//! packed at 16-byte alignment, so pieces compiled one after another sit side by side.
+//! packed at cache-line (64-byte) alignment, so pieces compiled one after another sit side by
+//! side. (Not less: a piece's loop then starts at any 16-byte offset of a cache line, and tlr's
+//! `fib` loop, a few instructions per iteration, measured 0.62 s instead of 0.37 s for 10^9
+//! iterations at 16-byte alignment; Mandelbrot is the same either way.)
 //!
 //! W^X still holds: a page is read-write only while a module is writing into it (between
 //! `allocate` and `finalize`, a stretch of the compiler in which no compiled code runs) and
@@ -22,8 +25,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Address space reserved per backend for code (committed page by page as it is used).
 const RESERVE: usize = 1 << 30;
-/// Alignment of every block of code.
-const BLOCK_ALIGN: usize = 16;
+/// Alignment of every block of code: a cache line.
+const BLOCK_ALIGN: usize = 64;
 
 /// One backend's code memory; cheap to clone (all clones share the range).
 #[derive(Clone)]

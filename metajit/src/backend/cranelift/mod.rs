@@ -18,7 +18,7 @@
 //!   dissolved (a member freed or replaced). [`CraneliftBackend::merge_bridges`] is the
 //!   one-loop case.
 //! - **One code arena per backend** (`arena.rs`): every module's code is placed in a shared
-//!   reservation, packed in 16-byte blocks, so the hundreds of small pieces of a big program
+//!   reservation, packed in 64-byte blocks, so the hundreds of small pieces of a big program
 //!   share pages instead of taking a page (and a TLB entry) each; freed blocks are reused.
 //! - **W^X**: a page is read-write only while code is being copied into it, then read-execute
 //!   before any of it runs (the arena counts writers per page); pages are never writable and
