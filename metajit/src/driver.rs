@@ -941,18 +941,19 @@ impl Inner {
                     .then(|| fail.iter().position(|&a| a == op.args[0]))
                     .flatten();
                 // A failing `guard_true` saw 0; a failing `guard_false` saw a non-zero value,
-                // which is known exactly (1) only when a comparison produced it.
-                let cond = op.args[0];
-                let cond_known = match op.opcode {
-                    Opcode::GuardTrue => true,
-                    Opcode::GuardFalse => {
-                        !cond.is_const() && trace.ops[cond.index()].opcode.is_comparison()
+                // which is known exactly (1) only when a comparison produced it. (Other guards,
+                // such as `guard_no_overflow`, may have no argument at all.)
+                let cond_index = match op.opcode {
+                    Opcode::GuardTrue | Opcode::GuardFalse => {
+                        let cond = op.args[0];
+                        let known = op.opcode == Opcode::GuardTrue
+                            || (!cond.is_const() && trace.ops[cond.index()].opcode.is_comparison());
+                        known
+                            .then(|| fail.iter().position(|&a| a == cond))
+                            .flatten()
                     }
-                    _ => false,
+                    _ => None,
                 };
-                let cond_index = cond_known
-                    .then(|| fail.iter().position(|&a| a == cond))
-                    .flatten();
                 ids.push(GuardId(guards.len() as u32));
                 guards.push(GuardInfo {
                     resume,

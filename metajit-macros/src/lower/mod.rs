@@ -422,6 +422,14 @@ fn rename_pat(p: &mut Pat, names: &[String]) {
                 self.visit_pat_mut(sub);
             }
         }
+        // A shorthand field (`Op::Const { dst, k }`) whose binding is renamed must name its
+        // field explicitly (`dst: __metajit_b_dst`).
+        fn visit_field_pat_mut(&mut self, f: &mut syn::FieldPat) {
+            syn::visit_mut::visit_field_pat_mut(self, f);
+            if f.colon_token.is_none() {
+                f.colon_token = Some(Default::default());
+            }
+        }
     }
     R(names).visit_pat_mut(p);
 }

@@ -1,12 +1,13 @@
 //! The `hippy` binary: command-line compatible with `php`.
 //!
-//! Implemented so far: `-l` (lint, identical to `php -n -l`), `-n`, `-d key=value`, `-v`,
-//! `-h`, and `--jit=on|off` (accepted; lint does not run code). Running a script is not
-//! implemented yet and says so.
+//! Implemented so far: running a script (`hippy FILE`, the part of PHP the compiler covers;
+//! anything else is reported as not supported yet), `-l` (lint, identical to `php -n -l`),
+//! `-n`, `-d key=value`, `-v`, `-h`, and `--jit=on|off` with `METAJIT_PARAMS`.
 
 mod cli;
 mod errors;
 mod lint;
+mod run;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -44,9 +45,6 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         cli::Mode::Lint => lint::run(&opts),
-        cli::Mode::Run => {
-            eprintln!("hippy: running PHP scripts is not implemented yet (only -l, -v and -h are)");
-            ExitCode::from(1)
-        }
+        cli::Mode::Run => run::run(&opts),
     }
 }

@@ -85,8 +85,16 @@ fn lint_matches_php_cli() {
     }
     let (out, _, code) = run(&dir, &["-v"]);
     assert!(out.starts_with("PHP 8.2.32 (cli)") && code == 0);
-    let (_, err, code) = run(&dir, &["ok.php"]);
-    assert!(err.contains("not implemented") && code == 1);
+    // Running a script (recorded from `php -n ok.php` and `php -n missing.php`).
+    assert_eq!(run(&dir, &["-n", "ok.php"]), ("1".into(), String::new(), 0));
+    assert_eq!(
+        run(&dir, &["missing.php"]),
+        (
+            "Could not open input file: missing.php\n".into(),
+            String::new(),
+            1
+        )
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,0 +1,322 @@
+//! The bytecode: register instructions over a frame's slots.
+//!
+//! A function's frame has one slot per compiled variable (its parameters first, then every
+//! other `$name` the body uses, as Zend's CVs) followed by temporaries. Instructions name slots
+//! by number. Every slot owns its value; writing a slot releases what it held.
+
+use std::fmt;
+
+/// A slot number in the frame.
+pub type Slot = u32;
+
+// Instructions are green data of the VM's dispatch loop and of its residual calls.
+metajit::green_type!(Op);
+metajit::green_type!(BinOp);
+metajit::green_type!(UnOp);
+metajit::green_type!(Step);
+
+/// A literal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// `null`.
+    Null,
+    /// `true`/`false`.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(Box<[u8]>),
+}
+
+/// A binary operator that computes a value from two operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+    /// `**`
+    Pow,
+    /// `.`
+    Concat,
+    /// `<<`
+    Shl,
+    /// `>>`
+    Shr,
+    /// `&`
+    BitAnd,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `xor`
+    Xor,
+    /// `==`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `===`
+    Identical,
+    /// `!==`
+    NotIdentical,
+    /// `<` (`>` swaps the operands)
+    Less,
+    /// `<=` (`>=` swaps the operands)
+    LessEqual,
+    /// `<=>`
+    Spaceship,
+}
+
+impl BinOp {
+    /// Every operator, in declaration order (`ALL[op as usize] == op`).
+    pub const ALL: [BinOp; 20] = {
+        use BinOp::*;
+        [
+            Add,
+            Sub,
+            Mul,
+            Div,
+            Mod,
+            Pow,
+            Concat,
+            Shl,
+            Shr,
+            BitAnd,
+            BitOr,
+            BitXor,
+            Xor,
+            Equal,
+            NotEqual,
+            Identical,
+            NotIdentical,
+            Less,
+            LessEqual,
+            Spaceship,
+        ]
+    };
+
+    /// The operator as PHP writes it (for messages such as "Unsupported operand types").
+    pub fn symbol(self) -> &'static str {
+        use BinOp::*;
+        match self {
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Mod => "%",
+            Pow => "**",
+            Concat => ".",
+            Shl => "<<",
+            Shr => ">>",
+            BitAnd => "&",
+            BitOr => "|",
+            BitXor => "^",
+            Xor => "xor",
+            Equal => "==",
+            NotEqual => "!=",
+            Identical => "===",
+            NotIdentical => "!==",
+            Less => "<",
+            LessEqual => "<=",
+            Spaceship => "<=>",
+        }
+    }
+}
+
+/// A unary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum UnOp {
+    /// `!`
+    Not,
+    /// `-` (PHP computes `a * -1`)
+    Neg,
+    /// `+` (PHP computes `a * 1`)
+    Plus,
+    /// `~`
+    BitNot,
+    /// `(bool)`
+    Bool,
+    /// `(int)`
+    Int,
+    /// `(float)`
+    Float,
+    /// `(string)`
+    String,
+    /// `isset`: not `null`.
+    IsSet,
+}
+
+impl UnOp {
+    /// Every operator, in declaration order (`ALL[op as usize] == op`).
+    pub const ALL: [UnOp; 9] = {
+        use UnOp::*;
+        [Not, Neg, Plus, BitNot, Bool, Int, Float, String, IsSet]
+    };
+}
+
+impl Step {
+    /// Every step, in declaration order (`ALL[s as usize] == s`).
+    pub const ALL: [Step; 4] = [Step::PreInc, Step::PreDec, Step::PostInc, Step::PostDec];
+}
+
+/// `++`/`--`, before or after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Step {
+    /// `++$a`: the result is the new value.
+    PreInc,
+    /// `--$a`
+    PreDec,
+    /// `$a++`: the result is the old value.
+    PostInc,
+    /// `$a--`
+    PostDec,
+}
+
+/// One instruction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    /// `dst = constants[k]`.
+    Const { dst: Slot, k: u32 },
+    /// `dst = $cv`, with PHP's warning when the variable is undefined (then `null`).
+    Load { dst: Slot, cv: Slot },
+    /// `dst = $cv` without a warning (`??`, `isset`).
+    LoadQuiet { dst: Slot, cv: Slot },
+    /// `$cv = src` (a copy; the result of the assignment is `src`).
+    Assign { cv: Slot, src: Slot },
+    /// `dst = src` between temporaries (a copy).
+    Copy { dst: Slot, src: Slot },
+    /// `dst = a op b`.
+    Binary {
+        op: BinOp,
+        dst: Slot,
+        a: Slot,
+        b: Slot,
+    },
+    /// `dst = op a`.
+    Unary { op: UnOp, dst: Slot, a: Slot },
+    /// `++`/`--` on `$cv`; the result goes to `dst`.
+    Step { step: Step, cv: Slot, dst: Slot },
+    /// Jumps forward to `to`.
+    Jump { to: u32 },
+    /// Jumps back to `to`, a loop's head (where the JIT may enter).
+    Loop { to: u32 },
+    /// Jumps to `to` if `cond` is truthy.
+    JumpIf { cond: Slot, to: u32 },
+    /// Jumps to `to` if `cond` is falsy.
+    JumpIfNot { cond: Slot, to: u32 },
+    /// Jumps to `to` if `src` is not `null` (`??`).
+    JumpIfNotNull { src: Slot, to: u32 },
+    /// `echo src` (and `print`).
+    Echo { src: Slot },
+    /// Calls the function named by `constants[name]` with the `argc` values in slots
+    /// `args..args + argc`; the result goes to `dst`.
+    Call {
+        name: u32,
+        args: Slot,
+        argc: u32,
+        dst: Slot,
+    },
+    /// Returns `src`.
+    Return { src: Slot },
+}
+
+/// A parameter.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Its name without `$`.
+    pub name: Box<[u8]>,
+    /// Its default, if it has one.
+    pub default: Option<Const>,
+}
+
+/// A compiled function (or the main script).
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The name as declared (`{main}` for the script).
+    pub name: Box<[u8]>,
+    /// The line the declaration starts on (1 for the script).
+    pub line: u32,
+    /// The parameters (slots `0..params.len()`).
+    pub params: Vec<Param>,
+    /// Names of the compiled variables, slot by slot.
+    pub cvs: Vec<Box<[u8]>>,
+    /// Slots in all: variables then temporaries.
+    pub slots: u32,
+    /// The instructions.
+    pub ops: Vec<Op>,
+    /// The source line of each instruction.
+    pub lines: Vec<u32>,
+    /// The literals.
+    pub constants: Vec<Const>,
+}
+
+/// A compiled file.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// The script's own code.
+    pub main: Function,
+    /// The functions it declares (all at the top level, so all declared before it runs).
+    pub functions: Vec<Function>,
+}
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "function {} ({} params, {} variables, {} slots)",
+            String::from_utf8_lossy(&self.name),
+            self.params.len(),
+            self.cvs.len(),
+            self.slots
+        )?;
+        for (i, name) in self.cvs.iter().enumerate() {
+            writeln!(f, "  ${i} = ${}", String::from_utf8_lossy(name))?;
+        }
+        for (i, k) in self.constants.iter().enumerate() {
+            writeln!(f, "  k{i} = {k:?}")?;
+        }
+        for (pc, (op, line)) in self.ops.iter().zip(&self.lines).enumerate() {
+            writeln!(f, "  {pc:4} L{line:<4} {op:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Program {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.main)?;
+        for func in &self.functions {
+            write!(f, "{func}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_tables_match_the_discriminants() {
+        for (i, op) in BinOp::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i);
+        }
+        for (i, op) in UnOp::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i);
+        }
+        for (i, s) in Step::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+        }
+    }
+}

@@ -1,0 +1,843 @@
+//! The code generator: one pass over a function's statements and expressions.
+
+use crate::CompileError;
+use crate::bytecode::{BinOp, Const, Function, Op, Param, Program, Slot, Step, UnOp};
+use php_syntax::ast::{
+    Args, Ast, BinaryOp, Callee, CastKind, ExprId, ExprKind, FunctionDecl, IncDecOp, NameKind,
+    StmtId, StmtKind, StringPart, UnaryOp,
+};
+use php_syntax::span::{LineIndex, Span};
+use std::collections::HashMap;
+
+/// Temporaries are numbered from this bit until the function is complete.
+const TEMP: Slot = 1 << 31;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+/// Compiles a parsed file.
+pub fn compile(ast: &Ast, src: &[u8]) -> Result<Program> {
+    let lines = LineIndex::new(src);
+    let mut functions = Vec::new();
+    let mut main_body = Vec::new();
+    for &s in &ast.top {
+        match &ast.stmt(s).kind {
+            StmtKind::Function(decl) => functions.push(decl.as_ref()),
+            _ => main_body.push(s),
+        }
+    }
+    let mut names = HashMap::new();
+    for decl in &functions {
+        let lower = decl.name.name.to_ascii_lowercase();
+        if let Some(line) = names.insert(lower, line_of(&lines, decl.span)) {
+            let _ = line;
+            return Err(CompileError {
+                message: format!(
+                    "Cannot redeclare {}() (previously declared)",
+                    decl.name.text()
+                ),
+                line: line_of(&lines, decl.name.span),
+            });
+        }
+    }
+    let main = Gen::new(ast, &lines, b"{main}").finish_main(&main_body)?;
+    let functions = functions
+        .into_iter()
+        .map(|d| Gen::new(ast, &lines, &d.name.name).function(d))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Program { main, functions })
+}
+
+fn line_of(lines: &LineIndex, span: Span) -> u32 {
+    lines.line(span.start)
+}
+
+/// Where `break` and `continue` of one loop jump.
+struct LoopCtx {
+    /// Jumps to patch to the loop's end.
+    breaks: Vec<usize>,
+    /// Jumps to patch to the loop's continue point.
+    continues: Vec<usize>,
+}
+
+struct Gen<'a> {
+    ast: &'a Ast,
+    lines: &'a LineIndex,
+    f: Function,
+    cv_of: HashMap<Box<[u8]>, Slot>,
+    next_temp: Slot,
+    max_temp: Slot,
+    loops: Vec<LoopCtx>,
+    line: u32,
+}
+
+impl<'a> Gen<'a> {
+    fn new(ast: &'a Ast, lines: &'a LineIndex, name: &[u8]) -> Gen<'a> {
+        Gen {
+            ast,
+            lines,
+            f: Function {
+                name: name.into(),
+                line: 1,
+                params: Vec::new(),
+                cvs: Vec::new(),
+                slots: 0,
+                ops: Vec::new(),
+                lines: Vec::new(),
+                constants: Vec::new(),
+            },
+            cv_of: HashMap::new(),
+            next_temp: 0,
+            max_temp: 0,
+            loops: Vec::new(),
+            line: 1,
+        }
+    }
+
+    fn unsupported<T>(&self, what: &str) -> Result<T> {
+        Err(CompileError {
+            message: format!("{what} is not supported yet"),
+            line: self.line,
+        })
+    }
+
+    fn finish_main(mut self, body: &[StmtId]) -> Result<Function> {
+        for &s in body {
+            self.stmt(s)?;
+        }
+        Ok(self.finish())
+    }
+
+    fn function(mut self, decl: &FunctionDecl) -> Result<Function> {
+        self.line = line_of(self.lines, decl.span);
+        self.f.line = self.line;
+        if decl.by_ref {
+            return self.unsupported("returning by reference");
+        }
+        for p in &decl.params {
+            if p.by_ref || p.variadic {
+                return self.unsupported("by-reference and variadic parameters");
+            }
+            if p.ty.is_some() {
+                return self.unsupported("parameter types");
+            }
+            let default = match p.default {
+                Some(e) => Some(self.constant_expr(e)?),
+                None => None,
+            };
+            if self.cv_of.contains_key(&p.name.name) {
+                return Err(CompileError {
+                    message: format!("Redefinition of parameter ${}", p.name.text()),
+                    line: line_of(self.lines, p.span),
+                });
+            }
+            self.cv(&p.name.name);
+            self.f.params.push(Param {
+                name: p.name.name.clone(),
+                default,
+            });
+        }
+        if decl.return_type.is_some() {
+            return self.unsupported("return types");
+        }
+        for &s in decl.body.as_deref().unwrap_or(&[]) {
+            self.stmt(s)?;
+        }
+        Ok(self.finish())
+    }
+
+    /// Ends the function with `return null;` and moves temporaries above the variables.
+    fn finish(mut self) -> Function {
+        let k = self.constant(Const::Null);
+        let t = self.temp();
+        self.emit(Op::Const { dst: t, k });
+        self.emit(Op::Return { src: t });
+        let base = self.f.cvs.len() as Slot;
+        let fix = |s: &mut Slot| {
+            if *s & TEMP != 0 {
+                *s = base + (*s & !TEMP);
+            }
+        };
+        for op in &mut self.f.ops {
+            match op {
+                Op::Const { dst, .. } => fix(dst),
+                Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => {
+                    fix(dst);
+                    fix(cv);
+                }
+                Op::Assign { cv, src } => {
+                    fix(cv);
+                    fix(src);
+                }
+                Op::Copy { dst, src } => {
+                    fix(dst);
+                    fix(src);
+                }
+                Op::Binary { dst, a, b, .. } => {
+                    fix(dst);
+                    fix(a);
+                    fix(b);
+                }
+                Op::Unary { dst, a, .. } => {
+                    fix(dst);
+                    fix(a);
+                }
+                Op::Step { cv, dst, .. } => {
+                    fix(cv);
+                    fix(dst);
+                }
+                Op::JumpIf { cond, .. } | Op::JumpIfNot { cond, .. } => fix(cond),
+                Op::JumpIfNotNull { src, .. } | Op::Echo { src } | Op::Return { src } => fix(src),
+                Op::Call { args, dst, .. } => {
+                    fix(args);
+                    fix(dst);
+                }
+                Op::Jump { .. } | Op::Loop { .. } => {}
+            }
+        }
+        self.f.slots = base + self.max_temp;
+        self.f
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.f.ops.push(op);
+        self.f.lines.push(self.line);
+        self.f.ops.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.f.ops.len() as u32
+    }
+
+    /// Points the jump at `at` to `to`.
+    fn patch(&mut self, at: usize, to: u32) {
+        match &mut self.f.ops[at] {
+            Op::Jump { to: t }
+            | Op::JumpIf { to: t, .. }
+            | Op::JumpIfNot { to: t, .. }
+            | Op::JumpIfNotNull { to: t, .. } => *t = to,
+            op => unreachable!("patching {op:?}"),
+        }
+    }
+
+    fn constant(&mut self, k: Const) -> u32 {
+        if let Some(i) = self.f.constants.iter().position(|c| *c == k) {
+            return i as u32;
+        }
+        self.f.constants.push(k);
+        self.f.constants.len() as u32 - 1
+    }
+
+    fn cv(&mut self, name: &[u8]) -> Slot {
+        if let Some(&s) = self.cv_of.get(name) {
+            return s;
+        }
+        let s = self.f.cvs.len() as Slot;
+        self.f.cvs.push(name.into());
+        self.cv_of.insert(name.into(), s);
+        s
+    }
+
+    fn temp(&mut self) -> Slot {
+        let t = self.next_temp;
+        self.next_temp += 1;
+        self.max_temp = self.max_temp.max(self.next_temp);
+        TEMP | t
+    }
+
+    /// A value known at compile time (parameter defaults).
+    fn constant_expr(&mut self, e: ExprId) -> Result<Const> {
+        let expr = self.ast.expr(e);
+        Ok(match &expr.kind {
+            ExprKind::Int(i) => Const::Int(*i),
+            ExprKind::Float(f) => Const::Float(*f),
+            ExprKind::String(s) => Const::Str(s.clone()),
+            ExprKind::Constant(name) => match self.named_constant(name)? {
+                Some(k) => k,
+                None => return self.unsupported("this constant expression"),
+            },
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                expr: inner,
+            } => match self.constant_expr(*inner)? {
+                Const::Int(i) => i
+                    .checked_neg()
+                    .map_or(Const::Float(-(i as f64)), Const::Int),
+                Const::Float(f) => Const::Float(-f),
+                _ => return self.unsupported("this constant expression"),
+            },
+            _ => return self.unsupported("this constant expression"),
+        })
+    }
+
+    /// The predefined constants known so far.
+    fn named_constant(&self, name: &php_syntax::ast::Name) -> Result<Option<Const>> {
+        if name.kind == NameKind::Relative || name.kind == NameKind::Qualified {
+            return Ok(None);
+        }
+        let lower = name.text.to_ascii_lowercase();
+        Ok(Some(match &lower[..] {
+            b"true" => Const::Bool(true),
+            b"false" => Const::Bool(false),
+            b"null" => Const::Null,
+            _ => match &name.text[..] {
+                b"PHP_EOL" => Const::Str(b"\n"[..].into()),
+                b"PHP_INT_MAX" => Const::Int(i64::MAX),
+                b"PHP_INT_MIN" => Const::Int(i64::MIN),
+                b"PHP_INT_SIZE" => Const::Int(8),
+                b"PHP_FLOAT_EPSILON" => Const::Float(f64::EPSILON),
+                b"PHP_FLOAT_MAX" => Const::Float(f64::MAX),
+                b"PHP_FLOAT_MIN" => Const::Float(f64::MIN_POSITIVE),
+                b"PHP_FLOAT_DIG" => Const::Int(15),
+                b"NAN" => Const::Float(f64::NAN),
+                b"INF" => Const::Float(f64::INFINITY),
+                b"M_PI" => Const::Float(std::f64::consts::PI),
+                b"M_E" => Const::Float(std::f64::consts::E),
+                b"PHP_VERSION" => Const::Str(b"8.2.32"[..].into()),
+                b"PHP_MAJOR_VERSION" => Const::Int(8),
+                b"PHP_MINOR_VERSION" => Const::Int(2),
+                b"PHP_RELEASE_VERSION" => Const::Int(32),
+                b"PHP_VERSION_ID" => Const::Int(80232),
+                b"PHP_OS" | b"PHP_OS_FAMILY" => Const::Str(b"Linux"[..].into()),
+                _ => return Ok(None),
+            },
+        }))
+    }
+
+    fn stmts(&mut self, list: &[StmtId]) -> Result<()> {
+        for &s in list {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: StmtId) -> Result<()> {
+        let stmt = self.ast.stmt(s);
+        self.line = line_of(self.lines, stmt.span);
+        // Temporaries live for one statement.
+        let mark = self.next_temp;
+        match &stmt.kind {
+            StmtKind::Expr(e) => {
+                self.expr(*e)?;
+            }
+            StmtKind::Echo(list) => {
+                for &e in list {
+                    let v = self.expr(e)?;
+                    self.emit(Op::Echo { src: v });
+                }
+            }
+            StmtKind::InlineHtml(text) => {
+                let k = self.constant(Const::Str(text.clone()));
+                let t = self.temp();
+                self.emit(Op::Const { dst: t, k });
+                self.emit(Op::Echo { src: t });
+            }
+            StmtKind::Block(list) => self.stmts(list)?,
+            StmtKind::Nop => {}
+            StmtKind::If {
+                cond,
+                then,
+                elseifs,
+                otherwise,
+                ..
+            } => {
+                let mut ends = Vec::new();
+                let c = self.expr(*cond)?;
+                let mut skip = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.next_temp = mark;
+                self.stmt(*then)?;
+                for ei in elseifs {
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                    self.line = line_of(self.lines, ei.span);
+                    let c = self.expr(ei.cond)?;
+                    skip = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                    self.next_temp = mark;
+                    self.stmt(ei.body)?;
+                }
+                if let Some(o) = otherwise {
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                    self.stmt(*o)?;
+                } else {
+                    let h = self.here();
+                    self.patch(skip, h);
+                }
+                let h = self.here();
+                for j in ends {
+                    self.patch(j, h);
+                }
+            }
+            StmtKind::While { cond, body, .. } => {
+                let head = self.here();
+                let c = self.expr(*cond)?;
+                let exit = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.next_temp = mark;
+                self.loop_body(*body)?;
+                self.close_loop(head, head, Some(exit));
+            }
+            StmtKind::DoWhile { body, cond } => {
+                let head = self.here();
+                self.loop_body(*body)?;
+                let cont = self.here();
+                self.line = line_of(self.lines, self.ast.expr(*cond).span);
+                let c = self.expr(*cond)?;
+                let exit = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.close_loop(head, cont, Some(exit));
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+                ..
+            } => {
+                for &e in init {
+                    self.expr(e)?;
+                }
+                self.next_temp = mark;
+                let head = self.here();
+                let mut exit = None;
+                for (i, &e) in cond.iter().enumerate() {
+                    let c = self.expr(e)?;
+                    if i + 1 == cond.len() {
+                        exit = Some(self.emit(Op::JumpIfNot { cond: c, to: 0 }));
+                    }
+                }
+                self.next_temp = mark;
+                self.loop_body(*body)?;
+                let cont = self.here();
+                for &e in step {
+                    self.expr(e)?;
+                }
+                self.next_temp = mark;
+                self.close_loop(head, cont, exit);
+            }
+            StmtKind::Break(n) | StmtKind::Continue(n) => {
+                let is_break = matches!(stmt.kind, StmtKind::Break(_));
+                let levels = match n {
+                    None => 1,
+                    Some(e) => match self.ast.expr(*e).kind {
+                        ExprKind::Int(i) if i >= 1 => i as usize,
+                        _ => return self.unsupported("this break/continue operand"),
+                    },
+                };
+                let word = if is_break { "break" } else { "continue" };
+                if self.loops.is_empty() {
+                    return Err(CompileError {
+                        message: format!("'{word}' not in the 'loop' or 'switch' context"),
+                        line: self.line,
+                    });
+                }
+                if levels > self.loops.len() {
+                    let s = if levels == 1 { "" } else { "s" };
+                    return Err(CompileError {
+                        message: format!("Cannot '{word}' {levels} level{s}"),
+                        line: self.line,
+                    });
+                }
+                let j = self.emit(Op::Jump { to: 0 });
+                let depth = self.loops.len() - levels;
+                let ctx = &mut self.loops[depth];
+                if is_break {
+                    ctx.breaks.push(j);
+                } else {
+                    ctx.continues.push(j);
+                }
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.expr(*e)?,
+                    None => self.load_const(Const::Null),
+                };
+                self.emit(Op::Return { src: v });
+            }
+            StmtKind::Function(_) => return self.unsupported("a function declared inside a block"),
+            StmtKind::Foreach { .. } => return self.unsupported("foreach"),
+            StmtKind::Switch { .. } => return self.unsupported("switch"),
+            StmtKind::Global(_) => return self.unsupported("global"),
+            StmtKind::Static(_) => return self.unsupported("static variables"),
+            StmtKind::Unset(_) => return self.unsupported("unset"),
+            StmtKind::Try { .. } => return self.unsupported("try"),
+            StmtKind::Class(_) => return self.unsupported("classes"),
+            _ => return self.unsupported("this statement"),
+        }
+        self.next_temp = mark;
+        Ok(())
+    }
+
+    fn loop_body(&mut self, body: StmtId) -> Result<()> {
+        self.loops.push(LoopCtx {
+            breaks: Vec::new(),
+            continues: Vec::new(),
+        });
+        self.stmt(body)
+    }
+
+    /// Emits the back edge to `head` and patches the loop's exits and continues.
+    fn close_loop(&mut self, head: u32, cont: u32, exit: Option<usize>) {
+        self.emit(Op::Loop { to: head });
+        let end = self.here();
+        let ctx = self.loops.pop().expect("inside a loop");
+        for j in ctx.breaks.into_iter().chain(exit) {
+            self.patch(j, end);
+        }
+        for j in ctx.continues {
+            self.patch(j, cont);
+        }
+    }
+
+    fn load_const(&mut self, k: Const) -> Slot {
+        let k = self.constant(k);
+        let t = self.temp();
+        self.emit(Op::Const { dst: t, k });
+        t
+    }
+
+    /// Compiles `e` into a temporary holding its value.
+    fn expr(&mut self, e: ExprId) -> Result<Slot> {
+        let expr = self.ast.expr(e);
+        let saved = self.line;
+        self.line = line_of(self.lines, expr.span);
+        let r = self.expr_kind(&expr.kind);
+        self.line = saved;
+        r
+    }
+
+    fn expr_kind(&mut self, kind: &ExprKind) -> Result<Slot> {
+        Ok(match kind {
+            ExprKind::Int(i) => self.load_const(Const::Int(*i)),
+            ExprKind::Float(f) => self.load_const(Const::Float(*f)),
+            ExprKind::String(s) => self.load_const(Const::Str(s.clone())),
+            ExprKind::Constant(name) => match self.named_constant(name)? {
+                Some(k) => self.load_const(k),
+                None => return self.unsupported(&format!("the constant {}", name.text())),
+            },
+            ExprKind::Variable(name) => {
+                if &name[..] == b"this" {
+                    return self.unsupported("$this");
+                }
+                let cv = self.cv(name);
+                let t = self.temp();
+                self.emit(Op::Load { dst: t, cv });
+                t
+            }
+            ExprKind::Interpolated { kind, parts } => {
+                if *kind == php_syntax::ast::InterpolatedKind::ShellExec {
+                    return self.unsupported("shell execution");
+                }
+                let dst = self.load_const(Const::Str(Box::default()));
+                for part in parts {
+                    let v = match part {
+                        StringPart::Literal(text, _) => self.load_const(Const::Str(text.clone())),
+                        StringPart::Expr(e) => self.expr(*e)?,
+                    };
+                    self.emit(Op::Binary {
+                        op: BinOp::Concat,
+                        dst,
+                        a: dst,
+                        b: v,
+                    });
+                }
+                dst
+            }
+            ExprKind::Assign { target, value } => {
+                let cv = self.target_cv(*target)?;
+                let v = self.expr(*value)?;
+                self.emit(Op::Assign { cv, src: v });
+                v
+            }
+            ExprKind::AssignOp { op, target, value } => {
+                let cv = self.target_cv(*target)?;
+                if *op == BinaryOp::Coalesce {
+                    let dst = self.temp();
+                    self.emit(Op::LoadQuiet { dst, cv });
+                    let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                    let v = self.expr(*value)?;
+                    self.emit(Op::Assign { cv, src: v });
+                    self.emit(Op::Copy { dst, src: v });
+                    let h = self.here();
+                    self.patch(j, h);
+                    return Ok(dst);
+                }
+                let Some(bop) = arith_op(*op) else {
+                    return self.unsupported("this compound assignment");
+                };
+                let v = self.expr(*value)?;
+                let cur = self.temp();
+                self.emit(Op::Load { dst: cur, cv });
+                self.emit(Op::Binary {
+                    op: bop,
+                    dst: cur,
+                    a: cur,
+                    b: v,
+                });
+                self.emit(Op::Assign { cv, src: cur });
+                cur
+            }
+            ExprKind::IncDec { op, target } => {
+                let cv = self.target_cv(*target)?;
+                let dst = self.temp();
+                let step = match op {
+                    IncDecOp::PreInc => Step::PreInc,
+                    IncDecOp::PreDec => Step::PreDec,
+                    IncDecOp::PostInc => Step::PostInc,
+                    IncDecOp::PostDec => Step::PostDec,
+                };
+                self.emit(Op::Step { step, cv, dst });
+                dst
+            }
+            ExprKind::Binary { op, left, right } => self.binary(*op, *left, *right)?,
+            ExprKind::Unary { op, expr } => {
+                let op = match op {
+                    UnaryOp::Not => UnOp::Not,
+                    UnaryOp::Neg => UnOp::Neg,
+                    UnaryOp::Plus => UnOp::Plus,
+                    UnaryOp::BitNot => UnOp::BitNot,
+                    UnaryOp::Silence => return self.unsupported("the @ operator"),
+                };
+                let a = self.expr(*expr)?;
+                let dst = self.temp();
+                self.emit(Op::Unary { op, dst, a });
+                dst
+            }
+            ExprKind::Cast { kind, expr } => {
+                let op = match kind {
+                    CastKind::Int => UnOp::Int,
+                    CastKind::Float => UnOp::Float,
+                    CastKind::String => UnOp::String,
+                    CastKind::Bool => UnOp::Bool,
+                    _ => return self.unsupported("this cast"),
+                };
+                let a = self.expr(*expr)?;
+                let dst = self.temp();
+                self.emit(Op::Unary { op, dst, a });
+                dst
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let dst = self.temp();
+                let c = self.expr(*cond)?;
+                match then {
+                    Some(t) => {
+                        let to_else = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                        let v = self.expr(*t)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let to_end = self.emit(Op::Jump { to: 0 });
+                        let h = self.here();
+                        self.patch(to_else, h);
+                        let v = self.expr(*otherwise)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let h = self.here();
+                        self.patch(to_end, h);
+                    }
+                    None => {
+                        self.emit(Op::Copy { dst, src: c });
+                        let to_end = self.emit(Op::JumpIf { cond: c, to: 0 });
+                        let v = self.expr(*otherwise)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let h = self.here();
+                        self.patch(to_end, h);
+                    }
+                }
+                dst
+            }
+            ExprKind::Isset(list) => {
+                let dst = self.load_const(Const::Bool(true));
+                let mut exits = Vec::new();
+                for &e in list {
+                    let cv = self.quiet_var(e)?;
+                    let t = self.temp();
+                    self.emit(Op::LoadQuiet { dst: t, cv });
+                    self.emit(Op::Unary {
+                        op: UnOp::IsSet,
+                        dst,
+                        a: t,
+                    });
+                    exits.push(self.emit(Op::JumpIfNot { cond: dst, to: 0 }));
+                }
+                let h = self.here();
+                for j in exits {
+                    self.patch(j, h);
+                }
+                dst
+            }
+            ExprKind::Empty(e) => {
+                let cv = self.quiet_var(*e)?;
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                self.emit(Op::Unary {
+                    op: UnOp::Not,
+                    dst: t,
+                    a: t,
+                });
+                t
+            }
+            ExprKind::Print(e) => {
+                let v = self.expr(*e)?;
+                self.emit(Op::Echo { src: v });
+                self.load_const(Const::Int(1))
+            }
+            ExprKind::Call { callee, args } => {
+                let Callee::Name(name) = callee else {
+                    return self.unsupported("calling a function by value");
+                };
+                let Args::List(args, _) = args else {
+                    return self.unsupported("first-class callable syntax");
+                };
+                if args.iter().any(|a| a.name.is_some() || a.unpack) {
+                    return self.unsupported("named arguments and argument unpacking");
+                }
+                let base = self.next_temp;
+                for _ in args {
+                    self.temp();
+                }
+                for (i, a) in args.iter().enumerate() {
+                    let v = self.expr(a.value)?;
+                    self.emit(Op::Copy {
+                        dst: TEMP | (base + i as Slot),
+                        src: v,
+                    });
+                }
+                let k = self.constant(Const::Str(name.text.clone()));
+                let dst = self.temp();
+                self.emit(Op::Call {
+                    name: k,
+                    args: TEMP | base,
+                    argc: args.len() as u32,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::Array { .. } => return self.unsupported("arrays"),
+            ExprKind::ArrayDim { .. } => return self.unsupported("arrays"),
+            ExprKind::Exit(_) => return self.unsupported("exit"),
+            ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
+                return self.unsupported("closures");
+            }
+            ExprKind::New { .. }
+            | ExprKind::Property { .. }
+            | ExprKind::MethodCall { .. }
+            | ExprKind::StaticCall { .. }
+            | ExprKind::StaticProperty { .. }
+            | ExprKind::ClassConstant { .. }
+            | ExprKind::Instanceof { .. }
+            | ExprKind::Clone(_) => return self.unsupported("objects"),
+            ExprKind::Include { .. } => return self.unsupported("include and require"),
+            ExprKind::MagicConstant(_) => return self.unsupported("magic constants"),
+            _ => return self.unsupported("this expression"),
+        })
+    }
+
+    /// The variable an assignment writes.
+    fn target_cv(&mut self, target: ExprId) -> Result<Slot> {
+        match &self.ast.expr(target).kind {
+            ExprKind::Variable(name) if &name[..] != b"this" => Ok(self.cv(name)),
+            _ => self.unsupported("assigning to anything but a variable"),
+        }
+    }
+
+    /// The variable `isset`/`empty`/`??` read without a warning.
+    fn quiet_var(&mut self, e: ExprId) -> Result<Slot> {
+        match &self.ast.expr(e).kind {
+            ExprKind::Variable(name) if &name[..] != b"this" => Ok(self.cv(name)),
+            _ => self.unsupported("isset, empty and ?? of anything but a variable"),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
+        use BinaryOp as B;
+        match op {
+            B::And | B::LogicalAnd | B::Or | B::LogicalOr => {
+                let is_and = matches!(op, B::And | B::LogicalAnd);
+                let dst = self.temp();
+                let a = self.expr(left)?;
+                self.emit(Op::Unary {
+                    op: UnOp::Bool,
+                    dst,
+                    a,
+                });
+                let j = if is_and {
+                    self.emit(Op::JumpIfNot { cond: dst, to: 0 })
+                } else {
+                    self.emit(Op::JumpIf { cond: dst, to: 0 })
+                };
+                let b = self.expr(right)?;
+                self.emit(Op::Unary {
+                    op: UnOp::Bool,
+                    dst,
+                    a: b,
+                });
+                let h = self.here();
+                self.patch(j, h);
+                Ok(dst)
+            }
+            B::Coalesce => {
+                let dst = self.temp();
+                let a = match &self.ast.expr(left).kind {
+                    ExprKind::Variable(name) if &name[..] != b"this" => {
+                        let cv = self.cv(name);
+                        let t = self.temp();
+                        self.emit(Op::LoadQuiet { dst: t, cv });
+                        t
+                    }
+                    _ => self.expr(left)?,
+                };
+                self.emit(Op::Copy { dst, src: a });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let b = self.expr(right)?;
+                self.emit(Op::Copy { dst, src: b });
+                let h = self.here();
+                self.patch(j, h);
+                Ok(dst)
+            }
+            _ => {
+                let a = self.expr(left)?;
+                let b = self.expr(right)?;
+                let dst = self.temp();
+                let (op, a, b) = match op {
+                    B::Greater => (BinOp::Less, b, a),
+                    B::GreaterEqual => (BinOp::LessEqual, b, a),
+                    B::Equal => (BinOp::Equal, a, b),
+                    B::NotEqual => (BinOp::NotEqual, a, b),
+                    B::Identical => (BinOp::Identical, a, b),
+                    B::NotIdentical => (BinOp::NotIdentical, a, b),
+                    B::Less => (BinOp::Less, a, b),
+                    B::LessEqual => (BinOp::LessEqual, a, b),
+                    B::Spaceship => (BinOp::Spaceship, a, b),
+                    B::LogicalXor => (BinOp::Xor, a, b),
+                    other => match arith_op(other) {
+                        Some(o) => (o, a, b),
+                        None => return self.unsupported("this operator"),
+                    },
+                };
+                self.emit(Op::Binary { op, dst, a, b });
+                Ok(dst)
+            }
+        }
+    }
+}
+
+/// The instruction of an arithmetic, bitwise or string operator (also in `op=`).
+fn arith_op(op: BinaryOp) -> Option<BinOp> {
+    use BinaryOp as B;
+    Some(match op {
+        B::Add => BinOp::Add,
+        B::Sub => BinOp::Sub,
+        B::Mul => BinOp::Mul,
+        B::Div => BinOp::Div,
+        B::Mod => BinOp::Mod,
+        B::Pow => BinOp::Pow,
+        B::Concat => BinOp::Concat,
+        B::Shl => BinOp::Shl,
+        B::Shr => BinOp::Shr,
+        B::BitAnd => BinOp::BitAnd,
+        B::BitOr => BinOp::BitOr,
+        B::BitXor => BinOp::BitXor,
+        _ => return None,
+    })
+}

@@ -1,0 +1,30 @@
+//! hippy's compiler: the syntax tree of `php-syntax` to the register bytecode of
+//! [`bytecode`], which `php-vm` runs.
+//!
+//! Each function (and the script itself) gets one frame layout: its variables in the first
+//! slots (parameters first), temporaries after them. The compiler numbers temporaries from a
+//! separate counter and moves them above the variables once the function is complete, since
+//! variables are found as the body is compiled.
+//!
+//! The language covered so far: literals, variables, assignment (also compound and `??=`),
+//! `++`/`--`, every arithmetic, bitwise, string, comparison and logical operator, `?:`, `??`,
+//! casts to scalars, `isset`/`empty` of variables, `echo`, `print`, string interpolation,
+//! `if`/`elseif`/`else`, `while`, `do`-`while`, `for`, `break`/`continue` with levels, and
+//! functions declared at the top level (by-value parameters with constant defaults, `return`,
+//! recursion). Anything else is a [`CompileError`] saying it is not supported yet, never a
+//! silent miscompilation.
+
+pub mod bytecode;
+mod codegen;
+
+pub use bytecode::{BinOp, Const, Function, Op, Param, Program, Slot, Step, UnOp};
+pub use codegen::compile;
+
+/// Why a file could not be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// What went wrong.
+    pub message: String,
+    /// The line it is on.
+    pub line: u32,
+}

@@ -1,0 +1,74 @@
+//! `hippy FILE`: parse, compile and run a script on the VM, with PHP's output and exit codes.
+
+use crate::cli::Options;
+use metajit::cli::{JitSwitch, Output};
+use std::os::unix::ffi::OsStrExt;
+use std::process::ExitCode;
+
+/// Runs the script of `opts` (a file; reading the script from standard input is not
+/// supported yet).
+pub fn run(opts: &Options) -> ExitCode {
+    let Some(path) = opts.file.as_deref() else {
+        eprintln!("hippy: reading the script from standard input is not supported yet");
+        return ExitCode::from(1);
+    };
+    let src = match std::fs::read(path) {
+        Ok(s) => s,
+        Err(_) => {
+            crate::out_bytes(&[b"Could not open input file: ", path.as_bytes(), b"\n"].concat());
+            return ExitCode::from(1);
+        }
+    };
+    // PHP names the script by its full path in messages.
+    let shown = std::fs::canonicalize(path)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| path.to_string_lossy().into_owned());
+    let switch = JitSwitch { on: opts.jit };
+    // The VM re-enters its loop natively per PHP call: a big stack for deep recursion (the
+    // driver is made on that thread: it is not `Send`).
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || match switch.driver_over(php_vm::JIT_DEFAULTS) {
+            Ok(jit) => execute(&src, shown, jit),
+            Err(e) => {
+                eprintln!("hippy: {e}");
+                1
+            }
+        });
+    match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("hippy: the interpreter thread failed");
+            ExitCode::from(255)
+        }
+    }
+}
+
+fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
+    let ast = match php_syntax::lint(src, Default::default()) {
+        Ok(ast) => ast,
+        Err(diag) => {
+            crate::out(&diag.display_text(&file));
+            return 255;
+        }
+    };
+    let program = match php_compiler::compile(&ast, src) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("hippy: {file}:{}: {}", e.line, e.message);
+            return 255;
+        }
+    };
+    let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone());
+    let result = vm.run_program(program);
+    match result {
+        Ok(()) => 0,
+        Err(php_vm::PhpError::Output) => 255,
+        Err(e) => {
+            let text = e.render(&file);
+            vm.output.write(text.as_bytes());
+            vm.output.flush();
+            e.exit_code()
+        }
+    }
+}

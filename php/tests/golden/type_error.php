@@ -1,0 +1,4 @@
+<?php
+echo "before\n";
+$a = "abc" * 2;
+echo "not reached\n";

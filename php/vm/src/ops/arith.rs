@@ -1,0 +1,271 @@
+//! Operators: ints in traces ([`int_binary`]), everything else as residual calls with PHP's
+//! conversions, warnings and errors.
+
+use crate::error::PhpError;
+use crate::ops::vars::{deprecated, throw, warn};
+use crate::ops::{borrow, store};
+use crate::vm::Frame;
+use php_compiler::{BinOp, UnOp};
+use php_runtime::arith::{self as a, ArithError};
+use php_runtime::compare::{NestingTooDeep, compare, identical};
+use php_runtime::convert::{Operand, push_string, to_bool, to_float, to_int, to_operand};
+use php_runtime::number::Num;
+use php_runtime::value::View;
+use php_runtime::{PhpString, Value, Zval, tag};
+
+/// `i op j` (`op` a [`BinOp`] as `u8`) on two ints when the result is an int or a bool; `UNDEF` when the residual path
+/// must decide (overflow, division, errors, operators that need more than ints).
+#[metajit::jit(greens(op))]
+pub fn int_binary(op: u8, i: i64, j: i64) -> Value {
+    match BinOp::ALL[op as usize] {
+        BinOp::Add => match i.checked_add(j) {
+            Some(r) => Value {
+                tag: tag::INT,
+                bits: r as u64,
+            },
+            None => Value::UNDEF,
+        },
+        BinOp::Sub => match i.checked_sub(j) {
+            Some(r) => Value {
+                tag: tag::INT,
+                bits: r as u64,
+            },
+            None => Value::UNDEF,
+        },
+        BinOp::Mul => match i.checked_mul(j) {
+            Some(r) => Value {
+                tag: tag::INT,
+                bits: r as u64,
+            },
+            None => Value::UNDEF,
+        },
+        BinOp::Less => Value {
+            tag: tag::FALSE + (i < j) as u64,
+            bits: 0,
+        },
+        BinOp::LessEqual => Value {
+            tag: tag::FALSE + (i <= j) as u64,
+            bits: 0,
+        },
+        BinOp::Equal | BinOp::Identical => Value {
+            tag: tag::FALSE + (i == j) as u64,
+            bits: 0,
+        },
+        BinOp::NotEqual | BinOp::NotIdentical => Value {
+            tag: tag::FALSE + (i != j) as u64,
+            bits: 0,
+        },
+        BinOp::BitAnd => Value {
+            tag: tag::INT,
+            bits: (i & j) as u64,
+        },
+        BinOp::BitOr => Value {
+            tag: tag::INT,
+            bits: (i | j) as u64,
+        },
+        BinOp::BitXor => Value {
+            tag: tag::INT,
+            bits: (i ^ j) as u64,
+        },
+        _ => Value::UNDEF,
+    }
+}
+
+/// PHP's name of a value's type in operator errors.
+pub fn type_name(v: &Zval) -> &'static str {
+    match v.view() {
+        View::Undef | View::Null => "null",
+        View::Bool(_) => "bool",
+        View::Int(_) => "int",
+        View::Float(_) => "float",
+        View::Str(_) => "string",
+        View::Array(_) => "array",
+        View::Ref(r) => r.with(type_name),
+    }
+}
+
+fn num_value(n: Num) -> Zval {
+    match n {
+        Num::Int(i) => Zval::int(i),
+        Num::Float(f) => Zval::float(f),
+    }
+}
+
+/// The numbers of two operands, with PHP's warnings; an error for unsupported operands.
+fn operands(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<(Num, Num), PhpError> {
+    let (ox, oy) = (to_operand(x), to_operand(y));
+    if ox == Operand::Unsupported || oy == Operand::Unsupported {
+        let msg = format!(
+            "Unsupported operand types: {} {} {}",
+            type_name(x),
+            op.symbol(),
+            type_name(y)
+        );
+        return Err(throw(frame, "TypeError", msg));
+    }
+    let mut num = |o: Operand| -> Result<Num, PhpError> {
+        Ok(match o {
+            Operand::Num(n) => n,
+            Operand::Leading(n) => {
+                warn(frame, "A non-numeric value encountered")?;
+                n
+            }
+            Operand::Unsupported => unreachable!("checked above"),
+        })
+    };
+    Ok((num(ox)?, num(oy)?))
+}
+
+/// An int operand of `%`, `<<`, `&`...: PHP's deprecation for a float with a fraction.
+fn int_operand(frame: &mut Frame, n: Num) -> Result<i64, PhpError> {
+    Ok(match n {
+        Num::Int(i) => i,
+        Num::Float(f) => {
+            if f.is_finite() && f.fract() != 0.0 {
+                let shown =
+                    php_runtime::format::float_to_string(f, php_runtime::format::Style::Dump);
+                deprecated(
+                    frame,
+                    &format!("Implicit conversion from float {shown} to int loses precision"),
+                )?;
+            }
+            php_runtime::number::float_to_int(f)
+        }
+    })
+}
+
+fn arith_error(frame: &mut Frame, e: ArithError) -> PhpError {
+    let class = match e {
+        ArithError::NegativeShift => "ArithmeticError",
+        _ => "DivisionByZeroError",
+    };
+    throw(frame, class, e.message().to_string())
+}
+
+fn compared(frame: &mut Frame, r: Result<i32, NestingTooDeep>) -> Result<i32, PhpError> {
+    r.map_err(|_| PhpError::Fatal {
+        message: NestingTooDeep::MESSAGE.to_string(),
+        line: crate::ops::vars::line(frame),
+    })
+}
+
+/// `dst = slot a op slot b` (`op` is a [`BinOp`] as `u8`), for every case [`int_binary`]
+/// leaves.
+#[metajit::dont_look_inside]
+pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Result<(), PhpError> {
+    let op = BinOp::ALL[op as usize];
+    let (x, y) = (borrow(frame, ia), borrow(frame, ib));
+    let result = match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow => {
+            let (m, n) = operands(frame, op, &x, &y)?;
+            num_value(match op {
+                BinOp::Add => a::add(m, n),
+                BinOp::Sub => a::sub(m, n),
+                BinOp::Mul => a::mul(m, n),
+                BinOp::Pow => a::pow(m, n),
+                _ => a::div(m, n).map_err(|e| arith_error(frame, e))?,
+            })
+        }
+        BinOp::Mod | BinOp::Shl | BinOp::Shr | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+            if let (View::Str(s), View::Str(t), BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =
+                (x.view(), y.view(), op)
+            {
+                let (s, t) = (s.as_bytes(), t.as_bytes());
+                let n = if op == BinOp::BitOr {
+                    s.len().max(t.len())
+                } else {
+                    s.len().min(t.len())
+                };
+                let bytes: Vec<u8> = (0..n)
+                    .map(|i| {
+                        let (p, q) = (
+                            s.get(i).copied().unwrap_or(0),
+                            t.get(i).copied().unwrap_or(0),
+                        );
+                        match op {
+                            BinOp::BitAnd => p & q,
+                            BinOp::BitOr => p | q,
+                            _ => p ^ q,
+                        }
+                    })
+                    .collect();
+                Zval::string(PhpString::new(&bytes))
+            } else {
+                let (m, n) = operands(frame, op, &x, &y)?;
+                let (i, j) = (int_operand(frame, m)?, int_operand(frame, n)?);
+                let r = match op {
+                    BinOp::Mod => a::modulo(i, j),
+                    BinOp::Shl => a::shl(i, j),
+                    BinOp::Shr => a::shr(i, j),
+                    BinOp::BitAnd => Ok(i & j),
+                    BinOp::BitOr => Ok(i | j),
+                    _ => Ok(i ^ j),
+                };
+                Zval::int(r.map_err(|e| arith_error(frame, e))?)
+            }
+        }
+        BinOp::Concat => {
+            let mut out = Vec::new();
+            for v in [&*x, &*y] {
+                if push_string(&mut out, v).is_none() {
+                    warn(frame, "Array to string conversion")?;
+                    out.extend_from_slice(b"Array");
+                }
+            }
+            Zval::string(PhpString::new(&out))
+        }
+        BinOp::Xor => Zval::bool(to_bool(&x) != to_bool(&y)),
+        BinOp::Equal => Zval::bool(compared(frame, compare(&x, &y))? == 0),
+        BinOp::NotEqual => Zval::bool(compared(frame, compare(&x, &y))? != 0),
+        BinOp::Less => Zval::bool(compared(frame, compare(&x, &y))? < 0),
+        BinOp::LessEqual => Zval::bool(compared(frame, compare(&x, &y))? <= 0),
+        BinOp::Spaceship => Zval::int(i64::from(compared(frame, compare(&x, &y))?)),
+        BinOp::Identical => Zval::bool(compared(frame, identical(&x, &y).map(i32::from))? == 1),
+        BinOp::NotIdentical => Zval::bool(compared(frame, identical(&x, &y).map(i32::from))? == 0),
+    };
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// `dst = op slot a` (`op` is a [`UnOp`] as `u8`).
+#[metajit::dont_look_inside]
+pub fn unary(frame: &mut Frame, op: u8, dst: usize, ia: usize) -> Result<(), PhpError> {
+    let op = UnOp::ALL[op as usize];
+    let x = borrow(frame, ia);
+    let result = match op {
+        UnOp::Not => Zval::bool(!to_bool(&x)),
+        UnOp::Bool => Zval::bool(to_bool(&x)),
+        UnOp::IsSet => Zval::bool(!x.is_null()),
+        UnOp::Int => Zval::int(to_int(&x)),
+        UnOp::Float => Zval::float(to_float(&x)),
+        UnOp::String => {
+            let mut out = Vec::new();
+            if push_string(&mut out, &x).is_none() {
+                warn(frame, "Array to string conversion")?;
+                out.extend_from_slice(b"Array");
+            }
+            Zval::string(PhpString::new(&out))
+        }
+        UnOp::Neg | UnOp::Plus => {
+            let factor = Zval::int(if op == UnOp::Neg { -1 } else { 1 });
+            let (m, n) = operands(frame, BinOp::Mul, &x, &factor)?;
+            num_value(a::mul(m, n))
+        }
+        UnOp::BitNot => match x.view() {
+            View::Int(i) => Zval::int(!i),
+            View::Float(f) => {
+                let i = int_operand(frame, Num::Float(f))?;
+                Zval::int(!i)
+            }
+            View::Str(s) => Zval::string(PhpString::new(
+                &s.as_bytes().iter().map(|b| !b).collect::<Vec<u8>>(),
+            )),
+            _ => {
+                let msg = format!("Cannot perform bitwise not on {}", type_name(&x));
+                return Err(throw(frame, "TypeError", msg));
+            }
+        },
+    };
+    store(frame, dst, result);
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! Variables (undefined reads, `++`/`--`) and the diagnostics every family raises: warnings,
+//! deprecations and thrown errors, with the line of the frame's instruction.
+
+use crate::error::{PhpError, TraceLine};
+use crate::ops::{borrow, store};
+use crate::vm::{Frame, vm_of};
+use php_compiler::Step;
+use php_runtime::arith::{add, sub};
+use php_runtime::incdec::{Stepped, decrement, increment};
+use php_runtime::number::Num;
+use php_runtime::value::View;
+use php_runtime::{Zval, format};
+
+/// The source line of the frame's current instruction.
+pub fn line(frame: &Frame) -> u32 {
+    frame.code.func.lines.get(frame.pc).copied().unwrap_or(0)
+}
+
+/// Prints a diagnostic of `level` (`Warning`, `Deprecated`...) as PHP's CLI does.
+fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpError> {
+    let vm = vm_of(frame);
+    let text = format!(
+        "\n{level}: {message} in {} on line {}\n",
+        vm.file,
+        line(frame)
+    );
+    if vm.output.write(text.as_bytes()) {
+        Ok(())
+    } else {
+        Err(PhpError::Output)
+    }
+}
+
+/// `Warning: message`.
+pub fn warn(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
+    diagnostic(frame, "Warning", message)
+}
+
+/// `Deprecated: message`.
+pub fn deprecated(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
+    diagnostic(frame, "Deprecated", message)
+}
+
+/// An argument as a stack trace shows it.
+fn trace_arg(v: &Zval) -> String {
+    match v.view() {
+        View::Undef | View::Null => "NULL".into(),
+        View::Bool(b) => (if b { "true" } else { "false" }).into(),
+        View::Int(i) => i.to_string(),
+        View::Float(f) => format::float_to_string(f, format::Style::Echo),
+        View::Str(s) => {
+            let b = s.as_bytes();
+            let shown = String::from_utf8_lossy(&b[..b.len().min(15)]).into_owned();
+            if b.len() > 15 {
+                format!("'{shown}...'")
+            } else {
+                format!("'{shown}'")
+            }
+        }
+        View::Array(_) => "Array".into(),
+        View::Ref(r) => r.with(trace_arg),
+    }
+}
+
+/// An `Error` of `class` thrown at the frame's instruction, with the calls that led there.
+pub fn throw(frame: &mut Frame, class: &'static str, message: String) -> PhpError {
+    let mut trace = Vec::new();
+    let mut f: &Frame = frame;
+    while let Some(parent) = f.parent {
+        // SAFETY: a caller's frame outlives its callee's.
+        let p = unsafe { parent.get() };
+        let argc = (f.argc as usize).min(f.code.func.params.len());
+        let args: Vec<String> = (0..argc).map(|i| trace_arg(&borrow(f, i))).collect();
+        trace.push(TraceLine {
+            line: line(p),
+            call: format!("{}({})", f.code.name(), args.join(", ")),
+        });
+        f = p;
+    }
+    PhpError::Uncaught {
+        class,
+        message,
+        line: line(frame),
+        trace,
+    }
+}
+
+/// A read of the undefined variable in slot `cv`: PHP's warning.
+#[metajit::dont_look_inside]
+pub fn undefined(frame: &mut Frame, cv: usize) -> Result<(), PhpError> {
+    let name = String::from_utf8_lossy(&frame.code.func.cvs[cv]).into_owned();
+    warn(frame, &format!("Undefined variable ${name}"))
+}
+
+/// `++`/`--` (`step` is a [`Step`] as `u8`) on the variable in slot `cv`; the expression's
+/// value goes to `dst`.
+#[metajit::dont_look_inside]
+pub fn step(frame: &mut Frame, step: u8, cv: usize, dst: usize) -> Result<(), PhpError> {
+    let step = Step::ALL[step as usize];
+    let old = borrow(frame, cv);
+    let inc = matches!(step, Step::PreInc | Step::PostInc);
+    let new = match old.view() {
+        View::Undef => {
+            undefined(frame, cv)?;
+            if inc { Zval::int(1) } else { Zval::NULL }
+        }
+        View::Null => {
+            if inc {
+                Zval::int(1)
+            } else {
+                Zval::NULL
+            }
+        }
+        View::Int(i) => num(if inc {
+            add(Num::Int(i), Num::Int(1))
+        } else {
+            sub(Num::Int(i), Num::Int(1))
+        }),
+        View::Float(f) => Zval::float(if inc { f + 1.0 } else { f - 1.0 }),
+        View::Bool(_) => (*old).clone(),
+        View::Str(s) => match if inc {
+            increment(s.as_bytes())
+        } else {
+            decrement(s.as_bytes())
+        } {
+            Stepped::Num(n) => num(n),
+            Stepped::Str(s) => Zval::string(s),
+        },
+        View::Array(_) => {
+            let msg = format!(
+                "Cannot {} array",
+                if inc { "increment" } else { "decrement" }
+            );
+            return Err(throw(frame, "TypeError", msg));
+        }
+        View::Ref(_) => {
+            return Err(throw(
+                frame,
+                "Error",
+                "references are not supported yet".into(),
+            ));
+        }
+    };
+    let before = match old.view() {
+        View::Undef => Zval::NULL,
+        _ => (*old).clone(),
+    };
+    let result = if matches!(step, Step::PreInc | Step::PreDec) {
+        new.clone()
+    } else {
+        before
+    };
+    store(frame, cv, new);
+    store(frame, dst, result);
+    Ok(())
+}
+
+fn num(n: Num) -> Zval {
+    match n {
+        Num::Int(i) => Zval::int(i),
+        Num::Float(f) => Zval::float(f),
+    }
+}

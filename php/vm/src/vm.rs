@@ -1,0 +1,337 @@
+//! The virtual machine: loaded code ([`Code`]), its state ([`Vm`]), call frames ([`Frame`])
+//! and the dispatch loop ([`run`]), annotated for metajit.
+//!
+//! Each PHP call runs in its own invocation of [`run`] with its own frame (RPython's call
+//! design, as Lox's: the portal is re-entered per call). Calls are residual calls for now: the
+//! callee's `run` keeps its JIT, but traces do not inline calls yet. Frames are made once per
+//! call depth and reused.
+//!
+//! Every slot of a frame owns its value: writing a slot releases what it held
+//! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
+
+use crate::builtins::{self, Builtin};
+use crate::error::PhpError;
+use crate::ops::{self, arith, call, output, vars};
+use metajit::cli::Output;
+use metajit::{JitArray, JitDriver, Ref};
+use php_compiler::{Const, Function, Op, Program};
+use php_runtime::{PhpString, Value, Zval, tag};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The most nested calls: one more is PHP's memory-limit error (frames are what recursion
+/// uses up; the figure keeps the native stack of the VM's thread, which re-enters the loop
+/// per call, within its size).
+pub const MAX_DEPTH: u32 = 50_000;
+
+/// What a call by name reaches.
+#[derive(Clone, Copy)]
+pub enum Callee {
+    /// A function of the program.
+    User(&'static Code),
+    /// A built-in function.
+    Builtin(Builtin),
+    /// Nothing: PHP's "Call to undefined function".
+    Undefined,
+}
+
+/// A function ready to run: its bytecode, its constants as values, and its calls resolved.
+pub struct Code {
+    /// The compiled function.
+    pub func: Function,
+    /// The constants as values (strings are owned here for the life of the program).
+    pub constants: Vec<Value>,
+    /// What each call-name constant calls (indexed like `constants`).
+    pub callees: std::cell::OnceCell<Vec<Callee>>,
+}
+
+metajit::green_type!(Code);
+
+impl Code {
+    fn load(func: Function) -> &'static Code {
+        let constants = func
+            .constants
+            .iter()
+            .map(|k| {
+                match k {
+                    Const::Null => Zval::NULL,
+                    Const::Bool(b) => Zval::bool(*b),
+                    Const::Int(i) => Zval::int(*i),
+                    Const::Float(f) => Zval::float(*f),
+                    Const::Str(s) => Zval::string(PhpString::new(s)),
+                }
+                .into_raw()
+            })
+            .collect();
+        Box::leak(Box::new(Code {
+            func,
+            constants,
+            callees: std::cell::OnceCell::new(),
+        }))
+    }
+
+    /// The function's name as PHP prints it.
+    pub fn name(&self) -> String {
+        String::from_utf8_lossy(&self.func.name).into_owned()
+    }
+}
+
+/// The interpreter's state.
+#[derive(metajit::JitStruct)]
+#[repr(C)]
+pub struct Vm {
+    /// Where `echo` writes.
+    pub output: Output,
+    /// The JIT.
+    pub jit: Rc<JitDriver>,
+    /// The script's path as PHP prints it in messages.
+    pub file: String,
+    /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
+    /// frames link to their callers and must not move when the vector grows.
+    #[allow(clippy::vec_box)]
+    frames: Vec<Box<Frame>>,
+}
+
+/// One call's state: its slots (variables, then temporaries), the function, and its caller.
+/// It is the JIT's virtualizable: in traces, the slots and `pc` live in registers.
+#[derive(metajit::JitStruct)]
+#[repr(C)]
+pub struct Frame {
+    /// The slots.
+    #[jit(virtualizable_array)]
+    pub slots: JitArray<Value>,
+    /// The instruction being run, kept up to date where an error or a call may need it.
+    #[jit(virtualizable)]
+    pub pc: usize,
+    /// The function running in this frame.
+    #[jit(immutable)]
+    pub code: &'static Code,
+    /// The VM.
+    #[jit(immutable)]
+    pub vm: Ref<Vm>,
+    /// The caller's frame (`None` for the script).
+    pub parent: Option<Ref<Frame>>,
+    /// 1 for the script, one more per call.
+    pub depth: u32,
+    /// The number of arguments the call passed.
+    pub argc: u32,
+}
+
+/// The VM a frame belongs to.
+pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
+    // SAFETY: the VM outlives every frame (frames exist only while `Vm::run_program` runs),
+    // and the interpreter touches it through one path at a time.
+    unsafe { frame.vm.get_mut() }
+}
+
+/// The frame for a call at `depth` running `code`, called from `caller`: the depth's frame,
+/// every slot unset (the arguments are copied in after).
+pub fn enter_frame(
+    vm: Ref<Vm>,
+    depth: u32,
+    code: &'static Code,
+    caller: Option<Ref<Frame>>,
+) -> Ref<Frame> {
+    // SAFETY: as in `vm_of`.
+    let vm_mut = unsafe { vm.get_mut() };
+    while vm_mut.frames.len() < depth as usize {
+        let d = vm_mut.frames.len() as u32 + 1;
+        vm_mut.frames.push(Box::new(Frame {
+            slots: JitArray::new(0, Value::UNDEF),
+            pc: 0,
+            code,
+            vm,
+            parent: caller,
+            depth: d,
+            argc: 0,
+        }));
+    }
+    let frame = &mut vm_mut.frames[depth as usize - 1];
+    let needed = code.func.slots as usize;
+    if frame.slots.len() != needed {
+        frame.slots = JitArray::new(needed, Value::UNDEF);
+    }
+    frame.code = code;
+    frame.parent = caller;
+    frame.pc = 0;
+    Ref::new_mut(&mut **frame)
+}
+
+/// Releases every slot of a frame that is done (a return, or an error leaving it).
+pub fn leave_frame(frame: &mut Frame) {
+    for s in frame.slots.as_mut_slice() {
+        let v = std::mem::replace(s, Value::UNDEF);
+        // SAFETY: each slot owned its value.
+        drop(unsafe { Zval::from_raw(v) });
+    }
+}
+
+impl Vm {
+    /// A VM for the script at `file` (the path PHP prints), writing to `output`.
+    pub fn new(output: Output, jit: JitDriver, file: String) -> Vm {
+        Vm {
+            output,
+            jit: Rc::new(jit),
+            file,
+            frames: Vec::new(),
+        }
+    }
+
+    /// Runs a compiled program to its end.
+    pub fn run_program(&mut self, program: Program) -> Result<(), PhpError> {
+        let main = Code::load(program.main);
+        let functions: Vec<&'static Code> = program.functions.into_iter().map(Code::load).collect();
+        let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
+        for &f in &functions {
+            table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
+        }
+        for code in functions.iter().copied().chain([main]) {
+            let callees =
+                code.func
+                    .constants
+                    .iter()
+                    .map(|k| match k {
+                        Const::Str(name) => {
+                            let lower = name.to_ascii_lowercase();
+                            match table.get(&lower) {
+                                Some(c) => *c,
+                                None => builtins::lookup(&lower)
+                                    .map_or(Callee::Undefined, Callee::Builtin),
+                            }
+                        }
+                        _ => Callee::Undefined,
+                    })
+                    .collect();
+            let _ = code.callees.set(callees);
+        }
+        let jit = self.jit.clone();
+        let frame = enter_frame(Ref::new_mut(self), 1, main, None);
+        // SAFETY: the script's frame is used by this call only.
+        let frame = unsafe { frame.get_mut() };
+        let result = run(&jit, main, frame);
+        leave_frame(frame);
+        if !self.output.flush() {
+            return Err(PhpError::Output);
+        }
+        result
+    }
+}
+
+/// Runs `code` in `frame` until it returns, leaving the returned value in slot 0: the dispatch
+/// loop, annotated for the JIT. The position `pc` and the function `code` are green; the frame
+/// is red and virtualizable. Ints and floats are computed here (in traces: registers, guarded
+/// tags); everything else goes through the residual calls of [`ops`].
+#[metajit::interpreter(greens(pc, code), reds(frame), virtualizable(frame), driver = jit)]
+pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<(), PhpError> {
+    let mut pc = 0usize;
+    loop {
+        metajit::merge_point!();
+        match code.func.ops[pc] {
+            Op::Const { dst, k } => {
+                let v = code.constants[k as usize];
+                ops::put_copy(frame, dst as usize, v);
+            }
+            Op::Load { dst, cv } => {
+                let v = frame.slots[cv as usize];
+                if v.tag == tag::UNDEF {
+                    frame.pc = pc;
+                    vars::undefined(frame, cv as usize)?;
+                    ops::put(frame, dst as usize, Value::NULL);
+                } else {
+                    ops::put_copy(frame, dst as usize, v);
+                }
+            }
+            Op::LoadQuiet { dst, cv } => {
+                let v = frame.slots[cv as usize];
+                if v.tag == tag::UNDEF {
+                    ops::put(frame, dst as usize, Value::NULL);
+                } else {
+                    ops::put_copy(frame, dst as usize, v);
+                }
+            }
+            Op::Assign { cv, src } | Op::Copy { dst: cv, src } => {
+                let v = frame.slots[src as usize];
+                ops::put_copy(frame, cv as usize, v);
+            }
+            Op::Binary { op, dst, a, b } => {
+                // Green data live across guards must be plain integers.
+                let op = op as u8;
+                let (x, y) = (frame.slots[a as usize], frame.slots[b as usize]);
+                if x.tag == tag::INT && y.tag == tag::INT {
+                    let (i, j) = (x.bits as i64, y.bits as i64);
+                    let r = arith::int_binary(op, i, j);
+                    if r.tag != tag::UNDEF {
+                        ops::put(frame, dst as usize, r);
+                    } else {
+                        frame.pc = pc;
+                        arith::binary(frame, op, dst as usize, a as usize, b as usize)?;
+                    }
+                } else {
+                    frame.pc = pc;
+                    arith::binary(frame, op, dst as usize, a as usize, b as usize)?;
+                }
+            }
+            Op::Unary { op, dst, a } => {
+                let op = op as u8;
+                frame.pc = pc;
+                arith::unary(frame, op, dst as usize, a as usize)?;
+            }
+            Op::Step { step, cv, dst } => {
+                let step = step as u8;
+                frame.pc = pc;
+                vars::step(frame, step, cv as usize, dst as usize)?;
+            }
+            Op::Jump { to } => {
+                pc = to as usize;
+                continue;
+            }
+            Op::Loop { to } => {
+                pc = to as usize;
+                metajit::can_enter_jit!();
+                continue;
+            }
+            Op::JumpIf { cond, to } => {
+                if ops::truthy(frame.slots[cond as usize]) {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Op::JumpIfNot { cond, to } => {
+                if !ops::truthy(frame.slots[cond as usize]) {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Op::JumpIfNotNull { src, to } => {
+                if frame.slots[src as usize].tag != tag::NULL {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Op::Echo { src } => {
+                frame.pc = pc;
+                output::echo(frame, src as usize)?;
+            }
+            Op::Call {
+                name,
+                args,
+                argc,
+                dst,
+            } => {
+                frame.pc = pc;
+                call::call(
+                    frame,
+                    name as usize,
+                    args as usize,
+                    argc as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::Return { src } => {
+                ops::return_value(frame, src as usize);
+                return Ok(());
+            }
+        }
+        pc += 1;
+    }
+}
