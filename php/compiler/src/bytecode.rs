@@ -9,6 +9,9 @@ use std::fmt;
 /// A slot number in the frame.
 pub type Slot = u32;
 
+/// "No slot" where an instruction's slot is optional (a `foreach` without a key).
+pub const NONE: Slot = u32::MAX;
+
 // Instructions are green data of the VM's dispatch loop and of its residual calls.
 metajit::green_type!(Op);
 metajit::green_type!(BinOp);
@@ -229,6 +232,102 @@ pub enum Op {
     },
     /// Returns `src`.
     Return { src: Slot },
+    /// `dst = []`.
+    NewArray { dst: Slot },
+    /// `arr[] = val` on an array being built (a literal).
+    ArrayAppend { arr: Slot, val: Slot },
+    /// `arr[key] = val` on an array being built (a literal).
+    ArrayInsert { arr: Slot, key: Slot, val: Slot },
+    /// `dst = base[key]`, with PHP's warnings (undefined keys, offsets on scalars).
+    FetchDim { dst: Slot, base: Slot, key: Slot },
+    /// `dst = base[key]` without warnings (`isset`, `empty`, `??`): `null` when absent.
+    FetchDimQuiet { dst: Slot, base: Slot, key: Slot },
+    /// `$cv[k1]...[kn] = val`, the keys in slots `keys..keys + n`; with `append` the last
+    /// dimension is `[]` (and has no key slot).
+    AssignDim {
+        cv: Slot,
+        keys: Slot,
+        n: u32,
+        append: bool,
+        val: Slot,
+    },
+    /// `$cv[k1]...[kn] op= val`; the result goes to `dst`.
+    AssignDimOp {
+        op: BinOp,
+        cv: Slot,
+        keys: Slot,
+        n: u32,
+        val: Slot,
+        dst: Slot,
+    },
+    /// `++`/`--` on `$cv[k1]...[kn]`; the expression's value goes to `dst`.
+    StepDim {
+        step: Step,
+        cv: Slot,
+        keys: Slot,
+        n: u32,
+        dst: Slot,
+    },
+    /// `unset($cv[k1]...[kn])`.
+    UnsetDim { cv: Slot, keys: Slot, n: u32 },
+    /// `unset($cv)`.
+    UnsetCv { cv: Slot },
+    /// Starts `foreach` over `src` (position slot `pos`); jumps to `exit` when `src` is not
+    /// an array (with PHP's warning).
+    IterInit { src: Slot, pos: Slot, exit: u32 },
+    /// The next entry of the `foreach` over `src`: its key to `$key` (unless `NONE`), its
+    /// value to `$val`; at the end, jumps to `exit`.
+    IterNext {
+        src: Slot,
+        pos: Slot,
+        key: Slot,
+        val: Slot,
+        exit: u32,
+    },
+}
+
+impl Op {
+    /// Calls `f` on every slot the instruction names (not on `NONE`).
+    pub fn for_each_slot(&mut self, mut f: impl FnMut(&mut Slot)) {
+        let mut each = |slots: &mut [&mut Slot]| {
+            for s in slots.iter_mut() {
+                if **s != NONE {
+                    f(s);
+                }
+            }
+        };
+        match self {
+            Op::Const { dst, .. } | Op::NewArray { dst } => each(&mut [dst]),
+            Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
+            Op::Assign { cv, src } => each(&mut [cv, src]),
+            Op::Copy { dst, src } => each(&mut [dst, src]),
+            Op::Binary { dst, a, b, .. } => each(&mut [dst, a, b]),
+            Op::Unary { dst, a, .. } => each(&mut [dst, a]),
+            Op::Step { cv, dst, .. } => each(&mut [cv, dst]),
+            Op::JumpIf { cond, .. } | Op::JumpIfNot { cond, .. } => each(&mut [cond]),
+            Op::JumpIfNotNull { src, .. } | Op::Echo { src } | Op::Return { src } => {
+                each(&mut [src])
+            }
+            Op::Call { args, dst, .. } => each(&mut [args, dst]),
+            Op::Jump { .. } | Op::Loop { .. } => {}
+            Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
+            Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
+            Op::FetchDim { dst, base, key } | Op::FetchDimQuiet { dst, base, key } => {
+                each(&mut [dst, base, key])
+            }
+            Op::AssignDim { cv, keys, val, .. } => each(&mut [cv, keys, val]),
+            Op::AssignDimOp {
+                cv, keys, val, dst, ..
+            } => each(&mut [cv, keys, val, dst]),
+            Op::StepDim { cv, keys, dst, .. } => each(&mut [cv, keys, dst]),
+            Op::UnsetDim { cv, keys, .. } => each(&mut [cv, keys]),
+            Op::UnsetCv { cv } => each(&mut [cv]),
+            Op::IterInit { src, pos, .. } => each(&mut [src, pos]),
+            Op::IterNext {
+                src, pos, key, val, ..
+            } => each(&mut [src, pos, key, val]),
+        }
+    }
 }
 
 /// A parameter.

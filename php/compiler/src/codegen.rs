@@ -1,7 +1,7 @@
 //! The code generator: one pass over a function's statements and expressions.
 
 use crate::CompileError;
-use crate::bytecode::{BinOp, Const, Function, Op, Param, Program, Slot, Step, UnOp};
+use crate::bytecode::{BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp};
 use php_syntax::ast::{
     Args, Ast, BinaryOp, Callee, CastKind, ExprId, ExprKind, FunctionDecl, IncDecOp, NameKind,
     StmtId, StmtKind, StringPart, UnaryOp,
@@ -36,6 +36,7 @@ pub fn compile(ast: &Ast, src: &[u8]) -> Result<Program> {
                     decl.name.text()
                 ),
                 line: line_of(&lines, decl.name.span),
+                fatal: true,
             });
         }
     }
@@ -97,6 +98,7 @@ impl<'a> Gen<'a> {
         Err(CompileError {
             message: format!("{what} is not supported yet"),
             line: self.line,
+            fatal: false,
         })
     }
 
@@ -128,6 +130,7 @@ impl<'a> Gen<'a> {
                 return Err(CompileError {
                     message: format!("Redefinition of parameter ${}", p.name.text()),
                     line: line_of(self.lines, p.span),
+                    fatal: true,
                 });
             }
             self.cv(&p.name.name);
@@ -158,41 +161,7 @@ impl<'a> Gen<'a> {
             }
         };
         for op in &mut self.f.ops {
-            match op {
-                Op::Const { dst, .. } => fix(dst),
-                Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => {
-                    fix(dst);
-                    fix(cv);
-                }
-                Op::Assign { cv, src } => {
-                    fix(cv);
-                    fix(src);
-                }
-                Op::Copy { dst, src } => {
-                    fix(dst);
-                    fix(src);
-                }
-                Op::Binary { dst, a, b, .. } => {
-                    fix(dst);
-                    fix(a);
-                    fix(b);
-                }
-                Op::Unary { dst, a, .. } => {
-                    fix(dst);
-                    fix(a);
-                }
-                Op::Step { cv, dst, .. } => {
-                    fix(cv);
-                    fix(dst);
-                }
-                Op::JumpIf { cond, .. } | Op::JumpIfNot { cond, .. } => fix(cond),
-                Op::JumpIfNotNull { src, .. } | Op::Echo { src } | Op::Return { src } => fix(src),
-                Op::Call { args, dst, .. } => {
-                    fix(args);
-                    fix(dst);
-                }
-                Op::Jump { .. } | Op::Loop { .. } => {}
-            }
+            op.for_each_slot(fix);
         }
         self.f.slots = base + self.max_temp;
         self.f
@@ -214,7 +183,9 @@ impl<'a> Gen<'a> {
             Op::Jump { to: t }
             | Op::JumpIf { to: t, .. }
             | Op::JumpIfNot { to: t, .. }
-            | Op::JumpIfNotNull { to: t, .. } => *t = to,
+            | Op::JumpIfNotNull { to: t, .. }
+            | Op::IterInit { exit: t, .. }
+            | Op::IterNext { exit: t, .. } => *t = to,
             op => unreachable!("patching {op:?}"),
         }
     }
@@ -428,6 +399,7 @@ impl<'a> Gen<'a> {
                     return Err(CompileError {
                         message: format!("'{word}' not in the 'loop' or 'switch' context"),
                         line: self.line,
+                        fatal: true,
                     });
                 }
                 if levels > self.loops.len() {
@@ -435,6 +407,7 @@ impl<'a> Gen<'a> {
                     return Err(CompileError {
                         message: format!("Cannot '{word}' {levels} level{s}"),
                         line: self.line,
+                        fatal: true,
                     });
                 }
                 let j = self.emit(Op::Jump { to: 0 });
@@ -454,11 +427,63 @@ impl<'a> Gen<'a> {
                 self.emit(Op::Return { src: v });
             }
             StmtKind::Function(_) => return self.unsupported("a function declared inside a block"),
-            StmtKind::Foreach { .. } => return self.unsupported("foreach"),
+            StmtKind::Foreach {
+                expr,
+                key,
+                value,
+                by_ref,
+                body,
+                ..
+            } => {
+                if *by_ref {
+                    return self.unsupported("foreach by reference");
+                }
+                let key_cv = match key {
+                    Some(k) => self.target_cv(*k)?,
+                    None => NONE,
+                };
+                let val_cv = self.target_cv(*value)?;
+                let v = self.expr(*expr)?;
+                // The array and the position live in temporaries for the whole loop: the
+                // body's statements take theirs above them.
+                let src = self.temp();
+                let pos = self.temp();
+                self.emit(Op::Copy { dst: src, src: v });
+                let init = self.emit(Op::IterInit { src, pos, exit: 0 });
+                let head = self.here();
+                let next = self.emit(Op::IterNext {
+                    src,
+                    pos,
+                    key: key_cv,
+                    val: val_cv,
+                    exit: 0,
+                });
+                self.loop_body(*body)?;
+                self.close_loop(head, head, Some(next));
+                let end = self.here();
+                self.patch(init, end);
+                // Drop the loop's copy of the array now (PHP frees it at the loop's end).
+                let k = self.constant(Const::Null);
+                self.emit(Op::Const { dst: src, k });
+            }
+            StmtKind::Unset(list) => {
+                for &e in list {
+                    match &self.ast.expr(e).kind {
+                        ExprKind::Variable(name) if &name[..] != b"this" => {
+                            let cv = self.cv(name);
+                            self.emit(Op::UnsetCv { cv });
+                        }
+                        ExprKind::ArrayDim { dim: Some(_), .. } => {
+                            let (cv, keys, n, _) = self.dim_path(e, false)?;
+                            self.emit(Op::UnsetDim { cv, keys, n });
+                        }
+                        _ => return self.unsupported("unset of this expression"),
+                    }
+                }
+            }
             StmtKind::Switch { .. } => return self.unsupported("switch"),
             StmtKind::Global(_) => return self.unsupported("global"),
             StmtKind::Static(_) => return self.unsupported("static variables"),
-            StmtKind::Unset(_) => return self.unsupported("unset"),
             StmtKind::Try { .. } => return self.unsupported("try"),
             StmtKind::Class(_) => return self.unsupported("classes"),
             _ => return self.unsupported("this statement"),
@@ -542,11 +567,42 @@ impl<'a> Gen<'a> {
                 }
                 dst
             }
+            ExprKind::Assign { target, value } if self.is_dim(*target) => {
+                let (cv, keys, n, append) = self.dim_path(*target, true)?;
+                let v = self.expr(*value)?;
+                self.emit(Op::AssignDim {
+                    cv,
+                    keys,
+                    n,
+                    append,
+                    val: v,
+                });
+                v
+            }
             ExprKind::Assign { target, value } => {
                 let cv = self.target_cv(*target)?;
                 let v = self.expr(*value)?;
                 self.emit(Op::Assign { cv, src: v });
                 v
+            }
+            ExprKind::AssignOp { op, target, value }
+                if self.is_dim(*target) && *op != BinaryOp::Coalesce =>
+            {
+                let Some(bop) = arith_op(*op) else {
+                    return self.unsupported("this compound assignment");
+                };
+                let (cv, keys, n, _) = self.dim_path(*target, false)?;
+                let v = self.expr(*value)?;
+                let dst = self.temp();
+                self.emit(Op::AssignDimOp {
+                    op: bop,
+                    cv,
+                    keys,
+                    n,
+                    val: v,
+                    dst,
+                });
+                dst
             }
             ExprKind::AssignOp { op, target, value } => {
                 let cv = self.target_cv(*target)?;
@@ -577,15 +633,69 @@ impl<'a> Gen<'a> {
                 cur
             }
             ExprKind::IncDec { op, target } => {
-                let cv = self.target_cv(*target)?;
-                let dst = self.temp();
                 let step = match op {
                     IncDecOp::PreInc => Step::PreInc,
                     IncDecOp::PreDec => Step::PreDec,
                     IncDecOp::PostInc => Step::PostInc,
                     IncDecOp::PostDec => Step::PostDec,
                 };
+                if self.is_dim(*target) {
+                    let (cv, keys, n, _) = self.dim_path(*target, false)?;
+                    let dst = self.temp();
+                    self.emit(Op::StepDim {
+                        step,
+                        cv,
+                        keys,
+                        n,
+                        dst,
+                    });
+                    return Ok(dst);
+                }
+                let cv = self.target_cv(*target)?;
+                let dst = self.temp();
                 self.emit(Op::Step { step, cv, dst });
+                dst
+            }
+            ExprKind::Array { items, .. } => {
+                let dst = self.temp();
+                self.emit(Op::NewArray { dst });
+                for item in items {
+                    let Some(item) = item else {
+                        return Err(CompileError {
+                            message: "Cannot use empty array elements in arrays".into(),
+                            line: self.line,
+                            fatal: true,
+                        });
+                    };
+                    if item.by_ref || item.unpack {
+                        return self.unsupported("by-reference and unpacked array elements");
+                    }
+                    match item.key {
+                        Some(k) => {
+                            let key = self.expr(k)?;
+                            let val = self.expr(item.value)?;
+                            self.emit(Op::ArrayInsert { arr: dst, key, val });
+                        }
+                        None => {
+                            let val = self.expr(item.value)?;
+                            self.emit(Op::ArrayAppend { arr: dst, val });
+                        }
+                    }
+                }
+                dst
+            }
+            ExprKind::ArrayDim { base, dim } => {
+                let Some(dim) = dim else {
+                    return Err(CompileError {
+                        message: "Cannot use [] for reading".into(),
+                        line: self.line,
+                        fatal: true,
+                    });
+                };
+                let b = self.expr(*base)?;
+                let key = self.expr(*dim)?;
+                let dst = self.temp();
+                self.emit(Op::FetchDim { dst, base: b, key });
                 dst
             }
             ExprKind::Binary { op, left, right } => self.binary(*op, *left, *right)?,
@@ -650,9 +760,7 @@ impl<'a> Gen<'a> {
                 let dst = self.load_const(Const::Bool(true));
                 let mut exits = Vec::new();
                 for &e in list {
-                    let cv = self.quiet_var(e)?;
-                    let t = self.temp();
-                    self.emit(Op::LoadQuiet { dst: t, cv });
+                    let t = self.quiet_value(e)?;
                     self.emit(Op::Unary {
                         op: UnOp::IsSet,
                         dst,
@@ -667,9 +775,7 @@ impl<'a> Gen<'a> {
                 dst
             }
             ExprKind::Empty(e) => {
-                let cv = self.quiet_var(*e)?;
-                let t = self.temp();
-                self.emit(Op::LoadQuiet { dst: t, cv });
+                let t = self.quiet_value(*e)?;
                 self.emit(Op::Unary {
                     op: UnOp::Not,
                     dst: t,
@@ -713,8 +819,6 @@ impl<'a> Gen<'a> {
                 });
                 dst
             }
-            ExprKind::Array { .. } => return self.unsupported("arrays"),
-            ExprKind::ArrayDim { .. } => return self.unsupported("arrays"),
             ExprKind::Exit(_) => return self.unsupported("exit"),
             ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
                 return self.unsupported("closures");
@@ -741,12 +845,80 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The variable `isset`/`empty`/`??` read without a warning.
-    fn quiet_var(&mut self, e: ExprId) -> Result<Slot> {
+    /// The value `isset`/`empty`/`??` read without warnings: a variable, or dimensions of one
+    /// (`$a['k'][0]`).
+    fn quiet_value(&mut self, e: ExprId) -> Result<Slot> {
         match &self.ast.expr(e).kind {
-            ExprKind::Variable(name) if &name[..] != b"this" => Ok(self.cv(name)),
-            _ => self.unsupported("isset, empty and ?? of anything but a variable"),
+            ExprKind::Variable(name) if &name[..] != b"this" => {
+                let cv = self.cv(name);
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                Ok(t)
+            }
+            ExprKind::ArrayDim {
+                base,
+                dim: Some(dim),
+            } => {
+                let b = self.quiet_value(*base)?;
+                let key = self.expr(*dim)?;
+                let dst = self.temp();
+                self.emit(Op::FetchDimQuiet { dst, base: b, key });
+                Ok(dst)
+            }
+            _ => {
+                self.unsupported("isset, empty and ?? of anything but variables and array elements")
+            }
         }
+    }
+
+    /// Whether `e` is an array element (`$a[k]`, `$a[]`).
+    fn is_dim(&self, e: ExprId) -> bool {
+        matches!(self.ast.expr(e).kind, ExprKind::ArrayDim { .. })
+    }
+
+    /// The variable and keys of a written array element `$v[k1]...[kn]`: the keys evaluated
+    /// into `n` consecutive temporaries. `[]` may only be the last dimension, and only when
+    /// `append_ok` (a plain assignment).
+    fn dim_path(&mut self, target: ExprId, append_ok: bool) -> Result<(Slot, Slot, u32, bool)> {
+        let mut dims = Vec::new();
+        let mut e = target;
+        let cv = loop {
+            match &self.ast.expr(e).kind {
+                ExprKind::ArrayDim { base, dim } => {
+                    dims.push(*dim);
+                    e = *base;
+                }
+                ExprKind::Variable(name) if &name[..] != b"this" => break self.cv(name),
+                _ => return self.unsupported("writing to an element of anything but a variable"),
+            }
+        };
+        dims.reverse();
+        let append = dims.last() == Some(&None);
+        if append {
+            dims.pop();
+            if !append_ok {
+                return Err(CompileError {
+                    message: "Cannot use [] for reading".into(),
+                    line: self.line,
+                    fatal: true,
+                });
+            }
+        }
+        if dims.iter().any(Option::is_none) {
+            return self.unsupported("[] before the last dimension");
+        }
+        let base = self.next_temp;
+        for _ in &dims {
+            self.temp();
+        }
+        for (i, d) in dims.iter().enumerate() {
+            let k = self.expr(d.expect("checked above"))?;
+            self.emit(Op::Copy {
+                dst: TEMP | (base + i as Slot),
+                src: k,
+            });
+        }
+        Ok((cv, TEMP | base, dims.len() as u32, append))
     }
 
     fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
@@ -779,12 +951,8 @@ impl<'a> Gen<'a> {
             B::Coalesce => {
                 let dst = self.temp();
                 let a = match &self.ast.expr(left).kind {
-                    ExprKind::Variable(name) if &name[..] != b"this" => {
-                        let cv = self.cv(name);
-                        let t = self.temp();
-                        self.emit(Op::LoadQuiet { dst: t, cv });
-                        t
-                    }
+                    ExprKind::Variable(name) if &name[..] != b"this" => self.quiet_value(left)?,
+                    ExprKind::ArrayDim { dim: Some(_), .. } => self.quiet_value(left)?,
                     _ => self.expr(left)?,
                 };
                 self.emit(Op::Copy { dst, src: a });

@@ -9,15 +9,17 @@
 //! The language covered so far: literals, variables, assignment (also compound and `??=`),
 //! `++`/`--`, every arithmetic, bitwise, string, comparison and logical operator, `?:`, `??`,
 //! casts to scalars, `isset`/`empty` of variables, `echo`, `print`, string interpolation,
-//! `if`/`elseif`/`else`, `while`, `do`-`while`, `for`, `break`/`continue` with levels, and
+//! `if`/`elseif`/`else`, `while`, `do`-`while`, `for`, `break`/`continue` with levels,
 //! functions declared at the top level (by-value parameters with constant defaults, `return`,
-//! recursion). Anything else is a [`CompileError`] saying it is not supported yet, never a
-//! silent miscompilation.
+//! recursion), and arrays: literals, element reads, nested element writes (`$a[i][j] = v`,
+//! `$a[] = v`, `op=`, `++`/`--`), `isset`/`empty`/`??` of elements, `unset`, and `foreach` by
+//! value. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
+//! miscompilation.
 
 pub mod bytecode;
 mod codegen;
 
-pub use bytecode::{BinOp, Const, Function, Op, Param, Program, Slot, Step, UnOp};
+pub use bytecode::{BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp};
 pub use codegen::compile;
 
 /// Why a file could not be compiled.
@@ -27,4 +29,7 @@ pub struct CompileError {
     pub message: String,
     /// The line it is on.
     pub line: u32,
+    /// A fatal error PHP itself reports at compile time (printed as PHP's `Fatal error:`);
+    /// otherwise hippy does not support the construct yet.
+    pub fatal: bool,
 }

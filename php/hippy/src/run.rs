@@ -54,6 +54,13 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
     };
     let program = match php_compiler::compile(&ast, src) {
         Ok(p) => p,
+        Err(e) if e.fatal => {
+            crate::out(&format!(
+                "\nFatal error: {} in {file} on line {}\n",
+                e.message, e.line
+            ));
+            return 255;
+        }
         Err(e) => {
             eprintln!("hippy: {file}:{}: {}", e.line, e.message);
             return 255;

@@ -382,6 +382,16 @@ impl Zval {
         }
     }
 
+    /// The array this value holds, for writing through (`None` if it is not an array).
+    pub fn array_mut(&mut self) -> Option<&mut PhpArray> {
+        if self.0.tag != tag::ARRAY {
+            return None;
+        }
+        // SAFETY: an array value's payload is a live `PhpArray` handle this value owns;
+        // `PhpArray` is a transparent pointer the size of the `u64` payload.
+        Some(unsafe { &mut *(&mut self.0.bits as *mut u64 as *mut PhpArray) })
+    }
+
     /// The value a reference refers to, or the value itself (a copy either way).
     pub fn deref(&self) -> Zval {
         match self.view() {

@@ -7,7 +7,7 @@ use crate::vm::{Frame, vm_of};
 use php_runtime::convert::{push_string, to_int};
 use php_runtime::format::{Style, push_float};
 use php_runtime::value::View;
-use php_runtime::{ArrayKey, PhpString, Zval};
+use php_runtime::{ArrayKey, PhpArray, PhpString, Zval};
 
 /// A built-in function: the caller's frame (for diagnostics and output) and the arguments.
 pub type Builtin = fn(&mut Frame, &[Zval]) -> Result<Zval, PhpError>;
@@ -19,6 +19,13 @@ pub fn lookup(name: &[u8]) -> Option<Builtin> {
         b"var_dump" => var_dump,
         b"intdiv" => intdiv,
         b"str_repeat" => str_repeat,
+        b"count" | b"sizeof" => count,
+        b"print_r" => print_r,
+        b"implode" | b"join" => implode,
+        b"is_array" => is_array,
+        b"array_keys" => array_keys,
+        b"array_values" => array_values,
+        b"in_array" => in_array,
         _ => return None,
     })
 }
@@ -245,4 +252,165 @@ fn var_dump(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
     } else {
         Err(PhpError::Output)
     }
+}
+
+/// An `array` parameter.
+fn array_arg(
+    frame: &mut Frame,
+    func: &str,
+    n: usize,
+    param: &str,
+    v: &Zval,
+) -> Result<PhpArray, PhpError> {
+    match v.view() {
+        View::Array(a) => Ok(a.clone()),
+        _ => Err(throw(
+            frame,
+            "TypeError",
+            format!(
+                "{func}(): Argument #{n} (${param}) must be of type array, {} given",
+                type_of(v)
+            ),
+        )),
+    }
+}
+
+fn count(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "count", args, 1, 2)?;
+    match args[0].view() {
+        View::Array(a) => Ok(Zval::int(a.len() as i64)),
+        _ => Err(throw(
+            frame,
+            "TypeError",
+            format!(
+                "count(): Argument #1 ($value) must be of type Countable|array, {} given",
+                type_of(&args[0])
+            ),
+        )),
+    }
+}
+
+/// `print_r`'s text for `v` (arrays nested at `indent`, on a stack grown on demand).
+fn print_r_text(out: &mut Vec<u8>, v: &Zval, indent: usize) {
+    match v.view() {
+        View::Array(a) => {
+            out.extend_from_slice(b"Array\n");
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b"(\n");
+            for (k, item) in a.iter() {
+                out.extend(std::iter::repeat_n(b' ', indent + 4));
+                out.push(b'[');
+                match k {
+                    ArrayKey::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+                    ArrayKey::Str(s) => out.extend_from_slice(s.as_bytes()),
+                }
+                out.extend_from_slice(b"] => ");
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    print_r_text(out, item, indent + 8)
+                });
+                out.push(b'\n');
+            }
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b")\n");
+        }
+        View::Ref(r) => r.with(|v| print_r_text(out, v, indent)),
+        _ => {
+            push_string(out, v);
+        }
+    }
+}
+
+fn print_r(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "print_r", args, 1, 2)?;
+    let mut out = Vec::new();
+    print_r_text(&mut out, &args[0], 0);
+    if args.len() == 2 && php_runtime::convert::to_bool(&args[1]) {
+        return Ok(Zval::string(PhpString::new(&out)));
+    }
+    if vm_of(frame).output.write(&out) {
+        Ok(Zval::bool(true))
+    } else {
+        Err(PhpError::Output)
+    }
+}
+
+fn implode(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "implode", args, 1, 2)?;
+    let (sep, arr) = match (args.len(), args[0].view()) {
+        (1, View::Array(a)) => (PhpString::from(""), a.clone()),
+        (1, _) => {
+            return Err(throw(
+                frame,
+                "TypeError",
+                format!(
+                    "implode(): Argument #1 ($pieces) must be of type array, {} given",
+                    type_of(&args[0])
+                ),
+            ));
+        }
+        (_, View::Array(a)) => {
+            let sep = string_arg(frame, "implode", 2, "array", &args[1])?;
+            (sep, a.clone())
+        }
+        _ => {
+            let sep = string_arg(frame, "implode", 1, "separator", &args[0])?;
+            (sep, array_arg(frame, "implode", 2, "array", &args[1])?)
+        }
+    };
+    let mut out = Vec::new();
+    for (i, (_, v)) in arr.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(sep.as_bytes());
+        }
+        if push_string(&mut out, v).is_none() {
+            crate::ops::vars::warn(frame, "Array to string conversion")?;
+            out.extend_from_slice(b"Array");
+        }
+    }
+    Ok(Zval::string(PhpString::new(&out)))
+}
+
+fn is_array(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "is_array", args, 1, 1)?;
+    Ok(Zval::bool(matches!(args[0].view(), View::Array(_))))
+}
+
+fn array_keys(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "array_keys", args, 1, 1)?;
+    let a = array_arg(frame, "array_keys", 1, "array", &args[0])?;
+    Ok(Zval::array(PhpArray::from_list(
+        a.iter().map(|(k, _)| k.to_zval()),
+    )))
+}
+
+fn array_values(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "array_values", args, 1, 1)?;
+    let a = array_arg(frame, "array_values", 1, "array", &args[0])?;
+    Ok(Zval::array(PhpArray::from_list(
+        a.iter().map(|(_, v)| v.clone()),
+    )))
+}
+
+fn in_array(frame: &mut Frame, args: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "in_array", args, 2, 3)?;
+    let a = array_arg(frame, "in_array", 2, "haystack", &args[1])?;
+    let strict = args.len() == 3 && php_runtime::convert::to_bool(&args[2]);
+    for (_, v) in a.iter() {
+        let same = if strict {
+            php_runtime::compare::identical(&args[0], v)
+        } else {
+            php_runtime::compare::loose_eq(&args[0], v)
+        };
+        match same {
+            Ok(true) => return Ok(Zval::bool(true)),
+            Ok(false) => {}
+            Err(_) => {
+                return Err(PhpError::Fatal {
+                    message: php_runtime::compare::NestingTooDeep::MESSAGE.into(),
+                    line: crate::ops::vars::line(frame),
+                });
+            }
+        }
+    }
+    Ok(Zval::bool(false))
 }

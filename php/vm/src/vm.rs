@@ -11,10 +11,10 @@
 
 use crate::builtins::{self, Builtin};
 use crate::error::PhpError;
-use crate::ops::{self, arith, call, output, vars};
+use crate::ops::{self, arith, array, call, output, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
-use php_compiler::{Const, Function, Op, Program};
+use php_compiler::{Const, Function, NONE, Op, Program};
 use php_runtime::{PhpString, Value, Zval, tag};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -330,6 +330,108 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::Return { src } => {
                 ops::return_value(frame, src as usize);
                 return Ok(());
+            }
+            Op::NewArray { dst } => array::new_array(frame, dst as usize),
+            Op::ArrayAppend { arr, val } => {
+                frame.pc = pc;
+                array::literal_item(frame, arr as usize, NONE as usize, val as usize)?;
+            }
+            Op::ArrayInsert { arr, key, val } => {
+                frame.pc = pc;
+                array::literal_item(frame, arr as usize, key as usize, val as usize)?;
+            }
+            Op::FetchDim { dst, base, key } => {
+                frame.pc = pc;
+                array::fetch_dim(frame, dst as usize, base as usize, key as usize, false)?;
+            }
+            Op::FetchDimQuiet { dst, base, key } => {
+                frame.pc = pc;
+                array::fetch_dim(frame, dst as usize, base as usize, key as usize, true)?;
+            }
+            Op::AssignDim {
+                cv,
+                keys,
+                n,
+                append,
+                val,
+            } => {
+                frame.pc = pc;
+                array::assign_dim(
+                    frame,
+                    cv as usize,
+                    keys as usize,
+                    n as usize,
+                    append,
+                    val as usize,
+                )?;
+            }
+            Op::AssignDimOp {
+                op,
+                cv,
+                keys,
+                n,
+                val,
+                dst,
+            } => {
+                let op = op as u8;
+                frame.pc = pc;
+                array::assign_dim_op(
+                    frame,
+                    op,
+                    cv as usize,
+                    keys as usize,
+                    n as usize,
+                    val as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::StepDim {
+                step,
+                cv,
+                keys,
+                n,
+                dst,
+            } => {
+                let step = step as u8;
+                frame.pc = pc;
+                array::step_dim(
+                    frame,
+                    step,
+                    cv as usize,
+                    keys as usize,
+                    n as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::UnsetDim { cv, keys, n } => {
+                frame.pc = pc;
+                array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
+            }
+            Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
+            Op::IterInit { src, pos, exit } => {
+                frame.pc = pc;
+                if !array::iter_init(frame, src as usize, pos as usize)? {
+                    pc = exit as usize;
+                    continue;
+                }
+            }
+            Op::IterNext {
+                src,
+                pos,
+                key,
+                val,
+                exit,
+            } => {
+                if !array::iter_next(
+                    frame,
+                    src as usize,
+                    pos as usize,
+                    key as usize,
+                    val as usize,
+                ) {
+                    pc = exit as usize;
+                    continue;
+                }
             }
         }
         pc += 1;

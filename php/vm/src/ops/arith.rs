@@ -155,9 +155,16 @@ fn compared(frame: &mut Frame, r: Result<i32, NestingTooDeep>) -> Result<i32, Ph
 pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Result<(), PhpError> {
     let op = BinOp::ALL[op as usize];
     let (x, y) = (borrow(frame, ia), borrow(frame, ib));
-    let result = match op {
+    let result = compute(frame, op, &x, &y)?;
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// `x op y` with PHP's conversions, warnings and errors.
+pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval, PhpError> {
+    Ok(match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow => {
-            let (m, n) = operands(frame, op, &x, &y)?;
+            let (m, n) = operands(frame, op, x, y)?;
             num_value(match op {
                 BinOp::Add => a::add(m, n),
                 BinOp::Sub => a::sub(m, n),
@@ -191,7 +198,7 @@ pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Re
                     .collect();
                 Zval::string(PhpString::new(&bytes))
             } else {
-                let (m, n) = operands(frame, op, &x, &y)?;
+                let (m, n) = operands(frame, op, x, y)?;
                 let (i, j) = (int_operand(frame, m)?, int_operand(frame, n)?);
                 let r = match op {
                     BinOp::Mod => a::modulo(i, j),
@@ -206,7 +213,7 @@ pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Re
         }
         BinOp::Concat => {
             let mut out = Vec::new();
-            for v in [&*x, &*y] {
+            for v in [x, y] {
                 if push_string(&mut out, v).is_none() {
                     warn(frame, "Array to string conversion")?;
                     out.extend_from_slice(b"Array");
@@ -214,17 +221,15 @@ pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Re
             }
             Zval::string(PhpString::new(&out))
         }
-        BinOp::Xor => Zval::bool(to_bool(&x) != to_bool(&y)),
-        BinOp::Equal => Zval::bool(compared(frame, compare(&x, &y))? == 0),
-        BinOp::NotEqual => Zval::bool(compared(frame, compare(&x, &y))? != 0),
-        BinOp::Less => Zval::bool(compared(frame, compare(&x, &y))? < 0),
-        BinOp::LessEqual => Zval::bool(compared(frame, compare(&x, &y))? <= 0),
-        BinOp::Spaceship => Zval::int(i64::from(compared(frame, compare(&x, &y))?)),
-        BinOp::Identical => Zval::bool(compared(frame, identical(&x, &y).map(i32::from))? == 1),
-        BinOp::NotIdentical => Zval::bool(compared(frame, identical(&x, &y).map(i32::from))? == 0),
-    };
-    store(frame, dst, result);
-    Ok(())
+        BinOp::Xor => Zval::bool(to_bool(x) != to_bool(y)),
+        BinOp::Equal => Zval::bool(compared(frame, compare(x, y))? == 0),
+        BinOp::NotEqual => Zval::bool(compared(frame, compare(x, y))? != 0),
+        BinOp::Less => Zval::bool(compared(frame, compare(x, y))? < 0),
+        BinOp::LessEqual => Zval::bool(compared(frame, compare(x, y))? <= 0),
+        BinOp::Spaceship => Zval::int(i64::from(compared(frame, compare(x, y))?)),
+        BinOp::Identical => Zval::bool(compared(frame, identical(x, y).map(i32::from))? == 1),
+        BinOp::NotIdentical => Zval::bool(compared(frame, identical(x, y).map(i32::from))? == 0),
+    })
 }
 
 /// `dst = op slot a` (`op` is a [`UnOp`] as `u8`).

@@ -2,6 +2,7 @@
 //! residual calls for everything that is not int arithmetic, by family.
 
 pub mod arith;
+pub mod array;
 pub mod call;
 pub mod output;
 pub mod vars;

@@ -97,14 +97,22 @@ pub fn undefined(frame: &mut Frame, cv: usize) -> Result<(), PhpError> {
 #[metajit::dont_look_inside]
 pub fn step(frame: &mut Frame, step: u8, cv: usize, dst: usize) -> Result<(), PhpError> {
     let step = Step::ALL[step as usize];
-    let old = borrow(frame, cv);
+    let old = (*borrow(frame, cv)).clone();
+    if matches!(old.view(), View::Undef) {
+        undefined(frame, cv)?;
+    }
+    let (new, result) = stepped(frame, step, &old)?;
+    store(frame, cv, new);
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// The new value of `old` after `step`, and the expression's value (an unset `old` reads as
+/// `null`; the caller has warned about it).
+pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval), PhpError> {
     let inc = matches!(step, Step::PreInc | Step::PostInc);
     let new = match old.view() {
-        View::Undef => {
-            undefined(frame, cv)?;
-            if inc { Zval::int(1) } else { Zval::NULL }
-        }
-        View::Null => {
+        View::Undef | View::Null => {
             if inc {
                 Zval::int(1)
             } else {
@@ -117,7 +125,7 @@ pub fn step(frame: &mut Frame, step: u8, cv: usize, dst: usize) -> Result<(), Ph
             sub(Num::Int(i), Num::Int(1))
         }),
         View::Float(f) => Zval::float(if inc { f + 1.0 } else { f - 1.0 }),
-        View::Bool(_) => (*old).clone(),
+        View::Bool(_) => old.clone(),
         View::Str(s) => match if inc {
             increment(s.as_bytes())
         } else {
@@ -133,26 +141,18 @@ pub fn step(frame: &mut Frame, step: u8, cv: usize, dst: usize) -> Result<(), Ph
             );
             return Err(throw(frame, "TypeError", msg));
         }
-        View::Ref(_) => {
-            return Err(throw(
-                frame,
-                "Error",
-                "references are not supported yet".into(),
-            ));
-        }
+        View::Ref(r) => return r.with(|v| stepped(frame, step, v)),
     };
     let before = match old.view() {
         View::Undef => Zval::NULL,
-        _ => (*old).clone(),
+        _ => old.clone(),
     };
     let result = if matches!(step, Step::PreInc | Step::PreDec) {
         new.clone()
     } else {
         before
     };
-    store(frame, cv, new);
-    store(frame, dst, result);
-    Ok(())
+    Ok((new, result))
 }
 
 fn num(n: Num) -> Zval {

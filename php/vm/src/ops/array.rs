@@ -1,0 +1,373 @@
+//! Arrays: literals, element reads and writes (nested, with PHP's autovivification), `unset`
+//! and `foreach` by value. All residual calls: arrays are heap values with copy-on-write.
+
+use crate::error::PhpError;
+use crate::ops::arith::{compute, type_name};
+use crate::ops::vars::{deprecated, stepped, throw, warn};
+use crate::ops::{borrow, store};
+use crate::vm::Frame;
+use php_compiler::{BinOp, NONE, Step};
+use php_runtime::value::View;
+use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, format, tag};
+
+/// The array key a value makes: ints and canonical numeric strings are int keys, floats are
+/// truncated (with PHP's deprecation when that loses a fraction), `true`/`false` are 1/0 and
+/// `null` is `""`.
+fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
+    Ok(match v.view() {
+        View::Int(i) => ArrayKey::Int(i),
+        View::Str(s) => ArrayKey::from_string(s.clone()),
+        View::Bool(b) => ArrayKey::Int(i64::from(b)),
+        View::Undef | View::Null => ArrayKey::Str(PhpString::from("")),
+        View::Float(f) => {
+            if f.is_finite() && f.fract() != 0.0 {
+                let shown = format::float_to_string(f, format::Style::Dump);
+                deprecated(
+                    frame,
+                    &format!("Implicit conversion from float {shown} to int loses precision"),
+                )?;
+            }
+            ArrayKey::Int(php_runtime::number::float_to_int(f))
+        }
+        View::Array(_) => return Err(throw(frame, "TypeError", "Illegal offset type".into())),
+        View::Ref(r) => return r.with(|v| to_key(frame, v)),
+    })
+}
+
+fn undefined_key(frame: &mut Frame, key: &ArrayKey) -> Result<(), PhpError> {
+    let shown = match key {
+        ArrayKey::Int(i) => i.to_string(),
+        ArrayKey::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s.as_bytes())),
+    };
+    warn(frame, &format!("Undefined array key {shown}"))
+}
+
+/// `dst = []`.
+#[metajit::dont_look_inside]
+pub fn new_array(frame: &mut Frame, dst: usize) {
+    store(frame, dst, Zval::array(PhpArray::new()));
+}
+
+/// Takes the value out of a slot (leaving it unset), for writing through.
+fn take(frame: &mut Frame, slot: usize) -> Zval {
+    let v = std::mem::replace(&mut frame.slots[slot], Value::UNDEF);
+    // SAFETY: the slot owned its value; it now holds nothing.
+    unsafe { Zval::from_raw(v) }
+}
+
+/// `arr[key] = val` (`key` `NONE`: `arr[] = val`) on the array being built in slot `arr`.
+#[metajit::dont_look_inside]
+pub fn literal_item(frame: &mut Frame, arr: usize, key: usize, val: usize) -> Result<(), PhpError> {
+    let v = (*borrow(frame, val)).clone();
+    let k = if key == NONE as usize {
+        None
+    } else {
+        Some(to_key(frame, &borrow(frame, key))?)
+    };
+    let mut a = take(frame, arr);
+    let table = a.array_mut().expect("an array literal").make_mut();
+    let result = match k {
+        Some(k) => {
+            drop(table.insert(k, v));
+            Ok(())
+        }
+        None => table.append(v).map(drop),
+    };
+    store(frame, arr, a);
+    result.map_err(|_| occupied(frame))
+}
+
+fn occupied(frame: &mut Frame) -> PhpError {
+    let msg = "Cannot add element to the array as the next element is already occupied";
+    throw(frame, "Error", msg.into())
+}
+
+/// `dst = base[key]`; `quiet` for `isset`/`empty`/`??` (no warnings, `null` when absent).
+#[metajit::dont_look_inside]
+pub fn fetch_dim(
+    frame: &mut Frame,
+    dst: usize,
+    base: usize,
+    key: usize,
+    quiet: bool,
+) -> Result<(), PhpError> {
+    let b = (*borrow(frame, base)).clone();
+    let k = (*borrow(frame, key)).clone();
+    let result = match b.view() {
+        View::Array(a) => {
+            let key = to_key(frame, &k)?;
+            match a.get(key.as_ref()) {
+                Some(v) => v.clone(),
+                None => {
+                    if !quiet {
+                        undefined_key(frame, &key)?;
+                    }
+                    Zval::NULL
+                }
+            }
+        }
+        View::Str(s) => {
+            let offset = match k.view() {
+                View::Int(i) => Some(i),
+                View::Str(t) => php_runtime::number::canonical_int(t.as_bytes()),
+                View::Bool(b) => Some(i64::from(b)),
+                View::Float(f) => Some(php_runtime::number::float_to_int(f)),
+                _ => None,
+            };
+            let Some(i) = offset else {
+                if quiet {
+                    store(frame, dst, Zval::NULL);
+                    return Ok(());
+                }
+                let msg = format!("Cannot access offset of type {} on string", type_name(&k));
+                return Err(throw(frame, "TypeError", msg));
+            };
+            let len = s.len() as i64;
+            let at = if i < 0 { i + len } else { i };
+            if at < 0 || at >= len {
+                if quiet {
+                    Zval::NULL
+                } else {
+                    warn(frame, &format!("Uninitialized string offset {i}"))?;
+                    Zval::str("")
+                }
+            } else {
+                Zval::string(PhpString::new(&s.as_bytes()[at as usize..at as usize + 1]))
+            }
+        }
+        _ => {
+            if !quiet {
+                let msg = format!(
+                    "Trying to access array offset on value of type {}",
+                    type_name(&b)
+                );
+                warn(frame, &msg)?;
+            }
+            Zval::NULL
+        }
+    };
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// Makes `v` an array to write into, as PHP does for `$v[...] = ...`: unset and `null`
+/// become `[]` (and `false`, with PHP's deprecation); other scalars are an error.
+fn writable<'a>(frame: &mut Frame, v: &'a mut Zval) -> Result<&'a mut PhpArray, PhpError> {
+    match v.view() {
+        View::Array(_) => {}
+        View::Undef | View::Null => *v = Zval::array(PhpArray::new()),
+        View::Bool(false) => {
+            deprecated(
+                frame,
+                "Automatic conversion of false to array is deprecated",
+            )?;
+            *v = Zval::array(PhpArray::new());
+        }
+        View::Str(_) => {
+            return Err(throw(
+                frame,
+                "Error",
+                "string offsets are not supported yet".into(),
+            ));
+        }
+        _ => {
+            let msg = "Cannot use a scalar value as an array";
+            return Err(throw(frame, "Error", msg.into()));
+        }
+    }
+    Ok(v.array_mut().expect("made an array"))
+}
+
+/// The keys in slots `keys..keys + n`.
+fn keys_of(frame: &mut Frame, keys: usize, n: usize) -> Result<Vec<ArrayKey>, PhpError> {
+    (0..n)
+        .map(|i| {
+            let k = (*borrow(frame, keys + i)).clone();
+            to_key(frame, &k)
+        })
+        .collect()
+}
+
+/// Walks `root[k1]...[kn]` for writing (making arrays where PHP makes them) and calls `f` with
+/// the innermost array and the last key (`None`: `[]`). Values replaced on the way are
+/// returned for the caller to drop once the root is back in its slot.
+fn write_path<R>(
+    frame: &mut Frame,
+    root: &mut Zval,
+    keys: &[ArrayKey],
+    last: Option<ArrayKey>,
+    f: impl FnOnce(&mut Frame, &mut PhpArray, Option<ArrayKey>) -> Result<R, PhpError>,
+) -> Result<R, PhpError> {
+    let mut cur = root;
+    for k in keys {
+        let arr = writable(frame, cur)?;
+        cur = arr.make_mut().entry(k.clone());
+    }
+    let arr = writable(frame, cur)?;
+    f(frame, arr, last)
+}
+
+/// `$cv[k1]...[kn] = val` (`append`: one more `[]` dimension).
+#[metajit::dont_look_inside]
+pub fn assign_dim(
+    frame: &mut Frame,
+    cv: usize,
+    keys: usize,
+    n: usize,
+    append: bool,
+    val: usize,
+) -> Result<(), PhpError> {
+    let v = (*borrow(frame, val)).clone();
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = if append { None } else { ks.pop() };
+    let mut root = take(frame, cv);
+    let result = write_path(frame, &mut root, &ks, last, |_, arr, last| {
+        Ok(match last {
+            Some(k) => Ok(arr.make_mut().insert(k, v)),
+            None => arr.make_mut().append(v).map(|_| None),
+        })
+    });
+    store(frame, cv, root);
+    match result? {
+        Ok(old) => {
+            drop(old);
+            Ok(())
+        }
+        Err(_) => Err(occupied(frame)),
+    }
+}
+
+/// `$cv[k1]...[kn] op= val`, the result to `dst`.
+#[metajit::dont_look_inside]
+#[allow(clippy::too_many_arguments)]
+pub fn assign_dim_op(
+    frame: &mut Frame,
+    op: u8,
+    cv: usize,
+    keys: usize,
+    n: usize,
+    val: usize,
+    dst: usize,
+) -> Result<(), PhpError> {
+    let op = BinOp::ALL[op as usize];
+    let v = (*borrow(frame, val)).clone();
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = ks.pop().expect("an element has a key");
+    let mut root = take(frame, cv);
+    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
+        let key = last.expect("a key");
+        let old = match arr.get(key.as_ref()) {
+            Some(o) => o.clone(),
+            None => {
+                undefined_key(frame, &key)?;
+                Zval::NULL
+            }
+        };
+        let new = compute(frame, op, &old, &v)?;
+        drop(arr.make_mut().insert(key, new.clone()));
+        Ok(new)
+    });
+    store(frame, cv, root);
+    store(frame, dst, result?);
+    Ok(())
+}
+
+/// `++`/`--` on `$cv[k1]...[kn]`, the expression's value to `dst`.
+#[metajit::dont_look_inside]
+pub fn step_dim(
+    frame: &mut Frame,
+    step: u8,
+    cv: usize,
+    keys: usize,
+    n: usize,
+    dst: usize,
+) -> Result<(), PhpError> {
+    let step = Step::ALL[step as usize];
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = ks.pop().expect("an element has a key");
+    let mut root = take(frame, cv);
+    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
+        let key = last.expect("a key");
+        let old = match arr.get(key.as_ref()) {
+            Some(o) => o.clone(),
+            None => {
+                undefined_key(frame, &key)?;
+                Zval::NULL
+            }
+        };
+        let (new, result) = stepped(frame, step, &old)?;
+        drop(arr.make_mut().insert(key, new));
+        Ok(result)
+    });
+    store(frame, cv, root);
+    store(frame, dst, result?);
+    Ok(())
+}
+
+/// `unset($cv[k1]...[kn])`: nothing happens where a dimension is missing.
+#[metajit::dont_look_inside]
+pub fn unset_dim(frame: &mut Frame, cv: usize, keys: usize, n: usize) -> Result<(), PhpError> {
+    let ks = keys_of(frame, keys, n)?;
+    let mut root = take(frame, cv);
+    let mut removed = None;
+    {
+        let mut cur = &mut root;
+        for (i, k) in ks.iter().enumerate() {
+            let Some(arr) = cur.array_mut() else { break };
+            if !arr.contains(k.as_ref()) {
+                break;
+            }
+            if i + 1 == ks.len() {
+                removed = arr.remove(k.as_ref());
+                break;
+            }
+            cur = arr.make_mut().entry(k.clone());
+        }
+    }
+    store(frame, cv, root);
+    drop(removed);
+    Ok(())
+}
+
+/// `unset($cv)`.
+#[metajit::dont_look_inside]
+pub fn unset_cv(frame: &mut Frame, cv: usize) {
+    drop(take(frame, cv));
+}
+
+/// Starts a `foreach` over slot `src`: `false` (after PHP's warning) when it is not an array.
+#[metajit::dont_look_inside]
+pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpError> {
+    let v = borrow(frame, src);
+    if v.tag() != tag::ARRAY {
+        let msg = format!(
+            "foreach() argument must be of type array|object, {} given",
+            type_name(&v)
+        );
+        warn(frame, &msg)?;
+        return Ok(false);
+    }
+    store(frame, pos, Zval::int(0));
+    Ok(true)
+}
+
+/// The next entry of a `foreach`: `false` at the end.
+#[metajit::dont_look_inside]
+pub fn iter_next(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usize) -> bool {
+    let a = borrow(frame, src);
+    let View::Array(arr) = a.view() else {
+        return false;
+    };
+    let at = frame.slots[pos].bits as usize;
+    let Some(p) = arr.live_from(at) else {
+        return false;
+    };
+    let (k, v) = arr.at(p);
+    let (k, v) = (k.to_zval(), v.clone());
+    store(frame, pos, Zval::int(p as i64 + 1));
+    if key != NONE as usize {
+        store(frame, key, k);
+    }
+    store(frame, val, v);
+    true
+}
