@@ -284,6 +284,8 @@ pub enum Op {
         val: Slot,
         exit: u32,
     },
+    /// Throws `UnhandledMatchError` for the subject in `src`.
+    MatchError { src: Slot },
 }
 
 impl Op {
@@ -321,7 +323,7 @@ impl Op {
             } => each(&mut [cv, keys, val, dst]),
             Op::StepDim { cv, keys, dst, .. } => each(&mut [cv, keys, dst]),
             Op::UnsetDim { cv, keys, .. } => each(&mut [cv, keys]),
-            Op::UnsetCv { cv } => each(&mut [cv]),
+            Op::UnsetCv { cv } | Op::MatchError { src: cv } => each(&mut [cv]),
             Op::IterInit { src, pos, .. } => each(&mut [src, pos]),
             Op::IterNext {
                 src, pos, key, val, ..

@@ -52,8 +52,10 @@ fn line_of(lines: &LineIndex, span: Span) -> u32 {
     lines.line(span.start)
 }
 
-/// Where `break` and `continue` of one loop jump.
+/// Where `break` and `continue` of one loop (or `switch`) jump.
 struct LoopCtx {
+    /// A `switch`, which `break` leaves but `continue` does not target yet.
+    is_switch: bool,
     /// Jumps to patch to the loop's end.
     breaks: Vec<usize>,
     /// Jumps to patch to the loop's continue point.
@@ -410,8 +412,11 @@ impl<'a> Gen<'a> {
                         fatal: true,
                     });
                 }
-                let j = self.emit(Op::Jump { to: 0 });
                 let depth = self.loops.len() - levels;
+                if !is_break && self.loops[depth].is_switch {
+                    return self.unsupported("continue targeting switch");
+                }
+                let j = self.emit(Op::Jump { to: 0 });
                 let ctx = &mut self.loops[depth];
                 if is_break {
                     ctx.breaks.push(j);
@@ -481,7 +486,52 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
-            StmtKind::Switch { .. } => return self.unsupported("switch"),
+            StmtKind::Switch { subject, cases, .. } => {
+                let v = self.expr(*subject)?;
+                let s = self.temp();
+                self.emit(Op::Copy { dst: s, src: v });
+                // The tests, in order, each jumping to its case's body; then to `default`.
+                let mut to_body = Vec::new();
+                for case in cases {
+                    if let Some(c) = case.cond {
+                        let c = self.expr(c)?;
+                        let t = self.temp();
+                        self.emit(Op::Binary {
+                            op: BinOp::Equal,
+                            dst: t,
+                            a: s,
+                            b: c,
+                        });
+                        to_body.push(Some(self.emit(Op::JumpIf { cond: t, to: 0 })));
+                    } else {
+                        to_body.push(None);
+                    }
+                }
+                let to_default = self.emit(Op::Jump { to: 0 });
+                self.loops.push(LoopCtx {
+                    is_switch: true,
+                    breaks: vec![to_default],
+                    continues: Vec::new(),
+                });
+                for (case, jump) in cases.iter().zip(to_body) {
+                    let h = self.here();
+                    match jump {
+                        Some(j) => self.patch(j, h),
+                        None => {
+                            // `default`: where no case matched.
+                            let ctx = self.loops.last_mut().expect("the switch");
+                            ctx.breaks.retain(|&b| b != to_default);
+                            self.patch(to_default, h);
+                        }
+                    }
+                    self.stmts(&case.body)?;
+                }
+                let end = self.here();
+                let ctx = self.loops.pop().expect("the switch");
+                for j in ctx.breaks {
+                    self.patch(j, end);
+                }
+            }
             StmtKind::Global(_) => return self.unsupported("global"),
             StmtKind::Static(_) => return self.unsupported("static variables"),
             StmtKind::Try { .. } => return self.unsupported("try"),
@@ -494,6 +544,7 @@ impl<'a> Gen<'a> {
 
     fn loop_body(&mut self, body: StmtId) -> Result<()> {
         self.loops.push(LoopCtx {
+            is_switch: false,
             breaks: Vec::new(),
             continues: Vec::new(),
         });
@@ -817,6 +868,56 @@ impl<'a> Gen<'a> {
                     argc: args.len() as u32,
                     dst,
                 });
+                dst
+            }
+            ExprKind::Match { subject, arms } => {
+                let v = self.expr(*subject)?;
+                let s = self.temp();
+                self.emit(Op::Copy { dst: s, src: v });
+                let dst = self.temp();
+                let mut ends = Vec::new();
+                let mut default = None;
+                for arm in arms {
+                    let Some(conds) = &arm.conds else {
+                        default = Some(arm.body);
+                        continue;
+                    };
+                    let mut to_body = Vec::new();
+                    for &c in conds {
+                        let c = self.expr(c)?;
+                        let t = self.temp();
+                        self.emit(Op::Binary {
+                            op: BinOp::Identical,
+                            dst: t,
+                            a: s,
+                            b: c,
+                        });
+                        to_body.push(self.emit(Op::JumpIf { cond: t, to: 0 }));
+                    }
+                    let skip = self.emit(Op::Jump { to: 0 });
+                    let h = self.here();
+                    for j in to_body {
+                        self.patch(j, h);
+                    }
+                    let r = self.expr(arm.body)?;
+                    self.emit(Op::Copy { dst, src: r });
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                }
+                match default {
+                    Some(body) => {
+                        let r = self.expr(body)?;
+                        self.emit(Op::Copy { dst, src: r });
+                    }
+                    None => {
+                        self.emit(Op::MatchError { src: s });
+                    }
+                }
+                let h = self.here();
+                for j in ends {
+                    self.patch(j, h);
+                }
                 dst
             }
             ExprKind::Exit(_) => return self.unsupported("exit"),

@@ -12,8 +12,8 @@
 //! `if`/`elseif`/`else`, `while`, `do`-`while`, `for`, `break`/`continue` with levels,
 //! functions declared at the top level (by-value parameters with constant defaults, `return`,
 //! recursion), and arrays: literals, element reads, nested element writes (`$a[i][j] = v`,
-//! `$a[] = v`, `op=`, `++`/`--`), `isset`/`empty`/`??` of elements, `unset`, and `foreach` by
-//! value. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
+//! `$a[] = v`, `op=`, `++`/`--`), `isset`/`empty`/`??` of elements, `unset`, `foreach` by
+//! value, `switch` and `match`. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
 //! miscompilation.
 
 pub mod bytecode;

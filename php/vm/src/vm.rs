@@ -408,6 +408,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
             }
             Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
+            Op::MatchError { src } => {
+                frame.pc = pc;
+                vars::match_error(frame, src as usize)?;
+            }
             Op::IterInit { src, pos, exit } => {
                 frame.pc = pc;
                 if !array::iter_init(frame, src as usize, pos as usize)? {

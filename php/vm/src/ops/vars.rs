@@ -161,3 +161,18 @@ fn num(n: Num) -> Zval {
         Num::Float(f) => Zval::float(f),
     }
 }
+
+/// A `match` without a matching arm: PHP's `UnhandledMatchError` for the subject in `src`.
+#[metajit::dont_look_inside]
+pub fn match_error(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
+    let v = borrow(frame, src);
+    let shown = match v.view() {
+        View::Array(_) => "of type array".to_string(),
+        _ => trace_arg(&v),
+    };
+    Err(throw(
+        frame,
+        "UnhandledMatchError",
+        format!("Unhandled match case {shown}"),
+    ))
+}
