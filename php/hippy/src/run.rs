@@ -66,7 +66,7 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
             return 255;
         }
     };
-    let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone());
+    let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
     let result = vm.run_program(program);
     match result {
         Ok(()) => 0,

@@ -6,6 +6,19 @@ use crate::number::{Num, Numeric, float_to_int, parse_numeric, str_to_bool, str_
 use crate::string::PhpString;
 use crate::value::{View, Zval};
 
+/// PHP's name of a value's type in error messages (`int`, `string`, `array`...).
+pub fn type_name(v: &Zval) -> &'static str {
+    match v.view() {
+        View::Undef | View::Null => "null",
+        View::Bool(_) => "bool",
+        View::Int(_) => "int",
+        View::Float(_) => "float",
+        View::Str(_) => "string",
+        View::Array(_) => "array",
+        View::Ref(r) => r.with(type_name),
+    }
+}
+
 /// The truth value of `v` (`if ($v)`).
 pub fn to_bool(v: &Zval) -> bool {
     match v.view() {

@@ -12,6 +12,8 @@
 //!   shortest round trip for `var_dump`, `var_export` and JSON).
 //! - [`compare`]: PHP 8's `==`, `===` and `<=>`.
 //! - [`incdec`]: `++`/`--` on strings (PHP's "string increment").
+//! - [`error`]: how a program ends early ([`PhpError`]), printed as PHP prints it.
+//! - [`host`]: the interface built-in functions use to reach the VM ([`Host`]).
 //!
 //! Nothing here prints: an operation that PHP would warn about says so in its result (for
 //! example [`number::Numeric`] tells a whole numeric string from a leading-numeric one), and
@@ -21,12 +23,16 @@ pub mod arith;
 pub mod array;
 pub mod compare;
 pub mod convert;
+pub mod error;
 pub mod format;
+pub mod host;
 pub mod incdec;
 pub mod number;
 pub mod string;
 pub mod value;
 
 pub use array::{ArrayKey, PhpArray};
+pub use error::PhpError;
+pub use host::{Builtin, Host};
 pub use string::PhpString;
 pub use value::{Value, Zval, tag};

@@ -3,15 +3,14 @@
 //!
 //! - [`vm`]: loaded code, the VM, frames and the dispatch loop.
 //! - [`ops`]: what the loop calls, by family (`arith`, `call`, `output`, `vars`).
-//! - [`builtins`]: the few built-in functions the VM has so far.
-//! - [`error`]: how a program ends early, printed as PHP prints it.
+//!
+//! Built-in functions come from outside (`php-stdlib`, through the table [`Vm::new`] is
+//! given), and reach the VM through [`php_runtime::Host`], which [`ops::call`] implements.
 
-pub mod builtins;
-pub mod error;
 pub mod ops;
 pub mod vm;
 
-pub use error::PhpError;
+pub use php_runtime::PhpError;
 pub use vm::Vm;
 
 /// The JIT parameters hippy starts from (`METAJIT_PARAMS` overrides them).

@@ -9,13 +9,12 @@
 //! Every slot of a frame owns its value: writing a slot releases what it held
 //! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
 
-use crate::builtins::{self, Builtin};
-use crate::error::PhpError;
 use crate::ops::{self, arith, array, call, output, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
 use php_compiler::{Const, Function, NONE, Op, Program};
-use php_runtime::{PhpString, Value, Zval, tag};
+use php_runtime::PhpError;
+use php_runtime::{Builtin, PhpString, Value, Zval, tag};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -86,6 +85,8 @@ pub struct Vm {
     pub jit: Rc<JitDriver>,
     /// The script's path as PHP prints it in messages.
     pub file: String,
+    /// The built-in functions: the one of a lowercase name.
+    builtins: fn(&[u8]) -> Option<Builtin>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -167,12 +168,19 @@ pub fn leave_frame(frame: &mut Frame) {
 }
 
 impl Vm {
-    /// A VM for the script at `file` (the path PHP prints), writing to `output`.
-    pub fn new(output: Output, jit: JitDriver, file: String) -> Vm {
+    /// A VM for the script at `file` (the path PHP prints), writing to `output`, with the
+    /// built-in functions `builtins` finds by lowercase name.
+    pub fn new(
+        output: Output,
+        jit: JitDriver,
+        file: String,
+        builtins: fn(&[u8]) -> Option<Builtin>,
+    ) -> Vm {
         Vm {
             output,
             jit: Rc::new(jit),
             file,
+            builtins,
             frames: Vec::new(),
         }
     }
@@ -195,7 +203,7 @@ impl Vm {
                             let lower = name.to_ascii_lowercase();
                             match table.get(&lower) {
                                 Some(c) => *c,
-                                None => builtins::lookup(&lower)
+                                None => (self.builtins)(&lower)
                                     .map_or(Callee::Undefined, Callee::Builtin),
                             }
                         }

@@ -1,11 +1,11 @@
 //! Operators: ints in traces ([`int_binary`]), everything else as residual calls with PHP's
 //! conversions, warnings and errors.
 
-use crate::error::PhpError;
 use crate::ops::vars::{deprecated, throw, warn};
 use crate::ops::{borrow, store};
 use crate::vm::Frame;
 use php_compiler::{BinOp, UnOp};
+use php_runtime::PhpError;
 use php_runtime::arith::{self as a, ArithError};
 use php_runtime::compare::{NestingTooDeep, compare, identical};
 use php_runtime::convert::{Operand, push_string, to_bool, to_float, to_int, to_operand};
@@ -71,18 +71,7 @@ pub fn int_binary(op: u8, i: i64, j: i64) -> Value {
     }
 }
 
-/// PHP's name of a value's type in operator errors.
-pub fn type_name(v: &Zval) -> &'static str {
-    match v.view() {
-        View::Undef | View::Null => "null",
-        View::Bool(_) => "bool",
-        View::Int(_) => "int",
-        View::Float(_) => "float",
-        View::Str(_) => "string",
-        View::Array(_) => "array",
-        View::Ref(r) => r.with(type_name),
-    }
-}
+pub use php_runtime::convert::type_name;
 
 fn num_value(n: Num) -> Zval {
     match n {

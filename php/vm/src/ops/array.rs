@@ -1,12 +1,12 @@
 //! Arrays: literals, element reads and writes (nested, with PHP's autovivification), `unset`
 //! and `foreach` by value. All residual calls: arrays are heap values with copy-on-write.
 
-use crate::error::PhpError;
 use crate::ops::arith::{compute, type_name};
 use crate::ops::vars::{deprecated, stepped, throw, warn};
 use crate::ops::{borrow, store};
 use crate::vm::Frame;
 use php_compiler::{BinOp, NONE, Step};
+use php_runtime::PhpError;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, format, tag};
 

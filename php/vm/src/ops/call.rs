@@ -1,11 +1,11 @@
 //! Calls by name: of the program's functions (a nested invocation of [`run`] in the frame of
 //! the next depth, which keeps its JIT) and of built-in functions.
 
-use crate::error::PhpError;
 use crate::ops::vars::{line, throw};
 use crate::ops::{borrow, store};
 use crate::vm::{Callee, Code, Frame, MAX_DEPTH, enter_frame, leave_frame, run, vm_of};
 use php_compiler::Const;
+use php_runtime::PhpError;
 use php_runtime::{PhpString, Zval};
 
 /// `dst = name(args...)` with the `argc` values in the slots from `args`.
@@ -34,7 +34,7 @@ pub fn call(
             let argv: Vec<Zval> = (0..argc)
                 .map(|i| (*borrow(frame, args + i)).clone())
                 .collect();
-            f(frame, &argv)?
+            f(&mut FrameHost { frame }, &argv)?
         }
         Callee::User(code) => call_user(frame, code, args, argc)?,
     };
@@ -126,5 +126,36 @@ fn const_value(k: &Const) -> Zval {
         Const::Int(i) => Zval::int(*i),
         Const::Float(f) => Zval::float(*f),
         Const::Str(s) => Zval::string(PhpString::new(s)),
+    }
+}
+
+/// The VM as a built-in function sees it: the calling frame.
+struct FrameHost<'a> {
+    frame: &'a mut Frame,
+}
+
+impl php_runtime::Host for FrameHost<'_> {
+    fn warn(&mut self, message: &str) -> Result<(), PhpError> {
+        crate::ops::vars::warn(self.frame, message)
+    }
+
+    fn deprecated(&mut self, message: &str) -> Result<(), PhpError> {
+        crate::ops::vars::deprecated(self.frame, message)
+    }
+
+    fn notice(&mut self, message: &str) -> Result<(), PhpError> {
+        crate::ops::vars::notice(self.frame, message)
+    }
+
+    fn throw(&mut self, class: &'static str, message: String) -> PhpError {
+        throw(self.frame, class, message)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), PhpError> {
+        if vm_of(self.frame).output.write(bytes) {
+            Ok(())
+        } else {
+            Err(PhpError::Output)
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! `echo` and `print`.
 
-use crate::error::PhpError;
 use crate::ops::borrow;
 use crate::ops::vars::warn;
 use crate::vm::{Frame, vm_of};
+use php_runtime::PhpError;
 use php_runtime::convert::push_string;
 
 /// Writes the string form of slot `src`. An error when the output failed (its reader went

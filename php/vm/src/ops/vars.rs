@@ -1,11 +1,11 @@
 //! Variables (undefined reads, `++`/`--`) and the diagnostics every family raises: warnings,
 //! deprecations and thrown errors, with the line of the frame's instruction.
 
-use crate::error::{PhpError, TraceLine};
 use crate::ops::{borrow, store};
 use crate::vm::{Frame, vm_of};
 use php_compiler::Step;
 use php_runtime::arith::{add, sub};
+use php_runtime::error::{PhpError, TraceLine};
 use php_runtime::incdec::{Stepped, decrement, increment};
 use php_runtime::number::Num;
 use php_runtime::value::View;
@@ -34,6 +34,11 @@ fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpEr
 /// `Warning: message`.
 pub fn warn(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
     diagnostic(frame, "Warning", message)
+}
+
+/// `Notice: message`.
+pub fn notice(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
+    diagnostic(frame, "Notice", message)
 }
 
 /// `Deprecated: message`.

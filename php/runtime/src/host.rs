@@ -1,0 +1,27 @@
+//! The interface between built-in functions and the VM that calls them.
+//!
+//! The standard library (`php-stdlib`) depends on this crate only; the VM implements [`Host`]
+//! for the call being made, so a built-in can raise PHP's diagnostics (with the caller's file
+//! and line), throw PHP's errors (with the stack trace), and write output, without knowing the
+//! VM. The dependency stays one-way: `vm -> runtime <- stdlib`.
+
+use crate::error::PhpError;
+use crate::value::Zval;
+
+/// What a built-in function can ask of the VM running it.
+pub trait Host {
+    /// Prints `Warning: message` (PHP's CLI format, at the caller's line).
+    fn warn(&mut self, message: &str) -> Result<(), PhpError>;
+    /// Prints `Deprecated: message`.
+    fn deprecated(&mut self, message: &str) -> Result<(), PhpError>;
+    /// Prints `Notice: message`.
+    fn notice(&mut self, message: &str) -> Result<(), PhpError>;
+    /// An exception of the built-in `class` (an `Error` or `Exception` subclass) with
+    /// `message`, thrown at the caller's line (for the built-in to return).
+    fn throw(&mut self, class: &'static str, message: String) -> PhpError;
+    /// Writes program output (`echo`, `print_r`...).
+    fn write(&mut self, bytes: &[u8]) -> Result<(), PhpError>;
+}
+
+/// A built-in function: its arguments (by value) and the host running it.
+pub type Builtin = fn(&mut dyn Host, &[Zval]) -> Result<Zval, PhpError>;

@@ -1,0 +1,42 @@
+//! hippy's standard library: PHP's built-in functions on the values of `php-runtime`.
+//!
+//! Functions are declared in tables, one per extension and family ([`standard`]); each takes
+//! its arguments by value and reaches the VM only through [`Host`](php_runtime::Host) (for
+//! diagnostics, errors and output), so this crate does not depend on the VM. [`args`] holds
+//! PHP's argument checks and coercions (coercive typing mode), with PHP's messages.
+
+pub mod args;
+pub mod standard;
+
+use php_runtime::Builtin;
+
+/// Every table of functions.
+const TABLES: &[&[(&str, Builtin)]] = &[
+    standard::string::FUNCTIONS,
+    standard::var::FUNCTIONS,
+    standard::array::FUNCTIONS,
+    standard::math::FUNCTIONS,
+];
+
+/// The built-in function of a lowercase name.
+pub fn lookup(name: &[u8]) -> Option<Builtin> {
+    TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(n, _)| n.as_bytes() == name)
+        .map(|(_, f)| *f)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_lowercase_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for table in super::TABLES {
+            for (name, _) in *table {
+                assert_eq!(*name, name.to_ascii_lowercase(), "{name}");
+                assert!(seen.insert(*name), "{name} twice");
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Math functions.
+
+use crate::args;
+use php_runtime::compare::compare;
+use php_runtime::number::Num;
+use php_runtime::value::View;
+use php_runtime::{Builtin, Host, PhpError, Zval};
+
+/// The functions of this family.
+pub const FUNCTIONS: &[(&str, Builtin)] = &[
+    ("abs", abs),
+    ("floor", floor),
+    ("ceil", ceil),
+    ("round", round),
+    ("sqrt", sqrt),
+    ("pow", pow),
+    ("intdiv", intdiv),
+    ("max", max),
+    ("min", min),
+    ("dechex", dechex),
+];
+
+fn num(n: Num) -> Zval {
+    match n {
+        Num::Int(i) => Zval::int(i),
+        Num::Float(f) => Zval::float(f),
+    }
+}
+
+fn abs(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "abs", a, 1, 1)?;
+    Ok(
+        match args::number(h, "abs", 1, "num", "int|float", &a[0])? {
+            Num::Int(i) => i.checked_abs().map_or(Zval::float(-(i as f64)), Zval::int),
+            Num::Float(f) => Zval::float(f.abs()),
+        },
+    )
+}
+
+fn float_fn(h: &mut dyn Host, name: &str, a: &[Zval], f: fn(f64) -> f64) -> Result<Zval, PhpError> {
+    args::arity(h, name, a, 1, 1)?;
+    let x = args::number(h, name, 1, "num", "int|float", &a[0])?.to_f64();
+    Ok(Zval::float(f(x)))
+}
+
+fn floor(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    float_fn(h, "floor", a, f64::floor)
+}
+
+fn ceil(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    float_fn(h, "ceil", a, f64::ceil)
+}
+
+fn sqrt(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "sqrt", a, 1, 1)?;
+    let x = args::float(h, "sqrt", 1, "num", &a[0])?;
+    Ok(Zval::float(x.sqrt()))
+}
+
+/// Rounds half away from zero at `places` decimals, on the value's 15 significant decimal
+/// digits (so `round(1.955, 2)` is 1.96, as in PHP, although 1.955 is stored a little below).
+fn round_places(x: f64, places: i64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let places = places.clamp(-308, 308) as i32;
+    let pre: f64 = format!("{x:.14e}").parse().unwrap_or(x);
+    let scale = 10f64.powi(places.abs());
+    let scaled = if places >= 0 {
+        pre * scale
+    } else {
+        pre / scale
+    };
+    if scaled.abs() >= 1e15 {
+        return x;
+    }
+    let r = scaled.round();
+    let r: f64 = format!("{r:.14e}").parse().unwrap_or(r);
+    if places >= 0 { r / scale } else { r * scale }
+}
+
+fn round(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "round", a, 1, 3)?;
+    let x = args::number(h, "round", 1, "num", "int|float", &a[0])?;
+    let places = if a.len() > 1 {
+        args::int(h, "round", 2, "precision", &a[1])?
+    } else {
+        0
+    };
+    if a.len() > 2 {
+        return Err(h.throw("Error", "round() with a mode is not supported yet".into()));
+    }
+    Ok(Zval::float(match x {
+        Num::Int(i) if places >= 0 => i as f64,
+        n => round_places(n.to_f64(), places),
+    }))
+}
+
+fn pow(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "pow", a, 2, 2)?;
+    let x = args::number(h, "pow", 1, "num", "int|float", &a[0])?;
+    let y = args::number(h, "pow", 2, "exponent", "int|float", &a[1])?;
+    Ok(num(php_runtime::arith::pow(x, y)))
+}
+
+fn intdiv(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "intdiv", a, 2, 2)?;
+    let x = args::int(h, "intdiv", 1, "num1", &a[0])?;
+    let y = args::int(h, "intdiv", 2, "num2", &a[1])?;
+    if y == 0 {
+        return Err(h.throw("DivisionByZeroError", "Division by zero".into()));
+    }
+    if x == i64::MIN && y == -1 {
+        let msg = "Division of PHP_INT_MIN by -1 is not an integer";
+        return Err(h.throw("ArithmeticError", msg.into()));
+    }
+    Ok(Zval::int(x / y))
+}
+
+fn extreme(h: &mut dyn Host, name: &str, a: &[Zval], want: i32) -> Result<Zval, PhpError> {
+    args::arity(h, name, a, 1, usize::MAX)?;
+    let values: Vec<Zval> = if a.len() == 1 {
+        match a[0].view() {
+            View::Array(arr) => {
+                if arr.is_empty() {
+                    let msg =
+                        format!("{name}(): Argument #1 ($value) must contain at least one element");
+                    return Err(h.throw("ValueError", msg));
+                }
+                arr.iter().map(|(_, v)| v.clone()).collect()
+            }
+            _ => {
+                let msg = format!(
+                    "{name}(): Argument #1 ($value) must be of type array, {} given",
+                    php_runtime::convert::type_name(&a[0])
+                );
+                return Err(h.throw("TypeError", msg));
+            }
+        }
+    } else {
+        a.to_vec()
+    };
+    let mut best = values[0].clone();
+    for v in &values[1..] {
+        match compare(v, &best) {
+            Ok(c) if c == want => best = v.clone(),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(h.throw(
+                    "Error",
+                    php_runtime::compare::NestingTooDeep::MESSAGE.into(),
+                ));
+            }
+        }
+    }
+    Ok(best)
+}
+
+fn max(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    extreme(h, "max", a, 1)
+}
+
+fn min(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    extreme(h, "min", a, -1)
+}
+
+fn dechex(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "dechex", a, 1, 1)?;
+    let n = args::int(h, "dechex", 1, "num", &a[0])?;
+    Ok(Zval::str(&format!("{:x}", n as u64)))
+}

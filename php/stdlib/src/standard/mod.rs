@@ -1,0 +1,7 @@
+//! The `standard` extension, by family.
+
+pub mod array;
+pub mod math;
+pub mod printf;
+pub mod string;
+pub mod var;

@@ -1,0 +1,276 @@
+//! Variable handling: `var_dump`, `print_r`, `gettype`, `is_*`, `intval` and the other
+//! conversions.
+
+use crate::args;
+use php_runtime::convert::{push_string, to_bool, to_float, to_int};
+use php_runtime::format::{Style, push_float};
+use php_runtime::number::{Numeric, parse_numeric};
+use php_runtime::value::View;
+use php_runtime::{ArrayKey, Builtin, Host, PhpError, PhpString, Zval};
+
+/// The functions of this family.
+pub const FUNCTIONS: &[(&str, Builtin)] = &[
+    ("var_dump", var_dump),
+    ("print_r", print_r),
+    ("gettype", gettype),
+    ("is_int", is_int),
+    ("is_integer", is_int),
+    ("is_long", is_int),
+    ("is_float", is_float),
+    ("is_double", is_float),
+    ("is_string", is_string),
+    ("is_bool", is_bool),
+    ("is_null", is_null),
+    ("is_array", is_array),
+    ("is_numeric", is_numeric),
+    ("is_scalar", is_scalar),
+    ("intval", intval),
+    ("floatval", floatval),
+    ("doubleval", floatval),
+    ("strval", strval),
+    ("boolval", boolval),
+];
+
+/// `var_dump`'s text for `v`, indented by `indent` spaces (nested arrays on a stack grown on
+/// demand).
+fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
+    let pad = |out: &mut Vec<u8>| out.extend(std::iter::repeat_n(b' ', indent));
+    match v.view() {
+        View::Undef | View::Null => {
+            pad(out);
+            out.extend_from_slice(b"NULL\n");
+        }
+        View::Bool(b) => {
+            pad(out);
+            out.extend_from_slice(if b { b"bool(true)\n" } else { b"bool(false)\n" });
+        }
+        View::Int(i) => {
+            pad(out);
+            out.extend_from_slice(format!("int({i})\n").as_bytes());
+        }
+        View::Float(f) => {
+            pad(out);
+            let mut s = String::from("float(");
+            push_float(&mut s, f, Style::Dump);
+            s.push_str(")\n");
+            out.extend_from_slice(s.as_bytes());
+        }
+        View::Str(s) => {
+            pad(out);
+            out.extend_from_slice(format!("string({}) \"", s.len()).as_bytes());
+            out.extend_from_slice(s.as_bytes());
+            out.extend_from_slice(b"\"\n");
+        }
+        View::Array(a) => {
+            pad(out);
+            out.extend_from_slice(format!("array({}) {{\n", a.len()).as_bytes());
+            for (k, item) in a.iter() {
+                out.extend(std::iter::repeat_n(b' ', indent + 2));
+                match k {
+                    ArrayKey::Int(i) => out.extend_from_slice(format!("[{i}]=>\n").as_bytes()),
+                    ArrayKey::Str(s) => {
+                        out.extend_from_slice(b"[\"");
+                        out.extend_from_slice(s.as_bytes());
+                        out.extend_from_slice(b"\"]=>\n");
+                    }
+                }
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || dump(out, item, indent + 2));
+            }
+            pad(out);
+            out.extend_from_slice(b"}\n");
+        }
+        View::Ref(r) => r.with(|v| dump(out, v, indent)),
+    }
+}
+
+fn var_dump(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "var_dump", a, 1, usize::MAX)?;
+    let mut out = Vec::new();
+    for v in a {
+        dump(&mut out, v, 0);
+    }
+    h.write(&out)?;
+    Ok(Zval::NULL)
+}
+
+/// `print_r`'s text for `v` (arrays nested at `indent`, on a stack grown on demand).
+fn print_r_text(out: &mut Vec<u8>, v: &Zval, indent: usize) {
+    match v.view() {
+        View::Array(a) => {
+            out.extend_from_slice(b"Array\n");
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b"(\n");
+            for (k, item) in a.iter() {
+                out.extend(std::iter::repeat_n(b' ', indent + 4));
+                out.push(b'[');
+                match k {
+                    ArrayKey::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+                    ArrayKey::Str(s) => out.extend_from_slice(s.as_bytes()),
+                }
+                out.extend_from_slice(b"] => ");
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    print_r_text(out, item, indent + 8)
+                });
+                out.push(b'\n');
+            }
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b")\n");
+        }
+        View::Ref(r) => r.with(|v| print_r_text(out, v, indent)),
+        _ => {
+            push_string(out, v);
+        }
+    }
+}
+
+fn print_r(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "print_r", a, 1, 2)?;
+    let mut out = Vec::new();
+    print_r_text(&mut out, &a[0], 0);
+    if a.len() == 2 && args::boolean(h, "print_r", 2, "return", &a[1])? {
+        return Ok(Zval::string(PhpString::new(&out)));
+    }
+    h.write(&out)?;
+    Ok(Zval::bool(true))
+}
+
+fn gettype(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "gettype", a, 1, 1)?;
+    Ok(Zval::str(match a[0].view() {
+        View::Undef | View::Null => "NULL",
+        View::Bool(_) => "boolean",
+        View::Int(_) => "integer",
+        View::Float(_) => "double",
+        View::Str(_) => "string",
+        View::Array(_) => "array",
+        View::Ref(_) => "reference",
+    }))
+}
+
+fn type_test(
+    h: &mut dyn Host,
+    name: &str,
+    a: &[Zval],
+    test: fn(View<'_>) -> bool,
+) -> Result<Zval, PhpError> {
+    args::arity(h, name, a, 1, 1)?;
+    Ok(Zval::bool(test(a[0].view())))
+}
+
+fn is_int(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_int", a, |v| matches!(v, View::Int(_)))
+}
+
+fn is_float(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_float", a, |v| matches!(v, View::Float(_)))
+}
+
+fn is_string(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_string", a, |v| matches!(v, View::Str(_)))
+}
+
+fn is_bool(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_bool", a, |v| matches!(v, View::Bool(_)))
+}
+
+fn is_null(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_null", a, |v| matches!(v, View::Null | View::Undef))
+}
+
+fn is_array(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_array", a, |v| matches!(v, View::Array(_)))
+}
+
+fn is_scalar(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_scalar", a, |v| {
+        matches!(
+            v,
+            View::Int(_) | View::Float(_) | View::Str(_) | View::Bool(_)
+        )
+    })
+}
+
+fn is_numeric(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    type_test(h, "is_numeric", a, |v| match v {
+        View::Int(_) | View::Float(_) => true,
+        View::Str(s) => matches!(parse_numeric(s.as_bytes()), Numeric::Whole(_)),
+        _ => false,
+    })
+}
+
+/// `strtol` in `base` (2 to 36, or 0 to read a `0x`/`0b`/`0` prefix), saturating.
+fn parse_in_base(s: &[u8], mut base: u32) -> i64 {
+    let mut i = 0;
+    while i < s.len() && php_runtime::number::is_space(s[i]) {
+        i += 1;
+    }
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let rest = &s[i..];
+    let lower = |k: usize| rest.get(k).map(u8::to_ascii_lowercase);
+    if (base == 16 || base == 0) && rest.first() == Some(&b'0') && lower(1) == Some(b'x') {
+        i += 2;
+        base = 16;
+    } else if (base == 2 || base == 0) && rest.first() == Some(&b'0') && lower(1) == Some(b'b') {
+        i += 2;
+        base = 2;
+    } else if (base == 8 || base == 0) && rest.first() == Some(&b'0') && lower(1) == Some(b'o') {
+        i += 2;
+        base = 8;
+    } else if base == 0 {
+        base = if rest.first() == Some(&b'0') { 8 } else { 10 };
+    }
+    let mut v: i128 = 0;
+    for &c in &s[i..] {
+        let Some(d) = (c as char).to_digit(36).filter(|&d| d < base) else {
+            break;
+        };
+        v = (v * i128::from(base) + i128::from(d)).min(i128::from(i64::MAX) + 1);
+    }
+    let v = if neg { -v } else { v };
+    v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+fn intval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "intval", a, 1, 2)?;
+    let base = if a.len() == 2 {
+        args::int(h, "intval", 2, "base", &a[1])?
+    } else {
+        10
+    };
+    if base != 10
+        && let View::Str(s) = a[0].view()
+    {
+        return Ok(Zval::int(parse_in_base(s.as_bytes(), base as u32)));
+    }
+    Ok(Zval::int(to_int(&a[0])))
+}
+
+fn floatval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "floatval", a, 1, 1)?;
+    Ok(Zval::float(to_float(&a[0])))
+}
+
+fn strval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "strval", a, 1, 1)?;
+    let mut out = Vec::new();
+    if push_string(&mut out, &a[0]).is_none() {
+        h.warn("Array to string conversion")?;
+        out.extend_from_slice(b"Array");
+    }
+    Ok(Zval::string(PhpString::new(&out)))
+}
+
+fn boolval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "boolval", a, 1, 1)?;
+    Ok(Zval::bool(to_bool(&a[0])))
+}
