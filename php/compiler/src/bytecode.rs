@@ -286,6 +286,12 @@ pub enum Op {
     },
     /// Throws `UnhandledMatchError` for the subject in `src`.
     MatchError { src: Slot },
+    /// `exit`/`die`, with the value in `src` (or `NONE`).
+    Exit { src: Slot },
+    /// `dst =` the constant named by `constants[name]` (one not known at compile time).
+    FetchConst { dst: Slot, name: u32 },
+    /// `const NAME = src;`
+    DeclareConst { name: u32, src: Slot },
 }
 
 impl Op {
@@ -299,7 +305,10 @@ impl Op {
             }
         };
         match self {
-            Op::Const { dst, .. } | Op::NewArray { dst } => each(&mut [dst]),
+            Op::Const { dst, .. } | Op::NewArray { dst } | Op::FetchConst { dst, .. } => {
+                each(&mut [dst])
+            }
+            Op::DeclareConst { src, .. } => each(&mut [src]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } => each(&mut [dst, src]),
@@ -323,7 +332,9 @@ impl Op {
             } => each(&mut [cv, keys, val, dst]),
             Op::StepDim { cv, keys, dst, .. } => each(&mut [cv, keys, dst]),
             Op::UnsetDim { cv, keys, .. } => each(&mut [cv, keys]),
-            Op::UnsetCv { cv } | Op::MatchError { src: cv } => each(&mut [cv]),
+            Op::UnsetCv { cv } | Op::MatchError { src: cv } | Op::Exit { src: cv } => {
+                each(&mut [cv])
+            }
             Op::IterInit { src, pos, .. } => each(&mut [src, pos]),
             Op::IterNext {
                 src, pos, key, val, ..

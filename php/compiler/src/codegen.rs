@@ -546,6 +546,13 @@ impl<'a> Gen<'a> {
                     self.patch(j, end);
                 }
             }
+            StmtKind::Const(items) => {
+                for item in items {
+                    let v = self.expr(item.value)?;
+                    let k = self.constant(Const::Str(item.name.name.clone()));
+                    self.emit(Op::DeclareConst { name: k, src: v });
+                }
+            }
             StmtKind::Global(_) => return self.unsupported("global"),
             StmtKind::Static(_) => return self.unsupported("static variables"),
             StmtKind::Try { .. } => return self.unsupported("try"),
@@ -602,7 +609,15 @@ impl<'a> Gen<'a> {
             ExprKind::String(s) => self.load_const(Const::Str(s.clone())),
             ExprKind::Constant(name) => match self.named_constant(name)? {
                 Some(k) => self.load_const(k),
-                None => return self.unsupported(&format!("the constant {}", name.text())),
+                None if name.kind == NameKind::Unqualified
+                    || name.kind == NameKind::FullyQualified =>
+                {
+                    let k = self.constant(Const::Str(name.text.clone()));
+                    let dst = self.temp();
+                    self.emit(Op::FetchConst { dst, name: k });
+                    dst
+                }
+                None => return self.unsupported("namespaced constants"),
             },
             ExprKind::Variable(name) => {
                 if &name[..] == b"this" {
@@ -934,7 +949,14 @@ impl<'a> Gen<'a> {
                 }
                 dst
             }
-            ExprKind::Exit(_) => return self.unsupported("exit"),
+            ExprKind::Exit(e) => {
+                let src = match e {
+                    Some(e) => self.expr(*e)?,
+                    None => NONE,
+                };
+                self.emit(Op::Exit { src });
+                self.load_const(Const::Null)
+            }
             ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
                 return self.unsupported("closures");
             }

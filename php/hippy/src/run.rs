@@ -71,6 +71,7 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
     match result {
         Ok(()) => 0,
         Err(php_vm::PhpError::Output) => 255,
+        Err(php_vm::PhpError::Exit(code)) => code,
         Err(e) => {
             let text = e.render(&file);
             vm.output.write(text.as_bytes());

@@ -11,7 +11,7 @@ pub struct TraceLine {
     pub call: String,
 }
 
-/// A PHP program's abnormal end.
+/// A PHP program's early end: an error, or `exit`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhpError {
     /// An exception nobody caught (the VM's errors are `Error` subclasses, named by `class`).
@@ -34,6 +34,8 @@ pub enum PhpError {
     },
     /// Standard output failed (its reader went away, or the device is full).
     Output,
+    /// `exit`/`die`: the program ends normally with this status.
+    Exit(u8),
 }
 
 metajit::green_type!(PhpError);
@@ -66,13 +68,16 @@ impl PhpError {
             PhpError::Fatal { message, line } => {
                 let _ = write!(s, "\nFatal error: {message} in {file} on line {line}\n");
             }
-            PhpError::Output => {}
+            PhpError::Output | PhpError::Exit(_) => {}
         }
         s
     }
 
     /// The process exit code PHP uses for it.
     pub fn exit_code(&self) -> u8 {
-        255
+        match self {
+            PhpError::Exit(code) => *code,
+            _ => 255,
+        }
     }
 }

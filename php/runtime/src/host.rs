@@ -21,6 +21,10 @@ pub trait Host {
     fn throw(&mut self, class: &'static str, message: String) -> PhpError;
     /// Writes program output (`echo`, `print_r`...).
     fn write(&mut self, bytes: &[u8]) -> Result<(), PhpError>;
+    /// The value of the user constant `name` (case-sensitive), if it is defined.
+    fn constant(&mut self, name: &[u8]) -> Option<Zval>;
+    /// Defines the user constant `name`; `false` if it already exists (nothing changes).
+    fn define(&mut self, name: &[u8], value: Zval) -> bool;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

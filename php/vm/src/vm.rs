@@ -87,6 +87,8 @@ pub struct Vm {
     pub file: String,
     /// The built-in functions: the one of a lowercase name.
     builtins: fn(&[u8]) -> Option<Builtin>,
+    /// User constants (`define`, `const`), by name.
+    pub constants: HashMap<Vec<u8>, Zval>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -181,6 +183,7 @@ impl Vm {
             jit: Rc::new(jit),
             file,
             builtins,
+            constants: HashMap::new(),
             frames: Vec::new(),
         }
     }
@@ -416,6 +419,18 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
             }
             Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
+            Op::FetchConst { dst, name } => {
+                frame.pc = pc;
+                vars::fetch_const(frame, dst as usize, name as usize)?;
+            }
+            Op::DeclareConst { name, src } => {
+                frame.pc = pc;
+                vars::declare_const(frame, name as usize, src as usize)?;
+            }
+            Op::Exit { src } => {
+                frame.pc = pc;
+                output::exit(frame, src as usize)?;
+            }
             Op::MatchError { src } => {
                 frame.pc = pc;
                 vars::match_error(frame, src as usize)?;

@@ -158,4 +158,17 @@ impl php_runtime::Host for FrameHost<'_> {
             Err(PhpError::Output)
         }
     }
+
+    fn constant(&mut self, name: &[u8]) -> Option<Zval> {
+        vm_of(self.frame).constants.get(name).cloned()
+    }
+
+    fn define(&mut self, name: &[u8], value: Zval) -> bool {
+        let constants = &mut vm_of(self.frame).constants;
+        if constants.contains_key(name) {
+            return false;
+        }
+        constants.insert(name.to_vec(), value);
+        true
+    }
 }

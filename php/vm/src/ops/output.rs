@@ -22,3 +22,18 @@ pub fn echo(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
         Err(PhpError::Output)
     }
 }
+
+/// `exit`/`die` with the value in slot `src` (`NONE`: none): an int is the exit status, anything
+/// else is printed and the status is 0. Always an `Err` that ends the program.
+#[metajit::dont_look_inside]
+pub fn exit(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
+    if src == php_compiler::NONE as usize {
+        return Err(PhpError::Exit(0));
+    }
+    let v = borrow(frame, src);
+    if let php_runtime::value::View::Int(i) = v.view() {
+        return Err(PhpError::Exit(i as u8));
+    }
+    echo(frame, src)?;
+    Err(PhpError::Exit(0))
+}

@@ -181,3 +181,46 @@ pub fn match_error(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
         format!("Unhandled match case {shown}"),
     ))
 }
+
+/// The name constant `k` of the frame's function.
+fn name_of(frame: &Frame, k: usize) -> Vec<u8> {
+    match &frame.code.func.constants[k] {
+        php_compiler::Const::Str(s) => s.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+/// `dst =` the user constant named by constant `name`: PHP's `Error` when it is undefined.
+#[metajit::dont_look_inside]
+pub fn fetch_const(frame: &mut Frame, dst: usize, name: usize) -> Result<(), PhpError> {
+    let n = name_of(frame, name);
+    match crate::vm::vm_of(frame).constants.get(&n) {
+        Some(v) => {
+            let v = v.clone();
+            crate::ops::store(frame, dst, v);
+            Ok(())
+        }
+        None => {
+            let shown = String::from_utf8_lossy(&n).into_owned();
+            Err(throw(
+                frame,
+                "Error",
+                format!("Undefined constant \"{shown}\""),
+            ))
+        }
+    }
+}
+
+/// `const NAME = src;`: PHP's warning when it is already defined.
+#[metajit::dont_look_inside]
+pub fn declare_const(frame: &mut Frame, name: usize, src: usize) -> Result<(), PhpError> {
+    let n = name_of(frame, name);
+    let v = (*borrow(frame, src)).clone();
+    let constants = &mut crate::vm::vm_of(frame).constants;
+    if constants.contains_key(&n) {
+        let shown = String::from_utf8_lossy(&n).into_owned();
+        return warn(frame, &format!("Constant {shown} already defined"));
+    }
+    constants.insert(n, v);
+    Ok(())
+}
