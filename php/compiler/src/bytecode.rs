@@ -199,6 +199,15 @@ pub enum Op {
     Assign { cv: Slot, src: Slot },
     /// `dst = src` between temporaries (a copy).
     Copy { dst: Slot, src: Slot },
+    /// `$cv = &$src`: both variables hold one PHP reference.
+    AssignRef { cv: Slot, src: Slot },
+    /// `dst =` a reference to `$cv` (an argument passed by reference).
+    MakeRef { dst: Slot, cv: Slot },
+    /// `global $cv;`: binds the variable to the global of the name `constants[name]`.
+    BindGlobal { cv: Slot, name: u32 },
+    /// `static $cv = constants[init];` (`init` `NONE`: `null`): binds the variable to the
+    /// function's static variable, made on first use.
+    BindStatic { cv: Slot, init: u32 },
     /// `dst = a op b`.
     Binary {
         op: BinOp,
@@ -311,7 +320,9 @@ impl Op {
             Op::DeclareConst { src, .. } => each(&mut [src]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
-            Op::Copy { dst, src } => each(&mut [dst, src]),
+            Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),
+            Op::AssignRef { cv, src } => each(&mut [cv, src]),
+            Op::BindGlobal { cv, .. } | Op::BindStatic { cv, .. } => each(&mut [cv]),
             Op::Binary { dst, a, b, .. } => each(&mut [dst, a, b]),
             Op::Unary { dst, a, .. } => each(&mut [dst, a]),
             Op::Step { cv, dst, .. } => each(&mut [cv, dst]),
@@ -350,6 +361,8 @@ pub struct Param {
     pub name: Box<[u8]>,
     /// Its default, if it has one.
     pub default: Option<Const>,
+    /// `&$name`: passed by reference.
+    pub by_ref: bool,
 }
 
 /// A compiled function (or the main script).

@@ -40,10 +40,18 @@ pub fn compile(ast: &Ast, src: &[u8]) -> Result<Program> {
             });
         }
     }
-    let main = Gen::new(ast, &lines, b"{main}").finish_main(&main_body)?;
+    // Which parameters of each function are by reference (call sites pass references there).
+    let by_ref: HashMap<Vec<u8>, Vec<bool>> = functions
+        .iter()
+        .map(|d| {
+            let flags = d.params.iter().map(|p| p.by_ref).collect();
+            (d.name.name.to_ascii_lowercase(), flags)
+        })
+        .collect();
+    let main = Gen::new(ast, &lines, b"{main}", &by_ref).finish_main(&main_body)?;
     let functions = functions
         .into_iter()
-        .map(|d| Gen::new(ast, &lines, &d.name.name).function(d))
+        .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref).function(d))
         .collect::<Result<Vec<_>>>()?;
     Ok(Program { main, functions })
 }
@@ -64,6 +72,8 @@ struct LoopCtx {
 
 struct Gen<'a> {
     ast: &'a Ast,
+    /// The by-reference parameters of every function of the file, by lowercase name.
+    by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
     lines: &'a LineIndex,
     f: Function,
     cv_of: HashMap<Box<[u8]>, Slot>,
@@ -74,9 +84,15 @@ struct Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
-    fn new(ast: &'a Ast, lines: &'a LineIndex, name: &[u8]) -> Gen<'a> {
+    fn new(
+        ast: &'a Ast,
+        lines: &'a LineIndex,
+        name: &[u8],
+        by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    ) -> Gen<'a> {
         Gen {
             ast,
+            by_ref,
             lines,
             f: Function {
                 name: name.into(),
@@ -118,8 +134,8 @@ impl<'a> Gen<'a> {
             return self.unsupported("returning by reference");
         }
         for p in &decl.params {
-            if p.by_ref || p.variadic {
-                return self.unsupported("by-reference and variadic parameters");
+            if p.variadic {
+                return self.unsupported("variadic parameters");
             }
             if p.ty.is_some() {
                 return self.unsupported("parameter types");
@@ -139,6 +155,7 @@ impl<'a> Gen<'a> {
             self.f.params.push(Param {
                 name: p.name.name.clone(),
                 default,
+                by_ref: p.by_ref,
             });
         }
         if decl.return_type.is_some() {
@@ -553,8 +570,29 @@ impl<'a> Gen<'a> {
                     self.emit(Op::DeclareConst { name: k, src: v });
                 }
             }
-            StmtKind::Global(_) => return self.unsupported("global"),
-            StmtKind::Static(_) => return self.unsupported("static variables"),
+            StmtKind::Global(vars) => {
+                for &e in vars {
+                    let ExprKind::Variable(n) = &self.ast.expr(e).kind else {
+                        return self.unsupported("global of anything but a plain variable");
+                    };
+                    let cv = self.cv(n);
+                    let name = self.constant(Const::Str(n.clone()));
+                    self.emit(Op::BindGlobal { cv, name });
+                }
+            }
+            StmtKind::Static(vars) => {
+                for v in vars {
+                    let init = match v.default {
+                        Some(e) => {
+                            let k = self.constant_expr(e)?;
+                            self.constant(k)
+                        }
+                        None => NONE,
+                    };
+                    let cv = self.cv(&v.name.name);
+                    self.emit(Op::BindStatic { cv, init });
+                }
+            }
             StmtKind::Try { .. } => return self.unsupported("try"),
             StmtKind::Class(_) => return self.unsupported("classes"),
             _ => return self.unsupported("this statement"),
@@ -664,6 +702,17 @@ impl<'a> Gen<'a> {
                 let v = self.expr(*value)?;
                 self.emit(Op::Assign { cv, src: v });
                 v
+            }
+            ExprKind::AssignRef { target, value } => {
+                let cv = self.target_cv(*target)?;
+                let src = match &self.ast.expr(*value).kind {
+                    ExprKind::Variable(n) if &n[..] != b"this" => self.cv(n),
+                    _ => return self.unsupported("references to anything but a variable"),
+                };
+                self.emit(Op::AssignRef { cv, src });
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                t
             }
             ExprKind::AssignOp { op, target, value }
                 if self.is_dim(*target) && *op != BinaryOp::Coalesce =>
@@ -882,12 +931,24 @@ impl<'a> Gen<'a> {
                 for _ in args {
                     self.temp();
                 }
+                let refs = self.by_ref.get(&name.text.to_ascii_lowercase()).cloned();
                 for (i, a) in args.iter().enumerate() {
+                    let dst = TEMP | (base + i as Slot);
+                    if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true)) {
+                        match &self.ast.expr(a.value).kind {
+                            ExprKind::Variable(n) if &n[..] != b"this" => {
+                                let cv = self.cv(n);
+                                self.emit(Op::MakeRef { dst, cv });
+                            }
+                            _ => {
+                                return self
+                                    .unsupported("passing anything but a variable by reference");
+                            }
+                        }
+                        continue;
+                    }
                     let v = self.expr(a.value)?;
-                    self.emit(Op::Copy {
-                        dst: TEMP | (base + i as Slot),
-                        src: v,
-                    });
+                    self.emit(Op::Copy { dst, src: v });
                 }
                 let k = self.constant(Const::Str(name.text.clone()));
                 let dst = self.temp();

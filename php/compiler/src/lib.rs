@@ -10,8 +10,9 @@
 //! `++`/`--`, every arithmetic, bitwise, string, comparison and logical operator, `?:`, `??`,
 //! casts to scalars, `isset`/`empty` of variables, `echo`, `print`, string interpolation,
 //! `if`/`elseif`/`else`, `while`, `do`-`while`, `for`, `break`/`continue` with levels,
-//! functions declared at the top level (by-value parameters with constant defaults, `return`,
-//! recursion), and arrays: literals, element reads, nested element writes (`$a[i][j] = v`,
+//! functions declared at the top level (parameters by value or by reference, constant
+//! defaults, `return`, recursion), references (`$b = &$a`, `global`, `static`), constants
+//! (`const`, and names resolved at run time), `exit`, and arrays: literals, element reads, nested element writes (`$a[i][j] = v`,
 //! `$a[] = v`, `op=`, `++`/`--`), `isset`/`empty`/`??` of elements, `unset`, `foreach` by
 //! value, `switch` and `match`. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
 //! miscompilation.

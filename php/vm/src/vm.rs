@@ -14,6 +14,7 @@ use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
 use php_compiler::{Const, Function, NONE, Op, Program};
 use php_runtime::PhpError;
+use php_runtime::value::PhpRef;
 use php_runtime::{Builtin, PhpString, Value, Zval, tag};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -89,6 +90,11 @@ pub struct Vm {
     builtins: fn(&[u8]) -> Option<Builtin>,
     /// User constants (`define`, `const`), by name.
     pub constants: HashMap<Vec<u8>, Zval>,
+    /// Global variables that are not variables of the script's own code (made by `global` in
+    /// a function), by name.
+    pub extra_globals: HashMap<Vec<u8>, PhpRef>,
+    /// Static variables, by function (its `Code`'s address) and slot.
+    pub statics: HashMap<(usize, usize), PhpRef>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -160,6 +166,14 @@ pub fn enter_frame(
     Ref::new_mut(&mut **frame)
 }
 
+/// The script's own frame (depth 1), which holds the global variables.
+pub fn main_frame<'a>(vm: &mut Vm) -> Option<&'a mut Frame> {
+    let f: *mut Frame = &mut **vm.frames.first_mut()?;
+    // SAFETY: frames are boxed and live while the program runs; callers use it only when the
+    // frame they run in is another one.
+    Some(unsafe { &mut *f })
+}
+
 /// Releases every slot of a frame that is done (a return, or an error leaving it).
 pub fn leave_frame(frame: &mut Frame) {
     for s in frame.slots.as_mut_slice() {
@@ -184,6 +198,8 @@ impl Vm {
             file,
             builtins,
             constants: HashMap::new(),
+            extra_globals: HashMap::new(),
+            statics: HashMap::new(),
             frames: Vec::new(),
         }
     }
@@ -248,6 +264,8 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     frame.pc = pc;
                     vars::undefined(frame, cv as usize)?;
                     ops::put(frame, dst as usize, Value::NULL);
+                } else if v.tag == tag::REFERENCE {
+                    vars::load_through(frame, dst as usize, cv as usize);
                 } else {
                     ops::put_copy(frame, dst as usize, v);
                 }
@@ -256,14 +274,28 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 let v = frame.slots[cv as usize];
                 if v.tag == tag::UNDEF {
                     ops::put(frame, dst as usize, Value::NULL);
+                } else if v.tag == tag::REFERENCE {
+                    vars::load_through(frame, dst as usize, cv as usize);
                 } else {
                     ops::put_copy(frame, dst as usize, v);
                 }
             }
-            Op::Assign { cv, src } | Op::Copy { dst: cv, src } => {
-                let v = frame.slots[src as usize];
-                ops::put_copy(frame, cv as usize, v);
+            Op::Assign { cv, src } => {
+                if frame.slots[cv as usize].tag == tag::REFERENCE {
+                    vars::assign_through(frame, cv as usize, src as usize);
+                } else {
+                    let v = frame.slots[src as usize];
+                    ops::put_copy(frame, cv as usize, v);
+                }
             }
+            Op::Copy { dst, src } => {
+                let v = frame.slots[src as usize];
+                ops::put_copy(frame, dst as usize, v);
+            }
+            Op::AssignRef { cv, src } => vars::assign_ref(frame, cv as usize, src as usize),
+            Op::MakeRef { dst, cv } => vars::make_ref(frame, dst as usize, cv as usize),
+            Op::BindGlobal { cv, name } => vars::bind_global(frame, cv as usize, name as usize),
+            Op::BindStatic { cv, init } => vars::bind_static(frame, cv as usize, init as usize),
             Op::Binary { op, dst, a, b } => {
                 // Green data live across guards must be plain integers.
                 let op = op as u8;

@@ -7,6 +7,7 @@ use crate::ops::{borrow, store};
 use crate::vm::Frame;
 use php_compiler::{BinOp, NONE, Step};
 use php_runtime::PhpError;
+use php_runtime::value::PhpRef;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, format, tag};
 
@@ -53,6 +54,25 @@ fn take(frame: &mut Frame, slot: usize) -> Zval {
     let v = std::mem::replace(&mut frame.slots[slot], Value::UNDEF);
     // SAFETY: the slot owned its value; it now holds nothing.
     unsafe { Zval::from_raw(v) }
+}
+
+/// The value of variable `cv` taken out for writing through (from its reference if it has
+/// one), and that reference.
+fn take_cv(frame: &mut Frame, cv: usize) -> (Zval, Option<PhpRef>) {
+    if let View::Ref(r) = borrow(frame, cv).view() {
+        let r = r.clone();
+        let v = r.replace(Zval::UNDEF);
+        return (v, Some(r));
+    }
+    (take(frame, cv), None)
+}
+
+/// Puts back what [`take_cv`] took.
+fn put_cv(frame: &mut Frame, cv: usize, v: Zval, r: Option<PhpRef>) {
+    match r {
+        Some(r) => drop(r.replace(v)),
+        None => store(frame, cv, v),
+    }
 }
 
 /// `arr[key] = val` (`key` `NONE`: `arr[] = val`) on the array being built in slot `arr`.
@@ -220,14 +240,14 @@ pub fn assign_dim(
     let v = (*borrow(frame, val)).clone();
     let mut ks = keys_of(frame, keys, n)?;
     let last = if append { None } else { ks.pop() };
-    let mut root = take(frame, cv);
+    let (mut root, r) = take_cv(frame, cv);
     let result = write_path(frame, &mut root, &ks, last, |_, arr, last| {
         Ok(match last {
             Some(k) => Ok(arr.make_mut().insert(k, v)),
             None => arr.make_mut().append(v).map(|_| None),
         })
     });
-    store(frame, cv, root);
+    put_cv(frame, cv, root, r);
     match result? {
         Ok(old) => {
             drop(old);
@@ -253,7 +273,7 @@ pub fn assign_dim_op(
     let v = (*borrow(frame, val)).clone();
     let mut ks = keys_of(frame, keys, n)?;
     let last = ks.pop().expect("an element has a key");
-    let mut root = take(frame, cv);
+    let (mut root, r) = take_cv(frame, cv);
     let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
         let key = last.expect("a key");
         let old = match arr.get(key.as_ref()) {
@@ -267,7 +287,7 @@ pub fn assign_dim_op(
         drop(arr.make_mut().insert(key, new.clone()));
         Ok(new)
     });
-    store(frame, cv, root);
+    put_cv(frame, cv, root, r);
     store(frame, dst, result?);
     Ok(())
 }
@@ -285,7 +305,7 @@ pub fn step_dim(
     let step = Step::ALL[step as usize];
     let mut ks = keys_of(frame, keys, n)?;
     let last = ks.pop().expect("an element has a key");
-    let mut root = take(frame, cv);
+    let (mut root, r) = take_cv(frame, cv);
     let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
         let key = last.expect("a key");
         let old = match arr.get(key.as_ref()) {
@@ -299,7 +319,7 @@ pub fn step_dim(
         drop(arr.make_mut().insert(key, new));
         Ok(result)
     });
-    store(frame, cv, root);
+    put_cv(frame, cv, root, r);
     store(frame, dst, result?);
     Ok(())
 }
@@ -308,7 +328,7 @@ pub fn step_dim(
 #[metajit::dont_look_inside]
 pub fn unset_dim(frame: &mut Frame, cv: usize, keys: usize, n: usize) -> Result<(), PhpError> {
     let ks = keys_of(frame, keys, n)?;
-    let mut root = take(frame, cv);
+    let (mut root, r) = take_cv(frame, cv);
     let mut removed = None;
     {
         let mut cur = &mut root;
@@ -324,7 +344,7 @@ pub fn unset_dim(frame: &mut Frame, cv: usize, keys: usize, n: usize) -> Result<
             cur = arr.make_mut().entry(k.clone());
         }
     }
-    store(frame, cv, root);
+    put_cv(frame, cv, root, r);
     drop(removed);
     Ok(())
 }
@@ -366,8 +386,8 @@ pub fn iter_next(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usi
     let (k, v) = (k.to_zval(), v.clone());
     store(frame, pos, Zval::int(p as i64 + 1));
     if key != NONE as usize {
-        store(frame, key, k);
+        crate::ops::vars::write_cv(frame, key, k);
     }
-    store(frame, val, v);
+    crate::ops::vars::write_cv(frame, val, v);
     true
 }

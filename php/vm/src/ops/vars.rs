@@ -8,6 +8,7 @@ use php_runtime::arith::{add, sub};
 use php_runtime::error::{PhpError, TraceLine};
 use php_runtime::incdec::{Stepped, decrement, increment};
 use php_runtime::number::Num;
+use php_runtime::value::PhpRef;
 use php_runtime::value::View;
 use php_runtime::{Zval, format};
 
@@ -102,12 +103,12 @@ pub fn undefined(frame: &mut Frame, cv: usize) -> Result<(), PhpError> {
 #[metajit::dont_look_inside]
 pub fn step(frame: &mut Frame, step: u8, cv: usize, dst: usize) -> Result<(), PhpError> {
     let step = Step::ALL[step as usize];
-    let old = (*borrow(frame, cv)).clone();
+    let old = read_cv(frame, cv);
     if matches!(old.view(), View::Undef) {
         undefined(frame, cv)?;
     }
     let (new, result) = stepped(frame, step, &old)?;
-    store(frame, cv, new);
+    write_cv(frame, cv, new);
     store(frame, dst, result);
     Ok(())
 }
@@ -223,4 +224,110 @@ pub fn declare_const(frame: &mut Frame, name: usize, src: usize) -> Result<(), P
     }
     constants.insert(n, v);
     Ok(())
+}
+
+/// The PHP reference in slot `slot`, made there first if the slot holds a plain value (an
+/// unset slot becomes a reference to `null`).
+pub fn ref_of_slot(frame: &mut Frame, slot: usize) -> PhpRef {
+    if let View::Ref(r) = borrow(frame, slot).view() {
+        return r.clone();
+    }
+    let v = std::mem::replace(&mut frame.slots[slot], php_runtime::Value::UNDEF);
+    // SAFETY: the slot owned its value; it is moved into the reference.
+    let v = unsafe { Zval::from_raw(v) };
+    let v = if matches!(v.view(), View::Undef) {
+        Zval::NULL
+    } else {
+        v
+    };
+    let r = PhpRef::new(v);
+    store(frame, slot, Zval::reference(r.clone()));
+    r
+}
+
+/// The value of variable `cv`, through its reference if it has one (unset stays unset).
+pub fn read_cv(frame: &Frame, cv: usize) -> Zval {
+    match borrow(frame, cv).view() {
+        View::Ref(r) => r.get(),
+        _ => (*borrow(frame, cv)).clone(),
+    }
+}
+
+/// Stores `v` in variable `cv`, through its reference if it has one.
+pub fn write_cv(frame: &mut Frame, cv: usize, v: Zval) {
+    if let View::Ref(r) = borrow(frame, cv).view() {
+        drop(r.replace(v));
+        return;
+    }
+    store(frame, cv, v);
+}
+
+/// `dst =` the value of the reference in slot `cv`.
+#[metajit::dont_look_inside]
+pub fn load_through(frame: &mut Frame, dst: usize, cv: usize) {
+    let v = read_cv(frame, cv);
+    store(frame, dst, v);
+}
+
+/// `$cv = src` where `$cv` is a reference: the referenced value changes.
+#[metajit::dont_look_inside]
+pub fn assign_through(frame: &mut Frame, cv: usize, src: usize) {
+    let v = (*borrow(frame, src)).clone();
+    write_cv(frame, cv, v);
+}
+
+/// `$cv = &$src`.
+#[metajit::dont_look_inside]
+pub fn assign_ref(frame: &mut Frame, cv: usize, src: usize) {
+    let r = ref_of_slot(frame, src);
+    store(frame, cv, Zval::reference(r));
+}
+
+/// `dst =` a reference to variable `cv` (an argument passed by reference).
+#[metajit::dont_look_inside]
+pub fn make_ref(frame: &mut Frame, dst: usize, cv: usize) {
+    let r = ref_of_slot(frame, cv);
+    store(frame, dst, Zval::reference(r));
+}
+
+/// `global $cv;` with the name in constant `name`.
+#[metajit::dont_look_inside]
+pub fn bind_global(frame: &mut Frame, cv: usize, name: usize) {
+    if frame.depth == 1 {
+        return;
+    }
+    let n = name_of(frame, name);
+    let vm = crate::vm::vm_of(frame);
+    let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
+    let r = match main.code.func.cvs.iter().position(|c| **c == *n) {
+        Some(i) => ref_of_slot(main, i),
+        None => vm
+            .extra_globals
+            .entry(n)
+            .or_insert_with(|| PhpRef::new(Zval::NULL))
+            .clone(),
+    };
+    store(frame, cv, Zval::reference(r));
+}
+
+/// `static $cv = constants[init];`: the function's static variable, made on first use.
+#[metajit::dont_look_inside]
+pub fn bind_static(frame: &mut Frame, cv: usize, init: usize) {
+    let code = frame.code;
+    let key = (code as *const crate::vm::Code as usize, cv);
+    let vm = crate::vm::vm_of(frame);
+    let r = vm
+        .statics
+        .entry(key)
+        .or_insert_with(|| {
+            let v = if init == php_compiler::NONE as usize {
+                Zval::NULL
+            } else {
+                // SAFETY: constants live as long as the program.
+                unsafe { Zval::from_borrowed(code.constants[init]) }
+            };
+            PhpRef::new(v)
+        })
+        .clone();
+    store(frame, cv, Zval::reference(r));
 }
