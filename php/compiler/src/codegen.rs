@@ -315,6 +315,10 @@ impl<'a> Gen<'a> {
     }
 
     fn stmt(&mut self, s: StmtId) -> Result<()> {
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: StmtId) -> Result<()> {
         let stmt = self.ast.stmt(s);
         self.line = line_of(self.lines, stmt.span);
         // Temporaries live for one statement.
@@ -630,12 +634,13 @@ impl<'a> Gen<'a> {
         t
     }
 
-    /// Compiles `e` into a temporary holding its value.
+    /// Compiles `e` into a temporary holding its value (on a stack grown on demand: a chain
+    /// of a million `+` is a million nested calls).
     fn expr(&mut self, e: ExprId) -> Result<Slot> {
         let expr = self.ast.expr(e);
         let saved = self.line;
         self.line = line_of(self.lines, expr.span);
-        let r = self.expr_kind(&expr.kind);
+        let r = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.expr_kind(&expr.kind));
         self.line = saved;
         r
     }
