@@ -251,6 +251,9 @@ pub enum Op {
     FetchDim { dst: Slot, base: Slot, key: Slot },
     /// `dst = base[key]` without warnings (`isset`, `empty`, `??`): `null` when absent.
     FetchDimQuiet { dst: Slot, base: Slot, key: Slot },
+    /// `dst = base[key]` for destructuring (`[$a, $b] = ...`): warns about missing keys of an
+    /// array, gives `null` for anything that is not an array.
+    FetchList { dst: Slot, base: Slot, key: Slot },
     /// `$cv[k1]...[kn] = val`, the keys in slots `keys..keys + n`; with `append` the last
     /// dimension is `[]` (and has no key slot).
     AssignDim {
@@ -334,9 +337,9 @@ impl Op {
             Op::Jump { .. } | Op::Loop { .. } => {}
             Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
-            Op::FetchDim { dst, base, key } | Op::FetchDimQuiet { dst, base, key } => {
-                each(&mut [dst, base, key])
-            }
+            Op::FetchDim { dst, base, key }
+            | Op::FetchDimQuiet { dst, base, key }
+            | Op::FetchList { dst, base, key } => each(&mut [dst, base, key]),
             Op::AssignDim { cv, keys, val, .. } => each(&mut [cv, keys, val]),
             Op::AssignDimOp {
                 cv, keys, val, dst, ..

@@ -482,7 +482,16 @@ impl<'a> Gen<'a> {
                     Some(k) => self.target_cv(*k)?,
                     None => NONE,
                 };
-                let val_cv = self.target_cv(*value)?;
+                let pattern = matches!(
+                    self.ast.expr(*value).kind,
+                    ExprKind::List { .. } | ExprKind::Array { .. }
+                );
+                let val_cv = if pattern {
+                    // The entry goes to a hidden variable, destructured at the top of the body.
+                    self.cv(b"\0foreach")
+                } else {
+                    self.target_cv(*value)?
+                };
                 let v = self.expr(*expr)?;
                 // The array and the position live in temporaries for the whole loop: the
                 // body's statements take theirs above them.
@@ -498,7 +507,19 @@ impl<'a> Gen<'a> {
                     val: val_cv,
                     exit: 0,
                 });
-                self.loop_body(*body)?;
+                self.loops.push(LoopCtx {
+                    is_switch: false,
+                    breaks: Vec::new(),
+                    continues: Vec::new(),
+                });
+                if pattern {
+                    let mark = self.next_temp;
+                    let t = self.temp();
+                    self.emit(Op::Load { dst: t, cv: val_cv });
+                    self.destructure(*value, t)?;
+                    self.next_temp = mark;
+                }
+                self.stmt(*body)?;
                 self.close_loop(head, head, Some(next));
                 let end = self.here();
                 self.patch(init, end);
@@ -689,6 +710,16 @@ impl<'a> Gen<'a> {
                     });
                 }
                 dst
+            }
+            ExprKind::Assign { target, value }
+                if matches!(
+                    self.ast.expr(*target).kind,
+                    ExprKind::List { .. } | ExprKind::Array { .. }
+                ) =>
+            {
+                let v = self.expr(*value)?;
+                self.destructure(*target, v)?;
+                v
             }
             ExprKind::Assign { target, value } if self.is_dim(*target) => {
                 let (cv, keys, n, append) = self.dim_path(*target, true)?;
@@ -1072,6 +1103,57 @@ impl<'a> Gen<'a> {
                 self.unsupported("isset, empty and ?? of anything but variables and array elements")
             }
         }
+    }
+
+    /// `[$a, 'k' => $b, [$c]] = v`: assigns the elements of the value in slot `v`.
+    fn destructure(&mut self, pattern: ExprId, v: Slot) -> Result<()> {
+        let (ExprKind::List { items, .. } | ExprKind::Array { items, .. }) =
+            &self.ast.expr(pattern).kind
+        else {
+            return self.unsupported("this destructuring pattern");
+        };
+        let keyed = items.iter().flatten().filter(|i| i.key.is_some()).count();
+        if keyed != 0 && keyed != items.iter().flatten().count() {
+            return Err(CompileError {
+                message: "Cannot mix keyed and unkeyed array entries in assignments".into(),
+                line: self.line,
+                fatal: true,
+            });
+        }
+        let mut index = 0;
+        for item in items {
+            let Some(item) = item else {
+                index += 1;
+                continue;
+            };
+            if item.by_ref || item.unpack {
+                return self.unsupported("references and spreads in destructuring");
+            }
+            let key = match item.key {
+                Some(k) => self.expr(k)?,
+                None => {
+                    index += 1;
+                    self.load_const(Const::Int(index - 1))
+                }
+            };
+            let t = self.temp();
+            self.emit(Op::FetchList {
+                dst: t,
+                base: v,
+                key,
+            });
+            match &self.ast.expr(item.value).kind {
+                ExprKind::Variable(n) if &n[..] != b"this" => {
+                    let cv = self.cv(n);
+                    self.emit(Op::Assign { cv, src: t });
+                }
+                ExprKind::List { .. } | ExprKind::Array { .. } => {
+                    self.destructure(item.value, t)?
+                }
+                _ => return self.unsupported("destructuring into anything but variables"),
+            }
+        }
+        Ok(())
     }
 
     /// Whether `e` is an array element (`$a[k]`, `$a[]`).

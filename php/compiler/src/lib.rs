@@ -14,7 +14,8 @@
 //! defaults, `return`, recursion), references (`$b = &$a`, `global`, `static`), constants
 //! (`const`, and names resolved at run time), `exit`, and arrays: literals, element reads, nested element writes (`$a[i][j] = v`,
 //! `$a[] = v`, `op=`, `++`/`--`), `isset`/`empty`/`??` of elements, `unset`, `foreach` by
-//! value, `switch` and `match`. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
+//! value, destructuring (`[$a, $b] = ...`, `list()`, also in `foreach`), `switch` and
+//! `match`. Anything else is a [`CompileError`] saying it is not supported yet, never a silent
 //! miscompilation.
 
 pub mod bytecode;

@@ -391,6 +391,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 frame.pc = pc;
                 array::fetch_dim(frame, dst as usize, base as usize, key as usize, true)?;
             }
+            Op::FetchList { dst, base, key } => {
+                frame.pc = pc;
+                array::fetch_list(frame, dst as usize, base as usize, key as usize)?;
+            }
             Op::AssignDim {
                 cv,
                 keys,

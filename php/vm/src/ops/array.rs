@@ -170,6 +170,17 @@ pub fn fetch_dim(
     Ok(())
 }
 
+/// `dst = base[key]` for destructuring: like [`fetch_dim`] on arrays, `null` (silently) for
+/// anything else.
+#[metajit::dont_look_inside]
+pub fn fetch_list(frame: &mut Frame, dst: usize, base: usize, key: usize) -> Result<(), PhpError> {
+    if borrow(frame, base).tag() == tag::ARRAY {
+        return fetch_dim(frame, dst, base, key, false);
+    }
+    store(frame, dst, Zval::NULL);
+    Ok(())
+}
+
 /// Makes `v` an array to write into, as PHP does for `$v[...] = ...`: unset and `null`
 /// become `[]` (and `false`, with PHP's deprecation); other scalars are an error.
 fn writable<'a>(frame: &mut Frame, v: &'a mut Zval) -> Result<&'a mut PhpArray, PhpError> {
