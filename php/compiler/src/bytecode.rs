@@ -304,6 +304,10 @@ pub enum Op {
     FetchConst { dst: Slot, name: u32 },
     /// `const NAME = src;`
     DeclareConst { name: u32, src: Slot },
+    /// Starts `@expr`: saves the error-reporting level in `save` and silences diagnostics.
+    Silence { save: Slot },
+    /// Ends `@expr`: restores the level saved in `save`.
+    Unsilence { save: Slot },
 }
 
 impl Op {
@@ -321,6 +325,7 @@ impl Op {
                 each(&mut [dst])
             }
             Op::DeclareConst { src, .. } => each(&mut [src]),
+            Op::Silence { save } | Op::Unsilence { save } => each(&mut [save]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),

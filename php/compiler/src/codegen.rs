@@ -14,8 +14,8 @@ const TEMP: Slot = 1 << 31;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-/// Compiles a parsed file.
-pub fn compile(ast: &Ast, src: &[u8]) -> Result<Program> {
+/// Compiles a parsed file; `file` is its full path (for `__FILE__` and `__DIR__`).
+pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
     let lines = LineIndex::new(src);
     let mut functions = Vec::new();
     let mut main_body = Vec::new();
@@ -48,10 +48,10 @@ pub fn compile(ast: &Ast, src: &[u8]) -> Result<Program> {
             (d.name.name.to_ascii_lowercase(), flags)
         })
         .collect();
-    let main = Gen::new(ast, &lines, b"{main}", &by_ref).finish_main(&main_body)?;
+    let main = Gen::new(ast, &lines, b"{main}", &by_ref, file).finish_main(&main_body)?;
     let functions = functions
         .into_iter()
-        .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref).function(d))
+        .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref, file).function(d))
         .collect::<Result<Vec<_>>>()?;
     Ok(Program { main, functions })
 }
@@ -74,6 +74,8 @@ struct Gen<'a> {
     ast: &'a Ast,
     /// The by-reference parameters of every function of the file, by lowercase name.
     by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    /// The file's full path.
+    file: &'a [u8],
     lines: &'a LineIndex,
     f: Function,
     cv_of: HashMap<Box<[u8]>, Slot>,
@@ -89,10 +91,12 @@ impl<'a> Gen<'a> {
         lines: &'a LineIndex,
         name: &[u8],
         by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+        file: &'a [u8],
     ) -> Gen<'a> {
         Gen {
             ast,
             by_ref,
+            file,
             lines,
             f: Function {
                 name: name.into(),
@@ -864,13 +868,23 @@ impl<'a> Gen<'a> {
                 dst
             }
             ExprKind::Binary { op, left, right } => self.binary(*op, *left, *right)?,
+            ExprKind::Unary {
+                op: UnaryOp::Silence,
+                expr,
+            } => {
+                let save = self.temp();
+                self.emit(Op::Silence { save });
+                let v = self.expr(*expr)?;
+                self.emit(Op::Unsilence { save });
+                v
+            }
             ExprKind::Unary { op, expr } => {
                 let op = match op {
                     UnaryOp::Not => UnOp::Not,
                     UnaryOp::Neg => UnOp::Neg,
                     UnaryOp::Plus => UnOp::Plus,
                     UnaryOp::BitNot => UnOp::BitNot,
-                    UnaryOp::Silence => return self.unsupported("the @ operator"),
+                    UnaryOp::Silence => unreachable!("compiled above"),
                 };
                 let a = self.expr(*expr)?;
                 let dst = self.temp();
@@ -1066,7 +1080,29 @@ impl<'a> Gen<'a> {
             | ExprKind::Instanceof { .. }
             | ExprKind::Clone(_) => return self.unsupported("objects"),
             ExprKind::Include { .. } => return self.unsupported("include and require"),
-            ExprKind::MagicConstant(_) => return self.unsupported("magic constants"),
+            ExprKind::MagicConstant(m) => {
+                use php_syntax::ast::MagicConstant as M;
+                let function = if &self.f.name[..] == b"{main}" {
+                    Box::default()
+                } else {
+                    self.f.name.clone()
+                };
+                let k = match m {
+                    M::Line => Const::Int(i64::from(self.line)),
+                    M::File => Const::Str(self.file.into()),
+                    M::Dir => {
+                        let dir = match self.file.iter().rposition(|&b| b == b'/') {
+                            Some(0) => &b"/"[..],
+                            Some(i) => &self.file[..i],
+                            None => &b"."[..],
+                        };
+                        Const::Str(dir.into())
+                    }
+                    M::Function | M::Method => Const::Str(function),
+                    M::Class | M::Trait | M::Namespace => Const::Str(Box::default()),
+                };
+                self.load_const(k)
+            }
             _ => return self.unsupported("this expression"),
         })
     }

@@ -52,7 +52,7 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
             return 255;
         }
     };
-    let program = match php_compiler::compile(&ast, src) {
+    let program = match php_compiler::compile(&ast, src, file.as_bytes()) {
         Ok(p) => p,
         Err(e) if e.fatal => {
             crate::out(&format!(

@@ -25,6 +25,8 @@ pub trait Host {
     fn constant(&mut self, name: &[u8]) -> Option<Zval>;
     /// Defines the user constant `name`; `false` if it already exists (nothing changes).
     fn define(&mut self, name: &[u8], value: Zval) -> bool;
+    /// The error-reporting level (`E_ALL` by default), after setting it to `new` if given.
+    fn error_reporting(&mut self, new: Option<i64>) -> i64;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

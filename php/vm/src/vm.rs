@@ -95,6 +95,8 @@ pub struct Vm {
     pub extra_globals: HashMap<Vec<u8>, PhpRef>,
     /// Static variables, by function (its `Code`'s address) and slot.
     pub statics: HashMap<(usize, usize), PhpRef>,
+    /// The error-reporting level: which diagnostics are printed.
+    pub error_reporting: i64,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -200,6 +202,7 @@ impl Vm {
             constants: HashMap::new(),
             extra_globals: HashMap::new(),
             statics: HashMap::new(),
+            error_reporting: 32767,
             frames: Vec::new(),
         }
     }
@@ -455,6 +458,8 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
             }
             Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
+            Op::Silence { save } => vars::silence(frame, save as usize),
+            Op::Unsilence { save } => vars::unsilence(frame, save as usize),
             Op::FetchConst { dst, name } => {
                 frame.pc = pc;
                 vars::fetch_const(frame, dst as usize, name as usize)?;

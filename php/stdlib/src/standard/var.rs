@@ -30,6 +30,7 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("strval", strval),
     ("boolval", boolval),
     ("define", define),
+    ("error_reporting", error_reporting),
     ("defined", defined),
     ("constant", constant),
 ];
@@ -311,4 +312,13 @@ fn constant(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             Err(h.throw("Error", format!("Undefined constant \"{shown}\"")))
         }
     }
+}
+
+fn error_reporting(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "error_reporting", a, 0, 1)?;
+    let new = match a.first().map(|v| v.view()) {
+        None | Some(View::Null) => None,
+        Some(_) => Some(args::int(h, "error_reporting", 1, "error_level", &a[0])?),
+    };
+    Ok(Zval::int(h.error_reporting(new)))
 }

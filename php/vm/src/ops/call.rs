@@ -163,6 +163,15 @@ impl php_runtime::Host for FrameHost<'_> {
         vm_of(self.frame).constants.get(name).cloned()
     }
 
+    fn error_reporting(&mut self, new: Option<i64>) -> i64 {
+        let vm = vm_of(self.frame);
+        let old = vm.error_reporting;
+        if let Some(level) = new {
+            vm.error_reporting = level;
+        }
+        old
+    }
+
     fn define(&mut self, name: &[u8], value: Zval) -> bool {
         let constants = &mut vm_of(self.frame).constants;
         if constants.contains_key(name) {

@@ -17,9 +17,19 @@ pub fn line(frame: &Frame) -> u32 {
     frame.code.func.lines.get(frame.pc).copied().unwrap_or(0)
 }
 
-/// Prints a diagnostic of `level` (`Warning`, `Deprecated`...) as PHP's CLI does.
+/// Prints a diagnostic of `level` (`Warning`, `Deprecated`...) as PHP's CLI does, unless the
+/// error-reporting level leaves it out.
 fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpError> {
     let vm = vm_of(frame);
+    let bit = match level {
+        "Warning" => 2,
+        "Notice" => 8,
+        "Deprecated" => 8192,
+        _ => 0,
+    };
+    if vm.error_reporting & bit == 0 {
+        return Ok(());
+    }
     let text = format!(
         "\n{level}: {message} in {} on line {}\n",
         vm.file,
@@ -330,4 +340,25 @@ pub fn bind_static(frame: &mut Frame, cv: usize, init: usize) {
         })
         .clone();
     store(frame, cv, Zval::reference(r));
+}
+
+/// The levels `@` keeps: the fatal ones (`E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR |
+/// E_USER_ERROR | E_RECOVERABLE_ERROR | E_PARSE`).
+const SILENCED: i64 = 4437;
+
+/// Starts `@expr`: the level goes to slot `save`.
+#[metajit::dont_look_inside]
+pub fn silence(frame: &mut Frame, save: usize) {
+    let vm = vm_of(frame);
+    let level = vm.error_reporting;
+    vm.error_reporting = level & SILENCED;
+    store(frame, save, Zval::int(level));
+}
+
+/// Ends `@expr`: the level comes back from slot `save`.
+#[metajit::dont_look_inside]
+pub fn unsilence(frame: &mut Frame, save: usize) {
+    if let View::Int(level) = borrow(frame, save).view() {
+        vm_of(frame).error_reporting = level;
+    }
 }
