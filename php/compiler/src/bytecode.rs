@@ -241,6 +241,12 @@ pub enum Op {
     },
     /// Returns `src`.
     Return { src: Slot },
+    /// Calls the function named by `constants[name]` with the values of the array in `args`
+    /// (a call with `...` spreads); the result goes to `dst`.
+    CallArray { name: u32, args: Slot, dst: Slot },
+    /// Appends the values of the array in `src` to the array being built in `arr` (`...$src`
+    /// among a call's arguments).
+    ArraySpread { arr: Slot, src: Slot },
     /// `dst = []`.
     NewArray { dst: Slot },
     /// `arr[] = val` on an array being built (a literal).
@@ -338,7 +344,8 @@ impl Op {
             Op::JumpIfNotNull { src, .. } | Op::Echo { src } | Op::Return { src } => {
                 each(&mut [src])
             }
-            Op::Call { args, dst, .. } => each(&mut [args, dst]),
+            Op::Call { args, dst, .. } | Op::CallArray { args, dst, .. } => each(&mut [args, dst]),
+            Op::ArraySpread { arr, src } => each(&mut [arr, src]),
             Op::Jump { .. } | Op::Loop { .. } => {}
             Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
@@ -371,6 +378,8 @@ pub struct Param {
     pub default: Option<Const>,
     /// `&$name`: passed by reference.
     pub by_ref: bool,
+    /// `...$name`: collects the remaining arguments in an array (the last parameter).
+    pub variadic: bool,
 }
 
 /// A compiled function (or the main script).

@@ -138,8 +138,8 @@ impl<'a> Gen<'a> {
             return self.unsupported("returning by reference");
         }
         for p in &decl.params {
-            if p.variadic {
-                return self.unsupported("variadic parameters");
+            if p.by_ref && p.variadic {
+                return self.unsupported("variadic parameters by reference");
             }
             if p.ty.is_some() {
                 return self.unsupported("parameter types");
@@ -160,6 +160,7 @@ impl<'a> Gen<'a> {
                 name: p.name.name.clone(),
                 default,
                 by_ref: p.by_ref,
+                variadic: p.variadic,
             });
         }
         if decl.return_type.is_some() {
@@ -974,8 +975,36 @@ impl<'a> Gen<'a> {
                 let Args::List(args, _) = args else {
                     return self.unsupported("first-class callable syntax");
                 };
-                if args.iter().any(|a| a.name.is_some() || a.unpack) {
-                    return self.unsupported("named arguments and argument unpacking");
+                if args.iter().any(|a| a.name.is_some()) {
+                    return self.unsupported("named arguments");
+                }
+                if args.iter().any(|a| a.unpack) {
+                    if self
+                        .by_ref
+                        .get(&name.text.to_ascii_lowercase())
+                        .is_some_and(|r| r.contains(&true))
+                    {
+                        return self
+                            .unsupported("spreading arguments into by-reference parameters");
+                    }
+                    let arr = self.temp();
+                    self.emit(Op::NewArray { dst: arr });
+                    for a in args {
+                        let v = self.expr(a.value)?;
+                        if a.unpack {
+                            self.emit(Op::ArraySpread { arr, src: v });
+                        } else {
+                            self.emit(Op::ArrayAppend { arr, val: v });
+                        }
+                    }
+                    let k = self.constant(Const::Str(name.text.clone()));
+                    let dst = self.temp();
+                    self.emit(Op::CallArray {
+                        name: k,
+                        args: arr,
+                        dst,
+                    });
+                    return Ok(dst);
                 }
                 let base = self.next_temp;
                 for _ in args {

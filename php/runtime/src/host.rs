@@ -27,6 +27,9 @@ pub trait Host {
     fn define(&mut self, name: &[u8], value: Zval) -> bool;
     /// The error-reporting level (`E_ALL` by default), after setting it to `new` if given.
     fn error_reporting(&mut self, new: Option<i64>) -> i64;
+    /// The arguments of the user function calling the built-in (the parameters' current
+    /// values, then the extra arguments); `None` at the top level of the script.
+    fn func_args(&mut self) -> Option<Vec<Zval>>;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

@@ -1,30 +1,32 @@
 //! hippy's standard library: PHP's built-in functions on the values of `php-runtime`.
 //!
-//! Functions are declared in tables, one per extension and family ([`standard`]); each takes
+//! Functions are declared in tables, one per extension and family ([`core`], [`standard`]); each takes
 //! its arguments by value and reaches the VM only through [`Host`](php_runtime::Host) (for
 //! diagnostics, errors and output), so this crate does not depend on the VM. [`args`] holds
 //! PHP's argument checks and coercions (coercive typing mode), with PHP's messages.
 
 pub mod args;
+pub mod core;
 pub mod standard;
 
 use php_runtime::Builtin;
 
 /// Every table of functions.
 const TABLES: &[&[(&str, Builtin)]] = &[
+    core::FUNCTIONS,
     standard::string::FUNCTIONS,
     standard::var::FUNCTIONS,
     standard::array::FUNCTIONS,
     standard::math::FUNCTIONS,
 ];
 
-/// The built-in function of a lowercase name.
-pub fn lookup(name: &[u8]) -> Option<Builtin> {
+/// The built-in function of a lowercase name, with its name as PHP prints it.
+pub fn lookup(name: &[u8]) -> Option<(&'static str, Builtin)> {
     TABLES
         .iter()
         .flat_map(|t| t.iter())
         .find(|(n, _)| n.as_bytes() == name)
-        .map(|(_, f)| *f)
+        .copied()
 }
 
 #[cfg(test)]

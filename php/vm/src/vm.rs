@@ -29,8 +29,8 @@ pub const MAX_DEPTH: u32 = 50_000;
 pub enum Callee {
     /// A function of the program.
     User(&'static Code),
-    /// A built-in function.
-    Builtin(Builtin),
+    /// A built-in function, and its name as PHP prints it.
+    Builtin(&'static str, Builtin),
     /// Nothing: PHP's "Call to undefined function".
     Undefined,
 }
@@ -87,7 +87,7 @@ pub struct Vm {
     /// The script's path as PHP prints it in messages.
     pub file: String,
     /// The built-in functions: the one of a lowercase name.
-    builtins: fn(&[u8]) -> Option<Builtin>,
+    builtins: fn(&[u8]) -> Option<(&'static str, Builtin)>,
     /// User constants (`define`, `const`), by name.
     pub constants: HashMap<Vec<u8>, Zval>,
     /// Global variables that are not variables of the script's own code (made by `global` in
@@ -97,6 +97,9 @@ pub struct Vm {
     pub statics: HashMap<(usize, usize), PhpRef>,
     /// The error-reporting level: which diagnostics are printed.
     pub error_reporting: i64,
+    /// The arguments of each call depth beyond its (non-variadic) parameters, for
+    /// `func_get_args()`.
+    pub extra_args: Vec<Vec<Zval>>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -192,7 +195,7 @@ impl Vm {
         output: Output,
         jit: JitDriver,
         file: String,
-        builtins: fn(&[u8]) -> Option<Builtin>,
+        builtins: fn(&[u8]) -> Option<(&'static str, Builtin)>,
     ) -> Vm {
         Vm {
             output,
@@ -203,6 +206,7 @@ impl Vm {
             extra_globals: HashMap::new(),
             statics: HashMap::new(),
             error_reporting: 32767,
+            extra_args: Vec::new(),
             frames: Vec::new(),
         }
     }
@@ -216,22 +220,22 @@ impl Vm {
             table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
         }
         for code in functions.iter().copied().chain([main]) {
-            let callees =
-                code.func
-                    .constants
-                    .iter()
-                    .map(|k| match k {
-                        Const::Str(name) => {
-                            let lower = name.to_ascii_lowercase();
-                            match table.get(&lower) {
-                                Some(c) => *c,
-                                None => (self.builtins)(&lower)
-                                    .map_or(Callee::Undefined, Callee::Builtin),
-                            }
+            let callees = code
+                .func
+                .constants
+                .iter()
+                .map(|k| match k {
+                    Const::Str(name) => {
+                        let lower = name.to_ascii_lowercase();
+                        match table.get(&lower) {
+                            Some(c) => *c,
+                            None => (self.builtins)(&lower)
+                                .map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f)),
                         }
-                        _ => Callee::Undefined,
-                    })
-                    .collect();
+                    }
+                    _ => Callee::Undefined,
+                })
+                .collect();
             let _ = code.callees.set(callees);
         }
         let jit = self.jit.clone();
@@ -372,6 +376,14 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     argc as usize,
                     dst as usize,
                 )?;
+            }
+            Op::CallArray { name, args, dst } => {
+                frame.pc = pc;
+                call::call_array(frame, name as usize, args as usize, dst as usize)?;
+            }
+            Op::ArraySpread { arr, src } => {
+                frame.pc = pc;
+                call::spread(frame, arr as usize, src as usize)?;
             }
             Op::Return { src } => {
                 ops::return_value(frame, src as usize);

@@ -29,10 +29,6 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("doubleval", floatval),
     ("strval", strval),
     ("boolval", boolval),
-    ("define", define),
-    ("error_reporting", error_reporting),
-    ("defined", defined),
-    ("constant", constant),
 ];
 
 /// `var_dump`'s text for `v`, indented by `indent` spaces (nested arrays on a stack grown on
@@ -277,48 +273,4 @@ fn strval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn boolval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "boolval", a, 1, 1)?;
     Ok(Zval::bool(to_bool(&a[0])))
-}
-
-fn define(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "define", a, 2, 3)?;
-    let name = args::string(h, "define", 1, "constant_name", &a[0])?;
-    if matches!(a[1].view(), View::Ref(_)) {
-        return Err(h.throw(
-            "Error",
-            "define() of a reference is not supported yet".into(),
-        ));
-    }
-    if h.define(name.as_bytes(), a[1].clone()) {
-        return Ok(Zval::bool(true));
-    }
-    let shown = String::from_utf8_lossy(name.as_bytes()).into_owned();
-    h.warn(&format!("Constant {shown} already defined"))?;
-    Ok(Zval::bool(false))
-}
-
-fn defined(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "defined", a, 1, 1)?;
-    let name = args::string(h, "defined", 1, "constant_name", &a[0])?;
-    Ok(Zval::bool(h.constant(name.as_bytes()).is_some()))
-}
-
-fn constant(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "constant", a, 1, 1)?;
-    let name = args::string(h, "constant", 1, "name", &a[0])?;
-    match h.constant(name.as_bytes()) {
-        Some(v) => Ok(v),
-        None => {
-            let shown = String::from_utf8_lossy(name.as_bytes()).into_owned();
-            Err(h.throw("Error", format!("Undefined constant \"{shown}\"")))
-        }
-    }
-}
-
-fn error_reporting(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "error_reporting", a, 0, 1)?;
-    let new = match a.first().map(|v| v.view()) {
-        None | Some(View::Null) => None,
-        Some(_) => Some(args::int(h, "error_reporting", 1, "error_level", &a[0])?),
-    };
-    Ok(Zval::int(h.error_reporting(new)))
 }

@@ -6,6 +6,7 @@ use crate::ops::{borrow, store};
 use crate::vm::{Callee, Code, Frame, MAX_DEPTH, enter_frame, leave_frame, run, vm_of};
 use php_compiler::Const;
 use php_runtime::PhpError;
+use php_runtime::value::View;
 use php_runtime::{PhpString, Zval};
 
 /// `dst = name(args...)` with the `argc` values in the slots from `args`.
@@ -17,37 +18,87 @@ pub fn call(
     argc: usize,
     dst: usize,
 ) -> Result<(), PhpError> {
+    let argv: Vec<Zval> = (0..argc)
+        .map(|i| (*borrow(frame, args + i)).clone())
+        .collect();
+    let result = call_with(frame, name, argv)?;
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// `dst = name(...array)`: the arguments are the values of the array in slot `args` (a call
+/// with `...` spreads).
+#[metajit::dont_look_inside]
+pub fn call_array(frame: &mut Frame, name: usize, args: usize, dst: usize) -> Result<(), PhpError> {
+    let argv: Vec<Zval> = match borrow(frame, args).view() {
+        View::Array(a) => a.iter().map(|(_, v)| v.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let result = call_with(frame, name, argv)?;
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// `arr[] = each value of src` (`...$src` in a call's arguments).
+#[metajit::dont_look_inside]
+pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
+    let values: Vec<Zval> = match borrow(frame, src).view() {
+        View::Array(a) => {
+            if a.iter()
+                .any(|(k, _)| matches!(k, php_runtime::ArrayKey::Str(_)))
+            {
+                let msg =
+                    "spreading arrays with string keys (named arguments) is not supported yet";
+                return Err(throw(frame, "Error", msg.into()));
+            }
+            a.iter().map(|(_, v)| v.clone()).collect()
+        }
+        _ => {
+            let msg = "Only arrays and Traversables can be unpacked";
+            return Err(throw(frame, "Error", msg.into()));
+        }
+    };
+    let mut a = std::mem::replace(&mut frame.slots[arr], php_runtime::Value::UNDEF);
+    // SAFETY: the slot owned its array; it is put back below.
+    let mut z = unsafe { Zval::from_raw(a) };
+    if let Some(arr_ref) = z.array_mut() {
+        let t = arr_ref.make_mut();
+        for v in values {
+            let _ = t.append(v);
+        }
+    }
+    a = z.into_raw();
+    frame.slots[arr] = a;
+    Ok(())
+}
+
+fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, PhpError> {
     let callee = frame.code.callees.get().expect("calls resolved at load")[name];
-    let result = match callee {
+    match callee {
         Callee::Undefined => {
             let shown = match &frame.code.func.constants[name] {
                 Const::Str(s) => String::from_utf8_lossy(s).into_owned(),
                 _ => String::new(),
             };
-            return Err(throw(
+            Err(throw(
                 frame,
                 "Error",
                 format!("Call to undefined function {shown}()"),
-            ));
+            ))
         }
-        Callee::Builtin(f) => {
-            let argv: Vec<Zval> = (0..argc)
-                .map(|i| (*borrow(frame, args + i)).clone())
-                .collect();
-            f(&mut FrameHost { frame }, &argv)?
+        Callee::Builtin(fname, f) => {
+            let shown = !compiled_inline(fname, argv.len(), frame.depth > 1);
+            let mut host = FrameHost {
+                frame,
+                call: shown.then_some((fname, &argv[..])),
+            };
+            f(&mut host, &argv)
         }
-        Callee::User(code) => call_user(frame, code, args, argc)?,
-    };
-    store(frame, dst, result);
-    Ok(())
+        Callee::User(code) => call_user(frame, code, argv),
+    }
 }
 
-fn call_user(
-    frame: &mut Frame,
-    code: &'static Code,
-    args: usize,
-    argc: usize,
-) -> Result<Zval, PhpError> {
+fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<Zval, PhpError> {
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
             message:
@@ -56,6 +107,7 @@ fn call_user(
             line: line(frame),
         });
     }
+    let argc = argv.len();
     let callee = enter_frame(
         frame.vm,
         frame.depth + 1,
@@ -65,29 +117,37 @@ fn call_user(
     // SAFETY: the callee's frame is not this one and nothing else uses it.
     let c = unsafe { callee.get_mut() };
     let params = &code.func.params;
-    for (i, p) in params.iter().enumerate() {
-        let v = if i < argc {
-            (*borrow(frame, args + i)).clone()
-        } else {
-            match &p.default {
-                Some(k) => {
-                    let ki = code.func.constants.iter().position(|c| c == k);
-                    match ki {
-                        Some(ki) => {
-                            // SAFETY: constants are live for the program's life.
-                            unsafe { Zval::from_borrowed(code.constants[ki]) }
-                        }
-                        None => const_value(k),
-                    }
-                }
+    let fixed = params.iter().take_while(|p| !p.variadic).count();
+    let mut argv = argv.into_iter();
+    for (i, p) in params.iter().enumerate().take(fixed) {
+        let v = match argv.next() {
+            Some(v) => v,
+            None => match &p.default {
+                Some(k) => match code.func.constants.iter().position(|c| c == k) {
+                    // SAFETY: constants are live for the program's life.
+                    Some(ki) => unsafe { Zval::from_borrowed(code.constants[ki]) },
+                    None => const_value(k),
+                },
                 None => Zval::UNDEF,
-            }
+            },
         };
         store(c, i, v);
     }
+    let extra: Vec<Zval> = argv.collect();
+    if fixed < params.len() {
+        let list = php_runtime::PhpArray::from_list(extra.iter().cloned());
+        store(c, fixed, Zval::array(list));
+    }
     c.argc = argc as u32;
+    let depth = c.depth as usize;
+    let vm = vm_of(frame);
+    if vm.extra_args.len() <= depth {
+        vm.extra_args.resize_with(depth + 1, Vec::new);
+    }
+    vm.extra_args[depth] = extra;
     let required = params
         .iter()
+        .take(fixed)
         .rposition(|p| p.default.is_none())
         .map_or(0, |i| i + 1);
     if argc < required {
@@ -96,7 +156,6 @@ fn call_user(
         } else {
             "at least"
         };
-        let vm = vm_of(frame);
         let message = format!(
             "Too few arguments to function {}(), {argc} passed in {} on line {} and {exactly} {required} expected",
             code.name(),
@@ -110,10 +169,11 @@ fn call_user(
         leave_frame(c);
         return Err(e);
     }
-    let jit = vm_of(frame).jit.clone();
+    let jit = vm.jit.clone();
     let result = run(&jit, code, c);
     let ret = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
     leave_frame(c);
+    vm_of(frame).extra_args[depth].clear();
     result?;
     // SAFETY: slot 0 owned the returned value.
     Ok(unsafe { Zval::from_raw(ret) })
@@ -129,9 +189,27 @@ fn const_value(k: &Const) -> Zval {
     }
 }
 
-/// The VM as a built-in function sees it: the calling frame.
+/// Whether Zend compiles a call of the built-in `name` with `argc` arguments (in a function
+/// or at the top level) to an
+/// instruction of its own, so that errors it throws show no frame of the function in the
+/// stack trace (`zend_try_compile_special_func`).
+fn compiled_inline(name: &str, argc: usize, in_function: bool) -> bool {
+    match name {
+        "func_num_args" | "func_get_args" => argc == 0 && in_function,
+        "array_key_exists" => argc == 2,
+        "strlen" | "is_null" | "is_bool" | "is_long" | "is_int" | "is_integer" | "is_float"
+        | "is_double" | "is_string" | "is_array" | "is_object" | "is_resource" | "is_scalar"
+        | "boolval" | "intval" | "floatval" | "doubleval" | "strval" | "defined" | "chr"
+        | "ord" | "count" | "sizeof" | "gettype" => argc == 1,
+        _ => false,
+    }
+}
+
+/// The VM as a built-in function sees it: the calling frame, and the call as a stack trace
+/// shows it (`None` when Zend would not show it).
 struct FrameHost<'a> {
     frame: &'a mut Frame,
+    call: Option<(&'static str, &'a [Zval])>,
 }
 
 impl php_runtime::Host for FrameHost<'_> {
@@ -148,7 +226,18 @@ impl php_runtime::Host for FrameHost<'_> {
     }
 
     fn throw(&mut self, class: &'static str, message: String) -> PhpError {
-        throw(self.frame, class, message)
+        let mut e = throw(self.frame, class, message);
+        if let (Some((name, args)), PhpError::Uncaught { trace, .. }) = (self.call, &mut e) {
+            let shown: Vec<String> = args.iter().map(crate::ops::vars::trace_arg).collect();
+            trace.insert(
+                0,
+                php_runtime::error::TraceLine {
+                    line: line(self.frame),
+                    call: format!("{name}({})", shown.join(", ")),
+                },
+            );
+        }
+        e
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), PhpError> {
@@ -161,6 +250,23 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn constant(&mut self, name: &[u8]) -> Option<Zval> {
         vm_of(self.frame).constants.get(name).cloned()
+    }
+
+    fn func_args(&mut self) -> Option<Vec<Zval>> {
+        if self.frame.depth == 1 {
+            return None;
+        }
+        let code = self.frame.code;
+        let fixed = code.func.params.iter().take_while(|p| !p.variadic).count();
+        let n = (self.frame.argc as usize).min(fixed);
+        let mut args: Vec<Zval> = (0..n)
+            .map(|i| crate::ops::vars::read_cv(self.frame, i))
+            .collect();
+        let depth = self.frame.depth as usize;
+        if let Some(extra) = vm_of(self.frame).extra_args.get(depth) {
+            args.extend(extra.iter().cloned());
+        }
+        Some(args)
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

@@ -58,7 +58,7 @@ pub fn deprecated(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
 }
 
 /// An argument as a stack trace shows it.
-fn trace_arg(v: &Zval) -> String {
+pub fn trace_arg(v: &Zval) -> String {
     match v.view() {
         View::Undef | View::Null => "NULL".into(),
         View::Bool(b) => (if b { "true" } else { "false" }).into(),
