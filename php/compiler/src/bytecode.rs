@@ -310,6 +310,9 @@ pub enum Op {
     FetchConst { dst: Slot, name: u32 },
     /// `const NAME = src;`
     DeclareConst { name: u32, src: Slot },
+    /// `$cv .= val` as a statement (no result): appends in place when the string is not
+    /// shared.
+    ConcatAssign { cv: Slot, val: Slot },
     /// Starts `@expr`: saves the error-reporting level in `save` and silences diagnostics.
     Silence { save: Slot },
     /// Ends `@expr`: restores the level saved in `save`.
@@ -335,7 +338,7 @@ impl Op {
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),
-            Op::AssignRef { cv, src } => each(&mut [cv, src]),
+            Op::AssignRef { cv, src } | Op::ConcatAssign { cv, val: src } => each(&mut [cv, src]),
             Op::BindGlobal { cv, .. } | Op::BindStatic { cv, .. } => each(&mut [cv]),
             Op::Binary { dst, a, b, .. } => each(&mut [dst, a, b]),
             Op::Unary { dst, a, .. } => each(&mut [dst, a]),

@@ -329,9 +329,22 @@ impl<'a> Gen<'a> {
         // Temporaries live for one statement.
         let mark = self.next_temp;
         match &stmt.kind {
-            StmtKind::Expr(e) => {
-                self.expr(*e)?;
-            }
+            StmtKind::Expr(e) => match &self.ast.expr(*e).kind {
+                // `$s .= x;` appends in place (the string is not shared with a result).
+                ExprKind::AssignOp {
+                    op: BinaryOp::Concat,
+                    target,
+                    value,
+                } if self.plain_var(*target).is_some() => {
+                    let cv = self.plain_var(*target).expect("checked");
+                    self.line = line_of(self.lines, self.ast.expr(*e).span);
+                    let v = self.expr(*value)?;
+                    self.emit(Op::ConcatAssign { cv, val: v });
+                }
+                _ => {
+                    self.expr(*e)?;
+                }
+            },
             StmtKind::Echo(list) => {
                 for &e in list {
                     let v = self.expr(e)?;
@@ -862,7 +875,12 @@ impl<'a> Gen<'a> {
                         fatal: true,
                     });
                 };
-                let b = self.expr(*base)?;
+                // A variable is read in place (a copy in a temporary would share the array
+                // and make the next write to it copy the whole array).
+                let b = match self.plain_var(*base) {
+                    Some(cv) => cv,
+                    None => self.expr(*base)?,
+                };
                 let key = self.expr(*dim)?;
                 let dst = self.temp();
                 self.emit(Op::FetchDim { dst, base: b, key });
@@ -1158,7 +1176,10 @@ impl<'a> Gen<'a> {
                 base,
                 dim: Some(dim),
             } => {
-                let b = self.quiet_value(*base)?;
+                let b = match self.plain_var(*base) {
+                    Some(cv) => cv,
+                    None => self.quiet_value(*base)?,
+                };
                 let key = self.expr(*dim)?;
                 let dst = self.temp();
                 self.emit(Op::FetchDimQuiet { dst, base: b, key });
@@ -1219,6 +1240,14 @@ impl<'a> Gen<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The slot of `e` if it is a plain variable (not `$this`).
+    fn plain_var(&mut self, e: ExprId) -> Option<Slot> {
+        match &self.ast.expr(e).kind {
+            ExprKind::Variable(n) if &n[..] != b"this" => Some(self.cv(n)),
+            _ => None,
+        }
     }
 
     /// Whether `e` is an array element (`$a[k]`, `$a[]`).

@@ -68,15 +68,16 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
     };
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
     let result = vm.run_program(program);
-    match result {
+    let code = match &result {
         Ok(()) => 0,
-        Err(php_vm::PhpError::Output) => 255,
-        Err(php_vm::PhpError::Exit(code)) => code,
         Err(e) => {
             let text = e.render(&file);
-            vm.output.write(text.as_bytes());
-            vm.output.flush();
+            vm.write(text.as_bytes());
             e.exit_code()
         }
+    };
+    if !vm.finish_output() || matches!(result, Err(php_vm::PhpError::Output)) {
+        return 255;
     }
+    code
 }

@@ -30,6 +30,10 @@ pub trait Host {
     /// The arguments of the user function calling the built-in (the parameters' current
     /// values, then the extra arguments); `None` at the top level of the script.
     fn func_args(&mut self) -> Option<Vec<Zval>>;
+    /// Whether a function of this lowercase name exists.
+    fn function_exists(&mut self, lower: &[u8]) -> bool;
+    /// The output buffers (`ob_start`), innermost last.
+    fn buffers(&mut self) -> &mut Vec<Vec<u8>>;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

@@ -382,6 +382,16 @@ impl Zval {
         }
     }
 
+    /// The string this value holds, as an owned handle (`Err(self)` if it is not a string).
+    pub fn into_string(self) -> Result<PhpString, Zval> {
+        if self.0.tag != tag::STRING {
+            return Err(self);
+        }
+        let p = self.into_raw().bits as *const StrObj;
+        // SAFETY: a string value's payload is a string it owns a share of; the share moves.
+        Ok(unsafe { PhpString::from_raw(p) })
+    }
+
     /// The array this value holds, for writing through (`None` if it is not an array).
     pub fn array_mut(&mut self) -> Option<&mut PhpArray> {
         if self.0.tag != tag::ARRAY {

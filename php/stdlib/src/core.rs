@@ -15,6 +15,7 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("func_get_args", func_get_args),
     ("func_num_args", func_num_args),
     ("func_get_arg", func_get_arg),
+    ("function_exists", function_exists),
 ];
 
 fn define(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
@@ -98,4 +99,12 @@ fn func_get_arg(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             Err(h.throw("ValueError", msg.into()))
         }
     }
+}
+
+fn function_exists(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "function_exists", a, 1, 1)?;
+    let name = args::string(h, "function_exists", 1, "function", &a[0])?;
+    let lower = name.as_bytes().to_ascii_lowercase();
+    let lower = lower.strip_prefix(b"\\").unwrap_or(&lower);
+    Ok(Zval::bool(h.function_exists(lower)))
 }

@@ -18,6 +18,7 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::var::FUNCTIONS,
     standard::array::FUNCTIONS,
     standard::math::FUNCTIONS,
+    standard::output::FUNCTIONS,
 ];
 
 /// The built-in function of a lowercase name, with its name as PHP prints it.

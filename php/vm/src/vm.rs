@@ -100,6 +100,10 @@ pub struct Vm {
     /// The arguments of each call depth beyond its (non-variadic) parameters, for
     /// `func_get_args()`.
     pub extra_args: Vec<Vec<Zval>>,
+    /// Output buffers (`ob_start`), innermost last: output goes to the last one.
+    pub buffers: Vec<Vec<u8>>,
+    /// The user functions by lowercase name (for `function_exists`).
+    user_functions: std::collections::HashSet<Vec<u8>>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -207,17 +211,21 @@ impl Vm {
             statics: HashMap::new(),
             error_reporting: 32767,
             extra_args: Vec::new(),
+            buffers: Vec::new(),
+            user_functions: Default::default(),
             frames: Vec::new(),
         }
     }
 
-    /// Runs a compiled program to its end.
+    /// Runs a compiled program to its end (the caller then reports an error and calls
+    /// [`finish_output`](Vm::finish_output)).
     pub fn run_program(&mut self, program: Program) -> Result<(), PhpError> {
         let main = Code::load(program.main);
         let functions: Vec<&'static Code> = program.functions.into_iter().map(Code::load).collect();
         let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
         for &f in &functions {
             table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
+            self.user_functions.insert(f.func.name.to_ascii_lowercase());
         }
         for code in functions.iter().copied().chain([main]) {
             let callees = code
@@ -244,10 +252,35 @@ impl Vm {
         let frame = unsafe { frame.get_mut() };
         let result = run(&jit, main, frame);
         leave_frame(frame);
-        if !self.output.flush() {
-            return Err(PhpError::Output);
-        }
         result
+    }
+
+    /// Writes program output: to the innermost output buffer, or out. `false` when the
+    /// output failed.
+    pub fn write(&mut self, bytes: &[u8]) -> bool {
+        match self.buffers.last_mut() {
+            Some(b) => {
+                b.extend_from_slice(bytes);
+                true
+            }
+            None => self.output.write(bytes),
+        }
+    }
+
+    /// Ends the program's output: the output buffers are flushed, innermost first, then the
+    /// output itself. `false` when the output failed.
+    pub fn finish_output(&mut self) -> bool {
+        while let Some(b) = self.buffers.pop() {
+            if !self.write(&b) {
+                return false;
+            }
+        }
+        self.output.flush()
+    }
+
+    /// Whether a function of this lowercase name exists (the program's or a built-in).
+    pub fn function_exists(&self, lower: &[u8]) -> bool {
+        self.user_functions.contains(lower) || (self.builtins)(lower).is_some()
     }
 }
 
@@ -470,6 +503,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
             }
             Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
+            Op::ConcatAssign { cv, val } => {
+                frame.pc = pc;
+                vars::concat_assign(frame, cv as usize, val as usize)?;
+            }
             Op::Silence { save } => vars::silence(frame, save as usize),
             Op::Unsilence { save } => vars::unsilence(frame, save as usize),
             Op::FetchConst { dst, name } => {

@@ -18,6 +18,8 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("max", max),
     ("min", min),
     ("dechex", dechex),
+    ("number_format", number_format),
+    ("hrtime", hrtime),
 ];
 
 fn num(n: Num) -> Zval {
@@ -168,4 +170,67 @@ fn dechex(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "dechex", a, 1, 1)?;
     let n = args::int(h, "dechex", 1, "num", &a[0])?;
     Ok(Zval::str(&format!("{:x}", n as u64)))
+}
+
+fn number_format(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "number_format", a, 1, 4)?;
+    let x = args::float(h, "number_format", 1, "num", &a[0])?;
+    let decimals = if a.len() > 1 {
+        args::int(h, "number_format", 2, "decimals", &a[1])?.max(0)
+    } else {
+        0
+    };
+    let point = if a.len() > 2 {
+        args::string(h, "number_format", 3, "decimal_separator", &a[2])?
+            .as_bytes()
+            .to_vec()
+    } else {
+        b".".to_vec()
+    };
+    let sep = if a.len() > 3 {
+        args::string(h, "number_format", 4, "thousands_separator", &a[3])?
+            .as_bytes()
+            .to_vec()
+    } else {
+        b",".to_vec()
+    };
+    let rounded = round_places(x, decimals);
+    let text = format!("{:.*}", decimals.min(100) as usize, rounded.abs());
+    let (int_part, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = Vec::new();
+    if rounded < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push(b'-');
+    }
+    for (i, c) in int_part.bytes().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.extend_from_slice(&sep);
+        }
+        out.push(c);
+    }
+    if decimals > 0 {
+        out.extend_from_slice(&point);
+        out.extend_from_slice(frac.as_bytes());
+    }
+    Ok(Zval::string(php_runtime::PhpString::new(&out)))
+}
+
+/// The monotonic clock's start, shared by every call.
+fn clock_start() -> std::time::Instant {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::Instant::now)
+}
+
+fn hrtime(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "hrtime", a, 0, 1)?;
+    let as_number = a.len() == 1 && args::boolean(h, "hrtime", 1, "as_number", &a[0])?;
+    // A monotonic clock with an arbitrary origin, as PHP's: a second since the origin at least,
+    // so that the first reading is not zero.
+    let t = clock_start().elapsed() + std::time::Duration::from_secs(1);
+    if as_number {
+        return Ok(Zval::int(t.as_nanos() as i64));
+    }
+    Ok(Zval::array(php_runtime::PhpArray::from_list([
+        Zval::int(t.as_secs() as i64),
+        Zval::int(i64::from(t.subsec_nanos())),
+    ])))
 }

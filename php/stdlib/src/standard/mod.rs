@@ -2,6 +2,7 @@
 
 pub mod array;
 pub mod math;
+pub mod output;
 pub mod printf;
 pub mod string;
 pub mod var;

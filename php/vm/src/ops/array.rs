@@ -111,7 +111,15 @@ pub fn fetch_dim(
     key: usize,
     quiet: bool,
 ) -> Result<(), PhpError> {
-    let b = (*borrow(frame, base)).clone();
+    // The base may be a variable read in place: unset (with PHP's warning unless quiet) or
+    // a reference.
+    let mut b = crate::ops::vars::read_cv(frame, base);
+    if matches!(b.view(), View::Undef) {
+        if !quiet && base < frame.code.func.cvs.len() {
+            crate::ops::vars::undefined(frame, base)?;
+        }
+        b = Zval::NULL;
+    }
     let k = (*borrow(frame, key)).clone();
     let result = match b.view() {
         View::Array(a) => {

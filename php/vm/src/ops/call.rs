@@ -18,8 +18,14 @@ pub fn call(
     argc: usize,
     dst: usize,
 ) -> Result<(), PhpError> {
+    // The arguments move out of their temporaries: a temporary still holding an array would
+    // make the next write to it copy the array.
     let argv: Vec<Zval> = (0..argc)
-        .map(|i| (*borrow(frame, args + i)).clone())
+        .map(|i| {
+            let raw = std::mem::replace(&mut frame.slots[args + i], php_runtime::Value::UNDEF);
+            // SAFETY: the slot owned its value; it now holds nothing.
+            unsafe { Zval::from_raw(raw) }
+        })
         .collect();
     let result = call_with(frame, name, argv)?;
     store(frame, dst, result);
@@ -241,7 +247,7 @@ impl php_runtime::Host for FrameHost<'_> {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), PhpError> {
-        if vm_of(self.frame).output.write(bytes) {
+        if vm_of(self.frame).write(bytes) {
             Ok(())
         } else {
             Err(PhpError::Output)
@@ -267,6 +273,14 @@ impl php_runtime::Host for FrameHost<'_> {
             args.extend(extra.iter().cloned());
         }
         Some(args)
+    }
+
+    fn function_exists(&mut self, lower: &[u8]) -> bool {
+        vm_of(self.frame).function_exists(lower)
+    }
+
+    fn buffers(&mut self) -> &mut Vec<Vec<u8>> {
+        &mut vm_of(self.frame).buffers
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

@@ -16,7 +16,7 @@ pub fn echo(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
         warn(frame, "Array to string conversion")?;
         out.extend_from_slice(b"Array");
     }
-    if vm_of(frame).output.write(&out) {
+    if vm_of(frame).write(&out) {
         Ok(())
     } else {
         Err(PhpError::Output)

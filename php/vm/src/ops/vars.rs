@@ -35,7 +35,7 @@ fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpEr
         vm.file,
         line(frame)
     );
-    if vm.output.write(text.as_bytes()) {
+    if vm.write(text.as_bytes()) {
         Ok(())
     } else {
         Err(PhpError::Output)
@@ -361,4 +361,64 @@ pub fn unsilence(frame: &mut Frame, save: usize) {
     if let View::Int(level) = borrow(frame, save).view() {
         vm_of(frame).error_reporting = level;
     }
+}
+
+/// `$cv .= val;`: the string grows in place when nothing else holds it.
+#[metajit::dont_look_inside]
+pub fn concat_assign(frame: &mut Frame, cv: usize, val: usize) -> Result<(), PhpError> {
+    let v = (*borrow(frame, val)).clone();
+    // The variable's value is taken out (from its reference if it has one): a string held
+    // only by the variable then has one owner and grows in place.
+    let reference = match borrow(frame, cv).view() {
+        View::Ref(r) => Some(r.clone()),
+        _ => None,
+    };
+    let cur = match &reference {
+        Some(r) => r.replace(Zval::UNDEF),
+        None => {
+            let raw = std::mem::replace(&mut frame.slots[cv], php_runtime::Value::UNDEF);
+            // SAFETY: the slot owned its value; it is put back below.
+            unsafe { Zval::from_raw(raw) }
+        }
+    };
+    let put_back = |frame: &mut Frame, value: Zval| match &reference {
+        Some(r) => drop(r.replace(value)),
+        None => store(frame, cv, value),
+    };
+    let cur = if matches!(cur.view(), View::Undef) {
+        if let Err(e) = undefined(frame, cv) {
+            put_back(frame, cur);
+            return Err(e);
+        }
+        Zval::NULL
+    } else {
+        cur
+    };
+    let new = match (cur.into_string(), v.view()) {
+        (Ok(mut s), View::Str(t)) => {
+            s.push_bytes(t.as_bytes());
+            Zval::string(s)
+        }
+        (Ok(s), _) => {
+            let cur = Zval::string(s);
+            match crate::ops::arith::compute(frame, php_compiler::BinOp::Concat, &cur, &v) {
+                Ok(n) => n,
+                Err(e) => {
+                    put_back(frame, cur);
+                    return Err(e);
+                }
+            }
+        }
+        (Err(cur), _) => {
+            match crate::ops::arith::compute(frame, php_compiler::BinOp::Concat, &cur, &v) {
+                Ok(n) => n,
+                Err(e) => {
+                    put_back(frame, cur);
+                    return Err(e);
+                }
+            }
+        }
+    };
+    put_back(frame, new);
+    Ok(())
 }
