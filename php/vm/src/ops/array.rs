@@ -276,6 +276,38 @@ pub fn assign_dim(
     }
 }
 
+/// Replaces the element `$cv[k1]...[kn]` by what `update` makes of its value (`null`, after
+/// PHP's warning, when it is missing), writing through arrays as PHP does; `update` gives the
+/// new value and the expression's result, which goes to `dst`.
+fn update_element(
+    frame: &mut Frame,
+    cv: usize,
+    keys: usize,
+    n: usize,
+    dst: usize,
+    update: impl FnOnce(&mut Frame, &Zval) -> Result<(Zval, Zval), PhpError>,
+) -> Result<(), PhpError> {
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = ks.pop().expect("an element has a key");
+    let (mut root, r) = take_cv(frame, cv);
+    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
+        let key = last.expect("a key");
+        let old = match arr.get(key.as_ref()) {
+            Some(o) => o.clone(),
+            None => {
+                undefined_key(frame, &key)?;
+                Zval::NULL
+            }
+        };
+        let (new, result) = update(frame, &old)?;
+        drop(arr.make_mut().insert(key, new));
+        Ok(result)
+    });
+    put_cv(frame, cv, root, r);
+    store(frame, dst, result?);
+    Ok(())
+}
+
 /// `$cv[k1]...[kn] op= val`, the result to `dst`.
 #[metajit::dont_look_inside]
 #[allow(clippy::too_many_arguments)]
@@ -290,25 +322,10 @@ pub fn assign_dim_op(
 ) -> Result<(), PhpError> {
     let op = BinOp::ALL[op as usize];
     let v = (*borrow(frame, val)).clone();
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = ks.pop().expect("an element has a key");
-    let (mut root, r) = take_cv(frame, cv);
-    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
-        let key = last.expect("a key");
-        let old = match arr.get(key.as_ref()) {
-            Some(o) => o.clone(),
-            None => {
-                undefined_key(frame, &key)?;
-                Zval::NULL
-            }
-        };
-        let new = compute(frame, op, &old, &v)?;
-        drop(arr.make_mut().insert(key, new.clone()));
-        Ok(new)
-    });
-    put_cv(frame, cv, root, r);
-    store(frame, dst, result?);
-    Ok(())
+    update_element(frame, cv, keys, n, dst, |frame, old| {
+        let new = compute(frame, op, old, &v)?;
+        Ok((new.clone(), new))
+    })
 }
 
 /// `++`/`--` on `$cv[k1]...[kn]`, the expression's value to `dst`.
@@ -322,25 +339,9 @@ pub fn step_dim(
     dst: usize,
 ) -> Result<(), PhpError> {
     let step = Step::ALL[step as usize];
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = ks.pop().expect("an element has a key");
-    let (mut root, r) = take_cv(frame, cv);
-    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
-        let key = last.expect("a key");
-        let old = match arr.get(key.as_ref()) {
-            Some(o) => o.clone(),
-            None => {
-                undefined_key(frame, &key)?;
-                Zval::NULL
-            }
-        };
-        let (new, result) = stepped(frame, step, &old)?;
-        drop(arr.make_mut().insert(key, new));
-        Ok(result)
-    });
-    put_cv(frame, cv, root, r);
-    store(frame, dst, result?);
-    Ok(())
+    update_element(frame, cv, keys, n, dst, |frame, old| {
+        stepped(frame, step, old)
+    })
 }
 
 /// `unset($cv[k1]...[kn])`: nothing happens where a dimension is missing.
