@@ -1,0 +1,586 @@
+//! Expressions: literals, variables, operators, calls, arrays, `match`.
+
+use super::{Gen, Result, TEMP, line_of};
+use crate::CompileError;
+use crate::bytecode::{BinOp, Const, NONE, Op, Slot, Step, UnOp};
+use php_syntax::ast::{
+    Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, NameKind, StringPart, UnaryOp,
+};
+
+impl Gen<'_> {
+    pub(super) fn load_const(&mut self, k: Const) -> Slot {
+        let k = self.constant(k);
+        let t = self.temp();
+        self.emit(Op::Const { dst: t, k });
+        t
+    }
+
+    /// Compiles `e` into a temporary holding its value (on a stack grown on demand: a chain
+    /// of a million `+` is a million nested calls).
+    pub(super) fn expr(&mut self, e: ExprId) -> Result<Slot> {
+        let expr = self.ast.expr(e);
+        let saved = self.line;
+        self.line = line_of(self.lines, expr.span);
+        let r = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.expr_kind(&expr.kind));
+        self.line = saved;
+        r
+    }
+
+    pub(super) fn expr_kind(&mut self, kind: &ExprKind) -> Result<Slot> {
+        Ok(match kind {
+            ExprKind::Int(i) => self.load_const(Const::Int(*i)),
+            ExprKind::Float(f) => self.load_const(Const::Float(*f)),
+            ExprKind::String(s) => self.load_const(Const::Str(s.clone())),
+            ExprKind::Constant(name) => match self.named_constant(name)? {
+                Some(k) => self.load_const(k),
+                None if name.kind == NameKind::Unqualified
+                    || name.kind == NameKind::FullyQualified =>
+                {
+                    let k = self.constant(Const::Str(name.text.clone()));
+                    let dst = self.temp();
+                    self.emit(Op::FetchConst { dst, name: k });
+                    dst
+                }
+                None => return self.unsupported("namespaced constants"),
+            },
+            ExprKind::Variable(name) => {
+                if &name[..] == b"this" {
+                    return self.unsupported("$this");
+                }
+                let cv = self.cv(name);
+                let t = self.temp();
+                self.emit(Op::Load { dst: t, cv });
+                t
+            }
+            ExprKind::Interpolated { kind, parts } => {
+                if *kind == php_syntax::ast::InterpolatedKind::ShellExec {
+                    return self.unsupported("shell execution");
+                }
+                let dst = self.load_const(Const::Str(Box::default()));
+                for part in parts {
+                    let v = match part {
+                        StringPart::Literal(text, _) => self.load_const(Const::Str(text.clone())),
+                        StringPart::Expr(e) => self.expr(*e)?,
+                    };
+                    self.emit(Op::Binary {
+                        op: BinOp::Concat,
+                        dst,
+                        a: dst,
+                        b: v,
+                    });
+                }
+                dst
+            }
+            ExprKind::Assign { target, value }
+                if matches!(
+                    self.ast.expr(*target).kind,
+                    ExprKind::List { .. } | ExprKind::Array { .. }
+                ) =>
+            {
+                let v = self.expr(*value)?;
+                self.destructure(*target, v)?;
+                v
+            }
+            ExprKind::Assign { target, value } if self.is_dim(*target) => {
+                let (cv, keys, n, append) = self.dim_path(*target, true)?;
+                let v = self.expr(*value)?;
+                self.emit(Op::AssignDim {
+                    cv,
+                    keys,
+                    n,
+                    append,
+                    val: v,
+                });
+                v
+            }
+            ExprKind::Assign { target, value } => {
+                let cv = self.target_cv(*target)?;
+                let v = self.expr(*value)?;
+                self.emit(Op::Assign { cv, src: v });
+                v
+            }
+            ExprKind::AssignRef { target, value } => {
+                let cv = self.target_cv(*target)?;
+                let src = match &self.ast.expr(*value).kind {
+                    ExprKind::Variable(n) if &n[..] != b"this" => self.cv(n),
+                    _ => return self.unsupported("references to anything but a variable"),
+                };
+                self.emit(Op::AssignRef { cv, src });
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                t
+            }
+            ExprKind::AssignOp { op, target, value }
+                if self.is_dim(*target) && *op != BinaryOp::Coalesce =>
+            {
+                let Some(bop) = arith_op(*op) else {
+                    return self.unsupported("this compound assignment");
+                };
+                let (cv, keys, n, _) = self.dim_path(*target, false)?;
+                let v = self.expr(*value)?;
+                let dst = self.temp();
+                self.emit(Op::AssignDimOp {
+                    op: bop,
+                    cv,
+                    keys,
+                    n,
+                    val: v,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::AssignOp { op, target, value } => {
+                let cv = self.target_cv(*target)?;
+                if *op == BinaryOp::Coalesce {
+                    let dst = self.temp();
+                    self.emit(Op::LoadQuiet { dst, cv });
+                    let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                    let v = self.expr(*value)?;
+                    self.emit(Op::Assign { cv, src: v });
+                    self.emit(Op::Copy { dst, src: v });
+                    let h = self.here();
+                    self.patch(j, h);
+                    return Ok(dst);
+                }
+                let Some(bop) = arith_op(*op) else {
+                    return self.unsupported("this compound assignment");
+                };
+                let v = self.expr(*value)?;
+                let cur = self.temp();
+                self.emit(Op::Load { dst: cur, cv });
+                self.emit(Op::Binary {
+                    op: bop,
+                    dst: cur,
+                    a: cur,
+                    b: v,
+                });
+                self.emit(Op::Assign { cv, src: cur });
+                cur
+            }
+            ExprKind::IncDec { op, target } => {
+                let step = match op {
+                    IncDecOp::PreInc => Step::PreInc,
+                    IncDecOp::PreDec => Step::PreDec,
+                    IncDecOp::PostInc => Step::PostInc,
+                    IncDecOp::PostDec => Step::PostDec,
+                };
+                if self.is_dim(*target) {
+                    let (cv, keys, n, _) = self.dim_path(*target, false)?;
+                    let dst = self.temp();
+                    self.emit(Op::StepDim {
+                        step,
+                        cv,
+                        keys,
+                        n,
+                        dst,
+                    });
+                    return Ok(dst);
+                }
+                let cv = self.target_cv(*target)?;
+                let dst = self.temp();
+                self.emit(Op::Step { step, cv, dst });
+                dst
+            }
+            ExprKind::Array { items, .. } => {
+                let dst = self.temp();
+                self.emit(Op::NewArray { dst });
+                for item in items {
+                    let Some(item) = item else {
+                        return Err(CompileError {
+                            message: "Cannot use empty array elements in arrays".into(),
+                            line: self.line,
+                            fatal: true,
+                        });
+                    };
+                    if item.by_ref || item.unpack {
+                        return self.unsupported("by-reference and unpacked array elements");
+                    }
+                    match item.key {
+                        Some(k) => {
+                            let key = self.expr(k)?;
+                            let val = self.expr(item.value)?;
+                            self.emit(Op::ArrayInsert { arr: dst, key, val });
+                        }
+                        None => {
+                            let val = self.expr(item.value)?;
+                            self.emit(Op::ArrayAppend { arr: dst, val });
+                        }
+                    }
+                }
+                dst
+            }
+            ExprKind::ArrayDim { base, dim } => {
+                let Some(dim) = dim else {
+                    return Err(CompileError {
+                        message: "Cannot use [] for reading".into(),
+                        line: self.line,
+                        fatal: true,
+                    });
+                };
+                // A variable is read in place (a copy in a temporary would share the array
+                // and make the next write to it copy the whole array).
+                let b = match self.plain_var(*base) {
+                    Some(cv) => cv,
+                    None => self.expr(*base)?,
+                };
+                let key = self.expr(*dim)?;
+                let dst = self.temp();
+                self.emit(Op::FetchDim { dst, base: b, key });
+                dst
+            }
+            ExprKind::Binary { op, left, right } => self.binary(*op, *left, *right)?,
+            ExprKind::Unary {
+                op: UnaryOp::Silence,
+                expr,
+            } => {
+                let save = self.temp();
+                self.emit(Op::Silence { save });
+                let v = self.expr(*expr)?;
+                self.emit(Op::Unsilence { save });
+                v
+            }
+            ExprKind::Unary { op, expr } => {
+                let op = match op {
+                    UnaryOp::Not => UnOp::Not,
+                    UnaryOp::Neg => UnOp::Neg,
+                    UnaryOp::Plus => UnOp::Plus,
+                    UnaryOp::BitNot => UnOp::BitNot,
+                    UnaryOp::Silence => unreachable!("compiled above"),
+                };
+                let a = self.expr(*expr)?;
+                let dst = self.temp();
+                self.emit(Op::Unary { op, dst, a });
+                dst
+            }
+            ExprKind::Cast { kind, expr } => {
+                let op = match kind {
+                    CastKind::Int => UnOp::Int,
+                    CastKind::Float => UnOp::Float,
+                    CastKind::String => UnOp::String,
+                    CastKind::Bool => UnOp::Bool,
+                    _ => return self.unsupported("this cast"),
+                };
+                let a = self.expr(*expr)?;
+                let dst = self.temp();
+                self.emit(Op::Unary { op, dst, a });
+                dst
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let dst = self.temp();
+                let c = self.expr(*cond)?;
+                match then {
+                    Some(t) => {
+                        let to_else = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                        let v = self.expr(*t)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let to_end = self.emit(Op::Jump { to: 0 });
+                        let h = self.here();
+                        self.patch(to_else, h);
+                        let v = self.expr(*otherwise)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let h = self.here();
+                        self.patch(to_end, h);
+                    }
+                    None => {
+                        self.emit(Op::Copy { dst, src: c });
+                        let to_end = self.emit(Op::JumpIf { cond: c, to: 0 });
+                        let v = self.expr(*otherwise)?;
+                        self.emit(Op::Copy { dst, src: v });
+                        let h = self.here();
+                        self.patch(to_end, h);
+                    }
+                }
+                dst
+            }
+            ExprKind::Isset(list) => {
+                let dst = self.load_const(Const::Bool(true));
+                let mut exits = Vec::new();
+                for &e in list {
+                    let t = self.quiet_value(e)?;
+                    self.emit(Op::Unary {
+                        op: UnOp::IsSet,
+                        dst,
+                        a: t,
+                    });
+                    exits.push(self.emit(Op::JumpIfNot { cond: dst, to: 0 }));
+                }
+                let h = self.here();
+                for j in exits {
+                    self.patch(j, h);
+                }
+                dst
+            }
+            ExprKind::Empty(e) => {
+                let t = self.quiet_value(*e)?;
+                self.emit(Op::Unary {
+                    op: UnOp::Not,
+                    dst: t,
+                    a: t,
+                });
+                t
+            }
+            ExprKind::Print(e) => {
+                let v = self.expr(*e)?;
+                self.emit(Op::Echo { src: v });
+                self.load_const(Const::Int(1))
+            }
+            ExprKind::Call { callee, args } => {
+                let Callee::Name(name) = callee else {
+                    return self.unsupported("calling a function by value");
+                };
+                let Args::List(args, _) = args else {
+                    return self.unsupported("first-class callable syntax");
+                };
+                if args.iter().any(|a| a.name.is_some()) {
+                    return self.unsupported("named arguments");
+                }
+                if args.iter().any(|a| a.unpack) {
+                    if self
+                        .by_ref
+                        .get(&name.text.to_ascii_lowercase())
+                        .is_some_and(|r| r.contains(&true))
+                    {
+                        return self
+                            .unsupported("spreading arguments into by-reference parameters");
+                    }
+                    let arr = self.temp();
+                    self.emit(Op::NewArray { dst: arr });
+                    for a in args {
+                        let v = self.expr(a.value)?;
+                        if a.unpack {
+                            self.emit(Op::ArraySpread { arr, src: v });
+                        } else {
+                            self.emit(Op::ArrayAppend { arr, val: v });
+                        }
+                    }
+                    let k = self.constant(Const::Str(name.text.clone()));
+                    let dst = self.temp();
+                    self.emit(Op::CallArray {
+                        name: k,
+                        args: arr,
+                        dst,
+                    });
+                    return Ok(dst);
+                }
+                let base = self.next_temp;
+                for _ in args {
+                    self.temp();
+                }
+                let refs = self.by_ref.get(&name.text.to_ascii_lowercase()).cloned();
+                for (i, a) in args.iter().enumerate() {
+                    let dst = TEMP | (base + i as Slot);
+                    if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true)) {
+                        match &self.ast.expr(a.value).kind {
+                            ExprKind::Variable(n) if &n[..] != b"this" => {
+                                let cv = self.cv(n);
+                                self.emit(Op::MakeRef { dst, cv });
+                            }
+                            _ => {
+                                return self
+                                    .unsupported("passing anything but a variable by reference");
+                            }
+                        }
+                        continue;
+                    }
+                    let v = self.expr(a.value)?;
+                    self.emit(Op::Copy { dst, src: v });
+                }
+                let k = self.constant(Const::Str(name.text.clone()));
+                let dst = self.temp();
+                self.emit(Op::Call {
+                    name: k,
+                    args: TEMP | base,
+                    argc: args.len() as u32,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::Match { subject, arms } => {
+                let v = self.expr(*subject)?;
+                let s = self.temp();
+                self.emit(Op::Copy { dst: s, src: v });
+                let dst = self.temp();
+                let mut ends = Vec::new();
+                let mut default = None;
+                for arm in arms {
+                    let Some(conds) = &arm.conds else {
+                        default = Some(arm.body);
+                        continue;
+                    };
+                    let mut to_body = Vec::new();
+                    for &c in conds {
+                        let c = self.expr(c)?;
+                        let t = self.temp();
+                        self.emit(Op::Binary {
+                            op: BinOp::Identical,
+                            dst: t,
+                            a: s,
+                            b: c,
+                        });
+                        to_body.push(self.emit(Op::JumpIf { cond: t, to: 0 }));
+                    }
+                    let skip = self.emit(Op::Jump { to: 0 });
+                    let h = self.here();
+                    for j in to_body {
+                        self.patch(j, h);
+                    }
+                    let r = self.expr(arm.body)?;
+                    self.emit(Op::Copy { dst, src: r });
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                }
+                match default {
+                    Some(body) => {
+                        let r = self.expr(body)?;
+                        self.emit(Op::Copy { dst, src: r });
+                    }
+                    None => {
+                        self.emit(Op::MatchError { src: s });
+                    }
+                }
+                let h = self.here();
+                for j in ends {
+                    self.patch(j, h);
+                }
+                dst
+            }
+            ExprKind::Exit(e) => {
+                let src = match e {
+                    Some(e) => self.expr(*e)?,
+                    None => NONE,
+                };
+                self.emit(Op::Exit { src });
+                self.load_const(Const::Null)
+            }
+            ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
+                return self.unsupported("closures");
+            }
+            ExprKind::New { .. }
+            | ExprKind::Property { .. }
+            | ExprKind::MethodCall { .. }
+            | ExprKind::StaticCall { .. }
+            | ExprKind::StaticProperty { .. }
+            | ExprKind::ClassConstant { .. }
+            | ExprKind::Instanceof { .. }
+            | ExprKind::Clone(_) => return self.unsupported("objects"),
+            ExprKind::Include { .. } => return self.unsupported("include and require"),
+            ExprKind::MagicConstant(m) => {
+                use php_syntax::ast::MagicConstant as M;
+                let function = if &self.f.name[..] == b"{main}" {
+                    Box::default()
+                } else {
+                    self.f.name.clone()
+                };
+                let k = match m {
+                    M::Line => Const::Int(i64::from(self.line)),
+                    M::File => Const::Str(self.file.into()),
+                    M::Dir => {
+                        let dir = match self.file.iter().rposition(|&b| b == b'/') {
+                            Some(0) => &b"/"[..],
+                            Some(i) => &self.file[..i],
+                            None => &b"."[..],
+                        };
+                        Const::Str(dir.into())
+                    }
+                    M::Function | M::Method => Const::Str(function),
+                    M::Class | M::Trait | M::Namespace => Const::Str(Box::default()),
+                };
+                self.load_const(k)
+            }
+            _ => return self.unsupported("this expression"),
+        })
+    }
+
+    pub(super) fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
+        use BinaryOp as B;
+        match op {
+            B::And | B::LogicalAnd | B::Or | B::LogicalOr => {
+                let is_and = matches!(op, B::And | B::LogicalAnd);
+                let dst = self.temp();
+                let a = self.expr(left)?;
+                self.emit(Op::Unary {
+                    op: UnOp::Bool,
+                    dst,
+                    a,
+                });
+                let j = if is_and {
+                    self.emit(Op::JumpIfNot { cond: dst, to: 0 })
+                } else {
+                    self.emit(Op::JumpIf { cond: dst, to: 0 })
+                };
+                let b = self.expr(right)?;
+                self.emit(Op::Unary {
+                    op: UnOp::Bool,
+                    dst,
+                    a: b,
+                });
+                let h = self.here();
+                self.patch(j, h);
+                Ok(dst)
+            }
+            B::Coalesce => {
+                let dst = self.temp();
+                let a = match &self.ast.expr(left).kind {
+                    ExprKind::Variable(name) if &name[..] != b"this" => self.quiet_value(left)?,
+                    ExprKind::ArrayDim { dim: Some(_), .. } => self.quiet_value(left)?,
+                    _ => self.expr(left)?,
+                };
+                self.emit(Op::Copy { dst, src: a });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let b = self.expr(right)?;
+                self.emit(Op::Copy { dst, src: b });
+                let h = self.here();
+                self.patch(j, h);
+                Ok(dst)
+            }
+            _ => {
+                let a = self.expr(left)?;
+                let b = self.expr(right)?;
+                let dst = self.temp();
+                let (op, a, b) = match op {
+                    B::Greater => (BinOp::Less, b, a),
+                    B::GreaterEqual => (BinOp::LessEqual, b, a),
+                    B::Equal => (BinOp::Equal, a, b),
+                    B::NotEqual => (BinOp::NotEqual, a, b),
+                    B::Identical => (BinOp::Identical, a, b),
+                    B::NotIdentical => (BinOp::NotIdentical, a, b),
+                    B::Less => (BinOp::Less, a, b),
+                    B::LessEqual => (BinOp::LessEqual, a, b),
+                    B::Spaceship => (BinOp::Spaceship, a, b),
+                    B::LogicalXor => (BinOp::Xor, a, b),
+                    other => match arith_op(other) {
+                        Some(o) => (o, a, b),
+                        None => return self.unsupported("this operator"),
+                    },
+                };
+                self.emit(Op::Binary { op, dst, a, b });
+                Ok(dst)
+            }
+        }
+    }
+}
+
+/// The instruction of an arithmetic, bitwise or string operator (also in `op=`).
+fn arith_op(op: BinaryOp) -> Option<BinOp> {
+    use BinaryOp as B;
+    Some(match op {
+        B::Add => BinOp::Add,
+        B::Sub => BinOp::Sub,
+        B::Mul => BinOp::Mul,
+        B::Div => BinOp::Div,
+        B::Mod => BinOp::Mod,
+        B::Pow => BinOp::Pow,
+        B::Concat => BinOp::Concat,
+        B::Shl => BinOp::Shl,
+        B::Shr => BinOp::Shr,
+        B::BitAnd => BinOp::BitAnd,
+        B::BitOr => BinOp::BitOr,
+        B::BitXor => BinOp::BitXor,
+        _ => return None,
+    })
+}

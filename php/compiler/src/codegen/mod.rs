@@ -1,0 +1,316 @@
+//! The code generator: one pass over a function's statements ([`stmt`]), expressions
+//! ([`expr`]) and the places they write ([`place`]).
+
+use crate::CompileError;
+use crate::bytecode::{Const, Function, Op, Param, Program, Slot};
+use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, StmtKind, UnaryOp};
+use php_syntax::span::{LineIndex, Span};
+use std::collections::HashMap;
+
+/// Temporaries are numbered from this bit until the function is complete.
+const TEMP: Slot = 1 << 31;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+/// Compiles a parsed file; `file` is its full path (for `__FILE__` and `__DIR__`).
+pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
+    let lines = LineIndex::new(src);
+    let mut functions = Vec::new();
+    let mut main_body = Vec::new();
+    for &s in &ast.top {
+        match &ast.stmt(s).kind {
+            StmtKind::Function(decl) => functions.push(decl.as_ref()),
+            _ => main_body.push(s),
+        }
+    }
+    let mut names = HashMap::new();
+    for decl in &functions {
+        let lower = decl.name.name.to_ascii_lowercase();
+        if let Some(line) = names.insert(lower, line_of(&lines, decl.span)) {
+            let _ = line;
+            return Err(CompileError {
+                message: format!(
+                    "Cannot redeclare {}() (previously declared)",
+                    decl.name.text()
+                ),
+                line: line_of(&lines, decl.name.span),
+                fatal: true,
+            });
+        }
+    }
+    // Which parameters of each function are by reference (call sites pass references there).
+    let by_ref: HashMap<Vec<u8>, Vec<bool>> = functions
+        .iter()
+        .map(|d| {
+            let flags = d.params.iter().map(|p| p.by_ref).collect();
+            (d.name.name.to_ascii_lowercase(), flags)
+        })
+        .collect();
+    let main = Gen::new(ast, &lines, b"{main}", &by_ref, file).finish_main(&main_body)?;
+    let functions = functions
+        .into_iter()
+        .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref, file).function(d))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Program { main, functions })
+}
+
+fn line_of(lines: &LineIndex, span: Span) -> u32 {
+    lines.line(span.start)
+}
+
+/// Where `break` and `continue` of one loop (or `switch`) jump.
+struct LoopCtx {
+    /// A `switch`, which `break` leaves but `continue` does not target yet.
+    is_switch: bool,
+    /// Jumps to patch to the loop's end.
+    breaks: Vec<usize>,
+    /// Jumps to patch to the loop's continue point.
+    continues: Vec<usize>,
+}
+
+struct Gen<'a> {
+    ast: &'a Ast,
+    /// The by-reference parameters of every function of the file, by lowercase name.
+    by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    /// The file's full path.
+    file: &'a [u8],
+    lines: &'a LineIndex,
+    f: Function,
+    cv_of: HashMap<Box<[u8]>, Slot>,
+    next_temp: Slot,
+    max_temp: Slot,
+    loops: Vec<LoopCtx>,
+    line: u32,
+}
+
+impl<'a> Gen<'a> {
+    fn new(
+        ast: &'a Ast,
+        lines: &'a LineIndex,
+        name: &[u8],
+        by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+        file: &'a [u8],
+    ) -> Gen<'a> {
+        Gen {
+            ast,
+            by_ref,
+            file,
+            lines,
+            f: Function {
+                name: name.into(),
+                line: 1,
+                params: Vec::new(),
+                cvs: Vec::new(),
+                slots: 0,
+                ops: Vec::new(),
+                lines: Vec::new(),
+                constants: Vec::new(),
+            },
+            cv_of: HashMap::new(),
+            next_temp: 0,
+            max_temp: 0,
+            loops: Vec::new(),
+            line: 1,
+        }
+    }
+
+    fn unsupported<T>(&self, what: &str) -> Result<T> {
+        Err(CompileError {
+            message: format!("{what} is not supported yet"),
+            line: self.line,
+            fatal: false,
+        })
+    }
+
+    fn finish_main(mut self, body: &[StmtId]) -> Result<Function> {
+        for &s in body {
+            self.stmt(s)?;
+        }
+        Ok(self.finish())
+    }
+
+    fn function(mut self, decl: &FunctionDecl) -> Result<Function> {
+        self.line = line_of(self.lines, decl.span);
+        self.f.line = self.line;
+        if decl.by_ref {
+            return self.unsupported("returning by reference");
+        }
+        for p in &decl.params {
+            if p.by_ref && p.variadic {
+                return self.unsupported("variadic parameters by reference");
+            }
+            if p.ty.is_some() {
+                return self.unsupported("parameter types");
+            }
+            let default = match p.default {
+                Some(e) => Some(self.constant_expr(e)?),
+                None => None,
+            };
+            if self.cv_of.contains_key(&p.name.name) {
+                return Err(CompileError {
+                    message: format!("Redefinition of parameter ${}", p.name.text()),
+                    line: line_of(self.lines, p.span),
+                    fatal: true,
+                });
+            }
+            self.cv(&p.name.name);
+            self.f.params.push(Param {
+                name: p.name.name.clone(),
+                default,
+                by_ref: p.by_ref,
+                variadic: p.variadic,
+            });
+        }
+        if decl.return_type.is_some() {
+            return self.unsupported("return types");
+        }
+        for &s in decl.body.as_deref().unwrap_or(&[]) {
+            self.stmt(s)?;
+        }
+        Ok(self.finish())
+    }
+
+    /// Ends the function with `return null;` and moves temporaries above the variables.
+    fn finish(mut self) -> Function {
+        let k = self.constant(Const::Null);
+        let t = self.temp();
+        self.emit(Op::Const { dst: t, k });
+        self.emit(Op::Return { src: t });
+        let base = self.f.cvs.len() as Slot;
+        let fix = |s: &mut Slot| {
+            if *s & TEMP != 0 {
+                *s = base + (*s & !TEMP);
+            }
+        };
+        for op in &mut self.f.ops {
+            op.for_each_slot(fix);
+        }
+        self.f.slots = base + self.max_temp;
+        self.f
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.f.ops.push(op);
+        self.f.lines.push(self.line);
+        self.f.ops.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.f.ops.len() as u32
+    }
+
+    /// Points the jump at `at` to `to`.
+    fn patch(&mut self, at: usize, to: u32) {
+        match &mut self.f.ops[at] {
+            Op::Jump { to: t }
+            | Op::JumpIf { to: t, .. }
+            | Op::JumpIfNot { to: t, .. }
+            | Op::JumpIfNotNull { to: t, .. }
+            | Op::IterInit { exit: t, .. }
+            | Op::IterNext { exit: t, .. } => *t = to,
+            op => unreachable!("patching {op:?}"),
+        }
+    }
+
+    fn constant(&mut self, k: Const) -> u32 {
+        if let Some(i) = self.f.constants.iter().position(|c| *c == k) {
+            return i as u32;
+        }
+        self.f.constants.push(k);
+        self.f.constants.len() as u32 - 1
+    }
+
+    fn cv(&mut self, name: &[u8]) -> Slot {
+        if let Some(&s) = self.cv_of.get(name) {
+            return s;
+        }
+        let s = self.f.cvs.len() as Slot;
+        self.f.cvs.push(name.into());
+        self.cv_of.insert(name.into(), s);
+        s
+    }
+
+    fn temp(&mut self) -> Slot {
+        let t = self.next_temp;
+        self.next_temp += 1;
+        self.max_temp = self.max_temp.max(self.next_temp);
+        TEMP | t
+    }
+
+    /// A value known at compile time (parameter defaults).
+    fn constant_expr(&mut self, e: ExprId) -> Result<Const> {
+        let expr = self.ast.expr(e);
+        Ok(match &expr.kind {
+            ExprKind::Int(i) => Const::Int(*i),
+            ExprKind::Float(f) => Const::Float(*f),
+            ExprKind::String(s) => Const::Str(s.clone()),
+            ExprKind::Constant(name) => match self.named_constant(name)? {
+                Some(k) => k,
+                None => return self.unsupported("this constant expression"),
+            },
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                expr: inner,
+            } => match self.constant_expr(*inner)? {
+                Const::Int(i) => i
+                    .checked_neg()
+                    .map_or(Const::Float(-(i as f64)), Const::Int),
+                Const::Float(f) => Const::Float(-f),
+                _ => return self.unsupported("this constant expression"),
+            },
+            _ => return self.unsupported("this constant expression"),
+        })
+    }
+
+    /// The predefined constants known so far.
+    fn named_constant(&self, name: &php_syntax::ast::Name) -> Result<Option<Const>> {
+        if name.kind == NameKind::Relative || name.kind == NameKind::Qualified {
+            return Ok(None);
+        }
+        let lower = name.text.to_ascii_lowercase();
+        Ok(Some(match &lower[..] {
+            b"true" => Const::Bool(true),
+            b"false" => Const::Bool(false),
+            b"null" => Const::Null,
+            _ => match &name.text[..] {
+                b"PHP_EOL" => Const::Str(b"\n"[..].into()),
+                b"PHP_INT_MAX" => Const::Int(i64::MAX),
+                b"PHP_INT_MIN" => Const::Int(i64::MIN),
+                b"PHP_INT_SIZE" => Const::Int(8),
+                b"PHP_FLOAT_EPSILON" => Const::Float(f64::EPSILON),
+                b"PHP_FLOAT_MAX" => Const::Float(f64::MAX),
+                b"PHP_FLOAT_MIN" => Const::Float(f64::MIN_POSITIVE),
+                b"PHP_FLOAT_DIG" => Const::Int(15),
+                b"NAN" => Const::Float(f64::NAN),
+                b"INF" => Const::Float(f64::INFINITY),
+                b"M_PI" => Const::Float(std::f64::consts::PI),
+                b"M_E" => Const::Float(std::f64::consts::E),
+                b"PHP_VERSION" => Const::Str(b"8.2.32"[..].into()),
+                b"PHP_MAJOR_VERSION" => Const::Int(8),
+                b"PHP_MINOR_VERSION" => Const::Int(2),
+                b"PHP_RELEASE_VERSION" => Const::Int(32),
+                b"PHP_VERSION_ID" => Const::Int(80232),
+                b"PHP_OS" | b"PHP_OS_FAMILY" => Const::Str(b"Linux"[..].into()),
+                b"STR_PAD_LEFT" => Const::Int(0),
+                b"STR_PAD_RIGHT" => Const::Int(1),
+                b"STR_PAD_BOTH" => Const::Int(2),
+                b"E_ALL" => Const::Int(32767),
+                b"E_ERROR" => Const::Int(1),
+                b"E_WARNING" => Const::Int(2),
+                b"E_NOTICE" => Const::Int(8),
+                b"E_DEPRECATED" => Const::Int(8192),
+                b"E_STRICT" => Const::Int(2048),
+                b"E_USER_ERROR" => Const::Int(256),
+                b"E_USER_WARNING" => Const::Int(512),
+                b"E_USER_NOTICE" => Const::Int(1024),
+                b"E_USER_DEPRECATED" => Const::Int(16384),
+                b"M_SQRT2" => Const::Float(std::f64::consts::SQRT_2),
+                _ => return Ok(None),
+            },
+        }))
+    }
+}
+
+mod expr;
+mod place;
+mod stmt;

@@ -1,0 +1,362 @@
+//! Statements: control flow, loops with `break`/`continue`, `foreach`, `switch`, declarations.
+
+use super::{Gen, LoopCtx, Result, line_of};
+use crate::CompileError;
+use crate::bytecode::{BinOp, Const, NONE, Op};
+use php_syntax::ast::{BinaryOp, ExprKind, StmtId, StmtKind};
+
+impl Gen<'_> {
+    pub(super) fn stmts(&mut self, list: &[StmtId]) -> Result<()> {
+        for &s in list {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn stmt(&mut self, s: StmtId) -> Result<()> {
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.stmt_inner(s))
+    }
+
+    pub(super) fn stmt_inner(&mut self, s: StmtId) -> Result<()> {
+        let stmt = self.ast.stmt(s);
+        self.line = line_of(self.lines, stmt.span);
+        // Temporaries live for one statement.
+        let mark = self.next_temp;
+        match &stmt.kind {
+            StmtKind::Expr(e) => match &self.ast.expr(*e).kind {
+                // `$s .= x;` appends in place (the string is not shared with a result).
+                ExprKind::AssignOp {
+                    op: BinaryOp::Concat,
+                    target,
+                    value,
+                } if self.plain_var(*target).is_some() => {
+                    let cv = self.plain_var(*target).expect("checked");
+                    self.line = line_of(self.lines, self.ast.expr(*e).span);
+                    let v = self.expr(*value)?;
+                    self.emit(Op::ConcatAssign { cv, val: v });
+                }
+                _ => {
+                    self.expr(*e)?;
+                }
+            },
+            StmtKind::Echo(list) => {
+                for &e in list {
+                    let v = self.expr(e)?;
+                    self.emit(Op::Echo { src: v });
+                }
+            }
+            StmtKind::InlineHtml(text) => {
+                let k = self.constant(Const::Str(text.clone()));
+                let t = self.temp();
+                self.emit(Op::Const { dst: t, k });
+                self.emit(Op::Echo { src: t });
+            }
+            StmtKind::Block(list) => self.stmts(list)?,
+            StmtKind::Nop => {}
+            StmtKind::If {
+                cond,
+                then,
+                elseifs,
+                otherwise,
+                ..
+            } => {
+                let mut ends = Vec::new();
+                let c = self.expr(*cond)?;
+                let mut skip = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.next_temp = mark;
+                self.stmt(*then)?;
+                for ei in elseifs {
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                    self.line = line_of(self.lines, ei.span);
+                    let c = self.expr(ei.cond)?;
+                    skip = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                    self.next_temp = mark;
+                    self.stmt(ei.body)?;
+                }
+                if let Some(o) = otherwise {
+                    ends.push(self.emit(Op::Jump { to: 0 }));
+                    let h = self.here();
+                    self.patch(skip, h);
+                    self.stmt(*o)?;
+                } else {
+                    let h = self.here();
+                    self.patch(skip, h);
+                }
+                let h = self.here();
+                for j in ends {
+                    self.patch(j, h);
+                }
+            }
+            StmtKind::While { cond, body, .. } => {
+                let head = self.here();
+                let c = self.expr(*cond)?;
+                let exit = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.next_temp = mark;
+                self.loop_body(*body)?;
+                self.close_loop(head, head, Some(exit));
+            }
+            StmtKind::DoWhile { body, cond } => {
+                let head = self.here();
+                self.loop_body(*body)?;
+                let cont = self.here();
+                self.line = line_of(self.lines, self.ast.expr(*cond).span);
+                let c = self.expr(*cond)?;
+                let exit = self.emit(Op::JumpIfNot { cond: c, to: 0 });
+                self.close_loop(head, cont, Some(exit));
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+                ..
+            } => {
+                for &e in init {
+                    self.expr(e)?;
+                }
+                self.next_temp = mark;
+                let head = self.here();
+                let mut exit = None;
+                for (i, &e) in cond.iter().enumerate() {
+                    let c = self.expr(e)?;
+                    if i + 1 == cond.len() {
+                        exit = Some(self.emit(Op::JumpIfNot { cond: c, to: 0 }));
+                    }
+                }
+                self.next_temp = mark;
+                self.loop_body(*body)?;
+                let cont = self.here();
+                for &e in step {
+                    self.expr(e)?;
+                }
+                self.next_temp = mark;
+                self.close_loop(head, cont, exit);
+            }
+            StmtKind::Break(n) | StmtKind::Continue(n) => {
+                let is_break = matches!(stmt.kind, StmtKind::Break(_));
+                let levels = match n {
+                    None => 1,
+                    Some(e) => match self.ast.expr(*e).kind {
+                        ExprKind::Int(i) if i >= 1 => i as usize,
+                        _ => return self.unsupported("this break/continue operand"),
+                    },
+                };
+                let word = if is_break { "break" } else { "continue" };
+                if self.loops.is_empty() {
+                    return Err(CompileError {
+                        message: format!("'{word}' not in the 'loop' or 'switch' context"),
+                        line: self.line,
+                        fatal: true,
+                    });
+                }
+                if levels > self.loops.len() {
+                    let s = if levels == 1 { "" } else { "s" };
+                    return Err(CompileError {
+                        message: format!("Cannot '{word}' {levels} level{s}"),
+                        line: self.line,
+                        fatal: true,
+                    });
+                }
+                let depth = self.loops.len() - levels;
+                if !is_break && self.loops[depth].is_switch {
+                    return self.unsupported("continue targeting switch");
+                }
+                let j = self.emit(Op::Jump { to: 0 });
+                let ctx = &mut self.loops[depth];
+                if is_break {
+                    ctx.breaks.push(j);
+                } else {
+                    ctx.continues.push(j);
+                }
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.expr(*e)?,
+                    None => self.load_const(Const::Null),
+                };
+                self.emit(Op::Return { src: v });
+            }
+            StmtKind::Function(_) => return self.unsupported("a function declared inside a block"),
+            StmtKind::Foreach {
+                expr,
+                key,
+                value,
+                by_ref,
+                body,
+                ..
+            } => {
+                if *by_ref {
+                    return self.unsupported("foreach by reference");
+                }
+                let key_cv = match key {
+                    Some(k) => self.target_cv(*k)?,
+                    None => NONE,
+                };
+                let pattern = matches!(
+                    self.ast.expr(*value).kind,
+                    ExprKind::List { .. } | ExprKind::Array { .. }
+                );
+                let val_cv = if pattern {
+                    // The entry goes to a hidden variable, destructured at the top of the body.
+                    self.cv(b"\0foreach")
+                } else {
+                    self.target_cv(*value)?
+                };
+                let v = self.expr(*expr)?;
+                // The array and the position live in temporaries for the whole loop: the
+                // body's statements take theirs above them.
+                let src = self.temp();
+                let pos = self.temp();
+                self.emit(Op::Copy { dst: src, src: v });
+                let init = self.emit(Op::IterInit { src, pos, exit: 0 });
+                let head = self.here();
+                let next = self.emit(Op::IterNext {
+                    src,
+                    pos,
+                    key: key_cv,
+                    val: val_cv,
+                    exit: 0,
+                });
+                self.loops.push(LoopCtx {
+                    is_switch: false,
+                    breaks: Vec::new(),
+                    continues: Vec::new(),
+                });
+                if pattern {
+                    let mark = self.next_temp;
+                    let t = self.temp();
+                    self.emit(Op::Load { dst: t, cv: val_cv });
+                    self.destructure(*value, t)?;
+                    self.next_temp = mark;
+                }
+                self.stmt(*body)?;
+                self.close_loop(head, head, Some(next));
+                let end = self.here();
+                self.patch(init, end);
+                // Drop the loop's copy of the array now (PHP frees it at the loop's end).
+                let k = self.constant(Const::Null);
+                self.emit(Op::Const { dst: src, k });
+            }
+            StmtKind::Unset(list) => {
+                for &e in list {
+                    match &self.ast.expr(e).kind {
+                        ExprKind::Variable(name) if &name[..] != b"this" => {
+                            let cv = self.cv(name);
+                            self.emit(Op::UnsetCv { cv });
+                        }
+                        ExprKind::ArrayDim { dim: Some(_), .. } => {
+                            let (cv, keys, n, _) = self.dim_path(e, false)?;
+                            self.emit(Op::UnsetDim { cv, keys, n });
+                        }
+                        _ => return self.unsupported("unset of this expression"),
+                    }
+                }
+            }
+            StmtKind::Switch { subject, cases, .. } => {
+                let v = self.expr(*subject)?;
+                let s = self.temp();
+                self.emit(Op::Copy { dst: s, src: v });
+                // The tests, in order, each jumping to its case's body; then to `default`.
+                let mut to_body = Vec::new();
+                for case in cases {
+                    if let Some(c) = case.cond {
+                        let c = self.expr(c)?;
+                        let t = self.temp();
+                        self.emit(Op::Binary {
+                            op: BinOp::Equal,
+                            dst: t,
+                            a: s,
+                            b: c,
+                        });
+                        to_body.push(Some(self.emit(Op::JumpIf { cond: t, to: 0 })));
+                    } else {
+                        to_body.push(None);
+                    }
+                }
+                let to_default = self.emit(Op::Jump { to: 0 });
+                self.loops.push(LoopCtx {
+                    is_switch: true,
+                    breaks: vec![to_default],
+                    continues: Vec::new(),
+                });
+                for (case, jump) in cases.iter().zip(to_body) {
+                    let h = self.here();
+                    match jump {
+                        Some(j) => self.patch(j, h),
+                        None => {
+                            // `default`: where no case matched.
+                            let ctx = self.loops.last_mut().expect("the switch");
+                            ctx.breaks.retain(|&b| b != to_default);
+                            self.patch(to_default, h);
+                        }
+                    }
+                    self.stmts(&case.body)?;
+                }
+                let end = self.here();
+                let ctx = self.loops.pop().expect("the switch");
+                for j in ctx.breaks {
+                    self.patch(j, end);
+                }
+            }
+            StmtKind::Const(items) => {
+                for item in items {
+                    let v = self.expr(item.value)?;
+                    let k = self.constant(Const::Str(item.name.name.clone()));
+                    self.emit(Op::DeclareConst { name: k, src: v });
+                }
+            }
+            StmtKind::Global(vars) => {
+                for &e in vars {
+                    let ExprKind::Variable(n) = &self.ast.expr(e).kind else {
+                        return self.unsupported("global of anything but a plain variable");
+                    };
+                    let cv = self.cv(n);
+                    let name = self.constant(Const::Str(n.clone()));
+                    self.emit(Op::BindGlobal { cv, name });
+                }
+            }
+            StmtKind::Static(vars) => {
+                for v in vars {
+                    let init = match v.default {
+                        Some(e) => {
+                            let k = self.constant_expr(e)?;
+                            self.constant(k)
+                        }
+                        None => NONE,
+                    };
+                    let cv = self.cv(&v.name.name);
+                    self.emit(Op::BindStatic { cv, init });
+                }
+            }
+            StmtKind::Try { .. } => return self.unsupported("try"),
+            StmtKind::Class(_) => return self.unsupported("classes"),
+            _ => return self.unsupported("this statement"),
+        }
+        self.next_temp = mark;
+        Ok(())
+    }
+
+    pub(super) fn loop_body(&mut self, body: StmtId) -> Result<()> {
+        self.loops.push(LoopCtx {
+            is_switch: false,
+            breaks: Vec::new(),
+            continues: Vec::new(),
+        });
+        self.stmt(body)
+    }
+
+    /// Emits the back edge to `head` and patches the loop's exits and continues.
+    pub(super) fn close_loop(&mut self, head: u32, cont: u32, exit: Option<usize>) {
+        self.emit(Op::Loop { to: head });
+        let end = self.here();
+        let ctx = self.loops.pop().expect("inside a loop");
+        for j in ctx.breaks.into_iter().chain(exit) {
+            self.patch(j, end);
+        }
+        for j in ctx.continues {
+            self.patch(j, cont);
+        }
+    }
+}
