@@ -8,7 +8,8 @@ rounds=${1:-7}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 src=$(bash ../shared/conformance/get-php-src.sh 2>/dev/null | tail -1) || { echo "skipped: no php-src tree"; exit 0; }
 corpus=${TMPDIR:-/tmp}/php-syntax-corpus
-cargo build --release -q -p hippy --bin lint-conformance --bin syntax-throughput
+cargo build --release -q -p php-phpt --bin lint-conformance
+cargo build --release -q -p hippy --bin syntax-throughput
 if [[ ! -d $corpus ]]; then
   "$CARGO_TARGET_DIR"/release/lint-conformance --php-src "$src" --extract "$corpus"
 fi

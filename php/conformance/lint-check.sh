@@ -3,7 +3,7 @@
 # about 3,500 files, under a minute on 2 cores); fails on a regression against the committed
 # php/conformance/lint-results.txt (produced by the full run). Skips when php or the php-src
 # tree is missing.   Full run (all 18k files, ~2 min):
-#   cargo run --release -p hippy --bin lint-conformance -- --write
+#   cargo run --release -p php-phpt --bin lint-conformance -- --write
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shared=../shared/conformance
@@ -14,5 +14,5 @@ if [[ ! -d $shared || ! -d $src/Zend ]] || ! command -v php >/dev/null; then
 fi
 list=$(mktemp)
 cat "$shared/tier1.txt" "$shared/tier2.txt" > "$list"
-cargo run --release -q -p hippy --bin lint-conformance -- --php-src "$src" --list "$list" --check
+cargo run --release -q -p php-phpt --bin lint-conformance -- --php-src "$src" --list "$list" --check
 rm -f "$list"

@@ -2,7 +2,7 @@
 //! php-src's `.phpt` tests and reports how often they agree.
 //!
 //! ```text
-//! cargo run --release -p hippy --bin lint-conformance -- [--php-src DIR] [--list FILE]
+//! cargo run --release -p php-phpt --bin lint-conformance -- [--php-src DIR] [--list FILE]
 //!     [--results FILE] [--check | --write] [--php BIN] [--jobs N] [--extract DIR]
 //! ```
 //! `--extract DIR` only writes every `--FILE--` section to `DIR/NNNNN.php` (the corpus of
