@@ -11,6 +11,7 @@ pub enum Mode {
     Lint,
     Help,
     Version,
+    Modules,
 }
 
 /// Parsed command line.
@@ -21,6 +22,10 @@ pub struct Options {
     pub ini: Vec<(String, String)>,
     /// The script, if given (any bytes: file names need not be UTF-8).
     pub file: Option<OsString>,
+    /// `-r CODE`: code to run instead of a script.
+    pub code: Option<OsString>,
+    /// The arguments after the script (its `$argv[1..]`).
+    pub script_args: Vec<OsString>,
     /// `--jit=on|off`; lint ignores it.
     #[allow(dead_code)]
     pub jit: bool,
@@ -63,6 +68,8 @@ pub const USAGE_BODY: &str = "
   -f <file>        Parse and execute <file>.
   -h               This help
   -l               Syntax check only (lint)
+  -m               Show compiled in modules
+  -r <code>        Run PHP <code> without using script tags <?..?>
   -v               Version number
   --jit=on|off     hippy: enable or disable the JIT compiler
 
@@ -76,6 +83,8 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
         mode: Mode::Run,
         ini: Vec::new(),
         file: None,
+        code: None,
+        script_args: Vec::new(),
         jit: true,
     };
     let mut i = 0;
@@ -86,13 +95,10 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
         let a = text.as_ref();
         let argno = i + 1;
         i += 1;
-        if opts.file.is_some() {
-            break;
-        }
         if a == "--" {
-            if i < args.len() {
-                opts.file = Some(args[i].clone());
-            }
+            // No more options: the rest are the script's arguments (the script itself comes
+            // from `-f`, or is read from standard input).
+            opts.script_args.extend(args[i..].iter().cloned());
             break;
         }
         let mut switch = metajit::cli::JitSwitch { on: opts.jit };
@@ -105,43 +111,57 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
             Err(e) => return Err(ArgError(format!("hippy: {e}"))),
         }
         if !a.starts_with('-') || a == "-" {
-            opts.file = Some(raw.clone());
-            continue;
-        }
-        let flag = &a[1..];
-        let c = flag.chars().next().unwrap_or('-');
-        let rest = &flag[c.len_utf8()..];
-        match c {
-            'l' if rest.is_empty() => opts.mode = Mode::Lint,
-            'n' | 'q' | 'H' | 'e' if rest.is_empty() => {}
-            'h' | '?' if rest.is_empty() => opts.mode = Mode::Help,
-            'v' if rest.is_empty() => opts.mode = Mode::Version,
-            'd' | 'f' | 'c' => {
-                let value = if !rest.is_empty() {
-                    // After `-d`/`-f`/`-c`, two ASCII bytes.
-                    OsString::from(OsStr::from_bytes(&raw.as_bytes()[2..]))
-                } else if i < args.len() {
-                    i += 1;
-                    args[i - 1].clone()
-                } else {
-                    return Err(ArgError(format!(
-                        "Error in argument {argno}, char 2: no argument for option {c}"
-                    )));
-                };
-                match c {
-                    'd' => {
-                        let value = value.to_string_lossy();
-                        let (k, v) = value.split_once('=').unwrap_or((value.as_ref(), "1"));
-                        opts.ini.push((k.trim().to_string(), v.to_string()));
-                    }
-                    'f' => opts.file = Some(value),
-                    _ => {}
-                }
+            // The script; everything after it is the script's.
+            if opts.code.is_none() {
+                opts.file = Some(raw.clone());
+            } else {
+                opts.script_args.push(raw.clone());
             }
-            _ => {
-                return Err(ArgError(format!(
-                    "Error in argument {argno}, char 2: option not found {c}"
-                )));
+            opts.script_args.extend(args[i..].iter().cloned());
+            break;
+        }
+        // A cluster of one-letter flags (`-ln`); a flag taking a value takes the rest of the
+        // cluster or the next argument.
+        let bytes = raw.as_bytes();
+        let mut j = 1;
+        while j < bytes.len() {
+            let c = bytes[j] as char;
+            j += 1;
+            match c {
+                'l' => opts.mode = Mode::Lint,
+                'n' | 'q' | 'H' | 'e' => {}
+                'h' | '?' => opts.mode = Mode::Help,
+                'v' => opts.mode = Mode::Version,
+                'm' => opts.mode = Mode::Modules,
+                'd' | 'f' | 'c' | 'r' => {
+                    let value = if j < bytes.len() {
+                        OsString::from(OsStr::from_bytes(&bytes[j..]))
+                    } else if i < args.len() {
+                        i += 1;
+                        args[i - 1].clone()
+                    } else {
+                        return Err(ArgError(format!(
+                            "Error in argument {argno}, char {j}: no argument for option {c}"
+                        )));
+                    };
+                    j = bytes.len();
+                    match c {
+                        'd' => {
+                            let value = value.to_string_lossy();
+                            let (k, v) = value.split_once('=').unwrap_or((value.as_ref(), "1"));
+                            opts.ini.push((k.trim().to_string(), v.to_string()));
+                        }
+                        'f' => opts.file = Some(value),
+                        'r' => opts.code = Some(value),
+                        _ => {}
+                    }
+                }
+                _ => {
+                    return Err(ArgError(format!(
+                        "Error in argument {argno}, char {}: option not found {c}",
+                        j
+                    )));
+                }
             }
         }
     }

@@ -14,11 +14,6 @@ pub fn run(opts: &Options) -> ExitCode {
             let _ = std::io::stdin().read_to_end(&mut buf);
             (b"Standard input code".to_vec(), buf)
         }
-        Some(path) if path == "-" => {
-            let mut buf = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut buf);
-            (b"Standard input code".to_vec(), buf)
-        }
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => (path.as_bytes().to_vec(), bytes),
             // A directory reads as empty in PHP, which lints it as valid.

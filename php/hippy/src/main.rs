@@ -1,8 +1,10 @@
 //! The `hippy` binary: command-line compatible with `php`.
 //!
-//! Implemented so far: running a script (`hippy FILE`, the part of PHP the compiler covers;
-//! anything else is reported as not supported yet), `-l` (lint, identical to `php -n -l`),
-//! `-n`, `-d key=value`, `-v`, `-h`, and `--jit=on|off` with `METAJIT_PARAMS`.
+//! Implemented so far: running a script (`hippy FILE`, `-f FILE`, `-r CODE`, or the script on
+//! standard input; the part of PHP the compiler covers, anything else is reported as not
+//! supported yet), `-l` (lint, identical to `php -n -l`), `-n`, `-d key=value`, `-m`, `-v`,
+//! `-h`, flag clusters (`-ln`), `--`, and `--jit=on|off` with `METAJIT_PARAMS`. A bad option
+//! prints its error on standard error and the help on standard output, as php does.
 
 mod cli;
 mod errors;
@@ -27,7 +29,10 @@ fn main() -> ExitCode {
     let opts = match cli::parse_args(&args) {
         Ok(o) => o,
         Err(e) => {
-            out(&format!("{e}\n{}", cli::USAGE_HEAD));
+            // As php: the error on standard error, the help (as `-h` prints it) on standard
+            // output.
+            eprintln!("{e}");
+            out(&format!("{}{}", cli::USAGE_HEAD, cli::USAGE_BODY));
             return ExitCode::from(1);
         }
     };
@@ -45,6 +50,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         cli::Mode::Lint => lint::run(&opts),
+        cli::Mode::Modules => {
+            out("[PHP Modules]\nCore\nstandard\n\n[Zend Modules]\n\n");
+            ExitCode::SUCCESS
+        }
         cli::Mode::Run => run::run(&opts),
     }
 }

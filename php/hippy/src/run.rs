@@ -2,27 +2,36 @@
 
 use crate::cli::Options;
 use metajit::cli::{JitSwitch, Output};
+use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
 
-/// Runs the script of `opts` (a file; reading the script from standard input is not
-/// supported yet).
+/// Runs the script of `opts`: a file, `-r` code, or the script on standard input.
 pub fn run(opts: &Options) -> ExitCode {
-    let Some(path) = opts.file.as_deref() else {
-        eprintln!("hippy: reading the script from standard input is not supported yet");
-        return ExitCode::from(1);
+    let (src, shown): (Vec<u8>, String) = if let Some(code) = &opts.code {
+        let mut src = b"<?php ".to_vec();
+        src.extend_from_slice(code.as_bytes());
+        (src, "Command line code".into())
+    } else if let Some(path) = opts.file.as_deref() {
+        let src = match std::fs::read(path) {
+            Ok(s) => s,
+            Err(_) => {
+                crate::out_bytes(
+                    &[b"Could not open input file: ", path.as_bytes(), b"\n"].concat(),
+                );
+                return ExitCode::from(1);
+            }
+        };
+        // PHP names the script by its full path in messages.
+        let shown = std::fs::canonicalize(path)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.to_string_lossy().into_owned());
+        (src, shown)
+    } else {
+        let mut src = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut src);
+        (src, "Standard input code".into())
     };
-    let src = match std::fs::read(path) {
-        Ok(s) => s,
-        Err(_) => {
-            crate::out_bytes(&[b"Could not open input file: ", path.as_bytes(), b"\n"].concat());
-            return ExitCode::from(1);
-        }
-    };
-    // PHP names the script by its full path in messages.
-    let shown = std::fs::canonicalize(path)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| path.to_string_lossy().into_owned());
     let switch = JitSwitch { on: opts.jit };
     // The VM re-enters its loop natively per PHP call: a big stack for deep recursion (the
     // driver is made on that thread: it is not `Send`).

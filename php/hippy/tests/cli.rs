@@ -68,6 +68,21 @@ fn lint_matches_php_cli() {
             "",
             0,
         ),
+        // Recorded from php -n: flag clusters, `-l -`, `-r`, bad options.
+        (
+            &["-n", "-ln", "ok.php"],
+            "No syntax errors detected in ok.php\n",
+            "",
+            0,
+        ),
+        (&["-n", "-l", "-"], "Could not open input file: -\n", "", 1),
+        (&["-n", "-r", "echo 1+2, \"\\n\";"], "3\n", "", 0),
+        (
+            &["-n", "-r", "echo intdiv(1, 0);"],
+            "\nFatal error: Uncaught DivisionByZeroError: Division by zero in Command line code:1\nStack trace:\n#0 Command line code(1): intdiv(1, 0)\n#1 {main}\n  thrown in Command line code on line 1\n",
+            "",
+            255,
+        ),
         (
             &["-n", "-l", "missing.php"],
             "Could not open input file: missing.php\n",
@@ -83,6 +98,25 @@ fn lint_matches_php_cli() {
             "hippy {args:?}"
         );
     }
+    // A bad option: the error on stderr, then the help exactly as `-h` prints it (php does
+    // the same with its own help).
+    let (help, _, _) = run(&dir, &["-h"]);
+    assert_eq!(
+        run(&dir, &["-n", "-Z"]),
+        (
+            help.clone(),
+            "Error in argument 2, char 2: option not found Z\n".into(),
+            1
+        )
+    );
+    assert_eq!(
+        run(&dir, &["-n", "-r"]),
+        (
+            help,
+            "Error in argument 2, char 2: no argument for option r\n".into(),
+            1
+        )
+    );
     let (out, _, code) = run(&dir, &["-v"]);
     assert!(out.starts_with("PHP 8.2.32 (cli)") && code == 0);
     // Running a script (recorded from `php -n ok.php` and `php -n missing.php`).
