@@ -32,13 +32,22 @@ pub fn run(opts: &Options) -> ExitCode {
         let _ = std::io::stdin().read_to_end(&mut src);
         (src, "Standard input code".into())
     };
+    // `$argv`: the script as given (`Standard input code` for `-r` and standard input), then
+    // its arguments.
+    let name: Vec<u8> = match (&opts.code, opts.file.as_deref()) {
+        (None, Some(path)) => path.as_bytes().to_vec(),
+        _ => b"Standard input code".to_vec(),
+    };
+    let argv: Vec<Vec<u8>> = std::iter::once(name)
+        .chain(opts.script_args.iter().map(|a| a.as_bytes().to_vec()))
+        .collect();
     let switch = JitSwitch { on: opts.jit };
     // The VM re-enters its loop natively per PHP call: a big stack for deep recursion (the
     // driver is made on that thread: it is not `Send`).
     let worker = std::thread::Builder::new()
         .stack_size(1 << 30)
         .spawn(move || match switch.driver_over(php_vm::JIT_DEFAULTS) {
-            Ok(jit) => execute(&src, shown, jit),
+            Ok(jit) => execute(&src, shown, argv, jit),
             Err(e) => {
                 eprintln!("hippy: {e}");
                 1
@@ -53,7 +62,7 @@ pub fn run(opts: &Options) -> ExitCode {
     }
 }
 
-fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
+fn execute(src: &[u8], file: String, argv: Vec<Vec<u8>>, jit: metajit::JitDriver) -> u8 {
     let ast = match php_syntax::lint(src, Default::default()) {
         Ok(ast) => ast,
         Err(diag) => {
@@ -76,7 +85,7 @@ fn execute(src: &[u8], file: String, jit: metajit::JitDriver) -> u8 {
         }
     };
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
-    let result = vm.run_program(program);
+    let result = vm.run_program(program, argv);
     let code = match &result {
         Ok(()) => 0,
         Err(e) => {

@@ -76,6 +76,12 @@ fn lint_matches_php_cli() {
             0,
         ),
         (&["-n", "-l", "-"], "Could not open input file: -\n", "", 1),
+        (
+            &["-n", "-r", "echo $argc, implode(\",\", $argv);", "a", "-b"],
+            "3Standard input code,a,-b",
+            "",
+            0,
+        ),
         (&["-n", "-r", "echo 1+2, \"\\n\";"], "3\n", "", 0),
         (
             &["-n", "-r", "echo intdiv(1, 0);"],

@@ -218,8 +218,9 @@ impl Vm {
     }
 
     /// Runs a compiled program to its end (the caller then reports an error and calls
-    /// [`finish_output`](Vm::finish_output)).
-    pub fn run_program(&mut self, program: Program) -> Result<(), PhpError> {
+    /// [`finish_output`](Vm::finish_output)). `argv` is the script's `$argv` (its name as
+    /// given, then its arguments).
+    pub fn run_program(&mut self, program: Program, argv: Vec<Vec<u8>>) -> Result<(), PhpError> {
         let main = Code::load(program.main);
         let functions: Vec<&'static Code> = program.functions.into_iter().map(Code::load).collect();
         let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
@@ -250,6 +251,17 @@ impl Vm {
         let frame = enter_frame(Ref::new_mut(self), 1, main, None);
         // SAFETY: the script's frame is used by this call only.
         let frame = unsafe { frame.get_mut() };
+        // `$argv` and `$argc`, when the script uses them.
+        for (i, name) in main.func.cvs.iter().enumerate() {
+            let v = match &name[..] {
+                b"argv" => Zval::array(php_runtime::PhpArray::from_list(
+                    argv.iter().map(|a| Zval::string(PhpString::new(a))),
+                )),
+                b"argc" => Zval::int(argv.len() as i64),
+                _ => continue,
+            };
+            crate::ops::store(frame, i, v);
+        }
         let result = run(&jit, main, frame);
         leave_frame(frame);
         result
