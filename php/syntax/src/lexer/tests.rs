@@ -1,1 +1,3 @@
+//! Lexer tests: tokens, strings, heredocs and the scanner's edge cases.
+
 
