@@ -377,8 +377,8 @@ impl Op {
 pub struct Param {
     /// Its name without `$`.
     pub name: Box<[u8]>,
-    /// Its default, if it has one.
-    pub default: Option<Const>,
+    /// Its default, if it has one: an index into the function's constants.
+    pub default: Option<u32>,
     /// `&$name`: passed by reference.
     pub by_ref: bool,
     /// `...$name`: collects the remaining arguments in an array (the last parameter).

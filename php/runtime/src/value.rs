@@ -460,6 +460,15 @@ impl fmt::Debug for Zval {
     }
 }
 
+impl From<crate::number::Num> for Zval {
+    fn from(n: crate::number::Num) -> Zval {
+        match n {
+            crate::number::Num::Int(i) => Zval::int(i),
+            crate::number::Num::Float(f) => Zval::float(f),
+        }
+    }
+}
+
 impl From<i64> for Zval {
     fn from(i: i64) -> Zval {
         Zval::int(i)

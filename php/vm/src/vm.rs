@@ -43,6 +43,10 @@ pub struct Code {
     pub constants: Vec<Value>,
     /// What each call-name constant calls (indexed like `constants`).
     pub callees: std::cell::OnceCell<Vec<Callee>>,
+    /// The parameters before a variadic one (all of them if there is none).
+    pub fixed_params: usize,
+    /// How many arguments a call must pass (up to the last parameter without a default).
+    pub required_params: usize,
 }
 
 metajit::green_type!(Code);
@@ -63,10 +67,17 @@ impl Code {
                 .into_raw()
             })
             .collect();
+        let fixed_params = func.params.iter().take_while(|p| !p.variadic).count();
+        let required_params = func.params[..fixed_params]
+            .iter()
+            .rposition(|p| p.default.is_none())
+            .map_or(0, |i| i + 1);
         Box::leak(Box::new(Code {
             func,
             constants,
             callees: std::cell::OnceCell::new(),
+            fixed_params,
+            required_params,
         }))
     }
 
@@ -428,7 +439,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::ArraySpread { arr, src } => {
                 frame.pc = pc;
-                call::spread(frame, arr as usize, src as usize)?;
+                array::spread(frame, arr as usize, src as usize)?;
             }
             Op::Return { src } => {
                 ops::return_value(frame, src as usize);

@@ -143,7 +143,10 @@ impl<'a> Gen<'a> {
                 return self.unsupported("parameter types");
             }
             let default = match p.default {
-                Some(e) => Some(self.constant_expr(e)?),
+                Some(e) => {
+                    let k = self.constant_expr(e)?;
+                    Some(self.constant(k))
+                }
                 None => None,
             };
             if self.cv_of.contains_key(&p.name.name) {

@@ -86,10 +86,7 @@ fn array_sum(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         };
         sum = php_runtime::arith::add(sum, n);
     }
-    Ok(match sum {
-        Num::Int(i) => Zval::int(i),
-        Num::Float(f) => Zval::float(f),
-    })
+    Ok(Zval::from(sum))
 }
 
 fn array_reverse(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {

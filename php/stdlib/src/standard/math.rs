@@ -22,13 +22,6 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("hrtime", hrtime),
 ];
 
-fn num(n: Num) -> Zval {
-    match n {
-        Num::Int(i) => Zval::int(i),
-        Num::Float(f) => Zval::float(f),
-    }
-}
-
 fn abs(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "abs", a, 1, 1)?;
     Ok(
@@ -102,7 +95,7 @@ fn pow(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "pow", a, 2, 2)?;
     let x = args::number(h, "pow", 1, "num", "int|float", &a[0])?;
     let y = args::number(h, "pow", 2, "exponent", "int|float", &a[1])?;
-    Ok(num(php_runtime::arith::pow(x, y)))
+    Ok(Zval::from(php_runtime::arith::pow(x, y)))
 }
 
 fn intdiv(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {

@@ -73,13 +73,6 @@ pub fn int_binary(op: u8, i: i64, j: i64) -> Value {
 
 pub use php_runtime::convert::type_name;
 
-fn num_value(n: Num) -> Zval {
-    match n {
-        Num::Int(i) => Zval::int(i),
-        Num::Float(f) => Zval::float(f),
-    }
-}
-
 /// The numbers of two operands, with PHP's warnings; an error for unsupported operands.
 fn operands(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<(Num, Num), PhpError> {
     let (ox, oy) = (to_operand(x), to_operand(y));
@@ -154,7 +147,7 @@ pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval,
     Ok(match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow => {
             let (m, n) = operands(frame, op, x, y)?;
-            num_value(match op {
+            Zval::from(match op {
                 BinOp::Add => a::add(m, n),
                 BinOp::Sub => a::sub(m, n),
                 BinOp::Mul => a::mul(m, n),
@@ -243,7 +236,7 @@ pub fn unary(frame: &mut Frame, op: u8, dst: usize, ia: usize) -> Result<(), Php
         UnOp::Neg | UnOp::Plus => {
             let factor = Zval::int(if op == UnOp::Neg { -1 } else { 1 });
             let (m, n) = operands(frame, BinOp::Mul, &x, &factor)?;
-            num_value(a::mul(m, n))
+            Zval::from(a::mul(m, n))
         }
         UnOp::BitNot => match x.view() {
             View::Int(i) => Zval::int(!i),

@@ -102,6 +102,33 @@ fn occupied(frame: &mut Frame) -> PhpError {
     throw(frame, "Error", msg.into())
 }
 
+/// `arr[] = each value of src`: `...$src` among a call's arguments, collected in the array
+/// being built in slot `arr`.
+#[metajit::dont_look_inside]
+pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
+    let values: Vec<Zval> = match borrow(frame, src).view() {
+        View::Array(a) => {
+            if a.iter().any(|(k, _)| matches!(k, ArrayKey::Str(_))) {
+                let msg =
+                    "spreading arrays with string keys (named arguments) is not supported yet";
+                return Err(throw(frame, "Error", msg.into()));
+            }
+            a.iter().map(|(_, v)| v.clone()).collect()
+        }
+        _ => {
+            let msg = "Only arrays and Traversables can be unpacked";
+            return Err(throw(frame, "Error", msg.into()));
+        }
+    };
+    let mut a = take(frame, arr);
+    let table = a.array_mut().expect("an argument list").make_mut();
+    for v in values {
+        let _ = table.append(v);
+    }
+    store(frame, arr, a);
+    Ok(())
+}
+
 /// `dst = base[key]`; `quiet` for `isset`/`empty`/`??` (no warnings, `null` when absent).
 #[metajit::dont_look_inside]
 pub fn fetch_dim(

@@ -6,8 +6,8 @@ use crate::ops::{borrow, store};
 use crate::vm::{Callee, Code, Frame, MAX_DEPTH, enter_frame, leave_frame, run, vm_of};
 use php_compiler::Const;
 use php_runtime::PhpError;
+use php_runtime::Zval;
 use php_runtime::value::View;
-use php_runtime::{PhpString, Zval};
 
 /// `dst = name(args...)` with the `argc` values in the slots from `args`.
 #[metajit::dont_look_inside]
@@ -42,39 +42,6 @@ pub fn call_array(frame: &mut Frame, name: usize, args: usize, dst: usize) -> Re
     };
     let result = call_with(frame, name, argv)?;
     store(frame, dst, result);
-    Ok(())
-}
-
-/// `arr[] = each value of src` (`...$src` in a call's arguments).
-#[metajit::dont_look_inside]
-pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
-    let values: Vec<Zval> = match borrow(frame, src).view() {
-        View::Array(a) => {
-            if a.iter()
-                .any(|(k, _)| matches!(k, php_runtime::ArrayKey::Str(_)))
-            {
-                let msg =
-                    "spreading arrays with string keys (named arguments) is not supported yet";
-                return Err(throw(frame, "Error", msg.into()));
-            }
-            a.iter().map(|(_, v)| v.clone()).collect()
-        }
-        _ => {
-            let msg = "Only arrays and Traversables can be unpacked";
-            return Err(throw(frame, "Error", msg.into()));
-        }
-    };
-    let mut a = std::mem::replace(&mut frame.slots[arr], php_runtime::Value::UNDEF);
-    // SAFETY: the slot owned its array; it is put back below.
-    let mut z = unsafe { Zval::from_raw(a) };
-    if let Some(arr_ref) = z.array_mut() {
-        let t = arr_ref.make_mut();
-        for v in values {
-            let _ = t.append(v);
-        }
-    }
-    a = z.into_raw();
-    frame.slots[arr] = a;
     Ok(())
 }
 
@@ -123,19 +90,14 @@ fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<
     // SAFETY: the callee's frame is not this one and nothing else uses it.
     let c = unsafe { callee.get_mut() };
     let params = &code.func.params;
-    let fixed = params.iter().take_while(|p| !p.variadic).count();
+    let fixed = code.fixed_params;
     let mut argv = argv.into_iter();
     for (i, p) in params.iter().enumerate().take(fixed) {
-        let v = match argv.next() {
-            Some(v) => v,
-            None => match &p.default {
-                Some(k) => match code.func.constants.iter().position(|c| c == k) {
-                    // SAFETY: constants are live for the program's life.
-                    Some(ki) => unsafe { Zval::from_borrowed(code.constants[ki]) },
-                    None => const_value(k),
-                },
-                None => Zval::UNDEF,
-            },
+        let v = match (argv.next(), p.default) {
+            (Some(v), _) => v,
+            // SAFETY: constants are live for the program's life.
+            (None, Some(k)) => unsafe { Zval::from_borrowed(code.constants[k as usize]) },
+            (None, None) => Zval::UNDEF,
         };
         store(c, i, v);
     }
@@ -151,11 +113,7 @@ fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<
         vm.extra_args.resize_with(depth + 1, Vec::new);
     }
     vm.extra_args[depth] = extra;
-    let required = params
-        .iter()
-        .take(fixed)
-        .rposition(|p| p.default.is_none())
-        .map_or(0, |i| i + 1);
+    let required = code.required_params;
     if argc < required {
         let exactly = if required == params.len() {
             "exactly"
@@ -183,16 +141,6 @@ fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<
     result?;
     // SAFETY: slot 0 owned the returned value.
     Ok(unsafe { Zval::from_raw(ret) })
-}
-
-fn const_value(k: &Const) -> Zval {
-    match k {
-        Const::Null => Zval::NULL,
-        Const::Bool(b) => Zval::bool(*b),
-        Const::Int(i) => Zval::int(*i),
-        Const::Float(f) => Zval::float(*f),
-        Const::Str(s) => Zval::string(PhpString::new(s)),
-    }
 }
 
 /// Whether Zend compiles a call of the built-in `name` with `argc` arguments (in a function

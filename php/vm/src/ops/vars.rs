@@ -135,7 +135,7 @@ pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval)
                 Zval::NULL
             }
         }
-        View::Int(i) => num(if inc {
+        View::Int(i) => Zval::from(if inc {
             add(Num::Int(i), Num::Int(1))
         } else {
             sub(Num::Int(i), Num::Int(1))
@@ -147,7 +147,7 @@ pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval)
         } else {
             decrement(s.as_bytes())
         } {
-            Stepped::Num(n) => num(n),
+            Stepped::Num(n) => Zval::from(n),
             Stepped::Str(s) => Zval::string(s),
         },
         View::Array(_) => {
@@ -169,13 +169,6 @@ pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval)
         before
     };
     Ok((new, result))
-}
-
-fn num(n: Num) -> Zval {
-    match n {
-        Num::Int(i) => Zval::int(i),
-        Num::Float(f) => Zval::float(f),
-    }
 }
 
 /// A `match` without a matching arm: PHP's `UnhandledMatchError` for the subject in `src`.
