@@ -31,6 +31,10 @@ pub enum Const {
     Float(f64),
     /// A string.
     Str(Box<[u8]>),
+    /// An array literal of constants (property defaults, parameter defaults).
+    Array(Vec<(Option<Const>, Const)>),
+    /// `Class::NAME` in a declaration's initializer, resolved when the class is loaded.
+    ClassConst(Box<[u8]>, Box<[u8]>),
 }
 
 /// A binary operator that computes a value from two operands.
@@ -261,9 +265,12 @@ pub enum Op {
     /// array, gives `null` for anything that is not an array.
     FetchList { dst: Slot, base: Slot, key: Slot },
     /// `$cv[k1]...[kn] = val`, the keys in slots `keys..keys + n`; with `append` the last
-    /// dimension is `[]` (and has no key slot).
+    /// dimension is `[]` (and has no key slot). When `prop` is not `NONE` the root is not the
+    /// variable `cv` but the property named by slot `prop` of the object in slot `cv` (the
+    /// same holds for the other element instructions).
     AssignDim {
         cv: Slot,
+        prop: Slot,
         keys: Slot,
         n: u32,
         append: bool,
@@ -273,6 +280,7 @@ pub enum Op {
     AssignDimOp {
         op: BinOp,
         cv: Slot,
+        prop: Slot,
         keys: Slot,
         n: u32,
         val: Slot,
@@ -282,12 +290,18 @@ pub enum Op {
     StepDim {
         step: Step,
         cv: Slot,
+        prop: Slot,
         keys: Slot,
         n: u32,
         dst: Slot,
     },
     /// `unset($cv[k1]...[kn])`.
-    UnsetDim { cv: Slot, keys: Slot, n: u32 },
+    UnsetDim {
+        cv: Slot,
+        prop: Slot,
+        keys: Slot,
+        n: u32,
+    },
     /// `unset($cv)`.
     UnsetCv { cv: Slot },
     /// Starts `foreach` over `src` (position slot `pos`); jumps to `exit` when `src` is not
@@ -313,6 +327,67 @@ pub enum Op {
     /// `$cv .= val` as a statement (no result): appends in place when the string is not
     /// shared.
     ConcatAssign { cv: Slot, val: Slot },
+    /// `dst = new cls(args...)`: `cls` holds the class name (or an object, whose class is
+    /// meant); the constructor gets the `argc` values in the slots from `args`.
+    New {
+        cls: Slot,
+        args: Slot,
+        argc: u32,
+        dst: Slot,
+    },
+    /// `dst = obj->name` (`name` holds the property name); `quiet` for `isset`/`??`.
+    FetchProp {
+        dst: Slot,
+        obj: Slot,
+        name: Slot,
+        quiet: bool,
+    },
+    /// `obj->name = val`.
+    AssignProp { obj: Slot, name: Slot, val: Slot },
+    /// `obj->name op= val`; the result to `dst`.
+    AssignPropOp {
+        op: BinOp,
+        obj: Slot,
+        name: Slot,
+        val: Slot,
+        dst: Slot,
+    },
+    /// `++`/`--` on `obj->name`; the expression's value to `dst`.
+    StepProp {
+        step: Step,
+        obj: Slot,
+        name: Slot,
+        dst: Slot,
+    },
+    /// `unset(obj->name)`.
+    UnsetProp { obj: Slot, name: Slot },
+    /// `dst = obj->name(args...)`.
+    CallMethod {
+        obj: Slot,
+        name: Slot,
+        args: Slot,
+        argc: u32,
+        dst: Slot,
+    },
+    /// `dst = cls::name(args...)` (`cls` holds the class name, `self`, `parent` or `static`).
+    CallStatic {
+        cls: Slot,
+        name: Slot,
+        args: Slot,
+        argc: u32,
+        dst: Slot,
+    },
+    /// `dst = cls::NAME` (`name` a constant index; `class` gives the class's name).
+    FetchClassConst { dst: Slot, cls: Slot, name: u32 },
+    /// `dst =` a reference to the static property `cls::$name` (reads and writes go through
+    /// it as through a variable bound by reference).
+    StaticPropRef { dst: Slot, cls: Slot, name: Slot },
+    /// `dst = src instanceof cls`.
+    InstanceOf { dst: Slot, src: Slot, cls: Slot },
+    /// `dst = clone src`.
+    Clone { dst: Slot, src: Slot },
+    /// `throw src`.
+    Throw { src: Slot },
     /// Starts `@expr`: saves the error-reporting level in `save` and silences diagnostics.
     Silence { save: Slot },
     /// Ends `@expr`: restores the level saved in `save`.
@@ -335,6 +410,37 @@ impl Op {
             }
             Op::DeclareConst { src, .. } => each(&mut [src]),
             Op::Silence { save } | Op::Unsilence { save } => each(&mut [save]),
+            Op::New { cls, args, dst, .. } => each(&mut [cls, args, dst]),
+            Op::FetchProp { dst, obj, name, .. } => each(&mut [dst, obj, name]),
+            Op::AssignProp { obj, name, val } => each(&mut [obj, name, val]),
+            Op::AssignPropOp {
+                obj,
+                name,
+                val,
+                dst,
+                ..
+            } => each(&mut [obj, name, val, dst]),
+            Op::StepProp { obj, name, dst, .. } => each(&mut [obj, name, dst]),
+            Op::UnsetProp { obj, name } => each(&mut [obj, name]),
+            Op::CallMethod {
+                obj,
+                name,
+                args,
+                dst,
+                ..
+            } => each(&mut [obj, name, args, dst]),
+            Op::CallStatic {
+                cls,
+                name,
+                args,
+                dst,
+                ..
+            } => each(&mut [cls, name, args, dst]),
+            Op::FetchClassConst { dst, cls, .. } => each(&mut [dst, cls]),
+            Op::StaticPropRef { dst, cls, name } => each(&mut [dst, cls, name]),
+            Op::InstanceOf { dst, src, cls } => each(&mut [dst, src, cls]),
+            Op::Clone { dst, src } => each(&mut [dst, src]),
+            Op::Throw { src } => each(&mut [src]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),
@@ -355,12 +461,29 @@ impl Op {
             Op::FetchDim { dst, base, key }
             | Op::FetchDimQuiet { dst, base, key }
             | Op::FetchList { dst, base, key } => each(&mut [dst, base, key]),
-            Op::AssignDim { cv, keys, val, .. } => each(&mut [cv, keys, val]),
+            Op::AssignDim {
+                cv,
+                prop,
+                keys,
+                val,
+                ..
+            } => each(&mut [cv, prop, keys, val]),
             Op::AssignDimOp {
-                cv, keys, val, dst, ..
-            } => each(&mut [cv, keys, val, dst]),
-            Op::StepDim { cv, keys, dst, .. } => each(&mut [cv, keys, dst]),
-            Op::UnsetDim { cv, keys, .. } => each(&mut [cv, keys]),
+                cv,
+                prop,
+                keys,
+                val,
+                dst,
+                ..
+            } => each(&mut [cv, prop, keys, val, dst]),
+            Op::StepDim {
+                cv,
+                prop,
+                keys,
+                dst,
+                ..
+            } => each(&mut [cv, prop, keys, dst]),
+            Op::UnsetDim { cv, prop, keys, .. } => each(&mut [cv, prop, keys]),
             Op::UnsetCv { cv } | Op::MatchError { src: cv } | Op::Exit { src: cv } => {
                 each(&mut [cv])
             }
@@ -404,6 +527,71 @@ pub struct Function {
     pub lines: Vec<u32>,
     /// The literals.
     pub constants: Vec<Const>,
+    /// The class a method belongs to (`None` for functions and the script).
+    pub class: Option<Box<[u8]>>,
+    /// The slot of `$this` (methods that are not static).
+    pub this: Option<Slot>,
+    /// The `try` regions: an instruction's region is `regions[try_of[pc]]` (`NONE`: none).
+    pub try_of: Vec<u32>,
+    /// The `try` regions, inner ones pointing to the enclosing one.
+    pub regions: Vec<TryRegion>,
+}
+
+/// One `try` block's handlers (or the catch blocks of a `try` with `finally`, which only run
+/// the `finally` block on the way out).
+#[derive(Clone, Debug)]
+pub struct TryRegion {
+    /// The enclosing region (`NONE`: none).
+    pub parent: u32,
+    /// The `catch` clauses in order: the classes each catches, the variable (`NONE` without
+    /// one) and where its block starts.
+    pub catches: Vec<Catch>,
+    /// The `finally` block run for an exception: where it starts, and the slot that keeps the
+    /// exception for the rethrow at its end.
+    pub finally: Option<(u32, Slot)>,
+}
+
+/// One `catch (A | B $e)`.
+#[derive(Clone, Debug)]
+pub struct Catch {
+    /// The class names.
+    pub classes: Vec<Box<[u8]>>,
+    /// The variable's slot (`NONE`: none).
+    pub var: Slot,
+    /// The block's first instruction.
+    pub to: u32,
+}
+
+/// A property declaration.
+#[derive(Clone, Debug)]
+pub struct PropDef {
+    /// The name without `$`.
+    pub name: Box<[u8]>,
+    /// Modifier flags (the AST's bits).
+    pub flags: u16,
+    /// The default value (`None`: a typed property without one, unset until assigned).
+    pub default: Option<Const>,
+}
+
+/// A compiled class (or interface).
+#[derive(Clone, Debug)]
+pub struct ClassDef {
+    /// The name as declared.
+    pub name: Box<[u8]>,
+    /// The line of the declaration.
+    pub line: u32,
+    /// Modifier flags (the AST's bits, plus 128 for an interface).
+    pub flags: u16,
+    /// `extends` (a class's parent).
+    pub parent: Option<Box<[u8]>>,
+    /// `implements` (a class) or `extends` (an interface).
+    pub interfaces: Vec<Box<[u8]>>,
+    /// The constants: name, flags, value.
+    pub consts: Vec<(Box<[u8]>, u16, Const)>,
+    /// The properties, static ones included.
+    pub props: Vec<PropDef>,
+    /// The methods: modifier flags and code.
+    pub methods: Vec<(u16, Function)>,
 }
 
 /// A compiled file.
@@ -413,6 +601,8 @@ pub struct Program {
     pub main: Function,
     /// The functions it declares (all at the top level, so all declared before it runs).
     pub functions: Vec<Function>,
+    /// The classes it declares at the top level, in order.
+    pub classes: Vec<ClassDef>,
 }
 
 impl fmt::Display for Function {
@@ -443,6 +633,12 @@ impl fmt::Display for Program {
         write!(f, "{}", self.main)?;
         for func in &self.functions {
             write!(f, "{func}")?;
+        }
+        for class in &self.classes {
+            writeln!(f, "class {}", String::from_utf8_lossy(&class.name))?;
+            for (_, m) in &class.methods {
+                write!(f, "{m}")?;
+            }
         }
         Ok(())
     }

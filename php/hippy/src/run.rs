@@ -85,6 +85,7 @@ fn execute(src: &[u8], file: String, argv: Vec<Vec<u8>>, jit: metajit::JitDriver
         }
     };
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
+    vm.class_specs = php_stdlib::classes::CLASSES;
     let result = vm.run_program(program, argv);
     let code = match &result {
         Ok(()) => 0,

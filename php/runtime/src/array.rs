@@ -381,6 +381,14 @@ impl Table {
             .map(|s| (&s.key, &s.val))
     }
 
+    /// The entries in order, their values mutable.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&ArrayKey, &mut Zval)> {
+        self.slots
+            .iter_mut()
+            .filter(|s| s.is_live())
+            .map(|s| (&s.key, &mut s.val))
+    }
+
     /// The first live position at or after `pos` (positions are stable while the table is
     /// only read or its existing entries are overwritten).
     pub fn live_from(&self, pos: usize) -> Option<usize> {

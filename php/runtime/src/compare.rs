@@ -6,10 +6,11 @@
 //! grows the stack on demand, and an array that contains itself (through a reference) is
 //! PHP's fatal error "Nesting level too deep - recursive dependency?".
 
-use crate::array::{PhpArray, Table};
+use crate::array::Table;
 use crate::convert::to_bool;
 use crate::format::{Style, float_to_string};
 use crate::number::{Num, Numeric, parse_numeric, parse_numeric_overflow};
+use crate::object::PhpObject;
 use crate::value::{View, Zval};
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -102,14 +103,14 @@ thread_local! {
     static ACTIVE: RefCell<HashSet<*const Table>> = RefCell::new(HashSet::new());
 }
 
-fn compare_arrays(a: &PhpArray, b: &PhpArray, strict: bool) -> Result<i32, NestingTooDeep> {
-    if PhpArray::ptr_eq(a, b) {
+fn compare_arrays(a: &Table, b: &Table, strict: bool) -> Result<i32, NestingTooDeep> {
+    if std::ptr::eq(a, b) {
         return Ok(0);
     }
     if a.len() != b.len() {
         return Ok(sign(a.len().cmp(&b.len())));
     }
-    let key: *const Table = &**a;
+    let key: *const Table = a;
     if !ACTIVE.with(|s| s.borrow_mut().insert(key)) {
         return Err(NestingTooDeep);
     }
@@ -148,6 +149,18 @@ pub fn compare(a: &Zval, b: &Zval) -> Result<i32, NestingTooDeep> {
         (Float(x), Int(y)) => float_cmp(x, y as f64),
         (Float(x), Float(y)) => float_cmp(x, y),
         (Array(x), Array(y)) => return compare_arrays(x, y, false),
+        (Object(x), Object(y)) => {
+            if PhpObject::ptr_eq(x, y) {
+                0
+            } else if x.class().id == y.class().id {
+                return compare_arrays(x.props(), y.props(), false);
+            } else {
+                1
+            }
+        }
+        // An object as a number is 1 (PHP also warns; the VM compares objects itself).
+        (Object(_), Int(_) | Float(_)) => return compare(&Zval::int(1), b),
+        (Int(_) | Float(_), Object(_)) => return compare(a, &Zval::int(1)),
         (Undef | Null, Undef | Null) => 0,
         (Undef | Null, Str(s)) => -i32::from(!s.is_empty()),
         (Str(s), Undef | Null) => i32::from(!s.is_empty()),
@@ -160,6 +173,8 @@ pub fn compare(a: &Zval, b: &Zval) -> Result<i32, NestingTooDeep> {
         (Bool(true), _) => i32::from(!to_bool(b)),
         (_, Undef | Null | Bool(false)) => i32::from(to_bool(a)),
         (_, Bool(true)) => -i32::from(!to_bool(a)),
+        (Object(_), _) => 1,
+        (_, Object(_)) => -1,
         (Array(_), _) => 1,
         (_, Array(_)) => -1,
     })
@@ -182,6 +197,7 @@ pub fn identical(a: &Zval, b: &Zval) -> Result<bool, NestingTooDeep> {
         (Float(x), Float(y)) => x == y,
         (Str(x), Str(y)) => x == y,
         (Array(x), Array(y)) => x.len() == y.len() && compare_arrays(x, y, true)? == 0,
+        (Object(x), Object(y)) => PhpObject::ptr_eq(x, y),
         _ => false,
     })
 }
@@ -190,6 +206,7 @@ pub fn identical(a: &Zval, b: &Zval) -> Result<bool, NestingTooDeep> {
 mod tests {
     // Expected values are what `php -n` 8.2 prints for the same comparisons.
     use super::*;
+    use crate::PhpArray;
     use crate::array::ArrayKey;
     use crate::value::PhpRef;
 

@@ -15,6 +15,7 @@ pub fn type_name(v: &Zval) -> &'static str {
         View::Float(_) => "float",
         View::Str(_) => "string",
         View::Array(_) => "array",
+        View::Object(_) => "object",
         View::Ref(r) => r.with(type_name),
     }
 }
@@ -28,6 +29,7 @@ pub fn to_bool(v: &Zval) -> bool {
         View::Float(f) => f != 0.0,
         View::Str(s) => str_to_bool(s.as_bytes()),
         View::Array(a) => !a.is_empty(),
+        View::Object(_) => true,
         View::Ref(r) => r.with(to_bool),
     }
 }
@@ -41,6 +43,7 @@ pub fn to_int(v: &Zval) -> i64 {
         View::Float(f) => float_to_int(f),
         View::Str(s) => str_to_int(s.as_bytes()),
         View::Array(a) => i64::from(!a.is_empty()),
+        View::Object(_) => 1,
         View::Ref(r) => r.with(to_int),
     }
 }
@@ -79,13 +82,14 @@ pub fn to_operand(v: &Zval) -> Operand {
             Numeric::Leading(n) => Operand::Leading(n),
             Numeric::Not => Operand::Unsupported,
         },
-        View::Array(_) => Operand::Unsupported,
+        View::Array(_) | View::Object(_) => Operand::Unsupported,
         View::Ref(r) => r.with(to_operand),
     }
 }
 
 /// Appends the string form of a scalar (`echo`): `None` for an array, which the caller turns
-/// into `"Array"` with PHP's warning "Array to string conversion".
+/// into `"Array"` with PHP's warning "Array to string conversion", and for an object, which
+/// the caller converts with its `__toString`.
 pub fn push_string(out: &mut Vec<u8>, v: &Zval) -> Option<()> {
     match v.view() {
         View::Undef | View::Null | View::Bool(false) => {}
@@ -97,7 +101,7 @@ pub fn push_string(out: &mut Vec<u8>, v: &Zval) -> Option<()> {
             out.extend_from_slice(s.as_bytes());
         }
         View::Str(s) => out.extend_from_slice(s.as_bytes()),
-        View::Array(_) => return None,
+        View::Array(_) | View::Object(_) => return None,
         View::Ref(r) => return r.with(|v| push_string(out, v)),
     }
     Some(())

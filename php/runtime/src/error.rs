@@ -1,30 +1,17 @@
 //! Why a PHP program stopped early, and how PHP prints it.
 
+use crate::array::ArrayKey;
+use crate::format;
+use crate::object::PhpObject;
+use crate::value::{View, Zval};
 use std::fmt::Write;
 
-/// One line of a stack trace: the call made at `file(line)`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TraceLine {
-    /// The line of the call.
-    pub line: u32,
-    /// `f(1, 'a')`: the function and its arguments as PHP prints them.
-    pub call: String,
-}
-
 /// A PHP program's early end: an error, or `exit`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum PhpError {
-    /// An exception nobody caught (the VM's errors are `Error` subclasses, named by `class`).
-    Uncaught {
-        /// The class (`DivisionByZeroError`, `TypeError`, ...).
-        class: &'static str,
-        /// The message.
-        message: String,
-        /// Where it was thrown.
-        line: u32,
-        /// The calls that led there, innermost first.
-        trace: Vec<TraceLine>,
-    },
+    /// A thrown exception (a `Throwable` object), on its way to a `catch` or out of the
+    /// program.
+    Exception(PhpObject),
     /// A fatal error (not an exception): PHP's `Fatal error: ...`.
     Fatal {
         /// The message.
@@ -46,23 +33,13 @@ impl PhpError {
     pub fn render(&self, file: &str) -> String {
         let mut s = String::new();
         match self {
-            PhpError::Uncaught {
-                class,
-                message,
-                line,
-                trace,
-            } => {
+            PhpError::Exception(e) => {
                 let _ = write!(
                     s,
-                    "\nFatal error: Uncaught {class}: {message} in {file}:{line}\nStack trace:\n"
-                );
-                for (i, t) in trace.iter().enumerate() {
-                    let _ = writeln!(s, "#{i} {file}({}): {}", t.line, t.call);
-                }
-                let _ = write!(
-                    s,
-                    "#{} {{main}}\n  thrown in {file} on line {line}\n",
-                    trace.len()
+                    "\nFatal error: Uncaught {}\n  thrown in {} on line {}\n",
+                    throwable_string(e),
+                    prop_string(e, b"file"),
+                    prop_string(e, b"line"),
                 );
             }
             PhpError::Fatal { message, line } => {
@@ -80,4 +57,134 @@ impl PhpError {
             _ => 255,
         }
     }
+}
+
+impl PartialEq for PhpError {
+    fn eq(&self, other: &PhpError) -> bool {
+        match (self, other) {
+            (PhpError::Exception(a), PhpError::Exception(b)) => PhpObject::ptr_eq(a, b),
+            (
+                PhpError::Fatal { message, line },
+                PhpError::Fatal {
+                    message: m,
+                    line: l,
+                },
+            ) => message == m && line == l,
+            (PhpError::Output, PhpError::Output) => true,
+            (PhpError::Exit(a), PhpError::Exit(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A property of an exception as a string (`""` if it is not set).
+pub fn prop_string(e: &PhpObject, name: &[u8]) -> String {
+    let mut out = Vec::new();
+    if let Some(v) = e.get(name) {
+        crate::convert::push_string(&mut out, &v.deref());
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An argument as a stack trace shows it.
+pub fn trace_arg(v: &Zval) -> String {
+    match v.view() {
+        View::Undef | View::Null => "NULL".into(),
+        View::Bool(b) => (if b { "true" } else { "false" }).into(),
+        View::Int(i) => i.to_string(),
+        View::Float(f) => format::float_to_string(f, format::Style::Echo),
+        View::Str(s) => {
+            let b = s.as_bytes();
+            let shown = String::from_utf8_lossy(&b[..b.len().min(15)]).into_owned();
+            if b.len() > 15 {
+                format!("'{shown}...'")
+            } else {
+                format!("'{shown}'")
+            }
+        }
+        View::Array(_) => "Array".into(),
+        View::Object(o) => format!("Object({})", o.class().display()),
+        View::Ref(r) => r.with(trace_arg),
+    }
+}
+
+/// `getTraceAsString()`: the frames of an exception's `trace` property, then `{main}`.
+pub fn trace_string(e: &PhpObject) -> String {
+    let mut s = String::new();
+    let mut n = 0;
+    let trace = e.get(b"trace").map(|t| t.deref());
+    if let Some(t) = &trace
+        && let View::Array(frames) = t.view()
+    {
+        {
+            for (_, frame) in frames.iter() {
+                let View::Array(f) = frame.view() else {
+                    continue;
+                };
+                let field = |k: &str| {
+                    f.get(ArrayKey::from(k).as_ref()).map(|v| {
+                        let mut out = Vec::new();
+                        crate::convert::push_string(&mut out, v);
+                        String::from_utf8_lossy(&out).into_owned()
+                    })
+                };
+                let args: Vec<String> = match f.get(ArrayKey::from("args").as_ref()).map(Zval::view)
+                {
+                    Some(View::Array(a)) => a.iter().map(|(_, v)| trace_arg(v)).collect(),
+                    _ => Vec::new(),
+                };
+                let place = match (field("file"), field("line")) {
+                    (Some(file), Some(line)) => format!("{file}({line})"),
+                    _ => "[internal function]".into(),
+                };
+                let _ = writeln!(
+                    s,
+                    "#{n} {place}: {}{}{}({})",
+                    field("class").unwrap_or_default(),
+                    field("type").unwrap_or_default(),
+                    field("function").unwrap_or_default(),
+                    args.join(", ")
+                );
+                n += 1;
+            }
+        }
+    }
+    let _ = write!(s, "#{n} {{main}}");
+    s
+}
+
+/// The default `__toString()` of a `Throwable`: the previous exceptions first, each followed
+/// by `Next` and the one it led to.
+pub fn throwable_string(e: &PhpObject) -> String {
+    let mut s = String::new();
+    let mut cur = Some(e.clone());
+    let mut depth = 0;
+    while let Some(x) = cur {
+        let message = prop_string(&x, b"message");
+        let head = if message.is_empty() {
+            x.class().display()
+        } else {
+            format!("{}: {message}", x.class().display())
+        };
+        let this = format!(
+            "{head} in {}:{}\nStack trace:\n{}",
+            prop_string(&x, b"file"),
+            prop_string(&x, b"line"),
+            trace_string(&x)
+        );
+        s = if s.is_empty() {
+            this
+        } else {
+            format!("{this}\n\nNext {s}")
+        };
+        cur = match x.get(b"previous").map(|p| p.deref()) {
+            Some(p) => match p.view() {
+                View::Object(o) if depth < 10_000 => Some(o.clone()),
+                _ => None,
+            },
+            None => None,
+        };
+        depth += 1;
+    }
+    s
 }

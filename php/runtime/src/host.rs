@@ -34,6 +34,10 @@ pub trait Host {
     fn function_exists(&mut self, lower: &[u8]) -> bool;
     /// The output buffers (`ob_start`), innermost last.
     fn buffers(&mut self) -> &mut Vec<Vec<u8>>;
+    /// The class of this lowercase name (without a leading `\\`).
+    fn class(&mut self, lower: &[u8]) -> Option<&'static crate::object::Class>;
+    /// The class of the code calling the built-in (`None` outside classes).
+    fn scope(&mut self) -> Option<&'static crate::object::Class>;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

@@ -11,6 +11,7 @@
 //! queued and freed by one loop, so dropping a deeply nested array never recurses natively.
 
 use crate::array::{ArrObj, PhpArray};
+use crate::object::{ObjObj, PhpObject};
 use crate::string::{PhpString, StrObj};
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::fmt;
@@ -34,7 +35,7 @@ pub mod tag {
     pub const STRING: u64 = 6;
     /// An `array`: the payload is an [`ArrObj`](crate::array::ArrObj) address.
     pub const ARRAY: u64 = 7;
-    /// An object (the VM's class model; no runtime constructor yet).
+    /// An object: the payload is an [`ObjObj`](crate::object::ObjObj) address.
     pub const OBJECT: u64 = 8;
     /// A resource (streams; no runtime constructor yet).
     pub const RESOURCE: u64 = 9;
@@ -52,6 +53,8 @@ pub enum Kind {
     Array,
     /// [`RefObj`].
     Reference,
+    /// [`ObjObj`].
+    Object,
 }
 
 /// The start of every heap block.
@@ -114,7 +117,10 @@ impl Value {
 
     /// Whether the payload is a heap block's address.
     pub fn is_refcounted(self) -> bool {
-        matches!(self.tag, tag::STRING | tag::ARRAY | tag::REFERENCE)
+        matches!(
+            self.tag,
+            tag::STRING | tag::ARRAY | tag::OBJECT | tag::REFERENCE
+        )
     }
 }
 
@@ -258,6 +264,8 @@ pub enum View<'a> {
     Str(&'a PhpString),
     /// An array.
     Array(&'a PhpArray),
+    /// An object.
+    Object(&'a PhpObject),
     /// A PHP reference.
     Ref(&'a PhpRef),
 }
@@ -314,6 +322,14 @@ impl Zval {
         Zval(Value {
             tag: tag::ARRAY,
             bits: a.into_raw() as u64,
+        })
+    }
+
+    /// An object value taking `o`'s handle.
+    pub fn object(o: PhpObject) -> Zval {
+        Zval(Value {
+            tag: tag::OBJECT,
+            bits: o.into_raw() as u64,
         })
     }
 
@@ -376,6 +392,8 @@ impl Zval {
             tag::STRING => View::Str(unsafe { PhpString::borrow_raw(bits) }),
             // SAFETY: likewise for arrays.
             tag::ARRAY => View::Array(unsafe { PhpArray::borrow_raw(bits) }),
+            // SAFETY: likewise for objects.
+            tag::OBJECT => View::Object(unsafe { PhpObject::borrow_raw(bits) }),
             // SAFETY: `PhpRef` is a transparent non-null pointer, as the payload holds.
             tag::REFERENCE => View::Ref(unsafe { &*(bits as *const u64 as *const PhpRef) }),
             t => unreachable!("value with tag {t} has no runtime constructor"),
@@ -421,6 +439,7 @@ impl Clone for Zval {
         match self.view() {
             View::Str(s) => std::mem::forget(s.clone()),
             View::Array(a) => std::mem::forget(a.clone()),
+            View::Object(o) => std::mem::forget(o.clone()),
             View::Ref(r) => std::mem::forget(r.clone()),
             _ => {}
         }
@@ -436,6 +455,8 @@ impl Drop for Zval {
             tag::STRING => drop(unsafe { PhpString::from_raw(p as *const StrObj) }),
             // SAFETY: likewise.
             tag::ARRAY => drop(unsafe { PhpArray::from_raw(p as *const ArrObj) }),
+            // SAFETY: likewise.
+            tag::OBJECT => drop(unsafe { PhpObject::from_raw(p as *const ObjObj) }),
             tag::REFERENCE => drop(PhpRef {
                 // SAFETY: a reference's payload is the non-null address of its block.
                 ptr: unsafe { NonNull::new_unchecked(p as *mut RefObj) },

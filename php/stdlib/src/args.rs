@@ -41,10 +41,11 @@ fn type_error(
     want: &str,
     v: &Zval,
 ) -> PhpError {
-    let msg = format!(
-        "{func}(): Argument #{n} (${param}) must be of type {want}, {} given",
-        type_name(v)
-    );
+    let given = match v.view() {
+        View::Object(o) => o.class().display(),
+        _ => type_name(v).to_string(),
+    };
+    let msg = format!("{func}(): Argument #{n} (${param}) must be of type {want}, {given} given");
     h.throw("TypeError", msg)
 }
 
@@ -74,7 +75,7 @@ pub fn string(
             null_deprecated(h, func, n, param, "string")?;
             Ok(PhpString::from(""))
         }
-        View::Array(_) => Err(type_error(h, func, n, param, "string", v)),
+        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, "string", v)),
         View::Ref(r) => r.with(|v| string(h, func, n, param, v)),
         _ => {
             let mut out = Vec::new();
@@ -100,7 +101,7 @@ pub fn int(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Res
             _ => Err(type_error(h, func, n, param, "int", v)),
         },
         View::Ref(r) => r.with(|v| int(h, func, n, param, v)),
-        View::Array(_) => Err(type_error(h, func, n, param, "int", v)),
+        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, "int", v)),
     }
 }
 
@@ -157,7 +158,7 @@ pub fn number(
             _ => Err(type_error(h, func, n, param, want, v)),
         },
         View::Ref(r) => r.with(|v| number(h, func, n, param, want, v)),
-        View::Array(_) => Err(type_error(h, func, n, param, want, v)),
+        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, want, v)),
     }
 }
 

@@ -6,6 +6,8 @@
 //! PHP's argument checks and coercions (coercive typing mode), with PHP's messages.
 
 pub mod args;
+pub mod class_functions;
+pub mod classes;
 pub mod core;
 pub mod standard;
 
@@ -14,6 +16,7 @@ use php_runtime::Builtin;
 /// Every table of functions.
 const TABLES: &[&[(&str, Builtin)]] = &[
     core::FUNCTIONS,
+    class_functions::FUNCTIONS,
     standard::string::FUNCTIONS,
     standard::var::FUNCTIONS,
     standard::array::FUNCTIONS,

@@ -2,11 +2,13 @@
 //! `php-runtime`, in a dispatch loop annotated for metajit ([`vm::run`]).
 //!
 //! - [`vm`]: loaded code, the VM, frames and the dispatch loop.
-//! - [`ops`]: what the loop calls, by family (`arith`, `call`, `output`, `vars`).
+//! - [`ops`]: what the loop calls, by family (`arith`, `call`, `object`, `output`, `vars`).
+//! - [`classes`]: making the built-in and the program's classes; destructors.
 //!
 //! Built-in functions come from outside (`php-stdlib`, through the table [`Vm::new`] is
 //! given), and reach the VM through [`php_runtime::Host`], which [`ops::call`] implements.
 
+pub mod classes;
 pub mod ops;
 pub mod vm;
 

@@ -9,11 +9,12 @@
 //! Every slot of a frame owns its value: writing a slot releases what it held
 //! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
 
-use crate::ops::{self, arith, array, call, output, vars};
+use crate::ops::{self, arith, array, call, object, output, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
 use php_compiler::{Const, Function, NONE, Op, Program};
 use php_runtime::PhpError;
+use php_runtime::object::Class;
 use php_runtime::value::PhpRef;
 use php_runtime::{Builtin, PhpString, Value, Zval, tag};
 use std::collections::HashMap;
@@ -47,25 +48,26 @@ pub struct Code {
     pub fixed_params: usize,
     /// How many arguments a call must pass (up to the last parameter without a default).
     pub required_params: usize,
+    /// The class of a method (`self`), set when its class is made.
+    pub scope: std::cell::OnceCell<&'static Class>,
 }
 
 metajit::green_type!(Code);
 
 impl Code {
-    fn load(func: Function) -> &'static Code {
+    pub(crate) fn load(func: Function) -> &'static Code {
+        Code::load_with(func, &|_, _| Zval::NULL)
+    }
+
+    /// [`load`](Code::load) with class constants in the constants given by `resolve`.
+    pub(crate) fn load_with(
+        func: Function,
+        resolve: &dyn Fn(&[u8], &[u8]) -> Zval,
+    ) -> &'static Code {
         let constants = func
             .constants
             .iter()
-            .map(|k| {
-                match k {
-                    Const::Null => Zval::NULL,
-                    Const::Bool(b) => Zval::bool(*b),
-                    Const::Int(i) => Zval::int(*i),
-                    Const::Float(f) => Zval::float(*f),
-                    Const::Str(s) => Zval::string(PhpString::new(s)),
-                }
-                .into_raw()
-            })
+            .map(|k| crate::classes::const_value(k, resolve).into_raw())
             .collect();
         let fixed_params = func.params.iter().take_while(|p| !p.variadic).count();
         let required_params = func.params[..fixed_params]
@@ -78,12 +80,18 @@ impl Code {
             callees: std::cell::OnceCell::new(),
             fixed_params,
             required_params,
+            scope: std::cell::OnceCell::new(),
         }))
     }
 
     /// The function's name as PHP prints it.
     pub fn name(&self) -> String {
         String::from_utf8_lossy(&self.func.name).into_owned()
+    }
+
+    /// The class of a method.
+    pub fn class(&self) -> Option<&'static Class> {
+        self.scope.get().copied()
     }
 }
 
@@ -115,6 +123,18 @@ pub struct Vm {
     pub buffers: Vec<Vec<u8>>,
     /// The user functions by lowercase name (for `function_exists`).
     user_functions: std::collections::HashSet<Vec<u8>>,
+    /// The classes by lowercase name.
+    pub classes: HashMap<Vec<u8>, &'static Class>,
+    /// The classes by id.
+    pub class_list: Vec<&'static Class>,
+    /// The code of every method, indexed by [`MethodBody::User`](php_runtime::object::MethodBody).
+    pub methods: Vec<&'static Code>,
+    /// The built-in classes to make.
+    pub class_specs: &'static [php_runtime::object::ClassSpec],
+    /// An exception a destructor threw, reported when the program ends.
+    pub pending: Option<PhpError>,
+    /// The depth of the call running now (1: the script).
+    pub depth: u32,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -144,6 +164,8 @@ pub struct Frame {
     pub depth: u32,
     /// The number of arguments the call passed.
     pub argc: u32,
+    /// The class `static` means in the call (late static binding): an id, or `NONE`.
+    pub static_class: u32,
 }
 
 /// The VM a frame belongs to.
@@ -173,6 +195,7 @@ pub fn enter_frame(
             parent: caller,
             depth: d,
             argc: 0,
+            static_class: NONE,
         }));
     }
     let frame = &mut vm_mut.frames[depth as usize - 1];
@@ -183,6 +206,7 @@ pub fn enter_frame(
     frame.code = code;
     frame.parent = caller;
     frame.pc = 0;
+    frame.static_class = NONE;
     Ref::new_mut(&mut **frame)
 }
 
@@ -224,6 +248,12 @@ impl Vm {
             extra_args: Vec::new(),
             buffers: Vec::new(),
             user_functions: Default::default(),
+            classes: HashMap::new(),
+            class_list: Vec::new(),
+            methods: Vec::new(),
+            class_specs: &[],
+            pending: None,
+            depth: 1,
             frames: Vec::new(),
         }
     }
@@ -233,13 +263,15 @@ impl Vm {
     /// given, then its arguments).
     pub fn run_program(&mut self, program: Program, argv: Vec<Vec<u8>>) -> Result<(), PhpError> {
         let main = Code::load(program.main);
+        crate::classes::declare_builtin(self);
+        let class_codes = crate::classes::declare_all(self, program.classes, main)?;
         let functions: Vec<&'static Code> = program.functions.into_iter().map(Code::load).collect();
         let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
         for &f in &functions {
             table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
             self.user_functions.insert(f.func.name.to_ascii_lowercase());
         }
-        for code in functions.iter().copied().chain([main]) {
+        for code in functions.iter().copied().chain([main]).chain(class_codes) {
             let callees = code
                 .func
                 .constants
@@ -273,7 +305,8 @@ impl Vm {
             };
             crate::ops::store(frame, i, v);
         }
-        let result = run(&jit, main, frame);
+        crate::classes::install_destructor_hook(self);
+        let result = execute(&jit, main, frame);
         leave_frame(frame);
         result
     }
@@ -301,9 +334,29 @@ impl Vm {
         self.output.flush()
     }
 
+    /// The frame of call depth `depth`, if it was ever made.
+    pub fn frame_at<'a>(&mut self, depth: u32) -> Option<&'a mut Frame> {
+        let f: *mut Frame = &mut **self.frames.get_mut(depth as usize - 1)?;
+        // SAFETY: frames are boxed and live while the program runs; the caller uses it as the
+        // caller of a new call only.
+        Some(unsafe { &mut *f })
+    }
+
     /// Whether a function of this lowercase name exists (the program's or a built-in).
     pub fn function_exists(&self, lower: &[u8]) -> bool {
         self.user_functions.contains(lower) || (self.builtins)(lower).is_some()
+    }
+}
+
+/// Runs `code` in `frame` from `frame.pc` until it returns, leaving the returned value in
+/// slot 0, and catches what it throws where a `try` of the function covers the throwing
+/// instruction (the dispatch loop is left for that and entered again at the handler).
+pub fn execute(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<(), PhpError> {
+    loop {
+        match run(jit, code, frame) {
+            Err(PhpError::Exception(e)) => frame.pc = crate::ops::object::catch(frame, e)?,
+            result => return result,
+        }
     }
 }
 
@@ -313,7 +366,7 @@ impl Vm {
 /// tags); everything else goes through the residual calls of [`ops`].
 #[metajit::interpreter(greens(pc, code), reds(frame), virtualizable(frame), driver = jit)]
 pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<(), PhpError> {
-    let mut pc = 0usize;
+    let mut pc = frame.pc;
     loop {
         metajit::merge_point!();
         match code.func.ops[pc] {
@@ -468,6 +521,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::AssignDim {
                 cv,
+                prop,
                 keys,
                 n,
                 append,
@@ -477,6 +531,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 array::assign_dim(
                     frame,
                     cv as usize,
+                    prop as usize,
                     keys as usize,
                     n as usize,
                     append,
@@ -486,6 +541,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::AssignDimOp {
                 op,
                 cv,
+                prop,
                 keys,
                 n,
                 val,
@@ -497,6 +553,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     frame,
                     op,
                     cv as usize,
+                    prop as usize,
                     keys as usize,
                     n as usize,
                     val as usize,
@@ -506,6 +563,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::StepDim {
                 step,
                 cv,
+                prop,
                 keys,
                 n,
                 dst,
@@ -516,19 +574,134 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     frame,
                     step,
                     cv as usize,
+                    prop as usize,
                     keys as usize,
                     n as usize,
                     dst as usize,
                 )?;
             }
-            Op::UnsetDim { cv, keys, n } => {
+            Op::UnsetDim { cv, prop, keys, n } => {
                 frame.pc = pc;
-                array::unset_dim(frame, cv as usize, keys as usize, n as usize)?;
+                array::unset_dim(frame, cv as usize, prop as usize, keys as usize, n as usize)?;
             }
             Op::UnsetCv { cv } => array::unset_cv(frame, cv as usize),
             Op::ConcatAssign { cv, val } => {
                 frame.pc = pc;
                 vars::concat_assign(frame, cv as usize, val as usize)?;
+            }
+            Op::New {
+                cls,
+                args,
+                argc,
+                dst,
+            } => {
+                frame.pc = pc;
+                object::new_object(
+                    frame,
+                    cls as usize,
+                    args as usize,
+                    argc as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::FetchProp {
+                dst,
+                obj,
+                name,
+                quiet,
+            } => {
+                frame.pc = pc;
+                object::fetch_prop(frame, dst as usize, obj as usize, name as usize, quiet)?;
+            }
+            Op::AssignProp { obj, name, val } => {
+                frame.pc = pc;
+                object::assign_prop(frame, obj as usize, name as usize, val as usize)?;
+            }
+            Op::AssignPropOp {
+                op,
+                obj,
+                name,
+                val,
+                dst,
+            } => {
+                let op = op as u8;
+                frame.pc = pc;
+                object::assign_prop_op(
+                    frame,
+                    op,
+                    obj as usize,
+                    name as usize,
+                    val as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::StepProp {
+                step,
+                obj,
+                name,
+                dst,
+            } => {
+                let step = step as u8;
+                frame.pc = pc;
+                object::step_prop(frame, step, obj as usize, name as usize, dst as usize)?;
+            }
+            Op::UnsetProp { obj, name } => {
+                frame.pc = pc;
+                object::unset_prop(frame, obj as usize, name as usize)?;
+            }
+            Op::CallMethod {
+                obj,
+                name,
+                args,
+                argc,
+                dst,
+            } => {
+                frame.pc = pc;
+                object::call_method(
+                    frame,
+                    obj as usize,
+                    name as usize,
+                    args as usize,
+                    argc as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::CallStatic {
+                cls,
+                name,
+                args,
+                argc,
+                dst,
+            } => {
+                frame.pc = pc;
+                object::call_static(
+                    frame,
+                    cls as usize,
+                    name as usize,
+                    args as usize,
+                    argc as usize,
+                    dst as usize,
+                )?;
+            }
+            Op::FetchClassConst { dst, cls, name } => {
+                frame.pc = pc;
+                object::class_const(frame, dst as usize, cls as usize, name as usize)?;
+            }
+            Op::StaticPropRef { dst, cls, name } => {
+                frame.pc = pc;
+                object::static_prop_ref(frame, dst as usize, cls as usize, name as usize)?;
+            }
+            Op::InstanceOf { dst, src, cls } => {
+                frame.pc = pc;
+                object::instance_of(frame, dst as usize, src as usize, cls as usize)?;
+            }
+            Op::Clone { dst, src } => {
+                frame.pc = pc;
+                object::clone(frame, dst as usize, src as usize)?;
+            }
+            Op::Throw { src } => {
+                frame.pc = pc;
+                object::throw_value(frame, src as usize)?;
             }
             Op::Silence { save } => vars::silence(frame, save as usize),
             Op::Unsilence { save } => vars::unsilence(frame, save as usize),

@@ -1,5 +1,6 @@
 //! Expressions: literals, variables, operators, calls, arrays, `match`.
 
+use super::place::Place;
 use super::{Gen, Result, TEMP, line_of};
 use crate::CompileError;
 use crate::bytecode::{BinOp, Const, NONE, Op, Slot, Step, UnOp};
@@ -44,10 +45,11 @@ impl Gen<'_> {
                 None => return self.unsupported("namespaced constants"),
             },
             ExprKind::Variable(name) => {
-                if &name[..] == b"this" {
-                    return self.unsupported("$this");
-                }
-                let cv = self.cv(name);
+                let cv = if &name[..] == b"this" {
+                    self.this_slot()
+                } else {
+                    self.cv(name)
+                };
                 let t = self.temp();
                 self.emit(Op::Load { dst: t, cv });
                 t
@@ -81,24 +83,30 @@ impl Gen<'_> {
                 self.destructure(*target, v)?;
                 v
             }
-            ExprKind::Assign { target, value } if self.is_dim(*target) => {
-                let (cv, keys, n, append) = self.dim_path(*target, true)?;
-                let v = self.expr(*value)?;
-                self.emit(Op::AssignDim {
-                    cv,
-                    keys,
-                    n,
-                    append,
-                    val: v,
-                });
-                v
-            }
-            ExprKind::Assign { target, value } => {
-                let cv = self.target_cv(*target)?;
-                let v = self.expr(*value)?;
-                self.emit(Op::Assign { cv, src: v });
-                v
-            }
+            ExprKind::Assign { target, value } => match self.place(*target, true)? {
+                Place::Dim(d) => {
+                    let v = self.expr(*value)?;
+                    self.emit(Op::AssignDim {
+                        cv: d.cv,
+                        prop: d.prop,
+                        keys: d.keys,
+                        n: d.n,
+                        append: d.append,
+                        val: v,
+                    });
+                    v
+                }
+                Place::Prop { obj, name } => {
+                    let v = self.expr(*value)?;
+                    self.emit(Op::AssignProp { obj, name, val: v });
+                    v
+                }
+                Place::Var(cv) => {
+                    let v = self.expr(*value)?;
+                    self.emit(Op::Assign { cv, src: v });
+                    v
+                }
+            },
             ExprKind::AssignRef { target, value } => {
                 let cv = self.target_cv(*target)?;
                 let src = match &self.ast.expr(*value).kind {
@@ -111,26 +119,59 @@ impl Gen<'_> {
                 t
             }
             ExprKind::AssignOp { op, target, value }
-                if self.is_dim(*target) && *op != BinaryOp::Coalesce =>
+                if *op != BinaryOp::Coalesce
+                    && matches!(
+                        self.ast.expr(*target).kind,
+                        ExprKind::ArrayDim { .. } | ExprKind::Property { .. }
+                    ) =>
             {
                 let Some(bop) = arith_op(*op) else {
                     return self.unsupported("this compound assignment");
                 };
-                let (cv, keys, n, _) = self.dim_path(*target, false)?;
+                let place = self.place(*target, false)?;
                 let v = self.expr(*value)?;
                 let dst = self.temp();
-                self.emit(Op::AssignDimOp {
-                    op: bop,
-                    cv,
-                    keys,
-                    n,
-                    val: v,
-                    dst,
-                });
+                match place {
+                    Place::Dim(d) => self.emit(Op::AssignDimOp {
+                        op: bop,
+                        cv: d.cv,
+                        prop: d.prop,
+                        keys: d.keys,
+                        n: d.n,
+                        val: v,
+                        dst,
+                    }),
+                    Place::Prop { obj, name } => self.emit(Op::AssignPropOp {
+                        op: bop,
+                        obj,
+                        name,
+                        val: v,
+                        dst,
+                    }),
+                    Place::Var(_) => unreachable!("an element or a property"),
+                };
+                dst
+            }
+            ExprKind::AssignOp {
+                op: BinaryOp::Coalesce,
+                target,
+                value,
+            } if !matches!(self.ast.expr(*target).kind, ExprKind::Variable(_)) => {
+                // `$a[k] ??= v`: read quietly, assign when null.
+                let dst = self.temp();
+                let cur = self.quiet_value(*target)?;
+                self.emit(Op::Copy { dst, src: cur });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let v = self.assign_to(*target, *value)?;
+                self.emit(Op::Copy { dst, src: v });
+                let h = self.here();
+                self.patch(j, h);
                 dst
             }
             ExprKind::AssignOp { op, target, value } => {
-                let cv = self.target_cv(*target)?;
+                let Place::Var(cv) = self.place(*target, false)? else {
+                    unreachable!("elements and properties are compiled above")
+                };
                 if *op == BinaryOp::Coalesce {
                     let dst = self.temp();
                     self.emit(Op::LoadQuiet { dst, cv });
@@ -164,21 +205,24 @@ impl Gen<'_> {
                     IncDecOp::PostInc => Step::PostInc,
                     IncDecOp::PostDec => Step::PostDec,
                 };
-                if self.is_dim(*target) {
-                    let (cv, keys, n, _) = self.dim_path(*target, false)?;
-                    let dst = self.temp();
-                    self.emit(Op::StepDim {
-                        step,
-                        cv,
-                        keys,
-                        n,
-                        dst,
-                    });
-                    return Ok(dst);
-                }
-                let cv = self.target_cv(*target)?;
                 let dst = self.temp();
-                self.emit(Op::Step { step, cv, dst });
+                match self.place(*target, false)? {
+                    Place::Dim(d) => self.emit(Op::StepDim {
+                        step,
+                        cv: d.cv,
+                        prop: d.prop,
+                        keys: d.keys,
+                        n: d.n,
+                        dst,
+                    }),
+                    Place::Prop { obj, name } => self.emit(Op::StepProp {
+                        step,
+                        obj,
+                        name,
+                        dst,
+                    }),
+                    Place::Var(cv) => self.emit(Op::Step { step, cv, dst }),
+                };
                 dst
             }
             ExprKind::Array { items, .. } => {
@@ -460,14 +504,19 @@ impl Gen<'_> {
             ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
                 return self.unsupported("closures");
             }
-            ExprKind::New { .. }
+            k @ (ExprKind::New { .. }
             | ExprKind::Property { .. }
             | ExprKind::MethodCall { .. }
             | ExprKind::StaticCall { .. }
             | ExprKind::StaticProperty { .. }
             | ExprKind::ClassConstant { .. }
             | ExprKind::Instanceof { .. }
-            | ExprKind::Clone(_) => return self.unsupported("objects"),
+            | ExprKind::Clone(_)) => self.object_expr(k)?,
+            ExprKind::Throw(e) => {
+                let src = self.expr(*e)?;
+                self.emit(Op::Throw { src });
+                src
+            }
             ExprKind::Include { .. } => return self.unsupported("include and require"),
             ExprKind::MagicConstant(m) => {
                 use php_syntax::ast::MagicConstant as M;
@@ -494,6 +543,11 @@ impl Gen<'_> {
             }
             _ => return self.unsupported("this expression"),
         })
+    }
+
+    /// `target = value`, its result in the returned slot.
+    fn assign_to(&mut self, target: ExprId, value: ExprId) -> Result<Slot> {
+        self.expr_kind(&ExprKind::Assign { target, value })
     }
 
     pub(super) fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
@@ -527,7 +581,9 @@ impl Gen<'_> {
                 let dst = self.temp();
                 let a = match &self.ast.expr(left).kind {
                     ExprKind::Variable(name) if &name[..] != b"this" => self.quiet_value(left)?,
-                    ExprKind::ArrayDim { dim: Some(_), .. } => self.quiet_value(left)?,
+                    ExprKind::ArrayDim { dim: Some(_), .. }
+                    | ExprKind::Property { .. }
+                    | ExprKind::StaticProperty { .. } => self.quiet_value(left)?,
                     _ => self.expr(left)?,
                 };
                 self.emit(Op::Copy { dst, src: a });

@@ -2,7 +2,7 @@
 //! ([`expr`]) and the places they write ([`place`]).
 
 use crate::CompileError;
-use crate::bytecode::{Const, Function, Op, Param, Program, Slot};
+use crate::bytecode::{ClassDef, Const, Function, NONE, Op, Param, Program, Slot, TryRegion};
 use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, StmtKind, UnaryOp};
 use php_syntax::span::{LineIndex, Span};
 use std::collections::HashMap;
@@ -16,10 +16,12 @@ type Result<T> = std::result::Result<T, CompileError>;
 pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
     let lines = LineIndex::new(src);
     let mut functions = Vec::new();
+    let mut classes = Vec::new();
     let mut main_body = Vec::new();
     for &s in &ast.top {
         match &ast.stmt(s).kind {
             StmtKind::Function(decl) => functions.push(decl.as_ref()),
+            StmtKind::Class(decl) => classes.push(decl.as_ref()),
             _ => main_body.push(s),
         }
     }
@@ -51,7 +53,15 @@ pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
         .into_iter()
         .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref, file).function(d))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Program { main, functions })
+    let classes = classes
+        .into_iter()
+        .map(|d| class::class(ast, &lines, &by_ref, file, d))
+        .collect::<Result<Vec<ClassDef>>>()?;
+    Ok(Program {
+        main,
+        functions,
+        classes,
+    })
 }
 
 fn line_of(lines: &LineIndex, span: Span) -> u32 {
@@ -81,6 +91,12 @@ struct Gen<'a> {
     max_temp: Slot,
     loops: Vec<LoopCtx>,
     line: u32,
+    /// The innermost `try` region of the code being emitted (`NONE`: none).
+    region: u32,
+    /// The `finally` blocks enclosing the code being emitted, innermost last, with the
+    /// number of loops open where each starts (`return` runs them all; `break` those inside
+    /// the loop it leaves).
+    finallies: Vec<(&'a [StmtId], usize, u32)>,
 }
 
 impl<'a> Gen<'a> {
@@ -105,12 +121,18 @@ impl<'a> Gen<'a> {
                 ops: Vec::new(),
                 lines: Vec::new(),
                 constants: Vec::new(),
+                class: None,
+                this: None,
+                try_of: Vec::new(),
+                regions: Vec::<TryRegion>::new(),
             },
             cv_of: HashMap::new(),
             next_temp: 0,
             max_temp: 0,
             loops: Vec::new(),
             line: 1,
+            region: NONE,
+            finallies: Vec::new(),
         }
     }
 
@@ -129,7 +151,13 @@ impl<'a> Gen<'a> {
         Ok(self.finish())
     }
 
-    fn function(mut self, decl: &FunctionDecl) -> Result<Function> {
+    /// Compiles a function, or a method (`this`: one that is not static, whose `$this` gets a
+    /// slot after the parameters).
+    fn function(self, decl: &'a FunctionDecl) -> Result<Function> {
+        self.function_with(decl, false)
+    }
+
+    fn function_with(mut self, decl: &'a FunctionDecl, this: bool) -> Result<Function> {
         self.line = line_of(self.lines, decl.span);
         self.f.line = self.line;
         if decl.by_ref {
@@ -139,9 +167,7 @@ impl<'a> Gen<'a> {
             if p.by_ref && p.variadic {
                 return self.unsupported("variadic parameters by reference");
             }
-            if p.ty.is_some() {
-                return self.unsupported("parameter types");
-            }
+            // Parameter types are not checked yet.
             let default = match p.default {
                 Some(e) => {
                     let k = self.constant_expr(e)?;
@@ -164,8 +190,25 @@ impl<'a> Gen<'a> {
                 variadic: p.variadic,
             });
         }
+        if this {
+            self.f.this = Some(self.cv(b"this"));
+        }
+        // Promoted constructor parameters: `$this->name = $name;` first.
+        for p in decl.params.iter().filter(|p| p.modifiers.flags != 0) {
+            let cv = self.cv(&p.name.name);
+            let (Some(obj), name) = (
+                self.f.this,
+                self.load_const(Const::Str(p.name.name.clone())),
+            ) else {
+                break;
+            };
+            let t = self.temp();
+            self.emit(Op::Load { dst: t, cv });
+            self.emit(Op::AssignProp { obj, name, val: t });
+            self.next_temp = 0;
+        }
         if decl.return_type.is_some() {
-            return self.unsupported("return types");
+            // Return types are not checked yet.
         }
         for &s in decl.body.as_deref().unwrap_or(&[]) {
             self.stmt(s)?;
@@ -188,6 +231,11 @@ impl<'a> Gen<'a> {
         for op in &mut self.f.ops {
             op.for_each_slot(fix);
         }
+        for r in &mut self.f.regions {
+            if let Some((_, slot)) = &mut r.finally {
+                fix(slot);
+            }
+        }
         self.f.slots = base + self.max_temp;
         self.f
     }
@@ -195,6 +243,7 @@ impl<'a> Gen<'a> {
     fn emit(&mut self, op: Op) -> usize {
         self.f.ops.push(op);
         self.f.lines.push(self.line);
+        self.f.try_of.push(self.region);
         self.f.ops.len() - 1
     }
 
@@ -251,6 +300,37 @@ impl<'a> Gen<'a> {
                 Some(k) => k,
                 None => return self.unsupported("this constant expression"),
             },
+            ExprKind::Array { items, .. } => {
+                let mut list = Vec::new();
+                for item in items {
+                    let Some(item) = item else {
+                        return self.unsupported("this constant expression");
+                    };
+                    if item.by_ref || item.unpack {
+                        return self.unsupported("this constant expression");
+                    }
+                    let key = match item.key {
+                        Some(k) => Some(self.constant_expr(k)?),
+                        None => None,
+                    };
+                    list.push((key, self.constant_expr(item.value)?));
+                }
+                Const::Array(list)
+            }
+            ExprKind::ClassConstant {
+                class: php_syntax::ast::ClassRef::Name(class),
+                name,
+            } => {
+                let class = match (&class.text.to_ascii_lowercase()[..], &self.f.class) {
+                    (b"self" | b"static", Some(c)) => c.clone(),
+                    _ => class.text.clone(),
+                };
+                if name.name.eq_ignore_ascii_case(b"class") {
+                    Const::Str(class)
+                } else {
+                    Const::ClassConst(class, name.name.clone())
+                }
+            }
             ExprKind::Unary {
                 op: UnaryOp::Neg,
                 expr: inner,
@@ -314,6 +394,9 @@ impl<'a> Gen<'a> {
     }
 }
 
+mod class;
 mod expr;
+mod object;
 mod place;
 mod stmt;
+mod try_catch;

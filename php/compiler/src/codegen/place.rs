@@ -2,7 +2,7 @@
 
 use super::{Gen, Result, TEMP};
 use crate::CompileError;
-use crate::bytecode::{Const, Op, Slot};
+use crate::bytecode::{Const, NONE, Op, Slot};
 use php_syntax::ast::{ExprId, ExprKind};
 
 impl Gen<'_> {
@@ -30,16 +30,55 @@ impl Gen<'_> {
             } => {
                 let b = match self.plain_var(*base) {
                     Some(cv) => cv,
-                    None => self.quiet_value(*base)?,
+                    None if matches!(
+                        &self.ast.expr(*base).kind,
+                        ExprKind::Property { .. }
+                            | ExprKind::ArrayDim { .. }
+                            | ExprKind::StaticProperty { .. }
+                    ) =>
+                    {
+                        self.quiet_value(*base)?
+                    }
+                    None => self.expr(*base)?,
                 };
                 let key = self.expr(*dim)?;
                 let dst = self.temp();
                 self.emit(Op::FetchDimQuiet { dst, base: b, key });
                 Ok(dst)
             }
-            _ => {
-                self.unsupported("isset, empty and ?? of anything but variables and array elements")
+            ExprKind::Property { object, name, .. } => {
+                let obj = match self.plain_var(*object) {
+                    Some(cv) => {
+                        let t = self.temp();
+                        self.emit(Op::LoadQuiet { dst: t, cv });
+                        t
+                    }
+                    None if matches!(
+                        &self.ast.expr(*object).kind,
+                        ExprKind::Property { .. } | ExprKind::ArrayDim { .. }
+                    ) =>
+                    {
+                        self.quiet_value(*object)?
+                    }
+                    None => self.object_of(*object)?,
+                };
+                let name = self.member_name(name)?;
+                let dst = self.temp();
+                self.emit(Op::FetchProp {
+                    dst,
+                    obj,
+                    name,
+                    quiet: true,
+                });
+                Ok(dst)
             }
+            k @ ExprKind::StaticProperty { .. } => {
+                let cv = self.static_prop_ref(k)?;
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                Ok(t)
+            }
+            _ => self.expr(e),
         }
     }
 
@@ -102,29 +141,27 @@ impl Gen<'_> {
         }
     }
 
-    /// Whether `e` is an array element (`$a[k]`, `$a[]`).
-    pub(super) fn is_dim(&self, e: ExprId) -> bool {
-        matches!(self.ast.expr(e).kind, ExprKind::ArrayDim { .. })
-    }
-
-    /// The variable and keys of a written array element `$v[k1]...[kn]`: the keys evaluated
-    /// into `n` consecutive temporaries. `[]` may only be the last dimension, and only when
-    /// `append_ok` (a plain assignment).
-    pub(super) fn dim_path(
-        &mut self,
-        target: ExprId,
-        append_ok: bool,
-    ) -> Result<(Slot, Slot, u32, bool)> {
+    /// The root and keys of a written array element `$v[k1]...[kn]`: the root as the
+    /// element instructions name it (`cv`, and `prop` for a property of the object in `cv`),
+    /// the keys evaluated into `n` consecutive temporaries. `[]` may only be the last
+    /// dimension, and only when `append_ok` (a plain assignment).
+    pub(super) fn dim_path(&mut self, target: ExprId, append_ok: bool) -> Result<DimPath> {
         let mut dims = Vec::new();
         let mut e = target;
-        let cv = loop {
+        let (cv, prop) = loop {
             match &self.ast.expr(e).kind {
                 ExprKind::ArrayDim { base, dim } => {
                     dims.push(*dim);
                     e = *base;
                 }
-                ExprKind::Variable(name) if &name[..] != b"this" => break self.cv(name),
-                _ => return self.unsupported("writing to an element of anything but a variable"),
+                ExprKind::Variable(name) if &name[..] != b"this" => break (self.cv(name), NONE),
+                ExprKind::Property { object, name, .. } => {
+                    let obj = self.object_of(*object)?;
+                    let name = self.member_name(name)?;
+                    break (obj, name);
+                }
+                k @ ExprKind::StaticProperty { .. } => break (self.static_prop_ref(k)?, NONE),
+                _ => return self.unsupported("writing to an element of this expression"),
             }
         };
         dims.reverse();
@@ -153,6 +190,45 @@ impl Gen<'_> {
                 src: k,
             });
         }
-        Ok((cv, TEMP | base, dims.len() as u32, append))
+        Ok(DimPath {
+            cv,
+            prop,
+            keys: TEMP | base,
+            n: dims.len() as u32,
+            append,
+        })
     }
+
+    /// What an assignment, `op=` or `++`/`--` writes.
+    pub(super) fn place(&mut self, target: ExprId, append_ok: bool) -> Result<Place> {
+        Ok(match &self.ast.expr(target).kind {
+            ExprKind::ArrayDim { .. } => Place::Dim(self.dim_path(target, append_ok)?),
+            ExprKind::Property { object, name, .. } => {
+                let obj = self.object_of(*object)?;
+                let name = self.member_name(name)?;
+                Place::Prop { obj, name }
+            }
+            k @ ExprKind::StaticProperty { .. } => Place::Var(self.static_prop_ref(k)?),
+            _ => Place::Var(self.target_cv(target)?),
+        })
+    }
+}
+
+/// An array element being written: see [`Gen::dim_path`].
+pub(super) struct DimPath {
+    pub cv: Slot,
+    pub prop: Slot,
+    pub keys: Slot,
+    pub n: u32,
+    pub append: bool,
+}
+
+/// A place written by an assignment.
+pub(super) enum Place {
+    /// A variable (or a temporary holding a reference, as for static properties).
+    Var(Slot),
+    /// An array element.
+    Dim(DimPath),
+    /// A property of the object in `obj`, named by `name`.
+    Prop { obj: Slot, name: Slot },
 }

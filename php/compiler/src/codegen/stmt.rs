@@ -163,6 +163,7 @@ impl Gen<'_> {
                 if !is_break && self.loops[depth].is_switch {
                     return self.unsupported("continue targeting switch");
                 }
+                self.leave_finallies(Some(depth))?;
                 let j = self.emit(Op::Jump { to: 0 });
                 let ctx = &mut self.loops[depth];
                 if is_break {
@@ -176,7 +177,15 @@ impl Gen<'_> {
                     Some(e) => self.expr(*e)?,
                     None => self.load_const(Const::Null),
                 };
-                self.emit(Op::Return { src: v });
+                if !self.finallies.is_empty() {
+                    // The value is kept before the finally blocks run.
+                    let t = self.temp();
+                    self.emit(Op::Copy { dst: t, src: v });
+                    self.leave_finallies(None)?;
+                    self.emit(Op::Return { src: t });
+                } else {
+                    self.emit(Op::Return { src: v });
+                }
             }
             StmtKind::Function(_) => return self.unsupported("a function declared inside a block"),
             StmtKind::Foreach {
@@ -247,8 +256,18 @@ impl Gen<'_> {
                             self.emit(Op::UnsetCv { cv });
                         }
                         ExprKind::ArrayDim { dim: Some(_), .. } => {
-                            let (cv, keys, n, _) = self.dim_path(e, false)?;
-                            self.emit(Op::UnsetDim { cv, keys, n });
+                            let d = self.dim_path(e, false)?;
+                            self.emit(Op::UnsetDim {
+                                cv: d.cv,
+                                prop: d.prop,
+                                keys: d.keys,
+                                n: d.n,
+                            });
+                        }
+                        ExprKind::Property { object, name, .. } => {
+                            let obj = self.object_of(*object)?;
+                            let name = self.member_name(name)?;
+                            self.emit(Op::UnsetProp { obj, name });
                         }
                         _ => return self.unsupported("unset of this expression"),
                     }
@@ -330,8 +349,12 @@ impl Gen<'_> {
                     self.emit(Op::BindStatic { cv, init });
                 }
             }
-            StmtKind::Try { .. } => return self.unsupported("try"),
-            StmtKind::Class(_) => return self.unsupported("classes"),
+            StmtKind::Try {
+                body,
+                catches,
+                finally,
+            } => self.try_stmt(body, catches, finally.as_deref())?,
+            StmtKind::Class(_) => return self.unsupported("classes declared inside a block"),
             _ => return self.unsupported("this statement"),
         }
         self.next_temp = mark;

@@ -5,6 +5,7 @@ use crate::args;
 use php_runtime::convert::{push_string, to_bool, to_float, to_int};
 use php_runtime::format::{Style, push_float};
 use php_runtime::number::{Numeric, parse_numeric};
+use php_runtime::object::{PhpObject, flags};
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, Builtin, Host, PhpError, PhpString, Zval};
 
@@ -79,7 +80,87 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
             pad(out);
             out.extend_from_slice(b"}\n");
         }
+        View::Object(o) => {
+            pad(out);
+            let shown: Vec<_> = o
+                .props()
+                .iter()
+                .filter(|(_, v)| !matches!(v.view(), View::Undef))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            out.extend_from_slice(
+                format!(
+                    "object({})#{} ({}) {{\n",
+                    o.class().display(),
+                    o.handle(),
+                    shown.len()
+                )
+                .as_bytes(),
+            );
+            if !enter(o) {
+                out.truncate(out.len() - 2);
+                out.extend_from_slice(b"*RECURSION*\n");
+                return;
+            }
+            for (k, item) in &shown {
+                out.extend(std::iter::repeat_n(b' ', indent + 2));
+                out.push(b'[');
+                prop_label(out, o, k, true);
+                out.extend_from_slice(b"]=>\n");
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || dump(out, item, indent + 2));
+            }
+            leave(o);
+            pad(out);
+            out.extend_from_slice(b"}\n");
+        }
         View::Ref(r) => r.with(|v| dump(out, v, indent)),
+    }
+}
+
+thread_local! {
+    /// The objects being printed (to print a cycle once).
+    static VISITING: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts printing an object; `false` if it is already being printed (a cycle).
+fn enter(o: &PhpObject) -> bool {
+    VISITING.with(|v| {
+        let mut v = v.borrow_mut();
+        if v.contains(&o.handle()) {
+            return false;
+        }
+        v.push(o.handle());
+        true
+    })
+}
+
+fn leave(o: &PhpObject) {
+    VISITING.with(|v| v.borrow_mut().retain(|&h| h != o.handle()));
+}
+
+/// A property's name as `var_dump` (`quoted`) or `print_r` shows it, with its visibility.
+fn prop_label(out: &mut Vec<u8>, o: &PhpObject, key: &ArrayKey, quoted: bool) {
+    let name = match key {
+        ArrayKey::Int(i) => {
+            out.extend_from_slice(i.to_string().as_bytes());
+            return;
+        }
+        ArrayKey::Str(s) => s.as_bytes().to_vec(),
+    };
+    let q: &[u8] = if quoted { b"\"" } else { b"" };
+    out.extend_from_slice(q);
+    out.extend_from_slice(&name);
+    out.extend_from_slice(q);
+    if let Some(p) = o.class().prop(&name) {
+        if p.flags & flags::PROTECTED != 0 {
+            out.extend_from_slice(b":protected");
+        } else if p.flags & flags::PRIVATE != 0 {
+            out.push(b':');
+            out.extend_from_slice(q);
+            out.extend_from_slice(&p.owner);
+            out.extend_from_slice(q);
+            out.extend_from_slice(b":private");
+        }
     }
 }
 
@@ -116,6 +197,36 @@ fn print_r_text(out: &mut Vec<u8>, v: &Zval, indent: usize) {
             out.extend(std::iter::repeat_n(b' ', indent));
             out.extend_from_slice(b")\n");
         }
+        View::Object(o) => {
+            out.extend_from_slice(o.class().display().as_bytes());
+            out.extend_from_slice(b" Object\n");
+            if !enter(o) {
+                out.truncate(out.len() - 1);
+                out.extend_from_slice(b"\n *RECURSION*");
+                return;
+            }
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b"(\n");
+            let props: Vec<_> = o
+                .props()
+                .iter()
+                .filter(|(_, v)| !matches!(v.view(), View::Undef))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, item) in &props {
+                out.extend(std::iter::repeat_n(b' ', indent + 4));
+                out.push(b'[');
+                prop_label(out, o, k, false);
+                out.extend_from_slice(b"] => ");
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    print_r_text(out, item, indent + 8)
+                });
+                out.push(b'\n');
+            }
+            leave(o);
+            out.extend(std::iter::repeat_n(b' ', indent));
+            out.extend_from_slice(b")\n");
+        }
         View::Ref(r) => r.with(|v| print_r_text(out, v, indent)),
         _ => {
             push_string(out, v);
@@ -143,6 +254,7 @@ fn gettype(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         View::Float(_) => "double",
         View::Str(_) => "string",
         View::Array(_) => "array",
+        View::Object(_) => "object",
         View::Ref(_) => "reference",
     }))
 }

@@ -7,6 +7,7 @@ use crate::ops::{borrow, store};
 use crate::vm::Frame;
 use php_compiler::{BinOp, NONE, Step};
 use php_runtime::PhpError;
+use php_runtime::object::PhpObject;
 use php_runtime::value::PhpRef;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, format, tag};
@@ -30,7 +31,9 @@ fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
             }
             ArrayKey::Int(php_runtime::number::float_to_int(f))
         }
-        View::Array(_) => return Err(throw(frame, "TypeError", "Illegal offset type".into())),
+        View::Array(_) | View::Object(_) => {
+            return Err(throw(frame, "TypeError", "Illegal offset type".into()));
+        }
         View::Ref(r) => return r.with(|v| to_key(frame, v)),
     })
 }
@@ -56,22 +59,44 @@ fn take(frame: &mut Frame, slot: usize) -> Zval {
     unsafe { Zval::from_raw(v) }
 }
 
-/// The value of variable `cv` taken out for writing through (from its reference if it has
-/// one), and that reference.
-fn take_cv(frame: &mut Frame, cv: usize) -> (Zval, Option<PhpRef>) {
+/// Where the value written through came from.
+enum Root {
+    /// The slot itself.
+    Slot,
+    /// The reference the slot holds.
+    Ref(PhpRef),
+    /// A property (the slot held the object); a reference the property holds.
+    Prop(PhpObject, Vec<u8>, Option<PhpRef>),
+}
+
+/// The value of variable `cv` (or, when `prop` is not `NONE`, of the property named by slot
+/// `prop` of the object in `cv`) taken out for writing through (from its reference if it has
+/// one), and where it goes back.
+fn take_cv(frame: &mut Frame, cv: usize, prop: usize) -> Result<(Zval, Root), PhpError> {
+    if prop != NONE as usize {
+        let (o, name, v) = crate::ops::object::take_prop(frame, cv, prop)?;
+        if let View::Ref(r) = v.view() {
+            let r = r.clone();
+            drop(o.set(&name, v));
+            let inner = r.replace(Zval::UNDEF);
+            return Ok((inner, Root::Prop(o, name, Some(r))));
+        }
+        return Ok((v, Root::Prop(o, name, None)));
+    }
     if let View::Ref(r) = borrow(frame, cv).view() {
         let r = r.clone();
         let v = r.replace(Zval::UNDEF);
-        return (v, Some(r));
+        return Ok((v, Root::Ref(r)));
     }
-    (take(frame, cv), None)
+    Ok((take(frame, cv), Root::Slot))
 }
 
 /// Puts back what [`take_cv`] took.
-fn put_cv(frame: &mut Frame, cv: usize, v: Zval, r: Option<PhpRef>) {
-    match r {
-        Some(r) => drop(r.replace(v)),
-        None => store(frame, cv, v),
+fn put_cv(frame: &mut Frame, cv: usize, v: Zval, root: Root) {
+    match root {
+        Root::Slot => store(frame, cv, v),
+        Root::Ref(r) | Root::Prop(_, _, Some(r)) => drop(r.replace(v)),
+        Root::Prop(o, name, None) => crate::ops::object::put_prop(&o, &name, v),
     }
 }
 
@@ -275,9 +300,11 @@ fn write_path<R>(
 
 /// `$cv[k1]...[kn] = val` (`append`: one more `[]` dimension).
 #[metajit::dont_look_inside]
+#[allow(clippy::too_many_arguments)]
 pub fn assign_dim(
     frame: &mut Frame,
     cv: usize,
+    prop: usize,
     keys: usize,
     n: usize,
     append: bool,
@@ -286,7 +313,7 @@ pub fn assign_dim(
     let v = (*borrow(frame, val)).clone();
     let mut ks = keys_of(frame, keys, n)?;
     let last = if append { None } else { ks.pop() };
-    let (mut root, r) = take_cv(frame, cv);
+    let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, last, |_, arr, last| {
         Ok(match last {
             Some(k) => Ok(arr.make_mut().insert(k, v)),
@@ -309,6 +336,7 @@ pub fn assign_dim(
 fn update_element(
     frame: &mut Frame,
     cv: usize,
+    prop: usize,
     keys: usize,
     n: usize,
     dst: usize,
@@ -316,7 +344,7 @@ fn update_element(
 ) -> Result<(), PhpError> {
     let mut ks = keys_of(frame, keys, n)?;
     let last = ks.pop().expect("an element has a key");
-    let (mut root, r) = take_cv(frame, cv);
+    let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
         let key = last.expect("a key");
         let old = match arr.get(key.as_ref()) {
@@ -342,6 +370,7 @@ pub fn assign_dim_op(
     frame: &mut Frame,
     op: u8,
     cv: usize,
+    prop: usize,
     keys: usize,
     n: usize,
     val: usize,
@@ -349,7 +378,7 @@ pub fn assign_dim_op(
 ) -> Result<(), PhpError> {
     let op = BinOp::ALL[op as usize];
     let v = (*borrow(frame, val)).clone();
-    update_element(frame, cv, keys, n, dst, |frame, old| {
+    update_element(frame, cv, prop, keys, n, dst, |frame, old| {
         let new = compute(frame, op, old, &v)?;
         Ok((new.clone(), new))
     })
@@ -361,21 +390,28 @@ pub fn step_dim(
     frame: &mut Frame,
     step: u8,
     cv: usize,
+    prop: usize,
     keys: usize,
     n: usize,
     dst: usize,
 ) -> Result<(), PhpError> {
     let step = Step::ALL[step as usize];
-    update_element(frame, cv, keys, n, dst, |frame, old| {
+    update_element(frame, cv, prop, keys, n, dst, |frame, old| {
         stepped(frame, step, old)
     })
 }
 
 /// `unset($cv[k1]...[kn])`: nothing happens where a dimension is missing.
 #[metajit::dont_look_inside]
-pub fn unset_dim(frame: &mut Frame, cv: usize, keys: usize, n: usize) -> Result<(), PhpError> {
+pub fn unset_dim(
+    frame: &mut Frame,
+    cv: usize,
+    prop: usize,
+    keys: usize,
+    n: usize,
+) -> Result<(), PhpError> {
     let ks = keys_of(frame, keys, n)?;
-    let (mut root, r) = take_cv(frame, cv);
+    let (mut root, r) = take_cv(frame, cv, prop)?;
     let mut removed = None;
     {
         let mut cur = &mut root;

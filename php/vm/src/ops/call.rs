@@ -3,7 +3,7 @@
 
 use crate::ops::vars::{line, throw};
 use crate::ops::{borrow, store};
-use crate::vm::{Callee, Code, Frame, MAX_DEPTH, enter_frame, leave_frame, run, vm_of};
+use crate::vm::{Callee, Code, Frame, MAX_DEPTH, enter_frame, execute, leave_frame, vm_of};
 use php_compiler::Const;
 use php_runtime::PhpError;
 use php_runtime::Zval;
@@ -67,11 +67,19 @@ fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, Ph
             };
             f(&mut host, &argv)
         }
-        Callee::User(code) => call_user(frame, code, argv),
+        Callee::User(code) => call_user(frame, code, argv, None, php_compiler::NONE),
     }
 }
 
-fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<Zval, PhpError> {
+/// Runs user code `code` in a new frame called from `frame`: a function, or a method with
+/// its object `this` (if not static) and the class `static` means (an id, or `NONE`).
+pub fn call_user(
+    frame: &mut Frame,
+    code: &'static Code,
+    argv: Vec<Zval>,
+    this: Option<Zval>,
+    static_class: u32,
+) -> Result<Zval, PhpError> {
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
             message:
@@ -107,6 +115,10 @@ fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<
         store(c, fixed, Zval::array(list));
     }
     c.argc = argc as u32;
+    c.static_class = static_class;
+    if let (Some(slot), Some(this)) = (code.func.this, this) {
+        store(c, slot as usize, this);
+    }
     let depth = c.depth as usize;
     let vm = vm_of(frame);
     if vm.extra_args.len() <= depth {
@@ -126,18 +138,21 @@ fn call_user(frame: &mut Frame, code: &'static Code, argv: Vec<Zval>) -> Result<
             vm.file,
             line(frame)
         );
-        let mut e = throw(c, "ArgumentCountError", message);
-        if let PhpError::Uncaught { line, .. } = &mut e {
-            *line = code.func.line;
+        let e = throw(c, "ArgumentCountError", message);
+        if let PhpError::Exception(o) = &e {
+            drop(o.set(b"line", Zval::int(i64::from(code.func.line))));
         }
         leave_frame(c);
         return Err(e);
     }
     let jit = vm.jit.clone();
-    let result = run(&jit, code, c);
+    vm.depth = depth as u32;
+    let result = execute(&jit, code, c);
     let ret = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
     leave_frame(c);
-    vm_of(frame).extra_args[depth].clear();
+    let vm = vm_of(frame);
+    vm.depth = frame.depth;
+    vm.extra_args[depth].clear();
     result?;
     // SAFETY: slot 0 owned the returned value.
     Ok(unsafe { Zval::from_raw(ret) })
@@ -161,9 +176,9 @@ fn compiled_inline(name: &str, argc: usize, in_function: bool) -> bool {
 
 /// The VM as a built-in function sees it: the calling frame, and the call as a stack trace
 /// shows it (`None` when Zend would not show it).
-struct FrameHost<'a> {
-    frame: &'a mut Frame,
-    call: Option<(&'static str, &'a [Zval])>,
+pub(crate) struct FrameHost<'a> {
+    pub(crate) frame: &'a mut Frame,
+    pub(crate) call: Option<(&'a str, &'a [Zval])>,
 }
 
 impl php_runtime::Host for FrameHost<'_> {
@@ -180,16 +195,9 @@ impl php_runtime::Host for FrameHost<'_> {
     }
 
     fn throw(&mut self, class: &'static str, message: String) -> PhpError {
-        let mut e = throw(self.frame, class, message);
-        if let (Some((name, args)), PhpError::Uncaught { trace, .. }) = (self.call, &mut e) {
-            let shown: Vec<String> = args.iter().map(crate::ops::vars::trace_arg).collect();
-            trace.insert(
-                0,
-                php_runtime::error::TraceLine {
-                    line: line(self.frame),
-                    call: format!("{name}({})", shown.join(", ")),
-                },
-            );
+        let e = throw(self.frame, class, message);
+        if let (Some((name, args)), PhpError::Exception(o)) = (self.call, &e) {
+            crate::ops::object::push_builtin_frame(self.frame, o, name, args);
         }
         e
     }
@@ -229,6 +237,15 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn buffers(&mut self) -> &mut Vec<Vec<u8>> {
         &mut vm_of(self.frame).buffers
+    }
+
+    fn class(&mut self, lower: &[u8]) -> Option<&'static php_runtime::object::Class> {
+        let lower = lower.strip_prefix(b"\\").unwrap_or(lower);
+        vm_of(self.frame).classes.get(lower).copied()
+    }
+
+    fn scope(&mut self) -> Option<&'static php_runtime::object::Class> {
+        self.frame.code.class()
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

@@ -4,13 +4,13 @@
 use crate::ops::{borrow, store};
 use crate::vm::{Frame, vm_of};
 use php_compiler::Step;
+use php_runtime::Zval;
 use php_runtime::arith::{add, sub};
-use php_runtime::error::{PhpError, TraceLine};
+use php_runtime::error::PhpError;
 use php_runtime::incdec::{Stepped, decrement, increment};
 use php_runtime::number::Num;
 use php_runtime::value::PhpRef;
 use php_runtime::value::View;
-use php_runtime::{Zval, format};
 
 /// The source line of the frame's current instruction.
 pub fn line(frame: &Frame) -> u32 {
@@ -57,54 +57,22 @@ pub fn deprecated(frame: &mut Frame, message: &str) -> Result<(), PhpError> {
     diagnostic(frame, "Deprecated", message)
 }
 
-/// An argument as a stack trace shows it.
-pub fn trace_arg(v: &Zval) -> String {
-    match v.view() {
-        View::Undef | View::Null => "NULL".into(),
-        View::Bool(b) => (if b { "true" } else { "false" }).into(),
-        View::Int(i) => i.to_string(),
-        View::Float(f) => format::float_to_string(f, format::Style::Echo),
-        View::Str(s) => {
-            let b = s.as_bytes();
-            let shown = String::from_utf8_lossy(&b[..b.len().min(15)]).into_owned();
-            if b.len() > 15 {
-                format!("'{shown}...'")
-            } else {
-                format!("'{shown}'")
-            }
-        }
-        View::Array(_) => "Array".into(),
-        View::Ref(r) => r.with(trace_arg),
-    }
-}
+pub use php_runtime::error::trace_arg;
 
-/// An `Error` of `class` thrown at the frame's instruction, with the calls that led there.
+/// An exception of the built-in `class` thrown at the frame's instruction, with the calls
+/// that led there.
 pub fn throw(frame: &mut Frame, class: &'static str, message: String) -> PhpError {
-    let mut trace = Vec::new();
-    let mut f: &Frame = frame;
-    while let Some(parent) = f.parent {
-        // SAFETY: a caller's frame outlives its callee's.
-        let p = unsafe { parent.get() };
-        let argc = (f.argc as usize).min(f.code.func.params.len());
-        let args: Vec<String> = (0..argc).map(|i| trace_arg(&borrow(f, i))).collect();
-        trace.push(TraceLine {
-            line: line(p),
-            call: format!("{}({})", f.code.name(), args.join(", ")),
-        });
-        f = p;
-    }
-    PhpError::Uncaught {
-        class,
-        message,
-        line: line(frame),
-        trace,
-    }
+    crate::ops::object::throwable(frame, class, message)
 }
 
 /// A read of the undefined variable in slot `cv`: PHP's warning.
 #[metajit::dont_look_inside]
 pub fn undefined(frame: &mut Frame, cv: usize) -> Result<(), PhpError> {
     let name = String::from_utf8_lossy(&frame.code.func.cvs[cv]).into_owned();
+    if name == "this" {
+        let msg = "Using $this when not in object context".to_string();
+        return Err(throw(frame, "Error", msg));
+    }
     warn(frame, &format!("Undefined variable ${name}"))
 }
 
@@ -150,6 +118,14 @@ pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval)
             Stepped::Num(n) => Zval::from(n),
             Stepped::Str(s) => Zval::string(s),
         },
+        View::Object(o) => {
+            let msg = format!(
+                "Cannot {} {}",
+                if inc { "increment" } else { "decrement" },
+                o.class().display()
+            );
+            return Err(throw(frame, "TypeError", msg));
+        }
         View::Array(_) => {
             let msg = format!(
                 "Cannot {} array",

@@ -1,0 +1,122 @@
+//! Class declarations: constants, properties (promoted constructor parameters included) and
+//! methods, each method compiled as a function with the class as its scope.
+
+use super::{Gen, Result, line_of};
+use crate::CompileError;
+use crate::bytecode::{ClassDef, Const, PropDef};
+use php_syntax::ast::{Ast, ClassDecl, ClassKind, Member, Modifiers};
+use php_syntax::span::LineIndex;
+use std::collections::HashMap;
+
+/// The flag [`ClassDef::flags`] gives interfaces.
+pub const INTERFACE: u16 = 128;
+
+/// Compiles a class or interface declared at the top level.
+pub(super) fn class(
+    ast: &Ast,
+    lines: &LineIndex,
+    by_ref: &HashMap<Vec<u8>, Vec<bool>>,
+    file: &[u8],
+    decl: &ClassDecl,
+) -> Result<ClassDef> {
+    let line = line_of(lines, decl.span);
+    let unsupported = |what: &str| {
+        Err(CompileError {
+            message: format!("{what} is not supported yet"),
+            line,
+            fatal: false,
+        })
+    };
+    let Some(name) = &decl.name else {
+        return unsupported("anonymous classes");
+    };
+    let mut flags = decl.modifiers.flags;
+    let (parent, interfaces) = match decl.kind {
+        ClassKind::Class => (
+            decl.extends.first().map(|n| n.text.clone()),
+            decl.implements.iter().map(|n| n.text.clone()).collect(),
+        ),
+        ClassKind::Interface => {
+            flags |= INTERFACE;
+            (None, decl.extends.iter().map(|n| n.text.clone()).collect())
+        }
+        ClassKind::Trait => return unsupported("traits"),
+        ClassKind::Enum => return unsupported("enums"),
+    };
+    let mut def = ClassDef {
+        name: name.name.clone(),
+        line,
+        flags,
+        parent,
+        interfaces,
+        consts: Vec::new(),
+        props: Vec::new(),
+        methods: Vec::new(),
+    };
+    // Initializers are compiled by a generator with the class as its scope.
+    let mut consts_gen = Gen::new(ast, lines, b"", by_ref, file);
+    consts_gen.f.class = Some(name.name.clone());
+    for member in &decl.members {
+        match member {
+            Member::Const(c) => {
+                for item in &c.items {
+                    let k = consts_gen.constant_expr(item.value)?;
+                    def.consts
+                        .push((item.name.name.clone(), c.modifiers.flags, k));
+                }
+            }
+            Member::Property(p) => {
+                for item in &p.props {
+                    let default = match item.default {
+                        Some(e) => Some(consts_gen.constant_expr(e)?),
+                        None if p.ty.is_some() => None,
+                        None => Some(Const::Null),
+                    };
+                    def.props.push(PropDef {
+                        name: item.name.name.clone(),
+                        flags: visibility(p.modifiers.flags),
+                        default,
+                    });
+                }
+            }
+            Member::Method(m) => {
+                let mflags = visibility(m.modifiers.flags)
+                    | if decl.kind == ClassKind::Interface {
+                        Modifiers::ABSTRACT
+                    } else {
+                        0
+                    };
+                if &m.name.name.to_ascii_lowercase()[..] == b"__construct" {
+                    for p in m.params.iter().filter(|p| p.modifiers.flags != 0) {
+                        def.props.push(PropDef {
+                            name: p.name.name.clone(),
+                            flags: visibility(p.modifiers.flags),
+                            default: if p.ty.is_some() {
+                                None
+                            } else {
+                                Some(Const::Null)
+                            },
+                        });
+                    }
+                }
+                let mut g = Gen::new(ast, lines, &m.name.name, by_ref, file);
+                g.f.class = Some(name.name.clone());
+                let this = !m.modifiers.has(Modifiers::STATIC);
+                let f = g.function_with(m, this)?;
+                def.methods.push((mflags, f));
+            }
+            Member::TraitUse(_) => return unsupported("traits"),
+            Member::EnumCase(_) => return unsupported("enums"),
+        }
+    }
+    Ok(def)
+}
+
+/// Modifier flags with `public` made explicit when no visibility was written.
+fn visibility(flags: u16) -> u16 {
+    if flags & Modifiers::VISIBILITY == 0 {
+        flags | Modifiers::PUBLIC
+    } else {
+        flags
+    }
+}

@@ -1,0 +1,180 @@
+//! Object expressions: `new`, properties, method and static calls, class constants, static
+//! properties, `instanceof`, `clone`, `$this`.
+
+use super::{Gen, Result, TEMP};
+use crate::bytecode::{Const, Op, Slot};
+use php_syntax::ast::{Args, ClassRef, ExprId, ExprKind, MemberName};
+
+impl Gen<'_> {
+    /// A slot holding the class an expression names: its name as written (`self`, `parent`
+    /// and `static` are resolved when the instruction runs), or the value of `$expr::`.
+    pub(super) fn class_ref(&mut self, class: &ClassRef) -> Result<Slot> {
+        match class {
+            ClassRef::Name(n) => Ok(self.load_const(Const::Str(n.text.clone()))),
+            ClassRef::Expr(e) => self.expr(*e),
+        }
+    }
+
+    /// A slot holding a member's name.
+    pub(super) fn member_name(&mut self, name: &MemberName) -> Result<Slot> {
+        match name {
+            MemberName::Ident(i) => Ok(self.load_const(Const::Str(i.name.clone()))),
+            MemberName::Expr(e) => self.expr(*e),
+        }
+    }
+
+    /// Evaluates call arguments (by value) into consecutive temporaries: the first one and
+    /// how many.
+    pub(super) fn plain_args(&mut self, args: &Args) -> Result<(Slot, u32)> {
+        let Args::List(args, _) = args else {
+            return self.unsupported("first-class callable syntax");
+        };
+        if args.iter().any(|a| a.name.is_some()) {
+            return self.unsupported("named arguments");
+        }
+        if args.iter().any(|a| a.unpack) {
+            return self.unsupported("spreading arguments into methods");
+        }
+        let base = self.next_temp;
+        for _ in args {
+            self.temp();
+        }
+        for (i, a) in args.iter().enumerate() {
+            let v = self.expr(a.value)?;
+            self.emit(Op::Copy {
+                dst: TEMP | (base + i as Slot),
+                src: v,
+            });
+        }
+        Ok((TEMP | base, args.len() as u32))
+    }
+
+    /// The object expressions of [`expr_kind`](Gen::expr_kind).
+    pub(super) fn object_expr(&mut self, kind: &ExprKind) -> Result<Slot> {
+        Ok(match kind {
+            ExprKind::New { class, args } => {
+                let php_syntax::ast::NewClass::Class(class) = class else {
+                    return self.unsupported("anonymous classes");
+                };
+                let cls = self.class_ref(class)?;
+                let (args, argc) = match args {
+                    Some(a) => self.plain_args(a)?,
+                    None => (TEMP | self.next_temp, 0),
+                };
+                let dst = self.temp();
+                self.emit(Op::New {
+                    cls,
+                    args,
+                    argc,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::Property { object, name, .. } => {
+                let obj = self.object_of(*object)?;
+                let name = self.member_name(name)?;
+                let dst = self.temp();
+                self.emit(Op::FetchProp {
+                    dst,
+                    obj,
+                    name,
+                    quiet: false,
+                });
+                dst
+            }
+            ExprKind::MethodCall {
+                object, name, args, ..
+            } => {
+                let obj = self.object_of(*object)?;
+                let name = self.member_name(name)?;
+                let (args, argc) = self.plain_args(args)?;
+                let dst = self.temp();
+                self.emit(Op::CallMethod {
+                    obj,
+                    name,
+                    args,
+                    argc,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::StaticCall { class, name, args } => {
+                let cls = self.class_ref(class)?;
+                let name = self.member_name(name)?;
+                let (args, argc) = self.plain_args(args)?;
+                let dst = self.temp();
+                self.emit(Op::CallStatic {
+                    cls,
+                    name,
+                    args,
+                    argc,
+                    dst,
+                });
+                dst
+            }
+            ExprKind::ClassConstant { class, name } => {
+                if let (ClassRef::Name(n), true) = (class, name.name.eq_ignore_ascii_case(b"class"))
+                {
+                    let lower = n.text.to_ascii_lowercase();
+                    if !matches!(&lower[..], b"self" | b"static" | b"parent") {
+                        return Ok(self.load_const(Const::Str(n.text.clone())));
+                    }
+                }
+                let cls = self.class_ref(class)?;
+                let name = self.constant(Const::Str(name.name.clone()));
+                let dst = self.temp();
+                self.emit(Op::FetchClassConst { dst, cls, name });
+                dst
+            }
+            ExprKind::StaticProperty { .. } => {
+                let r = self.static_prop_ref(kind)?;
+                let dst = self.temp();
+                self.emit(Op::Load { dst, cv: r });
+                dst
+            }
+            ExprKind::Instanceof { expr, class } => {
+                let src = self.expr(*expr)?;
+                let cls = self.class_ref(class)?;
+                let dst = self.temp();
+                self.emit(Op::InstanceOf { dst, src, cls });
+                dst
+            }
+            ExprKind::Clone(e) => {
+                let src = self.expr(*e)?;
+                let dst = self.temp();
+                self.emit(Op::Clone { dst, src });
+                dst
+            }
+            _ => unreachable!("not an object expression"),
+        })
+    }
+
+    /// A slot holding the object of `obj->...`: a variable is read in place.
+    pub(super) fn object_of(&mut self, e: ExprId) -> Result<Slot> {
+        match &self.ast.expr(e).kind {
+            ExprKind::Variable(n) if &n[..] == b"this" => Ok(self.this_slot()),
+            _ => self.expr(e),
+        }
+    }
+
+    /// The slot of `$this` (a variable named `this` outside methods, never set, whose read
+    /// is PHP's error).
+    pub(super) fn this_slot(&mut self) -> Slot {
+        match self.f.this {
+            Some(s) => s,
+            None => self.cv(b"this"),
+        }
+    }
+
+    /// A temporary holding a reference to the static property of `Class::$name`.
+    pub(super) fn static_prop_ref(&mut self, kind: &ExprKind) -> Result<Slot> {
+        let ExprKind::StaticProperty { class, name } = kind else {
+            unreachable!("a static property")
+        };
+        let cls = self.class_ref(class)?;
+        let name = self.member_name(name)?;
+        let dst = self.temp();
+        self.emit(Op::StaticPropRef { dst, cls, name });
+        Ok(dst)
+    }
+}

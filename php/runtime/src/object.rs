@@ -1,0 +1,431 @@
+//! Objects and the classes they belong to.
+//!
+//! A [`Class`] is made once when the VM loads a program (or at start-up for the built-in
+//! classes) and lives for the rest of the run (`&'static`). It holds what every crate needs to
+//! know about a class: its name, parent and interfaces, its instance properties in order
+//! (inherited ones first, as Zend lays them out), its methods by lowercase name (inherited ones
+//! included), its constants and static properties. A user method's body is an index into the
+//! VM's table of code ([`MethodBody::User`]): the runtime does not know the VM.
+//!
+//! A [`PhpObject`] is a counted handle on an [`ObjObj`]: the class, the object's handle number
+//! (`#3` in `var_dump`, reused after the object is freed, as Zend reuses them) and its
+//! properties as an ordered table. When the last owner of an object whose class has
+//! `__destruct` goes, the object is handed to the destructor hook the VM installed
+//! ([`set_destructor_hook`]), which runs the destructor; the object is freed when the
+//! destructor's owners are gone too.
+
+use crate::array::{ArrayKey, KeyRef, Table};
+use crate::error::PhpError;
+use crate::host::Host;
+use crate::value::{Header, Kind, PhpRef, Zval, free_block};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::ptr::NonNull;
+
+/// Flags of classes and their members (the values are the AST's modifier bits).
+pub mod flags {
+    /// `public`.
+    pub const PUBLIC: u16 = 1;
+    /// `protected`.
+    pub const PROTECTED: u16 = 2;
+    /// `private`.
+    pub const PRIVATE: u16 = 4;
+    /// `static`.
+    pub const STATIC: u16 = 8;
+    /// `abstract`.
+    pub const ABSTRACT: u16 = 16;
+    /// `final`.
+    pub const FINAL: u16 = 32;
+    /// `readonly`.
+    pub const READONLY: u16 = 64;
+    /// An interface (classes only).
+    pub const INTERFACE: u16 = 128;
+    /// A class that may hold properties it does not declare without a deprecation (every
+    /// class in PHP 8.2 but those marked otherwise; kept for `stdClass`-like classes).
+    pub const DYNAMIC: u16 = 256;
+    /// Any visibility.
+    pub const VISIBILITY: u16 = PUBLIC | PROTECTED | PRIVATE;
+}
+
+/// A built-in method: the host, the object (`$this`; `null` for static methods) and the
+/// arguments.
+pub type NativeMethod = fn(&mut dyn Host, &Zval, &[Zval]) -> Result<Zval, PhpError>;
+
+/// How a method runs.
+#[derive(Clone, Copy)]
+pub enum MethodBody {
+    /// Bytecode: an index into the VM's table of loaded code.
+    User(u32),
+    /// Rust.
+    Native(NativeMethod),
+}
+
+/// A method as its class sees it (an inherited one names its declaring class).
+#[derive(Clone)]
+pub struct Method {
+    /// The name as declared.
+    pub name: Box<[u8]>,
+    /// [`flags`] (visibility, `static`, `abstract`, `final`).
+    pub flags: u16,
+    /// The declaring class's id.
+    pub class: u32,
+    /// The body.
+    pub body: MethodBody,
+}
+
+/// An instance property's declaration.
+pub struct PropInfo {
+    /// The name without `$`.
+    pub name: Box<[u8]>,
+    /// [`flags`] (visibility, `readonly`).
+    pub flags: u16,
+    /// The declaring class's id.
+    pub class: u32,
+    /// The declaring class's name (`var_dump` shows it for private properties).
+    pub owner: Box<[u8]>,
+    /// The value a new object starts with (unset for a typed property without a default).
+    pub default: Zval,
+}
+
+/// A class constant.
+pub struct ClassConst {
+    /// Its value.
+    pub value: Zval,
+    /// [`flags`] (visibility, `final`).
+    pub flags: u16,
+    /// The declaring class's id.
+    pub class: u32,
+}
+
+/// A static property: one shared slot (a reference, so subclasses that do not redeclare it
+/// share it with the declaring class).
+pub struct StaticProp {
+    /// The slot.
+    pub slot: PhpRef,
+    /// [`flags`] (visibility).
+    pub flags: u16,
+    /// The declaring class's id.
+    pub class: u32,
+}
+
+/// A class, interface or built-in class.
+pub struct Class {
+    /// Its index in the VM's class table (the identity classes are compared by).
+    pub id: u32,
+    /// The name as declared.
+    pub name: Box<[u8]>,
+    /// The name in lowercase (how PHP looks classes up).
+    pub lower: Box<[u8]>,
+    /// [`flags`]: `abstract`, `final`, `INTERFACE`.
+    pub flags: u16,
+    /// The parent class.
+    pub parent: Option<&'static Class>,
+    /// Every interface it implements, its parents' and the interfaces' own parents included.
+    pub interfaces: Vec<&'static Class>,
+    /// The instance properties, inherited ones first.
+    pub props: Vec<PropInfo>,
+    /// The methods by lowercase name, inherited ones included.
+    pub methods: HashMap<Box<[u8]>, Method>,
+    /// The constants by name, inherited ones included.
+    pub consts: HashMap<Box<[u8]>, ClassConst>,
+    /// The static properties by name, inherited ones included.
+    pub statics: HashMap<Box<[u8]>, StaticProp>,
+}
+
+impl Class {
+    /// The name as PHP prints it.
+    pub fn display(&self) -> String {
+        String::from_utf8_lossy(&self.name).into_owned()
+    }
+
+    /// Whether objects of this class are instances of `other` (the class itself, an
+    /// ancestor, or an interface it implements).
+    pub fn is_a(&self, other: &Class) -> bool {
+        let mut c = Some(self);
+        while let Some(k) = c {
+            if k.id == other.id {
+                return true;
+            }
+            c = k.parent;
+        }
+        self.interfaces.iter().any(|i| i.id == other.id)
+    }
+
+    /// [`is_a`](Class::is_a) by the other class's lowercase name.
+    pub fn is_a_name(&self, lower: &[u8]) -> bool {
+        let mut c = Some(self);
+        while let Some(k) = c {
+            if &k.lower[..] == lower {
+                return true;
+            }
+            c = k.parent;
+        }
+        self.interfaces.iter().any(|i| &i.lower[..] == lower)
+    }
+
+    /// Whether it is an interface.
+    pub fn is_interface(&self) -> bool {
+        self.flags & flags::INTERFACE != 0
+    }
+
+    /// The method of this lowercase name.
+    pub fn method(&self, lower: &[u8]) -> Option<&Method> {
+        self.methods.get(lower)
+    }
+
+    /// The declaration of the instance property `name`.
+    pub fn prop(&self, name: &[u8]) -> Option<&PropInfo> {
+        self.props.iter().find(|p| &p.name[..] == name)
+    }
+}
+
+impl fmt::Debug for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "class {}", self.display())
+    }
+}
+
+/// The heap block of an object.
+#[repr(C)]
+pub struct ObjObj {
+    /// Reference count and kind.
+    pub header: Header,
+    /// The class.
+    pub class: &'static Class,
+    /// The handle number (`#n`).
+    pub handle: u32,
+    /// Whether the destructor has run (or needs not run).
+    destructed: Cell<bool>,
+    /// The properties, declared ones first.
+    props: UnsafeCell<Table>,
+}
+
+/// Runs `__destruct` of an object whose last owner went (installed by the VM).
+pub type DestructorHook = fn(PhpObject);
+
+thread_local! {
+    /// Free handle numbers, the most recently freed last (Zend's free list).
+    static FREE_HANDLES: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// The next handle number never used.
+    static NEXT_HANDLE: Cell<u32> = const { Cell::new(1) };
+    /// The VM's destructor hook.
+    static DESTRUCTOR: Cell<Option<DestructorHook>> = const { Cell::new(None) };
+}
+
+/// Installs the function that runs destructors (`None`: objects are freed without them).
+pub fn set_destructor_hook(hook: Option<DestructorHook>) {
+    DESTRUCTOR.with(|d| d.set(hook));
+}
+
+/// An owned, shared handle on an object.
+#[repr(transparent)]
+pub struct PhpObject {
+    ptr: NonNull<ObjObj>,
+}
+
+impl PhpObject {
+    /// A new object of `class` with its declared properties at their defaults.
+    pub fn new(class: &'static Class) -> PhpObject {
+        let mut props = Table::new();
+        for p in &class.props {
+            props.insert(ArrayKey::from_bytes(&p.name), p.default.clone());
+        }
+        PhpObject::with_props(class, props)
+    }
+
+    /// A new object of `class` holding `props`.
+    pub fn with_props(class: &'static Class, props: Table) -> PhpObject {
+        let handle = FREE_HANDLES
+            .with(|f| f.borrow_mut().pop())
+            .unwrap_or_else(|| NEXT_HANDLE.with(|n| n.replace(n.get() + 1)));
+        let b = Box::new(ObjObj {
+            header: Header::new(Kind::Object),
+            class,
+            handle,
+            destructed: Cell::new(!class.methods.contains_key(&b"__destruct"[..])),
+            props: UnsafeCell::new(props),
+        });
+        PhpObject {
+            ptr: NonNull::from(Box::leak(b)),
+        }
+    }
+
+    fn obj(&self) -> &ObjObj {
+        // SAFETY: the block lives while this handle does.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// The class.
+    pub fn class(&self) -> &'static Class {
+        self.obj().class
+    }
+
+    /// The handle number.
+    pub fn handle(&self) -> u32 {
+        self.obj().handle
+    }
+
+    /// The number of owners.
+    pub fn refcount(&self) -> u32 {
+        self.obj().header.refcount.get()
+    }
+
+    /// Whether two handles are the same object.
+    pub fn ptr_eq(a: &PhpObject, b: &PhpObject) -> bool {
+        a.ptr == b.ptr
+    }
+
+    /// The properties (borrowed: do not run PHP code while holding them).
+    pub fn props(&self) -> &Table {
+        // SAFETY: single-threaded; writers go through `props_mut`, whose borrows end before
+        // PHP code runs.
+        unsafe { &*self.obj().props.get() }
+    }
+
+    /// The properties, for writing (the borrow must end before PHP code runs).
+    #[allow(clippy::mut_from_ref)]
+    pub fn props_mut(&self) -> &mut Table {
+        // SAFETY: as in `props`: objects are shared handles with interior mutability, and
+        // callers keep no other borrow of the table alive meanwhile.
+        unsafe { &mut *self.obj().props.get() }
+    }
+
+    /// A copy of property `name` (without dereferencing), if the object has it.
+    pub fn get(&self, name: &[u8]) -> Option<Zval> {
+        self.props().get(KeyRef::from_bytes(name)).cloned()
+    }
+
+    /// Stores property `name`, returning the old value (for the caller to drop after the
+    /// store).
+    pub fn set(&self, name: &[u8], value: Zval) -> Option<Zval> {
+        self.props_mut().insert(ArrayKey::from_bytes(name), value)
+    }
+
+    /// Gives up this handle as a raw pointer (for a [`Value`](crate::Value)).
+    pub fn into_raw(self) -> *const ObjObj {
+        let p = self.ptr.as_ptr();
+        std::mem::forget(self);
+        p
+    }
+
+    /// Takes back a handle given up by [`into_raw`](Self::into_raw).
+    ///
+    /// # Safety
+    /// `p` came from `into_raw` and is taken back once.
+    pub unsafe fn from_raw(p: *const ObjObj) -> PhpObject {
+        PhpObject {
+            // SAFETY: `into_raw` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(p as *mut ObjObj) },
+        }
+    }
+
+    /// Borrows the object a payload refers to, without taking a reference.
+    ///
+    /// # Safety
+    /// The slot holds a pointer from `into_raw` whose share is alive while it is borrowed.
+    pub unsafe fn borrow_raw(slot: &u64) -> &PhpObject {
+        // SAFETY: `PhpObject` is a transparent non-null pointer the size of a `u64`.
+        unsafe { &*(slot as *const u64 as *const PhpObject) }
+    }
+
+    /// Marks the destructor as run (or never to run: objects left at shutdown after
+    /// `exit` in a destructor).
+    pub fn mark_destructed(&self) {
+        self.obj().destructed.set(true);
+    }
+
+    /// Frees a block whose count reached zero.
+    ///
+    /// # Safety
+    /// `h` is the header of an `ObjObj` made by `with_props` with no owners left.
+    unsafe fn free(h: NonNull<Header>) {
+        // SAFETY: the caller's contract; the box is rebuilt exactly once.
+        let b = unsafe { Box::from_raw(h.as_ptr() as *mut ObjObj) };
+        FREE_HANDLES.with(|f| f.borrow_mut().push(b.handle));
+        drop(b);
+    }
+}
+
+impl Clone for PhpObject {
+    fn clone(&self) -> PhpObject {
+        self.obj().header.inc();
+        PhpObject { ptr: self.ptr }
+    }
+}
+
+impl Drop for PhpObject {
+    fn drop(&mut self) {
+        let o = self.obj();
+        if o.header.refcount.get() == 1
+            && !o.destructed.get()
+            && let Some(hook) = DESTRUCTOR.with(|d| d.get())
+        {
+            o.destructed.set(true);
+            // The hook takes this owner's share: the object is freed when it is done.
+            hook(PhpObject { ptr: self.ptr });
+            return;
+        }
+        if o.header.dec() == 0 {
+            // SAFETY: the last owner is gone; `free` is this kind's.
+            unsafe { free_block(self.ptr.cast(), PhpObject::free) };
+        }
+    }
+}
+
+impl fmt::Debug for PhpObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "object({})#{}", self.class().display(), self.handle())
+    }
+}
+
+/// A built-in class as a library declares it (the VM makes the [`Class`]).
+pub struct ClassSpec {
+    /// The name.
+    pub name: &'static str,
+    /// The parent class's name.
+    pub parent: Option<&'static str>,
+    /// The interfaces it implements (or, for an interface, extends).
+    pub interfaces: &'static [&'static str],
+    /// [`flags`] of the class.
+    pub flags: u16,
+    /// The instance properties it declares.
+    pub props: &'static [PropSpec],
+    /// The methods it declares: name, [`flags`], body.
+    pub methods: &'static [(&'static str, u16, NativeMethod)],
+}
+
+/// A built-in class's property.
+pub struct PropSpec {
+    /// The name.
+    pub name: &'static str,
+    /// [`flags`] (visibility).
+    pub flags: u16,
+    /// The default value.
+    pub default: SpecValue,
+}
+
+/// A default value in a [`ClassSpec`].
+#[derive(Clone, Copy)]
+pub enum SpecValue {
+    /// `null`.
+    Null,
+    /// An int.
+    Int(i64),
+    /// A string.
+    Str(&'static str),
+    /// `[]`.
+    EmptyArray,
+}
+
+impl SpecValue {
+    /// The value.
+    pub fn to_zval(self) -> Zval {
+        match self {
+            SpecValue::Null => Zval::NULL,
+            SpecValue::Int(i) => Zval::int(i),
+            SpecValue::Str(s) => Zval::str(s),
+            SpecValue::EmptyArray => Zval::array(crate::PhpArray::new()),
+        }
+    }
+}

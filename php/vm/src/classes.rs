@@ -1,0 +1,440 @@
+//! Making classes: the built-in ones from their [`ClassSpec`] tables and the program's from
+//! their compiled [`ClassDef`]s, each after its parent and interfaces, with what it inherits;
+//! and the hook that runs destructors.
+
+use crate::vm::{Code, Vm};
+use php_compiler::Const;
+use php_compiler::bytecode::ClassDef;
+use php_runtime::object::{Class, ClassConst, Method, MethodBody, PropInfo, StaticProp, flags};
+use php_runtime::value::PhpRef;
+use php_runtime::{ArrayKey, PhpArray, PhpError, PhpString, Zval};
+use std::collections::HashMap;
+
+/// The value of a constant; `resolve` gives class constants (`Class::NAME`).
+pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
+    match k {
+        Const::Null => Zval::NULL,
+        Const::Bool(b) => Zval::bool(*b),
+        Const::Int(i) => Zval::int(*i),
+        Const::Float(f) => Zval::float(*f),
+        Const::Str(s) => Zval::string(PhpString::new(s)),
+        Const::Array(items) => {
+            let mut a = PhpArray::new();
+            for (key, v) in items {
+                let v = const_value(v, resolve);
+                match key.as_ref().map(|k| const_value(k, resolve)) {
+                    Some(k) => {
+                        let key = match k.view() {
+                            php_runtime::value::View::Int(i) => ArrayKey::Int(i),
+                            _ => {
+                                let mut out = Vec::new();
+                                php_runtime::convert::push_string(&mut out, &k);
+                                ArrayKey::from_bytes(&out)
+                            }
+                        };
+                        drop(a.insert(key, v));
+                    }
+                    None => {
+                        let _ = a.append(v);
+                    }
+                }
+            }
+            Zval::array(a)
+        }
+        Const::ClassConst(class, name) => resolve(class, name),
+    }
+}
+
+/// A class being made: the parts a subclass starts from.
+struct Parts {
+    props: Vec<PropInfo>,
+    methods: HashMap<Box<[u8]>, Method>,
+    consts: HashMap<Box<[u8]>, ClassConst>,
+    statics: HashMap<Box<[u8]>, StaticProp>,
+    interfaces: Vec<&'static Class>,
+}
+
+/// What a class inherits from its parent and interfaces.
+fn inherit(parent: Option<&'static Class>, interfaces: &[&'static Class]) -> Parts {
+    let mut p = Parts {
+        props: Vec::new(),
+        methods: HashMap::new(),
+        consts: HashMap::new(),
+        statics: HashMap::new(),
+        interfaces: Vec::new(),
+    };
+    for &i in interfaces {
+        for (k, m) in &i.methods {
+            p.methods.insert(k.clone(), m.clone());
+        }
+        for (k, c) in &i.consts {
+            p.consts.insert(k.clone(), copy_const(c));
+        }
+        p.interfaces.push(i);
+        p.interfaces.extend(i.interfaces.iter().copied());
+    }
+    if let Some(parent) = parent {
+        p.props = parent
+            .props
+            .iter()
+            .map(|x| PropInfo {
+                name: x.name.clone(),
+                flags: x.flags,
+                class: x.class,
+                owner: x.owner.clone(),
+                default: x.default.clone(),
+            })
+            .collect();
+        for (k, m) in &parent.methods {
+            // A class's own methods win over its interfaces' (abstract) ones.
+            p.methods.insert(k.clone(), m.clone());
+        }
+        for (k, c) in &parent.consts {
+            p.consts.insert(k.clone(), copy_const(c));
+        }
+        for (k, s) in &parent.statics {
+            p.statics.insert(
+                k.clone(),
+                StaticProp {
+                    slot: s.slot.clone(),
+                    flags: s.flags,
+                    class: s.class,
+                },
+            );
+        }
+        p.interfaces.extend(parent.interfaces.iter().copied());
+    }
+    p.interfaces.sort_by_key(|c| c.id);
+    p.interfaces.dedup_by_key(|c| c.id);
+    p
+}
+
+fn copy_const(c: &ClassConst) -> ClassConst {
+    ClassConst {
+        value: c.value.clone(),
+        flags: c.flags,
+        class: c.class,
+    }
+}
+
+fn add_prop(props: &mut Vec<PropInfo>, info: PropInfo) {
+    match props.iter_mut().find(|p| p.name == info.name) {
+        Some(p) => *p = info,
+        None => props.push(info),
+    }
+}
+
+/// Makes the class and registers it.
+fn register(
+    vm: &mut Vm,
+    name: &[u8],
+    flags: u16,
+    parent: Option<&'static Class>,
+    p: Parts,
+) -> &'static Class {
+    let class: &'static Class = Box::leak(Box::new(Class {
+        id: vm.class_list.len() as u32,
+        name: name.into(),
+        lower: name.to_ascii_lowercase().into(),
+        flags,
+        parent,
+        interfaces: p.interfaces,
+        props: p.props,
+        methods: p.methods,
+        consts: p.consts,
+        statics: p.statics,
+    }));
+    vm.class_list.push(class);
+    vm.classes.insert(class.lower.to_vec(), class);
+    class
+}
+
+/// Makes the built-in classes of `vm.class_specs`.
+pub fn declare_builtin(vm: &mut Vm) {
+    for spec in vm.class_specs {
+        let id = vm.class_list.len() as u32;
+        let parent = spec
+            .parent
+            .map(|n| vm.classes[n.to_ascii_lowercase().as_bytes()]);
+        let interfaces: Vec<&'static Class> = spec
+            .interfaces
+            .iter()
+            .map(|n| vm.classes[n.to_ascii_lowercase().as_bytes()])
+            .collect();
+        let mut p = inherit(parent, &interfaces);
+        for prop in spec.props {
+            add_prop(
+                &mut p.props,
+                PropInfo {
+                    name: prop.name.as_bytes().into(),
+                    flags: prop.flags,
+                    class: id,
+                    owner: spec.name.as_bytes().into(),
+                    default: prop.default.to_zval(),
+                },
+            );
+        }
+        for &(name, f, body) in spec.methods {
+            p.methods.insert(
+                name.to_ascii_lowercase().into_bytes().into(),
+                Method {
+                    name: name.as_bytes().into(),
+                    flags: f,
+                    class: id,
+                    body: MethodBody::Native(body),
+                },
+            );
+        }
+        register(vm, spec.name.as_bytes(), spec.flags, parent, p);
+    }
+}
+
+fn fatal(message: String, line: u32) -> PhpError {
+    PhpError::Fatal { message, line }
+}
+
+/// Makes the program's classes, each once its parent and interfaces exist; returns the code
+/// of their methods (to resolve the calls in it).
+pub fn declare_all(
+    vm: &mut Vm,
+    defs: Vec<ClassDef>,
+    _main: &'static Code,
+) -> Result<Vec<&'static Code>, PhpError> {
+    let mut pending: Vec<ClassDef> = defs;
+    let mut codes = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|d| {
+            d.parent
+                .iter()
+                .chain(&d.interfaces)
+                .all(|n| vm.classes.contains_key(&n.to_ascii_lowercase()))
+        });
+        let Some(i) = ready else {
+            let d = &pending[0];
+            let missing = d
+                .parent
+                .iter()
+                .chain(&d.interfaces)
+                .find(|n| !vm.classes.contains_key(&n.to_ascii_lowercase()))
+                .expect("a missing class");
+            let kind = if d.parent.as_ref() == Some(missing) {
+                "Class"
+            } else {
+                "Interface"
+            };
+            return Err(fatal(
+                format!(
+                    "Uncaught Error: {kind} \"{}\" not found",
+                    String::from_utf8_lossy(missing)
+                ),
+                d.line,
+            ));
+        };
+        let def = pending.remove(i);
+        if vm.classes.contains_key(&def.name.to_ascii_lowercase()) {
+            return Err(fatal(
+                format!(
+                    "Cannot declare class {}, because the name is already in use",
+                    String::from_utf8_lossy(&def.name)
+                ),
+                def.line,
+            ));
+        }
+        codes.extend(declare(vm, def)?);
+    }
+    Ok(codes)
+}
+
+/// Makes one program class.
+fn declare(vm: &mut Vm, def: ClassDef) -> Result<Vec<&'static Code>, PhpError> {
+    let id = vm.class_list.len() as u32;
+    let name = String::from_utf8_lossy(&def.name).into_owned();
+    let find = |n: &[u8]| vm.classes[&n.to_ascii_lowercase()];
+    let parent = def.parent.as_deref().map(find);
+    let interfaces: Vec<&'static Class> = def.interfaces.iter().map(|n| find(n)).collect();
+    if let Some(p) = parent {
+        if p.flags & flags::FINAL != 0 {
+            return Err(fatal(
+                format!("Class {name} cannot extend final class {}", p.display()),
+                def.line,
+            ));
+        }
+        if p.is_interface() {
+            return Err(fatal(
+                format!("Class {name} cannot extend interface {}", p.display()),
+                def.line,
+            ));
+        }
+    }
+    let mut p = inherit(parent, &interfaces);
+    let classes = vm.classes.clone();
+    let resolve = |class: &[u8], cname: &[u8]| -> Zval {
+        classes
+            .get(&class.to_ascii_lowercase())
+            .and_then(|c| c.consts.get(cname))
+            .map_or(Zval::NULL, |c| c.value.clone())
+    };
+    for (cname, f, k) in &def.consts {
+        // A constant of the class itself may use the ones declared before it.
+        let own = |class: &[u8], n: &[u8]| -> Zval {
+            if class.eq_ignore_ascii_case(&def.name)
+                && let Some(c) = p.consts.get(n)
+            {
+                return c.value.clone();
+            }
+            resolve(class, n)
+        };
+        let value = const_value(k, &own);
+        p.consts.insert(
+            cname.clone(),
+            ClassConst {
+                value,
+                flags: *f,
+                class: id,
+            },
+        );
+    }
+    let consts_now: HashMap<Box<[u8]>, Zval> = p
+        .consts
+        .iter()
+        .map(|(k, c)| (k.clone(), c.value.clone()))
+        .collect();
+    let resolve_all = |class: &[u8], n: &[u8]| -> Zval {
+        if class.eq_ignore_ascii_case(&def.name) {
+            return consts_now.get(n).cloned().unwrap_or(Zval::NULL);
+        }
+        resolve(class, n)
+    };
+    for prop in &def.props {
+        let default = prop
+            .default
+            .as_ref()
+            .map_or(Zval::UNDEF, |k| const_value(k, &resolve_all));
+        if prop.flags & flags::STATIC != 0 {
+            p.statics.insert(
+                prop.name.clone(),
+                StaticProp {
+                    slot: PhpRef::new(
+                        if matches!(default.view(), php_runtime::value::View::Undef) {
+                            Zval::NULL
+                        } else {
+                            default
+                        },
+                    ),
+                    flags: prop.flags,
+                    class: id,
+                },
+            );
+        } else {
+            add_prop(
+                &mut p.props,
+                PropInfo {
+                    name: prop.name.clone(),
+                    flags: prop.flags,
+                    class: id,
+                    owner: def.name.clone(),
+                    default,
+                },
+            );
+        }
+    }
+    let mut codes = Vec::new();
+    for (f, func) in def.methods {
+        let lower: Box<[u8]> = func.name.to_ascii_lowercase().into();
+        if let Some(old) = p.methods.get(&lower)
+            && old.flags & flags::FINAL != 0
+            && old.class != id
+        {
+            {
+                let owner = vm.class_list[old.class as usize].display();
+                return Err(fatal(
+                    format!(
+                        "Cannot override final method {owner}::{}()",
+                        String::from_utf8_lossy(&old.name)
+                    ),
+                    func.line,
+                ));
+            }
+        }
+        let method_name = func.name.clone();
+        let code = Code::load_with(func, &resolve_all);
+        let index = vm.methods.len() as u32;
+        vm.methods.push(code);
+        codes.push(code);
+        p.methods.insert(
+            lower,
+            Method {
+                name: method_name,
+                flags: f,
+                class: id,
+                body: MethodBody::User(index),
+            },
+        );
+    }
+    let is_abstract = def.flags & (flags::ABSTRACT | flags::INTERFACE) != 0;
+    if !is_abstract {
+        let mut missing: Vec<&Method> = p
+            .methods
+            .values()
+            .filter(|m| m.flags & flags::ABSTRACT != 0)
+            .collect();
+        if !missing.is_empty() {
+            missing.sort_by_key(|m| m.name.clone());
+            let n = missing.len();
+            let list: Vec<String> = missing
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}::{}",
+                        vm.class_list[m.class as usize].display(),
+                        String::from_utf8_lossy(&m.name)
+                    )
+                })
+                .collect();
+            let s = if n == 1 { "" } else { "s" };
+            return Err(fatal(
+                format!(
+                    "Class {name} contains {n} abstract method{s} and must therefore be declared abstract or implement the remaining methods ({})",
+                    list.join(", ")
+                ),
+                def.line,
+            ));
+        }
+    }
+    let class = register(vm, &def.name, def.flags, parent, p);
+    for &code in &codes {
+        let _ = code.scope.set(class);
+    }
+    Ok(codes)
+}
+
+thread_local! {
+    /// The VM destructors run in.
+    static VM: std::cell::Cell<*mut Vm> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+}
+
+/// Makes objects whose class has `__destruct` run it when their last owner goes.
+pub fn install_destructor_hook(vm: &mut Vm) {
+    VM.with(|v| v.set(vm));
+    php_runtime::object::set_destructor_hook(Some(run_destructor));
+}
+
+/// Stops running destructors (the program is over).
+pub fn remove_destructor_hook() {
+    php_runtime::object::set_destructor_hook(None);
+    VM.with(|v| v.set(std::ptr::null_mut()));
+}
+
+fn run_destructor(obj: php_runtime::object::PhpObject) {
+    let vm = VM.with(|v| v.get());
+    if vm.is_null() {
+        return;
+    }
+    // SAFETY: the hook is installed only while the VM runs the program, on its thread.
+    let vm = unsafe { &mut *vm };
+    if let Err(e) = crate::ops::object::destruct(vm, obj)
+        && vm.pending.is_none()
+    {
+        vm.pending = Some(e);
+    }
+}
