@@ -388,6 +388,9 @@ pub enum Op {
     Clone { dst: Slot, src: Slot },
     /// `throw src`.
     Throw { src: Slot },
+    /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
+    /// such as an object, must not outlive it).
+    FreeTemps { from: Slot, n: u32 },
     /// Starts `@expr`: saves the error-reporting level in `save` and silences diagnostics.
     Silence { save: Slot },
     /// Ends `@expr`: restores the level saved in `save`.
@@ -441,6 +444,7 @@ impl Op {
             Op::InstanceOf { dst, src, cls } => each(&mut [dst, src, cls]),
             Op::Clone { dst, src } => each(&mut [dst, src]),
             Op::Throw { src } => each(&mut [src]),
+            Op::FreeTemps { from, .. } => each(&mut [from]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),
@@ -622,7 +626,13 @@ impl fmt::Display for Function {
             writeln!(f, "  k{i} = {k:?}")?;
         }
         for (pc, (op, line)) in self.ops.iter().zip(&self.lines).enumerate() {
-            writeln!(f, "  {pc:4} L{line:<4} {op:?}")?;
+            match self.try_of.get(pc) {
+                Some(&r) if r != NONE => writeln!(f, "  {pc:4} L{line:<4} try{r} {op:?}")?,
+                _ => writeln!(f, "  {pc:4} L{line:<4} {op:?}")?,
+            }
+        }
+        for (i, r) in self.regions.iter().enumerate() {
+            writeln!(f, "  try{i}: {r:?}")?;
         }
         Ok(())
     }

@@ -29,6 +29,8 @@ pub struct Options {
     /// `--jit=on|off`; lint ignores it.
     #[allow(dead_code)]
     pub jit: bool,
+    /// `--dump-bytecode`: print the compiled program instead of running it.
+    pub dump_bytecode: bool,
 }
 
 impl Options {
@@ -72,6 +74,7 @@ pub const USAGE_BODY: &str = "
   -r <code>        Run PHP <code> without using script tags <?..?>
   -v               Version number
   --jit=on|off     hippy: enable or disable the JIT compiler
+  --dump-bytecode  hippy: print the compiled bytecode instead of running
 
   args...          Arguments passed to script. Use -- args when first argument
                    starts with - or script is read from stdin
@@ -86,6 +89,7 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
         code: None,
         script_args: Vec::new(),
         jit: true,
+        dump_bytecode: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -100,6 +104,10 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
             // from `-f`, or is read from standard input).
             opts.script_args.extend(args[i..].iter().cloned());
             break;
+        }
+        if a == "--dump-bytecode" {
+            opts.dump_bytecode = true;
+            continue;
         }
         let mut switch = metajit::cli::JitSwitch { on: opts.jit };
         match switch.take(raw) {

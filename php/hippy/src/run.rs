@@ -42,12 +42,13 @@ pub fn run(opts: &Options) -> ExitCode {
         .chain(opts.script_args.iter().map(|a| a.as_bytes().to_vec()))
         .collect();
     let switch = JitSwitch { on: opts.jit };
+    let dump = opts.dump_bytecode;
     // The VM re-enters its loop natively per PHP call: a big stack for deep recursion (the
     // driver is made on that thread: it is not `Send`).
     let worker = std::thread::Builder::new()
         .stack_size(1 << 30)
         .spawn(move || match switch.driver_over(php_vm::JIT_DEFAULTS) {
-            Ok(jit) => execute(&src, shown, argv, jit),
+            Ok(jit) => execute(&src, shown, argv, jit, dump),
             Err(e) => {
                 eprintln!("hippy: {e}");
                 1
@@ -62,7 +63,13 @@ pub fn run(opts: &Options) -> ExitCode {
     }
 }
 
-fn execute(src: &[u8], file: String, argv: Vec<Vec<u8>>, jit: metajit::JitDriver) -> u8 {
+fn execute(
+    src: &[u8],
+    file: String,
+    argv: Vec<Vec<u8>>,
+    jit: metajit::JitDriver,
+    dump: bool,
+) -> u8 {
     let ast = match php_syntax::lint(src, Default::default()) {
         Ok(ast) => ast,
         Err(diag) => {
@@ -84,6 +91,10 @@ fn execute(src: &[u8], file: String, argv: Vec<Vec<u8>>, jit: metajit::JitDriver
             return 255;
         }
     };
+    if dump {
+        crate::out(&program.to_string());
+        return 0;
+    }
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
     vm.class_specs = php_stdlib::classes::CLASSES;
     let result = vm.run_program(program, argv);
@@ -95,6 +106,7 @@ fn execute(src: &[u8], file: String, argv: Vec<Vec<u8>>, jit: metajit::JitDriver
             e.exit_code()
         }
     };
+    vm.shutdown(&result);
     if !vm.finish_output() || matches!(result, Err(php_vm::PhpError::Output)) {
         return 255;
     }

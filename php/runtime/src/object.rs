@@ -211,6 +211,36 @@ thread_local! {
     static NEXT_HANDLE: Cell<u32> = const { Cell::new(1) };
     /// The VM's destructor hook.
     static DESTRUCTOR: Cell<Option<DestructorHook>> = const { Cell::new(None) };
+    /// The live objects by handle number (for the destructors run at shutdown).
+    static LIVE: RefCell<Vec<Option<NonNull<ObjObj>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs the destructors of the objects still alive, in the order they were made (the end of
+/// a program, after its global variables were released). The objects stay alive.
+pub fn call_remaining_destructors() {
+    let mut handle = 0;
+    loop {
+        let next = LIVE.with(|l| {
+            let l = l.borrow();
+            (handle..l.len()).find_map(|h| l[h].map(|p| (h, p)))
+        });
+        let Some((h, p)) = next else {
+            break;
+        };
+        handle = h + 1;
+        // SAFETY: objects in `LIVE` are alive (freeing one removes it first).
+        let obj = unsafe { p.as_ref() };
+        let Some(hook) = DESTRUCTOR.with(|d| d.get()) else {
+            break;
+        };
+        if obj.destructed.get() {
+            continue;
+        }
+        obj.destructed.set(true);
+        obj.header.inc();
+        // The hook owns the share added here.
+        hook(PhpObject { ptr: p });
+    }
 }
 
 /// Installs the function that runs destructors (`None`: objects are freed without them).
@@ -246,9 +276,16 @@ impl PhpObject {
             destructed: Cell::new(!class.methods.contains_key(&b"__destruct"[..])),
             props: UnsafeCell::new(props),
         });
-        PhpObject {
-            ptr: NonNull::from(Box::leak(b)),
-        }
+        let ptr = NonNull::from(Box::leak(b));
+        LIVE.with(|l| {
+            let mut l = l.borrow_mut();
+            let h = handle as usize;
+            if l.len() <= h {
+                l.resize(h + 1, None);
+            }
+            l[h] = Some(ptr);
+        });
+        PhpObject { ptr }
     }
 
     fn obj(&self) -> &ObjObj {
@@ -343,6 +380,7 @@ impl PhpObject {
         // SAFETY: the caller's contract; the box is rebuilt exactly once.
         let b = unsafe { Box::from_raw(h.as_ptr() as *mut ObjObj) };
         FREE_HANDLES.with(|f| f.borrow_mut().push(b.handle));
+        LIVE.with(|l| l.borrow_mut()[b.handle as usize] = None);
         drop(b);
     }
 }

@@ -306,9 +306,43 @@ impl Vm {
             crate::ops::store(frame, i, v);
         }
         crate::classes::install_destructor_hook(self);
-        let result = execute(&jit, main, frame);
-        leave_frame(frame);
-        result
+        execute(&jit, main, frame)
+    }
+
+    /// Ends the program after [`run_program`](Vm::run_program) returned `result` (and its
+    /// error was reported): unless it ended in a fatal error, the global variables holding
+    /// the last reference to an object are released, last declared first, until none is left,
+    /// then the destructors of the objects still alive run in the order they were made (PHP's
+    /// order); then everything is released without destructors.
+    pub fn shutdown(&mut self, result: &Result<(), PhpError>) {
+        let destructors = !matches!(result, Err(PhpError::Fatal { .. } | PhpError::Output));
+        if let Some(main) = main_frame(self) {
+            if destructors {
+                loop {
+                    let mut released = false;
+                    for i in (0..main.code.func.cvs.len()).rev() {
+                        let v = main.slots[i];
+                        if v.tag == tag::OBJECT {
+                            // SAFETY: the slot owns its value.
+                            let z = std::mem::ManuallyDrop::new(unsafe { Zval::from_raw(v) });
+                            if let php_runtime::value::View::Object(o) = z.view()
+                                && o.refcount() == 1
+                            {
+                                ops::store(main, i, Zval::UNDEF);
+                                released = true;
+                            }
+                        }
+                    }
+                    if !released {
+                        break;
+                    }
+                }
+                php_runtime::object::call_remaining_destructors();
+            }
+            crate::classes::remove_destructor_hook();
+            leave_frame(main);
+        }
+        crate::classes::remove_destructor_hook();
     }
 
     /// Writes program output: to the innermost output buffer, or out. `false` when the
@@ -703,6 +737,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 frame.pc = pc;
                 object::throw_value(frame, src as usize)?;
             }
+            Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Silence { save } => vars::silence(frame, save as usize),
             Op::Unsilence { save } => vars::unsilence(frame, save as usize),
             Op::FetchConst { dst, name } => {

@@ -89,6 +89,8 @@ struct Gen<'a> {
     cv_of: HashMap<Box<[u8]>, Slot>,
     next_temp: Slot,
     max_temp: Slot,
+    /// The highest temporary the statement being compiled used, plus one.
+    stmt_high: Slot,
     loops: Vec<LoopCtx>,
     line: u32,
     /// The innermost `try` region of the code being emitted (`NONE`: none).
@@ -129,6 +131,7 @@ impl<'a> Gen<'a> {
             cv_of: HashMap::new(),
             next_temp: 0,
             max_temp: 0,
+            stmt_high: 0,
             loops: Vec::new(),
             line: 1,
             region: NONE,
@@ -286,6 +289,7 @@ impl<'a> Gen<'a> {
         let t = self.next_temp;
         self.next_temp += 1;
         self.max_temp = self.max_temp.max(self.next_temp);
+        self.stmt_high = self.stmt_high.max(self.next_temp);
         TEMP | t
     }
 

@@ -1,6 +1,6 @@
 //! Statements: control flow, loops with `break`/`continue`, `foreach`, `switch`, declarations.
 
-use super::{Gen, LoopCtx, Result, line_of};
+use super::{Gen, LoopCtx, Result, TEMP, line_of};
 use crate::CompileError;
 use crate::bytecode::{BinOp, Const, NONE, Op};
 use php_syntax::ast::{BinaryOp, ExprKind, StmtId, StmtKind};
@@ -22,6 +22,7 @@ impl Gen<'_> {
         self.line = line_of(self.lines, stmt.span);
         // Temporaries live for one statement.
         let mark = self.next_temp;
+        let outer_high = std::mem::replace(&mut self.stmt_high, mark);
         match &stmt.kind {
             StmtKind::Expr(e) => match &self.ast.expr(*e).kind {
                 // `$s .= x;` appends in place (the string is not shared with a result).
@@ -357,6 +358,13 @@ impl Gen<'_> {
             StmtKind::Class(_) => return self.unsupported("classes declared inside a block"),
             _ => return self.unsupported("this statement"),
         }
+        if self.stmt_high > mark && frees_temps(&stmt.kind) {
+            self.emit(Op::FreeTemps {
+                from: TEMP | mark,
+                n: self.stmt_high - mark,
+            });
+        }
+        self.stmt_high = self.stmt_high.max(outer_high);
         self.next_temp = mark;
         Ok(())
     }
@@ -382,4 +390,18 @@ impl Gen<'_> {
             self.patch(j, cont);
         }
     }
+}
+
+/// Whether a statement's temporaries are released at its end: statements that only jump or
+/// only hold other statements leave theirs to be overwritten.
+fn frees_temps(kind: &StmtKind) -> bool {
+    !matches!(
+        kind,
+        StmtKind::Block(_)
+            | StmtKind::Nop
+            | StmtKind::Return(_)
+            | StmtKind::Break(_)
+            | StmtKind::Continue(_)
+            | StmtKind::InlineHtml(_)
+    )
 }

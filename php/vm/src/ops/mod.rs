@@ -44,6 +44,17 @@ pub fn put_copy(frame: &mut Frame, dst: usize, v: Value) {
     put(frame, dst, v);
 }
 
+/// Releases the slots `from..from + n` (temporaries at the end of a statement). Traced: where
+/// the trace knows a slot holds no counted value, nothing is left but the slot's reset.
+#[metajit::jit]
+pub fn free_temps(frame: &mut Frame, from: usize, n: usize) {
+    let mut i = from;
+    while i < from + n {
+        put(frame, i, Value::UNDEF);
+        i += 1;
+    }
+}
+
 /// The truth value of a slot's value (`if`, `while`, `&&`...).
 #[metajit::jit]
 pub fn truthy(v: Value) -> bool {
@@ -69,7 +80,8 @@ fn truthy_slow(t: u64, bits: u64) -> bool {
 /// `return`: moves slot `src` to slot 0, where the caller takes it.
 #[metajit::dont_look_inside]
 pub fn return_value(frame: &mut Frame, src: usize) {
-    if src != 0 {
+    // The script's return value is not used, and its slot 0 is a global variable.
+    if src != 0 && frame.depth > 1 {
         let v = std::mem::replace(&mut frame.slots[src], Value::UNDEF);
         let old = std::mem::replace(&mut frame.slots[0], v);
         // SAFETY: the slot owned its value.
