@@ -16,6 +16,10 @@ pub enum Expect {
 }
 
 fn normalize(b: &[u8]) -> Vec<u8> {
+    // run-tests.php compares `trim()`med text: PHP's trim set, at both ends.
+    let trimmed = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b);
+    let start = b.iter().position(|c| !trimmed(c)).unwrap_or(b.len());
+    let b = &b[start..];
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -26,7 +30,7 @@ fn normalize(b: &[u8]) -> Vec<u8> {
         out.push(b[i]);
         i += 1;
     }
-    while out.last().is_some_and(|c| c.is_ascii_whitespace()) {
+    while out.last().is_some_and(trimmed) {
         out.pop();
     }
     out
@@ -109,9 +113,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exact_ignores_trailing_whitespace_and_crlf() {
+    fn exact_ignores_surrounding_whitespace_and_crlf() {
         let e = Expect::Exact(b"a\r\nb\n\n".to_vec());
         assert!(e.matches(b"a\nb"));
+        assert!(e.matches(b"\n a\nb"));
         assert!(!e.matches(b"a\nc"));
     }
 
