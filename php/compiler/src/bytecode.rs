@@ -388,6 +388,22 @@ pub enum Op {
     Clone { dst: Slot, src: Slot },
     /// `throw src`.
     Throw { src: Slot },
+    /// `dst =` a new `Closure` of the program's closure `func`, binding the `n` values in the
+    /// slots from `captures` to its `use` variables (and `$this`, when the code has one).
+    MakeClosure {
+        dst: Slot,
+        func: u32,
+        captures: Slot,
+        n: u32,
+    },
+    /// `dst = callee(args...)`: a call of a value (a closure, a function name, an array of
+    /// an object or class and a method name, an object with `__invoke`).
+    CallValue {
+        callee: Slot,
+        args: Slot,
+        argc: u32,
+        dst: Slot,
+    },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -445,6 +461,10 @@ impl Op {
             Op::Clone { dst, src } => each(&mut [dst, src]),
             Op::Throw { src } => each(&mut [src]),
             Op::FreeTemps { from, .. } => each(&mut [from]),
+            Op::MakeClosure { dst, captures, .. } => each(&mut [dst, captures]),
+            Op::CallValue {
+                callee, args, dst, ..
+            } => each(&mut [callee, args, dst]),
             Op::Load { dst, cv } | Op::LoadQuiet { dst, cv } => each(&mut [dst, cv]),
             Op::Assign { cv, src } => each(&mut [cv, src]),
             Op::Copy { dst, src } | Op::MakeRef { dst, cv: src } => each(&mut [dst, src]),
@@ -539,6 +559,10 @@ pub struct Function {
     pub try_of: Vec<u32>,
     /// The `try` regions, inner ones pointing to the enclosing one.
     pub regions: Vec<TryRegion>,
+    /// A closure's `use` variables (slots after its parameters), by reference or not.
+    pub uses: Vec<bool>,
+    /// A closure declared `static` (it binds no `$this`).
+    pub is_static: bool,
 }
 
 /// One `try` block's handlers (or the catch blocks of a `try` with `finally`, which only run
@@ -607,6 +631,8 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// The classes it declares at the top level, in order.
     pub classes: Vec<ClassDef>,
+    /// The closures and arrow functions (`Op::MakeClosure` names them by index).
+    pub closures: Vec<Function>,
 }
 
 impl fmt::Display for Function {
@@ -642,6 +668,9 @@ impl fmt::Display for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.main)?;
         for func in &self.functions {
+            write!(f, "{func}")?;
+        }
+        for func in &self.closures {
             write!(f, "{func}")?;
         }
         for class in &self.classes {

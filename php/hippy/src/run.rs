@@ -77,7 +77,7 @@ fn execute(
             return 255;
         }
     };
-    let program = match php_compiler::compile(&ast, src, file.as_bytes()) {
+    let program = match php_compiler::compile(&ast, src, file.as_bytes(), php_stdlib::BY_REF) {
         Ok(p) => p,
         Err(e) if e.fatal => {
             crate::out(&format!(

@@ -38,6 +38,11 @@ pub trait Host {
     fn class(&mut self, lower: &[u8]) -> Option<&'static crate::object::Class>;
     /// The class of the code calling the built-in (`None` outside classes).
     fn scope(&mut self) -> Option<&'static crate::object::Class>;
+    /// Why `f` cannot be called, in the words that follow PHP's "must be a valid callback, "
+    /// (`None`: it can be).
+    fn callable_error(&mut self, f: &Zval) -> Option<String>;
+    /// Calls the callable `f` (check it with [`callable_error`](Host::callable_error) first).
+    fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError>;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

@@ -199,6 +199,9 @@ pub struct ObjObj {
     destructed: Cell<bool>,
     /// The properties, declared ones first.
     props: UnsafeCell<Table>,
+    /// What a built-in class keeps outside properties (a closure's function and bound
+    /// variables...).
+    internal: UnsafeCell<Option<Box<dyn std::any::Any>>>,
 }
 
 /// Runs `__destruct` of an object whose last owner went (installed by the VM).
@@ -275,6 +278,7 @@ impl PhpObject {
             handle,
             destructed: Cell::new(!class.methods.contains_key(&b"__destruct"[..])),
             props: UnsafeCell::new(props),
+            internal: UnsafeCell::new(None),
         });
         let ptr = NonNull::from(Box::leak(b));
         LIVE.with(|l| {
@@ -337,6 +341,20 @@ impl PhpObject {
     /// store).
     pub fn set(&self, name: &[u8], value: Zval) -> Option<Zval> {
         self.props_mut().insert(ArrayKey::from_bytes(name), value)
+    }
+
+    /// Sets the internal state of a built-in class's object.
+    pub fn set_internal(&self, state: Box<dyn std::any::Any>) {
+        // SAFETY: single-threaded; no borrow of the state outlives `internal`'s callers.
+        let old = unsafe { (*self.obj().internal.get()).replace(state) };
+        drop(old);
+    }
+
+    /// The internal state, if it is a `T`.
+    pub fn internal<T: 'static>(&self) -> Option<&T> {
+        // SAFETY: as in `set_internal`; the state is replaced only by `set_internal`, which
+        // callers do not call while holding this borrow.
+        unsafe { (*self.obj().internal.get()).as_ref()?.downcast_ref::<T>() }
     }
 
     /// Gives up this handle as a raw pointer (for a [`Value`](crate::Value)).

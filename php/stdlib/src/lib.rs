@@ -20,9 +20,13 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::string::FUNCTIONS,
     standard::var::FUNCTIONS,
     standard::array::FUNCTIONS,
+    standard::callbacks::FUNCTIONS,
     standard::math::FUNCTIONS,
     standard::output::FUNCTIONS,
 ];
+
+/// The by-reference parameters (0-based) of the built-in functions that have them.
+pub const BY_REF: &[(&str, &[usize])] = standard::callbacks::BY_REF;
 
 /// The built-in function of a lowercase name, with its name as PHP prints it.
 pub fn lookup(name: &[u8]) -> Option<(&'static str, Builtin)> {

@@ -7,7 +7,8 @@
 //! nesting depth is bounded the way PHP bounds it (see [`parser`]).
 //!
 //! Entry points: [`parse`] for the syntax tree, [`lint`] for what `php -l` checks, and
-//! [`dump`] for the compact tree dump used by snapshot tests.
+//! [`dump`] for the compact tree dump used by snapshot tests. [`visit`] lists the children
+//! of every node, for passes that walk the tree.
 
 pub mod ast;
 pub mod check;
@@ -19,6 +20,7 @@ mod number;
 mod parser;
 pub mod span;
 pub mod token;
+pub mod visit;
 
 pub use diagnostics::{Diagnostic, ErrorFile, Severity};
 pub use lexer::ShortTags;

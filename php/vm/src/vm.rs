@@ -9,7 +9,7 @@
 //! Every slot of a frame owns its value: writing a slot releases what it held
 //! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
 
-use crate::ops::{self, arith, array, call, object, output, vars};
+use crate::ops::{self, arith, array, call, callable, object, output, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
 use php_compiler::{Const, Function, NONE, Op, Program};
@@ -121,8 +121,10 @@ pub struct Vm {
     pub extra_args: Vec<Vec<Zval>>,
     /// Output buffers (`ob_start`), innermost last: output goes to the last one.
     pub buffers: Vec<Vec<u8>>,
-    /// The user functions by lowercase name (for `function_exists`).
-    user_functions: std::collections::HashSet<Vec<u8>>,
+    /// The user functions by lowercase name.
+    pub functions: HashMap<Vec<u8>, &'static Code>,
+    /// The program's closures (`Op::MakeClosure` names them by index).
+    pub closures: Vec<&'static Code>,
     /// The classes by lowercase name.
     pub classes: HashMap<Vec<u8>, &'static Class>,
     /// The classes by id.
@@ -247,7 +249,8 @@ impl Vm {
             error_reporting: 32767,
             extra_args: Vec::new(),
             buffers: Vec::new(),
-            user_functions: Default::default(),
+            functions: HashMap::new(),
+            closures: Vec::new(),
             classes: HashMap::new(),
             class_list: Vec::new(),
             methods: Vec::new(),
@@ -269,9 +272,28 @@ impl Vm {
         let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
         for &f in &functions {
             table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
-            self.user_functions.insert(f.func.name.to_ascii_lowercase());
+            self.functions.insert(f.func.name.to_ascii_lowercase(), f);
         }
-        for code in functions.iter().copied().chain([main]).chain(class_codes) {
+        let closures: Vec<&'static Code> = program
+            .closures
+            .into_iter()
+            .map(|f| {
+                let code = Code::load(f);
+                let scope = code.func.class.as_ref().map(|c| c.to_ascii_lowercase());
+                if let Some(class) = scope.and_then(|c| self.classes.get(&c).copied()) {
+                    let _ = code.scope.set(class);
+                }
+                code
+            })
+            .collect();
+        self.closures = closures.clone();
+        for code in functions
+            .iter()
+            .copied()
+            .chain([main])
+            .chain(class_codes)
+            .chain(closures)
+        {
             let callees = code
                 .func
                 .constants
@@ -376,9 +398,19 @@ impl Vm {
         Some(unsafe { &mut *f })
     }
 
+    /// What a call of the function of this lowercase name reaches.
+    pub fn callee(&self, lower: &[u8]) -> Callee {
+        match self.functions.get(lower) {
+            Some(&c) => Callee::User(c),
+            None => {
+                (self.builtins)(lower).map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f))
+            }
+        }
+    }
+
     /// Whether a function of this lowercase name exists (the program's or a built-in).
     pub fn function_exists(&self, lower: &[u8]) -> bool {
-        self.user_functions.contains(lower) || (self.builtins)(lower).is_some()
+        self.functions.contains_key(lower) || (self.builtins)(lower).is_some()
     }
 }
 
@@ -738,6 +770,36 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
+            Op::MakeClosure {
+                dst,
+                func,
+                captures,
+                n,
+            } => {
+                frame.pc = pc;
+                callable::make_closure(
+                    frame,
+                    dst as usize,
+                    func as usize,
+                    captures as usize,
+                    n as usize,
+                );
+            }
+            Op::CallValue {
+                callee,
+                args,
+                argc,
+                dst,
+            } => {
+                frame.pc = pc;
+                callable::call_value(
+                    frame,
+                    callee as usize,
+                    args as usize,
+                    argc as usize,
+                    dst as usize,
+                )?;
+            }
             Op::Silence { save } => vars::silence(frame, save as usize),
             Op::Unsilence { save } => vars::unsilence(frame, save as usize),
             Op::FetchConst { dst, name } => {

@@ -1,25 +1,17 @@
 //! Class declarations: constants, properties (promoted constructor parameters included) and
 //! methods, each method compiled as a function with the class as its scope.
 
-use super::{Gen, Result, line_of};
+use super::{Gen, Result, Unit, line_of};
 use crate::CompileError;
 use crate::bytecode::{ClassDef, Const, PropDef};
-use php_syntax::ast::{Ast, ClassDecl, ClassKind, Member, Modifiers};
-use php_syntax::span::LineIndex;
-use std::collections::HashMap;
+use php_syntax::ast::{ClassDecl, ClassKind, Member, Modifiers};
 
 /// The flag [`ClassDef::flags`] gives interfaces.
 pub const INTERFACE: u16 = 128;
 
 /// Compiles a class or interface declared at the top level.
-pub(super) fn class(
-    ast: &Ast,
-    lines: &LineIndex,
-    by_ref: &HashMap<Vec<u8>, Vec<bool>>,
-    file: &[u8],
-    decl: &ClassDecl,
-) -> Result<ClassDef> {
-    let line = line_of(lines, decl.span);
+pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<ClassDef> {
+    let line = line_of(unit.lines, decl.span);
     let unsupported = |what: &str| {
         Err(CompileError {
             message: format!("{what} is not supported yet"),
@@ -54,7 +46,7 @@ pub(super) fn class(
         methods: Vec::new(),
     };
     // Initializers are compiled by a generator with the class as its scope.
-    let mut consts_gen = Gen::new(ast, lines, b"", by_ref, file);
+    let mut consts_gen = Gen::new(unit, b"");
     consts_gen.f.class = Some(name.name.clone());
     for member in &decl.members {
         match member {
@@ -99,7 +91,7 @@ pub(super) fn class(
                         });
                     }
                 }
-                let mut g = Gen::new(ast, lines, &m.name.name, by_ref, file);
+                let mut g = Gen::new(unit, &m.name.name);
                 g.f.class = Some(name.name.clone());
                 let this = !m.modifiers.has(Modifiers::STATIC);
                 let f = g.function_with(m, this)?;

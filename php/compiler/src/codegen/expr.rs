@@ -8,7 +8,7 @@ use php_syntax::ast::{
     Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, NameKind, StringPart, UnaryOp,
 };
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
     pub(super) fn load_const(&mut self, k: Const) -> Slot {
         let k = self.constant(k);
         let t = self.temp();
@@ -27,7 +27,7 @@ impl Gen<'_> {
         r
     }
 
-    pub(super) fn expr_kind(&mut self, kind: &ExprKind) -> Result<Slot> {
+    pub(super) fn expr_kind(&mut self, kind: &'a ExprKind) -> Result<Slot> {
         Ok(match kind {
             ExprKind::Int(i) => self.load_const(Const::Int(*i)),
             ExprKind::Float(f) => self.load_const(Const::Float(*f)),
@@ -83,30 +83,7 @@ impl Gen<'_> {
                 self.destructure(*target, v)?;
                 v
             }
-            ExprKind::Assign { target, value } => match self.place(*target, true)? {
-                Place::Dim(d) => {
-                    let v = self.expr(*value)?;
-                    self.emit(Op::AssignDim {
-                        cv: d.cv,
-                        prop: d.prop,
-                        keys: d.keys,
-                        n: d.n,
-                        append: d.append,
-                        val: v,
-                    });
-                    v
-                }
-                Place::Prop { obj, name } => {
-                    let v = self.expr(*value)?;
-                    self.emit(Op::AssignProp { obj, name, val: v });
-                    v
-                }
-                Place::Var(cv) => {
-                    let v = self.expr(*value)?;
-                    self.emit(Op::Assign { cv, src: v });
-                    v
-                }
-            },
+            ExprKind::Assign { target, value } => self.assign_to(*target, *value)?,
             ExprKind::AssignRef { target, value } => {
                 let cv = self.target_cv(*target)?;
                 let src = match &self.ast.expr(*value).kind {
@@ -373,8 +350,20 @@ impl Gen<'_> {
                 self.load_const(Const::Int(1))
             }
             ExprKind::Call { callee, args } => {
-                let Callee::Name(name) = callee else {
-                    return self.unsupported("calling a function by value");
+                let name = match callee {
+                    Callee::Name(name) => name,
+                    Callee::Expr(e) => {
+                        let callee = self.expr(*e)?;
+                        let (args, argc) = self.plain_args(args)?;
+                        let dst = self.temp();
+                        self.emit(Op::CallValue {
+                            callee,
+                            args,
+                            argc,
+                            dst,
+                        });
+                        return Ok(dst);
+                    }
                 };
                 let Args::List(args, _) = args else {
                     return self.unsupported("first-class callable syntax");
@@ -501,9 +490,8 @@ impl Gen<'_> {
                 self.emit(Op::Exit { src });
                 self.load_const(Const::Null)
             }
-            ExprKind::Closure(_) | ExprKind::ArrowFunction(_) => {
-                return self.unsupported("closures");
-            }
+            ExprKind::Closure(c) => self.closure(c)?,
+            ExprKind::ArrowFunction(a) => self.arrow(a)?,
             k @ (ExprKind::New { .. }
             | ExprKind::Property { .. }
             | ExprKind::MethodCall { .. }
@@ -541,13 +529,39 @@ impl Gen<'_> {
                 };
                 self.load_const(k)
             }
-            _ => return self.unsupported("this expression"),
+            other => {
+                let name = super::stmt::variant_name(&format!("{other:?}"));
+                return self.unsupported(&format!("the expression {name}"));
+            }
         })
     }
 
     /// `target = value`, its result in the returned slot.
     fn assign_to(&mut self, target: ExprId, value: ExprId) -> Result<Slot> {
-        self.expr_kind(&ExprKind::Assign { target, value })
+        Ok(match self.place(target, true)? {
+            Place::Dim(d) => {
+                let v = self.expr(value)?;
+                self.emit(Op::AssignDim {
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    append: d.append,
+                    val: v,
+                });
+                v
+            }
+            Place::Prop { obj, name } => {
+                let v = self.expr(value)?;
+                self.emit(Op::AssignProp { obj, name, val: v });
+                v
+            }
+            Place::Var(cv) => {
+                let v = self.expr(value)?;
+                self.emit(Op::Assign { cv, src: v });
+                v
+            }
+        })
     }
 
     pub(super) fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {

@@ -5,6 +5,7 @@ use crate::CompileError;
 use crate::bytecode::{ClassDef, Const, Function, NONE, Op, Param, Program, Slot, TryRegion};
 use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, StmtKind, UnaryOp};
 use php_syntax::span::{LineIndex, Span};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Temporaries are numbered from this bit until the function is complete.
@@ -12,8 +13,14 @@ const TEMP: Slot = 1 << 31;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-/// Compiles a parsed file; `file` is its full path (for `__FILE__` and `__DIR__`).
-pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
+/// Compiles a parsed file; `file` is its full path (for `__FILE__` and `__DIR__`);
+/// `builtin_refs` names the by-reference parameters (0-based) of built-in functions.
+pub fn compile(
+    ast: &Ast,
+    src: &[u8],
+    file: &[u8],
+    builtin_refs: &[(&str, &[usize])],
+) -> Result<Program> {
     let lines = LineIndex::new(src);
     let mut functions = Vec::new();
     let mut classes = Vec::new();
@@ -41,26 +48,39 @@ pub fn compile(ast: &Ast, src: &[u8], file: &[u8]) -> Result<Program> {
         }
     }
     // Which parameters of each function are by reference (call sites pass references there).
-    let by_ref: HashMap<Vec<u8>, Vec<bool>> = functions
+    let mut by_ref: HashMap<Vec<u8>, Vec<bool>> = builtin_refs
         .iter()
-        .map(|d| {
-            let flags = d.params.iter().map(|p| p.by_ref).collect();
-            (d.name.name.to_ascii_lowercase(), flags)
+        .map(|(name, refs)| {
+            let n = refs.iter().max().map_or(0, |m| m + 1);
+            let flags = (0..n).map(|i| refs.contains(&i)).collect();
+            (name.as_bytes().to_vec(), flags)
         })
         .collect();
-    let main = Gen::new(ast, &lines, b"{main}", &by_ref, file).finish_main(&main_body)?;
+    by_ref.extend(functions.iter().map(|d| {
+        let flags = d.params.iter().map(|p| p.by_ref).collect();
+        (d.name.name.to_ascii_lowercase(), flags)
+    }));
+    let unit = Unit {
+        ast,
+        lines: &lines,
+        by_ref: &by_ref,
+        file,
+        closures: RefCell::new(Vec::new()),
+    };
+    let main = Gen::new(&unit, b"{main}").finish_main(&main_body)?;
     let functions = functions
         .into_iter()
-        .map(|d| Gen::new(ast, &lines, &d.name.name, &by_ref, file).function(d))
+        .map(|d| Gen::new(&unit, &d.name.name).function(d))
         .collect::<Result<Vec<_>>>()?;
     let classes = classes
         .into_iter()
-        .map(|d| class::class(ast, &lines, &by_ref, file, d))
+        .map(|d| class::class(&unit, d))
         .collect::<Result<Vec<ClassDef>>>()?;
     Ok(Program {
         main,
         functions,
         classes,
+        closures: unit.closures.into_inner(),
     })
 }
 
@@ -78,7 +98,20 @@ struct LoopCtx {
     continues: Vec<usize>,
 }
 
+/// What every function of a file is compiled with.
+struct Unit<'a> {
+    ast: &'a Ast,
+    lines: &'a LineIndex,
+    /// The by-reference parameters of every function of the file, by lowercase name.
+    by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    /// The file's full path.
+    file: &'a [u8],
+    /// The closures compiled so far (`Op::MakeClosure` names them by index).
+    closures: RefCell<Vec<Function>>,
+}
+
 struct Gen<'a> {
+    unit: &'a Unit<'a>,
     ast: &'a Ast,
     /// The by-reference parameters of every function of the file, by lowercase name.
     by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
@@ -102,18 +135,13 @@ struct Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
-    fn new(
-        ast: &'a Ast,
-        lines: &'a LineIndex,
-        name: &[u8],
-        by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
-        file: &'a [u8],
-    ) -> Gen<'a> {
+    fn new(unit: &'a Unit<'a>, name: &[u8]) -> Gen<'a> {
         Gen {
-            ast,
-            by_ref,
-            file,
-            lines,
+            unit,
+            ast: unit.ast,
+            by_ref: unit.by_ref,
+            file: unit.file,
+            lines: unit.lines,
             f: Function {
                 name: name.into(),
                 line: 1,
@@ -127,6 +155,8 @@ impl<'a> Gen<'a> {
                 this: None,
                 try_of: Vec::new(),
                 regions: Vec::<TryRegion>::new(),
+                uses: Vec::new(),
+                is_static: false,
             },
             cv_of: HashMap::new(),
             next_temp: 0,
@@ -166,7 +196,13 @@ impl<'a> Gen<'a> {
         if decl.by_ref {
             return self.unsupported("returning by reference");
         }
-        for p in &decl.params {
+        self.params(&decl.params)?;
+        self.function_rest(decl, this)
+    }
+
+    /// Compiles parameters: their slots come first, in order.
+    fn params(&mut self, params: &'a [php_syntax::ast::Param]) -> Result<()> {
+        for p in params {
             if p.by_ref && p.variadic {
                 return self.unsupported("variadic parameters by reference");
             }
@@ -193,6 +229,10 @@ impl<'a> Gen<'a> {
                 variadic: p.variadic,
             });
         }
+        Ok(())
+    }
+
+    fn function_rest(mut self, decl: &'a FunctionDecl, this: bool) -> Result<Function> {
         if this {
             self.f.this = Some(self.cv(b"this"));
         }
@@ -399,6 +439,7 @@ impl<'a> Gen<'a> {
 }
 
 mod class;
+mod closure;
 mod expr;
 mod object;
 mod place;

@@ -10,7 +10,10 @@ impl Gen<'_> {
     pub(super) fn target_cv(&mut self, target: ExprId) -> Result<Slot> {
         match &self.ast.expr(target).kind {
             ExprKind::Variable(name) if &name[..] != b"this" => Ok(self.cv(name)),
-            _ => self.unsupported("assigning to anything but a variable"),
+            other => {
+                let name = super::stmt::variant_name(&format!("{other:?}"));
+                self.unsupported(&format!("assigning to {name}"))
+            }
         }
     }
 

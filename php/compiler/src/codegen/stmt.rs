@@ -356,7 +356,10 @@ impl Gen<'_> {
                 finally,
             } => self.try_stmt(body, catches, finally.as_deref())?,
             StmtKind::Class(_) => return self.unsupported("classes declared inside a block"),
-            _ => return self.unsupported("this statement"),
+            other => {
+                let name = variant_name(&format!("{other:?}"));
+                return self.unsupported(&format!("the statement {name}"));
+            }
         }
         if self.stmt_high > mark && frees_temps(&stmt.kind) {
             self.emit(Op::FreeTemps {
@@ -404,4 +407,12 @@ fn frees_temps(kind: &StmtKind) -> bool {
             | StmtKind::Continue(_)
             | StmtKind::InlineHtml(_)
     )
+}
+
+/// The variant name at the start of a `Debug` text (`Goto(...)` gives `Goto`).
+pub(super) fn variant_name(debug: &str) -> String {
+    debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
 }

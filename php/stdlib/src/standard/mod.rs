@@ -1,6 +1,7 @@
 //! The `standard` extension, by family.
 
 pub mod array;
+pub mod callbacks;
 pub mod math;
 pub mod output;
 pub mod printf;

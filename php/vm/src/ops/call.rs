@@ -47,12 +47,24 @@ pub fn call_array(frame: &mut Frame, name: usize, args: usize, dst: usize) -> Re
 
 fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, PhpError> {
     let callee = frame.code.callees.get().expect("calls resolved at load")[name];
+    let shown = match &frame.code.func.constants[name] {
+        Const::Str(s) => &s[..],
+        _ => &b""[..],
+    };
+    call_callee(frame, callee, shown, argv)
+}
+
+/// Calls a function by what its name reaches (`name` as written, for the error when it is
+/// undefined).
+pub fn call_callee(
+    frame: &mut Frame,
+    callee: Callee,
+    name: &[u8],
+    argv: Vec<Zval>,
+) -> Result<Zval, PhpError> {
     match callee {
         Callee::Undefined => {
-            let shown = match &frame.code.func.constants[name] {
-                Const::Str(s) => String::from_utf8_lossy(s).into_owned(),
-                _ => String::new(),
-            };
+            let shown = String::from_utf8_lossy(name).into_owned();
             Err(throw(
                 frame,
                 "Error",
@@ -67,18 +79,20 @@ fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, Ph
             };
             f(&mut host, &argv)
         }
-        Callee::User(code) => call_user(frame, code, argv, None, php_compiler::NONE),
+        Callee::User(code) => call_user(frame, code, argv, None, php_compiler::NONE, &[]),
     }
 }
 
 /// Runs user code `code` in a new frame called from `frame`: a function, or a method with
-/// its object `this` (if not static) and the class `static` means (an id, or `NONE`).
+/// its object `this` (if not static) and the class `static` means (an id, or `NONE`); a
+/// closure's `bound` values go to its `use` variables.
 pub fn call_user(
     frame: &mut Frame,
     code: &'static Code,
     argv: Vec<Zval>,
     this: Option<Zval>,
     static_class: u32,
+    bound: &[Zval],
 ) -> Result<Zval, PhpError> {
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
@@ -116,6 +130,9 @@ pub fn call_user(
     }
     c.argc = argc as u32;
     c.static_class = static_class;
+    for (i, v) in bound.iter().enumerate() {
+        store(c, params.len() + i, v.clone());
+    }
     if let (Some(slot), Some(this)) = (code.func.this, this) {
         store(c, slot as usize, this);
     }
@@ -246,6 +263,21 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn scope(&mut self) -> Option<&'static php_runtime::object::Class> {
         self.frame.code.class()
+    }
+
+    fn callable_error(&mut self, f: &Zval) -> Option<String> {
+        crate::ops::callable::resolve(self.frame, f).err()
+    }
+
+    fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError> {
+        match crate::ops::callable::resolve(self.frame, f) {
+            Ok(t) => crate::ops::callable::call_target(self.frame, t, args),
+            Err(why) => Err(throw(
+                self.frame,
+                "TypeError",
+                format!("Argument must be a valid callback, {why}"),
+            )),
+        }
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

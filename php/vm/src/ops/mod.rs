@@ -4,6 +4,7 @@
 pub mod arith;
 pub mod array;
 pub mod call;
+pub mod callable;
 pub mod object;
 pub mod output;
 pub mod vars;

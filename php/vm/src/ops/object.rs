@@ -302,7 +302,7 @@ pub fn invoke(
     match method.body {
         MethodBody::User(i) => {
             let code = vm_of(frame).methods[i as usize];
-            call_user(frame, code, argv, this, static_class.id)
+            call_user(frame, code, argv, this, static_class.id, &[])
         }
         MethodBody::Native(f) => {
             let owner = vm_of(frame).class_list[method.class as usize].display();

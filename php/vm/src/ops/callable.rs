@@ -1,0 +1,272 @@
+//! Closures and calls of values: `Closure` objects made by `Op::MakeClosure`, and the
+//! callables PHP accepts wherever a function is called by value (`$f()`, `call_user_func`,
+//! `array_map`...): closures, function names, `"Class::method"`, `[$object, 'method']`,
+//! `['Class', 'method']`, objects with `__invoke`.
+
+use crate::ops::call::{call_callee, call_user};
+use crate::ops::object::{class_by_name, invoke};
+use crate::ops::vars::throw;
+use crate::ops::{borrow, store};
+use crate::vm::{Callee, Code, Frame, vm_of};
+use php_compiler::NONE;
+use php_runtime::object::{Class, Method, PhpObject, flags};
+use php_runtime::value::View;
+use php_runtime::{PhpError, Zval};
+
+/// What a `Closure` object holds.
+pub struct ClosureData {
+    /// The code.
+    pub code: &'static Code,
+    /// The values of its `use` variables (references for `&$x`).
+    pub bound: Vec<Zval>,
+    /// `$this` inside it.
+    pub this: Option<Zval>,
+    /// The class `static` means inside it (an id, or `NONE`).
+    pub static_class: u32,
+}
+
+/// `dst =` a new closure of the program's closure `func`, its `use` variables bound to the
+/// `n` values in the slots from `captures`.
+#[metajit::dont_look_inside]
+pub fn make_closure(frame: &mut Frame, dst: usize, func: usize, captures: usize, n: usize) {
+    let vm = vm_of(frame);
+    let code = vm.closures[func];
+    let bound: Vec<Zval> = (0..n)
+        .map(|i| (*borrow(frame, captures + i)).clone())
+        .collect();
+    let this = if code.func.is_static {
+        None
+    } else {
+        frame
+            .code
+            .func
+            .this
+            .map(|s| borrow(frame, s as usize).deref())
+            .filter(|t| matches!(t.view(), View::Object(_)))
+    };
+    let static_class = match (frame.static_class, code.class()) {
+        (NONE, Some(c)) => c.id,
+        (id, _) => id,
+    };
+    let class = vm.classes[&b"closure"[..]];
+    let o = PhpObject::new(class);
+    o.set_internal(Box::new(ClosureData {
+        code,
+        bound,
+        this,
+        static_class,
+    }));
+    store(frame, dst, Zval::object(o));
+}
+
+/// What calling a value reaches.
+pub enum Target {
+    /// A closure.
+    Closure(PhpObject),
+    /// A function by name (the name as given).
+    Function(Callee, Vec<u8>),
+    /// A method, with its object (`None`: a static call) and the class it was called on.
+    Method(Method, Option<Zval>, &'static Class),
+}
+
+/// Why a value cannot be called, in the words of PHP's "must be a valid callback, ..."
+/// (`Err`), or what calling it reaches.
+pub fn resolve(frame: &mut Frame, v: &Zval) -> Result<Target, String> {
+    match v.view() {
+        View::Ref(r) => r.with(|v| resolve(frame, v)),
+        View::Object(o) => {
+            if o.internal::<ClosureData>().is_some() {
+                return Ok(Target::Closure(o.clone()));
+            }
+            match o.class().method(b"__invoke") {
+                Some(m) => Ok(Target::Method(m.clone(), Some(v.clone()), o.class())),
+                None => Err("no array or string given".into()),
+            }
+        }
+        View::Str(s) => {
+            let name = s.as_bytes();
+            if let Some(i) = name.windows(2).position(|w| w == b"::") {
+                let (class, method) = (&name[..i], &name[i + 2..]);
+                let class = class_named(frame, class)?;
+                return method_target(frame, class, None, method);
+            }
+            let lower = name.to_ascii_lowercase();
+            let lower = lower.strip_prefix(b"\\").unwrap_or(&lower);
+            match vm_of(frame).callee(lower) {
+                Callee::Undefined => Err(format!(
+                    "function \"{}\" not found or invalid function name",
+                    String::from_utf8_lossy(name)
+                )),
+                c => Ok(Target::Function(c, name.to_vec())),
+            }
+        }
+        View::Array(a) => {
+            if a.len() != 2 {
+                return Err("array callback must have exactly two members".into());
+            }
+            let (Some(first), Some(second)) = (a.get(key(0)), a.get(key(1))) else {
+                return Err("array callback must have exactly two members".into());
+            };
+            let first = first.deref();
+            let method = match second.deref().view() {
+                View::Str(m) => m.as_bytes().to_vec(),
+                _ => return Err("second array member is not a valid method".into()),
+            };
+            match first.view() {
+                View::Object(o) => {
+                    let class = o.class();
+                    method_target(frame, class, Some(first.clone()), &method)
+                }
+                View::Str(c) => {
+                    let class = class_named(frame, c.as_bytes())?;
+                    method_target(frame, class, None, &method)
+                }
+                _ => Err("first array member is not a valid class name or object".into()),
+            }
+        }
+        _ => Err("no array or string given".into()),
+    }
+}
+
+fn key(i: i64) -> php_runtime::array::KeyRef<'static> {
+    php_runtime::array::KeyRef::Int(i)
+}
+
+/// The class of a callable's class part.
+fn class_named(frame: &mut Frame, name: &[u8]) -> Result<&'static Class, String> {
+    class_by_name(frame, name)
+        .map_err(|_| format!("class \"{}\" not found", String::from_utf8_lossy(name)))
+}
+
+fn method_target(
+    frame: &mut Frame,
+    class: &'static Class,
+    this: Option<Zval>,
+    method: &[u8],
+) -> Result<Target, String> {
+    let Some(m) = class.method(&method.to_ascii_lowercase()).cloned() else {
+        return Err(format!(
+            "class {} does not have a method \"{}\"",
+            class.display(),
+            String::from_utf8_lossy(method)
+        ));
+    };
+    // A static call of an instance method from a method of the class uses its `$this`.
+    let this = match this {
+        Some(t) if m.flags & flags::STATIC == 0 => Some(t),
+        Some(_) => None,
+        None if m.flags & flags::STATIC == 0 => frame
+            .code
+            .func
+            .this
+            .map(|s| borrow(frame, s as usize).deref())
+            .filter(|t| matches!(t.view(), View::Object(o) if o.class().is_a(class))),
+        None => None,
+    };
+    if m.flags & flags::STATIC == 0 && this.is_none() {
+        return Err(format!(
+            "non-static method {}::{}() cannot be called statically",
+            class.display(),
+            String::from_utf8_lossy(&m.name)
+        ));
+    }
+    Ok(Target::Method(m, this, class))
+}
+
+/// Calls what [`resolve`] found.
+pub fn call_target(frame: &mut Frame, target: Target, argv: Vec<Zval>) -> Result<Zval, PhpError> {
+    match target {
+        Target::Closure(o) => {
+            let data = o.internal::<ClosureData>().expect("a closure");
+            let (code, this, static_class) = (data.code, data.this.clone(), data.static_class);
+            let bound = data.bound.clone();
+            call_user(frame, code, argv, this, static_class, &bound)
+        }
+        Target::Function(callee, name) => call_callee(frame, callee, &name, argv),
+        Target::Method(m, this, class) => {
+            let sc = match this.as_ref().map(Zval::view) {
+                Some(View::Object(o)) => o.class(),
+                _ => class,
+            };
+            invoke(frame, &m, this, sc, argv)
+        }
+    }
+}
+
+/// `dst = callee(args...)`.
+#[metajit::dont_look_inside]
+pub fn call_value(
+    frame: &mut Frame,
+    callee: usize,
+    args: usize,
+    argc: usize,
+    dst: usize,
+) -> Result<(), PhpError> {
+    let v = borrow(frame, callee).deref();
+    let argv: Vec<Zval> = (0..argc)
+        .map(|i| {
+            let raw = std::mem::replace(&mut frame.slots[args + i], php_runtime::Value::UNDEF);
+            // SAFETY: the slot owned its value; it now holds nothing.
+            unsafe { Zval::from_raw(raw) }
+        })
+        .collect();
+    let target = match resolve(frame, &v) {
+        Ok(t) => t,
+        Err(_) => return Err(not_callable(frame, &v)),
+    };
+    let r = call_target(frame, target, argv)?;
+    store(frame, dst, r);
+    Ok(())
+}
+
+/// The error of `$f()` for a value that cannot be called.
+fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
+    let msg = match v.view() {
+        View::Str(s) => {
+            let name = s.as_bytes();
+            match name.windows(2).position(|w| w == b"::") {
+                Some(i) => match class_by_name(frame, &name[..i]) {
+                    Ok(c) => format!(
+                        "Call to undefined method {}::{}()",
+                        c.display(),
+                        String::from_utf8_lossy(&name[i + 2..])
+                    ),
+                    Err(e) => return e,
+                },
+                None => format!(
+                    "Call to undefined function {}()",
+                    String::from_utf8_lossy(name)
+                ),
+            }
+        }
+        View::Array(a) if a.len() == 2 => match (
+            a.get(key(0)).map(Zval::deref),
+            a.get(key(1)).map(Zval::deref),
+        ) {
+            (Some(o), Some(m)) => {
+                let class = match o.view() {
+                    View::Object(x) => Some(x.class()),
+                    View::Str(c) => class_by_name(frame, c.as_bytes()).ok(),
+                    _ => None,
+                };
+                match (class, m.view()) {
+                    (Some(c), View::Str(name)) => format!(
+                        "Call to undefined method {}::{}()",
+                        c.display(),
+                        String::from_utf8_lossy(name.as_bytes())
+                    ),
+                    _ => "Array callback must have exactly two elements".into(),
+                }
+            }
+            _ => "Array callback must have exactly two elements".into(),
+        },
+        View::Array(_) => "Array callback must have exactly two elements".into(),
+        View::Object(_) => "Object of type Closure is not callable".into(),
+        _ => "Value not callable".into(),
+    };
+    let msg = match v.view() {
+        View::Object(o) => format!("Object of type {} is not callable", o.class().display()),
+        _ => msg,
+    };
+    throw(frame, "Error", msg)
+}
