@@ -404,6 +404,40 @@ pub enum Op {
         argc: u32,
         dst: Slot,
     },
+    /// `dst =` a reference to the element `$cv[k1]...[kn]` (or `[]`, a new one, with
+    /// `append`), made a reference in place; the root as in `AssignDim`.
+    MakeRefDim {
+        dst: Slot,
+        cv: Slot,
+        prop: Slot,
+        keys: Slot,
+        n: u32,
+        append: bool,
+    },
+    /// `dst =` a reference to property `name` of the object in `obj`.
+    MakeRefProp { dst: Slot, obj: Slot, name: Slot },
+    /// `$cv[k1]...[kn] = &...`: the element becomes the reference in `src`.
+    AssignRefDim {
+        cv: Slot,
+        prop: Slot,
+        keys: Slot,
+        n: u32,
+        append: bool,
+        src: Slot,
+    },
+    /// `obj->name = &...`: the property becomes the reference in `src`.
+    AssignRefProp { obj: Slot, name: Slot, src: Slot },
+    /// Starts `foreach` by reference over the array the reference in `src` refers to.
+    IterInitRef { src: Slot, pos: Slot, exit: u32 },
+    /// The next entry of a `foreach` by reference: `$val` is bound to the element (made a
+    /// reference), `$key` gets its key; at the end, jumps to `exit`.
+    IterNextRef {
+        src: Slot,
+        pos: Slot,
+        key: Slot,
+        val: Slot,
+        exit: u32,
+    },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -461,6 +495,26 @@ impl Op {
             Op::Clone { dst, src } => each(&mut [dst, src]),
             Op::Throw { src } => each(&mut [src]),
             Op::FreeTemps { from, .. } => each(&mut [from]),
+            Op::MakeRefDim {
+                dst,
+                cv,
+                prop,
+                keys,
+                ..
+            } => each(&mut [dst, cv, prop, keys]),
+            Op::MakeRefProp { dst, obj, name } => each(&mut [dst, obj, name]),
+            Op::AssignRefDim {
+                cv,
+                prop,
+                keys,
+                src,
+                ..
+            } => each(&mut [cv, prop, keys, src]),
+            Op::AssignRefProp { obj, name, src } => each(&mut [obj, name, src]),
+            Op::IterInitRef { src, pos, .. } => each(&mut [src, pos]),
+            Op::IterNextRef {
+                src, pos, key, val, ..
+            } => each(&mut [src, pos, key, val]),
             Op::MakeClosure { dst, captures, .. } => each(&mut [dst, captures]),
             Op::CallValue {
                 callee, args, dst, ..

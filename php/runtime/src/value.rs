@@ -204,6 +204,15 @@ impl PhpRef {
         self.obj().header.refcount.get()
     }
 
+    /// The referenced slot, for writing through in place.
+    ///
+    /// # Safety
+    /// The caller keeps a handle on the reference while using the pointer and makes no other
+    /// access to the slot meanwhile (no `get`, `replace` or `with` until it is done).
+    pub unsafe fn slot_ptr(&self) -> *mut Zval {
+        self.obj().value.get()
+    }
+
     /// Whether two handles are the same reference.
     pub fn ptr_eq(a: &PhpRef, b: &PhpRef) -> bool {
         a.ptr == b.ptr

@@ -770,6 +770,77 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
+            Op::MakeRefDim {
+                dst,
+                cv,
+                prop,
+                keys,
+                n,
+                append,
+            } => {
+                frame.pc = pc;
+                array::make_ref_dim(
+                    frame,
+                    dst as usize,
+                    cv as usize,
+                    prop as usize,
+                    keys as usize,
+                    n as usize,
+                    append,
+                )?;
+            }
+            Op::MakeRefProp { dst, obj, name } => {
+                frame.pc = pc;
+                object::make_ref_prop(frame, dst as usize, obj as usize, name as usize)?;
+            }
+            Op::AssignRefDim {
+                cv,
+                prop,
+                keys,
+                n,
+                append,
+                src,
+            } => {
+                frame.pc = pc;
+                array::assign_ref_dim(
+                    frame,
+                    cv as usize,
+                    prop as usize,
+                    keys as usize,
+                    n as usize,
+                    append,
+                    src as usize,
+                )?;
+            }
+            Op::AssignRefProp { obj, name, src } => {
+                frame.pc = pc;
+                object::assign_ref_prop(frame, obj as usize, name as usize, src as usize)?;
+            }
+            Op::IterInitRef { src, pos, exit } => {
+                frame.pc = pc;
+                if !array::iter_init_ref(frame, src as usize, pos as usize)? {
+                    pc = exit as usize;
+                    continue;
+                }
+            }
+            Op::IterNextRef {
+                src,
+                pos,
+                key,
+                val,
+                exit,
+            } => {
+                if !array::iter_next_ref(
+                    frame,
+                    src as usize,
+                    pos as usize,
+                    key as usize,
+                    val as usize,
+                ) {
+                    pc = exit as usize;
+                    continue;
+                }
+            }
             Op::MakeClosure {
                 dst,
                 func,

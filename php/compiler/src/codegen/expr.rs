@@ -85,15 +85,35 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Assign { target, value } => self.assign_to(*target, *value)?,
             ExprKind::AssignRef { target, value } => {
-                let cv = self.target_cv(*target)?;
-                let src = match &self.ast.expr(*value).kind {
-                    ExprKind::Variable(n) if &n[..] != b"this" => self.cv(n),
-                    _ => return self.unsupported("references to anything but a variable"),
+                let src = match self.ref_of(*value)? {
+                    Some(r) => r,
+                    // `= &f()`, `= &new X`: the value (PHP also notices functions that do
+                    // not return by reference).
+                    None => self.expr(*value)?,
                 };
-                self.emit(Op::AssignRef { cv, src });
-                let t = self.temp();
-                self.emit(Op::LoadQuiet { dst: t, cv });
-                t
+                match self.place(*target, true)? {
+                    Place::Var(cv) => {
+                        self.emit(Op::AssignRef { cv, src });
+                        let t = self.temp();
+                        self.emit(Op::LoadQuiet { dst: t, cv });
+                        t
+                    }
+                    Place::Dim(d) => {
+                        self.emit(Op::AssignRefDim {
+                            cv: d.cv,
+                            prop: d.prop,
+                            keys: d.keys,
+                            n: d.n,
+                            append: d.append,
+                            src,
+                        });
+                        src
+                    }
+                    Place::Prop { obj, name } => {
+                        self.emit(Op::AssignRefProp { obj, name, src });
+                        src
+                    }
+                }
             }
             ExprKind::AssignOp { op, target, value }
                 if *op != BinaryOp::Coalesce
@@ -213,20 +233,26 @@ impl<'a> Gen<'a> {
                             fatal: true,
                         });
                     };
-                    if item.by_ref || item.unpack {
-                        return self.unsupported("by-reference and unpacked array elements");
+                    if item.unpack {
+                        let v = self.expr(item.value)?;
+                        self.emit(Op::ArraySpread { arr: dst, src: v });
+                        continue;
                     }
-                    match item.key {
-                        Some(k) => {
-                            let key = self.expr(k)?;
-                            let val = self.expr(item.value)?;
-                            self.emit(Op::ArrayInsert { arr: dst, key, val });
-                        }
-                        None => {
-                            let val = self.expr(item.value)?;
-                            self.emit(Op::ArrayAppend { arr: dst, val });
-                        }
-                    }
+                    let key = match item.key {
+                        Some(k) => Some(self.expr(k)?),
+                        None => None,
+                    };
+                    let val = match item.by_ref {
+                        true => match self.ref_of(item.value)? {
+                            Some(r) => r,
+                            None => self.expr(item.value)?,
+                        },
+                        false => self.expr(item.value)?,
+                    };
+                    match key {
+                        Some(key) => self.emit(Op::ArrayInsert { arr: dst, key, val }),
+                        None => self.emit(Op::ArrayAppend { arr: dst, val }),
+                    };
                 }
                 dst
             }
@@ -406,17 +432,10 @@ impl<'a> Gen<'a> {
                 let refs = self.by_ref.get(&name.text.to_ascii_lowercase()).cloned();
                 for (i, a) in args.iter().enumerate() {
                     let dst = TEMP | (base + i as Slot);
-                    if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true)) {
-                        match &self.ast.expr(a.value).kind {
-                            ExprKind::Variable(n) if &n[..] != b"this" => {
-                                let cv = self.cv(n);
-                                self.emit(Op::MakeRef { dst, cv });
-                            }
-                            _ => {
-                                return self
-                                    .unsupported("passing anything but a variable by reference");
-                            }
-                        }
+                    if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true))
+                        && let Some(r) = self.ref_of(a.value)?
+                    {
+                        self.emit(Op::Copy { dst, src: r });
                         continue;
                     }
                     let v = self.expr(a.value)?;

@@ -302,7 +302,9 @@ impl<'a> Gen<'a> {
             | Op::JumpIfNot { to: t, .. }
             | Op::JumpIfNotNull { to: t, .. }
             | Op::IterInit { exit: t, .. }
-            | Op::IterNext { exit: t, .. } => *t = to,
+            | Op::IterNext { exit: t, .. }
+            | Op::IterInitRef { exit: t, .. }
+            | Op::IterNextRef { exit: t, .. } => *t = to,
             op => unreachable!("patching {op:?}"),
         }
     }

@@ -217,6 +217,48 @@ impl Gen<'_> {
     }
 }
 
+impl Gen<'_> {
+    /// A temporary holding a reference to the place `e` (a variable, an element, a
+    /// property, a static property), made a reference where it is; `None` if `e` is not a
+    /// place (a call's result: passed by value).
+    pub(super) fn ref_of(&mut self, e: ExprId) -> Result<Option<Slot>> {
+        Ok(Some(match &self.ast.expr(e).kind {
+            ExprKind::Variable(n) => {
+                let cv = if &n[..] == b"this" {
+                    self.this_slot()
+                } else {
+                    self.cv(n)
+                };
+                let dst = self.temp();
+                self.emit(Op::MakeRef { dst, cv });
+                dst
+            }
+            ExprKind::ArrayDim { .. } => {
+                let d = self.dim_path(e, true)?;
+                let dst = self.temp();
+                self.emit(Op::MakeRefDim {
+                    dst,
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    append: d.append,
+                });
+                dst
+            }
+            ExprKind::Property { object, name, .. } => {
+                let obj = self.object_of(*object)?;
+                let name = self.member_name(name)?;
+                let dst = self.temp();
+                self.emit(Op::MakeRefProp { dst, obj, name });
+                dst
+            }
+            k @ ExprKind::StaticProperty { .. } => self.static_prop_ref(k)?,
+            _ => return Ok(None),
+        }))
+    }
+}
+
 /// An array element being written: see [`Gen::dim_path`].
 pub(super) struct DimPath {
     pub cv: Slot,

@@ -197,9 +197,6 @@ impl Gen<'_> {
                 body,
                 ..
             } => {
-                if *by_ref {
-                    return self.unsupported("foreach by reference");
-                }
                 let key_cv = match key {
                     Some(k) => self.target_cv(*k)?,
                     None => NONE,
@@ -208,27 +205,56 @@ impl Gen<'_> {
                     self.ast.expr(*value).kind,
                     ExprKind::List { .. } | ExprKind::Array { .. }
                 );
+                if pattern && *by_ref {
+                    return self.unsupported("foreach by reference into a list");
+                }
                 let val_cv = if pattern {
                     // The entry goes to a hidden variable, destructured at the top of the body.
                     self.cv(b"\0foreach")
                 } else {
                     self.target_cv(*value)?
                 };
-                let v = self.expr(*expr)?;
+                // By reference, the loop walks the array itself through a reference to it.
+                let v = match by_ref {
+                    true => match self.ref_of(*expr)? {
+                        Some(r) => r,
+                        None => {
+                            let v = self.expr(*expr)?;
+                            let r = self.temp();
+                            self.emit(Op::MakeRef { dst: r, cv: v });
+                            r
+                        }
+                    },
+                    false => self.expr(*expr)?,
+                };
                 // The array and the position live in temporaries for the whole loop: the
                 // body's statements take theirs above them.
                 let src = self.temp();
                 let pos = self.temp();
                 self.emit(Op::Copy { dst: src, src: v });
-                let init = self.emit(Op::IterInit { src, pos, exit: 0 });
-                let head = self.here();
-                let next = self.emit(Op::IterNext {
-                    src,
-                    pos,
-                    key: key_cv,
-                    val: val_cv,
-                    exit: 0,
-                });
+                let (init, head, next) = if *by_ref {
+                    let init = self.emit(Op::IterInitRef { src, pos, exit: 0 });
+                    let head = self.here();
+                    let next = self.emit(Op::IterNextRef {
+                        src,
+                        pos,
+                        key: key_cv,
+                        val: val_cv,
+                        exit: 0,
+                    });
+                    (init, head, next)
+                } else {
+                    let init = self.emit(Op::IterInit { src, pos, exit: 0 });
+                    let head = self.here();
+                    let next = self.emit(Op::IterNext {
+                        src,
+                        pos,
+                        key: key_cv,
+                        val: val_cv,
+                        exit: 0,
+                    });
+                    (init, head, next)
+                };
                 self.loops.push(LoopCtx {
                     is_switch: false,
                     breaks: Vec::new(),

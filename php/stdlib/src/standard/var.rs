@@ -113,7 +113,14 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
             pad(out);
             out.extend_from_slice(b"}\n");
         }
-        View::Ref(r) => r.with(|v| dump(out, v, indent)),
+        View::Ref(r) => {
+            // A reference with other owners shows as `&` (the only owner: as its value).
+            let start = out.len() + indent;
+            r.with(|v| dump(out, v, indent));
+            if r.refcount() > 1 && start <= out.len() {
+                out.insert(start, b'&');
+            }
+        }
     }
 }
 

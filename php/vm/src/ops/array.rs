@@ -177,7 +177,7 @@ pub fn fetch_dim(
         View::Array(a) => {
             let key = to_key(frame, &k)?;
             match a.get(key.as_ref()) {
-                Some(v) => v.clone(),
+                Some(v) => v.deref(),
                 None => {
                     if !quiet {
                         undefined_key(frame, &key)?;
@@ -292,10 +292,35 @@ fn write_path<R>(
     let mut cur = root;
     for k in keys {
         let arr = writable(frame, cur)?;
-        cur = arr.make_mut().entry(k.clone());
+        cur = through(arr.make_mut().entry(k.clone()));
     }
     let arr = writable(frame, cur)?;
     f(frame, arr, last)
+}
+
+/// The slot a value refers to when it is a PHP reference (the value itself otherwise), for
+/// writing through it.
+fn through(v: &mut Zval) -> &mut Zval {
+    match v.view() {
+        View::Ref(r) => {
+            // SAFETY: the reference lives while `v` holds it, and the element holding `v` is
+            // not rebound while the returned slot is in use (one write path at a time).
+            unsafe { &mut *r.slot_ptr() }
+        }
+        _ => v,
+    }
+}
+
+/// Stores `v` at `key` of `arr`, through the reference the element holds if it is one; the
+/// old value is returned for the caller to drop.
+fn store_element(arr: &mut PhpArray, key: ArrayKey, v: Zval) -> Option<Zval> {
+    let t = arr.make_mut();
+    if let Some(e) = t.get_mut(key.as_ref())
+        && let View::Ref(r) = e.view()
+    {
+        return Some(r.replace(v));
+    }
+    t.insert(key, v)
 }
 
 /// `$cv[k1]...[kn] = val` (`append`: one more `[]` dimension).
@@ -316,7 +341,7 @@ pub fn assign_dim(
     let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, last, |_, arr, last| {
         Ok(match last {
-            Some(k) => Ok(arr.make_mut().insert(k, v)),
+            Some(k) => Ok(store_element(arr, k, v)),
             None => arr.make_mut().append(v).map(|_| None),
         })
     });
@@ -354,8 +379,8 @@ fn update_element(
                 Zval::NULL
             }
         };
-        let (new, result) = update(frame, &old)?;
-        drop(arr.make_mut().insert(key, new));
+        let (new, result) = update(frame, &old.deref())?;
+        drop(store_element(arr, key, new));
         Ok(result)
     });
     put_cv(frame, cv, root, r);
@@ -466,11 +491,147 @@ pub fn iter_next(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usi
         return false;
     };
     let (k, v) = arr.at(p);
-    let (k, v) = (k.to_zval(), v.clone());
+    let (k, v) = (k.to_zval(), v.deref());
     store(frame, pos, Zval::int(p as i64 + 1));
     if key != NONE as usize {
         crate::ops::vars::write_cv(frame, key, k);
     }
     crate::ops::vars::write_cv(frame, val, v);
+    true
+}
+
+/// `dst =` a reference to `$cv[k1]...[kn]` (`append`: a new element), the element made a
+/// reference where it is (a missing one is made `null` first).
+#[metajit::dont_look_inside]
+#[allow(clippy::too_many_arguments)]
+pub fn make_ref_dim(
+    frame: &mut Frame,
+    dst: usize,
+    cv: usize,
+    prop: usize,
+    keys: usize,
+    n: usize,
+    append: bool,
+) -> Result<(), PhpError> {
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = if append { None } else { ks.pop() };
+    let (mut root, r) = take_cv(frame, cv, prop)?;
+    let result = write_path(frame, &mut root, &ks, last, |frame, arr, last| {
+        let t = arr.make_mut();
+        let key = match last {
+            Some(k) => k,
+            None => match t.append(Zval::NULL) {
+                Ok(i) => ArrayKey::Int(i),
+                Err(_) => return Err(occupied(frame)),
+            },
+        };
+        let e = t.entry(key);
+        if let View::Ref(r) = e.view() {
+            return Ok(r.clone());
+        }
+        let v = std::mem::replace(e, Zval::UNDEF);
+        let v = if matches!(v.view(), View::Undef) {
+            Zval::NULL
+        } else {
+            v
+        };
+        let r = PhpRef::new(v);
+        *e = Zval::reference(r.clone());
+        Ok(r)
+    });
+    put_cv(frame, cv, root, r);
+    store(frame, dst, Zval::reference(result?));
+    Ok(())
+}
+
+/// `$cv[k1]...[kn] = &...`: the element becomes the reference (or value) in slot `src`.
+#[metajit::dont_look_inside]
+#[allow(clippy::too_many_arguments)]
+pub fn assign_ref_dim(
+    frame: &mut Frame,
+    cv: usize,
+    prop: usize,
+    keys: usize,
+    n: usize,
+    append: bool,
+    src: usize,
+) -> Result<(), PhpError> {
+    let v = (*borrow(frame, src)).clone();
+    let mut ks = keys_of(frame, keys, n)?;
+    let last = if append { None } else { ks.pop() };
+    let (mut root, r) = take_cv(frame, cv, prop)?;
+    let result = write_path(frame, &mut root, &ks, last, |frame, arr, last| match last {
+        Some(k) => Ok(arr.make_mut().insert(k, v)),
+        None => match arr.make_mut().append(v) {
+            Ok(_) => Ok(None),
+            Err(_) => Err(occupied(frame)),
+        },
+    });
+    put_cv(frame, cv, root, r);
+    drop(result?);
+    Ok(())
+}
+
+/// The reference a `foreach` by reference walks through (its slot `src`).
+fn loop_ref(frame: &Frame, src: usize) -> Option<PhpRef> {
+    match borrow(frame, src).view() {
+        View::Ref(r) => Some(r.clone()),
+        _ => None,
+    }
+}
+
+/// Starts a `foreach` by reference: `false` (after PHP's warning) when what the reference
+/// in `src` refers to is not an array.
+#[metajit::dont_look_inside]
+pub fn iter_init_ref(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpError> {
+    let v = loop_ref(frame, src).map_or(Zval::NULL, |r| r.get());
+    if v.tag() != tag::ARRAY {
+        let msg = format!(
+            "foreach() argument must be of type array|object, {} given",
+            type_name(&v)
+        );
+        warn(frame, &msg)?;
+        return Ok(false);
+    }
+    store(frame, pos, Zval::int(0));
+    Ok(true)
+}
+
+/// The next entry of a `foreach` by reference: `$val` is bound to the element, made a
+/// reference; `false` at the end.
+#[metajit::dont_look_inside]
+pub fn iter_next_ref(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usize) -> bool {
+    let Some(r) = loop_ref(frame, src) else {
+        return false;
+    };
+    let mut a = r.replace(Zval::UNDEF);
+    let at = frame.slots[pos].bits as usize;
+    let found = match a.array_mut() {
+        Some(arr) if arr.live_from(at).is_some() => {
+            let t = arr.make_mut();
+            let p = t.live_from(at).expect("checked");
+            let k = t.at(p).0.to_zval();
+            let e = t.at_mut(p);
+            let elem = match e.view() {
+                View::Ref(x) => x.clone(),
+                _ => {
+                    let x = PhpRef::new(std::mem::replace(e, Zval::NULL));
+                    *e = Zval::reference(x.clone());
+                    x
+                }
+            };
+            Some((p, k, elem))
+        }
+        _ => None,
+    };
+    drop(r.replace(a));
+    let Some((p, k, elem)) = found else {
+        return false;
+    };
+    store(frame, pos, Zval::int(p as i64 + 1));
+    if key != NONE as usize {
+        crate::ops::vars::write_cv(frame, key, k);
+    }
+    store(frame, val, Zval::reference(elem));
     true
 }

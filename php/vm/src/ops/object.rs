@@ -847,3 +847,59 @@ pub fn destruct(vm: &mut Vm, obj: PhpObject) -> Result<(), PhpError> {
 pub fn prop_key(name: &[u8]) -> ArrayKey {
     ArrayKey::from_bytes(name)
 }
+
+/// `dst =` a reference to property `name` of the object in `obj`, made a reference where it
+/// is (a missing one is made `null` first).
+#[metajit::dont_look_inside]
+pub fn make_ref_prop(
+    frame: &mut Frame,
+    dst: usize,
+    obj: usize,
+    name: usize,
+) -> Result<(), PhpError> {
+    let pname = name_in(frame, name);
+    let o = match object_in(frame, obj) {
+        Ok(o) => o,
+        Err(t) => return Err(not_an_object(frame, "modify", &pname, &t)),
+    };
+    check_prop_access(frame, &o, &pname)?;
+    let r = {
+        let e = o.props_mut().entry(ArrayKey::from_bytes(&pname));
+        match e.view() {
+            View::Ref(r) => r.clone(),
+            _ => {
+                let v = std::mem::replace(e, Zval::NULL);
+                let v = if matches!(v.view(), View::Undef) {
+                    Zval::NULL
+                } else {
+                    v
+                };
+                let r = php_runtime::value::PhpRef::new(v);
+                *e = Zval::reference(r.clone());
+                r
+            }
+        }
+    };
+    store(frame, dst, Zval::reference(r));
+    Ok(())
+}
+
+/// `obj->name = &...`: the property becomes the reference (or value) in slot `src`.
+#[metajit::dont_look_inside]
+pub fn assign_ref_prop(
+    frame: &mut Frame,
+    obj: usize,
+    name: usize,
+    src: usize,
+) -> Result<(), PhpError> {
+    let pname = name_in(frame, name);
+    let v = (*borrow(frame, src)).clone();
+    match object_in(frame, obj) {
+        Ok(o) => {
+            check_prop_access(frame, &o, &pname)?;
+            drop(o.set(&pname, v));
+            Ok(())
+        }
+        Err(t) => Err(not_an_object(frame, "assign", &pname, &t)),
+    }
+}
