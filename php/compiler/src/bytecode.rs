@@ -438,6 +438,9 @@ pub enum Op {
         val: Slot,
         exit: u32,
     },
+    /// `dst = include src` (`kind`: 0 `include`, 1 `include_once`, 2 `require`, 3
+    /// `require_once`).
+    Include { dst: Slot, src: Slot, kind: u8 },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -495,6 +498,7 @@ impl Op {
             Op::Clone { dst, src } => each(&mut [dst, src]),
             Op::Throw { src } => each(&mut [src]),
             Op::FreeTemps { from, .. } => each(&mut [from]),
+            Op::Include { dst, src, .. } => each(&mut [dst, src]),
             Op::MakeRefDim {
                 dst,
                 cv,

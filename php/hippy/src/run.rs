@@ -43,12 +43,13 @@ pub fn run(opts: &Options) -> ExitCode {
         .collect();
     let switch = JitSwitch { on: opts.jit };
     let dump = opts.dump_bytecode;
+    let ini = opts.ini.clone();
     // The VM re-enters its loop natively per PHP call: a big stack for deep recursion (the
     // driver is made on that thread: it is not `Send`).
     let worker = std::thread::Builder::new()
         .stack_size(1 << 30)
         .spawn(move || match switch.driver_over(php_vm::JIT_DEFAULTS) {
-            Ok(jit) => execute(&src, shown, argv, jit, dump),
+            Ok(jit) => execute(&src, shown, argv, jit, dump, ini),
             Err(e) => {
                 eprintln!("hippy: {e}");
                 1
@@ -69,6 +70,7 @@ fn execute(
     argv: Vec<Vec<u8>>,
     jit: metajit::JitDriver,
     dump: bool,
+    ini: Vec<(String, String)>,
 ) -> u8 {
     let ast = match php_syntax::lint(src, Default::default()) {
         Ok(ast) => ast,
@@ -97,8 +99,15 @@ fn execute(
     }
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
     vm.class_specs = php_stdlib::classes::CLASSES;
+    vm.builtin_refs = php_stdlib::BY_REF;
+    for (k, v) in &ini {
+        if k == "error_reporting" {
+            vm.error_reporting = v.trim().parse().unwrap_or(0);
+        }
+        vm.ini.insert(k.clone(), v.clone());
+    }
     let result = vm.run_program(program, argv);
-    let code = match &result {
+    let mut code = match &result {
         Ok(()) => 0,
         Err(e) => {
             let text = e.render(&file);
@@ -106,6 +115,13 @@ fn execute(
             e.exit_code()
         }
     };
+    if !matches!(result, Err(php_vm::PhpError::Output)) {
+        if let Err(e) = vm.run_shutdown_functions() {
+            let text = e.render(&file);
+            vm.write(text.as_bytes());
+            code = e.exit_code();
+        }
+    }
     vm.shutdown(&result);
     if !vm.finish_output() || matches!(result, Err(php_vm::PhpError::Output)) {
         return 255;

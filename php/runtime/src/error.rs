@@ -19,6 +19,8 @@ pub enum PhpError {
         /// Where.
         line: u32,
     },
+    /// An error whose text is ready (a parse error in an included file).
+    Raw(String),
     /// Standard output failed (its reader went away, or the device is full).
     Output,
     /// `exit`/`die`: the program ends normally with this status.
@@ -45,6 +47,7 @@ impl PhpError {
             PhpError::Fatal { message, line } => {
                 let _ = write!(s, "\nFatal error: {message} in {file} on line {line}\n");
             }
+            PhpError::Raw(text) => s.push_str(text),
             PhpError::Output | PhpError::Exit(_) => {}
         }
         s
@@ -71,6 +74,7 @@ impl PartialEq for PhpError {
                 },
             ) => message == m && line == l,
             (PhpError::Output, PhpError::Output) => true,
+            (PhpError::Raw(a), PhpError::Raw(b)) => a == b,
             (PhpError::Exit(a), PhpError::Exit(b)) => a == b,
             _ => false,
         }

@@ -66,9 +66,14 @@ fn error_reporting(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn caller_args(h: &mut dyn Host, name: &str) -> Result<Vec<Zval>, PhpError> {
     match h.func_args() {
         Some(a) => Ok(a),
-        None => Err(h.throw(
+        // PHP words it two ways.
+        None if name == "func_num_args" => Err(h.throw(
             "Error",
             format!("{name}() must be called from a function context"),
+        )),
+        None => Err(h.throw(
+            "Error",
+            format!("{name}() cannot be called from the global scope"),
         )),
     }
 }

@@ -198,7 +198,7 @@ fn fatal(message: String, line: u32) -> PhpError {
 pub fn declare_all(
     vm: &mut Vm,
     defs: Vec<ClassDef>,
-    _main: &'static Code,
+    file: &'static str,
 ) -> Result<Vec<&'static Code>, PhpError> {
     let mut pending: Vec<ClassDef> = defs;
     let mut codes = Vec::new();
@@ -240,13 +240,13 @@ pub fn declare_all(
                 def.line,
             ));
         }
-        codes.extend(declare(vm, def)?);
+        codes.extend(declare(vm, def, file)?);
     }
     Ok(codes)
 }
 
 /// Makes one program class.
-fn declare(vm: &mut Vm, def: ClassDef) -> Result<Vec<&'static Code>, PhpError> {
+fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'static Code>, PhpError> {
     let id = vm.class_list.len() as u32;
     let name = String::from_utf8_lossy(&def.name).into_owned();
     let find = |n: &[u8]| vm.classes[&n.to_ascii_lowercase()];
@@ -357,7 +357,7 @@ fn declare(vm: &mut Vm, def: ClassDef) -> Result<Vec<&'static Code>, PhpError> {
             }
         }
         let method_name = func.name.clone();
-        let code = Code::load_with(func, &resolve_all);
+        let code = Code::load_with(func, file, &resolve_all);
         let index = vm.methods.len() as u32;
         vm.methods.push(code);
         codes.push(code);

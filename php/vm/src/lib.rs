@@ -4,11 +4,15 @@
 //! - [`vm`]: loaded code, the VM, frames and the dispatch loop.
 //! - [`ops`]: what the loop calls, by family (`arith`, `call`, `object`, `output`, `vars`).
 //! - [`classes`]: making the built-in and the program's classes; destructors.
+//! - [`load`]: loading compiled files; `include` and `require`.
+//! - [`functions`]: built-in functions that work on the VM's state (error handlers, ini...).
 //!
 //! Built-in functions come from outside (`php-stdlib`, through the table [`Vm::new`] is
 //! given), and reach the VM through [`php_runtime::Host`], which [`ops::call`] implements.
 
 pub mod classes;
+pub mod functions;
+pub mod load;
 pub mod ops;
 pub mod vm;
 

@@ -12,7 +12,7 @@
 use crate::ops::{self, arith, array, call, callable, object, output, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
-use php_compiler::{Const, Function, NONE, Op, Program};
+use php_compiler::{Function, NONE, Op, Program};
 use php_runtime::PhpError;
 use php_runtime::object::Class;
 use php_runtime::value::PhpRef;
@@ -32,6 +32,8 @@ pub enum Callee {
     User(&'static Code),
     /// A built-in function, and its name as PHP prints it.
     Builtin(&'static str, Builtin),
+    /// A built-in function of the VM's own ([`functions`](crate::functions)).
+    Vm(&'static str, crate::functions::VmBuiltin),
     /// Nothing: PHP's "Call to undefined function".
     Undefined,
 }
@@ -42,6 +44,8 @@ pub struct Code {
     pub func: Function,
     /// The constants as values (strings are owned here for the life of the program).
     pub constants: Vec<Value>,
+    /// The file it was compiled from, as PHP prints it in messages.
+    pub file: &'static str,
     /// What each call-name constant calls (indexed like `constants`).
     pub callees: std::cell::OnceCell<Vec<Callee>>,
     /// The parameters before a variadic one (all of them if there is none).
@@ -55,13 +59,11 @@ pub struct Code {
 metajit::green_type!(Code);
 
 impl Code {
-    pub(crate) fn load(func: Function) -> &'static Code {
-        Code::load_with(func, &|_, _| Zval::NULL)
-    }
-
-    /// [`load`](Code::load) with class constants in the constants given by `resolve`.
+    /// Makes the code of `func` from `file`; `resolve` gives class constants used in its
+    /// constants.
     pub(crate) fn load_with(
         func: Function,
+        file: &'static str,
         resolve: &dyn Fn(&[u8], &[u8]) -> Zval,
     ) -> &'static Code {
         let constants = func
@@ -77,6 +79,7 @@ impl Code {
         Box::leak(Box::new(Code {
             func,
             constants,
+            file,
             callees: std::cell::OnceCell::new(),
             fixed_params,
             required_params,
@@ -123,8 +126,12 @@ pub struct Vm {
     pub buffers: Vec<Vec<u8>>,
     /// The user functions by lowercase name.
     pub functions: HashMap<Vec<u8>, &'static Code>,
-    /// The program's closures (`Op::MakeClosure` names them by index).
+    /// The closures of every loaded file (`Op::MakeClosure` names them by index).
     pub closures: Vec<&'static Code>,
+    /// The files included so far (for `include_once`), by real path.
+    pub included: std::collections::HashSet<std::path::PathBuf>,
+    /// The by-reference parameters of the built-in functions (to compile included files).
+    pub builtin_refs: &'static [(&'static str, &'static [usize])],
     /// The classes by lowercase name.
     pub classes: HashMap<Vec<u8>, &'static Class>,
     /// The classes by id.
@@ -137,6 +144,16 @@ pub struct Vm {
     pub pending: Option<PhpError>,
     /// The depth of the call running now (1: the script).
     pub depth: u32,
+    /// `set_error_handler`: the handlers and their level masks, the current one last.
+    pub error_handlers: Vec<(Zval, i64)>,
+    /// Whether the error handler is running (it is not called for its own errors).
+    pub in_error_handler: bool,
+    /// `set_exception_handler`: the handlers, the current one last.
+    pub exception_handlers: Vec<Zval>,
+    /// `register_shutdown_function`: the callbacks and their arguments.
+    pub shutdown_functions: Vec<(Zval, Vec<Zval>)>,
+    /// The ini settings (`ini_get`, `ini_set`, `-d`).
+    pub ini: HashMap<String, String>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -175,6 +192,52 @@ pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
     // SAFETY: the VM outlives every frame (frames exist only while `Vm::run_program` runs),
     // and the interpreter touches it through one path at a time.
     unsafe { frame.vm.get_mut() }
+}
+
+/// The ini settings a program starts with (`php -n`'s built-in defaults).
+pub fn default_ini() -> HashMap<String, String> {
+    [
+        ("precision", "14"),
+        ("serialize_precision", "-1"),
+        ("display_errors", "1"),
+        ("display_startup_errors", "1"),
+        ("error_reporting", ""),
+        ("log_errors", "0"),
+        ("html_errors", "0"),
+        ("memory_limit", "128M"),
+        ("max_execution_time", "0"),
+        ("default_charset", "UTF-8"),
+        ("short_open_tag", "1"),
+        ("output_buffering", "0"),
+        ("implicit_flush", "1"),
+        ("error_log", ""),
+        ("include_path", ".:/usr/share/php"),
+        ("zend.assertions", "-1"),
+        ("assert.active", "1"),
+        ("assert.exception", "1"),
+        ("date.timezone", ""),
+        ("arg_separator.output", "&"),
+        ("auto_detect_line_endings", "0"),
+        ("zend.enable_gc", "1"),
+        ("xmlrpc_errors", "0"),
+        ("docref_root", ""),
+        ("error_prepend_string", ""),
+        ("error_append_string", ""),
+        ("register_argc_argv", "1"),
+        ("variables_order", "EGPCS"),
+        ("allow_url_fopen", "1"),
+        ("user_agent", ""),
+        ("default_socket_timeout", "60"),
+        ("auto_prepend_file", ""),
+        ("auto_append_file", ""),
+        ("open_basedir", ""),
+        ("disable_functions", ""),
+        ("max_input_time", "-1"),
+        ("ignore_user_abort", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 /// The frame for a call at `depth` running `code`, called from `caller`: the depth's frame,
@@ -251,12 +314,19 @@ impl Vm {
             buffers: Vec::new(),
             functions: HashMap::new(),
             closures: Vec::new(),
+            included: Default::default(),
+            builtin_refs: &[],
             classes: HashMap::new(),
             class_list: Vec::new(),
             methods: Vec::new(),
             class_specs: &[],
             pending: None,
             depth: 1,
+            error_handlers: Vec::new(),
+            in_error_handler: false,
+            exception_handlers: Vec::new(),
+            shutdown_functions: Vec::new(),
+            ini: default_ini(),
             frames: Vec::new(),
         }
     }
@@ -265,53 +335,9 @@ impl Vm {
     /// [`finish_output`](Vm::finish_output)). `argv` is the script's `$argv` (its name as
     /// given, then its arguments).
     pub fn run_program(&mut self, program: Program, argv: Vec<Vec<u8>>) -> Result<(), PhpError> {
-        let main = Code::load(program.main);
         crate::classes::declare_builtin(self);
-        let class_codes = crate::classes::declare_all(self, program.classes, main)?;
-        let functions: Vec<&'static Code> = program.functions.into_iter().map(Code::load).collect();
-        let mut table: HashMap<Vec<u8>, Callee> = HashMap::new();
-        for &f in &functions {
-            table.insert(f.func.name.to_ascii_lowercase(), Callee::User(f));
-            self.functions.insert(f.func.name.to_ascii_lowercase(), f);
-        }
-        let closures: Vec<&'static Code> = program
-            .closures
-            .into_iter()
-            .map(|f| {
-                let code = Code::load(f);
-                let scope = code.func.class.as_ref().map(|c| c.to_ascii_lowercase());
-                if let Some(class) = scope.and_then(|c| self.classes.get(&c).copied()) {
-                    let _ = code.scope.set(class);
-                }
-                code
-            })
-            .collect();
-        self.closures = closures.clone();
-        for code in functions
-            .iter()
-            .copied()
-            .chain([main])
-            .chain(class_codes)
-            .chain(closures)
-        {
-            let callees = code
-                .func
-                .constants
-                .iter()
-                .map(|k| match k {
-                    Const::Str(name) => {
-                        let lower = name.to_ascii_lowercase();
-                        match table.get(&lower) {
-                            Some(c) => *c,
-                            None => (self.builtins)(&lower)
-                                .map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f)),
-                        }
-                    }
-                    _ => Callee::Undefined,
-                })
-                .collect();
-            let _ = code.callees.set(callees);
-        }
+        let file: &'static str = Box::leak(self.file.clone().into_boxed_str());
+        let main = crate::load::load(self, program, file)?;
         let jit = self.jit.clone();
         let frame = enter_frame(Ref::new_mut(self), 1, main, None);
         // SAFETY: the script's frame is used by this call only.
@@ -328,7 +354,38 @@ impl Vm {
             crate::ops::store(frame, i, v);
         }
         crate::classes::install_destructor_hook(self);
-        execute(&jit, main, frame)
+        let result = execute(&jit, main, frame);
+        // `set_exception_handler`: the handler gets what nobody caught.
+        match (result, self.exception_handlers.last().cloned()) {
+            (Err(PhpError::Exception(e)), Some(handler)) if !handler.is_null() => {
+                self.exception_handlers.clear();
+                let frame = main_frame(self).expect("the script's frame");
+                match crate::ops::callable::resolve(frame, &handler) {
+                    Ok(t) => {
+                        crate::ops::callable::call_target(frame, t, vec![Zval::object(e)]).map(drop)
+                    }
+                    Err(_) => Ok(()),
+                }
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Runs the functions registered with `register_shutdown_function`, in order (the
+    /// caller reports an error one of them ends with).
+    pub fn run_shutdown_functions(&mut self) -> Result<(), PhpError> {
+        let mut i = 0;
+        while i < self.shutdown_functions.len() {
+            let (f, args) = self.shutdown_functions[i].clone();
+            i += 1;
+            let Some(frame) = main_frame(self) else {
+                return Ok(());
+            };
+            if let Ok(t) = crate::ops::callable::resolve(frame, &f) {
+                crate::ops::callable::call_target(frame, t, args)?;
+            }
+        }
+        Ok(())
     }
 
     /// Ends the program after [`run_program`](Vm::run_program) returned `result` (and its
@@ -400,17 +457,21 @@ impl Vm {
 
     /// What a call of the function of this lowercase name reaches.
     pub fn callee(&self, lower: &[u8]) -> Callee {
-        match self.functions.get(lower) {
-            Some(&c) => Callee::User(c),
-            None => {
-                (self.builtins)(lower).map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f))
-            }
+        if let Some(&c) = self.functions.get(lower) {
+            return Callee::User(c);
         }
+        if let Some(&(n, f)) = crate::functions::FUNCTIONS
+            .iter()
+            .find(|(n, _)| n.as_bytes() == lower)
+        {
+            return Callee::Vm(n, f);
+        }
+        (self.builtins)(lower).map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f))
     }
 
     /// Whether a function of this lowercase name exists (the program's or a built-in).
     pub fn function_exists(&self, lower: &[u8]) -> bool {
-        self.functions.contains_key(lower) || (self.builtins)(lower).is_some()
+        !matches!(self.callee(lower), Callee::Undefined)
     }
 }
 
@@ -770,6 +831,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
+            Op::Include { dst, src, kind } => {
+                frame.pc = pc;
+                crate::load::include(frame, dst as usize, src as usize, kind)?;
+            }
             Op::MakeRefDim {
                 dst,
                 cv,

@@ -524,7 +524,19 @@ impl<'a> Gen<'a> {
                 self.emit(Op::Throw { src });
                 src
             }
-            ExprKind::Include { .. } => return self.unsupported("include and require"),
+            ExprKind::Include { kind, expr } => {
+                use php_syntax::ast::IncludeKind as K;
+                let kind = match kind {
+                    K::Include => 0,
+                    K::IncludeOnce => 1,
+                    K::Require => 2,
+                    K::RequireOnce => 3,
+                };
+                let src = self.expr(*expr)?;
+                let dst = self.temp();
+                self.emit(Op::Include { dst, src, kind });
+                dst
+            }
             ExprKind::MagicConstant(m) => {
                 use php_syntax::ast::MagicConstant as M;
                 let function = if &self.f.name[..] == b"{main}" {

@@ -46,11 +46,15 @@ pub fn call_array(frame: &mut Frame, name: usize, args: usize, dst: usize) -> Re
 }
 
 fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, PhpError> {
-    let callee = frame.code.callees.get().expect("calls resolved at load")[name];
+    let mut callee = frame.code.callees.get().expect("calls resolved at load")[name];
     let shown = match &frame.code.func.constants[name] {
         Const::Str(s) => &s[..],
         _ => &b""[..],
     };
+    if let Callee::Undefined = callee {
+        // A function an included file declared after this code was loaded.
+        callee = vm_of(frame).callee(&shown.to_ascii_lowercase());
+    }
     call_callee(frame, callee, shown, argv)
 }
 
@@ -80,6 +84,7 @@ pub fn call_callee(
             f(&mut host, &argv)
         }
         Callee::User(code) => call_user(frame, code, argv, None, php_compiler::NONE, &[]),
+        Callee::Vm(_, f) => f(frame, &argv),
     }
 }
 
@@ -152,7 +157,7 @@ pub fn call_user(
         let message = format!(
             "Too few arguments to function {}(), {argc} passed in {} on line {} and {exactly} {required} expected",
             code.name(),
-            vm.file,
+            frame.code.file,
             line(frame)
         );
         let e = throw(c, "ArgumentCountError", message);

@@ -82,7 +82,6 @@ fn class_in(frame: &mut Frame, slot: usize) -> Result<&'static Class, PhpError> 
 /// The trace of an exception made at the frame's instruction: one entry per call that led
 /// there, innermost first.
 fn trace(frame: &Frame) -> PhpArray {
-    let file = vm_of(frame).file.clone();
     let mut list = PhpArray::new();
     let mut f: &Frame = frame;
     while let Some(parent) = f.parent {
@@ -91,9 +90,14 @@ fn trace(frame: &Frame) -> PhpArray {
         let argc = (f.argc as usize).min(f.code.func.params.len());
         let args = PhpArray::from_list((0..argc).map(|i| borrow(f, i).deref()));
         let mut e = PhpArray::new();
-        drop(e.insert("file".into(), Zval::str(&file)));
+        drop(e.insert("file".into(), Zval::str(p.code.file)));
         drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
-        drop(e.insert("function".into(), Zval::str(&f.code.name())));
+        let function = if &f.code.func.name[..] == b"{main}" {
+            "include".to_string()
+        } else {
+            f.code.name()
+        };
+        drop(e.insert("function".into(), Zval::str(&function)));
         if let Some(c) = f.code.class() {
             drop(e.insert("class".into(), Zval::str(&c.display())));
             let this = f.code.func.this.map(|s| borrow(f, s as usize).deref());
@@ -113,8 +117,7 @@ fn trace(frame: &Frame) -> PhpArray {
 
 /// Fills in where a new `Throwable` was made: file, line and trace.
 fn mark_origin(frame: &Frame, o: &PhpObject) {
-    let file = vm_of(frame).file.clone();
-    drop(o.set(b"file", Zval::str(&file)));
+    drop(o.set(b"file", Zval::str(frame.code.file)));
     drop(o.set(b"line", Zval::int(i64::from(line(frame)))));
     drop(o.set(b"trace", Zval::array(trace(frame))));
 }
@@ -138,9 +141,8 @@ pub fn throwable(frame: &mut Frame, class: &str, message: String) -> PhpError {
 /// Adds the frame of a built-in function to the top of an exception's trace (Zend shows the
 /// built-in that threw).
 pub fn push_builtin_frame(frame: &Frame, o: &PhpObject, name: &str, args: &[Zval]) {
-    let file = vm_of(frame).file.clone();
     let mut e = PhpArray::new();
-    drop(e.insert("file".into(), Zval::str(&file)));
+    drop(e.insert("file".into(), Zval::str(frame.code.file)));
     drop(e.insert("line".into(), Zval::int(i64::from(line(frame)))));
     match name.split_once("::") {
         Some((class, method)) => {

@@ -17,22 +17,52 @@ pub fn line(frame: &Frame) -> u32 {
     frame.code.func.lines.get(frame.pc).copied().unwrap_or(0)
 }
 
-/// Prints a diagnostic of `level` (`Warning`, `Deprecated`...) as PHP's CLI does, unless the
-/// error-reporting level leaves it out.
-fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpError> {
+/// Raises a diagnostic of `level` (`E_WARNING`, `E_USER_NOTICE`...): the error handler
+/// installed with `set_error_handler` gets it first (if its mask has the level; while it
+/// runs it is not called again); unless it returns `false`, that is all. Otherwise PHP's CLI
+/// prints it, unless the error-reporting level leaves it out. `E_USER_ERROR` then ends the
+/// program.
+pub fn raise(frame: &mut Frame, level: i64, message: &str) -> Result<(), PhpError> {
     let vm = vm_of(frame);
-    let bit = match level {
-        "Warning" => 2,
-        "Notice" => 8,
-        "Deprecated" => 8192,
-        _ => 0,
+    if let Some((handler, mask)) = vm.error_handlers.last().cloned()
+        && mask & level != 0
+        && !vm.in_error_handler
+    {
+        let args = vec![
+            Zval::int(level),
+            Zval::str(message),
+            Zval::str(frame.code.file),
+            Zval::int(i64::from(line(frame))),
+        ];
+        vm.in_error_handler = true;
+        let result = match crate::ops::callable::resolve(frame, &handler) {
+            Ok(t) => crate::ops::callable::call_target(frame, t, args),
+            Err(_) => Ok(Zval::NULL),
+        };
+        vm_of(frame).in_error_handler = false;
+        if !matches!(result?.view(), View::Bool(false)) {
+            return Ok(());
+        }
+    }
+    let vm = vm_of(frame);
+    let label = match level {
+        2 | 512 => "Warning",
+        8 | 1024 => "Notice",
+        8192 | 16384 => "Deprecated",
+        _ => "Fatal error",
     };
-    if vm.error_reporting & bit == 0 {
+    if level == 256 {
+        return Err(PhpError::Fatal {
+            message: message.to_string(),
+            line: line(frame),
+        });
+    }
+    if vm.error_reporting & level == 0 {
         return Ok(());
     }
     let text = format!(
-        "\n{level}: {message} in {} on line {}\n",
-        vm.file,
+        "\n{label}: {message} in {} on line {}\n",
+        frame.code.file,
         line(frame)
     );
     if vm.write(text.as_bytes()) {
@@ -40,6 +70,15 @@ fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpEr
     } else {
         Err(PhpError::Output)
     }
+}
+
+fn diagnostic(frame: &mut Frame, level: &str, message: &str) -> Result<(), PhpError> {
+    let bit = match level {
+        "Warning" => 2,
+        "Notice" => 8,
+        _ => 8192,
+    };
+    raise(frame, bit, message)
 }
 
 /// `Warning: message`.

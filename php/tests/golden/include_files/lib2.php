@@ -1,0 +1,3 @@
+<?php
+class K { const V = 3; }
+return "two";

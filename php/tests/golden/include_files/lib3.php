@@ -1,0 +1,3 @@
+<?php
+$local++;
+echo "in lib3: $local ", K::V, "\n";

@@ -1,0 +1,2 @@
+<?php
+$sibling = "found next to lib.php";

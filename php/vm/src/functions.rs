@@ -1,0 +1,281 @@
+//! Built-in functions that work on the VM's own state rather than on values: error and
+//! exception handlers, `trigger_error`, shutdown functions, the variables of the calling
+//! function (`compact`, `extract`, `get_defined_vars`), ini settings, and the functions of
+//! the garbage collector and time limits that have nothing to do here.
+
+use crate::ops::callable::resolve;
+use crate::ops::vars::{read_cv, throw, write_cv};
+use crate::vm::{Frame, vm_of};
+use php_runtime::value::View;
+use php_runtime::{ArrayKey, PhpArray, PhpError, PhpString, Zval};
+
+/// A built-in function with the calling frame.
+pub type VmBuiltin = fn(&mut Frame, &[Zval]) -> Result<Zval, PhpError>;
+
+/// The functions, by lowercase name.
+pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
+    ("set_error_handler", set_error_handler),
+    ("restore_error_handler", restore_error_handler),
+    ("set_exception_handler", set_exception_handler),
+    ("restore_exception_handler", restore_exception_handler),
+    ("trigger_error", trigger_error),
+    ("user_error", trigger_error),
+    ("register_shutdown_function", register_shutdown_function),
+    ("compact", compact),
+    ("extract", extract),
+    ("get_defined_vars", get_defined_vars),
+    ("ini_get", ini_get),
+    ("ini_set", ini_set),
+    ("ini_restore", ini_restore),
+    ("set_time_limit", set_time_limit),
+    ("gc_collect_cycles", gc_collect_cycles),
+    ("gc_enable", gc_switch),
+    ("gc_disable", gc_switch),
+    ("gc_enabled", gc_enabled),
+];
+
+/// PHP's `ArgumentCountError` unless `min <= args.len() <= max`.
+fn arity(
+    frame: &mut Frame,
+    name: &str,
+    a: &[Zval],
+    min: usize,
+    max: usize,
+) -> Result<(), PhpError> {
+    if a.len() >= min && a.len() <= max {
+        return Ok(());
+    }
+    let (word, n) = if min == max {
+        ("exactly", min)
+    } else if a.len() < min {
+        ("at least", min)
+    } else {
+        ("at most", max)
+    };
+    let s = if n == 1 { "" } else { "s" };
+    let msg = format!("{name}() expects {word} {n} argument{s}, {} given", a.len());
+    Err(throw(frame, "ArgumentCountError", msg))
+}
+
+fn string_of(v: &Zval) -> Vec<u8> {
+    let mut out = Vec::new();
+    php_runtime::convert::push_string(&mut out, &v.deref());
+    out
+}
+
+/// A callable argument (or `null` where allowed): PHP's `TypeError` otherwise.
+fn callable_arg(frame: &mut Frame, name: &str, v: &Zval, nullable: bool) -> Result<(), PhpError> {
+    if nullable && v.is_null() {
+        return Ok(());
+    }
+    if let Err(why) = resolve(frame, v) {
+        let or_null = if nullable { " or null" } else { "" };
+        let msg =
+            format!("{name}(): Argument #1 ($callback) must be a valid callback{or_null}, {why}");
+        return Err(throw(frame, "TypeError", msg));
+    }
+    Ok(())
+}
+
+fn set_error_handler(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "set_error_handler", a, 1, 2)?;
+    callable_arg(frame, "set_error_handler", &a[0], true)?;
+    let mask = match a.get(1) {
+        Some(m) => php_runtime::convert::to_int(m),
+        None => 32767,
+    };
+    let vm = vm_of(frame);
+    let old = vm
+        .error_handlers
+        .last()
+        .map_or(Zval::NULL, |(h, _)| h.clone());
+    vm.error_handlers.push((a[0].deref(), mask));
+    Ok(old)
+}
+
+fn restore_error_handler(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "restore_error_handler", a, 0, 0)?;
+    vm_of(frame).error_handlers.pop();
+    Ok(Zval::bool(true))
+}
+
+fn set_exception_handler(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "set_exception_handler", a, 1, 1)?;
+    callable_arg(frame, "set_exception_handler", &a[0], true)?;
+    let vm = vm_of(frame);
+    let old = vm.exception_handlers.last().cloned().unwrap_or(Zval::NULL);
+    vm.exception_handlers.push(a[0].deref());
+    Ok(old)
+}
+
+fn restore_exception_handler(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "restore_exception_handler", a, 0, 0)?;
+    vm_of(frame).exception_handlers.pop();
+    Ok(Zval::bool(true))
+}
+
+fn trigger_error(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "trigger_error", a, 1, 2)?;
+    let message = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
+    let level = match a.get(1) {
+        Some(l) => php_runtime::convert::to_int(l),
+        None => 1024,
+    };
+    if !matches!(level, 256 | 512 | 1024 | 16384) {
+        let msg = "trigger_error(): Argument #2 ($error_level) must be one of E_USER_ERROR, E_USER_WARNING, E_USER_NOTICE, or E_USER_DEPRECATED";
+        return Err(throw(frame, "ValueError", msg.into()));
+    }
+    crate::ops::vars::raise(frame, level, &message)?;
+    Ok(Zval::bool(true))
+}
+
+fn register_shutdown_function(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "register_shutdown_function", a, 1, usize::MAX)?;
+    callable_arg(frame, "register_shutdown_function", &a[0], false)?;
+    vm_of(frame)
+        .shutdown_functions
+        .push((a[0].deref(), a[1..].to_vec()));
+    Ok(Zval::NULL)
+}
+
+/// The slot of the calling function's variable `name`.
+fn cv_named(frame: &Frame, name: &[u8]) -> Option<usize> {
+    frame.code.func.cvs.iter().position(|c| &c[..] == name)
+}
+
+fn compact(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    let mut names = Vec::new();
+    let mut stack: Vec<Zval> = a.iter().rev().cloned().collect();
+    while let Some(v) = stack.pop() {
+        match v.deref().view() {
+            View::Array(x) => {
+                let items: Vec<Zval> = x.iter().map(|(_, v)| v.clone()).collect();
+                stack.extend(items.into_iter().rev());
+            }
+            _ => names.push(string_of(&v)),
+        }
+    }
+    let mut out = PhpArray::new();
+    for name in names {
+        let value = cv_named(frame, &name)
+            .map(|i| read_cv(frame, i))
+            .filter(|v| !matches!(v.view(), View::Undef));
+        match value {
+            Some(v) => drop(out.insert(ArrayKey::from_bytes(&name), v)),
+            None => crate::ops::vars::warn(
+                frame,
+                &format!(
+                    "compact(): Undefined variable ${}",
+                    String::from_utf8_lossy(&name)
+                ),
+            )?,
+        }
+    }
+    Ok(Zval::array(out))
+}
+
+fn extract(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "extract", a, 1, 3)?;
+    let arr = match a[0].deref().view() {
+        View::Array(x) => x.clone(),
+        _ => {
+            let msg = format!(
+                "extract(): Argument #1 ($array) must be of type array, {} given",
+                php_runtime::convert::type_name(&a[0])
+            );
+            return Err(throw(frame, "TypeError", msg));
+        }
+    };
+    if a.len() > 1 {
+        return Err(throw(
+            frame,
+            "Error",
+            "extract() with flags is not supported yet".into(),
+        ));
+    }
+    let mut n = 0;
+    for (k, v) in arr.iter() {
+        let ArrayKey::Str(name) = k else { continue };
+        if name.as_bytes() == b"this" {
+            continue;
+        }
+        if let Some(i) = cv_named(frame, name.as_bytes()) {
+            write_cv(frame, i, v.deref());
+            n += 1;
+        }
+    }
+    Ok(Zval::int(n))
+}
+
+fn get_defined_vars(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "get_defined_vars", a, 0, 0)?;
+    let mut out = PhpArray::new();
+    for (i, name) in frame.code.func.cvs.iter().enumerate() {
+        if &name[..] == b"this" || name.starts_with(b"\0") {
+            continue;
+        }
+        let v = read_cv(frame, i);
+        if !matches!(v.view(), View::Undef) {
+            drop(out.insert(ArrayKey::from_bytes(name), v));
+        }
+    }
+    Ok(Zval::array(out))
+}
+
+fn ini_get(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "ini_get", a, 1, 1)?;
+    let key = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
+    Ok(match vm_of(frame).ini.get(&key) {
+        Some(v) => Zval::string(PhpString::new(v.as_bytes())),
+        None => Zval::bool(false),
+    })
+}
+
+fn ini_set(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "ini_set", a, 2, 2)?;
+    let key = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
+    let value = String::from_utf8_lossy(&string_of(&a[1])).into_owned();
+    let vm = vm_of(frame);
+    let Some(old) = vm.ini.get(&key).cloned() else {
+        return Ok(Zval::bool(false));
+    };
+    if key == "error_reporting" {
+        vm.error_reporting = value.trim().parse().unwrap_or(0);
+    }
+    vm.ini.insert(key, value);
+    Ok(Zval::string(PhpString::new(old.as_bytes())))
+}
+
+fn ini_restore(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "ini_restore", a, 1, 1)?;
+    let key = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
+    let vm = vm_of(frame);
+    if let Some(v) = crate::vm::default_ini().remove(&key) {
+        vm.ini.insert(key, v);
+    }
+    Ok(Zval::NULL)
+}
+
+fn set_time_limit(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "set_time_limit", a, 1, 1)?;
+    let secs = php_runtime::convert::to_int(&a[0]);
+    vm_of(frame)
+        .ini
+        .insert("max_execution_time".into(), secs.to_string());
+    Ok(Zval::bool(true))
+}
+
+fn gc_collect_cycles(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "gc_collect_cycles", a, 0, 0)?;
+    Ok(Zval::int(0))
+}
+
+fn gc_switch(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "gc_enable", a, 0, 0)?;
+    Ok(Zval::NULL)
+}
+
+fn gc_enabled(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "gc_enabled", a, 0, 0)?;
+    Ok(Zval::bool(true))
+}

@@ -1,0 +1,225 @@
+//! Loading a compiled file into the VM: its functions (PHP's error for a name declared
+//! twice), classes and closures, and the calls of its code resolved; and `include` and
+//! `require`, which compile another file and run its code with the includer's variables.
+
+use crate::vm::{Callee, Code, Frame, Vm, enter_frame, execute, leave_frame, vm_of};
+use php_compiler::{Const, Op, Program};
+use php_runtime::value::{PhpRef, View};
+use php_runtime::{PhpError, Zval};
+
+/// Loads `program`, compiled from `file`: returns its main code.
+pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'static Code, PhpError> {
+    let none = |_: &[u8], _: &[u8]| Zval::NULL;
+    // Closures are numbered per file: they move after the ones loaded before.
+    let offset = vm.closures.len() as u32;
+    let shift = |mut f: php_compiler::Function| {
+        for op in &mut f.ops {
+            if let Op::MakeClosure { func, .. } = op {
+                *func += offset;
+            }
+        }
+        f
+    };
+    let main = Code::load_with(shift(program.main), file, &none);
+    let class_codes = crate::classes::declare_all(vm, program.classes, file)?;
+    let mut functions = Vec::new();
+    for f in program.functions {
+        let lower = f.name.to_ascii_lowercase();
+        if vm.functions.contains_key(&lower) {
+            let message = format!(
+                "Cannot redeclare {}() (previously declared in {}:{})",
+                String::from_utf8_lossy(&f.name),
+                vm.functions[&lower].file,
+                vm.functions[&lower].func.line
+            );
+            return Err(PhpError::Fatal {
+                message,
+                line: f.line,
+            });
+        }
+        let code = Code::load_with(shift(f), file, &none);
+        vm.functions.insert(lower, code);
+        functions.push(code);
+    }
+    let mut closures = Vec::new();
+    for f in program.closures {
+        let code = Code::load_with(shift(f), file, &none);
+        let scope = code.func.class.as_ref().map(|c| c.to_ascii_lowercase());
+        if let Some(class) = scope.and_then(|c| vm.classes.get(&c).copied()) {
+            let _ = code.scope.set(class);
+        }
+        closures.push(code);
+    }
+    vm.closures.extend(closures.iter().copied());
+    for code in functions
+        .into_iter()
+        .chain([main])
+        .chain(class_codes)
+        .chain(closures)
+    {
+        let callees = code
+            .func
+            .constants
+            .iter()
+            .map(|k| match k {
+                Const::Str(name) => vm.callee(&name.to_ascii_lowercase()),
+                _ => Callee::Undefined,
+            })
+            .collect();
+        let _ = code.callees.set(callees);
+    }
+    Ok(main)
+}
+
+/// Parses and compiles `src` from `path`: PHP's parse or compile error as a ready message.
+fn compile(vm: &Vm, src: &[u8], path: &str) -> Result<Program, PhpError> {
+    let ast = php_syntax::lint(src, Default::default())
+        .map_err(|d| PhpError::Raw(d.display_text(path)))?;
+    php_compiler::compile(&ast, src, path.as_bytes(), vm.builtin_refs).map_err(|e| {
+        if e.fatal {
+            PhpError::Raw(format!(
+                "\nFatal error: {} in {path} on line {}\n",
+                e.message, e.line
+            ))
+        } else {
+            PhpError::Raw(format!("hippy: {path}:{}: {}\n", e.line, e.message))
+        }
+    })
+}
+
+/// The file `include` names: as given if absolute or starting with `./` or `../`;
+/// otherwise first from the working directory, then from the including file's directory.
+fn find(name: &str, includer: &str) -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(name);
+    if p.is_absolute() || name.starts_with("./") || name.starts_with("../") {
+        return p.is_file().then(|| p.to_path_buf());
+    }
+    if p.is_file() {
+        return Some(p.to_path_buf());
+    }
+    let dir = std::path::Path::new(includer).parent()?;
+    let q = dir.join(p);
+    q.is_file().then_some(q)
+}
+
+/// `dst = include src` (`kind`: 0 include, 1 include_once, 2 require, 3 require_once).
+#[metajit::dont_look_inside]
+pub fn include(frame: &mut Frame, dst: usize, src: usize, kind: u8) -> Result<(), PhpError> {
+    let name_z = crate::ops::borrow(frame, src).deref();
+    let mut name = Vec::new();
+    php_runtime::convert::push_string(&mut name, &name_z);
+    let name = String::from_utf8_lossy(&name).into_owned();
+    let word = ["include", "include_once", "require", "require_once"][kind as usize];
+    let once = kind == 1 || kind == 3;
+    let Some(path) = find(&name, frame.code.file) else {
+        crate::ops::vars::warn(
+            frame,
+            &format!("{word}({name}): Failed to open stream: No such file or directory"),
+        )?;
+        let include_path = vm_of(frame)
+            .ini
+            .get("include_path")
+            .cloned()
+            .unwrap_or_default();
+        if kind >= 2 {
+            return Err(crate::ops::vars::throw(
+                frame,
+                "Error",
+                format!("Failed opening required '{name}' (include_path='{include_path}')"),
+            ));
+        }
+        crate::ops::vars::warn(
+            frame,
+            &format!(
+                "{word}(): Failed opening '{name}' for inclusion (include_path='{include_path}')"
+            ),
+        )?;
+        crate::ops::store(frame, dst, Zval::bool(false));
+        return Ok(());
+    };
+    let real = std::fs::canonicalize(&path).unwrap_or(path.clone());
+    let vm = vm_of(frame);
+    if once && vm.included.contains(&real) {
+        crate::ops::store(frame, dst, Zval::bool(true));
+        return Ok(());
+    }
+    vm.included.insert(real.clone());
+    let src_text = std::fs::read(&path).unwrap_or_default();
+    let shown: &'static str = Box::leak(real.to_string_lossy().into_owned().into_boxed_str());
+    let program = compile(vm, &src_text, shown)?;
+    let main = load(vm, program, shown)?;
+    let result = run_included(frame, main)?;
+    crate::ops::store(frame, dst, result);
+    Ok(())
+}
+
+/// Runs an included file's code with the variables of `frame`: each variable it uses is
+/// bound by reference to the includer's variable of that name (a global made by `global`
+/// at the top level, or a new one elsewhere).
+fn run_included(frame: &mut Frame, main: &'static Code) -> Result<Zval, PhpError> {
+    if frame.depth >= crate::vm::MAX_DEPTH {
+        return Err(PhpError::Fatal {
+            message:
+                "Allowed memory size of 134217728 bytes exhausted (tried to allocate 262144 bytes)"
+                    .into(),
+            line: crate::ops::vars::line(frame),
+        });
+    }
+    let callee = enter_frame(
+        frame.vm,
+        frame.depth + 1,
+        main,
+        Some(metajit::ref_of(frame)),
+    );
+    // SAFETY: the callee's frame is not this one and nothing else uses it.
+    let c = unsafe { callee.get_mut() };
+    c.argc = 0;
+    c.static_class = frame.static_class;
+    for (i, name) in main.func.cvs.iter().enumerate() {
+        if let Some(r) = scope_variable(frame, name) {
+            crate::ops::store(c, i, Zval::reference(r));
+        }
+    }
+    let vm = vm_of(frame);
+    let jit = vm.jit.clone();
+    vm.depth = c.depth;
+    let result = execute(&jit, main, c);
+    let ret = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
+    leave_frame(c);
+    vm_of(frame).depth = frame.depth;
+    result?;
+    // SAFETY: slot 0 owned the returned value.
+    let ret = unsafe { Zval::from_raw(ret) };
+    Ok(match ret.view() {
+        View::Undef => Zval::int(1),
+        _ => ret,
+    })
+}
+
+/// The variable `name` of the scope `frame` runs in, as a reference: the frame's own, or, for
+/// the code of an included file, its includer's (up to the global scope, where a variable
+/// the script's code does not name lives among the extra globals); `None` for a function's
+/// variable it does not have.
+fn scope_variable(frame: &mut Frame, name: &[u8]) -> Option<PhpRef> {
+    let mut f: &mut Frame = frame;
+    loop {
+        if let Some(j) = f.code.func.cvs.iter().position(|n| &n[..] == name) {
+            return Some(crate::ops::vars::ref_of_slot(f, j));
+        }
+        if f.depth == 1 {
+            return Some(
+                vm_of(f)
+                    .extra_globals
+                    .entry(name.to_vec())
+                    .or_insert_with(|| PhpRef::new(Zval::UNDEF))
+                    .clone(),
+            );
+        }
+        let included = &f.code.func.name[..] == b"{main}";
+        match (included, f.parent) {
+            // SAFETY: a caller's frame outlives its callee's, and only this walk uses it.
+            (true, Some(p)) => f = unsafe { p.get_mut() },
+            _ => return None,
+        }
+    }
+}
