@@ -12,6 +12,10 @@ pub type Slot = u32;
 /// "No slot" where an instruction's slot is optional (a `foreach` without a key).
 pub const NONE: Slot = u32::MAX;
 
+/// The argument count of a call whose `args` slot holds one array of the arguments (a call
+/// with spreads or named arguments: string keys are names).
+pub const ARGS_ARRAY: u32 = u32::MAX;
+
 // Instructions are green data of the VM's dispatch loop and of its residual calls.
 metajit::green_type!(Op);
 metajit::green_type!(BinOp);
@@ -441,6 +445,8 @@ pub enum Op {
     /// `dst = include src` (`kind`: 0 `include`, 1 `include_once`, 2 `require`, 3
     /// `require_once`).
     Include { dst: Slot, src: Slot, kind: u8 },
+    /// `dst = eval(src)`.
+    Eval { dst: Slot, src: Slot },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -498,7 +504,7 @@ impl Op {
             Op::Clone { dst, src } => each(&mut [dst, src]),
             Op::Throw { src } => each(&mut [src]),
             Op::FreeTemps { from, .. } => each(&mut [from]),
-            Op::Include { dst, src, .. } => each(&mut [dst, src]),
+            Op::Include { dst, src, .. } | Op::Eval { dst, src } => each(&mut [dst, src]),
             Op::MakeRefDim {
                 dst,
                 cv,

@@ -21,8 +21,10 @@
 pub mod bytecode;
 mod codegen;
 
-pub use bytecode::{BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp};
-pub use codegen::compile;
+pub use bytecode::{
+    ARGS_ARRAY, BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp,
+};
+pub use codegen::{compile, compile_eval};
 
 /// Why a file could not be compiled.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -153,6 +153,50 @@ pub fn include(frame: &mut Frame, dst: usize, src: usize, kind: u8) -> Result<()
     Ok(())
 }
 
+/// `dst = eval(src)`: the code runs with the caller's variables; a syntax error in it is a
+/// `ParseError` thrown at the caller.
+#[metajit::dont_look_inside]
+pub fn eval(frame: &mut Frame, dst: usize, src: usize) -> Result<(), PhpError> {
+    let code = crate::ops::borrow(frame, src).deref();
+    let mut text = b"<?php ".to_vec();
+    php_runtime::convert::push_string(&mut text, &code);
+    let shown: &'static str = Box::leak(
+        format!(
+            "{}({}) : eval()'d code",
+            frame.code.file,
+            crate::ops::vars::line(frame)
+        )
+        .into_boxed_str(),
+    );
+    let ast = match php_syntax::lint(&text, Default::default()) {
+        Ok(a) => a,
+        Err(d) => {
+            let e = crate::ops::vars::throw(frame, "ParseError", d.message.clone());
+            if let PhpError::Exception(o) = &e {
+                drop(o.set(b"file", Zval::str(shown)));
+                drop(o.set(b"line", Zval::int(i64::from(d.line))));
+            }
+            return Err(e);
+        }
+    };
+    let vm = vm_of(frame);
+    let program = php_compiler::compile_eval(&ast, &text, shown.as_bytes(), vm.builtin_refs)
+        .map_err(|e| {
+            if e.fatal {
+                PhpError::Raw(format!(
+                    "\nFatal error: {} in {shown} on line {}\n",
+                    e.message, e.line
+                ))
+            } else {
+                PhpError::Raw(format!("hippy: {shown}:{}: {}\n", e.line, e.message))
+            }
+        })?;
+    let main = load(vm, program, shown)?;
+    let result = run_included(frame, main)?;
+    crate::ops::store(frame, dst, result);
+    Ok(())
+}
+
 /// Runs an included file's code with the variables of `frame`: each variable it uses is
 /// bound by reference to the includer's variable of that name (a global made by `global`
 /// at the top level, or a new one elsewhere).
@@ -191,7 +235,7 @@ fn run_included(frame: &mut Frame, main: &'static Code) -> Result<Zval, PhpError
     // SAFETY: slot 0 owned the returned value.
     let ret = unsafe { Zval::from_raw(ret) };
     Ok(match ret.view() {
-        View::Undef => Zval::int(1),
+        View::Undef => Zval::NULL,
         _ => ret,
     })
 }

@@ -831,6 +831,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
+            Op::Eval { dst, src } => {
+                frame.pc = pc;
+                crate::load::eval(frame, dst as usize, src as usize)?;
+            }
             Op::Include { dst, src, kind } => {
                 frame.pc = pc;
                 crate::load::include(frame, dst as usize, src as usize, kind)?;

@@ -394,28 +394,17 @@ impl<'a> Gen<'a> {
                 let Args::List(args, _) = args else {
                     return self.unsupported("first-class callable syntax");
                 };
-                if args.iter().any(|a| a.name.is_some()) {
-                    return self.unsupported("named arguments");
-                }
-                if args.iter().any(|a| a.unpack) {
+                if args.iter().any(|a| a.unpack || a.name.is_some()) {
                     if self
                         .by_ref
                         .get(&name.text.to_ascii_lowercase())
                         .is_some_and(|r| r.contains(&true))
                     {
-                        return self
-                            .unsupported("spreading arguments into by-reference parameters");
+                        return self.unsupported(
+                            "spreads and named arguments for by-reference parameters",
+                        );
                     }
-                    let arr = self.temp();
-                    self.emit(Op::NewArray { dst: arr });
-                    for a in args {
-                        let v = self.expr(a.value)?;
-                        if a.unpack {
-                            self.emit(Op::ArraySpread { arr, src: v });
-                        } else {
-                            self.emit(Op::ArrayAppend { arr, val: v });
-                        }
-                    }
+                    let arr = self.args_array(args)?;
                     let k = self.constant(Const::Str(name.text.clone()));
                     let dst = self.temp();
                     self.emit(Op::CallArray {
@@ -523,6 +512,12 @@ impl<'a> Gen<'a> {
                 let src = self.expr(*e)?;
                 self.emit(Op::Throw { src });
                 src
+            }
+            ExprKind::Eval(e) => {
+                let src = self.expr(*e)?;
+                let dst = self.temp();
+                self.emit(Op::Eval { dst, src });
+                dst
             }
             ExprKind::Include { kind, expr } => {
                 use php_syntax::ast::IncludeKind as K;

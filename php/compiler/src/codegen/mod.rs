@@ -21,6 +21,26 @@ pub fn compile(
     file: &[u8],
     builtin_refs: &[(&str, &[usize])],
 ) -> Result<Program> {
+    compile_unit(ast, src, file, builtin_refs, false)
+}
+
+/// [`compile`] for the code of `eval`, which returns `null` when it does not `return`.
+pub fn compile_eval(
+    ast: &Ast,
+    src: &[u8],
+    file: &[u8],
+    builtin_refs: &[(&str, &[usize])],
+) -> Result<Program> {
+    compile_unit(ast, src, file, builtin_refs, true)
+}
+
+fn compile_unit(
+    ast: &Ast,
+    src: &[u8],
+    file: &[u8],
+    builtin_refs: &[(&str, &[usize])],
+    eval: bool,
+) -> Result<Program> {
     let lines = LineIndex::new(src);
     let mut functions = Vec::new();
     let mut classes = Vec::new();
@@ -67,7 +87,9 @@ pub fn compile(
         file,
         closures: RefCell::new(Vec::new()),
     };
-    let main = Gen::new(&unit, b"{main}").finish_main(&main_body)?;
+    let mut main_gen = Gen::new(&unit, b"{main}");
+    main_gen.eval = eval;
+    let main = main_gen.finish_main(&main_body)?;
     let functions = functions
         .into_iter()
         .map(|d| Gen::new(&unit, &d.name.name).function(d))
@@ -124,6 +146,8 @@ struct Gen<'a> {
     max_temp: Slot,
     /// The highest temporary the statement being compiled used, plus one.
     stmt_high: Slot,
+    /// The code of `eval` (it returns `null` by default).
+    eval: bool,
     loops: Vec<LoopCtx>,
     line: u32,
     /// The innermost `try` region of the code being emitted (`NONE`: none).
@@ -162,6 +186,7 @@ impl<'a> Gen<'a> {
             next_temp: 0,
             max_temp: 0,
             stmt_high: 0,
+            eval: false,
             loops: Vec::new(),
             line: 1,
             region: NONE,
@@ -262,7 +287,7 @@ impl<'a> Gen<'a> {
     /// Ends the function with `return null;` and moves temporaries above the variables.
     fn finish(mut self) -> Function {
         // A file's code returns 1 (what `include` gives); a function returns `null`.
-        let k = if &self.f.name[..] == b"{main}" {
+        let k = if &self.f.name[..] == b"{main}" && !self.eval {
             self.constant(Const::Int(1))
         } else {
             self.constant(Const::Null)

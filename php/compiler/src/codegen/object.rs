@@ -2,7 +2,7 @@
 //! properties, `instanceof`, `clone`, `$this`.
 
 use super::{Gen, Result, TEMP};
-use crate::bytecode::{Const, Op, Slot};
+use crate::bytecode::{ARGS_ARRAY, Const, Op, Slot};
 use php_syntax::ast::{Args, ClassRef, ExprId, ExprKind, MemberName};
 
 impl Gen<'_> {
@@ -24,16 +24,14 @@ impl Gen<'_> {
     }
 
     /// Evaluates call arguments (by value) into consecutive temporaries: the first one and
-    /// how many.
+    /// how many; with spreads or named arguments, into one array instead (the count is then
+    /// [`ARGS_ARRAY`]).
     pub(super) fn plain_args(&mut self, args: &Args) -> Result<(Slot, u32)> {
         let Args::List(args, _) = args else {
             return self.unsupported("first-class callable syntax");
         };
-        if args.iter().any(|a| a.name.is_some()) {
-            return self.unsupported("named arguments");
-        }
-        if args.iter().any(|a| a.unpack) {
-            return self.unsupported("spreading arguments into methods");
+        if args.iter().any(|a| a.name.is_some() || a.unpack) {
+            return Ok((self.args_array(args)?, ARGS_ARRAY));
         }
         let base = self.next_temp;
         for _ in args {
@@ -47,6 +45,25 @@ impl Gen<'_> {
             });
         }
         Ok((TEMP | base, args.len() as u32))
+    }
+
+    /// The arguments as one array: positional ones appended, spreads spread, named ones
+    /// under their names.
+    pub(super) fn args_array(&mut self, args: &[php_syntax::ast::Arg]) -> Result<Slot> {
+        let arr = self.temp();
+        self.emit(Op::NewArray { dst: arr });
+        for a in args {
+            let v = self.expr(a.value)?;
+            if a.unpack {
+                self.emit(Op::ArraySpread { arr, src: v });
+            } else if let Some(name) = &a.name {
+                let key = self.load_const(Const::Str(name.name.clone()));
+                self.emit(Op::ArrayInsert { arr, key, val: v });
+            } else {
+                self.emit(Op::ArrayAppend { arr, val: v });
+            }
+        }
+        Ok(arr)
     }
 
     /// The object expressions of [`expr_kind`](Gen::expr_kind).

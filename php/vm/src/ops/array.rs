@@ -131,15 +131,8 @@ fn occupied(frame: &mut Frame) -> PhpError {
 /// being built in slot `arr`.
 #[metajit::dont_look_inside]
 pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
-    let values: Vec<Zval> = match borrow(frame, src).view() {
-        View::Array(a) => {
-            if a.iter().any(|(k, _)| matches!(k, ArrayKey::Str(_))) {
-                let msg =
-                    "spreading arrays with string keys (named arguments) is not supported yet";
-                return Err(throw(frame, "Error", msg.into()));
-            }
-            a.iter().map(|(_, v)| v.clone()).collect()
-        }
+    let entries: Vec<(ArrayKey, Zval)> = match borrow(frame, src).view() {
+        View::Array(a) => a.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         _ => {
             let msg = "Only arrays and Traversables can be unpacked";
             return Err(throw(frame, "Error", msg.into()));
@@ -147,11 +140,23 @@ pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError>
     };
     let mut a = take(frame, arr);
     let table = a.array_mut().expect("an argument list").make_mut();
-    for v in values {
-        let _ = table.append(v);
+    let mut result = Ok(());
+    for (k, v) in entries {
+        match k {
+            // String keys are kept (named arguments, in a call).
+            ArrayKey::Str(_) => drop(table.insert(k, v)),
+            ArrayKey::Int(_) => {
+                if table.iter().any(|(k, _)| matches!(k, ArrayKey::Str(_))) {
+                    result =
+                        Err("Cannot use positional argument after named argument during unpacking");
+                    break;
+                }
+                let _ = table.append(v);
+            }
+        }
     }
     store(frame, arr, a);
-    Ok(())
+    result.map_err(|m| throw(frame, "Error", m.into()))
 }
 
 /// `dst = base[key]`; `quiet` for `isset`/`empty`/`??` (no warnings, `null` when absent).

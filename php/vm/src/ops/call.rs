@@ -20,32 +20,69 @@ pub fn call(
 ) -> Result<(), PhpError> {
     // The arguments move out of their temporaries: a temporary still holding an array would
     // make the next write to it copy the array.
-    let argv: Vec<Zval> = (0..argc)
+    let argv = decode_args(frame, args, argc);
+    let result = call_with(frame, name, argv)?;
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// A call's arguments: positional ones, then named ones.
+#[derive(Default)]
+pub struct Args {
+    /// The positional arguments.
+    pub list: Vec<Zval>,
+    /// The named arguments, in order.
+    pub named: Vec<(Vec<u8>, Zval)>,
+}
+
+impl From<Vec<Zval>> for Args {
+    fn from(list: Vec<Zval>) -> Args {
+        Args {
+            list,
+            named: Vec::new(),
+        }
+    }
+}
+
+/// The arguments of a call in the slots `args..args + argc`, moved out; with `argc`
+/// [`ARGS_ARRAY`](php_compiler::ARGS_ARRAY), the one array in slot `args` (string keys are
+/// names).
+pub fn decode_args(frame: &mut Frame, args: usize, argc: usize) -> Args {
+    if argc == php_compiler::ARGS_ARRAY as usize {
+        let mut out = Args::default();
+        if let View::Array(a) = borrow(frame, args).view() {
+            for (k, v) in a.iter() {
+                match k {
+                    php_runtime::ArrayKey::Str(s) => {
+                        out.named.push((s.as_bytes().to_vec(), v.clone()))
+                    }
+                    php_runtime::ArrayKey::Int(_) => out.list.push(v.clone()),
+                }
+            }
+        }
+        return out;
+    }
+    (0..argc)
         .map(|i| {
             let raw = std::mem::replace(&mut frame.slots[args + i], php_runtime::Value::UNDEF);
             // SAFETY: the slot owned its value; it now holds nothing.
             unsafe { Zval::from_raw(raw) }
         })
-        .collect();
-    let result = call_with(frame, name, argv)?;
-    store(frame, dst, result);
-    Ok(())
+        .collect::<Vec<Zval>>()
+        .into()
 }
 
-/// `dst = name(...array)`: the arguments are the values of the array in slot `args` (a call
-/// with `...` spreads).
+/// `dst = name(...array)`: the arguments are the array in slot `args` (a call with `...`
+/// spreads or named arguments).
 #[metajit::dont_look_inside]
 pub fn call_array(frame: &mut Frame, name: usize, args: usize, dst: usize) -> Result<(), PhpError> {
-    let argv: Vec<Zval> = match borrow(frame, args).view() {
-        View::Array(a) => a.iter().map(|(_, v)| v.clone()).collect(),
-        _ => Vec::new(),
-    };
+    let argv = decode_args(frame, args, php_compiler::ARGS_ARRAY as usize);
     let result = call_with(frame, name, argv)?;
     store(frame, dst, result);
     Ok(())
 }
 
-fn call_with(frame: &mut Frame, name: usize, argv: Vec<Zval>) -> Result<Zval, PhpError> {
+fn call_with(frame: &mut Frame, name: usize, argv: Args) -> Result<Zval, PhpError> {
     let mut callee = frame.code.callees.get().expect("calls resolved at load")[name];
     let shown = match &frame.code.func.constants[name] {
         Const::Str(s) => &s[..],
@@ -64,8 +101,22 @@ pub fn call_callee(
     frame: &mut Frame,
     callee: Callee,
     name: &[u8],
-    argv: Vec<Zval>,
+    args: Args,
 ) -> Result<Zval, PhpError> {
+    if !args.named.is_empty() && !matches!(callee, Callee::User(_)) {
+        return Err(throw(
+            frame,
+            "Error",
+            "named arguments to built-in functions are not supported yet".into(),
+        ));
+    }
+    let Args { list: argv, named } = match callee {
+        Callee::User(code) => {
+            return call_user(frame, code, args, None, php_compiler::NONE, &[]);
+        }
+        _ => args,
+    };
+    debug_assert!(named.is_empty());
     match callee {
         Callee::Undefined => {
             let shown = String::from_utf8_lossy(name).into_owned();
@@ -83,7 +134,7 @@ pub fn call_callee(
             };
             f(&mut host, &argv)
         }
-        Callee::User(code) => call_user(frame, code, argv, None, php_compiler::NONE, &[]),
+        Callee::User(_) => unreachable!("called above"),
         Callee::Vm(_, f) => f(frame, &argv),
     }
 }
@@ -94,11 +145,12 @@ pub fn call_callee(
 pub fn call_user(
     frame: &mut Frame,
     code: &'static Code,
-    argv: Vec<Zval>,
+    args: Args,
     this: Option<Zval>,
     static_class: u32,
     bound: &[Zval],
 ) -> Result<Zval, PhpError> {
+    let (argv, named) = bind_named(frame, code, args)?;
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
             message:
@@ -121,6 +173,22 @@ pub fn call_user(
     let mut argv = argv.into_iter();
     for (i, p) in params.iter().enumerate().take(fixed) {
         let v = match (argv.next(), p.default) {
+            // A parameter a named call skipped takes its default.
+            (Some(v), Some(k)) if matches!(v.view(), View::Undef) => {
+                // SAFETY: constants are live for the program's life.
+                unsafe { Zval::from_borrowed(code.constants[k as usize]) }
+            }
+            (Some(v), None) if matches!(v.view(), View::Undef) => {
+                let msg = format!(
+                    "{}(): Argument #{} (${}) not passed",
+                    code.name(),
+                    i + 1,
+                    String::from_utf8_lossy(&p.name)
+                );
+                let e = throw(frame, "ArgumentCountError", msg);
+                leave_frame(c);
+                return Err(e);
+            }
             (Some(v), _) => v,
             // SAFETY: constants are live for the program's life.
             (None, Some(k)) => unsafe { Zval::from_borrowed(code.constants[k as usize]) },
@@ -130,7 +198,10 @@ pub fn call_user(
     }
     let extra: Vec<Zval> = argv.collect();
     if fixed < params.len() {
-        let list = php_runtime::PhpArray::from_list(extra.iter().cloned());
+        let mut list = php_runtime::PhpArray::from_list(extra.iter().cloned());
+        for (k, v) in named {
+            drop(list.insert(php_runtime::ArrayKey::from_bytes(&k), v));
+        }
         store(c, fixed, Zval::array(list));
     }
     c.argc = argc as u32;
@@ -178,6 +249,49 @@ pub fn call_user(
     result?;
     // SAFETY: slot 0 owned the returned value.
     Ok(unsafe { Zval::from_raw(ret) })
+}
+
+/// Puts named arguments at their parameters' positions (skipped ones unset, to take their
+/// defaults); names no parameter has are left for a variadic parameter, PHP's errors
+/// otherwise.
+#[allow(clippy::type_complexity)]
+fn bind_named(
+    frame: &mut Frame,
+    code: &'static Code,
+    args: Args,
+) -> Result<(Vec<Zval>, Vec<(Vec<u8>, Zval)>), PhpError> {
+    let Args { mut list, named } = args;
+    let mut extra = Vec::new();
+    let fixed = code.fixed_params;
+    for (name, v) in named {
+        match code.func.params[..fixed]
+            .iter()
+            .position(|p| p.name[..] == name[..])
+        {
+            Some(i) if i < list.len() && !matches!(list[i].view(), View::Undef) => {
+                let msg = format!(
+                    "Named parameter ${} overwrites previous argument",
+                    String::from_utf8_lossy(&name)
+                );
+                return Err(throw(frame, "Error", msg));
+            }
+            Some(i) => {
+                while list.len() <= i {
+                    list.push(Zval::UNDEF);
+                }
+                list[i] = v;
+            }
+            None if fixed < code.func.params.len() => extra.push((name, v)),
+            None => {
+                let msg = format!(
+                    "Unknown named parameter ${}",
+                    String::from_utf8_lossy(&name)
+                );
+                return Err(throw(frame, "Error", msg));
+            }
+        }
+    }
+    Ok((list, extra))
 }
 
 /// Whether Zend compiles a call of the built-in `name` with `argc` arguments (in a function

@@ -174,7 +174,12 @@ fn method_target(
 }
 
 /// Calls what [`resolve`] found.
-pub fn call_target(frame: &mut Frame, target: Target, argv: Vec<Zval>) -> Result<Zval, PhpError> {
+pub fn call_target(
+    frame: &mut Frame,
+    target: Target,
+    argv: impl Into<crate::ops::call::Args>,
+) -> Result<Zval, PhpError> {
+    let argv = argv.into();
     match target {
         Target::Closure(o) => {
             let data = o.internal::<ClosureData>().expect("a closure");
@@ -203,13 +208,7 @@ pub fn call_value(
     dst: usize,
 ) -> Result<(), PhpError> {
     let v = borrow(frame, callee).deref();
-    let argv: Vec<Zval> = (0..argc)
-        .map(|i| {
-            let raw = std::mem::replace(&mut frame.slots[args + i], php_runtime::Value::UNDEF);
-            // SAFETY: the slot owned its value; it now holds nothing.
-            unsafe { Zval::from_raw(raw) }
-        })
-        .collect();
+    let argv = crate::ops::call::decode_args(frame, args, argc);
     let target = match resolve(frame, &v) {
         Ok(t) => t,
         Err(_) => return Err(not_callable(frame, &v)),

@@ -93,7 +93,11 @@ fn trace(frame: &Frame) -> PhpArray {
         drop(e.insert("file".into(), Zval::str(p.code.file)));
         drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
         let function = if &f.code.func.name[..] == b"{main}" {
-            "include".to_string()
+            if f.code.file.ends_with(" : eval()'d code") {
+                "eval".to_string()
+            } else {
+                "include".to_string()
+            }
         } else {
             f.code.name()
         };
@@ -245,7 +249,7 @@ pub fn new_object(
     dst: usize,
 ) -> Result<(), PhpError> {
     let class = class_in(frame, cls)?;
-    let argv = take_args(frame, args, argc);
+    let argv = crate::ops::call::decode_args(frame, args, argc);
     let o = instantiate(frame, class)?;
     if let Some(ctor) = class.method(b"__construct") {
         let ctor = ctor.clone();
@@ -282,31 +286,29 @@ pub fn instantiate(frame: &mut Frame, class: &'static Class) -> Result<PhpObject
     Ok(o)
 }
 
-/// The arguments in slots `args..args + argc`, moved out.
-fn take_args(frame: &mut Frame, args: usize, argc: usize) -> Vec<Zval> {
-    (0..argc)
-        .map(|i| {
-            let raw = std::mem::replace(&mut frame.slots[args + i], php_runtime::Value::UNDEF);
-            // SAFETY: the slot owned its value; it now holds nothing.
-            unsafe { Zval::from_raw(raw) }
-        })
-        .collect()
-}
-
 /// Calls `method` with `this` (`None` for a static call) and the class `static` means.
 pub fn invoke(
     frame: &mut Frame,
     method: &Method,
     this: Option<Zval>,
     static_class: &'static Class,
-    argv: Vec<Zval>,
+    args: impl Into<crate::ops::call::Args>,
 ) -> Result<Zval, PhpError> {
+    let args = args.into();
     match method.body {
         MethodBody::User(i) => {
             let code = vm_of(frame).methods[i as usize];
-            call_user(frame, code, argv, this, static_class.id, &[])
+            call_user(frame, code, args, this, static_class.id, &[])
         }
         MethodBody::Native(f) => {
+            if !args.named.is_empty() {
+                return Err(error(
+                    frame,
+                    "Error",
+                    "named arguments to built-in methods are not supported yet".into(),
+                ));
+            }
+            let argv = args.list;
             let owner = vm_of(frame).class_list[method.class as usize].display();
             let name = format!("{owner}::{}", String::from_utf8_lossy(&method.name));
             let this = this.unwrap_or(Zval::NULL);
@@ -331,7 +333,7 @@ pub fn call_method(
 ) -> Result<(), PhpError> {
     let target = borrow(frame, obj).deref();
     let mname = name_in(frame, name);
-    let argv = take_args(frame, args, argc);
+    let argv = crate::ops::call::decode_args(frame, args, argc);
     let View::Object(o) = target.view() else {
         let msg = format!(
             "Call to a member function {}() on {}",
@@ -343,7 +345,7 @@ pub fn call_method(
     let class = o.class();
     let Some(m) = class.method(&mname.to_ascii_lowercase()).cloned() else {
         if let Some(call) = class.method(b"__call").cloned() {
-            let list = PhpArray::from_list(argv);
+            let list = PhpArray::from_list(argv.list);
             let margs = vec![Zval::string(PhpString::new(&mname)), Zval::array(list)];
             let r = invoke(frame, &call, Some(target.clone()), class, margs)?;
             store(frame, dst, r);
@@ -398,7 +400,7 @@ pub fn call_static(
 ) -> Result<(), PhpError> {
     let class = class_in(frame, cls)?;
     let mname = name_in(frame, name);
-    let argv = take_args(frame, args, argc);
+    let argv = crate::ops::call::decode_args(frame, args, argc);
     let Some(m) = class.method(&mname.to_ascii_lowercase()).cloned() else {
         let msg = format!(
             "Call to undefined method {}::{}()",
