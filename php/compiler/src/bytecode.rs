@@ -447,6 +447,11 @@ pub enum Op {
     Include { dst: Slot, src: Slot, kind: u8 },
     /// `dst = eval(src)`.
     Eval { dst: Slot, src: Slot },
+    /// `dst = $GLOBALS` (a copy of the global variables, as an array).
+    Globals { dst: Slot },
+    /// `dst =` a reference to the global variable named by the value in `name` (a write to
+    /// `$GLOBALS['name']`).
+    GlobalRef { dst: Slot, name: Slot },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -505,6 +510,8 @@ impl Op {
             Op::Throw { src } => each(&mut [src]),
             Op::FreeTemps { from, .. } => each(&mut [from]),
             Op::Include { dst, src, .. } | Op::Eval { dst, src } => each(&mut [dst, src]),
+            Op::Globals { dst } => each(&mut [dst]),
+            Op::GlobalRef { dst, name } => each(&mut [dst, name]),
             Op::MakeRefDim {
                 dst,
                 cv,

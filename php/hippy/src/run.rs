@@ -100,6 +100,11 @@ fn execute(
     let mut vm = php_vm::Vm::new(Output::stdout(), jit, file.clone(), php_stdlib::lookup);
     vm.class_specs = php_stdlib::classes::CLASSES;
     vm.builtin_refs = php_stdlib::BY_REF;
+    if let Ok(exe) = std::env::current_exe() {
+        let exe = php_runtime::PhpString::new(exe.as_os_str().as_bytes());
+        vm.constants
+            .insert(b"PHP_BINARY".to_vec(), php_runtime::Zval::string(exe));
+    }
     for (k, v) in &ini {
         if k == "error_reporting" {
             vm.error_reporting = v.trim().parse().unwrap_or(0);
@@ -115,12 +120,12 @@ fn execute(
             e.exit_code()
         }
     };
-    if !matches!(result, Err(php_vm::PhpError::Output)) {
-        if let Err(e) = vm.run_shutdown_functions() {
-            let text = e.render(&file);
-            vm.write(text.as_bytes());
-            code = e.exit_code();
-        }
+    if !matches!(result, Err(php_vm::PhpError::Output))
+        && let Err(e) = vm.run_shutdown_functions()
+    {
+        let text = e.render(&file);
+        vm.write(text.as_bytes());
+        code = e.exit_code();
     }
     vm.shutdown(&result);
     if !vm.finish_output() || matches!(result, Err(php_vm::PhpError::Output)) {

@@ -18,15 +18,70 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     core::FUNCTIONS,
     class_functions::FUNCTIONS,
     standard::string::FUNCTIONS,
+    standard::string_compare::FUNCTIONS,
+    standard::string_search::FUNCTIONS,
+    standard::escape::FUNCTIONS,
+    standard::string_transform::FUNCTIONS,
+    standard::html::FUNCTIONS,
+    standard::encoding::FUNCTIONS,
+    standard::hash::FUNCTIONS,
+    standard::number_base::FUNCTIONS,
+    standard::phonetic::FUNCTIONS,
     standard::var::FUNCTIONS,
     standard::array::FUNCTIONS,
     standard::callbacks::FUNCTIONS,
+    standard::array_lookup::FUNCTIONS,
+    standard::array_slice::FUNCTIONS,
+    standard::array_build::FUNCTIONS,
+    standard::array_set::FUNCTIONS,
+    standard::array_replace::FUNCTIONS,
+    standard::array_natsort::FUNCTIONS,
+    standard::array_walk::FUNCTIONS,
+    standard::random::FUNCTIONS,
     standard::math::FUNCTIONS,
+    standard::math_float::FUNCTIONS,
     standard::output::FUNCTIONS,
 ];
 
+/// The tables of by-reference parameters, one per family that has them.
+const BY_REF_TABLES: &[&[(&str, &[usize])]] = &[
+    standard::callbacks::BY_REF,
+    standard::array_slice::BY_REF,
+    standard::array_natsort::BY_REF,
+    standard::array_walk::BY_REF,
+    standard::random::BY_REF,
+];
+
+/// The number of entries in `tables`.
+const fn total(tables: &[&[(&str, &[usize])]]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < tables.len() {
+        n += tables[i].len();
+        i += 1;
+    }
+    n
+}
+
+/// The entries of `tables`, one after another.
+const fn concat<const N: usize>(
+    tables: &[&[(&'static str, &'static [usize])]],
+) -> [(&'static str, &'static [usize]); N] {
+    let mut out: [(&str, &[usize]); N] = [("", &[]); N];
+    let (mut i, mut k) = (0, 0);
+    while i < tables.len() {
+        let mut j = 0;
+        while j < tables[i].len() {
+            out[k] = tables[i][j];
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The by-reference parameters (0-based) of the built-in functions that have them.
-pub const BY_REF: &[(&str, &[usize])] = standard::callbacks::BY_REF;
+pub const BY_REF: &[(&str, &[usize])] = &concat::<{ total(BY_REF_TABLES) }>(BY_REF_TABLES);
 
 /// The built-in function of a lowercase name, with its name as PHP prints it.
 pub fn lookup(name: &[u8]) -> Option<(&'static str, Builtin)> {

@@ -831,6 +831,8 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 object::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
+            Op::Globals { dst } => vars::globals(frame, dst as usize),
+            Op::GlobalRef { dst, name } => vars::global_ref(frame, dst as usize, name as usize),
             Op::Eval { dst, src } => {
                 frame.pc = pc;
                 crate::load::eval(frame, dst as usize, src as usize)?;
@@ -972,13 +974,14 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 val,
                 exit,
             } => {
+                frame.pc = pc;
                 if !array::iter_next(
                     frame,
                     src as usize,
                     pos as usize,
                     key as usize,
                     val as usize,
-                ) {
+                )? {
                     pc = exit as usize;
                     continue;
                 }

@@ -44,6 +44,11 @@ impl<'a> Gen<'a> {
                 }
                 None => return self.unsupported("namespaced constants"),
             },
+            ExprKind::Variable(name) if &name[..] == b"GLOBALS" => {
+                let dst = self.temp();
+                self.emit(Op::Globals { dst });
+                dst
+            }
             ExprKind::Variable(name) => {
                 let cv = if &name[..] == b"this" {
                     self.this_slot()

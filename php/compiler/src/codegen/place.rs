@@ -21,7 +21,7 @@ impl Gen<'_> {
     /// (`$a['k'][0]`).
     pub(super) fn quiet_value(&mut self, e: ExprId) -> Result<Slot> {
         match &self.ast.expr(e).kind {
-            ExprKind::Variable(name) if &name[..] != b"this" => {
+            ExprKind::Variable(name) if &name[..] != b"this" && &name[..] != b"GLOBALS" => {
                 let cv = self.cv(name);
                 let t = self.temp();
                 self.emit(Op::LoadQuiet { dst: t, cv });
@@ -139,7 +139,7 @@ impl Gen<'_> {
     /// The slot of `e` if it is a plain variable (not `$this`).
     pub(super) fn plain_var(&mut self, e: ExprId) -> Option<Slot> {
         match &self.ast.expr(e).kind {
-            ExprKind::Variable(n) if &n[..] != b"this" => Some(self.cv(n)),
+            ExprKind::Variable(n) if &n[..] != b"this" && &n[..] != b"GLOBALS" => Some(self.cv(n)),
             _ => None,
         }
     }
@@ -153,6 +153,17 @@ impl Gen<'_> {
         let mut e = target;
         let (cv, prop) = loop {
             match &self.ast.expr(e).kind {
+                // `$GLOBALS['name']...`: the global variable is the root.
+                ExprKind::ArrayDim {
+                    base,
+                    dim: Some(name),
+                } if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS") =>
+                {
+                    let name = self.expr(*name)?;
+                    let dst = self.temp();
+                    self.emit(Op::GlobalRef { dst, name });
+                    break (dst, NONE);
+                }
                 ExprKind::ArrayDim { base, dim } => {
                     dims.push(*dim);
                     e = *base;
@@ -205,6 +216,16 @@ impl Gen<'_> {
     /// What an assignment, `op=` or `++`/`--` writes.
     pub(super) fn place(&mut self, target: ExprId, append_ok: bool) -> Result<Place> {
         Ok(match &self.ast.expr(target).kind {
+            ExprKind::ArrayDim {
+                base,
+                dim: Some(name),
+            } if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS") =>
+            {
+                let name = self.expr(*name)?;
+                let dst = self.temp();
+                self.emit(Op::GlobalRef { dst, name });
+                Place::Var(dst)
+            }
             ExprKind::ArrayDim { .. } => Place::Dim(self.dim_path(target, append_ok)?),
             ExprKind::Property { object, name, .. } => {
                 let obj = self.object_of(*object)?;

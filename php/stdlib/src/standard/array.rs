@@ -110,8 +110,7 @@ fn array_reverse(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 
 fn array_merge(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     let mut out = PhpArray::new();
-    for (i, v) in a.iter().enumerate() {
-        let arr = args::array(h, "array_merge", i + 1, "arrays", v)?;
+    for arr in super::array_replace::arrays(h, "array_merge", a, None)? {
         for (k, item) in arr.iter() {
             match k {
                 ArrayKey::Int(_) => {

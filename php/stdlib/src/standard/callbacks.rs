@@ -66,7 +66,13 @@ pub const BY_REF: &[(&str, &[usize])] = &[
 ];
 
 /// A `callable` parameter: PHP's `TypeError` when the value cannot be called.
-fn callback(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Result<(), PhpError> {
+pub(crate) fn callback(
+    h: &mut dyn Host,
+    func: &str,
+    n: usize,
+    param: &str,
+    v: &Zval,
+) -> Result<(), PhpError> {
     match h.callable_error(v) {
         None => Ok(()),
         Some(why) => {
@@ -78,7 +84,7 @@ fn callback(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Re
 
 /// The array a by-reference parameter refers to, for changing it: the caller writes the
 /// result back with [`put_back`].
-fn array_ref(
+pub(crate) fn array_ref(
     h: &mut dyn Host,
     func: &str,
     n: usize,
@@ -89,7 +95,7 @@ fn array_ref(
 }
 
 /// Stores `a` in the variable a by-reference parameter refers to.
-fn put_back(v: &Zval, a: PhpArray) {
+pub(crate) fn put_back(v: &Zval, a: PhpArray) {
     if let View::Ref(r) = v.view() {
         drop(r.replace(Zval::array(a)));
     }
@@ -125,13 +131,11 @@ fn array_map(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            args::array(
-                h,
-                "array_map",
-                i + 2,
-                if i == 0 { "array" } else { "arrays" },
-                v,
-            )
+            if i == 0 {
+                args::array(h, "array_map", 2, "array", v)
+            } else {
+                super::array_replace::variadic_array(h, "array_map", i + 2, v)
+            }
         })
         .collect::<Result<_, _>>()?;
     let f = &a[0];

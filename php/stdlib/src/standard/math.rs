@@ -3,7 +3,6 @@
 use crate::args;
 use php_runtime::compare::compare;
 use php_runtime::number::Num;
-use php_runtime::value::View;
 use php_runtime::{Builtin, Host, PhpError, Zval};
 
 /// The functions of this family.
@@ -52,26 +51,85 @@ fn sqrt(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     Ok(Zval::float(x.sqrt()))
 }
 
-/// Rounds half away from zero at `places` decimals, on the value's 15 significant decimal
-/// digits (so `round(1.955, 2)` is 1.96, as in PHP, although 1.955 is stored a little below).
+/// Rounds half away from zero at `places` decimals, as PHP does (see [`round_places_mode`]).
 fn round_places(x: f64, places: i64) -> f64 {
+    round_places_mode(x, places, 1)
+}
+
+/// 10 to the power `p`: exact up to 10^22, as PHP's table.
+fn pow10(p: i32) -> f64 {
+    if (0..=22).contains(&p) {
+        let mut r = 1.0;
+        for _ in 0..p {
+            r *= 10.0;
+        }
+        r
+    } else {
+        10f64.powi(p)
+    }
+}
+
+/// Rounds a value to a whole number, halves as the mode says: `PHP_ROUND_HALF_UP` (1, and
+/// any unknown mode) away from zero, `PHP_ROUND_HALF_DOWN` (2) towards zero,
+/// `PHP_ROUND_HALF_EVEN` (3) and `PHP_ROUND_HALF_ODD` (4) to the even or odd neighbour. A half
+/// is recognized by comparing with the neighbour found by adding 0.5 and flooring (so a value
+/// just under a half that the addition carries over counts as one).
+fn round_half(v: f64, mode: i64) -> f64 {
+    if v >= 0.0 {
+        let up = (v + 0.5).floor();
+        let pair = 2.0 * (up / 2.0).floor();
+        let back = match mode {
+            2 => v == up - 0.5,
+            3 => v == pair + 0.5,
+            4 => v == pair - 0.5,
+            _ => false,
+        };
+        if back { up - 1.0 } else { up }
+    } else {
+        let down = (v - 0.5).ceil();
+        let pair = 2.0 * (down / 2.0).ceil();
+        let back = match mode {
+            2 => v == down + 0.5,
+            3 => v == pair - 0.5,
+            4 => v == pair + 0.5,
+            _ => false,
+        };
+        if back { down + 1.0 } else { down }
+    }
+}
+
+/// PHP's rounding at `places` decimals with a mode (see [`round_half`]). When the value has
+/// more significant digits than the places ask for, it is first rounded to the 15 digits a
+/// double holds, so that `round(0.285, 2)` is 0.29 although 0.285 is stored a little below.
+fn round_places_mode(x: f64, places: i64, mode: i64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    let places = places.clamp(-308, 308) as i32;
-    let pre: f64 = format!("{x:.14e}").parse().unwrap_or(x);
-    let scale = 10f64.powi(places.abs());
-    let scaled = if places >= 0 {
-        pre * scale
+    let places = places.clamp(i64::from(i32::MIN + 1), i64::from(i32::MAX)) as i32;
+    let precise = 14 - x.abs().log10().floor() as i32;
+    let f1 = pow10(places.saturating_abs());
+    let scaled = if precise > places && i64::from(precise) - i64::from(places) < 15 {
+        let f2 = pow10(precise.abs());
+        let pre = if precise >= 0 { x * f2 } else { x / f2 };
+        round_half(pre, mode) / pow10((places - precise).abs())
     } else {
-        pre / scale
+        let t = if places >= 0 { x * f1 } else { x / f1 };
+        if t.abs() >= 1e15 {
+            return x;
+        }
+        t
     };
-    if scaled.abs() >= 1e15 {
-        return x;
+    let r = round_half(scaled, mode);
+    if places.saturating_abs() < 23 {
+        return if places > 0 { r / f1 } else { r * f1 };
     }
-    let r = scaled.round();
-    let r: f64 = format!("{r:.14e}").parse().unwrap_or(r);
-    if places >= 0 { r / scale } else { r * scale }
+    // Past 10^22 powers of ten are inexact: the decimal text is parsed instead (a zero comes
+    // back unsigned).
+    match format!("{r:.6}e{}", -i64::from(places)).parse::<f64>() {
+        Ok(0.0) => 0.0,
+        Ok(v) if v.is_finite() => v,
+        _ => x,
+    }
 }
 
 fn round(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
@@ -82,12 +140,13 @@ fn round(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     } else {
         0
     };
-    if a.len() > 2 {
-        return Err(h.throw("Error", "round() with a mode is not supported yet".into()));
-    }
+    let mode = match a.get(2) {
+        Some(m) => args::int(h, "round", 3, "mode", m)?,
+        None => 1,
+    };
     Ok(Zval::float(match x {
         Num::Int(i) if places >= 0 => i as f64,
-        n => round_places(n.to_f64(), places),
+        n => round_places_mode(n.to_f64(), places, mode),
     }))
 }
 
@@ -115,23 +174,12 @@ fn intdiv(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn extreme(h: &mut dyn Host, name: &str, a: &[Zval], want: i32) -> Result<Zval, PhpError> {
     args::arity(h, name, a, 1, usize::MAX)?;
     let values: Vec<Zval> = if a.len() == 1 {
-        match a[0].view() {
-            View::Array(arr) => {
-                if arr.is_empty() {
-                    let msg =
-                        format!("{name}(): Argument #1 ($value) must contain at least one element");
-                    return Err(h.throw("ValueError", msg));
-                }
-                arr.iter().map(|(_, v)| v.clone()).collect()
-            }
-            _ => {
-                let msg = format!(
-                    "{name}(): Argument #1 ($value) must be of type array, {} given",
-                    php_runtime::convert::type_name(&a[0])
-                );
-                return Err(h.throw("TypeError", msg));
-            }
+        let arr = args::array(h, name, 1, "value", &a[0])?;
+        if arr.is_empty() {
+            let msg = format!("{name}(): Argument #1 ($value) must contain at least one element");
+            return Err(h.throw("ValueError", msg));
         }
+        arr.iter().map(|(_, v)| v.clone()).collect()
     } else {
         a.to_vec()
     };

@@ -4,8 +4,8 @@ use crate::args;
 use php_runtime::convert::{push_string, to_float, to_int};
 use php_runtime::{Host, PhpError, PhpString, Zval};
 
-/// Formats `a[0]` with the arguments after it.
-fn format(h: &mut dyn Host, name: &str, a: &[Zval]) -> Result<Vec<u8>, PhpError> {
+/// Formats `a[0]` with the arguments after it (`listed`: they came in `vsprintf`'s array).
+fn format(h: &mut dyn Host, name: &str, a: &[Zval], listed: bool) -> Result<Vec<u8>, PhpError> {
     args::arity(h, name, a, 1, usize::MAX)?;
     let fmt = args::string(h, name, 1, "format", &a[0])?;
     let f = fmt.as_bytes();
@@ -89,6 +89,13 @@ fn format(h: &mut dyn Host, name: &str, a: &[Zval]) -> Result<Vec<u8>, PhpError>
             next_arg - 1
         });
         let Some(arg) = a.get(index) else {
+            if listed {
+                let msg = format!(
+                    "The arguments array must contain {index} items, {} given",
+                    a.len() - 1
+                );
+                return Err(h.throw("ValueError", msg));
+            }
             let msg = format!("{} arguments are required, {} given", index + 1, a.len());
             return Err(h.throw("ArgumentCountError", msg));
         };
@@ -193,12 +200,40 @@ fn format(h: &mut dyn Host, name: &str, a: &[Zval]) -> Result<Vec<u8>, PhpError>
 
 /// `sprintf(format, ...values)`.
 pub fn sprintf(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    Ok(Zval::string(PhpString::new(&format(h, "sprintf", a)?)))
+    Ok(Zval::string(PhpString::new(&format(
+        h, "sprintf", a, false,
+    )?)))
 }
 
 /// `printf(format, ...values)`: the length written.
 pub fn printf(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    let out = format(h, "printf", a)?;
+    let out = format(h, "printf", a, false)?;
+    h.write(&out)?;
+    Ok(Zval::int(out.len() as i64))
+}
+
+/// `vsprintf`'s and `vprintf`'s arguments: the format, then the array's values.
+fn listed_args(h: &mut dyn Host, name: &str, a: &[Zval]) -> Result<Vec<Zval>, PhpError> {
+    args::arity(h, name, a, 2, 2)?;
+    let fmt = args::string(h, name, 1, "format", &a[0])?;
+    let values = args::array(h, name, 2, "values", &a[1])?;
+    let mut all = vec![Zval::string(fmt)];
+    all.extend(values.iter().map(|(_, v)| v.deref()));
+    Ok(all)
+}
+
+/// `vsprintf(format, values)`.
+pub fn vsprintf(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    let all = listed_args(h, "vsprintf", a)?;
+    Ok(Zval::string(PhpString::new(&format(
+        h, "vsprintf", &all, true,
+    )?)))
+}
+
+/// `vprintf(format, values)`: the length written.
+pub fn vprintf(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    let all = listed_args(h, "vprintf", a)?;
+    let out = format(h, "vprintf", &all, true)?;
     h.write(&out)?;
     Ok(Zval::int(out.len() as i64))
 }

@@ -16,7 +16,6 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("strrev", strrev),
     ("substr", substr),
     ("strpos", strpos),
-    ("strrpos", strrpos),
     ("str_contains", str_contains),
     ("str_starts_with", str_starts_with),
     ("str_ends_with", str_ends_with),
@@ -36,6 +35,8 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("str_pad", str_pad),
     ("sprintf", super::printf::sprintf),
     ("printf", super::printf::printf),
+    ("vsprintf", super::printf::vsprintf),
+    ("vprintf", super::printf::vprintf),
 ];
 
 fn text(s: Vec<u8>) -> Zval {
@@ -108,13 +109,14 @@ fn ucwords(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     } else {
         b" \t\r\n\x0c\x0b".to_vec()
     };
+    let delims = super::escape::char_mask(h, "ucwords", &delims)?;
     let mut v = s.as_bytes().to_vec();
     let mut start = true;
     for c in &mut v {
         if start {
             c.make_ascii_uppercase();
         }
-        start = delims.contains(c);
+        start = delims[*c as usize];
     }
     Ok(text(v))
 }
@@ -188,30 +190,6 @@ fn strpos(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         Some(p) => Zval::int(p as i64),
         None => Zval::bool(false),
     })
-}
-
-fn strrpos(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "strrpos", a, 2, 3)?;
-    let hay = args::string(h, "strrpos", 1, "haystack", &a[0])?;
-    let needle = args::string(h, "strrpos", 2, "needle", &a[1])?;
-    if a.len() == 3 {
-        let offset = args::int(h, "strrpos", 3, "offset", &a[2])?;
-        if offset != 0 {
-            return Err(h.throw(
-                "Error",
-                "strrpos() with an offset is not supported yet".into(),
-            ));
-        }
-    }
-    let (hb, nb) = (hay.as_bytes(), needle.as_bytes());
-    let found = if nb.len() > hb.len() {
-        None
-    } else {
-        (0..=hb.len() - nb.len())
-            .rev()
-            .find(|&i| &hb[i..i + nb.len()] == nb)
-    };
-    Ok(found.map_or(Zval::bool(false), |p| Zval::int(p as i64)))
 }
 
 fn two_strings(
@@ -300,24 +278,6 @@ fn str_replace(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     Ok(text(s))
 }
 
-/// The byte set of a `trim` character list (`a..c` ranges included).
-fn char_set(list: &[u8]) -> [bool; 256] {
-    let mut set = [false; 256];
-    let mut i = 0;
-    while i < list.len() {
-        if i + 3 < list.len() && list[i + 1] == b'.' && list[i + 2] == b'.' {
-            for c in list[i]..=list[i + 3] {
-                set[c as usize] = true;
-            }
-            i += 4;
-        } else {
-            set[list[i] as usize] = true;
-            i += 1;
-        }
-    }
-    set
-}
-
 fn trim_with(
     h: &mut dyn Host,
     name: &str,
@@ -334,7 +294,7 @@ fn trim_with(
     } else {
         b" \n\r\t\x0b\0".to_vec()
     };
-    let set = char_set(&list);
+    let set = super::escape::char_mask(h, name, &list)?;
     let b = s.as_bytes();
     let mut start = 0;
     let mut end = b.len();
@@ -445,15 +405,11 @@ fn compare_with(h: &mut dyn Host, name: &str, a: &[Zval], fold: bool) -> Result<
     args::arity(h, name, a, 2, 2)?;
     let x = args::string(h, name, 1, "string1", &a[0])?;
     let y = args::string(h, name, 2, "string2", &a[1])?;
-    let (x, y) = if fold {
-        (
-            x.as_bytes().to_ascii_lowercase(),
-            y.as_bytes().to_ascii_lowercase(),
-        )
-    } else {
-        (x.as_bytes().to_vec(), y.as_bytes().to_vec())
-    };
-    Ok(Zval::int(x.cmp(&y) as i64))
+    Ok(Zval::int(super::string_compare::binary_compare(
+        x.as_bytes(),
+        y.as_bytes(),
+        fold,
+    )))
 }
 
 fn strcmp(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {

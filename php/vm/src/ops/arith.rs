@@ -144,7 +144,21 @@ pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Re
 
 /// `x op y` with PHP's conversions, warnings and errors.
 pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval, PhpError> {
+    let (x, y) = (&x.deref(), &y.deref());
     Ok(match op {
+        // `array + array`: the union (the left one's entries, then the right one's new keys).
+        BinOp::Add if x.tag() == php_runtime::tag::ARRAY && y.tag() == php_runtime::tag::ARRAY => {
+            let (View::Array(a), View::Array(b)) = (x.view(), y.view()) else {
+                unreachable!("both arrays")
+            };
+            let mut out = a.clone();
+            for (k, v) in b.iter() {
+                if !out.contains(k.as_ref()) {
+                    drop(out.insert(k.clone(), v.clone()));
+                }
+            }
+            Zval::array(out)
+        }
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow => {
             let (m, n) = operands(frame, op, x, y)?;
             Zval::from(match op {

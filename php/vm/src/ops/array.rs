@@ -468,10 +468,39 @@ pub fn unset_cv(frame: &mut Frame, cv: usize) {
     drop(take(frame, cv));
 }
 
-/// Starts a `foreach` over slot `src`: `false` (after PHP's warning) when it is not an array.
+/// Starts a `foreach` over slot `src`: `false` (after PHP's warning) when it is not an array
+/// or an object. An object that is an `Iterator` stays in `src` (after `rewind()`); one that
+/// is an `IteratorAggregate` is replaced by its iterator; any other is replaced by an array of
+/// its properties visible here.
 #[metajit::dont_look_inside]
 pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpError> {
-    let v = borrow(frame, src);
+    let mut v = borrow(frame, src).deref();
+    let mut depth = 0;
+    while let View::Object(o) = v.view() {
+        let o = o.clone();
+        if o.class().is_a_name(b"iterator") {
+            store(frame, src, v.clone());
+            crate::ops::object::call_named(frame, &o, b"rewind")?;
+            store(frame, pos, Zval::int(0));
+            return Ok(true);
+        }
+        if o.class().is_a_name(b"iteratoraggregate") && depth < 32 {
+            v = crate::ops::object::call_named(frame, &o, b"getIterator")?;
+            depth += 1;
+            if !matches!(v.view(), View::Object(x) if x.class().is_a_name(b"traversable")) {
+                let msg = format!(
+                    "{}::getIterator() must return a Traversable or implement interface Iterator",
+                    o.class().display()
+                );
+                return Err(throw(frame, "Exception", msg));
+            }
+            continue;
+        }
+        let props = crate::ops::object::visible_props(frame, &o);
+        store(frame, src, Zval::array(props));
+        store(frame, pos, Zval::int(0));
+        return Ok(true);
+    }
     if v.tag() != tag::ARRAY {
         let msg = format!(
             "foreach() argument must be of type array|object, {} given",
@@ -486,14 +515,24 @@ pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpE
 
 /// The next entry of a `foreach`: `false` at the end.
 #[metajit::dont_look_inside]
-pub fn iter_next(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usize) -> bool {
+pub fn iter_next(
+    frame: &mut Frame,
+    src: usize,
+    pos: usize,
+    key: usize,
+    val: usize,
+) -> Result<bool, PhpError> {
     let a = borrow(frame, src);
+    if let View::Object(o) = a.view() {
+        let o = o.clone();
+        return iter_next_object(frame, &o, pos, key, val);
+    }
     let View::Array(arr) = a.view() else {
-        return false;
+        return Ok(false);
     };
     let at = frame.slots[pos].bits as usize;
     let Some(p) = arr.live_from(at) else {
-        return false;
+        return Ok(false);
     };
     let (k, v) = arr.at(p);
     let (k, v) = (k.to_zval(), v.deref());
@@ -502,7 +541,33 @@ pub fn iter_next(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usi
         crate::ops::vars::write_cv(frame, key, k);
     }
     crate::ops::vars::write_cv(frame, val, v);
-    true
+    Ok(true)
+}
+
+/// [`iter_next`] over an `Iterator`: `next()` (but the first time), `valid()`, `current()`
+/// and `key()`.
+fn iter_next_object(
+    frame: &mut Frame,
+    o: &php_runtime::object::PhpObject,
+    pos: usize,
+    key: usize,
+    val: usize,
+) -> Result<bool, PhpError> {
+    use crate::ops::object::call_named;
+    if frame.slots[pos].bits != 0 {
+        call_named(frame, o, b"next")?;
+    }
+    store(frame, pos, Zval::int(1));
+    if !php_runtime::convert::to_bool(&call_named(frame, o, b"valid")?) {
+        return Ok(false);
+    }
+    let v = call_named(frame, o, b"current")?;
+    if key != NONE as usize {
+        let k = call_named(frame, o, b"key")?;
+        crate::ops::vars::write_cv(frame, key, k);
+    }
+    crate::ops::vars::write_cv(frame, val, v);
+    Ok(true)
 }
 
 /// `dst =` a reference to `$cv[k1]...[kn]` (`append`: a new element), the element made a

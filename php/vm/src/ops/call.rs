@@ -189,6 +189,9 @@ pub fn call_user(
                 leave_frame(c);
                 return Err(e);
             }
+            // A reference passed to a parameter by value: its value (a built-in calling back
+            // with references).
+            (Some(v), _) if !p.by_ref && matches!(v.view(), View::Ref(_)) => v.deref(),
             (Some(v), _) => v,
             // SAFETY: constants are live for the program's life.
             (None, Some(k)) => unsafe { Zval::from_borrowed(code.constants[k as usize]) },

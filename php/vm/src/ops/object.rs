@@ -907,3 +907,42 @@ pub fn assign_ref_prop(
         Err(t) => Err(not_an_object(frame, "assign", &pname, &t)),
     }
 }
+
+/// Calls the method `name` of `o` without arguments (an `Iterator`'s, for `foreach`).
+pub fn call_named(frame: &mut Frame, o: &PhpObject, name: &[u8]) -> Result<Zval, PhpError> {
+    let class = o.class();
+    match class.method(&name.to_ascii_lowercase()).cloned() {
+        Some(m) => invoke(frame, &m, Some(Zval::object(o.clone())), class, Vec::new()),
+        None => {
+            let msg = format!(
+                "Call to undefined method {}::{}()",
+                class.display(),
+                String::from_utf8_lossy(name)
+            );
+            Err(error(frame, "Error", msg))
+        }
+    }
+}
+
+/// The properties of `o` code of the frame may see, as an array (`foreach` over an object).
+pub fn visible_props(frame: &Frame, o: &PhpObject) -> PhpArray {
+    let scope = frame.code.class();
+    let vm = vm_of(frame);
+    let mut out = PhpArray::new();
+    for (k, v) in o.props().iter() {
+        if matches!(v.view(), View::Undef) {
+            continue;
+        }
+        let shown = match k {
+            ArrayKey::Str(s) => o
+                .class()
+                .prop(s.as_bytes())
+                .is_none_or(|p| visible(vm, scope, p.flags, p.class)),
+            ArrayKey::Int(_) => true,
+        };
+        if shown {
+            drop(out.insert(k.clone(), v.deref()));
+        }
+    }
+    out
+}

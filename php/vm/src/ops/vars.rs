@@ -430,3 +430,46 @@ pub fn concat_assign(frame: &mut Frame, cv: usize, val: usize) -> Result<(), Php
     put_back(frame, new);
     Ok(())
 }
+
+/// `dst = $GLOBALS`: the global variables that are set, as an array (a copy).
+#[metajit::dont_look_inside]
+pub fn globals(frame: &mut Frame, dst: usize) {
+    let vm = vm_of(frame);
+    let mut out = php_runtime::PhpArray::new();
+    if let Some(main) = crate::vm::main_frame(vm) {
+        for (i, name) in main.code.func.cvs.iter().enumerate() {
+            if &name[..] == b"this" || name.starts_with(b"\0") {
+                continue;
+            }
+            let v = read_cv(main, i);
+            if !matches!(v.view(), View::Undef) {
+                drop(out.insert(php_runtime::ArrayKey::from_bytes(name), v));
+            }
+        }
+    }
+    for (name, r) in &vm.extra_globals {
+        let v = r.get();
+        if !matches!(v.view(), View::Undef) {
+            drop(out.insert(php_runtime::ArrayKey::from_bytes(name), v));
+        }
+    }
+    store(frame, dst, Zval::array(out));
+}
+
+/// `dst =` a reference to the global variable named by slot `name`.
+#[metajit::dont_look_inside]
+pub fn global_ref(frame: &mut Frame, dst: usize, name: usize) {
+    let mut n = Vec::new();
+    php_runtime::convert::push_string(&mut n, &borrow(frame, name).deref());
+    let vm = vm_of(frame);
+    let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
+    let r = match main.code.func.cvs.iter().position(|c| **c == *n) {
+        Some(i) => ref_of_slot(main, i),
+        None => vm
+            .extra_globals
+            .entry(n)
+            .or_insert_with(|| PhpRef::new(Zval::NULL))
+            .clone(),
+    };
+    store(frame, dst, Zval::reference(r));
+}
