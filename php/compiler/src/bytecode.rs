@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub use crate::typespec::TypeSpec;
+
 /// A slot number in the frame.
 pub type Slot = u32;
 
@@ -447,11 +449,21 @@ pub enum Op {
     Include { dst: Slot, src: Slot, kind: u8 },
     /// `dst = eval(src)`.
     Eval { dst: Slot, src: Slot },
+    /// `dst = $$name` (`quiet`: without the warning for an undefined variable).
+    LoadVarVar { dst: Slot, name: Slot, quiet: bool },
+    /// `dst =` a reference to the variable named by the value in `name` (made if missing).
+    VarVarRef { dst: Slot, name: Slot },
     /// `dst = $GLOBALS` (a copy of the global variables, as an array).
     Globals { dst: Slot },
     /// `dst =` a reference to the global variable named by the value in `name` (a write to
     /// `$GLOBALS['name']`).
     GlobalRef { dst: Slot, name: Slot },
+    /// Checks (and in coercive mode converts) the value in `src` a function is about to
+    /// return against its return type; `src` `NONE`: the function ends without `return`.
+    VerifyReturn { src: Slot },
+    /// The start of a function with typed parameters, which the call checked (errors about
+    /// them are reported at this instruction's line, the declaration's). Does nothing.
+    RecvTyped,
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -511,6 +523,9 @@ impl Op {
             Op::FreeTemps { from, .. } => each(&mut [from]),
             Op::Include { dst, src, .. } | Op::Eval { dst, src } => each(&mut [dst, src]),
             Op::Globals { dst } => each(&mut [dst]),
+            Op::LoadVarVar { dst, name, .. } | Op::VarVarRef { dst, name } => {
+                each(&mut [dst, name])
+            }
             Op::GlobalRef { dst, name } => each(&mut [dst, name]),
             Op::MakeRefDim {
                 dst,
@@ -550,7 +565,8 @@ impl Op {
             }
             Op::Call { args, dst, .. } | Op::CallArray { args, dst, .. } => each(&mut [args, dst]),
             Op::ArraySpread { arr, src } => each(&mut [arr, src]),
-            Op::Jump { .. } | Op::Loop { .. } => {}
+            Op::Jump { .. } | Op::Loop { .. } | Op::RecvTyped => {}
+            Op::VerifyReturn { src } => each(&mut [src]),
             Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
             Op::FetchDim { dst, base, key }
@@ -601,6 +617,8 @@ pub struct Param {
     pub by_ref: bool,
     /// `...$name`: collects the remaining arguments in an array (the last parameter).
     pub variadic: bool,
+    /// The declared type.
+    pub ty: Option<TypeSpec>,
 }
 
 /// A compiled function (or the main script).
@@ -634,6 +652,11 @@ pub struct Function {
     pub uses: Vec<bool>,
     /// A closure declared `static` (it binds no `$this`).
     pub is_static: bool,
+    /// Compiled under `declare(strict_types=1)`: the calls it makes check their arguments
+    /// strictly, and so do its `return`s and property writes.
+    pub strict: bool,
+    /// The declared return type.
+    pub ret: Option<TypeSpec>,
 }
 
 /// One `try` block's handlers (or the catch blocks of a `try` with `finally`, which only run
@@ -670,6 +693,8 @@ pub struct PropDef {
     pub flags: u16,
     /// The default value (`None`: a typed property without one, unset until assigned).
     pub default: Option<Const>,
+    /// The declared type.
+    pub ty: Option<TypeSpec>,
 }
 
 /// A compiled class (or interface).

@@ -20,6 +20,7 @@
 
 pub mod bytecode;
 mod codegen;
+mod typespec;
 
 pub use bytecode::{
     ARGS_ARRAY, BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp,

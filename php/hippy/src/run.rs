@@ -105,6 +105,9 @@ fn execute(
         vm.constants
             .insert(b"PHP_BINARY".to_vec(), php_runtime::Zval::string(exe));
     }
+    for (name, value) in php_stdlib::standard::stream::standard_constants() {
+        vm.constants.insert(name.as_bytes().to_vec(), value);
+    }
     for (k, v) in &ini {
         if k == "error_reporting" {
             vm.error_reporting = v.trim().parse().unwrap_or(0);

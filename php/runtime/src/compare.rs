@@ -9,8 +9,9 @@
 use crate::array::Table;
 use crate::convert::to_bool;
 use crate::format::{Style, float_to_string};
-use crate::number::{Num, Numeric, parse_numeric, parse_numeric_overflow};
+use crate::number::{Num, Numeric, parse_numeric, parse_numeric_overflow, str_to_float};
 use crate::object::PhpObject;
+use crate::resource::PhpResource;
 use crate::value::{View, Zval};
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -144,6 +145,12 @@ pub fn compare(a: &Zval, b: &Zval) -> Result<i32, NestingTooDeep> {
     Ok(match (a.view(), b.view()) {
         (Ref(r), _) => return r.with(|a| compare(a, b)),
         (_, Ref(r)) => return r.with(|b| compare(a, b)),
+        // A resource compares as its number, except with bools, null, arrays and objects.
+        (Resource(x), Resource(y)) => sign(x.id().cmp(&y.id())),
+        (Resource(x), Int(_) | Float(_)) => return compare(&Zval::int(x.id()), b),
+        (Int(_) | Float(_), Resource(y)) => return compare(a, &Zval::int(y.id())),
+        (Resource(x), Str(s)) => float_cmp(x.id() as f64, str_to_float(s.as_bytes())),
+        (Str(s), Resource(y)) => float_cmp(str_to_float(s.as_bytes()), y.id() as f64),
         (Int(x), Int(y)) => sign(x.cmp(&y)),
         (Int(x), Float(y)) => float_cmp(x as f64, y),
         (Float(x), Int(y)) => float_cmp(x, y as f64),
@@ -198,6 +205,7 @@ pub fn identical(a: &Zval, b: &Zval) -> Result<bool, NestingTooDeep> {
         (Str(x), Str(y)) => x == y,
         (Array(x), Array(y)) => x.len() == y.len() && compare_arrays(x, y, true)? == 0,
         (Object(x), Object(y)) => PhpObject::ptr_eq(x, y),
+        (Resource(x), Resource(y)) => PhpResource::ptr_eq(x, y),
         _ => false,
     })
 }

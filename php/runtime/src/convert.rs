@@ -1,5 +1,5 @@
 //! Conversions of whole values: to bool, to a number, to a string, as PHP 8 defines them for
-//! the scalar types and arrays (objects come with the VM's class model).
+//! the scalar types, arrays and resources (objects come with the VM's class model).
 
 use crate::format::{Style, push_float};
 use crate::number::{Num, Numeric, float_to_int, parse_numeric, str_to_bool, str_to_int};
@@ -16,6 +16,7 @@ pub fn type_name(v: &Zval) -> &'static str {
         View::Str(_) => "string",
         View::Array(_) => "array",
         View::Object(_) => "object",
+        View::Resource(_) => "resource",
         View::Ref(r) => r.with(type_name),
     }
 }
@@ -29,7 +30,7 @@ pub fn to_bool(v: &Zval) -> bool {
         View::Float(f) => f != 0.0,
         View::Str(s) => str_to_bool(s.as_bytes()),
         View::Array(a) => !a.is_empty(),
-        View::Object(_) => true,
+        View::Object(_) | View::Resource(_) => true,
         View::Ref(r) => r.with(to_bool),
     }
 }
@@ -44,6 +45,7 @@ pub fn to_int(v: &Zval) -> i64 {
         View::Str(s) => str_to_int(s.as_bytes()),
         View::Array(a) => i64::from(!a.is_empty()),
         View::Object(_) => 1,
+        View::Resource(r) => r.id(),
         View::Ref(r) => r.with(to_int),
     }
 }
@@ -82,7 +84,7 @@ pub fn to_operand(v: &Zval) -> Operand {
             Numeric::Leading(n) => Operand::Leading(n),
             Numeric::Not => Operand::Unsupported,
         },
-        View::Array(_) | View::Object(_) => Operand::Unsupported,
+        View::Array(_) | View::Object(_) | View::Resource(_) => Operand::Unsupported,
         View::Ref(r) => r.with(to_operand),
     }
 }
@@ -101,6 +103,7 @@ pub fn push_string(out: &mut Vec<u8>, v: &Zval) -> Option<()> {
             out.extend_from_slice(s.as_bytes());
         }
         View::Str(s) => out.extend_from_slice(s.as_bytes()),
+        View::Resource(r) => out.extend_from_slice(format!("Resource id #{}", r.id()).as_bytes()),
         View::Array(_) | View::Object(_) => return None,
         View::Ref(r) => return r.with(|v| push_string(out, v)),
     }

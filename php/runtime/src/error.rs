@@ -108,6 +108,7 @@ pub fn trace_arg(v: &Zval) -> String {
         }
         View::Array(_) => "Array".into(),
         View::Object(o) => format!("Object({})", o.class().display()),
+        View::Resource(r) => format!("Resource id #{}", r.id()),
         View::Ref(r) => r.with(trace_arg),
     }
 }
@@ -164,7 +165,13 @@ pub fn throwable_string(e: &PhpObject) -> String {
     let mut cur = Some(e.clone());
     let mut depth = 0;
     while let Some(x) = cur {
-        let message = prop_string(&x, b"message");
+        let mut message = prop_string(&x, b"message");
+        // Zend's `Exception::__toString`: where a user function whose argument was wrong is.
+        if matches!(&x.class().lower[..], b"typeerror" | b"argumentcounterror")
+            && message.contains(", called in ")
+        {
+            message.push_str(" and defined");
+        }
         let head = if message.is_empty() {
             x.class().display()
         } else {

@@ -5,6 +5,7 @@
 //! - [`string`]: refcounted byte strings ([`PhpString`]) with a cached hash.
 //! - [`array`]: PHP's ordered hash map ([`PhpArray`]) with a packed form and copy-on-write.
 //! - [`object`]: classes ([`object::Class`]) and objects ([`object::PhpObject`]).
+//! - [`resource`]: resources ([`resource::PhpResource`]): numbered handles on streams.
 //! - [`number`]: numeric strings and the conversions between PHP's scalar types.
 //! - [`convert`]: conversions of whole values (to bool, int, float, string, operand).
 //! - [`arith`]: PHP 8's arithmetic on numbers (int overflow to float, division and modulo
@@ -30,6 +31,7 @@ pub mod host;
 pub mod incdec;
 pub mod number;
 pub mod object;
+pub mod resource;
 pub mod string;
 pub mod value;
 

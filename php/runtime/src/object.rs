@@ -86,6 +86,8 @@ pub struct PropInfo {
     pub owner: Box<[u8]>,
     /// The value a new object starts with (unset for a typed property without a default).
     pub default: Zval,
+    /// The declared type (the VM's own description of it).
+    pub ty: Option<&'static dyn std::any::Any>,
 }
 
 /// A class constant.

@@ -12,6 +12,7 @@
 
 use crate::array::{ArrObj, PhpArray};
 use crate::object::{ObjObj, PhpObject};
+use crate::resource::{PhpResource, ResObj};
 use crate::string::{PhpString, StrObj};
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::fmt;
@@ -37,7 +38,7 @@ pub mod tag {
     pub const ARRAY: u64 = 7;
     /// An object: the payload is an [`ObjObj`](crate::object::ObjObj) address.
     pub const OBJECT: u64 = 8;
-    /// A resource (streams; no runtime constructor yet).
+    /// A resource (streams): the payload is a [`ResObj`](crate::resource::ResObj) address.
     pub const RESOURCE: u64 = 9;
     /// A PHP reference (`&`): the payload is a [`RefObj`](super::RefObj) address.
     pub const REFERENCE: u64 = 10;
@@ -55,6 +56,8 @@ pub enum Kind {
     Reference,
     /// [`ObjObj`].
     Object,
+    /// [`ResObj`].
+    Resource,
 }
 
 /// The start of every heap block.
@@ -119,7 +122,7 @@ impl Value {
     pub fn is_refcounted(self) -> bool {
         matches!(
             self.tag,
-            tag::STRING | tag::ARRAY | tag::OBJECT | tag::REFERENCE
+            tag::STRING | tag::ARRAY | tag::OBJECT | tag::RESOURCE | tag::REFERENCE
         )
     }
 }
@@ -275,6 +278,8 @@ pub enum View<'a> {
     Array(&'a PhpArray),
     /// An object.
     Object(&'a PhpObject),
+    /// A resource.
+    Resource(&'a PhpResource),
     /// A PHP reference.
     Ref(&'a PhpRef),
 }
@@ -342,6 +347,14 @@ impl Zval {
         })
     }
 
+    /// A resource value taking `r`'s handle.
+    pub fn resource(r: PhpResource) -> Zval {
+        Zval(Value {
+            tag: tag::RESOURCE,
+            bits: r.into_raw() as u64,
+        })
+    }
+
     /// A reference value taking `r`'s handle.
     pub fn reference(r: PhpRef) -> Zval {
         let p = r.ptr.as_ptr() as u64;
@@ -403,6 +416,8 @@ impl Zval {
             tag::ARRAY => View::Array(unsafe { PhpArray::borrow_raw(bits) }),
             // SAFETY: likewise for objects.
             tag::OBJECT => View::Object(unsafe { PhpObject::borrow_raw(bits) }),
+            // SAFETY: likewise for resources.
+            tag::RESOURCE => View::Resource(unsafe { PhpResource::borrow_raw(bits) }),
             // SAFETY: `PhpRef` is a transparent non-null pointer, as the payload holds.
             tag::REFERENCE => View::Ref(unsafe { &*(bits as *const u64 as *const PhpRef) }),
             t => unreachable!("value with tag {t} has no runtime constructor"),
@@ -449,6 +464,7 @@ impl Clone for Zval {
             View::Str(s) => std::mem::forget(s.clone()),
             View::Array(a) => std::mem::forget(a.clone()),
             View::Object(o) => std::mem::forget(o.clone()),
+            View::Resource(r) => std::mem::forget(r.clone()),
             View::Ref(r) => std::mem::forget(r.clone()),
             _ => {}
         }
@@ -466,6 +482,8 @@ impl Drop for Zval {
             tag::ARRAY => drop(unsafe { PhpArray::from_raw(p as *const ArrObj) }),
             // SAFETY: likewise.
             tag::OBJECT => drop(unsafe { PhpObject::from_raw(p as *const ObjObj) }),
+            // SAFETY: likewise.
+            tag::RESOURCE => drop(unsafe { PhpResource::from_raw(p as *const ResObj) }),
             tag::REFERENCE => drop(PhpRef {
                 // SAFETY: a reference's payload is the non-null address of its block.
                 ptr: unsafe { NonNull::new_unchecked(p as *mut RefObj) },

@@ -4,6 +4,7 @@
 use php_runtime::convert::{push_string, type_name};
 use php_runtime::format::{Style, float_to_string};
 use php_runtime::number::{Num, Numeric, float_fits_int, parse_numeric};
+use php_runtime::resource::PhpResource;
 use php_runtime::value::View;
 use php_runtime::{Host, PhpArray, PhpError, PhpString, Zval};
 
@@ -75,7 +76,9 @@ pub fn string(
             null_deprecated(h, func, n, param, "string")?;
             Ok(PhpString::from(""))
         }
-        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, "string", v)),
+        View::Array(_) | View::Object(_) | View::Resource(_) => {
+            Err(type_error(h, func, n, param, "string", v))
+        }
         View::Ref(r) => r.with(|v| string(h, func, n, param, v)),
         _ => {
             let mut out = Vec::new();
@@ -101,7 +104,9 @@ pub fn int(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Res
             _ => Err(type_error(h, func, n, param, "int", v)),
         },
         View::Ref(r) => r.with(|v| int(h, func, n, param, v)),
-        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, "int", v)),
+        View::Array(_) | View::Object(_) | View::Resource(_) => {
+            Err(type_error(h, func, n, param, "int", v))
+        }
     }
 }
 
@@ -158,7 +163,9 @@ pub fn number(
             _ => Err(type_error(h, func, n, param, want, v)),
         },
         View::Ref(r) => r.with(|v| number(h, func, n, param, want, v)),
-        View::Array(_) | View::Object(_) => Err(type_error(h, func, n, param, want, v)),
+        View::Array(_) | View::Object(_) | View::Resource(_) => {
+            Err(type_error(h, func, n, param, want, v))
+        }
     }
 }
 
@@ -174,6 +181,21 @@ pub fn array(
         View::Array(a) => Ok(a.clone()),
         View::Ref(r) => r.with(|v| array(h, func, n, param, v)),
         _ => Err(type_error(h, func, n, param, "array", v)),
+    }
+}
+
+/// A `resource` parameter.
+pub fn resource(
+    h: &mut dyn Host,
+    func: &str,
+    n: usize,
+    param: &str,
+    v: &Zval,
+) -> Result<PhpResource, PhpError> {
+    match v.view() {
+        View::Resource(r) => Ok(r.clone()),
+        View::Ref(r) => r.with(|v| resource(h, func, n, param, v)),
+        _ => Err(type_error(h, func, n, param, "resource", v)),
     }
 }
 

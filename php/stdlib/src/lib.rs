@@ -41,6 +41,11 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::math::FUNCTIONS,
     standard::math_float::FUNCTIONS,
     standard::output::FUNCTIONS,
+    standard::file::FUNCTIONS,
+    standard::fs::FUNCTIONS,
+    standard::filestat::FUNCTIONS,
+    standard::path::FUNCTIONS,
+    standard::env::FUNCTIONS,
 ];
 
 /// The tables of by-reference parameters, one per family that has them.

@@ -83,6 +83,7 @@ fn inherit(parent: Option<&'static Class>, interfaces: &[&'static Class]) -> Par
                 class: x.class,
                 owner: x.owner.clone(),
                 default: x.default.clone(),
+                ty: x.ty,
             })
             .collect();
         for (k, m) in &parent.methods {
@@ -171,6 +172,7 @@ pub fn declare_builtin(vm: &mut Vm) {
                     class: id,
                     owner: spec.name.as_bytes().into(),
                     default: prop.default.to_zval(),
+                    ty: None,
                 },
             );
         }
@@ -334,6 +336,7 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
                     class: id,
                     owner: def.name.clone(),
                     default,
+                    ty: crate::ops::types::leak_type(&prop.ty),
                 },
             );
         }

@@ -154,6 +154,8 @@ pub struct Vm {
     pub shutdown_functions: Vec<(Zval, Vec<Zval>)>,
     /// The ini settings (`ini_get`, `ini_set`, `-d`).
     pub ini: HashMap<String, String>,
+    /// Variables only `$$name` made, per call depth (the script's are extra globals).
+    pub dynamic_vars: Vec<HashMap<Vec<u8>, PhpRef>>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -285,6 +287,9 @@ pub fn main_frame<'a>(vm: &mut Vm) -> Option<&'a mut Frame> {
 
 /// Releases every slot of a frame that is done (a return, or an error leaving it).
 pub fn leave_frame(frame: &mut Frame) {
+    let depth = frame.depth as usize;
+    let dynamic = vm_of(frame).dynamic_vars.get_mut(depth).map(std::mem::take);
+    drop(dynamic);
     for s in frame.slots.as_mut_slice() {
         let v = std::mem::replace(s, Value::UNDEF);
         // SAFETY: each slot owned its value.
@@ -327,6 +332,7 @@ impl Vm {
             exception_handlers: Vec::new(),
             shutdown_functions: Vec::new(),
             ini: default_ini(),
+            dynamic_vars: Vec::new(),
             frames: Vec::new(),
         }
     }
@@ -457,6 +463,16 @@ impl Vm {
 
     /// What a call of the function of this lowercase name reaches.
     pub fn callee(&self, lower: &[u8]) -> Callee {
+        let lower = lower.strip_prefix(b"\\").unwrap_or(lower);
+        let found = self.callee_exact(lower);
+        // An unqualified name in a namespace falls back to the global function.
+        match (found, lower.iter().rposition(|&b| b == b'\\')) {
+            (Callee::Undefined, Some(i)) => self.callee_exact(&lower[i + 1..]),
+            (c, _) => c,
+        }
+    }
+
+    fn callee_exact(&self, lower: &[u8]) -> Callee {
         if let Some(&c) = self.functions.get(lower) {
             return Callee::User(c);
         }
@@ -620,6 +636,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::ArraySpread { arr, src } => {
                 frame.pc = pc;
                 array::spread(frame, arr as usize, src as usize)?;
+            }
+            Op::RecvTyped => {}
+            Op::VerifyReturn { src } => {
+                frame.pc = pc;
+                ops::types::verify_return(frame, src as usize)?;
             }
             Op::Return { src } => {
                 ops::return_value(frame, src as usize);
@@ -832,6 +853,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
+            Op::LoadVarVar { dst, name, quiet } => {
+                frame.pc = pc;
+                vars::load_var_var(frame, dst as usize, name as usize, quiet)?;
+            }
+            Op::VarVarRef { dst, name } => vars::var_var_ref(frame, dst as usize, name as usize),
             Op::GlobalRef { dst, name } => vars::global_ref(frame, dst as usize, name as usize),
             Op::Eval { dst, src } => {
                 frame.pc = pc;

@@ -1,6 +1,7 @@
 //! Class declarations: constants, properties (promoted constructor parameters included) and
 //! methods, each method compiled as a function with the class as its scope.
 
+use super::types::Site;
 use super::{Gen, Result, Unit, line_of};
 use crate::CompileError;
 use crate::bytecode::{ClassDef, Const, PropDef};
@@ -10,7 +11,11 @@ use php_syntax::ast::{ClassDecl, ClassKind, Member, Modifiers};
 pub const INTERFACE: u16 = 128;
 
 /// Compiles a class or interface declared at the top level.
-pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<ClassDef> {
+pub(super) fn class<'a>(
+    unit: &'a Unit<'a>,
+    decl: &'a ClassDecl,
+    scope: std::rc::Rc<super::names::Scope>,
+) -> Result<ClassDef> {
     let line = line_of(unit.lines, decl.span);
     let unsupported = |what: &str| {
         Err(CompileError {
@@ -23,20 +28,21 @@ pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<Class
         return unsupported("anonymous classes");
     };
     let mut flags = decl.modifiers.flags;
+    let full_name = scope.declare(&name.name);
     let (parent, interfaces) = match decl.kind {
         ClassKind::Class => (
-            decl.extends.first().map(|n| n.text.clone()),
-            decl.implements.iter().map(|n| n.text.clone()).collect(),
+            decl.extends.first().map(|n| scope.class(n)),
+            decl.implements.iter().map(|n| scope.class(n)).collect(),
         ),
         ClassKind::Interface => {
             flags |= INTERFACE;
-            (None, decl.extends.iter().map(|n| n.text.clone()).collect())
+            (None, decl.extends.iter().map(|n| scope.class(n)).collect())
         }
         ClassKind::Trait => return unsupported("traits"),
         ClassKind::Enum => return unsupported("enums"),
     };
     let mut def = ClassDef {
-        name: name.name.clone(),
+        name: full_name.clone(),
         line,
         flags,
         parent,
@@ -47,7 +53,8 @@ pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<Class
     };
     // Initializers are compiled by a generator with the class as its scope.
     let mut consts_gen = Gen::new(unit, b"");
-    consts_gen.f.class = Some(name.name.clone());
+    consts_gen.f.class = Some(full_name.clone());
+    consts_gen.scope = scope.clone();
     for member in &decl.members {
         match member {
             Member::Const(c) => {
@@ -59,15 +66,27 @@ pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<Class
             }
             Member::Property(p) => {
                 for item in &p.props {
-                    let default = match item.default {
+                    let mut default = match item.default {
                         Some(e) => Some(consts_gen.constant_expr(e)?),
                         None if p.ty.is_some() => None,
                         None => Some(Const::Null),
+                    };
+                    let ty = match &p.ty {
+                        Some(t) => {
+                            let what = format!(
+                                "{}::${}",
+                                String::from_utf8_lossy(&full_name),
+                                item.name.text()
+                            );
+                            Some(consts_gen.prop_type(t, &what, &mut default, item.span)?)
+                        }
+                        None => None,
                     };
                     def.props.push(PropDef {
                         name: item.name.name.clone(),
                         flags: visibility(p.modifiers.flags),
                         default,
+                        ty,
                     });
                 }
             }
@@ -88,11 +107,19 @@ pub(super) fn class<'a>(unit: &'a Unit<'a>, decl: &'a ClassDecl) -> Result<Class
                             } else {
                                 Some(Const::Null)
                             },
+                            ty: match &p.ty {
+                                Some(t) => {
+                                    let what = String::from_utf8_lossy(&p.name.name).into_owned();
+                                    Some(consts_gen.type_spec(t, Site::Property, &what)?)
+                                }
+                                None => None,
+                            },
                         });
                     }
                 }
                 let mut g = Gen::new(unit, &m.name.name);
-                g.f.class = Some(name.name.clone());
+                g.f.class = Some(full_name.clone());
+                g.scope = scope.clone();
                 let this = !m.modifiers.has(Modifiers::STATIC);
                 let f = g.function_with(m, this)?;
                 def.methods.push((mflags, f));

@@ -28,7 +28,15 @@ impl<'a> Gen<'a> {
             return self.unsupported("closures returning by reference");
         }
         let is_static = c.staticness == Staticness::Static;
-        self.make_closure(&c.params, &uses, Body::Stmts(&c.body), is_static, false)
+        let body = Body::Stmts(&c.body);
+        self.make_closure(
+            &c.params,
+            &uses,
+            body,
+            c.return_type.as_ref(),
+            is_static,
+            false,
+        )
     }
 
     /// `fn (...) => expr`: the variables its body uses are bound by value.
@@ -59,7 +67,8 @@ impl<'a> Gen<'a> {
         );
         let uses: Vec<(Box<[u8]>, bool)> = names.into_iter().map(|n| (n, false)).collect();
         let is_static = a.staticness == Staticness::Static;
-        self.make_closure(&a.params, &uses, Body::Expr(a.body), is_static, true)
+        let ret = a.return_type.as_ref();
+        self.make_closure(&a.params, &uses, Body::Expr(a.body), ret, is_static, true)
     }
 
     fn make_closure(
@@ -67,14 +76,17 @@ impl<'a> Gen<'a> {
         params: &'a [Param],
         uses: &[(Box<[u8]>, bool)],
         body: Body<'a>,
+        ret: Option<&'a php_syntax::ast::TypeHint>,
         is_static: bool,
         quiet: bool,
     ) -> Result<Slot> {
-        let mut g = Gen::new(self.unit, b"{closure}");
+        let mut g = Gen::new(self.unit, &self.scope.declare(b"{closure}"));
         g.f.class = self.f.class.clone();
+        g.scope = self.scope.clone();
         g.line = self.line;
         g.f.line = self.line;
         g.params(params)?;
+        g.f.ret = g.return_type(ret)?;
         for (name, by_ref) in uses {
             if g.cv_of.contains_key(name) {
                 return Err(CompileError {
@@ -94,13 +106,17 @@ impl<'a> Gen<'a> {
             g.f.this = Some(g.cv(b"this"));
         }
         match body {
-            Body::Stmts(list) => g.stmts(list)?,
+            Body::Stmts(list) => {
+                g.stmts(list)?;
+                g.implicit_return(None);
+            }
             Body::Expr(e) => {
                 let v = g.expr(e)?;
+                g.verify_return(Some(e), v)?;
                 g.emit(Op::Return { src: v });
             }
         }
-        let func = g.finish();
+        let func = g.finish_checked()?;
         let index = {
             let mut list = self.unit.closures.borrow_mut();
             list.push(func);

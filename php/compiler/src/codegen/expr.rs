@@ -5,7 +5,7 @@ use super::{Gen, Result, TEMP, line_of};
 use crate::CompileError;
 use crate::bytecode::{BinOp, Const, NONE, Op, Slot, Step, UnOp};
 use php_syntax::ast::{
-    Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, NameKind, StringPart, UnaryOp,
+    Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, StringPart, UnaryOp,
 };
 
 impl<'a> Gen<'a> {
@@ -34,16 +34,24 @@ impl<'a> Gen<'a> {
             ExprKind::String(s) => self.load_const(Const::Str(s.clone())),
             ExprKind::Constant(name) => match self.named_constant(name)? {
                 Some(k) => self.load_const(k),
-                None if name.kind == NameKind::Unqualified
-                    || name.kind == NameKind::FullyQualified =>
-                {
-                    let k = self.constant(Const::Str(name.text.clone()));
+                None => {
+                    let full = self.scope.constant(name);
+                    let k = self.constant(Const::Str(full));
                     let dst = self.temp();
                     self.emit(Op::FetchConst { dst, name: k });
                     dst
                 }
-                None => return self.unsupported("namespaced constants"),
             },
+            ExprKind::VariableVariable(e) => {
+                let name = self.expr(*e)?;
+                let dst = self.temp();
+                self.emit(Op::LoadVarVar {
+                    dst,
+                    name,
+                    quiet: false,
+                });
+                dst
+            }
             ExprKind::Variable(name) if &name[..] == b"GLOBALS" => {
                 let dst = self.temp();
                 self.emit(Op::Globals { dst });
@@ -399,18 +407,22 @@ impl<'a> Gen<'a> {
                 let Args::List(args, _) = args else {
                     return self.unsupported("first-class callable syntax");
                 };
+                let full = self.scope.function(name);
+                // The by-reference parameters: of the namespaced function, or the global one
+                // an unqualified name falls back to.
+                let refs = self
+                    .by_ref
+                    .get(&full.to_ascii_lowercase())
+                    .or_else(|| self.by_ref.get(&name.text.to_ascii_lowercase()))
+                    .cloned();
                 if args.iter().any(|a| a.unpack || a.name.is_some()) {
-                    if self
-                        .by_ref
-                        .get(&name.text.to_ascii_lowercase())
-                        .is_some_and(|r| r.contains(&true))
-                    {
+                    if refs.is_some_and(|r| r.contains(&true)) {
                         return self.unsupported(
                             "spreads and named arguments for by-reference parameters",
                         );
                     }
                     let arr = self.args_array(args)?;
-                    let k = self.constant(Const::Str(name.text.clone()));
+                    let k = self.constant(Const::Str(full));
                     let dst = self.temp();
                     self.emit(Op::CallArray {
                         name: k,
@@ -423,7 +435,6 @@ impl<'a> Gen<'a> {
                 for _ in args {
                     self.temp();
                 }
-                let refs = self.by_ref.get(&name.text.to_ascii_lowercase()).cloned();
                 for (i, a) in args.iter().enumerate() {
                     let dst = TEMP | (base + i as Slot);
                     if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true))
@@ -435,7 +446,7 @@ impl<'a> Gen<'a> {
                     let v = self.expr(a.value)?;
                     self.emit(Op::Copy { dst, src: v });
                 }
-                let k = self.constant(Const::Str(name.text.clone()));
+                let k = self.constant(Const::Str(full));
                 let dst = self.temp();
                 self.emit(Op::Call {
                     name: k,
@@ -555,8 +566,16 @@ impl<'a> Gen<'a> {
                         };
                         Const::Str(dir.into())
                     }
-                    M::Function | M::Method => Const::Str(function),
-                    M::Class | M::Trait | M::Namespace => Const::Str(Box::default()),
+                    M::Function => Const::Str(function),
+                    M::Method => match &self.f.class {
+                        Some(c) if &self.f.name[..] != b"" => {
+                            Const::Str([&c[..], b"::", &self.f.name[..]].concat().into())
+                        }
+                        _ => Const::Str(function),
+                    },
+                    M::Class => Const::Str(self.f.class.clone().unwrap_or_default()),
+                    M::Namespace => Const::Str(self.scope.ns.clone()),
+                    M::Trait => Const::Str(Box::default()),
                 };
                 self.load_const(k)
             }

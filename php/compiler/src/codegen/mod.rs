@@ -7,6 +7,7 @@ use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, Stm
 use php_syntax::span::{LineIndex, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Temporaries are numbered from this bit until the function is complete.
 const TEMP: Slot = 1 << 31;
@@ -45,16 +46,14 @@ fn compile_unit(
     let mut functions = Vec::new();
     let mut classes = Vec::new();
     let mut main_body = Vec::new();
-    for &s in &ast.top {
-        match &ast.stmt(s).kind {
-            StmtKind::Function(decl) => functions.push(decl.as_ref()),
-            StmtKind::Class(decl) => classes.push(decl.as_ref()),
-            _ => main_body.push(s),
-        }
-    }
+    names::with_scopes(ast, &ast.top, |s, scope| match &ast.stmt(s).kind {
+        StmtKind::Function(decl) => functions.push((decl.as_ref(), scope.clone())),
+        StmtKind::Class(decl) => classes.push((decl.as_ref(), scope.clone())),
+        _ => main_body.push((s, scope.clone())),
+    });
     let mut names = HashMap::new();
-    for decl in &functions {
-        let lower = decl.name.name.to_ascii_lowercase();
+    for (decl, scope) in &functions {
+        let lower = scope.declare(&decl.name.name).to_ascii_lowercase();
         if let Some(line) = names.insert(lower, line_of(&lines, decl.span)) {
             let _ = line;
             return Err(CompileError {
@@ -76,9 +75,9 @@ fn compile_unit(
             (name.as_bytes().to_vec(), flags)
         })
         .collect();
-    by_ref.extend(functions.iter().map(|d| {
+    by_ref.extend(functions.iter().map(|(d, scope)| {
         let flags = d.params.iter().map(|p| p.by_ref).collect();
-        (d.name.name.to_ascii_lowercase(), flags)
+        (scope.declare(&d.name.name).to_ascii_lowercase(), flags)
     }));
     let unit = Unit {
         ast,
@@ -86,17 +85,22 @@ fn compile_unit(
         by_ref: &by_ref,
         file,
         closures: RefCell::new(Vec::new()),
+        strict: types::strict_types(ast),
     };
     let mut main_gen = Gen::new(&unit, b"{main}");
     main_gen.eval = eval;
     let main = main_gen.finish_main(&main_body)?;
     let functions = functions
         .into_iter()
-        .map(|d| Gen::new(&unit, &d.name.name).function(d))
+        .map(|(d, scope)| {
+            let mut g = Gen::new(&unit, &scope.declare(&d.name.name));
+            g.scope = scope;
+            g.function(d)
+        })
         .collect::<Result<Vec<_>>>()?;
     let classes = classes
         .into_iter()
-        .map(|d| class::class(&unit, d))
+        .map(|(d, scope)| class::class(&unit, d, scope))
         .collect::<Result<Vec<ClassDef>>>()?;
     Ok(Program {
         main,
@@ -130,6 +134,8 @@ struct Unit<'a> {
     file: &'a [u8],
     /// The closures compiled so far (`Op::MakeClosure` names them by index).
     closures: RefCell<Vec<Function>>,
+    /// `declare(strict_types=1)`.
+    strict: bool,
 }
 
 struct Gen<'a> {
@@ -148,6 +154,12 @@ struct Gen<'a> {
     stmt_high: Slot,
     /// The code of `eval` (it returns `null` by default).
     eval: bool,
+    /// `label:` positions by name.
+    labels: HashMap<Box<[u8]>, u32>,
+    /// `goto` jumps to patch: the jump, the label and the line.
+    gotos: Vec<(usize, Box<[u8]>, u32)>,
+    /// The namespace and imports names resolve against.
+    scope: Rc<names::Scope>,
     loops: Vec<LoopCtx>,
     line: u32,
     /// The innermost `try` region of the code being emitted (`NONE`: none).
@@ -181,12 +193,17 @@ impl<'a> Gen<'a> {
                 regions: Vec::<TryRegion>::new(),
                 uses: Vec::new(),
                 is_static: false,
+                strict: unit.strict,
+                ret: None,
             },
             cv_of: HashMap::new(),
             next_temp: 0,
             max_temp: 0,
             stmt_high: 0,
             eval: false,
+            labels: HashMap::new(),
+            gotos: Vec::new(),
+            scope: Rc::default(),
             loops: Vec::new(),
             line: 1,
             region: NONE,
@@ -202,9 +219,28 @@ impl<'a> Gen<'a> {
         })
     }
 
-    fn finish_main(mut self, body: &[StmtId]) -> Result<Function> {
-        for &s in body {
-            self.stmt(s)?;
+    fn finish_main(mut self, body: &[(StmtId, Rc<names::Scope>)]) -> Result<Function> {
+        for (s, scope) in body {
+            self.scope = scope.clone();
+            self.stmt(*s)?;
+        }
+        self.finish_checked()
+    }
+
+    /// [`finish`](Gen::finish) after the `goto` jumps are pointed at their labels.
+    fn finish_checked(mut self) -> Result<Function> {
+        for (at, label, line) in std::mem::take(&mut self.gotos) {
+            let Some(&to) = self.labels.get(&label) else {
+                return Err(CompileError {
+                    message: format!(
+                        "'goto' to undefined label '{}'",
+                        String::from_utf8_lossy(&label)
+                    ),
+                    line,
+                    fatal: true,
+                });
+            };
+            self.patch(at, to);
         }
         Ok(self.finish())
     }
@@ -222,6 +258,7 @@ impl<'a> Gen<'a> {
             return self.unsupported("returning by reference");
         }
         self.params(&decl.params)?;
+        self.f.ret = self.return_type(decl.return_type.as_ref())?;
         self.function_rest(decl, this)
     }
 
@@ -231,14 +268,12 @@ impl<'a> Gen<'a> {
             if p.by_ref && p.variadic {
                 return self.unsupported("variadic parameters by reference");
             }
-            // Parameter types are not checked yet.
-            let default = match p.default {
-                Some(e) => {
-                    let k = self.constant_expr(e)?;
-                    Some(self.constant(k))
-                }
+            let mut default = match p.default {
+                Some(e) => Some(self.constant_expr(e)?),
                 None => None,
             };
+            let ty = self.param_type(p, &mut default)?;
+            let default = default.map(|k| self.constant(k));
             if self.cv_of.contains_key(&p.name.name) {
                 return Err(CompileError {
                     message: format!("Redefinition of parameter ${}", p.name.text()),
@@ -252,7 +287,11 @@ impl<'a> Gen<'a> {
                 default,
                 by_ref: p.by_ref,
                 variadic: p.variadic,
+                ty,
             });
+        }
+        if self.f.params.iter().any(|p| p.ty.is_some()) {
+            self.emit(Op::RecvTyped);
         }
         Ok(())
     }
@@ -275,13 +314,13 @@ impl<'a> Gen<'a> {
             self.emit(Op::AssignProp { obj, name, val: t });
             self.next_temp = 0;
         }
-        if decl.return_type.is_some() {
-            // Return types are not checked yet.
-        }
         for &s in decl.body.as_deref().unwrap_or(&[]) {
             self.stmt(s)?;
         }
-        Ok(self.finish())
+        if decl.body.is_some() {
+            self.implicit_return(Some(decl.span));
+        }
+        self.finish_checked()
     }
 
     /// Ends the function with `return null;` and moves temporaries above the variables.
@@ -399,7 +438,7 @@ impl<'a> Gen<'a> {
             } => {
                 let class = match (&class.text.to_ascii_lowercase()[..], &self.f.class) {
                     (b"self" | b"static", Some(c)) => c.clone(),
-                    _ => class.text.clone(),
+                    _ => self.scope.class(class),
                 };
                 if name.name.eq_ignore_ascii_case(b"class") {
                     Const::Str(class)
@@ -514,6 +553,34 @@ impl<'a> Gen<'a> {
                 b"DIRECTORY_SEPARATOR" => Const::Str(b"/"[..].into()),
                 b"PATH_SEPARATOR" => Const::Str(b":"[..].into()),
                 b"PHP_FLOAT_DIG" => Const::Int(15),
+                b"FILE_USE_INCLUDE_PATH" => Const::Int(1),
+                b"FILE_IGNORE_NEW_LINES" => Const::Int(2),
+                b"FILE_SKIP_EMPTY_LINES" => Const::Int(4),
+                b"FILE_APPEND" => Const::Int(8),
+                b"FILE_NO_DEFAULT_CONTEXT" => Const::Int(16),
+                b"LOCK_SH" => Const::Int(1),
+                b"LOCK_EX" => Const::Int(2),
+                b"LOCK_UN" => Const::Int(3),
+                b"LOCK_NB" => Const::Int(4),
+                b"SEEK_SET" => Const::Int(0),
+                b"SEEK_CUR" => Const::Int(1),
+                b"SEEK_END" => Const::Int(2),
+                b"PATHINFO_DIRNAME" => Const::Int(1),
+                b"PATHINFO_BASENAME" => Const::Int(2),
+                b"PATHINFO_EXTENSION" => Const::Int(4),
+                b"PATHINFO_FILENAME" => Const::Int(8),
+                b"PATHINFO_ALL" => Const::Int(15),
+                b"GLOB_ERR" => Const::Int(1),
+                b"GLOB_MARK" => Const::Int(2),
+                b"GLOB_NOSORT" => Const::Int(4),
+                b"GLOB_NOCHECK" => Const::Int(16),
+                b"GLOB_NOESCAPE" => Const::Int(64),
+                b"GLOB_BRACE" => Const::Int(1024),
+                b"GLOB_ONLYDIR" => Const::Int(8192),
+                b"GLOB_AVAILABLE_FLAGS" => Const::Int(9303),
+                b"SCANDIR_SORT_ASCENDING" => Const::Int(0),
+                b"SCANDIR_SORT_DESCENDING" => Const::Int(1),
+                b"SCANDIR_SORT_NONE" => Const::Int(2),
                 _ => return Ok(None),
             },
         }))
@@ -523,7 +590,9 @@ impl<'a> Gen<'a> {
 mod class;
 mod closure;
 mod expr;
+mod names;
 mod object;
 mod place;
 mod stmt;
 mod try_catch;
+mod types;

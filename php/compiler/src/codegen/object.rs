@@ -10,7 +10,10 @@ impl Gen<'_> {
     /// and `static` are resolved when the instruction runs), or the value of `$expr::`.
     pub(super) fn class_ref(&mut self, class: &ClassRef) -> Result<Slot> {
         match class {
-            ClassRef::Name(n) => Ok(self.load_const(Const::Str(n.text.clone()))),
+            ClassRef::Name(n) => {
+                let full = self.scope.class(n);
+                Ok(self.load_const(Const::Str(full)))
+            }
             ClassRef::Expr(e) => self.expr(*e),
         }
     }
@@ -134,7 +137,8 @@ impl Gen<'_> {
                 {
                     let lower = n.text.to_ascii_lowercase();
                     if !matches!(&lower[..], b"self" | b"static" | b"parent") {
-                        return Ok(self.load_const(Const::Str(n.text.clone())));
+                        let full = self.scope.class(n);
+                        return Ok(self.load_const(Const::Str(full)));
                     }
                 }
                 let cls = self.class_ref(class)?;

@@ -10,6 +10,12 @@ impl Gen<'_> {
     pub(super) fn target_cv(&mut self, target: ExprId) -> Result<Slot> {
         match &self.ast.expr(target).kind {
             ExprKind::Variable(name) if &name[..] != b"this" => Ok(self.cv(name)),
+            ExprKind::VariableVariable(e) => {
+                let name = self.expr(*e)?;
+                let dst = self.temp();
+                self.emit(Op::VarVarRef { dst, name });
+                Ok(dst)
+            }
             other => {
                 let name = super::stmt::variant_name(&format!("{other:?}"));
                 self.unsupported(&format!("assigning to {name}"))
@@ -80,6 +86,16 @@ impl Gen<'_> {
                 let t = self.temp();
                 self.emit(Op::LoadQuiet { dst: t, cv });
                 Ok(t)
+            }
+            ExprKind::VariableVariable(x) => {
+                let name = self.expr(*x)?;
+                let dst = self.temp();
+                self.emit(Op::LoadVarVar {
+                    dst,
+                    name,
+                    quiet: true,
+                });
+                Ok(dst)
             }
             _ => self.expr(e),
         }
@@ -175,6 +191,12 @@ impl Gen<'_> {
                     break (obj, name);
                 }
                 k @ ExprKind::StaticProperty { .. } => break (self.static_prop_ref(k)?, NONE),
+                ExprKind::VariableVariable(x) => {
+                    let name = self.expr(*x)?;
+                    let dst = self.temp();
+                    self.emit(Op::VarVarRef { dst, name });
+                    break (dst, NONE);
+                }
                 _ => return self.unsupported("writing to an element of this expression"),
             }
         };
@@ -275,6 +297,12 @@ impl Gen<'_> {
                 dst
             }
             k @ ExprKind::StaticProperty { .. } => self.static_prop_ref(k)?,
+            ExprKind::VariableVariable(x) => {
+                let name = self.expr(*x)?;
+                let dst = self.temp();
+                self.emit(Op::VarVarRef { dst, name });
+                dst
+            }
             _ => return Ok(None),
         }))
     }

@@ -54,6 +54,12 @@ impl Gen<'_> {
             }
             StmtKind::Block(list) => self.stmts(list)?,
             StmtKind::Nop => {}
+            // `strict_types` is a property of the whole file (see `Unit::strict`).
+            StmtKind::Declare { body, .. } => match body {
+                php_syntax::ast::DeclareBody::None => {}
+                php_syntax::ast::DeclareBody::Stmt(s) => self.stmt(*s)?,
+                php_syntax::ast::DeclareBody::Alternative(list) => self.stmts(list)?,
+            },
             StmtKind::If {
                 cond,
                 then,
@@ -178,6 +184,7 @@ impl Gen<'_> {
                     Some(e) => self.expr(*e)?,
                     None => self.load_const(Const::Null),
                 };
+                self.verify_return(*e, v)?;
                 if !self.finallies.is_empty() {
                     // The value is kept before the finally blocks run.
                     let t = self.temp();
@@ -349,7 +356,8 @@ impl Gen<'_> {
             StmtKind::Const(items) => {
                 for item in items {
                     let v = self.expr(item.value)?;
-                    let k = self.constant(Const::Str(item.name.name.clone()));
+                    let full = self.scope.declare(&item.name.name);
+                    let k = self.constant(Const::Str(full));
                     self.emit(Op::DeclareConst { name: k, src: v });
                 }
             }
@@ -382,6 +390,20 @@ impl Gen<'_> {
                 finally,
             } => self.try_stmt(body, catches, finally.as_deref())?,
             StmtKind::Class(_) => return self.unsupported("classes declared inside a block"),
+            StmtKind::Label(name) => {
+                let here = self.here();
+                if self.labels.insert(name.name.clone(), here).is_some() {
+                    return Err(CompileError {
+                        message: format!("Label '{}' already defined", name.text()),
+                        line: self.line,
+                        fatal: true,
+                    });
+                }
+            }
+            StmtKind::Goto(name) => {
+                let j = self.emit(Op::Jump { to: 0 });
+                self.gotos.push((j, name.name.clone(), self.line));
+            }
             other => {
                 let name = variant_name(&format!("{other:?}"));
                 return self.unsupported(&format!("the statement {name}"));

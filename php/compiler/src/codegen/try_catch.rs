@@ -42,7 +42,7 @@ impl<'a> Gen<'a> {
                 None => NONE,
             };
             self.f.regions[body_region as usize].catches.push(Catch {
-                classes: c.types.iter().map(|t| t.text.clone()).collect(),
+                classes: c.types.iter().map(|t| self.scope.class(t)).collect(),
                 var,
                 to,
             });

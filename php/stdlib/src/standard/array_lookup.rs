@@ -40,6 +40,13 @@ pub(crate) fn offset_key(h: &mut dyn Host, v: &Zval) -> Result<ArrayKey, PhpErro
             ArrayKey::Int(i)
         }
         View::Ref(r) => return offset_key(h, &r.get()),
+        View::Resource(r) => {
+            let id = r.id();
+            h.warn(&format!(
+                "Resource ID#{id} used as offset, casting to integer ({id})"
+            ))?;
+            ArrayKey::Int(id)
+        }
         View::Array(_) | View::Object(_) => {
             return Err(h.throw("TypeError", "Illegal offset type".into()));
         }

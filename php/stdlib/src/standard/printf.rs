@@ -5,7 +5,12 @@ use php_runtime::convert::{push_string, to_float, to_int};
 use php_runtime::{Host, PhpError, PhpString, Zval};
 
 /// Formats `a[0]` with the arguments after it (`listed`: they came in `vsprintf`'s array).
-fn format(h: &mut dyn Host, name: &str, a: &[Zval], listed: bool) -> Result<Vec<u8>, PhpError> {
+pub(crate) fn format(
+    h: &mut dyn Host,
+    name: &str,
+    a: &[Zval],
+    listed: bool,
+) -> Result<Vec<u8>, PhpError> {
     args::arity(h, name, a, 1, usize::MAX)?;
     let fmt = args::string(h, name, 1, "format", &a[0])?;
     let f = fmt.as_bytes();

@@ -113,6 +113,11 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
             pad(out);
             out.extend_from_slice(b"}\n");
         }
+        View::Resource(r) => {
+            pad(out);
+            let text = format!("resource({}) of type ({})\n", r.id(), r.type_name());
+            out.extend_from_slice(text.as_bytes());
+        }
         View::Ref(r) => {
             // A reference with other owners shows as `&` (the only owner: as its value).
             let start = out.len() + indent;
@@ -262,6 +267,8 @@ fn gettype(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         View::Str(_) => "string",
         View::Array(_) => "array",
         View::Object(_) => "object",
+        View::Resource(r) if r.is_closed() => "resource (closed)",
+        View::Resource(_) => "resource",
         View::Ref(_) => "reference",
     }))
 }

@@ -34,6 +34,14 @@ fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
         View::Array(_) | View::Object(_) => {
             return Err(throw(frame, "TypeError", "Illegal offset type".into()));
         }
+        View::Resource(r) => {
+            let id = r.id();
+            warn(
+                frame,
+                &format!("Resource ID#{id} used as offset, casting to integer ({id})"),
+            )?;
+            ArrayKey::Int(id)
+        }
         View::Ref(r) => return r.with(|v| to_key(frame, v)),
     })
 }

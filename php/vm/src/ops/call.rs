@@ -150,6 +150,7 @@ pub fn call_user(
     static_class: u32,
     bound: &[Zval],
 ) -> Result<Zval, PhpError> {
+    let builtin = crate::ops::types::take_from_builtin();
     let (argv, named) = bind_named(frame, code, args)?;
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
@@ -241,6 +242,14 @@ pub fn call_user(
         leave_frame(c);
         return Err(e);
     }
+    // Functions with typed parameters start with `Op::RecvTyped`.
+    if matches!(code.func.ops.first(), Some(php_compiler::Op::RecvTyped))
+        && let Err(e) = crate::ops::types::check_args(frame, c, code, argc, builtin)
+    {
+        leave_frame(c);
+        return Err(e);
+    }
+    let vm = vm_of(frame);
     let jit = vm.jit.clone();
     vm.depth = depth as u32;
     let result = execute(&jit, code, c);
@@ -393,7 +402,12 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError> {
         match crate::ops::callable::resolve(self.frame, f) {
-            Ok(t) => crate::ops::callable::call_target(self.frame, t, args),
+            Ok(t) => {
+                crate::ops::types::set_from_builtin(true);
+                let r = crate::ops::callable::call_target(self.frame, t, args);
+                crate::ops::types::set_from_builtin(false);
+                r
+            }
             Err(why) => Err(throw(
                 self.frame,
                 "TypeError",

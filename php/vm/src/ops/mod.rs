@@ -7,6 +7,7 @@ pub mod call;
 pub mod callable;
 pub mod object;
 pub mod output;
+pub mod types;
 pub mod vars;
 
 use crate::vm::Frame;

@@ -514,15 +514,10 @@ pub fn fetch_prop(
     check_prop_access(frame, &o, &pname)?;
     let v = match o.get(&pname) {
         Some(v) if !matches!(v.view(), View::Undef) => v.deref(),
-        Some(_) => {
-            let msg = format!(
-                "Typed property {}::${} must not be accessed before initialization",
-                o.class().display(),
-                String::from_utf8_lossy(&pname)
-            );
-            return Err(error(frame, "Error", msg));
+        _ if let Some(e) = crate::ops::types::uninit_error(frame, &o, &pname) => {
+            return Err(e);
         }
-        None => {
+        _ => {
             if let Some(get) = o.class().method(b"__get").cloned() {
                 let args = vec![Zval::string(PhpString::new(&pname))];
                 let r = invoke(frame, &get, Some(Zval::object(o.clone())), o.class(), args)?;
@@ -546,6 +541,11 @@ pub fn fetch_prop(
 /// with PHP's deprecation for a new dynamic property.
 fn write_prop(frame: &mut Frame, o: &PhpObject, name: &[u8], v: Zval) -> Result<(), PhpError> {
     let declared = check_prop_access(frame, o, name)?;
+    let v = if declared {
+        crate::ops::types::check_prop(frame, o, name, v)?
+    } else {
+        v
+    };
     let current = o
         .props()
         .get(php_runtime::array::KeyRef::from_bytes(name))
@@ -616,6 +616,9 @@ fn update_prop(
     let old = match o.get(&pname) {
         Some(v) => v.deref(),
         None => {
+            if let Some(e) = crate::ops::types::uninit_error(frame, &o, &pname) {
+                return Err(e);
+            }
             let msg = format!(
                 "Undefined property: {}::${}",
                 o.class().display(),

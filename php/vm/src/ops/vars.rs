@@ -172,6 +172,13 @@ pub fn stepped(frame: &mut Frame, step: Step, old: &Zval) -> Result<(Zval, Zval)
             );
             return Err(throw(frame, "TypeError", msg));
         }
+        View::Resource(_) => {
+            let msg = format!(
+                "Cannot {} resource",
+                if inc { "increment" } else { "decrement" }
+            );
+            return Err(throw(frame, "TypeError", msg));
+        }
         View::Ref(r) => return r.with(|v| stepped(frame, step, v)),
     };
     let before = match old.view() {
@@ -213,7 +220,13 @@ fn name_of(frame: &Frame, k: usize) -> Vec<u8> {
 #[metajit::dont_look_inside]
 pub fn fetch_const(frame: &mut Frame, dst: usize, name: usize) -> Result<(), PhpError> {
     let n = name_of(frame, name);
-    match crate::vm::vm_of(frame).constants.get(&n) {
+    let constants = &crate::vm::vm_of(frame).constants;
+    // A namespaced name falls back to the global constant.
+    let found = constants.get(&n).or_else(|| {
+        let i = n.iter().rposition(|&b| b == b'\\')?;
+        constants.get(&n[i + 1..])
+    });
+    match found {
         Some(v) => {
             let v = v.clone();
             crate::ops::store(frame, dst, v);
@@ -471,5 +484,85 @@ pub fn global_ref(frame: &mut Frame, dst: usize, name: usize) {
             .or_insert_with(|| PhpRef::new(Zval::NULL))
             .clone(),
     };
+    store(frame, dst, Zval::reference(r));
+}
+
+/// The name in slot `name`, as bytes.
+fn name_at(frame: &Frame, name: usize) -> Vec<u8> {
+    let mut n = Vec::new();
+    php_runtime::convert::push_string(&mut n, &borrow(frame, name).deref());
+    n
+}
+
+/// The variable `name` of the frame's function as a reference, made if missing: one of its
+/// compiled variables, or a variable only `$$name` reaches (kept with the globals at the
+/// top level, per call depth elsewhere).
+fn variable_ref(frame: &mut Frame, name: &[u8]) -> PhpRef {
+    if let Some(i) = frame.code.func.cvs.iter().position(|c| &c[..] == name) {
+        return ref_of_slot(frame, i);
+    }
+    let depth = frame.depth as usize;
+    let vm = vm_of(frame);
+    if depth == 1 {
+        return vm
+            .extra_globals
+            .entry(name.to_vec())
+            .or_insert_with(|| PhpRef::new(Zval::NULL))
+            .clone();
+    }
+    if vm.dynamic_vars.len() <= depth {
+        vm.dynamic_vars.resize_with(depth + 1, Default::default);
+    }
+    vm.dynamic_vars[depth]
+        .entry(name.to_vec())
+        .or_insert_with(|| PhpRef::new(Zval::NULL))
+        .clone()
+}
+
+/// `dst = $$name`.
+#[metajit::dont_look_inside]
+pub fn load_var_var(
+    frame: &mut Frame,
+    dst: usize,
+    name: usize,
+    quiet: bool,
+) -> Result<(), PhpError> {
+    let n = name_at(frame, name);
+    let v = match frame.code.func.cvs.iter().position(|c| c[..] == n[..]) {
+        Some(i) => read_cv(frame, i),
+        None => {
+            let depth = frame.depth as usize;
+            let vm = vm_of(frame);
+            let found = if depth == 1 {
+                vm.extra_globals.get(&n).map(PhpRef::get)
+            } else {
+                vm.dynamic_vars
+                    .get(depth)
+                    .and_then(|m| m.get(&n))
+                    .map(PhpRef::get)
+            };
+            found.unwrap_or(Zval::UNDEF)
+        }
+    };
+    let v = if matches!(v.view(), View::Undef) {
+        if !quiet {
+            warn(
+                frame,
+                &format!("Undefined variable ${}", String::from_utf8_lossy(&n)),
+            )?;
+        }
+        Zval::NULL
+    } else {
+        v
+    };
+    store(frame, dst, v);
+    Ok(())
+}
+
+/// `dst =` a reference to `$$name`.
+#[metajit::dont_look_inside]
+pub fn var_var_ref(frame: &mut Frame, dst: usize, name: usize) {
+    let n = name_at(frame, name);
+    let r = variable_ref(frame, &n);
     store(frame, dst, Zval::reference(r));
 }
