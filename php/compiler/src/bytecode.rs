@@ -745,7 +745,10 @@ impl fmt::Display for Function {
             writeln!(f, "  ${i} = ${}", String::from_utf8_lossy(name))?;
         }
         for (i, k) in self.constants.iter().enumerate() {
-            writeln!(f, "  k{i} = {k:?}")?;
+            match k {
+                Const::Str(b) => writeln!(f, "  k{i} = {:?}", String::from_utf8_lossy(b))?,
+                _ => writeln!(f, "  k{i} = {k:?}")?,
+            }
         }
         for (pc, (op, line)) in self.ops.iter().zip(&self.lines).enumerate() {
             match self.try_of.get(pc) {

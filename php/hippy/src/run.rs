@@ -110,7 +110,7 @@ fn execute(
     }
     for (k, v) in &ini {
         if k == "error_reporting" {
-            vm.error_reporting = v.trim().parse().unwrap_or(0);
+            vm.error_reporting = php_vm::functions::error_level(v);
         }
         vm.ini.insert(k.clone(), v.clone());
     }

@@ -29,8 +29,8 @@ pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
     ("ini_restore", ini_restore),
     ("set_time_limit", set_time_limit),
     ("gc_collect_cycles", gc_collect_cycles),
-    ("gc_enable", gc_switch),
-    ("gc_disable", gc_switch),
+    ("gc_enable", gc_enable),
+    ("gc_disable", gc_disable),
     ("gc_enabled", gc_enabled),
 ];
 
@@ -240,7 +240,7 @@ fn ini_set(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
         return Ok(Zval::bool(false));
     };
     if key == "error_reporting" {
-        vm.error_reporting = value.trim().parse().unwrap_or(0);
+        vm.error_reporting = error_level(&value);
     }
     vm.ini.insert(key, value);
     Ok(Zval::string(PhpString::new(old.as_bytes())))
@@ -270,12 +270,91 @@ fn gc_collect_cycles(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     Ok(Zval::int(0))
 }
 
-fn gc_switch(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+fn gc_enable(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_enable", a, 0, 0)?;
+    Ok(Zval::NULL)
+}
+
+fn gc_disable(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "gc_disable", a, 0, 0)?;
     Ok(Zval::NULL)
 }
 
 fn gc_enabled(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_enabled", a, 0, 0)?;
     Ok(Zval::bool(true))
+}
+
+/// The level an `error_reporting` ini value means: a number, or an expression of `E_*`
+/// constants with `~`, `&`, `|` and `^` (as php.ini files write it), evaluated left to right.
+pub fn error_level(text: &str) -> i64 {
+    let value = |word: &str| -> i64 {
+        match word {
+            "E_ERROR" => 1,
+            "E_WARNING" => 2,
+            "E_PARSE" => 4,
+            "E_NOTICE" => 8,
+            "E_CORE_ERROR" => 16,
+            "E_CORE_WARNING" => 32,
+            "E_COMPILE_ERROR" => 64,
+            "E_COMPILE_WARNING" => 128,
+            "E_USER_ERROR" => 256,
+            "E_USER_WARNING" => 512,
+            "E_USER_NOTICE" => 1024,
+            "E_STRICT" => 2048,
+            "E_RECOVERABLE_ERROR" => 4096,
+            "E_DEPRECATED" => 8192,
+            "E_USER_DEPRECATED" => 16384,
+            "E_ALL" => 32767,
+            w => w.parse().unwrap_or(0),
+        }
+    };
+    let mut acc: Option<i64> = None;
+    let mut op = '|';
+    let mut negate = false;
+    let mut word = String::new();
+    let flush = |word: &mut String, acc: &mut Option<i64>, op: char, negate: &mut bool| {
+        if word.is_empty() {
+            return;
+        }
+        let mut v = value(word);
+        if *negate {
+            v = !v;
+        }
+        *acc = Some(match (acc.take(), op) {
+            (None, _) => v,
+            (Some(a), '&') => a & v,
+            (Some(a), '^') => a ^ v,
+            (Some(a), _) => a | v,
+        });
+        word.clear();
+        *negate = false;
+    };
+    for c in text.chars() {
+        match c {
+            '~' => negate = true,
+            '&' | '|' | '^' => {
+                flush(&mut word, &mut acc, op, &mut negate);
+                op = c;
+            }
+            c if c.is_whitespace() || c == '(' || c == ')' => {
+                flush(&mut word, &mut acc, op, &mut negate)
+            }
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut acc, op, &mut negate);
+    acc.unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_levels_as_php_ini_writes_them() {
+        assert_eq!(super::error_level("E_ALL"), 32767);
+        assert_eq!(super::error_level("E_ALL & ~E_NOTICE"), 32767 & !8);
+        assert_eq!(super::error_level("E_WARNING | E_NOTICE"), 10);
+        assert_eq!(super::error_level("-1"), -1);
+        assert_eq!(super::error_level("0"), 0);
+    }
 }

@@ -360,7 +360,12 @@ impl Vm {
             crate::ops::store(frame, i, v);
         }
         crate::classes::install_destructor_hook(self);
-        let result = execute(&jit, main, frame);
+        let mut result = execute(&jit, main, frame);
+        // An exception a destructor threw (not at the statement that freed the object, as
+        // PHP would: it is reported when the script's code is done).
+        if let (Ok(()), Some(e)) = (&result, self.pending.take()) {
+            result = Err(e);
+        }
         // `set_exception_handler`: the handler gets what nobody caught.
         match (result, self.exception_handlers.last().cloned()) {
             (Err(PhpError::Exception(e)), Some(handler)) if !handler.is_null() => {

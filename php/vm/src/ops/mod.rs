@@ -46,9 +46,10 @@ pub fn put_copy(frame: &mut Frame, dst: usize, v: Value) {
     put(frame, dst, v);
 }
 
-/// Releases the slots `from..from + n` (temporaries at the end of a statement). Traced: where
-/// the trace knows a slot holds no counted value, nothing is left but the slot's reset.
-#[metajit::jit]
+/// Releases the slots `from..from + n` (temporaries at the end of a statement). Traced, its
+/// loop unrolled (`from` and `n` are constants of the instruction): where the trace knows a
+/// slot holds no counted value, nothing is left but the slot's reset.
+#[metajit::unroll_safe]
 pub fn free_temps(frame: &mut Frame, from: usize, n: usize) {
     let mut i = from;
     while i < from + n {

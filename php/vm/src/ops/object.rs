@@ -813,10 +813,11 @@ pub fn clone(frame: &mut Frame, dst: usize, src: usize) -> Result<(), PhpError> 
         ));
     };
     let mut props = o.props().clone();
-    // References of one owner are copied as values (as arrays copy them).
+    // References of one owner are copied as values (as arrays copy them): after the copy of
+    // the table, such a reference has two owners, the original and the copy.
     for (_, v) in props.iter_mut() {
         let inner = match v.view() {
-            View::Ref(r) if r.refcount() == 1 => Some(r.get()),
+            View::Ref(r) if r.refcount() == 2 => Some(r.get()),
             _ => None,
         };
         if let Some(x) = inner {
