@@ -167,13 +167,19 @@ pub enum UnOp {
     String,
     /// `isset`: not `null`.
     IsSet,
+    /// `(array)`
+    Array,
+    /// `(object)`
+    Object,
 }
 
 impl UnOp {
     /// Every operator, in declaration order (`ALL[op as usize] == op`).
-    pub const ALL: [UnOp; 9] = {
+    pub const ALL: [UnOp; 11] = {
         use UnOp::*;
-        [Not, Neg, Plus, BitNot, Bool, Int, Float, String, IsSet]
+        [
+            Not, Neg, Plus, BitNot, Bool, Int, Float, String, IsSet, Array, Object,
+        ]
     };
 }
 
@@ -464,6 +470,9 @@ pub enum Op {
     /// The start of a function with typed parameters, which the call checked (errors about
     /// them are reported at this instruction's line, the declaration's). Does nothing.
     RecvTyped,
+    /// Declares the program's late declaration `index` (a function or class declared in a
+    /// block).
+    Declare { index: u32 },
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -565,7 +574,7 @@ impl Op {
             }
             Op::Call { args, dst, .. } | Op::CallArray { args, dst, .. } => each(&mut [args, dst]),
             Op::ArraySpread { arr, src } => each(&mut [arr, src]),
-            Op::Jump { .. } | Op::Loop { .. } | Op::RecvTyped => {}
+            Op::Jump { .. } | Op::Loop { .. } | Op::RecvTyped | Op::Declare { .. } => {}
             Op::VerifyReturn { src } => each(&mut [src]),
             Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
@@ -729,6 +738,18 @@ pub struct Program {
     pub classes: Vec<ClassDef>,
     /// The closures and arrow functions (`Op::MakeClosure` names them by index).
     pub closures: Vec<Function>,
+    /// Functions and classes declared inside blocks, made when their declaration runs
+    /// (`Op::Declare` names them by index).
+    pub late: Vec<LateDecl>,
+}
+
+/// A declaration made when it runs (inside an `if`, a function...).
+#[derive(Clone, Debug)]
+pub enum LateDecl {
+    /// `function f() {}`
+    Function(Function),
+    /// `class C {}`
+    Class(ClassDef),
 }
 
 impl fmt::Display for Function {

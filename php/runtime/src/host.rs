@@ -41,6 +41,8 @@ pub trait Host {
     /// Why `f` cannot be called, in the words that follow PHP's "must be a valid callback, "
     /// (`None`: it can be).
     fn callable_error(&mut self, f: &Zval) -> Option<String>;
+    /// The string form of an object with `__toString` (PHP's `Error` without one).
+    fn object_to_string(&mut self, v: &Zval) -> Result<crate::PhpString, PhpError>;
     /// Calls the callable `f` (check it with [`callable_error`](Host::callable_error) first).
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError>;
 }

@@ -206,6 +206,12 @@ pub struct ObjObj {
     internal: UnsafeCell<Option<Box<dyn std::any::Any>>>,
 }
 
+/// The key of property `name` in an object's table: always a string key (`$o->{'2'}` is the
+/// property "2", not the int key an array would make of it).
+pub fn prop_key(name: &[u8]) -> ArrayKey {
+    ArrayKey::Str(crate::PhpString::new(name))
+}
+
 /// Runs `__destruct` of an object whose last owner went (installed by the VM).
 pub type DestructorHook = fn(PhpObject);
 
@@ -264,7 +270,7 @@ impl PhpObject {
     pub fn new(class: &'static Class) -> PhpObject {
         let mut props = Table::new();
         for p in &class.props {
-            props.insert(ArrayKey::from_bytes(&p.name), p.default.clone());
+            props.insert(prop_key(&p.name), p.default.clone());
         }
         PhpObject::with_props(class, props)
     }
@@ -336,13 +342,13 @@ impl PhpObject {
 
     /// A copy of property `name` (without dereferencing), if the object has it.
     pub fn get(&self, name: &[u8]) -> Option<Zval> {
-        self.props().get(KeyRef::from_bytes(name)).cloned()
+        self.props().get(KeyRef::Str(name)).cloned()
     }
 
     /// Stores property `name`, returning the old value (for the caller to drop after the
     /// store).
     pub fn set(&self, name: &[u8], value: Zval) -> Option<Zval> {
-        self.props_mut().insert(ArrayKey::from_bytes(name), value)
+        self.props_mut().insert(prop_key(name), value)
     }
 
     /// Sets the internal state of a built-in class's object.

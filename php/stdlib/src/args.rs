@@ -76,6 +76,7 @@ pub fn string(
             null_deprecated(h, func, n, param, "string")?;
             Ok(PhpString::from(""))
         }
+        View::Object(o) if o.class().method(b"__tostring").is_some() => h.object_to_string(v),
         View::Array(_) | View::Object(_) | View::Resource(_) => {
             Err(type_error(h, func, n, param, "string", v))
         }

@@ -28,6 +28,7 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::number_base::FUNCTIONS,
     standard::phonetic::FUNCTIONS,
     standard::var::FUNCTIONS,
+    standard::export::FUNCTIONS,
     standard::array::FUNCTIONS,
     standard::callbacks::FUNCTIONS,
     standard::array_lookup::FUNCTIONS,
@@ -55,6 +56,7 @@ const BY_REF_TABLES: &[&[(&str, &[usize])]] = &[
     standard::array_natsort::BY_REF,
     standard::array_walk::BY_REF,
     standard::random::BY_REF,
+    standard::var::BY_REF,
 ];
 
 /// The number of entries in `tables`.

@@ -3,6 +3,7 @@
 //! `require`, which compile another file and run its code with the includer's variables.
 
 use crate::vm::{Callee, Code, Frame, Vm, enter_frame, execute, leave_frame, vm_of};
+use php_compiler::bytecode::LateDecl;
 use php_compiler::{Const, Op, Program};
 use php_runtime::value::{PhpRef, View};
 use php_runtime::{PhpError, Zval};
@@ -10,18 +11,48 @@ use php_runtime::{PhpError, Zval};
 /// Loads `program`, compiled from `file`: returns its main code.
 pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'static Code, PhpError> {
     let none = |_: &[u8], _: &[u8]| Zval::NULL;
-    // Closures are numbered per file: they move after the ones loaded before.
+    // Closures and late declarations are numbered per file: they move after the ones
+    // loaded before.
     let offset = vm.closures.len() as u32;
+    let late_offset = vm.late.len() as u32;
     let shift = |mut f: php_compiler::Function| {
         for op in &mut f.ops {
-            if let Op::MakeClosure { func, .. } = op {
-                *func += offset;
+            match op {
+                Op::MakeClosure { func, .. } => *func += offset,
+                Op::Declare { index } => *index += late_offset,
+                _ => {}
             }
         }
         f
     };
+    for d in program.late {
+        let d = match d {
+            LateDecl::Function(f) => LateDecl::Function(shift(f)),
+            LateDecl::Class(mut c) => {
+                c.methods = c
+                    .methods
+                    .into_iter()
+                    .map(|(fl, m)| (fl, shift(m)))
+                    .collect();
+                LateDecl::Class(c)
+            }
+        };
+        vm.late.push(Some((d, file)));
+    }
     let main = Code::load_with(shift(program.main), file, &none);
-    let class_codes = crate::classes::declare_all(vm, program.classes, file)?;
+    let classes: Vec<_> = program
+        .classes
+        .into_iter()
+        .map(|mut c| {
+            c.methods = c
+                .methods
+                .into_iter()
+                .map(|(fl, m)| (fl, shift(m)))
+                .collect();
+            c
+        })
+        .collect();
+    let class_codes = crate::classes::declare_all(vm, classes, file)?;
     let mut functions = Vec::new();
     for f in program.functions {
         let lower = f.name.to_ascii_lowercase();
@@ -51,12 +82,21 @@ pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'stati
         closures.push(code);
     }
     vm.closures.extend(closures.iter().copied());
-    for code in functions
-        .into_iter()
-        .chain([main])
-        .chain(class_codes)
-        .chain(closures)
-    {
+    resolve_calls(
+        vm,
+        functions
+            .into_iter()
+            .chain([main])
+            .chain(class_codes)
+            .chain(closures),
+    );
+    Ok(main)
+}
+
+/// Resolves the calls of `codes` (a function not declared yet is looked up again when
+/// called).
+fn resolve_calls(vm: &Vm, codes: impl IntoIterator<Item = &'static Code>) {
+    for code in codes {
         let callees = code
             .func
             .constants
@@ -68,7 +108,40 @@ pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'stati
             .collect();
         let _ = code.callees.set(callees);
     }
-    Ok(main)
+}
+
+/// Runs a declaration inside a block: makes the function or class (PHP's fatal error when
+/// the name is taken).
+#[metajit::dont_look_inside]
+pub fn declare_late(frame: &mut Frame, index: usize) -> Result<(), PhpError> {
+    let vm = vm_of(frame);
+    let Some((decl, file)) = vm.late.get(index).cloned().flatten() else {
+        return Ok(());
+    };
+    let line = crate::ops::vars::line(frame);
+    match decl {
+        LateDecl::Function(f) => {
+            let lower = f.name.to_ascii_lowercase();
+            if let Some(old) = vm.functions.get(&lower) {
+                let message = format!(
+                    "Cannot redeclare {}() (previously declared in {}:{})",
+                    String::from_utf8_lossy(&f.name),
+                    old.file,
+                    old.func.line
+                );
+                return Err(PhpError::Fatal { message, line });
+            }
+            let none = |_: &[u8], _: &[u8]| Zval::NULL;
+            let code = Code::load_with(f, file, &none);
+            vm.functions.insert(lower, code);
+            resolve_calls(vm, [code]);
+        }
+        LateDecl::Class(c) => {
+            let codes = crate::classes::declare_all(vm, vec![c], file)?;
+            resolve_calls(vm, codes);
+        }
+    }
+    Ok(())
 }
 
 /// Parses and compiles `src` from `path`: PHP's parse or compile error as a ready message.

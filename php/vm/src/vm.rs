@@ -128,6 +128,8 @@ pub struct Vm {
     pub functions: HashMap<Vec<u8>, &'static Code>,
     /// The closures of every loaded file (`Op::MakeClosure` names them by index).
     pub closures: Vec<&'static Code>,
+    /// The declarations inside blocks of every loaded file, until they run.
+    pub late: Vec<Option<(php_compiler::bytecode::LateDecl, &'static str)>>,
     /// The files included so far (for `include_once`), by real path.
     pub included: std::collections::HashSet<std::path::PathBuf>,
     /// The by-reference parameters of the built-in functions (to compile included files).
@@ -320,6 +322,7 @@ impl Vm {
             functions: HashMap::new(),
             closures: Vec::new(),
             included: Default::default(),
+            late: Vec::new(),
             builtin_refs: &[],
             classes: HashMap::new(),
             class_list: Vec::new(),
@@ -858,6 +861,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
+            Op::Declare { index } => {
+                frame.pc = pc;
+                crate::load::declare_late(frame, index as usize)?;
+            }
             Op::LoadVarVar { dst, name, quiet } => {
                 frame.pc = pc;
                 vars::load_var_var(frame, dst as usize, name as usize, quiet)?;

@@ -318,6 +318,8 @@ impl<'a> Gen<'a> {
                     CastKind::Float => UnOp::Float,
                     CastKind::String => UnOp::String,
                     CastKind::Bool => UnOp::Bool,
+                    CastKind::Array => UnOp::Array,
+                    CastKind::Object => UnOp::Object,
                     _ => return self.unsupported("this cast"),
                 };
                 let a = self.expr(*expr)?;

@@ -85,6 +85,7 @@ fn compile_unit(
         by_ref: &by_ref,
         file,
         closures: RefCell::new(Vec::new()),
+        late: RefCell::new(Vec::new()),
         strict: types::strict_types(ast),
     };
     let mut main_gen = Gen::new(&unit, b"{main}");
@@ -107,6 +108,7 @@ fn compile_unit(
         functions,
         classes,
         closures: unit.closures.into_inner(),
+        late: unit.late.into_inner(),
     })
 }
 
@@ -134,6 +136,8 @@ struct Unit<'a> {
     file: &'a [u8],
     /// The closures compiled so far (`Op::MakeClosure` names them by index).
     closures: RefCell<Vec<Function>>,
+    /// The declarations inside blocks compiled so far (`Op::Declare` names them by index).
+    late: RefCell<Vec<crate::bytecode::LateDecl>>,
     /// `declare(strict_types=1)`.
     strict: bool,
 }

@@ -195,7 +195,13 @@ impl Gen<'_> {
                     self.emit(Op::Return { src: v });
                 }
             }
-            StmtKind::Function(_) => return self.unsupported("a function declared inside a block"),
+            StmtKind::Function(decl) => {
+                let mut g = Gen::new(self.unit, &self.scope.declare(&decl.name.name));
+                g.scope = self.scope.clone();
+                let f = g.function(decl)?;
+                let index = self.late(crate::bytecode::LateDecl::Function(f));
+                self.emit(Op::Declare { index });
+            }
             StmtKind::Foreach {
                 expr,
                 key,
@@ -389,7 +395,11 @@ impl Gen<'_> {
                 catches,
                 finally,
             } => self.try_stmt(body, catches, finally.as_deref())?,
-            StmtKind::Class(_) => return self.unsupported("classes declared inside a block"),
+            StmtKind::Class(decl) => {
+                let c = super::class::class(self.unit, decl, self.scope.clone())?;
+                let index = self.late(crate::bytecode::LateDecl::Class(c));
+                self.emit(Op::Declare { index });
+            }
             StmtKind::Label(name) => {
                 let here = self.here();
                 if self.labels.insert(name.name.clone(), here).is_some() {
@@ -418,6 +428,13 @@ impl Gen<'_> {
         self.stmt_high = self.stmt_high.max(outer_high);
         self.next_temp = mark;
         Ok(())
+    }
+
+    /// Records a declaration made when it runs; its index.
+    fn late(&mut self, d: crate::bytecode::LateDecl) -> u32 {
+        let mut list = self.unit.late.borrow_mut();
+        list.push(d);
+        list.len() as u32 - 1
     }
 
     pub(super) fn loop_body(&mut self, body: StmtId) -> Result<()> {

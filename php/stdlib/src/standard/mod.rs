@@ -12,6 +12,7 @@ pub mod callbacks;
 pub mod encoding;
 pub mod env;
 pub mod escape;
+pub mod export;
 pub mod file;
 pub mod filestat;
 pub mod fs;

@@ -30,7 +30,11 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("doubleval", floatval),
     ("strval", strval),
     ("boolval", boolval),
+    ("settype", settype),
 ];
+
+/// The by-reference parameters of this family.
+pub const BY_REF: &[(&str, &[usize])] = &[("settype", &[0])];
 
 /// `var_dump`'s text for `v`, indented by `indent` spaces (nested arrays on a stack grown on
 /// demand).
@@ -399,4 +403,39 @@ fn strval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn boolval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "boolval", a, 1, 1)?;
     Ok(Zval::bool(to_bool(&a[0])))
+}
+
+fn settype(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "settype", a, 2, 2)?;
+    let ty = args::string(h, "settype", 2, "type", &a[1])?;
+    let v = a[0].deref();
+    let new = match &ty.as_bytes().to_ascii_lowercase()[..] {
+        b"int" | b"integer" => Zval::int(to_int(&v)),
+        b"float" | b"double" => Zval::float(to_float(&v)),
+        b"bool" | b"boolean" => Zval::bool(to_bool(&v)),
+        b"string" => {
+            let mut out = Vec::new();
+            if push_string(&mut out, &v).is_none() {
+                h.warn("Array to string conversion")?;
+                out.extend_from_slice(b"Array");
+            }
+            Zval::string(PhpString::new(&out))
+        }
+        b"array" => match v.view() {
+            View::Array(_) => v.clone(),
+            View::Null | View::Undef => Zval::array(php_runtime::PhpArray::new()),
+            _ => Zval::array(php_runtime::PhpArray::from_list([v.clone()])),
+        },
+        b"null" => Zval::NULL,
+        _ => {
+            return Err(h.throw(
+                "ValueError",
+                "settype(): Argument #2 ($type) must be a valid type".into(),
+            ));
+        }
+    };
+    if let View::Ref(r) = a[0].view() {
+        drop(r.replace(new));
+    }
+    Ok(Zval::bool(true))
 }

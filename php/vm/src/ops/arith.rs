@@ -8,7 +8,7 @@ use php_compiler::{BinOp, UnOp};
 use php_runtime::PhpError;
 use php_runtime::arith::{self as a, ArithError};
 use php_runtime::compare::{NestingTooDeep, compare, identical};
-use php_runtime::convert::{Operand, push_string, to_bool, to_float, to_int, to_operand};
+use php_runtime::convert::{Operand, to_bool, to_float, to_int, to_operand};
 use php_runtime::number::Num;
 use php_runtime::value::View;
 use php_runtime::{PhpString, Value, Zval, tag};
@@ -210,10 +210,7 @@ pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval,
         BinOp::Concat => {
             let mut out = Vec::new();
             for v in [x, y] {
-                if push_string(&mut out, v).is_none() {
-                    warn(frame, "Array to string conversion")?;
-                    out.extend_from_slice(b"Array");
-                }
+                crate::ops::object::push_str(frame, &mut out, v)?;
             }
             Zval::string(PhpString::new(&out))
         }
@@ -241,12 +238,11 @@ pub fn unary(frame: &mut Frame, op: u8, dst: usize, ia: usize) -> Result<(), Php
         UnOp::Float => Zval::float(to_float(&x)),
         UnOp::String => {
             let mut out = Vec::new();
-            if push_string(&mut out, &x).is_none() {
-                warn(frame, "Array to string conversion")?;
-                out.extend_from_slice(b"Array");
-            }
+            crate::ops::object::push_str(frame, &mut out, &x)?;
             Zval::string(PhpString::new(&out))
         }
+        UnOp::Array => crate::ops::object::to_array(frame, &x),
+        UnOp::Object => crate::ops::object::to_object(frame, &x),
         UnOp::Neg | UnOp::Plus => {
             let factor = Zval::int(if op == UnOp::Neg { -1 } else { 1 });
             let (m, n) = operands(frame, BinOp::Mul, &x, &factor)?;

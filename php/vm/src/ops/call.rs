@@ -396,6 +396,12 @@ impl php_runtime::Host for FrameHost<'_> {
         self.frame.code.class()
     }
 
+    fn object_to_string(&mut self, v: &Zval) -> Result<php_runtime::PhpString, PhpError> {
+        let mut out = Vec::new();
+        crate::ops::object::push_str(self.frame, &mut out, v)?;
+        Ok(php_runtime::PhpString::new(&out))
+    }
+
     fn callable_error(&mut self, f: &Zval) -> Option<String> {
         crate::ops::callable::resolve(self.frame, f).err()
     }

@@ -548,7 +548,7 @@ fn write_prop(frame: &mut Frame, o: &PhpObject, name: &[u8], v: Zval) -> Result<
     };
     let current = o
         .props()
-        .get(php_runtime::array::KeyRef::from_bytes(name))
+        .get(php_runtime::array::KeyRef::Str(name))
         .map(|c| match c.view() {
             View::Ref(r) => Some(r.clone()),
             _ => None,
@@ -675,7 +675,7 @@ pub fn unset_prop(frame: &mut Frame, obj: usize, name: usize) -> Result<(), PhpE
         check_prop_access(frame, &o, &pname)?;
         let old = o
             .props_mut()
-            .remove(php_runtime::array::KeyRef::from_bytes(&pname));
+            .remove(php_runtime::array::KeyRef::Str(&pname));
         drop(old);
     }
     Ok(())
@@ -696,7 +696,7 @@ pub fn take_prop(
     check_prop_access(frame, &o, &pname)?;
     let v = match o
         .props_mut()
-        .get_mut(php_runtime::array::KeyRef::from_bytes(&pname))
+        .get_mut(php_runtime::array::KeyRef::Str(&pname))
     {
         // `null`, not unset: an unset entry would leave the table and lose its position.
         Some(slot) => std::mem::replace(slot, Zval::NULL),
@@ -851,11 +851,6 @@ pub fn destruct(vm: &mut Vm, obj: PhpObject) -> Result<(), PhpError> {
     invoke(frame, &m, Some(Zval::object(obj)), class, Vec::new()).map(drop)
 }
 
-/// `ArrayKey` for a property name (for tables of properties).
-pub fn prop_key(name: &[u8]) -> ArrayKey {
-    ArrayKey::from_bytes(name)
-}
-
 /// `dst =` a reference to property `name` of the object in `obj`, made a reference where it
 /// is (a missing one is made `null` first).
 #[metajit::dont_look_inside]
@@ -872,7 +867,7 @@ pub fn make_ref_prop(
     };
     check_prop_access(frame, &o, &pname)?;
     let r = {
-        let e = o.props_mut().entry(ArrayKey::from_bytes(&pname));
+        let e = o.props_mut().entry(php_runtime::object::prop_key(&pname));
         match e.view() {
             View::Ref(r) => r.clone(),
             _ => {
@@ -949,4 +944,117 @@ pub fn visible_props(frame: &Frame, o: &PhpObject) -> PhpArray {
         }
     }
     out
+}
+
+/// Appends the string form of `v` (`echo`, `.`, `(string)`): objects through `__toString`
+/// (PHP's `Error` without one), arrays as `Array` with PHP's warning.
+pub fn push_str(frame: &mut Frame, out: &mut Vec<u8>, v: &Zval) -> Result<(), PhpError> {
+    if php_runtime::convert::push_string(out, v).is_some() {
+        return Ok(());
+    }
+    match v.deref().view() {
+        View::Object(o) => {
+            let o = o.clone();
+            match o.class().method(b"__tostring").cloned() {
+                Some(m) => {
+                    let r = invoke(
+                        frame,
+                        &m,
+                        Some(Zval::object(o.clone())),
+                        o.class(),
+                        Vec::new(),
+                    )?;
+                    match r.view() {
+                        View::Str(s) => out.extend_from_slice(s.as_bytes()),
+                        _ => {
+                            let msg = format!(
+                                "{}::__toString(): Return value must be of type string, {} returned",
+                                o.class().display(),
+                                php_runtime::convert::type_name(&r)
+                            );
+                            return Err(error(frame, "TypeError", msg));
+                        }
+                    }
+                    Ok(())
+                }
+                None => {
+                    let msg = format!(
+                        "Object of class {} could not be converted to string",
+                        o.class().display()
+                    );
+                    Err(error(frame, "Error", msg))
+                }
+            }
+        }
+        _ => {
+            warn(frame, "Array to string conversion")?;
+            out.extend_from_slice(b"Array");
+            Ok(())
+        }
+    }
+}
+
+/// `(array) v`.
+pub fn to_array(frame: &Frame, v: &Zval) -> Zval {
+    match v.deref().view() {
+        View::Array(_) => v.deref(),
+        View::Undef | View::Null => Zval::array(PhpArray::new()),
+        View::Object(o) => {
+            if let Some(c) = o.internal::<crate::ops::callable::ClosureData>() {
+                let _ = c;
+                return Zval::array(PhpArray::from_list([v.deref()]));
+            }
+            // Every property, private and protected ones under PHP's mangled names.
+            let _ = frame;
+            let mut out = PhpArray::new();
+            for (k, val) in o.props().iter() {
+                if matches!(val.view(), View::Undef) {
+                    continue;
+                }
+                let key = match (
+                    k,
+                    o.class().prop(match k {
+                        ArrayKey::Str(s) => s.as_bytes(),
+                        ArrayKey::Int(_) => b"",
+                    }),
+                ) {
+                    (ArrayKey::Str(s), Some(p)) if p.flags & flags::PRIVATE != 0 => {
+                        ArrayKey::from_bytes(&[b"\0", &p.owner[..], b"\0", s.as_bytes()].concat())
+                    }
+                    (ArrayKey::Str(s), Some(p)) if p.flags & flags::PROTECTED != 0 => {
+                        ArrayKey::from_bytes(&[b"\0*\0", s.as_bytes()].concat())
+                    }
+                    (ArrayKey::Str(s), _) => ArrayKey::from_bytes(s.as_bytes()),
+                    _ => k.clone(),
+                };
+                drop(out.insert(key, val.clone()));
+            }
+            Zval::array(out)
+        }
+        _ => Zval::array(PhpArray::from_list([v.deref()])),
+    }
+}
+
+/// `(object) v`.
+pub fn to_object(frame: &Frame, v: &Zval) -> Zval {
+    let v = v.deref();
+    if let View::Object(_) = v.view() {
+        return v;
+    }
+    let std = vm_of(frame).classes[&b"stdclass"[..]];
+    let mut props = php_runtime::array::Table::new();
+    match v.view() {
+        View::Array(a) => {
+            for (k, val) in a.iter() {
+                let key = match k {
+                    ArrayKey::Int(i) => php_runtime::object::prop_key(i.to_string().as_bytes()),
+                    _ => k.clone(),
+                };
+                drop(props.insert(key, val.clone()));
+            }
+        }
+        View::Undef | View::Null => {}
+        _ => drop(props.insert(php_runtime::object::prop_key(b"scalar"), v.clone())),
+    }
+    Zval::object(PhpObject::with_props(std, props))
 }
