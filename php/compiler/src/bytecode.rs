@@ -41,6 +41,14 @@ pub enum Const {
     Array(Vec<(Option<Const>, Const)>),
     /// `Class::NAME` in a declaration's initializer, resolved when the class is loaded.
     ClassConst(Box<[u8]>, Box<[u8]>),
+    /// A constant not known at compile time (`define`d, or of an extension), by name.
+    Named(Box<[u8]>),
+    /// An operator on constants, evaluated when the code is loaded.
+    Binary(BinOp, Box<[Const; 2]>),
+    /// A prefix operator on a constant.
+    Unary(UnOp, Box<Const>),
+    /// `a ? b : c` (`b` `None`: `a ?: c`) on constants.
+    Ternary(Box<(Const, Option<Const>, Const)>),
 }
 
 /// A binary operator that computes a value from two operands.

@@ -88,12 +88,17 @@ pub struct PropInfo {
     pub default: Zval,
     /// The declared type (the VM's own description of it).
     pub ty: Option<&'static dyn std::any::Any>,
+    /// A default that is a constant expression, evaluated when an object is made (the VM's
+    /// form of it).
+    pub lazy: Option<std::rc::Rc<dyn std::any::Any>>,
 }
 
 /// A class constant.
 pub struct ClassConst {
-    /// Its value.
-    pub value: Zval,
+    /// Its value (unset until a constant expression is evaluated, at first use).
+    pub value: RefCell<Zval>,
+    /// The constant expression still to evaluate (the VM's form of it).
+    pub lazy: Option<std::rc::Rc<dyn std::any::Any>>,
     /// [`flags`] (visibility, `final`).
     pub flags: u16,
     /// The declaring class's id.

@@ -3,14 +3,16 @@
 //! and the hook that runs destructors.
 
 use crate::vm::{Code, Vm};
-use php_compiler::Const;
 use php_compiler::bytecode::ClassDef;
+use php_compiler::{BinOp, Const, UnOp};
+use php_runtime::convert::{to_bool, to_int};
 use php_runtime::object::{Class, ClassConst, Method, MethodBody, PropInfo, StaticProp, flags};
 use php_runtime::value::PhpRef;
 use php_runtime::{ArrayKey, PhpArray, PhpError, PhpString, Zval};
 use std::collections::HashMap;
 
-/// The value of a constant; `resolve` gives class constants (`Class::NAME`).
+/// The value of a constant; `resolve` gives class constants (`Class::NAME`) and, with an
+/// empty class, named constants.
 pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
     match k {
         Const::Null => Zval::NULL,
@@ -42,6 +44,92 @@ pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
             Zval::array(a)
         }
         Const::ClassConst(class, name) => resolve(class, name),
+        Const::Named(name) => resolve(b"", name),
+        Const::Binary(op, pair) => {
+            let [a, b] = &**pair;
+            fold(*op, &const_value(a, resolve), &const_value(b, resolve))
+        }
+        Const::Unary(op, a) => {
+            let a = const_value(a, resolve);
+            match op {
+                UnOp::Not => Zval::bool(!to_bool(&a)),
+                UnOp::Bool => Zval::bool(to_bool(&a)),
+                UnOp::IsSet => Zval::bool(!a.is_null()),
+                UnOp::Neg => fold(BinOp::Mul, &a, &Zval::int(-1)),
+                UnOp::Plus => fold(BinOp::Mul, &a, &Zval::int(1)),
+                UnOp::BitNot => Zval::int(!to_int(&a)),
+                _ => Zval::NULL,
+            }
+        }
+        Const::Ternary(t) => {
+            let (c, then, otherwise) = &**t;
+            let c = const_value(c, resolve);
+            if to_bool(&c) {
+                match then {
+                    Some(x) => const_value(x, resolve),
+                    None => c,
+                }
+            } else {
+                const_value(otherwise, resolve)
+            }
+        }
+    }
+}
+
+/// Whether a constant needs the program's constants to be evaluated (a constant expression
+/// or an array holding one).
+pub fn needs_runtime(k: &Const) -> bool {
+    match k {
+        Const::Null | Const::Bool(_) | Const::Int(_) | Const::Float(_) | Const::Str(_) => false,
+        Const::Array(items) => items
+            .iter()
+            .any(|(key, v)| key.as_ref().is_some_and(needs_runtime) || needs_runtime(v)),
+        _ => true,
+    }
+}
+
+/// `a op b` on constant values (no diagnostics: what would warn or throw folds to `null`).
+fn fold(op: BinOp, a: &Zval, b: &Zval) -> Zval {
+    use php_runtime::arith as ar;
+    use php_runtime::convert::{Operand, to_operand};
+    let num = |v: &Zval| match to_operand(v) {
+        Operand::Num(n) | Operand::Leading(n) => Some(n),
+        Operand::Unsupported => None,
+    };
+    let cmp = |a: &Zval, b: &Zval| php_runtime::compare::compare(a, b).unwrap_or(1);
+    match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow | BinOp::Mod => {
+            let (Some(x), Some(y)) = (num(a), num(b)) else {
+                return Zval::NULL;
+            };
+            match op {
+                BinOp::Add => Zval::from(ar::add(x, y)),
+                BinOp::Sub => Zval::from(ar::sub(x, y)),
+                BinOp::Mul => Zval::from(ar::mul(x, y)),
+                BinOp::Pow => Zval::from(ar::pow(x, y)),
+                BinOp::Div => ar::div(x, y).map_or(Zval::NULL, Zval::from),
+                _ => ar::modulo(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
+            }
+        }
+        BinOp::Concat => {
+            let mut out = Vec::new();
+            php_runtime::convert::push_string(&mut out, a);
+            php_runtime::convert::push_string(&mut out, b);
+            Zval::string(PhpString::new(&out))
+        }
+        BinOp::Shl => ar::shl(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
+        BinOp::Shr => ar::shr(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
+        BinOp::BitAnd => Zval::int(to_int(a) & to_int(b)),
+        BinOp::BitOr => Zval::int(to_int(a) | to_int(b)),
+        BinOp::BitXor => Zval::int(to_int(a) ^ to_int(b)),
+        BinOp::Xor => Zval::bool(to_bool(a) != to_bool(b)),
+        BinOp::Equal => Zval::bool(cmp(a, b) == 0),
+        BinOp::NotEqual => Zval::bool(cmp(a, b) != 0),
+        BinOp::Identical => Zval::bool(php_runtime::compare::identical(a, b).unwrap_or(false)),
+        BinOp::NotIdentical => Zval::bool(!php_runtime::compare::identical(a, b).unwrap_or(false)),
+        BinOp::Less => Zval::bool(cmp(a, b) < 0),
+        BinOp::LessEqual => Zval::bool(cmp(a, b) <= 0),
+        BinOp::Spaceship => Zval::int(i64::from(cmp(a, b).signum())),
     }
 }
 
@@ -84,6 +172,7 @@ fn inherit(parent: Option<&'static Class>, interfaces: &[&'static Class]) -> Par
                 owner: x.owner.clone(),
                 default: x.default.clone(),
                 ty: x.ty,
+                lazy: x.lazy.clone(),
             })
             .collect();
         for (k, m) in &parent.methods {
@@ -113,6 +202,7 @@ fn inherit(parent: Option<&'static Class>, interfaces: &[&'static Class]) -> Par
 fn copy_const(c: &ClassConst) -> ClassConst {
     ClassConst {
         value: c.value.clone(),
+        lazy: c.lazy.clone(),
         flags: c.flags,
         class: c.class,
     }
@@ -173,6 +263,7 @@ pub fn declare_builtin(vm: &mut Vm) {
                     owner: spec.name.as_bytes().into(),
                     default: prop.default.to_zval(),
                     ty: None,
+                    lazy: None,
                 },
             );
         }
@@ -270,49 +361,58 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
     }
     let mut p = inherit(parent, &interfaces);
     let classes = vm.classes.clone();
+    let constants = vm.constants.clone();
     let resolve = |class: &[u8], cname: &[u8]| -> Zval {
-        classes
-            .get(&class.to_ascii_lowercase())
-            .and_then(|c| c.consts.get(cname))
-            .map_or(Zval::NULL, |c| c.value.clone())
+        if class.is_empty() {
+            return named(&constants, cname);
+        }
+        class_constant(&constants, &classes, class, cname)
     };
     for (cname, f, k) in &def.consts {
-        // A constant of the class itself may use the ones declared before it.
-        let own = |class: &[u8], n: &[u8]| -> Zval {
-            if class.eq_ignore_ascii_case(&def.name)
-                && let Some(c) = p.consts.get(n)
-            {
-                return c.value.clone();
-            }
-            resolve(class, n)
+        // A constant expression is evaluated at first use (PHP's order: after the script
+        // defined the constants it names); a literal now.
+        let lazy = needs_runtime(k);
+        let value = if lazy {
+            Zval::UNDEF
+        } else {
+            const_value(k, &resolve)
         };
-        let value = const_value(k, &own);
         p.consts.insert(
             cname.clone(),
             ClassConst {
-                value,
+                value: std::cell::RefCell::new(value),
+                lazy: lazy.then(|| std::rc::Rc::new(k.clone()) as std::rc::Rc<dyn std::any::Any>),
                 flags: *f,
                 class: id,
             },
         );
     }
-    let consts_now: HashMap<Box<[u8]>, Zval> = p
+    let own_consts: HashMap<Box<[u8]>, ClassConst> = p
         .consts
         .iter()
-        .map(|(k, c)| (k.clone(), c.value.clone()))
+        .map(|(k, c)| (k.clone(), copy_const(c)))
         .collect();
     let resolve_all = |class: &[u8], n: &[u8]| -> Zval {
-        if class.eq_ignore_ascii_case(&def.name) {
-            return consts_now.get(n).cloned().unwrap_or(Zval::NULL);
+        if class.eq_ignore_ascii_case(&def.name)
+            && let Some(c) = own_consts.get(n)
+        {
+            return evaluate(&constants, &classes, c, &resolve);
         }
         resolve(class, n)
     };
     for prop in &def.props {
-        let default = prop
+        let is_static = prop.flags & flags::STATIC != 0;
+        let lazy = prop
             .default
             .as_ref()
-            .map_or(Zval::UNDEF, |k| const_value(k, &resolve_all));
-        if prop.flags & flags::STATIC != 0 {
+            .filter(|k| !is_static && needs_runtime(k))
+            .map(|k| std::rc::Rc::new(k.clone()) as std::rc::Rc<dyn std::any::Any>);
+        let default = match (&prop.default, &lazy) {
+            (_, Some(_)) => Zval::NULL,
+            (Some(k), None) => const_value(k, &resolve_all),
+            (None, None) => Zval::UNDEF,
+        };
+        if is_static {
             p.statics.insert(
                 prop.name.clone(),
                 StaticProp {
@@ -337,6 +437,7 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
                     owner: def.name.clone(),
                     default,
                     ty: crate::ops::types::leak_type(&prop.ty),
+                    lazy,
                 },
             );
         }
@@ -409,6 +510,72 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
         let _ = code.scope.set(class);
     }
     Ok(codes)
+}
+
+/// The value of `class::name` (`null` if there is none), its constant expression evaluated
+/// on first use.
+pub fn class_constant(
+    constants: &HashMap<Vec<u8>, Zval>,
+    classes: &HashMap<Vec<u8>, &'static Class>,
+    class: &[u8],
+    name: &[u8],
+) -> Zval {
+    let Some(c) = classes
+        .get(&class.to_ascii_lowercase())
+        .and_then(|c| c.consts.get(name))
+    else {
+        return Zval::NULL;
+    };
+    let resolve = |k: &[u8], n: &[u8]| -> Zval {
+        if k.is_empty() {
+            return named(constants, n);
+        }
+        class_constant(constants, classes, k, n)
+    };
+    evaluate(constants, classes, c, &resolve)
+}
+
+thread_local! {
+    /// How deep constant expressions are being evaluated (a constant naming itself stops).
+    static EVALUATING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A class constant's value, evaluating its expression the first time.
+fn evaluate(
+    _constants: &HashMap<Vec<u8>, Zval>,
+    _classes: &HashMap<Vec<u8>, &'static Class>,
+    c: &ClassConst,
+    resolve: &dyn Fn(&[u8], &[u8]) -> Zval,
+) -> Zval {
+    let current = c.value.borrow().clone();
+    if !matches!(current.view(), php_runtime::value::View::Undef) {
+        return current;
+    }
+    let Some(k) = c.lazy.as_ref().and_then(|l| l.downcast_ref::<Const>()) else {
+        return Zval::NULL;
+    };
+    if EVALUATING.with(|e| e.get()) > 64 {
+        return Zval::NULL;
+    }
+    EVALUATING.with(|e| e.set(e.get() + 1));
+    let v = const_value(k, resolve);
+    EVALUATING.with(|e| e.set(e.get() - 1));
+    *c.value.borrow_mut() = v.clone();
+    v
+}
+
+/// A named constant's value (`null` if it is not defined), for constant expressions: an
+/// unqualified name in a namespace falls back to the global one.
+pub fn named(constants: &HashMap<Vec<u8>, Zval>, name: &[u8]) -> Zval {
+    let name = name.strip_prefix(b"\\").unwrap_or(name);
+    constants
+        .get(name)
+        .or_else(|| {
+            let i = name.iter().rposition(|&b| b == b'\\')?;
+            constants.get(&name[i + 1..])
+        })
+        .cloned()
+        .unwrap_or(Zval::NULL)
 }
 
 thread_local! {

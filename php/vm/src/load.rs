@@ -10,7 +10,14 @@ use php_runtime::{PhpError, Zval};
 
 /// Loads `program`, compiled from `file`: returns its main code.
 pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'static Code, PhpError> {
-    let none = |_: &[u8], _: &[u8]| Zval::NULL;
+    let constants = vm.constants.clone();
+    let classes = vm.classes.clone();
+    let none = |class: &[u8], name: &[u8]| -> Zval {
+        if class.is_empty() {
+            return crate::classes::named(&constants, name);
+        }
+        crate::classes::class_constant(&constants, &classes, class, name)
+    };
     // Closures and late declarations are numbered per file: they move after the ones
     // loaded before.
     let offset = vm.closures.len() as u32;

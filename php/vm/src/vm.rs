@@ -66,10 +66,15 @@ impl Code {
         file: &'static str,
         resolve: &dyn Fn(&[u8], &[u8]) -> Zval,
     ) -> &'static Code {
+        // Constant expressions (parameter defaults naming constants...) are evaluated when
+        // used: unset here.
         let constants = func
             .constants
             .iter()
-            .map(|k| crate::classes::const_value(k, resolve).into_raw())
+            .map(|k| match k {
+                k if crate::classes::needs_runtime(k) => Value::UNDEF,
+                _ => crate::classes::const_value(k, resolve).into_raw(),
+            })
             .collect();
         let fixed_params = func.params.iter().take_while(|p| !p.variadic).count();
         let required_params = func.params[..fixed_params]

@@ -688,7 +688,7 @@ impl<'a> Gen<'a> {
 }
 
 /// The instruction of an arithmetic, bitwise or string operator (also in `op=`).
-fn arith_op(op: BinaryOp) -> Option<BinOp> {
+pub(super) fn arith_op(op: BinaryOp) -> Option<BinOp> {
     use BinaryOp as B;
     Some(match op {
         B::Add => BinOp::Add,

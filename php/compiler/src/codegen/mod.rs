@@ -2,7 +2,9 @@
 //! ([`expr`]) and the places they write ([`place`]).
 
 use crate::CompileError;
-use crate::bytecode::{ClassDef, Const, Function, NONE, Op, Param, Program, Slot, TryRegion};
+use crate::bytecode::{
+    BinOp, ClassDef, Const, Function, NONE, Op, Param, Program, Slot, TryRegion, UnOp,
+};
 use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, StmtKind, UnaryOp};
 use php_syntax::span::{LineIndex, Span};
 use std::cell::RefCell;
@@ -417,8 +419,81 @@ impl<'a> Gen<'a> {
             ExprKind::String(s) => Const::Str(s.clone()),
             ExprKind::Constant(name) => match self.named_constant(name)? {
                 Some(k) => k,
-                None => return self.unsupported("this constant expression"),
+                None => Const::Named(self.scope.constant(name)),
             },
+            ExprKind::Binary { op, left, right } => {
+                use php_syntax::ast::BinaryOp as B;
+                let (op, swap) = match op {
+                    B::Greater => (BinOp::Less, true),
+                    B::GreaterEqual => (BinOp::LessEqual, true),
+                    B::Equal => (BinOp::Equal, false),
+                    B::NotEqual => (BinOp::NotEqual, false),
+                    B::Identical => (BinOp::Identical, false),
+                    B::NotIdentical => (BinOp::NotIdentical, false),
+                    B::Less => (BinOp::Less, false),
+                    B::LessEqual => (BinOp::LessEqual, false),
+                    B::Spaceship => (BinOp::Spaceship, false),
+                    B::LogicalXor => (BinOp::Xor, false),
+                    B::And | B::LogicalAnd | B::Or | B::LogicalOr | B::Coalesce => {
+                        // Short-circuit operators: a ternary of constants.
+                        let (a, b) = (self.constant_expr(*left)?, self.constant_expr(*right)?);
+                        let t = match op {
+                            B::And | B::LogicalAnd => (
+                                a,
+                                Some(Const::Unary(UnOp::Bool, Box::new(b))),
+                                Const::Bool(false),
+                            ),
+                            B::Coalesce => {
+                                (Const::Unary(UnOp::IsSet, Box::new(a.clone())), Some(a), b)
+                            }
+                            _ => (
+                                a,
+                                Some(Const::Bool(true)),
+                                Const::Unary(UnOp::Bool, Box::new(b)),
+                            ),
+                        };
+                        return Ok(Const::Ternary(Box::new(t)));
+                    }
+                    other => match expr::arith_op(*other) {
+                        Some(o) => (o, false),
+                        None => return self.unsupported("this constant expression"),
+                    },
+                };
+                let (a, b) = (self.constant_expr(*left)?, self.constant_expr(*right)?);
+                let pair = if swap { [b, a] } else { [a, b] };
+                Const::Binary(op, Box::new(pair))
+            }
+            ExprKind::Unary { op, expr: inner } if *op != UnaryOp::Neg => {
+                let op = match op {
+                    UnaryOp::Not => UnOp::Not,
+                    UnaryOp::Plus => UnOp::Plus,
+                    UnaryOp::BitNot => UnOp::BitNot,
+                    _ => return self.unsupported("this constant expression"),
+                };
+                Const::Unary(op, Box::new(self.constant_expr(*inner)?))
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.constant_expr(*cond)?;
+                let t = match then {
+                    Some(t) => Some(self.constant_expr(*t)?),
+                    None => None,
+                };
+                let o = self.constant_expr(*otherwise)?;
+                Const::Ternary(Box::new((c, t, o)))
+            }
+            ExprKind::MagicConstant(_) => {
+                // The same value as in code.
+                let t = self.expr(e)?;
+                let _ = t;
+                match self.f.ops.last() {
+                    Some(Op::Const { k, .. }) => self.f.constants[*k as usize].clone(),
+                    _ => return self.unsupported("this constant expression"),
+                }
+            }
             ExprKind::Array { items, .. } => {
                 let mut list = Vec::new();
                 for item in items {
@@ -458,7 +533,7 @@ impl<'a> Gen<'a> {
                     .checked_neg()
                     .map_or(Const::Float(-(i as f64)), Const::Int),
                 Const::Float(f) => Const::Float(-f),
-                _ => return self.unsupported("this constant expression"),
+                other => Const::Unary(UnOp::Neg, Box::new(other)),
             },
             _ => return self.unsupported("this constant expression"),
         })

@@ -50,7 +50,11 @@ fn const_type(k: &Const) -> &'static str {
         Const::Float(_) => "float",
         Const::Str(_) => "string",
         Const::Array(_) => "array",
-        Const::ClassConst(..) => "mixed",
+        Const::ClassConst(..)
+        | Const::Named(_)
+        | Const::Binary(..)
+        | Const::Unary(..)
+        | Const::Ternary(_) => "mixed",
     }
 }
 
@@ -303,7 +307,11 @@ fn default_fits(spec: &TypeSpec, k: &Const) -> bool {
         Const::Float(_) => m & TypeSpec::FLOAT != 0,
         Const::Str(_) => m & (TypeSpec::STRING | TypeSpec::CALLABLE) != 0,
         Const::Array(_) => m & (TypeSpec::ARRAY | TypeSpec::CALLABLE) != 0,
-        Const::ClassConst(..) => true,
+        Const::ClassConst(..)
+        | Const::Named(_)
+        | Const::Binary(..)
+        | Const::Unary(..)
+        | Const::Ternary(_) => true,
     }
 }
 

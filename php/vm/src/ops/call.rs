@@ -177,7 +177,7 @@ pub fn call_user(
             // A parameter a named call skipped takes its default.
             (Some(v), Some(k)) if matches!(v.view(), View::Undef) => {
                 // SAFETY: constants are live for the program's life.
-                unsafe { Zval::from_borrowed(code.constants[k as usize]) }
+                constant_at(vm_of(frame), code, k as usize)
             }
             (Some(v), None) if matches!(v.view(), View::Undef) => {
                 let msg = format!(
@@ -195,7 +195,7 @@ pub fn call_user(
             (Some(v), _) if !p.by_ref && matches!(v.view(), View::Ref(_)) => v.deref(),
             (Some(v), _) => v,
             // SAFETY: constants are live for the program's life.
-            (None, Some(k)) => unsafe { Zval::from_borrowed(code.constants[k as usize]) },
+            (None, Some(k)) => constant_at(vm_of(frame), code, k as usize),
             (None, None) => Zval::UNDEF,
         };
         store(c, i, v);
@@ -261,6 +261,23 @@ pub fn call_user(
     result?;
     // SAFETY: slot 0 owned the returned value.
     Ok(unsafe { Zval::from_raw(ret) })
+}
+
+/// Constant `k` of `code`: a constant expression (unset among the loaded constants) is
+/// evaluated now, with the constants defined so far.
+pub fn constant_at(vm: &crate::vm::Vm, code: &'static Code, k: usize) -> Zval {
+    let v = code.constants[k];
+    if v.tag != php_runtime::tag::UNDEF {
+        // SAFETY: constants are live for the program's life.
+        return unsafe { Zval::from_borrowed(v) };
+    }
+    let resolve = |class: &[u8], name: &[u8]| -> Zval {
+        if class.is_empty() {
+            return crate::classes::named(&vm.constants, name);
+        }
+        crate::classes::class_constant(&vm.constants, &vm.classes, class, name)
+    };
+    crate::classes::const_value(&code.func.constants[k], &resolve)
 }
 
 /// Puts named arguments at their parameters' positions (skipped ones unset, to take their

@@ -280,6 +280,22 @@ pub fn instantiate(frame: &mut Frame, class: &'static Class) -> Result<PhpObject
         return Err(error(frame, "Error", msg));
     }
     let o = PhpObject::new(class);
+    for p in class.props.iter().filter(|p| p.lazy.is_some()) {
+        let k = p
+            .lazy
+            .as_ref()
+            .and_then(|l| l.downcast_ref::<php_compiler::Const>());
+        if let Some(k) = k {
+            let vm = vm_of(frame);
+            let resolve = |class: &[u8], name: &[u8]| -> Zval {
+                if class.is_empty() {
+                    return crate::classes::named(&vm.constants, name);
+                }
+                crate::classes::class_constant(&vm.constants, &vm.classes, class, name)
+            };
+            drop(o.set(&p.name, crate::classes::const_value(k, &resolve)));
+        }
+    }
     if class.is_a_name(b"throwable") {
         mark_origin(frame, &o);
     }
@@ -723,8 +739,10 @@ pub fn class_const(frame: &mut Frame, dst: usize, cls: usize, name: usize) -> Re
         return Ok(());
     }
     match class.consts.get(&cname[..]) {
-        Some(c) => {
-            let v = c.value.clone();
+        Some(_) => {
+            let vm = vm_of(frame);
+            let v =
+                crate::classes::class_constant(&vm.constants, &vm.classes, &class.lower, &cname);
             store(frame, dst, v);
             Ok(())
         }

@@ -347,19 +347,19 @@ pub fn bind_static(frame: &mut Frame, cv: usize, init: usize) {
     let code = frame.code;
     let key = (code as *const crate::vm::Code as usize, cv);
     let vm = crate::vm::vm_of(frame);
-    let r = vm
-        .statics
-        .entry(key)
-        .or_insert_with(|| {
+    let r = match vm.statics.get(&key) {
+        Some(r) => r.clone(),
+        None => {
             let v = if init == php_compiler::NONE as usize {
                 Zval::NULL
             } else {
-                // SAFETY: constants live as long as the program.
-                unsafe { Zval::from_borrowed(code.constants[init]) }
+                crate::ops::call::constant_at(vm, code, init)
             };
-            PhpRef::new(v)
-        })
-        .clone();
+            let r = PhpRef::new(v);
+            vm.statics.insert(key, r.clone());
+            r
+        }
+    };
     store(frame, cv, Zval::reference(r));
 }
 
