@@ -481,6 +481,8 @@ pub enum Op {
     /// Declares the program's late declaration `index` (a function or class declared in a
     /// block).
     Declare { index: u32 },
+    /// The call that follows keeps a reference its callee returns (`$a = &f()`).
+    KeepRef,
     /// Releases the temporaries `from..from + n` (the end of a statement: what they hold,
     /// such as an object, must not outlive it).
     FreeTemps { from: Slot, n: u32 },
@@ -582,7 +584,11 @@ impl Op {
             }
             Op::Call { args, dst, .. } | Op::CallArray { args, dst, .. } => each(&mut [args, dst]),
             Op::ArraySpread { arr, src } => each(&mut [arr, src]),
-            Op::Jump { .. } | Op::Loop { .. } | Op::RecvTyped | Op::Declare { .. } => {}
+            Op::Jump { .. }
+            | Op::Loop { .. }
+            | Op::RecvTyped
+            | Op::Declare { .. }
+            | Op::KeepRef => {}
             Op::VerifyReturn { src } => each(&mut [src]),
             Op::ArrayAppend { arr, val } => each(&mut [arr, val]),
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),

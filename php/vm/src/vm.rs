@@ -159,6 +159,8 @@ pub struct Vm {
     pub exception_handlers: Vec<Zval>,
     /// `register_shutdown_function`: the callbacks and their arguments.
     pub shutdown_functions: Vec<(Zval, Vec<Zval>)>,
+    /// The call depth whose next call keeps a returned reference (`Op::KeepRef`), or 0.
+    pub keep_ref: u32,
     /// The ini settings (`ini_get`, `ini_set`, `-d`).
     pub ini: HashMap<String, String>,
     /// Variables only `$$name` made, per call depth (the script's are extra globals).
@@ -340,6 +342,7 @@ impl Vm {
             exception_handlers: Vec::new(),
             shutdown_functions: Vec::new(),
             ini: default_ini(),
+            keep_ref: 0,
             dynamic_vars: Vec::new(),
             frames: Vec::new(),
         }
@@ -866,6 +869,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
+            Op::KeepRef => vars::keep_ref(frame),
             Op::Declare { index } => {
                 frame.pc = pc;
                 crate::load::declare_late(frame, index as usize)?;

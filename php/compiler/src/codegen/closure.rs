@@ -8,6 +8,16 @@ use crate::bytecode::{Op, Slot};
 use php_syntax::ast::{ArrowFunction, Closure, ExprKind, Param, Staticness, StmtId};
 use php_syntax::visit::{Child, walk_exprs};
 
+/// How a closure is declared.
+struct Flags {
+    /// `static function`, `static fn`: no `$this`.
+    is_static: bool,
+    /// An arrow function: its variables are bound without warnings.
+    arrow: bool,
+    /// `function &()`.
+    returns_ref: bool,
+}
+
 /// What a closure's body is.
 enum Body<'a> {
     /// `function () { ... }`
@@ -24,9 +34,6 @@ impl<'a> Gen<'a> {
             .iter()
             .map(|u| (u.name.name.clone(), u.by_ref))
             .collect();
-        if c.by_ref {
-            return self.unsupported("closures returning by reference");
-        }
         let is_static = c.staticness == Staticness::Static;
         let body = Body::Stmts(&c.body);
         self.make_closure(
@@ -34,16 +41,16 @@ impl<'a> Gen<'a> {
             &uses,
             body,
             c.return_type.as_ref(),
-            is_static,
-            false,
+            Flags {
+                is_static,
+                arrow: false,
+                returns_ref: c.by_ref,
+            },
         )
     }
 
     /// `fn (...) => expr`: the variables its body uses are bound by value.
     pub(super) fn arrow(&mut self, a: &'a ArrowFunction) -> Result<Slot> {
-        if a.by_ref {
-            return self.unsupported("closures returning by reference");
-        }
         let mut names: Vec<Box<[u8]>> = Vec::new();
         walk_exprs(
             self.ast,
@@ -68,7 +75,17 @@ impl<'a> Gen<'a> {
         let uses: Vec<(Box<[u8]>, bool)> = names.into_iter().map(|n| (n, false)).collect();
         let is_static = a.staticness == Staticness::Static;
         let ret = a.return_type.as_ref();
-        self.make_closure(&a.params, &uses, Body::Expr(a.body), ret, is_static, true)
+        self.make_closure(
+            &a.params,
+            &uses,
+            Body::Expr(a.body),
+            ret,
+            Flags {
+                is_static,
+                arrow: true,
+                returns_ref: a.by_ref,
+            },
+        )
     }
 
     fn make_closure(
@@ -77,10 +94,15 @@ impl<'a> Gen<'a> {
         uses: &[(Box<[u8]>, bool)],
         body: Body<'a>,
         ret: Option<&'a php_syntax::ast::TypeHint>,
-        is_static: bool,
-        quiet: bool,
+        flags: Flags,
     ) -> Result<Slot> {
+        let Flags {
+            is_static,
+            arrow: quiet,
+            returns_ref,
+        } = flags;
         let mut g = Gen::new(self.unit, &self.scope.declare(b"{closure}"));
+        g.returns_ref = returns_ref;
         g.f.class = self.f.class.clone();
         g.scope = self.scope.clone();
         g.line = self.line;

@@ -391,12 +391,14 @@ impl<'a> Gen<'a> {
                 self.load_const(Const::Int(1))
             }
             ExprKind::Call { callee, args } => {
+                let keep = std::mem::take(&mut self.keep_ref_next);
                 let name = match callee {
                     Callee::Name(name) => name,
                     Callee::Expr(e) => {
                         let callee = self.expr(*e)?;
                         let (args, argc) = self.plain_args(args)?;
                         let dst = self.temp();
+                        self.keep_ref(keep);
                         self.emit(Op::CallValue {
                             callee,
                             args,
@@ -426,6 +428,7 @@ impl<'a> Gen<'a> {
                     let arr = self.args_array(args)?;
                     let k = self.constant(Const::Str(full));
                     let dst = self.temp();
+                    self.keep_ref(keep);
                     self.emit(Op::CallArray {
                         name: k,
                         args: arr,
@@ -450,6 +453,7 @@ impl<'a> Gen<'a> {
                 }
                 let k = self.constant(Const::Str(full));
                 let dst = self.temp();
+                self.keep_ref(keep);
                 self.emit(Op::Call {
                     name: k,
                     args: TEMP | base,
@@ -586,6 +590,13 @@ impl<'a> Gen<'a> {
                 return self.unsupported(&format!("the expression {name}"));
             }
         })
+    }
+
+    /// Marks the call about to be emitted as keeping a returned reference (`keep`).
+    pub(super) fn keep_ref(&mut self, keep: bool) {
+        if keep {
+            self.emit(Op::KeepRef);
+        }
     }
 
     /// `target = value`, its result in the returned slot.

@@ -166,6 +166,11 @@ struct Gen<'a> {
     gotos: Vec<(usize, Box<[u8]>, u32)>,
     /// The namespace and imports names resolve against.
     scope: Rc<names::Scope>,
+    /// A function declared `function &f()`: `return $place` returns a reference.
+    returns_ref: bool,
+    /// The next call compiled is in a reference context (`=& f()`): it keeps a reference
+    /// the callee returns.
+    keep_ref_next: bool,
     loops: Vec<LoopCtx>,
     line: u32,
     /// The innermost `try` region of the code being emitted (`NONE`: none).
@@ -210,6 +215,8 @@ impl<'a> Gen<'a> {
             labels: HashMap::new(),
             gotos: Vec::new(),
             scope: Rc::default(),
+            returns_ref: false,
+            keep_ref_next: false,
             loops: Vec::new(),
             line: 1,
             region: NONE,
@@ -260,9 +267,7 @@ impl<'a> Gen<'a> {
     fn function_with(mut self, decl: &'a FunctionDecl, this: bool) -> Result<Function> {
         self.line = line_of(self.lines, decl.span);
         self.f.line = self.line;
-        if decl.by_ref {
-            return self.unsupported("returning by reference");
-        }
+        self.returns_ref = decl.by_ref;
         self.params(&decl.params)?;
         self.f.ret = self.return_type(decl.return_type.as_ref())?;
         self.function_rest(decl, this)

@@ -105,10 +105,12 @@ impl Gen<'_> {
             ExprKind::MethodCall {
                 object, name, args, ..
             } => {
+                let keep = std::mem::take(&mut self.keep_ref_next);
                 let obj = self.object_of(*object)?;
                 let name = self.member_name(name)?;
                 let (args, argc) = self.plain_args(args)?;
                 let dst = self.temp();
+                self.keep_ref(keep);
                 self.emit(Op::CallMethod {
                     obj,
                     name,
@@ -119,10 +121,12 @@ impl Gen<'_> {
                 dst
             }
             ExprKind::StaticCall { class, name, args } => {
+                let keep = std::mem::take(&mut self.keep_ref_next);
                 let cls = self.class_ref(class)?;
                 let name = self.member_name(name)?;
                 let (args, argc) = self.plain_args(args)?;
                 let dst = self.temp();
+                self.keep_ref(keep);
                 self.emit(Op::CallStatic {
                     cls,
                     name,

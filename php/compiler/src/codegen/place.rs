@@ -303,6 +303,13 @@ impl Gen<'_> {
                 self.emit(Op::VarVarRef { dst, name });
                 dst
             }
+            // A call of a function returning by reference gives its reference.
+            ExprKind::Call { .. } | ExprKind::MethodCall { .. } | ExprKind::StaticCall { .. } => {
+                self.keep_ref_next = true;
+                let v = self.expr(e)?;
+                self.keep_ref_next = false;
+                v
+            }
             _ => return Ok(None),
         }))
     }

@@ -180,9 +180,14 @@ impl Gen<'_> {
                 }
             }
             StmtKind::Return(e) => {
-                let v = match e {
-                    Some(e) => self.expr(*e)?,
-                    None => self.load_const(Const::Null),
+                let place_ref = match e {
+                    Some(e) if self.returns_ref => self.ref_of(*e)?,
+                    _ => None,
+                };
+                let v = match (place_ref, e) {
+                    (Some(r), _) => r,
+                    (None, Some(e)) => self.expr(*e)?,
+                    (None, None) => self.load_const(Const::Null),
                 };
                 self.verify_return(*e, v)?;
                 if !self.finallies.is_empty() {

@@ -116,6 +116,8 @@ pub fn call_callee(
         }
         _ => args,
     };
+    // Built-ins return no references.
+    vm_of(frame).keep_ref = 0;
     debug_assert!(named.is_empty());
     match callee {
         Callee::Undefined => {
@@ -151,6 +153,13 @@ pub fn call_user(
     bound: &[Zval],
 ) -> Result<Zval, PhpError> {
     let builtin = crate::ops::types::take_from_builtin();
+    // `$a = &f()`: the caller asked to keep a reference the function returns.
+    let keep_ref = {
+        let vm = vm_of(frame);
+        let keep = vm.keep_ref == frame.depth;
+        vm.keep_ref = 0;
+        keep
+    };
     let (argv, named) = bind_named(frame, code, args)?;
     if frame.depth >= MAX_DEPTH {
         return Err(PhpError::Fatal {
@@ -260,7 +269,11 @@ pub fn call_user(
     vm.extra_args[depth].clear();
     result?;
     // SAFETY: slot 0 owned the returned value.
-    Ok(unsafe { Zval::from_raw(ret) })
+    let ret = unsafe { Zval::from_raw(ret) };
+    Ok(match ret.view() {
+        View::Ref(_) if !keep_ref => ret.deref(),
+        _ => ret,
+    })
 }
 
 /// Constant `k` of `code`: a constant expression (unset among the loaded constants) is

@@ -566,3 +566,10 @@ pub fn var_var_ref(frame: &mut Frame, dst: usize, name: usize) {
     let r = variable_ref(frame, &n);
     store(frame, dst, Zval::reference(r));
 }
+
+/// `Op::KeepRef`: the next call from this frame keeps a reference its callee returns.
+#[metajit::dont_look_inside]
+pub fn keep_ref(frame: &mut Frame) {
+    let depth = frame.depth;
+    vm_of(frame).keep_ref = depth;
+}
