@@ -9,6 +9,7 @@ pub mod args;
 pub mod class_functions;
 pub mod classes;
 pub mod core;
+pub mod info;
 pub mod standard;
 
 use php_runtime::Builtin;
@@ -16,6 +17,7 @@ use php_runtime::Builtin;
 /// Every table of functions.
 const TABLES: &[&[(&str, Builtin)]] = &[
     core::FUNCTIONS,
+    info::FUNCTIONS,
     class_functions::FUNCTIONS,
     standard::string::FUNCTIONS,
     standard::string_compare::FUNCTIONS,

@@ -205,6 +205,54 @@ pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
     unsafe { frame.vm.get_mut() }
 }
 
+/// The superglobals of a CLI script: `$_SERVER` (the environment, then the script's path,
+/// arguments and start time), `$_ENV` and the empty request arrays.
+fn superglobals(file: &str, argv: &[Vec<u8>]) -> Vec<(&'static str, Zval)> {
+    use php_runtime::PhpArray;
+    let mut env = PhpArray::new();
+    for (k, v) in std::env::vars_os() {
+        use std::os::unix::ffi::OsStrExt;
+        let key = php_runtime::ArrayKey::from_bytes(k.as_bytes());
+        drop(env.insert(key, Zval::string(PhpString::new(v.as_bytes()))));
+    }
+    let mut server = env.clone();
+    let script = argv.first().cloned().unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let script_z = Zval::string(PhpString::new(&script));
+    let path = Zval::str(file);
+    let entries: [(&str, Zval); 9] = [
+        ("PHP_SELF", script_z.clone()),
+        ("SCRIPT_NAME", script_z.clone()),
+        ("SCRIPT_FILENAME", script_z.clone()),
+        ("PATH_TRANSLATED", path.clone()),
+        ("DOCUMENT_ROOT", Zval::str("")),
+        ("REQUEST_TIME_FLOAT", Zval::float(now.as_secs_f64())),
+        ("REQUEST_TIME", Zval::int(now.as_secs() as i64)),
+        (
+            "argv",
+            Zval::array(PhpArray::from_list(
+                argv.iter().map(|a| Zval::string(PhpString::new(a))),
+            )),
+        ),
+        ("argc", Zval::int(argv.len() as i64)),
+    ];
+    for (k, v) in entries {
+        drop(server.insert(k.into(), v));
+    }
+    let empty = || Zval::array(PhpArray::new());
+    vec![
+        ("_SERVER", Zval::array(server)),
+        ("_ENV", Zval::array(env)),
+        ("_GET", empty()),
+        ("_POST", empty()),
+        ("_COOKIE", empty()),
+        ("_FILES", empty()),
+        ("_REQUEST", empty()),
+    ]
+}
+
 /// The ini settings a program starts with (`php -n`'s built-in defaults).
 pub fn default_ini() -> HashMap<String, String> {
     [
@@ -359,6 +407,17 @@ impl Vm {
         let frame = enter_frame(Ref::new_mut(self), 1, main, None);
         // SAFETY: the script's frame is used by this call only.
         let frame = unsafe { frame.get_mut() };
+        // The superglobals: in the script's variables if it names them, else with the
+        // globals functions reach.
+        for (name, v) in superglobals(&self.file, &argv) {
+            match main.func.cvs.iter().position(|c| &c[..] == name.as_bytes()) {
+                Some(i) => crate::ops::store(frame, i, v),
+                None => {
+                    self.extra_globals
+                        .insert(name.as_bytes().to_vec(), PhpRef::new(v));
+                }
+            }
+        }
         // `$argv` and `$argc`, when the script uses them.
         for (i, name) in main.func.cvs.iter().enumerate() {
             let v = match &name[..] {

@@ -129,10 +129,12 @@ impl<'a> Gen<'a> {
         }
         match body {
             Body::Stmts(list) => {
+                g.bind_superglobals(list.iter().map(|&s| php_syntax::visit::Child::Stmt(s)));
                 g.stmts(list)?;
                 g.implicit_return(None);
             }
             Body::Expr(e) => {
+                g.bind_superglobals(std::iter::once(php_syntax::visit::Child::Expr(e)));
                 let v = g.expr(e)?;
                 g.verify_return(Some(e), v)?;
                 g.emit(Op::Return { src: v });

@@ -114,6 +114,21 @@ fn compile_unit(
     })
 }
 
+/// Whether a variable name is one of PHP's superglobals (visible in every function).
+pub(super) fn is_superglobal(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"_SERVER"
+            | b"_GET"
+            | b"_POST"
+            | b"_COOKIE"
+            | b"_FILES"
+            | b"_ENV"
+            | b"_REQUEST"
+            | b"_SESSION"
+    )
+}
+
 fn line_of(lines: &LineIndex, span: Span) -> u32 {
     lines.line(span.start)
 }
@@ -325,13 +340,44 @@ impl<'a> Gen<'a> {
             self.emit(Op::AssignProp { obj, name, val: t });
             self.next_temp = 0;
         }
-        for &s in decl.body.as_deref().unwrap_or(&[]) {
+        let body = decl.body.as_deref().unwrap_or(&[]);
+        self.bind_superglobals(body.iter().map(|&s| php_syntax::visit::Child::Stmt(s)));
+        for &s in body {
             self.stmt(s)?;
         }
         if decl.body.is_some() {
             self.implicit_return(Some(decl.span));
         }
         self.finish_checked()
+    }
+
+    /// In a function: binds the superglobals (`$_SERVER`...) the code uses to the globals,
+    /// first thing.
+    pub(super) fn bind_superglobals(
+        &mut self,
+        roots: impl Iterator<Item = php_syntax::visit::Child>,
+    ) {
+        let mut found: Vec<Box<[u8]>> = Vec::new();
+        for root in roots {
+            php_syntax::visit::walk_exprs(
+                self.ast,
+                root,
+                |k| !matches!(k, ExprKind::Closure(_) | ExprKind::ArrowFunction(_)),
+                |_, k| {
+                    if let ExprKind::Variable(n) = k
+                        && is_superglobal(n)
+                        && !found.contains(n)
+                    {
+                        found.push(n.clone());
+                    }
+                },
+            );
+        }
+        for n in found {
+            let cv = self.cv(&n);
+            let name = self.constant(Const::Str(n));
+            self.emit(Op::BindGlobal { cv, name });
+        }
     }
 
     /// Ends the function with `return null;` and moves temporaries above the variables.

@@ -73,15 +73,23 @@ pub fn int_binary(op: u8, i: i64, j: i64) -> Value {
 
 pub use php_runtime::convert::type_name;
 
+/// A value's type as PHP 8 names it in messages: objects by their class.
+pub fn value_type(v: &Zval) -> String {
+    match v.deref().view() {
+        View::Object(o) => o.class().display(),
+        _ => type_name(v).to_string(),
+    }
+}
+
 /// The numbers of two operands, with PHP's warnings; an error for unsupported operands.
 fn operands(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<(Num, Num), PhpError> {
     let (ox, oy) = (to_operand(x), to_operand(y));
     if ox == Operand::Unsupported || oy == Operand::Unsupported {
         let msg = format!(
             "Unsupported operand types: {} {} {}",
-            type_name(x),
+            value_type(x),
             op.symbol(),
-            type_name(y)
+            value_type(y)
         );
         return Err(throw(frame, "TypeError", msg));
     }

@@ -274,6 +274,10 @@ fn writable<'a>(frame: &mut Frame, v: &'a mut Zval) -> Result<&'a mut PhpArray, 
                 "string offsets are not supported yet".into(),
             ));
         }
+        View::Object(o) => {
+            let msg = format!("Cannot use object of type {} as array", o.class().display());
+            return Err(throw(frame, "Error", msg));
+        }
         _ => {
             let msg = "Cannot use a scalar value as an array";
             return Err(throw(frame, "Error", msg.into()));

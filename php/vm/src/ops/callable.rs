@@ -261,7 +261,10 @@ fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
         },
         View::Array(_) => "Array callback must have exactly two elements".into(),
         View::Object(_) => "Object of type Closure is not callable".into(),
-        _ => "Value not callable".into(),
+        _ => format!(
+            "Value of type {} is not callable",
+            php_runtime::convert::type_name(v)
+        ),
     };
     let msg = match v.view() {
         View::Object(o) => format!("Object of type {} is not callable", o.class().display()),

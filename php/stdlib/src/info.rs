@@ -1,0 +1,114 @@
+//! What the running PHP says about itself: its version, SAPI, extensions and host system
+//! (`phpversion`, `php_sapi_name`, `get_loaded_extensions`, `php_uname`...).
+
+use crate::args;
+use php_runtime::{Builtin, Host, PhpArray, PhpError, Zval};
+
+/// The functions of this family.
+pub const FUNCTIONS: &[(&str, Builtin)] = &[
+    ("phpversion", phpversion),
+    ("zend_version", zend_version),
+    ("php_sapi_name", php_sapi_name),
+    ("get_loaded_extensions", get_loaded_extensions),
+    ("extension_loaded", extension_loaded),
+    ("php_uname", php_uname),
+];
+
+/// The extensions hippy provides (what `hippy -m` lists).
+pub const EXTENSIONS: &[&str] = &["Core", "standard"];
+
+fn phpversion(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "phpversion", a, 0, 1)?;
+    if let Some(ext) = a.first() {
+        let e = args::string(h, "phpversion", 1, "extension", ext)?;
+        let known = EXTENSIONS
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(&String::from_utf8_lossy(e.as_bytes())));
+        return Ok(if known {
+            Zval::str("8.2.32")
+        } else {
+            Zval::bool(false)
+        });
+    }
+    Ok(Zval::str("8.2.32"))
+}
+
+fn zend_version(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "zend_version", a, 0, 0)?;
+    Ok(Zval::str("4.2.32"))
+}
+
+fn php_sapi_name(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "php_sapi_name", a, 0, 0)?;
+    Ok(Zval::str("cli"))
+}
+
+fn get_loaded_extensions(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "get_loaded_extensions", a, 0, 1)?;
+    let zend = match a.first() {
+        Some(v) => args::boolean(h, "get_loaded_extensions", 1, "zend_extensions", v)?,
+        None => false,
+    };
+    let list: &[&str] = if zend { &[] } else { EXTENSIONS };
+    Ok(Zval::array(PhpArray::from_list(
+        list.iter().map(|e| Zval::str(e)),
+    )))
+}
+
+fn extension_loaded(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "extension_loaded", a, 1, 1)?;
+    let e = args::string(h, "extension_loaded", 1, "extension", &a[0])?;
+    let name = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    Ok(Zval::bool(
+        EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(&name)),
+    ))
+}
+
+/// The fields of `uname(2)`: system, node, release, version, machine.
+fn uname() -> [String; 5] {
+    // SAFETY: `utsname` is plain data; `uname` fills it and the fields are NUL-terminated.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: `u` is a valid, writable `utsname`.
+    if unsafe { libc::uname(&mut u) } != 0 {
+        return Default::default();
+    }
+    let field = |f: &[libc::c_char]| {
+        let bytes: Vec<u8> = f
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    [
+        field(&u.sysname),
+        field(&u.nodename),
+        field(&u.release),
+        field(&u.version),
+        field(&u.machine),
+    ]
+}
+
+fn php_uname(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "php_uname", a, 0, 1)?;
+    let mode = match a.first() {
+        Some(m) => args::string(h, "php_uname", 1, "mode", m)?
+            .as_bytes()
+            .to_vec(),
+        None => b"a".to_vec(),
+    };
+    let [s, n, r, v, m] = uname();
+    let text = match &mode[..] {
+        b"s" => s,
+        b"n" => n,
+        b"r" => r,
+        b"v" => v,
+        b"m" => m,
+        b"a" => format!("{s} {n} {r} {v} {m}"),
+        _ => {
+            let msg = "php_uname(): Argument #1 ($mode) must be a single character, and one of 'a', 's', 'n', 'r', 'v' or 'm'";
+            return Err(h.throw("ValueError", msg.into()));
+        }
+    };
+    Ok(Zval::str(&text))
+}
