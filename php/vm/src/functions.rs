@@ -250,7 +250,7 @@ fn ini_restore(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "ini_restore", a, 1, 1)?;
     let key = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
     let vm = vm_of(frame);
-    if let Some(v) = crate::vm::default_ini().remove(&key) {
+    if let Some(v) = crate::startup::default_ini().remove(&key) {
         vm.ini.insert(key, v);
     }
     Ok(Zval::NULL)

@@ -4,6 +4,7 @@
 //! - [`vm`]: loaded code, the VM, frames and the dispatch loop.
 //! - [`ops`]: what the loop calls, by family (`arith`, `call`, `object`, `output`, `vars`).
 //! - [`classes`]: making the built-in and the program's classes; destructors.
+//! - [`startup`]: the ini defaults and the superglobals a program starts with.
 //! - [`load`]: loading compiled files; `include` and `require`.
 //! - [`functions`]: built-in functions that work on the VM's state (error handlers, ini...).
 //!
@@ -14,6 +15,7 @@ pub mod classes;
 pub mod functions;
 pub mod load;
 pub mod ops;
+pub mod startup;
 pub mod vm;
 
 pub use php_runtime::PhpError;

@@ -9,7 +9,7 @@
 //! Every slot of a frame owns its value: writing a slot releases what it held
 //! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
 
-use crate::ops::{self, arith, array, call, callable, object, output, vars};
+use crate::ops::{self, arith, array, call, callable, exception, object, output, props, vars};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
 use php_compiler::{Function, NONE, Op, Program};
@@ -205,100 +205,6 @@ pub fn vm_of<'a>(frame: &Frame) -> &'a mut Vm {
     unsafe { frame.vm.get_mut() }
 }
 
-/// The superglobals of a CLI script: `$_SERVER` (the environment, then the script's path,
-/// arguments and start time), `$_ENV` and the empty request arrays.
-fn superglobals(file: &str, argv: &[Vec<u8>]) -> Vec<(&'static str, Zval)> {
-    use php_runtime::PhpArray;
-    let mut env = PhpArray::new();
-    for (k, v) in std::env::vars_os() {
-        use std::os::unix::ffi::OsStrExt;
-        let key = php_runtime::ArrayKey::from_bytes(k.as_bytes());
-        drop(env.insert(key, Zval::string(PhpString::new(v.as_bytes()))));
-    }
-    let mut server = env.clone();
-    let script = argv.first().cloned().unwrap_or_default();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let script_z = Zval::string(PhpString::new(&script));
-    let path = Zval::str(file);
-    let entries: [(&str, Zval); 9] = [
-        ("PHP_SELF", script_z.clone()),
-        ("SCRIPT_NAME", script_z.clone()),
-        ("SCRIPT_FILENAME", script_z.clone()),
-        ("PATH_TRANSLATED", path.clone()),
-        ("DOCUMENT_ROOT", Zval::str("")),
-        ("REQUEST_TIME_FLOAT", Zval::float(now.as_secs_f64())),
-        ("REQUEST_TIME", Zval::int(now.as_secs() as i64)),
-        (
-            "argv",
-            Zval::array(PhpArray::from_list(
-                argv.iter().map(|a| Zval::string(PhpString::new(a))),
-            )),
-        ),
-        ("argc", Zval::int(argv.len() as i64)),
-    ];
-    for (k, v) in entries {
-        drop(server.insert(k.into(), v));
-    }
-    let empty = || Zval::array(PhpArray::new());
-    vec![
-        ("_SERVER", Zval::array(server)),
-        ("_ENV", Zval::array(env)),
-        ("_GET", empty()),
-        ("_POST", empty()),
-        ("_COOKIE", empty()),
-        ("_FILES", empty()),
-        ("_REQUEST", empty()),
-    ]
-}
-
-/// The ini settings a program starts with (`php -n`'s built-in defaults).
-pub fn default_ini() -> HashMap<String, String> {
-    [
-        ("precision", "14"),
-        ("serialize_precision", "-1"),
-        ("display_errors", "1"),
-        ("display_startup_errors", "1"),
-        ("error_reporting", ""),
-        ("log_errors", "0"),
-        ("html_errors", "0"),
-        ("memory_limit", "128M"),
-        ("max_execution_time", "0"),
-        ("default_charset", "UTF-8"),
-        ("short_open_tag", "1"),
-        ("output_buffering", "0"),
-        ("implicit_flush", "1"),
-        ("error_log", ""),
-        ("include_path", ".:/usr/share/php"),
-        ("zend.assertions", "-1"),
-        ("assert.active", "1"),
-        ("assert.exception", "1"),
-        ("date.timezone", ""),
-        ("arg_separator.output", "&"),
-        ("auto_detect_line_endings", "0"),
-        ("zend.enable_gc", "1"),
-        ("xmlrpc_errors", "0"),
-        ("docref_root", ""),
-        ("error_prepend_string", ""),
-        ("error_append_string", ""),
-        ("register_argc_argv", "1"),
-        ("variables_order", "EGPCS"),
-        ("allow_url_fopen", "1"),
-        ("user_agent", ""),
-        ("default_socket_timeout", "60"),
-        ("auto_prepend_file", ""),
-        ("auto_append_file", ""),
-        ("open_basedir", ""),
-        ("disable_functions", ""),
-        ("max_input_time", "-1"),
-        ("ignore_user_abort", "0"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
 /// The frame for a call at `depth` running `code`, called from `caller`: the depth's frame,
 /// every slot unset (the arguments are copied in after).
 pub fn enter_frame(
@@ -389,7 +295,7 @@ impl Vm {
             in_error_handler: false,
             exception_handlers: Vec::new(),
             shutdown_functions: Vec::new(),
-            ini: default_ini(),
+            ini: crate::startup::default_ini(),
             keep_ref: 0,
             dynamic_vars: Vec::new(),
             frames: Vec::new(),
@@ -409,7 +315,7 @@ impl Vm {
         let frame = unsafe { frame.get_mut() };
         // The superglobals: in the script's variables if it names them, else with the
         // globals functions reach.
-        for (name, v) in superglobals(&self.file, &argv) {
+        for (name, v) in crate::startup::superglobals(&self.file, &argv) {
             match main.func.cvs.iter().position(|c| &c[..] == name.as_bytes()) {
                 Some(i) => crate::ops::store(frame, i, v),
                 None => {
@@ -572,7 +478,7 @@ impl Vm {
 pub fn execute(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<(), PhpError> {
     loop {
         match run(jit, code, frame) {
-            Err(PhpError::Exception(e)) => frame.pc = crate::ops::object::catch(frame, e)?,
+            Err(PhpError::Exception(e)) => frame.pc = crate::ops::exception::catch(frame, e)?,
             result => return result,
         }
     }
@@ -834,11 +740,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 quiet,
             } => {
                 frame.pc = pc;
-                object::fetch_prop(frame, dst as usize, obj as usize, name as usize, quiet)?;
+                props::fetch_prop(frame, dst as usize, obj as usize, name as usize, quiet)?;
             }
             Op::AssignProp { obj, name, val } => {
                 frame.pc = pc;
-                object::assign_prop(frame, obj as usize, name as usize, val as usize)?;
+                props::assign_prop(frame, obj as usize, name as usize, val as usize)?;
             }
             Op::AssignPropOp {
                 op,
@@ -849,7 +755,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             } => {
                 let op = op as u8;
                 frame.pc = pc;
-                object::assign_prop_op(
+                props::assign_prop_op(
                     frame,
                     op,
                     obj as usize,
@@ -866,11 +772,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             } => {
                 let step = step as u8;
                 frame.pc = pc;
-                object::step_prop(frame, step, obj as usize, name as usize, dst as usize)?;
+                props::step_prop(frame, step, obj as usize, name as usize, dst as usize)?;
             }
             Op::UnsetProp { obj, name } => {
                 frame.pc = pc;
-                object::unset_prop(frame, obj as usize, name as usize)?;
+                props::unset_prop(frame, obj as usize, name as usize)?;
             }
             Op::CallMethod {
                 obj,
@@ -924,7 +830,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::Throw { src } => {
                 frame.pc = pc;
-                object::throw_value(frame, src as usize)?;
+                exception::throw_value(frame, src as usize)?;
             }
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
@@ -968,7 +874,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::MakeRefProp { dst, obj, name } => {
                 frame.pc = pc;
-                object::make_ref_prop(frame, dst as usize, obj as usize, name as usize)?;
+                props::make_ref_prop(frame, dst as usize, obj as usize, name as usize)?;
             }
             Op::AssignRefDim {
                 cv,
@@ -991,7 +897,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::AssignRefProp { obj, name, src } => {
                 frame.pc = pc;
-                object::assign_ref_prop(frame, obj as usize, name as usize, src as usize)?;
+                props::assign_ref_prop(frame, obj as usize, name as usize, src as usize)?;
             }
             Op::IterInitRef { src, pos, exit } => {
                 frame.pc = pc;

@@ -82,7 +82,7 @@ enum Root {
 /// one), and where it goes back.
 fn take_cv(frame: &mut Frame, cv: usize, prop: usize) -> Result<(Zval, Root), PhpError> {
     if prop != NONE as usize {
-        let (o, name, v) = crate::ops::object::take_prop(frame, cv, prop)?;
+        let (o, name, v) = crate::ops::props::take_prop(frame, cv, prop)?;
         if let View::Ref(r) = v.view() {
             let r = r.clone();
             drop(o.set(&name, v));
@@ -104,7 +104,7 @@ fn put_cv(frame: &mut Frame, cv: usize, v: Zval, root: Root) {
     match root {
         Root::Slot => store(frame, cv, v),
         Root::Ref(r) | Root::Prop(_, _, Some(r)) => drop(r.replace(v)),
-        Root::Prop(o, name, None) => crate::ops::object::put_prop(&o, &name, v),
+        Root::Prop(o, name, None) => crate::ops::props::put_prop(&o, &name, v),
     }
 }
 
@@ -508,7 +508,7 @@ pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpE
             }
             continue;
         }
-        let props = crate::ops::object::visible_props(frame, &o);
+        let props = crate::ops::props::visible_props(frame, &o);
         store(frame, src, Zval::array(props));
         store(frame, pos, Zval::int(0));
         return Ok(true);

@@ -375,7 +375,7 @@ impl php_runtime::Host for FrameHost<'_> {
     fn throw(&mut self, class: &'static str, message: String) -> PhpError {
         let e = throw(self.frame, class, message);
         if let (Some((name, args)), PhpError::Exception(o)) = (self.call, &e) {
-            crate::ops::object::push_builtin_frame(self.frame, o, name, args);
+            crate::ops::exception::push_builtin_frame(self.frame, o, name, args);
         }
         e
     }

@@ -5,8 +5,10 @@ pub mod arith;
 pub mod array;
 pub mod call;
 pub mod callable;
+pub mod exception;
 pub mod object;
 pub mod output;
+pub mod props;
 pub mod types;
 pub mod vars;
 

@@ -1,23 +1,24 @@
-//! Objects: `new`, properties, method and static calls, class constants, static properties,
-//! `instanceof`, `clone`, and exceptions (`throw`, finding the `catch`, the stack traces of
-//! `Throwable` objects). All residual calls.
+//! Objects and classes: `new`, method and static calls, class constants, static properties,
+//! `instanceof`, `clone`, destructors and the conversions of objects (`__toString`, casts).
+//! Properties are in [`props`](crate::ops::props), exceptions in
+//! [`exception`](crate::ops::exception). All residual calls.
 
 use crate::ops::call::{FrameHost, call_user};
-use crate::ops::vars::{line, warn};
+use crate::ops::vars::warn;
 use crate::ops::{borrow, store};
 use crate::vm::{Frame, Vm, vm_of};
-use php_compiler::{BinOp, NONE, Step};
+use php_compiler::NONE;
 use php_runtime::object::{Class, Method, MethodBody, PhpObject, flags};
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, PhpArray, PhpError, PhpString, Zval};
 
 /// An `Error` of the built-in `class` (by name) with `message`.
-fn error(frame: &mut Frame, class: &'static str, message: String) -> PhpError {
-    throwable(frame, class, message)
+pub(crate) fn error(frame: &mut Frame, class: &'static str, message: String) -> PhpError {
+    crate::ops::exception::throwable(frame, class, message)
 }
 
 /// A slot's value as bytes (a name).
-fn name_in(frame: &Frame, slot: usize) -> Vec<u8> {
+pub(crate) fn name_in(frame: &Frame, slot: usize) -> Vec<u8> {
     let v = borrow(frame, slot).deref();
     let mut out = Vec::new();
     php_runtime::convert::push_string(&mut out, &v);
@@ -79,138 +80,13 @@ fn class_in(frame: &mut Frame, slot: usize) -> Result<&'static Class, PhpError> 
     class_by_name(frame, &name)
 }
 
-/// The trace of an exception made at the frame's instruction: one entry per call that led
-/// there, innermost first.
-fn trace(frame: &Frame) -> PhpArray {
-    let mut list = PhpArray::new();
-    let mut f: &Frame = frame;
-    while let Some(parent) = f.parent {
-        // SAFETY: a caller's frame outlives its callee's.
-        let p = unsafe { parent.get() };
-        let argc = (f.argc as usize).min(f.code.func.params.len());
-        let args = PhpArray::from_list((0..argc).map(|i| borrow(f, i).deref()));
-        let mut e = PhpArray::new();
-        drop(e.insert("file".into(), Zval::str(p.code.file)));
-        drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
-        let function = if &f.code.func.name[..] == b"{main}" {
-            if f.code.file.ends_with(" : eval()'d code") {
-                "eval".to_string()
-            } else {
-                "include".to_string()
-            }
-        } else {
-            f.code.name()
-        };
-        drop(e.insert("function".into(), Zval::str(&function)));
-        if let Some(c) = f.code.class() {
-            drop(e.insert("class".into(), Zval::str(&c.display())));
-            let this = f.code.func.this.map(|s| borrow(f, s as usize).deref());
-            let kind = if this.is_some_and(|t| matches!(t.view(), View::Object(_))) {
-                "->"
-            } else {
-                "::"
-            };
-            drop(e.insert("type".into(), Zval::str(kind)));
-        }
-        drop(e.insert("args".into(), Zval::array(args)));
-        let _ = list.append(Zval::array(e));
-        f = p;
-    }
-    list
-}
-
-/// Fills in where a new `Throwable` was made: file, line and trace.
-fn mark_origin(frame: &Frame, o: &PhpObject) {
-    drop(o.set(b"file", Zval::str(frame.code.file)));
-    drop(o.set(b"line", Zval::int(i64::from(line(frame)))));
-    drop(o.set(b"trace", Zval::array(trace(frame))));
-}
-
-/// An exception of the built-in class `class` with `message`, made at the frame's
-/// instruction.
-pub fn throwable(frame: &mut Frame, class: &str, message: String) -> PhpError {
-    let vm = vm_of(frame);
-    let Some(&c) = vm.classes.get(class.to_ascii_lowercase().as_bytes()) else {
-        return PhpError::Fatal {
-            message: format!("Uncaught {class}: {message}"),
-            line: line(frame),
-        };
-    };
-    let o = PhpObject::new(c);
-    drop(o.set(b"message", Zval::string(PhpString::new(message.as_bytes()))));
-    mark_origin(frame, &o);
-    PhpError::Exception(o)
-}
-
-/// Adds the frame of a built-in function to the top of an exception's trace (Zend shows the
-/// built-in that threw).
-pub fn push_builtin_frame(frame: &Frame, o: &PhpObject, name: &str, args: &[Zval]) {
-    let mut e = PhpArray::new();
-    drop(e.insert("file".into(), Zval::str(frame.code.file)));
-    drop(e.insert("line".into(), Zval::int(i64::from(line(frame)))));
-    match name.split_once("::") {
-        Some((class, method)) => {
-            drop(e.insert("function".into(), Zval::str(method)));
-            drop(e.insert("class".into(), Zval::str(class)));
-            drop(e.insert("type".into(), Zval::str("->")));
-        }
-        None => drop(e.insert("function".into(), Zval::str(name))),
-    }
-    drop(e.insert(
-        "args".into(),
-        Zval::array(PhpArray::from_list(args.iter().cloned())),
-    ));
-    let old = o.get(b"trace").map(|t| t.deref());
-    let mut list = PhpArray::from_list([Zval::array(e)]);
-    if let Some(View::Array(a)) = old.as_ref().map(Zval::view) {
-        for (_, v) in a.iter() {
-            let _ = list.append(v.clone());
-        }
-    }
-    drop(o.set(b"trace", Zval::array(list)));
-}
-
-/// Finds where the exception `e`, thrown at the frame's instruction, is caught in the frame's
-/// function: the `catch` or `finally` block to continue at (`Err(e)` if none covers it).
-pub fn catch(frame: &mut Frame, e: PhpObject) -> Result<usize, PhpError> {
-    let func = &frame.code.func;
-    let mut r = func.try_of.get(frame.pc).copied().unwrap_or(NONE);
-    while r != NONE {
-        let region = &func.regions[r as usize];
-        for c in &region.catches {
-            let hit = c.classes.iter().any(|n| {
-                let lower = n.to_ascii_lowercase();
-                let lower = lower.strip_prefix(b"\\").unwrap_or(&lower);
-                e.class().is_a_name(lower)
-            });
-            if hit {
-                if c.var != NONE {
-                    crate::ops::vars::write_cv(frame, c.var as usize, Zval::object(e));
-                }
-                return Ok(c.to as usize);
-            }
-        }
-        if let Some((to, slot)) = region.finally {
-            store(frame, slot as usize, Zval::object(e));
-            return Ok(to as usize);
-        }
-        r = region.parent;
-    }
-    Err(PhpError::Exception(e))
-}
-
-/// `throw src`.
-#[metajit::dont_look_inside]
-pub fn throw_value(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
-    let v = borrow(frame, src).deref();
-    match v.view() {
-        View::Object(o) if o.class().is_a_name(b"throwable") => Err(PhpError::Exception(o.clone())),
-        _ => Err(error(frame, "Error", "Can only throw objects".to_string())),
-    }
-}
-
 /// Whether code in class `scope` may use a member of `flags` declared in class `owner`.
-fn visible(vm: &Vm, scope: Option<&'static Class>, member_flags: u16, owner: u32) -> bool {
+pub(crate) fn visible(
+    vm: &Vm,
+    scope: Option<&'static Class>,
+    member_flags: u16,
+    owner: u32,
+) -> bool {
     if member_flags & flags::PUBLIC != 0 || member_flags & flags::VISIBILITY == 0 {
         return true;
     }
@@ -224,14 +100,14 @@ fn visible(vm: &Vm, scope: Option<&'static Class>, member_flags: u16, owner: u32
     scope.is_a(owner) || owner.is_a(scope)
 }
 
-fn scope_text(frame: &Frame) -> String {
+pub(crate) fn scope_text(frame: &Frame) -> String {
     match frame.code.class() {
         Some(c) => format!("scope {}", c.display()),
         None => "global scope".into(),
     }
 }
 
-fn visibility_word(f: u16) -> &'static str {
+pub(crate) fn visibility_word(f: u16) -> &'static str {
     if f & flags::PRIVATE != 0 {
         "private"
     } else {
@@ -297,7 +173,7 @@ pub fn instantiate(frame: &mut Frame, class: &'static Class) -> Result<PhpObject
         }
     }
     if class.is_a_name(b"throwable") {
-        mark_origin(frame, &o);
+        crate::ops::exception::mark_origin(frame, &o);
     }
     Ok(o)
 }
@@ -465,267 +341,6 @@ pub fn call_static(
     Ok(())
 }
 
-/// The object in slot `obj` for a property access, or the type of what is there instead.
-fn object_in(frame: &Frame, obj: usize) -> Result<PhpObject, Zval> {
-    let v = borrow(frame, obj).deref();
-    match v.view() {
-        View::Object(o) => Ok(o.clone()),
-        _ => Err(v),
-    }
-}
-
-/// Checks that code of the frame may use property `name` of `o`; `Ok(false)` when the
-/// property is not declared (a dynamic one).
-fn check_prop_access(frame: &mut Frame, o: &PhpObject, name: &[u8]) -> Result<bool, PhpError> {
-    let class = o.class();
-    let Some(p) = class.prop(name) else {
-        return Ok(false);
-    };
-    if visible(vm_of(frame), frame.code.class(), p.flags, p.class) {
-        return Ok(true);
-    }
-    let msg = format!(
-        "Cannot access {} property {}::${}",
-        visibility_word(p.flags),
-        class.display(),
-        String::from_utf8_lossy(name)
-    );
-    Err(error(frame, "Error", msg))
-}
-
-/// `dst = obj->name`.
-#[metajit::dont_look_inside]
-pub fn fetch_prop(
-    frame: &mut Frame,
-    dst: usize,
-    obj: usize,
-    name: usize,
-    quiet: bool,
-) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    let o = match object_in(frame, obj) {
-        Ok(o) => o,
-        Err(v) => {
-            if !quiet {
-                let msg = format!(
-                    "Attempt to read property \"{}\" on {}",
-                    String::from_utf8_lossy(&pname),
-                    php_runtime::convert::type_name(&v)
-                );
-                warn(frame, &msg)?;
-            }
-            store(frame, dst, Zval::NULL);
-            return Ok(());
-        }
-    };
-    if quiet {
-        let visible = o
-            .class()
-            .prop(&pname)
-            .is_none_or(|p| visible(vm_of(frame), frame.code.class(), p.flags, p.class));
-        let v = if visible { o.get(&pname) } else { None };
-        store(frame, dst, v.map_or(Zval::NULL, |v| v.deref()));
-        return Ok(());
-    }
-    check_prop_access(frame, &o, &pname)?;
-    let v = match o.get(&pname) {
-        Some(v) if !matches!(v.view(), View::Undef) => v.deref(),
-        _ if let Some(e) = crate::ops::types::uninit_error(frame, &o, &pname) => {
-            return Err(e);
-        }
-        _ => {
-            if let Some(get) = o.class().method(b"__get").cloned() {
-                let args = vec![Zval::string(PhpString::new(&pname))];
-                let r = invoke(frame, &get, Some(Zval::object(o.clone())), o.class(), args)?;
-                store(frame, dst, r);
-                return Ok(());
-            }
-            let msg = format!(
-                "Undefined property: {}::${}",
-                o.class().display(),
-                String::from_utf8_lossy(&pname)
-            );
-            warn(frame, &msg)?;
-            Zval::NULL
-        }
-    };
-    store(frame, dst, v);
-    Ok(())
-}
-
-/// Stores `v` in property `name` of `o` (through a reference if the property holds one),
-/// with PHP's deprecation for a new dynamic property.
-fn write_prop(frame: &mut Frame, o: &PhpObject, name: &[u8], v: Zval) -> Result<(), PhpError> {
-    let declared = check_prop_access(frame, o, name)?;
-    let v = if declared {
-        crate::ops::types::check_prop(frame, o, name, v)?
-    } else {
-        v
-    };
-    let current = o
-        .props()
-        .get(php_runtime::array::KeyRef::Str(name))
-        .map(|c| match c.view() {
-            View::Ref(r) => Some(r.clone()),
-            _ => None,
-        });
-    match current {
-        Some(Some(r)) => drop(r.replace(v)),
-        Some(None) => drop(o.set(name, v)),
-        None => {
-            if !declared {
-                if let Some(set) = o.class().method(b"__set").cloned() {
-                    let args = vec![Zval::string(PhpString::new(name)), v];
-                    invoke(frame, &set, Some(Zval::object(o.clone())), o.class(), args)?;
-                    return Ok(());
-                }
-                if o.class().flags & flags::DYNAMIC == 0 {
-                    let msg = format!(
-                        "Creation of dynamic property {}::${} is deprecated",
-                        o.class().display(),
-                        String::from_utf8_lossy(name)
-                    );
-                    crate::ops::vars::deprecated(frame, &msg)?;
-                }
-            }
-            drop(o.set(name, v));
-        }
-    }
-    Ok(())
-}
-
-fn not_an_object(frame: &mut Frame, what: &str, name: &[u8], v: &Zval) -> PhpError {
-    let msg = format!(
-        "Attempt to {what} property \"{}\" on {}",
-        String::from_utf8_lossy(name),
-        php_runtime::convert::type_name(v)
-    );
-    error(frame, "Error", msg)
-}
-
-/// `obj->name = val`.
-#[metajit::dont_look_inside]
-pub fn assign_prop(frame: &mut Frame, obj: usize, name: usize, val: usize) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    let v = borrow(frame, val).deref();
-    match object_in(frame, obj) {
-        Ok(o) => write_prop(frame, &o, &pname, v),
-        Err(t) => Err(not_an_object(frame, "assign", &pname, &t)),
-    }
-}
-
-/// Replaces property `name` of the object in `obj` by what `update` makes of its value; the
-/// expression's result goes to `dst`.
-fn update_prop(
-    frame: &mut Frame,
-    obj: usize,
-    name: usize,
-    dst: usize,
-    update: impl FnOnce(&mut Frame, &Zval) -> Result<(Zval, Zval), PhpError>,
-) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    let o = match object_in(frame, obj) {
-        Ok(o) => o,
-        Err(t) => return Err(not_an_object(frame, "assign", &pname, &t)),
-    };
-    check_prop_access(frame, &o, &pname)?;
-    let old = match o.get(&pname) {
-        Some(v) => v.deref(),
-        None => {
-            if let Some(e) = crate::ops::types::uninit_error(frame, &o, &pname) {
-                return Err(e);
-            }
-            let msg = format!(
-                "Undefined property: {}::${}",
-                o.class().display(),
-                String::from_utf8_lossy(&pname)
-            );
-            warn(frame, &msg)?;
-            Zval::NULL
-        }
-    };
-    let (new, result) = update(frame, &old)?;
-    write_prop(frame, &o, &pname, new)?;
-    store(frame, dst, result);
-    Ok(())
-}
-
-/// `obj->name op= val`.
-#[metajit::dont_look_inside]
-pub fn assign_prop_op(
-    frame: &mut Frame,
-    op: u8,
-    obj: usize,
-    name: usize,
-    val: usize,
-    dst: usize,
-) -> Result<(), PhpError> {
-    let op = BinOp::ALL[op as usize];
-    let v = borrow(frame, val).deref();
-    update_prop(frame, obj, name, dst, |frame, old| {
-        let new = crate::ops::arith::compute(frame, op, old, &v)?;
-        Ok((new.clone(), new))
-    })
-}
-
-/// `++`/`--` on `obj->name`.
-#[metajit::dont_look_inside]
-pub fn step_prop(
-    frame: &mut Frame,
-    step: u8,
-    obj: usize,
-    name: usize,
-    dst: usize,
-) -> Result<(), PhpError> {
-    let step = Step::ALL[step as usize];
-    update_prop(frame, obj, name, dst, |frame, old| {
-        crate::ops::vars::stepped(frame, step, old)
-    })
-}
-
-/// `unset(obj->name)`.
-#[metajit::dont_look_inside]
-pub fn unset_prop(frame: &mut Frame, obj: usize, name: usize) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    if let Ok(o) = object_in(frame, obj) {
-        check_prop_access(frame, &o, &pname)?;
-        let old = o
-            .props_mut()
-            .remove(php_runtime::array::KeyRef::Str(&pname));
-        drop(old);
-    }
-    Ok(())
-}
-
-/// Takes property `name` of the object in slot `obj` out for writing its elements (an unset
-/// property reads as unset); [`put_prop`] puts it back.
-pub fn take_prop(
-    frame: &mut Frame,
-    obj: usize,
-    name: usize,
-) -> Result<(PhpObject, Vec<u8>, Zval), PhpError> {
-    let pname = name_in(frame, name);
-    let o = match object_in(frame, obj) {
-        Ok(o) => o,
-        Err(t) => return Err(not_an_object(frame, "modify", &pname, &t)),
-    };
-    check_prop_access(frame, &o, &pname)?;
-    let v = match o
-        .props_mut()
-        .get_mut(php_runtime::array::KeyRef::Str(&pname))
-    {
-        // `null`, not unset: an unset entry would leave the table and lose its position.
-        Some(slot) => std::mem::replace(slot, Zval::NULL),
-        None => Zval::UNDEF,
-    };
-    Ok((o, pname, v))
-}
-
-/// Puts back what [`take_prop`] took.
-pub fn put_prop(o: &PhpObject, name: &[u8], v: Zval) {
-    drop(o.set(name, v));
-}
-
 /// `dst = cls::NAME`.
 #[metajit::dont_look_inside]
 pub fn class_const(frame: &mut Frame, dst: usize, cls: usize, name: usize) -> Result<(), PhpError> {
@@ -869,62 +484,6 @@ pub fn destruct(vm: &mut Vm, obj: PhpObject) -> Result<(), PhpError> {
     invoke(frame, &m, Some(Zval::object(obj)), class, Vec::new()).map(drop)
 }
 
-/// `dst =` a reference to property `name` of the object in `obj`, made a reference where it
-/// is (a missing one is made `null` first).
-#[metajit::dont_look_inside]
-pub fn make_ref_prop(
-    frame: &mut Frame,
-    dst: usize,
-    obj: usize,
-    name: usize,
-) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    let o = match object_in(frame, obj) {
-        Ok(o) => o,
-        Err(t) => return Err(not_an_object(frame, "modify", &pname, &t)),
-    };
-    check_prop_access(frame, &o, &pname)?;
-    let r = {
-        let e = o.props_mut().entry(php_runtime::object::prop_key(&pname));
-        match e.view() {
-            View::Ref(r) => r.clone(),
-            _ => {
-                let v = std::mem::replace(e, Zval::NULL);
-                let v = if matches!(v.view(), View::Undef) {
-                    Zval::NULL
-                } else {
-                    v
-                };
-                let r = php_runtime::value::PhpRef::new(v);
-                *e = Zval::reference(r.clone());
-                r
-            }
-        }
-    };
-    store(frame, dst, Zval::reference(r));
-    Ok(())
-}
-
-/// `obj->name = &...`: the property becomes the reference (or value) in slot `src`.
-#[metajit::dont_look_inside]
-pub fn assign_ref_prop(
-    frame: &mut Frame,
-    obj: usize,
-    name: usize,
-    src: usize,
-) -> Result<(), PhpError> {
-    let pname = name_in(frame, name);
-    let v = (*borrow(frame, src)).clone();
-    match object_in(frame, obj) {
-        Ok(o) => {
-            check_prop_access(frame, &o, &pname)?;
-            drop(o.set(&pname, v));
-            Ok(())
-        }
-        Err(t) => Err(not_an_object(frame, "assign", &pname, &t)),
-    }
-}
-
 /// Calls the method `name` of `o` without arguments (an `Iterator`'s, for `foreach`).
 pub fn call_named(frame: &mut Frame, o: &PhpObject, name: &[u8]) -> Result<Zval, PhpError> {
     let class = o.class();
@@ -939,29 +498,6 @@ pub fn call_named(frame: &mut Frame, o: &PhpObject, name: &[u8]) -> Result<Zval,
             Err(error(frame, "Error", msg))
         }
     }
-}
-
-/// The properties of `o` code of the frame may see, as an array (`foreach` over an object).
-pub fn visible_props(frame: &Frame, o: &PhpObject) -> PhpArray {
-    let scope = frame.code.class();
-    let vm = vm_of(frame);
-    let mut out = PhpArray::new();
-    for (k, v) in o.props().iter() {
-        if matches!(v.view(), View::Undef) {
-            continue;
-        }
-        let shown = match k {
-            ArrayKey::Str(s) => o
-                .class()
-                .prop(s.as_bytes())
-                .is_none_or(|p| visible(vm, scope, p.flags, p.class)),
-            ArrayKey::Int(_) => true,
-        };
-        if shown {
-            drop(out.insert(k.clone(), v.deref()));
-        }
-    }
-    out
 }
 
 /// Appends the string form of `v` (`echo`, `.`, `(string)`): objects through `__toString`

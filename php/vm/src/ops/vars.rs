@@ -101,7 +101,7 @@ pub use php_runtime::error::trace_arg;
 /// An exception of the built-in `class` thrown at the frame's instruction, with the calls
 /// that led there.
 pub fn throw(frame: &mut Frame, class: &'static str, message: String) -> PhpError {
-    crate::ops::object::throwable(frame, class, message)
+    crate::ops::exception::throwable(frame, class, message)
 }
 
 /// A read of the undefined variable in slot `cv`: PHP's warning.
