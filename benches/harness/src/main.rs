@@ -15,6 +15,10 @@
 //!   left out of the output comparison; `zoo_batch.lox` runs for a fixed time and is judged by
 //!   the count it prints; `string_equality.lox` is left out (it has more constants than clox's
 //!   compiler allows, so neither clox nor `lox`, which keeps clox's limits, runs it).
+//! - `php`: hippy with and without its JIT, `php -n` and PHP's tracing JIT on php-src's bench
+//!   scripts and `benches/php/` (see [`php`]).
+
+mod php;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -176,16 +180,21 @@ fn measure(p: &Program, runs: usize) -> Result<Vec<Measured>, String> {
     Ok(res)
 }
 
-fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String> {
-    let mut out = String::new();
-    let host = std::fs::read_to_string("/proc/cpuinfo")
+/// The machine's CPU model.
+fn host() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
             c.lines()
                 .find(|l| l.starts_with("model name"))
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
-        .unwrap_or_else(|| "unknown CPU".into());
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn report(suite: &str, progs: &[Program], runs: usize) -> Result<String, String> {
+    let mut out = String::new();
+    let host = host();
     out.push_str(&format!("# Benchmark `{suite}`\n\nMedian wall time of {} runs per variant (interleaved), after one warm-up run that checks outputs agree. Machine: {host}.\n\n", runs));
     let mut failed = Vec::new();
     let mut geo: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
@@ -438,16 +447,20 @@ fn main() {
         }
     }
     let Some(suite) = suite else {
-        eprintln!("usage: bench bf|tlr|lox [--runs N] [--out FILE]");
+        eprintln!("usage: bench bf|tlr|lox|php [--runs N] [--out FILE]");
         std::process::exit(2);
     };
     let progs = match suite.as_str() {
         "bf" => bf_suite(),
         "tlr" => tlr_suite(),
         "lox" => lox_suite(),
-        other => Err(format!("unknown suite `{other}` (bf, tlr, lox)")),
+        "php" => Ok(Vec::new()),
+        other => Err(format!("unknown suite `{other}` (bf, tlr, lox, php)")),
     };
-    let text = match progs.and_then(|p| report(&suite, &p, runs)) {
+    let text = match progs.and_then(|p| match suite.as_str() {
+        "php" => php::report(runs),
+        _ => report(&suite, &p, runs),
+    }) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("bench: {e}");
