@@ -66,7 +66,7 @@ pub enum Ex {
     /// whole right-hand side of a statement, so that it runs once).
     New(TokenStream, Vec<(syn::Member, Ex)>),
     /// A run-time function of `metajit::twin` taking the executor first (`JitArray::new` in a
-    /// `new!`).
+    /// `new!`, `metajit::interrupt_pending()`).
     ExecCall(TokenStream, Vec<Ex>),
 }
 

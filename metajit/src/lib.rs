@@ -22,6 +22,7 @@ pub mod chain;
 pub mod cli;
 pub mod driver;
 mod fasthash;
+pub mod interrupt;
 pub mod ir;
 pub mod jitarray;
 pub mod log;
@@ -48,6 +49,14 @@ pub use params::Params;
 pub use twin::class::{Class, ClassFirst, ClassPtr, JitClass, class_of};
 pub use twin::{JitCompound, JitNew, JitStruct, Ref};
 pub use value::{JitValue, Kind};
+
+/// Whether an interrupt is pending ([`interrupt::request`]). Use it at the points where the
+/// interpreter can stop safely (loop back-edges, calls); traced code polls the flag with one
+/// memory read and a guard instead of a call.
+#[inline(always)]
+pub fn interrupt_pending() -> bool {
+    interrupt::pending()
+}
 
 /// Hint: makes `x` green (a constant in the trace) by guarding on the value seen while tracing.
 /// Natively the identity. Use it on values that are nearly always the same at a given program

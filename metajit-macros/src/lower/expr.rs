@@ -394,6 +394,9 @@ impl Lowerer<'_> {
             let args = self.exprs(c.args.iter().collect());
             return Ex::Construct(quote!(::metajit::twin::float_from_bits), args);
         }
+        if is_interrupt_poll(&p.path) && c.args.is_empty() {
+            return Ex::ExecCall(quote!(::metajit::twin::interrupt_pending), Vec::new());
+        }
         if let Some(f) = ref_cast(&p.path)
             && c.args.len() == 1
         {
@@ -569,6 +572,12 @@ fn is_none(e: &Expr) -> bool {
 }
 
 /// `f64::from_bits` (a bit reinterpretation traced code records as one operation).
+/// `metajit::interrupt_pending()`: the poll of the interrupt flag.
+fn is_interrupt_poll(p: &syn::Path) -> bool {
+    let segs = segments(p);
+    matches!(segs.as_slice(), [a, b] if a == "metajit" && b == "interrupt_pending")
+}
+
 fn is_float_from_bits(p: &syn::Path) -> bool {
     let segs = segments(p);
     matches!(segs.as_slice(), [a, b] if a == "f64" && b == "from_bits")

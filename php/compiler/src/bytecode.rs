@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+pub use crate::refop::{CallKind, RefNeed, RefOp};
 pub use crate::typespec::TypeSpec;
 
 /// A slot number in the frame.
@@ -281,9 +282,30 @@ pub enum Op {
     FetchDim { dst: Slot, base: Slot, key: Slot },
     /// `dst = base[key]` without warnings (`isset`, `empty`, `??`): `null` when absent.
     FetchDimQuiet { dst: Slot, base: Slot, key: Slot },
+    /// `dst = base[key]` as `isset`/`empty` test it: `FetchDimQuiet`, except that a string's
+    /// offset must be an int or an integer string (`"1x"`, `"1.0"` are not set).
+    IssetDim { dst: Slot, base: Slot, key: Slot },
+    /// `dst = base[key]` as `empty` tests it: `IssetDim`, except that an `ArrayAccess`
+    /// object is asked `offsetExists` and then `offsetGet` (`isset` only asks the first).
+    EmptyDim { dst: Slot, base: Slot, key: Slot },
     /// `dst = base[key]` for destructuring (`[$a, $b] = ...`): warns about missing keys of an
     /// array, gives `null` for anything that is not an array.
     FetchList { dst: Slot, base: Slot, key: Slot },
+    /// `dst = $cv[k1]...[kn]` (`append`: `[]`, a new element), the object of a property
+    /// write (`$a[k]->p = v`): with `create`, the element (`null`) and the arrays on its way
+    /// are made, as PHP's fetch for writing does (with `warn`, after PHP's warning for a
+    /// missing key: `op=`, `++`); without (`unset`), only read. The root as in `AssignDim`.
+    /// A string offset there is PHP's error.
+    FetchDimObj {
+        dst: Slot,
+        cv: Slot,
+        prop: Slot,
+        keys: Slot,
+        n: u32,
+        append: bool,
+        create: bool,
+        warn: bool,
+    },
     /// `$cv[k1]...[kn] = val`, the keys in slots `keys..keys + n`; with `append` the last
     /// dimension is `[]` (and has no key slot). When `prop` is not `NONE` the root is not the
     /// variable `cv` but the property named by slot `prop` of the object in slot `cv` (the
@@ -362,6 +384,9 @@ pub enum Op {
         name: Slot,
         quiet: bool,
     },
+    /// `dst =` property `name` of `obj` as `isset` tests it: its value, or for one the code
+    /// cannot reach, `true` or `null` as `__isset` says (without `__get`).
+    IssetProp { dst: Slot, obj: Slot, name: Slot },
     /// `obj->name = val`.
     AssignProp { obj: Slot, name: Slot, val: Slot },
     /// `obj->name op= val`; the result to `dst`.
@@ -472,6 +497,10 @@ pub enum Op {
     /// `dst =` a reference to the global variable named by the value in `name` (a write to
     /// `$GLOBALS['name']`).
     GlobalRef { dst: Slot, name: Slot },
+    /// `dst = $GLOBALS[name]` (a read: the global is not made; PHP's warning if missing).
+    GlobalFetch { dst: Slot, name: Slot },
+    /// `unset($GLOBALS[name])`.
+    GlobalUnset { name: Slot },
     /// Checks (and in coercive mode converts) the value in `src` a function is about to
     /// return against its return type; `src` `NONE`: the function ends without `return`.
     VerifyReturn { src: Slot },
@@ -490,6 +519,8 @@ pub enum Op {
     Silence { save: Slot },
     /// Ends `@expr`: restores the level saved in `save`.
     Unsilence { save: Slot },
+    /// A reference instruction (destructuring by reference, bindings, notices).
+    Ref(RefOp),
 }
 
 impl Op {
@@ -509,7 +540,9 @@ impl Op {
             Op::DeclareConst { src, .. } => each(&mut [src]),
             Op::Silence { save } | Op::Unsilence { save } => each(&mut [save]),
             Op::New { cls, args, dst, .. } => each(&mut [cls, args, dst]),
-            Op::FetchProp { dst, obj, name, .. } => each(&mut [dst, obj, name]),
+            Op::FetchProp { dst, obj, name, .. } | Op::IssetProp { dst, obj, name } => {
+                each(&mut [dst, obj, name])
+            }
             Op::AssignProp { obj, name, val } => each(&mut [obj, name, val]),
             Op::AssignPropOp {
                 obj,
@@ -545,7 +578,8 @@ impl Op {
             Op::LoadVarVar { dst, name, .. } | Op::VarVarRef { dst, name } => {
                 each(&mut [dst, name])
             }
-            Op::GlobalRef { dst, name } => each(&mut [dst, name]),
+            Op::GlobalRef { dst, name } | Op::GlobalFetch { dst, name } => each(&mut [dst, name]),
+            Op::GlobalUnset { name } => each(&mut [name]),
             Op::MakeRefDim {
                 dst,
                 cv,
@@ -594,7 +628,16 @@ impl Op {
             Op::ArrayInsert { arr, key, val } => each(&mut [arr, key, val]),
             Op::FetchDim { dst, base, key }
             | Op::FetchDimQuiet { dst, base, key }
+            | Op::IssetDim { dst, base, key }
+            | Op::EmptyDim { dst, base, key }
             | Op::FetchList { dst, base, key } => each(&mut [dst, base, key]),
+            Op::FetchDimObj {
+                dst,
+                cv,
+                prop,
+                keys,
+                ..
+            } => each(&mut [dst, cv, prop, keys]),
             Op::AssignDim {
                 cv,
                 prop,
@@ -625,6 +668,7 @@ impl Op {
             Op::IterNext {
                 src, pos, key, val, ..
             } => each(&mut [src, pos, key, val]),
+            Op::Ref(r) => r.for_each_slot(f),
         }
     }
 }
@@ -642,6 +686,11 @@ pub struct Param {
     pub variadic: bool,
     /// The declared type.
     pub ty: Option<TypeSpec>,
+    /// `#[SensitiveParameter]`: stack traces show its argument as a `SensitiveParameterValue`.
+    pub sensitive: bool,
+    /// A default written as a constant's name (`PHP_INT_MAX`, resolved against the
+    /// namespace), which PHP's messages print rather than its value.
+    pub default_name: Option<Box<[u8]>>,
 }
 
 /// A compiled function (or the main script).
@@ -671,6 +720,9 @@ pub struct Function {
     pub try_of: Vec<u32>,
     /// The `try` regions, inner ones pointing to the enclosing one.
     pub regions: Vec<TryRegion>,
+    /// The `@` regions: the instructions `from..to` of each silenced expression, `to` being
+    /// its `Unsilence` (whose slot holds the level to restore when an exception leaves it).
+    pub silences: Vec<(u32, u32)>,
     /// A closure's `use` variables (slots after its parameters), by reference or not.
     pub uses: Vec<bool>,
     /// A closure declared `static` (it binds no `$this`).
@@ -680,6 +732,11 @@ pub struct Function {
     pub strict: bool,
     /// The declared return type.
     pub ret: Option<TypeSpec>,
+    /// Declared `function &name()`: it returns a reference.
+    pub returns_ref: bool,
+    /// `#[\ReturnTypeWillChange]`: a return type incompatible with a built-in method's
+    /// tentative one is not reported.
+    pub will_change: bool,
 }
 
 /// One `try` block's handlers (or the catch blocks of a `try` with `finally`, which only run
@@ -764,6 +821,10 @@ pub enum LateDecl {
     Function(Function),
     /// `class C {}`
     Class(ClassDef),
+    /// A class declared at the top level, `Program::classes[i]`: made when the file loads if
+    /// PHP would bind it then (no interfaces, its parent already made, the checks decided),
+    /// otherwise when its declaration runs.
+    TopClass(u32),
 }
 
 impl fmt::Display for Function {

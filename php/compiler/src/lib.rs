@@ -20,10 +20,12 @@
 
 pub mod bytecode;
 mod codegen;
+pub mod refop;
 mod typespec;
 
 pub use bytecode::{
-    ARGS_ARRAY, BinOp, Const, Function, NONE, Op, Param, Program, Slot, Step, UnOp,
+    ARGS_ARRAY, BinOp, CallKind, Const, Function, NONE, Op, Param, Program, RefNeed, RefOp, Slot,
+    Step, UnOp,
 };
 pub use codegen::{compile, compile_eval};
 

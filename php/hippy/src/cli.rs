@@ -12,6 +12,8 @@ pub enum Mode {
     Help,
     Version,
     Modules,
+    /// `-i`: `phpinfo()`.
+    Info,
 }
 
 /// Parsed command line.
@@ -69,6 +71,7 @@ pub const USAGE_BODY: &str = "
   -d foo[=bar]     Define INI entry foo with value 'bar'
   -f <file>        Parse and execute <file>.
   -h               This help
+  -i               PHP information
   -l               Syntax check only (lint)
   -m               Show compiled in modules
   -r <code>        Run PHP <code> without using script tags <?..?>
@@ -141,6 +144,7 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
                 'h' | '?' => opts.mode = Mode::Help,
                 'v' => opts.mode = Mode::Version,
                 'm' => opts.mode = Mode::Modules,
+                'i' => opts.mode = Mode::Info,
                 'd' | 'f' | 'c' | 'r' => {
                     let value = if j < bytes.len() {
                         OsString::from(OsStr::from_bytes(&bytes[j..]))

@@ -2,26 +2,27 @@
 //! `log_errors`, `error_log`, `html_errors` and `error_reporting` settings (`-d`), with PHP's
 //! built-in defaults (display on stdout, no log).
 
-use crate::cli::Options;
-use php_syntax::diagnostics::{DisplayTarget, ini_bool, leading_int};
-use php_syntax::{Diagnostic, Severity};
+use php_syntax::Diagnostic;
+use php_syntax::diagnostics::{DisplayTarget, ini_bool};
 use std::io::Write;
 
-/// Writes `diag` where PHP would.
-pub fn report(opts: &Options, diag: &Diagnostic, file: &str) {
-    let reporting = opts
-        .ini("error_reporting")
-        .map_or(i64::from(u32::MAX), leading_int);
-    let bit = match diag.severity {
-        Severity::Parse => 4,
-        Severity::Fatal => 64,
+/// Writes `diag` where PHP would for the `-d` settings `ini` (later ones win).
+pub fn report(ini: &[(String, String)], diag: &Diagnostic, file: &str) {
+    let setting = |key: &str| {
+        ini.iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     };
-    if reporting & bit == 0 {
+    let reporting = setting("error_reporting").map_or(i64::from(u32::MAX), |v| {
+        php_vm::functions::error_level(&php_vm::functions::ini_value(v))
+    });
+    if reporting & diag.severity.error_type() == 0 {
         return;
     }
-    if opts.ini("log_errors").is_some_and(ini_bool) {
+    if setting("log_errors").is_some_and(ini_bool) {
         let line = diag.log_text(file);
-        match opts.ini("error_log").filter(|p| !p.is_empty()) {
+        match setting("error_log").filter(|p| !p.is_empty()) {
             Some(path) => {
                 let stamp = utc_timestamp();
                 if let Ok(mut f) = std::fs::OpenOptions::new()
@@ -35,10 +36,8 @@ pub fn report(opts: &Options, diag: &Diagnostic, file: &str) {
             None => eprintln!("{line}"),
         }
     }
-    let target = opts
-        .ini("display_errors")
-        .map_or(DisplayTarget::Stdout, DisplayTarget::from_ini);
-    let html = opts.ini("html_errors").is_some_and(ini_bool);
+    let target = setting("display_errors").map_or(DisplayTarget::Stdout, DisplayTarget::from_ini);
+    let html = setting("html_errors").is_some_and(ini_bool);
     let text = if html {
         diag.html_text(file)
     } else {

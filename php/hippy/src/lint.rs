@@ -30,42 +30,73 @@ pub fn run(opts: &Options) -> ExitCode {
         Some(v) if !ini_bool(v) => ShortTags::Off,
         _ => ShortTags::On,
     };
-    let result = run_on_big_stack(src, ParseOptions { short_tags });
-    match result {
+    let options = ParseOptions {
+        short_tags,
+        builtins: Some(builtin_by_ref),
+    };
+    let linted = run_on_big_stack(src, options);
+    // Diagnostics carry the name as text for now (bytes that are not UTF-8 show as U+FFFD
+    // there).
+    let shown = String::from_utf8_lossy(&name);
+    for w in &linted.warnings {
+        crate::errors::report(&opts.ini, w, &shown);
+    }
+    match linted.result {
         Ok(()) => {
             crate::out_bytes(&[b"No syntax errors detected in ", &name[..], b"\n"].concat());
             ExitCode::SUCCESS
         }
         Err(diag) => {
-            // Diagnostics carry the name as text for now (bytes that are not UTF-8 show as
-            // U+FFFD there).
-            crate::errors::report(opts, &diag, &String::from_utf8_lossy(&name));
+            crate::errors::report(&opts.ini, &diag, &shown);
             crate::out_bytes(&[b"Errors parsing ", &name[..], b"\n"].concat());
             ExitCode::from(255)
         }
     }
 }
 
+/// The by-reference parameters of hippy's built-in function `name` (lowercase), `None` if
+/// it has none of that name: what PHP's compiler knows of internal functions.
+pub fn builtin_by_ref(name: &[u8]) -> Option<&'static [usize]> {
+    php_stdlib::lookup(name)?;
+    Some(
+        php_stdlib::BY_REF
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name)
+            .map_or(&[][..], |(_, positions)| *positions),
+    )
+}
+
+/// The outcome of a lint, with the tree dropped on the worker thread.
+struct Outcome {
+    warnings: Vec<php_syntax::Diagnostic>,
+    result: Result<(), php_syntax::Diagnostic>,
+}
+
 /// The parser grows its stack as needed; the big initial stack just avoids growth on
 /// ordinary files.
-fn run_on_big_stack(src: Vec<u8>, options: ParseOptions) -> Result<(), php_syntax::Diagnostic> {
+fn run_on_big_stack(src: Vec<u8>, options: ParseOptions) -> Outcome {
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(move || php_syntax::lint(&src, options).map(|_| ()));
-    match worker {
-        Ok(handle) => handle.join().unwrap_or_else(|_| {
-            Err(php_syntax::Diagnostic {
-                severity: php_syntax::Severity::Fatal,
-                message: "hippy internal error: the parser panicked".into(),
-                line: 0,
-                file: php_syntax::ErrorFile::Compiled,
-            })
-        }),
-        Err(_) => Err(php_syntax::Diagnostic {
+        .spawn(move || {
+            let linted = php_syntax::lint_reporting(&src, options);
+            Outcome {
+                warnings: linted.warnings,
+                result: linted.result.map(|_| ()),
+            }
+        });
+    let internal = |message: &str| Outcome {
+        warnings: Vec::new(),
+        result: Err(php_syntax::Diagnostic {
             severity: php_syntax::Severity::Fatal,
-            message: "hippy internal error: could not start the parser thread".into(),
+            message: message.into(),
             line: 0,
             file: php_syntax::ErrorFile::Compiled,
         }),
+    };
+    match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|_| internal("hippy internal error: the parser panicked")),
+        Err(_) => internal("hippy internal error: could not start the parser thread"),
     }
 }

@@ -14,6 +14,10 @@ mod run;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// The allocator: the system's, counted for `memory_limit` and `memory_get_usage`.
+#[global_allocator]
+static ALLOCATOR: php_runtime::memory::Counting = php_runtime::memory::Counting;
+
 /// Writes to standard output, ignoring errors as PHP does (a closed pipe is not a crash).
 pub(crate) fn out(text: &str) {
     out_bytes(text.as_bytes());
@@ -55,5 +59,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         cli::Mode::Run => run::run(&opts),
+        cli::Mode::Info => {
+            let mut opts = opts;
+            opts.code = Some("phpinfo();".into());
+            opts.file = None;
+            run::run(&opts)
+        }
     }
 }

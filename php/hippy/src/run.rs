@@ -72,10 +72,23 @@ fn execute(
     dump: bool,
     ini: Vec<(String, String)>,
 ) -> u8 {
-    let ast = match php_syntax::lint(src, Default::default()) {
+    // PHP prints the scanner's and compiler's warnings as it compiles, before running.
+    let short_tags = match ini.iter().rev().find(|(k, _)| k == "short_open_tag") {
+        Some((_, v)) if !php_syntax::diagnostics::ini_bool(v) => php_syntax::ShortTags::Off,
+        _ => php_syntax::ShortTags::On,
+    };
+    let options = php_syntax::ParseOptions {
+        short_tags,
+        builtins: Some(crate::lint::builtin_by_ref),
+    };
+    let linted = php_syntax::lint_reporting(src, options);
+    for w in &linted.warnings {
+        crate::errors::report(&ini, w, &file);
+    }
+    let ast = match linted.result {
         Ok(ast) => ast,
         Err(diag) => {
-            crate::out(&diag.display_text(&file));
+            crate::errors::report(&ini, &diag, &file);
             return 255;
         }
     };
@@ -105,29 +118,33 @@ fn execute(
         vm.constants
             .insert(b"PHP_BINARY".to_vec(), php_runtime::Zval::string(exe));
     }
+    vm.builtin_names = php_stdlib::names;
+    for (name, value) in php_stdlib::constants() {
+        vm.constants.insert(name.as_bytes().to_vec(), value);
+    }
     for (name, value) in php_stdlib::standard::stream::standard_constants() {
         vm.constants.insert(name.as_bytes().to_vec(), value);
     }
     for (k, v) in &ini {
+        let v = &php_vm::functions::ini_value(v);
         if k == "error_reporting" {
             vm.error_reporting = php_vm::functions::error_level(v);
         }
         vm.ini.insert(k.clone(), v.clone());
+        vm.cfg.insert(k.clone(), v.clone());
     }
     let result = vm.run_program(program, argv);
     let mut code = match &result {
         Ok(()) => 0,
         Err(e) => {
-            let text = e.render(&file);
-            vm.write(text.as_bytes());
+            vm.report_fatal(e, &file);
             e.exit_code()
         }
     };
     if !matches!(result, Err(php_vm::PhpError::Output))
         && let Err(e) = vm.run_shutdown_functions()
     {
-        let text = e.render(&file);
-        vm.write(text.as_bytes());
+        vm.report_fatal(&e, &file);
         code = e.exit_code();
     }
     vm.shutdown(&result);

@@ -164,3 +164,99 @@ fn file_names_need_not_be_utf8() {
         (b"Could not open input file: \xfe.php\n".to_vec(), Some(1))
     );
 }
+
+/// Compile-time warnings and deprecations come before the verdict, in PHP's order (the
+/// scanner's first), and honour `error_reporting` and `display_errors` (recorded from
+/// `php -n -l w.php` and `php -n -d ... -l w.php`).
+#[test]
+fn lint_prints_compile_warnings() {
+    let dir = std::env::temp_dir().join(format!("hippy-cli-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let src = "<?php\n$b = 1;\necho \"${b}\\n\";\nfunction f($a = 1, $b) {}\necho \"\\400\";\n\
+               switch (1) { case 1: continue; }\ndeclare(foo=1);\nvar_dump($a[]);\n";
+    std::fs::write(dir.join("w.php"), src).expect("write");
+    std::fs::write(
+        dir.join("ok.php"),
+        "<?php\ndeclare(strict_types=1, ticks=1);\n",
+    )
+    .expect("write");
+    let octal =
+        "Warning: Octal escape sequence overflow \\400 is greater than \\377 in w.php on line 5";
+    let dollar =
+        "Deprecated: Using ${var} in strings is deprecated, use {$var} instead in w.php on line 3";
+    let optional = "Deprecated: Optional parameter $a declared before required parameter $b is implicitly treated as a required parameter in w.php on line 4";
+    let cont =
+        "Warning: \"continue\" targeting switch is equivalent to \"break\" in w.php on line 6";
+    let declare = "Warning: Unsupported declare 'foo' in w.php on line 7";
+    let fatal = "Fatal error: Cannot use [] for reading in w.php on line 8";
+    let shown = format!(
+        "\n{octal}\n\n{dollar}\n\n{optional}\n\n{cont}\n\n{declare}\n\n{fatal}\nErrors parsing w.php\n"
+    );
+    assert_eq!(
+        run(&dir, &["-n", "-l", "w.php"]),
+        (shown, String::new(), 255)
+    );
+    let args = [
+        "-n",
+        "-d",
+        "error_reporting=E_ALL & ~E_DEPRECATED",
+        "-d",
+        "display_errors=stderr",
+        "-l",
+        "w.php",
+    ];
+    assert_eq!(
+        run(&dir, &args),
+        (
+            "Errors parsing w.php\n".into(),
+            format!("{octal}\n{cont}\n{declare}\n{fatal}\n"),
+            255
+        )
+    );
+    assert_eq!(
+        run(&dir, &["-n", "-l", "ok.php"]),
+        (
+            "No syntax errors detected in ok.php\n".into(),
+            String::new(),
+            0
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn info_and_error_settings() {
+    let dir = std::env::temp_dir().join(format!("hippy-cli-info-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let (out, _, code) = run(&dir, &["-n", "-d", "memory_limit=64M", "-i"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("phpinfo()\nPHP Version => 8.2.32\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nmemory_limit => 64M => 64M\n"), "{out}");
+    // -d values are read as PHP's ini scanner reads them; diagnostics go where
+    // display_errors and log_errors say.
+    let code_arg = "echo ini_get('error_reporting'), \"\\n\"; echo $x; echo \"done\\n\";";
+    let (out, err, code) = run(
+        &dir,
+        &[
+            "-n",
+            "-d",
+            "error_reporting=E_ALL & ~E_NOTICE",
+            "-d",
+            "display_errors=stderr",
+            "-d",
+            "log_errors=On",
+            "-r",
+            code_arg,
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out, "32759\ndone\n");
+    assert_eq!(
+        err,
+        "PHP Warning:  Undefined variable $x in Command line code on line 1\n\
+         Warning: Undefined variable $x in Command line code on line 1\n"
+    );
+}

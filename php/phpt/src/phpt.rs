@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 /// A parsed test: its sections by name (the text between the markers).
 #[derive(Debug, Default)]
 pub struct Test {
-    /// Section name (`FILE`, `EXPECTF`, ...) to its bytes (without the final newline).
+    /// Section name (`FILE`, `EXPECTF`, ...) to its bytes, as `run-tests.php` reads them:
+    /// without the final newline, except `FILE` (the script keeps it) and `FILEEOF` (without
+    /// any trailing line breaks); a script section ends at a `===DONE===` line.
     pub sections: BTreeMap<String, Vec<u8>>,
 }
 
@@ -15,6 +17,8 @@ impl Test {
         let mut sections: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut current: Option<String> = None;
         let mut body: Vec<u8> = Vec::new();
+        let mut done = false;
+        let is_script = |name: &str| matches!(name, "FILE" | "FILEEOF" | "FILE_EXTERNAL");
         for line in text.split_inclusive(|&b| b == b'\n') {
             let trimmed = line.strip_suffix(b"\n").unwrap_or(line);
             let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
@@ -23,21 +27,36 @@ impl Test {
                     sections.insert(c, std::mem::take(&mut body));
                 }
                 current = Some(name);
+                done = false;
                 continue;
             }
-            if current.is_some() {
+            if current.is_some() && !done {
                 body.extend_from_slice(line);
+                done = current.as_deref().is_some_and(is_script)
+                    && trimmed.starts_with(b"===DONE===")
+                    && trimmed[10..].iter().all(u8::is_ascii_whitespace);
             }
         }
         if let Some(c) = current {
             sections.insert(c, body);
         }
-        // The last newline of each section belongs to the format, not the content.
-        for v in sections.values_mut() {
-            if v.ends_with(b"\n") {
-                v.pop();
-                if v.ends_with(b"\r") {
-                    v.pop();
+        // The last newline of each section belongs to the format, not the content; the
+        // script keeps it (`run-tests.php` writes the section as it is).
+        for (name, v) in sections.iter_mut() {
+            match name.as_str() {
+                "FILE" => {}
+                "FILEEOF" => {
+                    while v.ends_with(b"\n") || v.ends_with(b"\r") {
+                        v.pop();
+                    }
+                }
+                _ => {
+                    if v.ends_with(b"\n") {
+                        v.pop();
+                        if v.ends_with(b"\r") {
+                            v.pop();
+                        }
+                    }
                 }
             }
         }
@@ -76,11 +95,14 @@ mod tests {
     fn sections() {
         let t = Test::parse(b"--TEST--\nA test\n--FILE--\n<?php\necho 1;\n?>\n--EXPECT--\n1\n");
         assert_eq!(t.get("TEST"), Some(&b"A test"[..]));
-        assert_eq!(t.get("FILE"), Some(&b"<?php\necho 1;\n?>"[..]));
+        assert_eq!(t.get("FILE"), Some(&b"<?php\necho 1;\n?>\n"[..]));
         assert_eq!(t.get("EXPECT"), Some(&b"1"[..]));
         assert!(!t.has("SKIPIF"));
         // `--` lines that are not section markers are content.
         let t = Test::parse(b"--FILE--\n<?php\n--$x;\n--EXPECT--\n");
-        assert_eq!(t.get("FILE"), Some(&b"<?php\n--$x;"[..]));
+        assert_eq!(t.get("FILE"), Some(&b"<?php\n--$x;\n"[..]));
+        // A script ends at `===DONE===`.
+        let t = Test::parse(b"--FILE--\n<?php\n===DONE===\nmore\n--EXPECT--\n");
+        assert_eq!(t.get("FILE"), Some(&b"<?php\n===DONE===\n"[..]));
     }
 }

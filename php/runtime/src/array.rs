@@ -258,6 +258,24 @@ impl Table {
         None
     }
 
+    /// Stores `val` at `key`, back in the place of the entry [`remove`](Table::remove) left
+    /// for that key if it is still there (an object's declared property set again after
+    /// `unset()` keeps its place, as Zend's property slots do).
+    pub fn revive(&mut self, key: ArrayKey, val: Zval) -> Option<Zval> {
+        let hash = key.hash();
+        if self.find(key.as_ref(), hash).is_none()
+            && let Some(index) = &self.index
+        {
+            let s = index.buckets[Self::probe(index, &self.slots, key.as_ref(), hash)];
+            if s != EMPTY {
+                self.slots[s as usize].val = val;
+                self.live += 1;
+                return None;
+            }
+        }
+        self.insert(key, val)
+    }
+
     /// `$a[] = val`: stores at the next int key, which it returns.
     pub fn append(&mut self, val: Zval) -> Result<i64, NextKeyOccupied> {
         let k = self.next_index();
@@ -458,6 +476,55 @@ impl Table {
         }
         t
     }
+}
+
+/// An element copied into another array as PHP copies it: a PHP reference that no one else
+/// holds (its other holders gone) is copied as its value, so that it is not shared by the
+/// two arrays (`array_values`, `[...$a]`, and separation, see `Table::dup`).
+pub fn copy_element(v: &Zval) -> Zval {
+    match v.view() {
+        View::Ref(r) if r.refcount() == 1 => r.get(),
+        _ => v.clone(),
+    }
+}
+
+/// A copy of `v` without PHP references at any depth (the value of each), as constants
+/// hold arrays; `None` when an array contains itself through a reference (or nests deeper
+/// than `depth`, which bounds the walk).
+pub fn without_refs(v: &Zval, depth: usize) -> Option<Zval> {
+    copy_without_refs(v, depth, &mut Vec::new())
+}
+
+/// [`without_refs`], `through` the references being copied (one met again: a cycle).
+fn copy_without_refs(
+    v: &Zval,
+    depth: usize,
+    through: &mut Vec<crate::value::PhpRef>,
+) -> Option<Zval> {
+    if let View::Ref(r) = v.view() {
+        if through.iter().any(|t| crate::value::PhpRef::ptr_eq(t, r)) {
+            return None;
+        }
+        through.push(r.clone());
+        let copy = r.with(|inner| copy_without_refs(inner, depth, through));
+        through.pop();
+        return copy;
+    }
+    let View::Array(a) = v.view() else {
+        return Some(v.clone());
+    };
+    if !a
+        .iter()
+        .any(|(_, e)| matches!(e.view(), View::Ref(_) | View::Array(_)))
+    {
+        return Some(v.clone());
+    }
+    let depth = depth.checked_sub(1)?;
+    let mut out = PhpArray::new();
+    for (k, e) in a.iter() {
+        drop(out.insert(k.clone(), copy_without_refs(e, depth, through)?));
+    }
+    Some(Zval::array(out))
 }
 
 /// The heap block of an array.

@@ -29,28 +29,70 @@ pub enum PhpError {
 
 metajit::green_type!(PhpError);
 
+/// An error as PHP reports it: its level (`E_ERROR`, `E_PARSE`...), the label printed before
+/// it, the message, the file and the line.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The level.
+    pub level: i64,
+    /// "Fatal error", "Parse error".
+    pub label: &'static str,
+    /// The message.
+    pub message: String,
+    /// The file.
+    pub file: String,
+    /// The line.
+    pub line: u32,
+}
+
 impl PhpError {
     /// The text PHP prints for it (display_errors on, to standard output), for the script
     /// `file`.
     pub fn render(&self, file: &str) -> String {
-        let mut s = String::new();
+        match (self, self.report(file)) {
+            (PhpError::Raw(text), _) => text.clone(),
+            (_, Some(r)) => format!(
+                "\n{}: {} in {} on line {}\n",
+                r.label, r.message, r.file, r.line
+            ),
+            _ => String::new(),
+        }
+    }
+
+    /// What PHP reports for it as an error that ends the program, for the script `file`
+    /// (`None` for `exit`, output failures and ready texts). An uncaught `ParseError` is a
+    /// parse error and an uncaught `CompileError` a fatal error, both with the bare message;
+    /// other exceptions are "Uncaught" fatal errors with their trace.
+    pub fn report(&self, file: &str) -> Option<Report> {
         match self {
             PhpError::Exception(e) => {
-                let _ = write!(
-                    s,
-                    "\nFatal error: Uncaught {}\n  thrown in {} on line {}\n",
-                    throwable_string(e),
-                    prop_string(e, b"file"),
-                    prop_string(e, b"line"),
-                );
+                let class = e.class().name.to_ascii_lowercase();
+                let (level, label, message) = match &class[..] {
+                    b"parseerror" => (4, "Parse error", prop_string(e, b"message")),
+                    b"compileerror" => (64, "Fatal error", prop_string(e, b"message")),
+                    _ => (
+                        1,
+                        "Fatal error",
+                        format!("Uncaught {}\n  thrown", throwable_string(e)),
+                    ),
+                };
+                Some(Report {
+                    level,
+                    label,
+                    message,
+                    file: prop_string(e, b"file"),
+                    line: prop_string(e, b"line").parse().unwrap_or(0),
+                })
             }
-            PhpError::Fatal { message, line } => {
-                let _ = write!(s, "\nFatal error: {message} in {file} on line {line}\n");
-            }
-            PhpError::Raw(text) => s.push_str(text),
-            PhpError::Output | PhpError::Exit(_) => {}
+            PhpError::Fatal { message, line } => Some(Report {
+                level: 1,
+                label: "Fatal error",
+                message: message.clone(),
+                file: file.to_string(),
+                line: *line,
+            }),
+            PhpError::Raw(_) | PhpError::Output | PhpError::Exit(_) => None,
         }
-        s
     }
 
     /// The process exit code PHP uses for it.
@@ -115,46 +157,50 @@ pub fn trace_arg(v: &Zval) -> String {
 
 /// `getTraceAsString()`: the frames of an exception's `trace` property, then `{main}`.
 pub fn trace_string(e: &PhpObject) -> String {
-    let mut s = String::new();
-    let mut n = 0;
     let trace = e.get(b"trace").map(|t| t.deref());
+    let (mut s, mut n) = (String::new(), 0);
     if let Some(t) = &trace
         && let View::Array(frames) = t.view()
     {
-        {
-            for (_, frame) in frames.iter() {
-                let View::Array(f) = frame.view() else {
-                    continue;
-                };
-                let field = |k: &str| {
-                    f.get(ArrayKey::from(k).as_ref()).map(|v| {
-                        let mut out = Vec::new();
-                        crate::convert::push_string(&mut out, v);
-                        String::from_utf8_lossy(&out).into_owned()
-                    })
-                };
-                let args: Vec<String> = match f.get(ArrayKey::from("args").as_ref()).map(Zval::view)
-                {
-                    Some(View::Array(a)) => a.iter().map(|(_, v)| trace_arg(v)).collect(),
-                    _ => Vec::new(),
-                };
-                let place = match (field("file"), field("line")) {
-                    (Some(file), Some(line)) => format!("{file}({line})"),
-                    _ => "[internal function]".into(),
-                };
-                let _ = writeln!(
-                    s,
-                    "#{n} {place}: {}{}{}({})",
-                    field("class").unwrap_or_default(),
-                    field("type").unwrap_or_default(),
-                    field("function").unwrap_or_default(),
-                    args.join(", ")
-                );
-                n += 1;
-            }
-        }
+        s = trace_lines(frames);
+        n = frames.len();
     }
     let _ = write!(s, "#{n} {{main}}");
+    s
+}
+
+/// The lines of a trace (as `debug_backtrace()` makes it), one per entry, each ending with
+/// a newline: what `debug_print_backtrace()` prints.
+pub fn trace_lines(frames: &crate::PhpArray) -> String {
+    let mut s = String::new();
+    for (n, (_, frame)) in frames.iter().enumerate() {
+        let View::Array(f) = frame.view() else {
+            continue;
+        };
+        let field = |k: &str| {
+            f.get(ArrayKey::from(k).as_ref()).map(|v| {
+                let mut out = Vec::new();
+                crate::convert::push_string(&mut out, v);
+                String::from_utf8_lossy(&out).into_owned()
+            })
+        };
+        let args: Vec<String> = match f.get(ArrayKey::from("args").as_ref()).map(Zval::view) {
+            Some(View::Array(a)) => a.iter().map(|(_, v)| trace_arg(v)).collect(),
+            _ => Vec::new(),
+        };
+        let place = match (field("file"), field("line")) {
+            (Some(file), Some(line)) => format!("{file}({line})"),
+            _ => "[internal function]".into(),
+        };
+        let _ = writeln!(
+            s,
+            "#{n} {place}: {}{}{}({})",
+            field("class").unwrap_or_default(),
+            field("type").unwrap_or_default(),
+            field("function").unwrap_or_default(),
+            args.join(", ")
+        );
+    }
     s
 }
 

@@ -36,6 +36,15 @@ pub trait Host {
     fn buffers(&mut self) -> &mut Vec<Vec<u8>>;
     /// The class of this lowercase name (without a leading `\\`).
     fn class(&mut self, lower: &[u8]) -> Option<&'static crate::object::Class>;
+    /// The class named `name` (as written), after running the autoloaders if it does not
+    /// exist yet (`spl_autoload_register`).
+    fn autoload_class(
+        &mut self,
+        name: &[u8],
+    ) -> Result<Option<&'static crate::object::Class>, PhpError> {
+        let lower = name.to_ascii_lowercase();
+        Ok(self.class(&lower))
+    }
     /// The class of the code calling the built-in (`None` outside classes).
     fn scope(&mut self) -> Option<&'static crate::object::Class>;
     /// Why `f` cannot be called, in the words that follow PHP's "must be a valid callback, "
@@ -45,6 +54,8 @@ pub trait Host {
     fn object_to_string(&mut self, v: &Zval) -> Result<crate::PhpString, PhpError>;
     /// Calls the callable `f` (check it with [`callable_error`](Host::callable_error) first).
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError>;
+    /// The value of the ini setting `key` (`None` when no such setting exists).
+    fn ini(&mut self, key: &str) -> Option<String>;
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

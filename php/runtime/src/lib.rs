@@ -29,6 +29,7 @@ pub mod error;
 pub mod format;
 pub mod host;
 pub mod incdec;
+pub mod memory;
 pub mod number;
 pub mod object;
 pub mod resource;

@@ -174,6 +174,13 @@ pub fn float_to_int(f: f64) -> i64 {
     m as i64
 }
 
+/// Whether [`float_to_int`] keeps the value of `f` (no fraction, in range, not NaN or
+/// infinite): when it does not, PHP 8.1+ deprecates the implicit conversion ("Implicit
+/// conversion from float ... to int loses precision").
+pub fn float_keeps_value(f: f64) -> bool {
+    float_to_int(f) as f64 == f
+}
+
 /// A float converted to an int with saturation (what a numeric string whose number is too big
 /// converts to): NaN and infinities give 0.
 pub fn float_to_int_saturating(f: f64) -> i64 {
@@ -288,6 +295,9 @@ mod tests {
         assert_eq!(float_to_int(f64::NAN), 0);
         assert_eq!(float_to_int(f64::INFINITY), 0);
         assert_eq!(float_to_int(-3.9), -3);
+        assert!(float_keeps_value(-0.0) && float_keeps_value(3.0));
+        assert!(!float_keeps_value(1.5) && !float_keeps_value(1e20));
+        assert!(!float_keeps_value(f64::INFINITY) && !float_keeps_value(f64::NAN));
     }
 
     #[test]

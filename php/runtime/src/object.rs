@@ -9,12 +9,18 @@
 //!
 //! A [`PhpObject`] is a counted handle on an [`ObjObj`]: the class, the object's handle number
 //! (`#3` in `var_dump`, reused after the object is freed, as Zend reuses them) and its
-//! properties as an ordered table. When the last owner of an object whose class has
-//! `__destruct` goes, the object is handed to the destructor hook the VM installed
-//! ([`set_destructor_hook`]), which runs the destructor; the object is freed when the
-//! destructor's owners are gone too.
+//! properties as an ordered table. A private property is keyed by its declaring class too
+//! (PHP's mangled `"\0Class\0name"`, see [`PropInfo::key`]), so a parent's private `$x`, a
+//! subclass's `$x` and a dynamic `$x` can all live in one object; [`Class::access`] says which
+//! one a name means for code in a given class (PHP's `zend_get_property_offset`).
+//!
+//! When the last owner of an object whose class has `__destruct` goes, the object is handed
+//! to the destructor hook the VM installed ([`set_destructor_hook`]), which runs the
+//! destructor; the object is freed when the destructor's owners are gone too. A freed
+//! object's handle goes back on the free list after the objects its properties held
+//! (Zend's order, which the handles of later objects show).
 
-use crate::array::{ArrayKey, KeyRef, Table};
+use crate::array::{ArrayKey, Table};
 use crate::error::PhpError;
 use crate::host::Host;
 use crate::value::{Header, Kind, PhpRef, Zval, free_block};
@@ -93,6 +99,67 @@ pub struct PropInfo {
     pub lazy: Option<std::rc::Rc<dyn std::any::Any>>,
 }
 
+impl PropInfo {
+    /// Whether it is `private` (keyed by its declaring class too).
+    pub fn is_private(&self) -> bool {
+        self.flags & flags::PRIVATE != 0
+    }
+
+    /// The key of the property in an object's table. A private property is keyed by its
+    /// declaring class too (PHP's mangled `"\0Class\0name"`), so that a subclass's property
+    /// of the same name, or a dynamic one, lives beside it; the others by their name.
+    pub fn key(&self) -> ArrayKey {
+        if self.is_private() {
+            ArrayKey::Str(crate::PhpString::new(&mangle(&self.owner, &self.name)))
+        } else {
+            prop_key(&self.name)
+        }
+    }
+}
+
+/// PHP's mangled name of a private (`owner` a class name) or protected (`owner` `*`)
+/// property: `"\0owner\0name"`.
+pub fn mangle(owner: &[u8], name: &[u8]) -> Vec<u8> {
+    [b"\0", owner, b"\0", name].concat()
+}
+
+/// The class (or `*`) and name of a mangled property name; `None` for a plain name. The
+/// name follows the last NUL byte (an anonymous class's name holds one).
+pub fn unmangle(key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let rest = key.strip_prefix(b"\0")?;
+    let end = rest.iter().rposition(|&b| b == 0)?;
+    Some((&rest[..end], &rest[end + 1..]))
+}
+
+/// A class name as PHP prints it: up to the NUL byte of an anonymous class's name.
+pub fn until_nul(name: &[u8]) -> &[u8] {
+    name.iter()
+        .position(|&b| b == 0)
+        .map_or(name, |i| &name[..i])
+}
+
+/// How a key of an object's table shows in `var_dump` and `print_r`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Shown<'a> {
+    /// A public (or dynamic) property.
+    Public,
+    /// A protected property.
+    Protected,
+    /// A private property of the named class.
+    Private(&'a [u8]),
+}
+
+/// What code in some class scope reaches by a property name of an object (PHP's
+/// `zend_get_property_offset`).
+pub enum PropAccess<'a> {
+    /// The declared property.
+    Declared(&'a PropInfo),
+    /// No declared property the scope may see: a dynamic property of that name.
+    Dynamic,
+    /// A declared property the scope may not use.
+    Denied(&'a PropInfo),
+}
+
 /// A class constant.
 pub struct ClassConst {
     /// Its value (unset until a constant expression is evaluated, at first use).
@@ -141,9 +208,9 @@ pub struct Class {
 }
 
 impl Class {
-    /// The name as PHP prints it.
+    /// The name as PHP prints it (an anonymous class's up to the NUL byte in it).
     pub fn display(&self) -> String {
-        String::from_utf8_lossy(&self.name).into_owned()
+        String::from_utf8_lossy(until_nul(&self.name)).into_owned()
     }
 
     /// Whether objects of this class are instances of `other` (the class itself, an
@@ -181,9 +248,124 @@ impl Class {
         self.methods.get(lower)
     }
 
-    /// The declaration of the instance property `name`.
+    /// The declaration of the instance property `name` as the class itself sees it: its own,
+    /// else the nearest ancestor's (a private one of a parent included).
     pub fn prop(&self, name: &[u8]) -> Option<&PropInfo> {
-        self.props.iter().find(|p| &p.name[..] == name)
+        self.props.iter().rev().find(|p| &p.name[..] == name)
+    }
+
+    /// The ancestor (or the class itself) whose id is `id`.
+    fn ancestor(&self, id: u32) -> Option<&Class> {
+        let mut c = Some(self);
+        while let Some(k) = c {
+            if k.id == id {
+                return Some(k);
+            }
+            c = k.parent;
+        }
+        None
+    }
+
+    /// Whether code in class `scope` may use a protected member declared in class `owner`
+    /// (an ancestor of this class).
+    pub fn protected_visible(&self, scope: Option<&Class>, owner: u32) -> bool {
+        let (Some(scope), Some(owner)) = (scope, self.ancestor(owner)) else {
+            return false;
+        };
+        scope.is_a(owner) || owner.is_a(scope)
+    }
+
+    /// What code in class `scope` (`None`: outside classes) reaches by property `name` of
+    /// an object of this class. A private property of an ancestor is reached from that
+    /// ancestor's code even when a subclass declares the name again; from elsewhere an
+    /// inherited private property is invisible (the name means a dynamic property).
+    pub fn access(&self, scope: Option<&Class>, name: &[u8]) -> PropAccess<'_> {
+        let Some(p) = self.prop(name) else {
+            return PropAccess::Dynamic;
+        };
+        if scope.is_some_and(|s| s.id == p.class) {
+            return PropAccess::Declared(p);
+        }
+        if let Some(s) = scope
+            && s.id != self.id
+            && self.is_a(s)
+            && let Some(own) = self
+                .props
+                .iter()
+                .find(|q| q.class == s.id && q.is_private() && &q.name[..] == name)
+        {
+            return PropAccess::Declared(own);
+        }
+        if p.flags & flags::PRIVATE != 0 {
+            if p.class != self.id {
+                return PropAccess::Dynamic;
+            }
+            return PropAccess::Denied(p);
+        }
+        if p.flags & flags::PROTECTED != 0 && !self.protected_visible(scope, p.class) {
+            return PropAccess::Denied(p);
+        }
+        PropAccess::Declared(p)
+    }
+
+    /// The name by which code in class `scope` sees the entry `key` of the table of an
+    /// object of this class, or `None` when the entry is hidden from it (PHP's
+    /// `zend_check_property_access`: `foreach`, `get_object_vars`).
+    pub fn sees<'a>(&self, scope: Option<&Class>, key: &'a [u8]) -> Option<&'a [u8]> {
+        let (name, mangled) = match unmangle(key) {
+            Some((_, name)) => (name, true),
+            None => (key, false),
+        };
+        let shown = match self.access(scope, name) {
+            PropAccess::Declared(p) if p.is_private() => {
+                unmangle(key).is_some_and(|(o, _)| o == &p.owner[..])
+            }
+            PropAccess::Declared(_) => !mangled || unmangle(key).is_some_and(|(o, _)| o == b"*"),
+            PropAccess::Dynamic => !mangled,
+            PropAccess::Denied(_) => false,
+        };
+        shown.then_some(name)
+    }
+
+    /// The key of property `name` in this class's objects as the class itself sees it (for
+    /// the runtime's own reads and writes, such as an exception's `trace`).
+    pub fn prop_key(&self, name: &[u8]) -> ArrayKey {
+        match self.prop(name) {
+            Some(p) => p.key(),
+            None => prop_key(name),
+        }
+    }
+
+    /// The name of a key of this class's objects and how it shows.
+    pub fn shown<'a>(&self, key: &'a [u8]) -> (&'a [u8], Shown<'a>) {
+        if let Some((owner, name)) = unmangle(key) {
+            return match owner {
+                b"*" => (name, Shown::Protected),
+                _ => (name, Shown::Private(until_nul(owner))),
+            };
+        }
+        let protected = self
+            .props
+            .iter()
+            .any(|p| &p.name[..] == key && p.flags & flags::PROTECTED != 0);
+        match protected {
+            true => (key, Shown::Protected),
+            false => (key, Shown::Public),
+        }
+    }
+
+    /// The key `(array)` gives a key of this class's objects (protected properties under
+    /// PHP's `"\0*\0name"`; private ones are mangled already).
+    pub fn array_key(&self, key: &ArrayKey) -> ArrayKey {
+        match key {
+            ArrayKey::Str(s) if self.shown(s.as_bytes()).1 == Shown::Protected => {
+                match unmangle(s.as_bytes()) {
+                    Some(_) => key.clone(),
+                    None => ArrayKey::from_bytes(&mangle(b"*", s.as_bytes())),
+                }
+            }
+            _ => key.clone(),
+        }
     }
 }
 
@@ -275,7 +457,14 @@ impl PhpObject {
     pub fn new(class: &'static Class) -> PhpObject {
         let mut props = Table::new();
         for p in &class.props {
-            props.insert(prop_key(&p.name), p.default.clone());
+            // A typed property without a default starts unset, its place kept for when it is
+            // first set (the table's tombstone for its key).
+            if matches!(p.default.view(), crate::value::View::Undef) {
+                props.insert(p.key(), Zval::NULL);
+                drop(props.remove(p.key().as_ref()));
+            } else {
+                props.insert(p.key(), p.default.clone());
+            }
         }
         PhpObject::with_props(class, props)
     }
@@ -345,15 +534,30 @@ impl PhpObject {
         unsafe { &mut *self.obj().props.get() }
     }
 
-    /// A copy of property `name` (without dereferencing), if the object has it.
+    /// A copy of property `name` as the object's class sees it (without dereferencing), if
+    /// the object has it.
     pub fn get(&self, name: &[u8]) -> Option<Zval> {
-        self.props().get(KeyRef::Str(name)).cloned()
+        let key = self.class().prop_key(name);
+        self.props().get(key.as_ref()).cloned()
     }
 
-    /// Stores property `name`, returning the old value (for the caller to drop after the
-    /// store).
+    /// Stores property `name` as the object's class sees it, returning the old value (for
+    /// the caller to drop after the store).
     pub fn set(&self, name: &[u8], value: Zval) -> Option<Zval> {
-        self.props_mut().insert(prop_key(name), value)
+        let key = self.class().prop_key(name);
+        self.props_mut().insert(key, value)
+    }
+
+    /// `(array)` of the object: every property, private and protected ones under PHP's
+    /// mangled names (uninitialized ones left out).
+    pub fn to_array(&self) -> crate::PhpArray {
+        let mut out = crate::PhpArray::new();
+        for (k, v) in self.props().iter() {
+            if !matches!(v.view(), crate::value::View::Undef) {
+                drop(out.insert(self.class().array_key(k), v.clone()));
+            }
+        }
+        out
     }
 
     /// Sets the internal state of a built-in class's object.
@@ -410,10 +614,18 @@ impl PhpObject {
     unsafe fn free(h: NonNull<Header>) {
         // SAFETY: the caller's contract; the box is rebuilt exactly once.
         let b = unsafe { Box::from_raw(h.as_ptr() as *mut ObjObj) };
-        FREE_HANDLES.with(|f| f.borrow_mut().push(b.handle));
-        LIVE.with(|l| l.borrow_mut()[b.handle as usize] = None);
+        let handle = b.handle;
+        LIVE.with(|l| l.borrow_mut()[handle as usize] = None);
+        // As Zend: the handle is free once the properties are gone (objects they held free
+        // theirs first, and objects their destructors make do not get this one).
         drop(b);
+        crate::value::after_free(release_handle, handle);
     }
+}
+
+/// Puts a freed object's handle number on the free list.
+fn release_handle(handle: u32) {
+    FREE_HANDLES.with(|f| f.borrow_mut().push(handle));
 }
 
 impl Clone for PhpObject {

@@ -164,6 +164,27 @@ impl PhpString {
         }
     }
 
+    /// Sets byte `at` to `byte` (`$s[at] = ...`), padding with spaces when `at` is past the
+    /// end; in place when this is the only reference. The caller bounds `at` (PHP's memory
+    /// limit): the padding is allocated.
+    pub fn set_byte(&mut self, at: usize, byte: u8) {
+        let len = self.len();
+        if at >= len {
+            let mut tail = vec![b' '; at - len + 1];
+            tail[at - len] = byte;
+            self.push_bytes(&tail);
+            return;
+        }
+        if self.refcount() != 1 {
+            *self = PhpString::new(self.as_bytes());
+        }
+        // SAFETY: unique reference (refcount 1) and `at < len`, inside the initialized bytes.
+        unsafe {
+            *self.data_ptr().add(at) = byte;
+            (*self.ptr.as_ptr()).hash.set(0);
+        }
+    }
+
     /// Gives up this reference as a raw pointer (for a [`Value`](crate::Value)).
     pub fn into_raw(self) -> *const StrObj {
         let p = self.ptr.as_ptr();
@@ -285,6 +306,18 @@ mod tests {
         a.push_bytes(b"2");
         assert_ne!(a.hash_code(), b.hash_code());
         assert_ne!(PhpString::from("").hash_code(), 0);
+    }
+
+    #[test]
+    fn set_byte_pads_and_copies_when_shared() {
+        let mut a = PhpString::from("abc");
+        let b = a.clone();
+        a.set_byte(1, b'Z');
+        assert_eq!(a.as_bytes(), b"aZc");
+        assert_eq!(b.as_bytes(), b"abc", "the shared copy is not changed");
+        a.set_byte(5, b'!');
+        assert_eq!(a.as_bytes(), b"aZc  !");
+        assert_eq!(a.hash_code(), PhpString::from("aZc  !").hash_code());
     }
 
     #[test]

@@ -130,31 +130,59 @@ impl Value {
 /// Frees one kind of heap block.
 type FreeFn = unsafe fn(NonNull<Header>);
 
+/// Work queued while a block is being freed.
+enum Pending {
+    /// A block whose last owner went.
+    Free(NonNull<Header>, FreeFn),
+    /// A step to take once the blocks queued before it are freed.
+    Then(fn(u32), u32),
+}
+
 thread_local! {
     /// Whether a block is being freed on this thread (then others are queued, not freed).
     static FREEING: Cell<bool> = const { Cell::new(false) };
-    /// Blocks whose last owner went while another block was being freed.
-    static PENDING: RefCell<Vec<(NonNull<Header>, FreeFn)>> =
-        const { RefCell::new(Vec::new()) };
+    /// What was queued while another block was being freed (the next step last).
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Frees a container block whose count reached zero, with `free`, without native recursion:
-/// blocks freed while another is being freed are queued and freed by the outermost call.
+/// blocks freed while another is being freed are queued and freed by the outermost call,
+/// depth first and in the order they were released (the order Zend frees them in, which
+/// shows in the object handles it reuses).
 ///
 /// # Safety
 /// `block` has no owners left and `free` is the function that frees its kind.
 pub(crate) unsafe fn free_block(block: NonNull<Header>, free: FreeFn) {
     if FREEING.with(|f| f.replace(true)) {
-        PENDING.with(|p| p.borrow_mut().push((block, free)));
+        PENDING.with(|p| p.borrow_mut().push(Pending::Free(block, free)));
         return;
     }
-    // SAFETY: the caller's contract.
-    unsafe { free(block) };
-    while let Some((b, f)) = PENDING.with(|p| p.borrow_mut().pop()) {
-        // SAFETY: queued by this function under the same contract.
-        unsafe { f(b) };
+    let mut next = Pending::Free(block, free);
+    loop {
+        let mark = PENDING.with(|p| p.borrow().len());
+        match next {
+            // SAFETY: the caller's contract, or queued by this function under it.
+            Pending::Free(b, f) => unsafe { f(b) },
+            Pending::Then(f, arg) => f(arg),
+        }
+        // What that step queued comes next, in the order it was queued.
+        PENDING.with(|p| p.borrow_mut()[mark..].reverse());
+        match PENDING.with(|p| p.borrow_mut().pop()) {
+            Some(n) => next = n,
+            None => break,
+        }
     }
     FREEING.with(|f| f.set(false));
+}
+
+/// Runs `f(arg)` once the blocks the free running now has released are freed (at once when
+/// no free is running).
+pub(crate) fn after_free(f: fn(u32), arg: u32) {
+    if FREEING.with(|x| x.get()) {
+        PENDING.with(|p| p.borrow_mut().push(Pending::Then(f, arg)));
+    } else {
+        f(arg);
+    }
 }
 
 /// The heap block of a PHP reference: one shared, mutable slot.

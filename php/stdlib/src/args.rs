@@ -123,9 +123,13 @@ fn float_to_int_arg(
         return Err(type_error(h, func, n, param, "int", v));
     }
     if f.fract() != 0.0 {
-        let shown = float_to_string(f, Style::Dump);
+        // A float read from a numeric string is named by the string.
+        let shown = match v.view() {
+            View::Str(s) => format!("-string \"{}\"", String::from_utf8_lossy(s.as_bytes())),
+            _ => format!(" {}", float_to_string(f, Style::Dump)),
+        };
         h.deprecated(&format!(
-            "Implicit conversion from float {shown} to int loses precision"
+            "Implicit conversion from float{shown} to int loses precision"
         ))?;
     }
     Ok(f as i64)

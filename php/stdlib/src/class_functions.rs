@@ -2,7 +2,7 @@
 //! `class_exists`, `get_object_vars`, `is_a`, `spl_object_id`...
 
 use crate::args;
-use php_runtime::object::{Class, PhpObject, flags};
+use php_runtime::object::{Class, PhpObject};
 use php_runtime::value::View;
 use php_runtime::{Builtin, Host, PhpArray, PhpError, Zval};
 
@@ -51,8 +51,10 @@ fn class_arg(h: &mut dyn Host, v: &Zval) -> Option<&'static Class> {
     }
 }
 
+/// A class's name as a value: the whole name (an anonymous class's with its NUL byte and
+/// where it was declared, as PHP gives it).
 fn name_zval(c: &Class) -> Zval {
-    Zval::str(&c.display())
+    Zval::string(php_runtime::PhpString::new(&c.name))
 }
 
 fn get_class(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
@@ -74,7 +76,16 @@ fn get_class(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn get_parent_class(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "get_parent_class", a, 0, 1)?;
     let class = match a.first() {
-        Some(v) => class_arg(h, v),
+        Some(v) => match class_arg(h, v) {
+            Some(c) => Some(c),
+            None => {
+                let msg = format!(
+                    "get_parent_class(): Argument #1 ($object_or_class) must be an object or a valid class name, {} given",
+                    php_runtime::convert::type_name(&v.deref())
+                );
+                return Err(h.throw("TypeError", msg));
+            }
+        },
         None => h.scope(),
     };
     Ok(match class.and_then(|c| c.parent) {
@@ -92,19 +103,14 @@ fn get_object_vars(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         if matches!(v.view(), View::Undef) {
             continue;
         }
-        let shown = match k {
-            php_runtime::ArrayKey::Str(s) => match o.class().prop(s.as_bytes()) {
-                Some(p) if p.flags & flags::PRIVATE != 0 => scope.is_some_and(|c| c.id == p.class),
-                Some(p) if p.flags & flags::PROTECTED != 0 => {
-                    scope.is_some_and(|c| c.is_a(o.class()) || o.class().is_a(c))
-                }
-                _ => true,
+        let key = match k {
+            php_runtime::ArrayKey::Str(s) => match o.class().sees(scope, s.as_bytes()) {
+                Some(name) => php_runtime::ArrayKey::from_bytes(name),
+                None => continue,
             },
-            _ => true,
+            _ => k.clone(),
         };
-        if shown {
-            drop(out.insert(k.clone(), v.deref()));
-        }
+        drop(out.insert(key, v.deref()));
     }
     Ok(Zval::array(out))
 }
@@ -120,23 +126,42 @@ fn method_exists(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 
 fn property_exists(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "property_exists", a, 2, 2)?;
+    if !matches!(a[0].deref().view(), View::Object(_) | View::Str(_)) {
+        let msg = format!(
+            "property_exists(): Argument #1 ($object_or_class) must be of type object|string, {} given",
+            php_runtime::convert::type_name(&a[0].deref())
+        );
+        return Err(h.throw("TypeError", msg));
+    }
     let name = args::string(h, "property_exists", 2, "property", &a[1])?;
     let n = name.as_bytes();
     if let View::Object(o) = a[0].view()
-        && o.get(n).is_some()
+        && o.props()
+            .contains(php_runtime::object::prop_key(n).as_ref())
     {
         return Ok(Zval::bool(true));
     }
     let class = class_arg(h, &a[0]);
     Ok(Zval::bool(class.is_some_and(|c| {
-        c.prop(n).is_some() || c.statics.contains_key(n)
+        // An ancestor's private property is not the class's own.
+        c.prop(n)
+            .is_some_and(|p| !p.is_private() || p.class == c.id)
+            || c.statics.contains_key(n)
     })))
 }
 
 fn exists(h: &mut dyn Host, name: &str, a: &[Zval], interface: bool) -> Result<Zval, PhpError> {
     args::arity(h, name, a, 1, 2)?;
     let n = args::string(h, name, 1, "class", &a[0])?;
-    let c = h.class(&n.as_bytes().to_ascii_lowercase());
+    let autoload = match a.get(1) {
+        Some(v) => args::boolean(h, name, 2, "autoload", v)?,
+        None => true,
+    };
+    let c = if autoload {
+        h.autoload_class(n.as_bytes())?
+    } else {
+        h.class(&n.as_bytes().to_ascii_lowercase())
+    };
     Ok(Zval::bool(c.is_some_and(|c| c.is_interface() == interface)))
 }
 
@@ -159,7 +184,11 @@ fn is_a_common(h: &mut dyn Host, name: &str, a: &[Zval], proper: bool) -> Result
         return Ok(Zval::bool(false));
     }
     let target = args::string(h, name, 2, "class", &a[1])?;
-    let Some(class) = class_arg(h, &a[0]) else {
+    let found = match a[0].deref().view() {
+        View::Str(s) => h.autoload_class(s.as_bytes())?,
+        _ => class_arg(h, &a[0]),
+    };
+    let Some(class) = found else {
         return Ok(Zval::bool(false));
     };
     let lower = target.as_bytes().to_ascii_lowercase();

@@ -138,6 +138,7 @@ pub const CLASSES: &[ClassSpec] = &[
     subclass("ArithmeticError", "Error"),
     subclass("DivisionByZeroError", "ArithmeticError"),
     subclass("UnhandledMatchError", "Error"),
+    subclass("AssertionError", "Error"),
     subclass("JsonException", "Exception"),
     subclass("LogicException", "Exception"),
     subclass("BadFunctionCallException", "LogicException"),
@@ -152,6 +153,12 @@ pub const CLASSES: &[ClassSpec] = &[
     subclass("RangeException", "RuntimeException"),
     subclass("UnderflowException", "RuntimeException"),
     subclass("UnexpectedValueException", "RuntimeException"),
+    crate::attributes::SENSITIVE_PARAMETER,
+    crate::attributes::ALLOW_DYNAMIC_PROPERTIES,
+    crate::attributes::RETURN_TYPE_WILL_CHANGE,
+    crate::attributes::SENSITIVE_PARAMETER_VALUE,
+    crate::spl::array_object::ARRAY_OBJECT,
+    crate::spl::array_object::ARRAY_ITERATOR,
 ];
 
 fn object(this: &Zval) -> &php_runtime::object::PhpObject {

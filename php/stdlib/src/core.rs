@@ -27,7 +27,25 @@ fn define(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             "define() of a reference is not supported yet".into(),
         ));
     }
-    if h.define(name.as_bytes(), a[1].clone()) {
+    if name.as_bytes().windows(2).any(|w| w == b"::") {
+        let msg = "define(): Argument #1 ($constant_name) cannot be a class constant";
+        return Err(h.throw("ValueError", msg.into()));
+    }
+    // `true`, `false` and `null` exist in every case; each file's `__halt_compiler()` offset
+    // has the last name: none can be defined.
+    let special = matches!(
+        &name.as_bytes().to_ascii_lowercase()[..],
+        b"true" | b"false" | b"null"
+    );
+    // A constant holds no references: an array is copied without them.
+    let Some(value) = php_runtime::array::without_refs(&a[1], 256) else {
+        let msg = "define(): Argument #2 ($value) cannot be a recursive array";
+        return Err(h.throw("ValueError", msg.into()));
+    };
+    if !special
+        && name.as_bytes() != b"__COMPILER_HALT_OFFSET__"
+        && h.define(name.as_bytes(), value)
+    {
         return Ok(Zval::bool(true));
     }
     let shown = String::from_utf8_lossy(name.as_bytes()).into_owned();

@@ -12,6 +12,9 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("get_loaded_extensions", get_loaded_extensions),
     ("extension_loaded", extension_loaded),
     ("php_uname", php_uname),
+    ("memory_get_usage", memory_get_usage),
+    ("memory_get_peak_usage", memory_get_peak_usage),
+    ("memory_reset_peak_usage", memory_reset_peak_usage),
 ];
 
 /// The extensions hippy provides (what `hippy -m` lists).
@@ -111,4 +114,28 @@ fn php_uname(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         }
     };
     Ok(Zval::str(&text))
+}
+
+/// `memory_get_usage(bool $real_usage = false)`: the bytes in use (both ways: hippy has no
+/// allocator of its own whose blocks it could report).
+fn memory_get_usage(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "memory_get_usage", a, 0, 1)?;
+    if let Some(v) = a.first() {
+        args::boolean(h, "memory_get_usage", 1, "real_usage", v)?;
+    }
+    Ok(Zval::int(php_runtime::memory::used() as i64))
+}
+
+fn memory_get_peak_usage(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "memory_get_peak_usage", a, 0, 1)?;
+    if let Some(v) = a.first() {
+        args::boolean(h, "memory_get_peak_usage", 1, "real_usage", v)?;
+    }
+    Ok(Zval::int(php_runtime::memory::peak() as i64))
+}
+
+fn memory_reset_peak_usage(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "memory_reset_peak_usage", a, 0, 0)?;
+    php_runtime::memory::reset_peak();
+    Ok(Zval::NULL)
 }

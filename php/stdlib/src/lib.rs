@@ -6,10 +6,14 @@
 //! PHP's argument checks and coercions (coercive typing mode), with PHP's messages.
 
 pub mod args;
+pub mod attributes;
 pub mod class_functions;
 pub mod classes;
 pub mod core;
 pub mod info;
+pub mod json;
+pub mod pcre;
+pub mod spl;
 pub mod standard;
 
 use php_runtime::Builtin;
@@ -49,6 +53,15 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::filestat::FUNCTIONS,
     standard::path::FUNCTIONS,
     standard::env::FUNCTIONS,
+    standard::string_translate::FUNCTIONS,
+    standard::time::FUNCTIONS,
+    standard::locale::FUNCTIONS,
+    standard::dir::FUNCTIONS,
+    standard::ini_quantity::FUNCTIONS,
+    json::FUNCTIONS,
+    standard::serialize::FUNCTIONS,
+    spl::FUNCTIONS,
+    pcre::FUNCTIONS,
 ];
 
 /// The tables of by-reference parameters, one per family that has them.
@@ -59,6 +72,7 @@ const BY_REF_TABLES: &[&[(&str, &[usize])]] = &[
     standard::array_walk::BY_REF,
     standard::random::BY_REF,
     standard::var::BY_REF,
+    pcre::BY_REF,
 ];
 
 /// The number of entries in `tables`.
@@ -91,6 +105,33 @@ const fn concat<const N: usize>(
 
 /// The by-reference parameters (0-based) of the built-in functions that have them.
 pub const BY_REF: &[(&str, &[usize])] = &concat::<{ total(BY_REF_TABLES) }>(BY_REF_TABLES);
+
+/// The predefined constants that the compiler does not know (each program gets them).
+pub fn constants() -> Vec<(&'static str, php_runtime::Zval)> {
+    let mut list = standard::locale::constants();
+    list.extend(json::constants());
+    // `assert_options()` and `debug_backtrace()`'s options (the VM implements both).
+    for (name, v) in [
+        ("ASSERT_ACTIVE", 1),
+        ("ASSERT_CALLBACK", 2),
+        ("ASSERT_BAIL", 3),
+        ("ASSERT_WARNING", 4),
+        ("ASSERT_EXCEPTION", 5),
+        ("DEBUG_BACKTRACE_PROVIDE_OBJECT", 1),
+        ("DEBUG_BACKTRACE_IGNORE_ARGS", 2),
+    ] {
+        list.push((name, php_runtime::Zval::int(v)));
+    }
+    list
+}
+
+/// The names of every built-in function.
+pub fn names() -> Vec<&'static str> {
+    TABLES
+        .iter()
+        .flat_map(|t| t.iter().map(|(n, _)| *n))
+        .collect()
+}
 
 /// The built-in function of a lowercase name, with its name as PHP prints it.
 pub fn lookup(name: &[u8]) -> Option<(&'static str, Builtin)> {

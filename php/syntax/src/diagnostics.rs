@@ -15,6 +15,12 @@ pub enum Severity {
     Parse,
     /// `E_COMPILE_ERROR`: `Fatal error`.
     Fatal,
+    /// `E_COMPILE_WARNING`: `Warning`; compilation goes on.
+    CompileWarning,
+    /// `E_WARNING` raised while compiling (`"continue" targeting switch ...`): `Warning`.
+    Warning,
+    /// `E_DEPRECATED`: `Deprecated`; compilation goes on.
+    Deprecated,
 }
 
 impl Severity {
@@ -23,7 +29,25 @@ impl Severity {
         match self {
             Severity::Parse => "Parse error",
             Severity::Fatal => "Fatal error",
+            Severity::CompileWarning | Severity::Warning => "Warning",
+            Severity::Deprecated => "Deprecated",
         }
+    }
+
+    /// The `error_reporting` bit of the PHP error type PHP raises the diagnostic with.
+    pub fn error_type(self) -> i64 {
+        match self {
+            Severity::Parse => 4,
+            Severity::Fatal => 64,
+            Severity::Warning => 2,
+            Severity::CompileWarning => 128,
+            Severity::Deprecated => 8192,
+        }
+    }
+
+    /// Whether compilation stops at the diagnostic.
+    pub fn is_error(self) -> bool {
+        matches!(self, Severity::Parse | Severity::Fatal)
     }
 }
 
@@ -39,7 +63,7 @@ pub enum ErrorFile {
     NoActiveFile,
 }
 
-/// A parse or compile-time error with PHP's exact text.
+/// A parse or compile-time error, warning or deprecation with PHP's exact text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message} on line {line}", severity.label())]
 pub struct Diagnostic {

@@ -3,7 +3,8 @@
 //!
 //! The parser uses this for string values; the lexer, while scanning ahead for a heredoc's
 //! closing marker, to stop where PHP's scanner stops: at an invalid `\u{...}`, the only escape
-//! that is an error.
+//! that is an error. An octal escape above `\377` is a warning ([`OctalOverflow`]), which
+//! PHP raises when it reads the token, not while scanning ahead.
 
 /// Which quote a segment came from; decides which escapes are recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,25 +24,52 @@ pub(crate) struct EscapeError {
     pub(crate) line_breaks: u32,
 }
 
+/// An octal escape greater than `\377` (PHP keeps its low byte and warns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OctalOverflow {
+    /// The three digits as written.
+    pub(crate) digits: [u8; 3],
+    /// Line breaks before the escape (PHP reports the escape's own line).
+    pub(crate) line_breaks: u32,
+}
+
+impl OctalOverflow {
+    /// PHP's message.
+    pub(crate) fn message(&self) -> String {
+        format!(
+            "Octal escape sequence overflow \\{} is greater than \\377",
+            String::from_utf8_lossy(&self.digits)
+        )
+    }
+}
+
 const INVALID: &str = "Invalid UTF-8 codepoint escape sequence";
 const TOO_LARGE: &str = "Invalid UTF-8 codepoint escape sequence: Codepoint too large";
 
 impl EscapeError {
     fn new(message: &'static str, before: &[u8]) -> EscapeError {
-        let line_breaks = before
-            .iter()
-            .enumerate()
-            .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && before.get(i + 1) != Some(&b'\n')))
-            .count();
         EscapeError {
             message,
-            line_breaks: line_breaks as u32,
+            line_breaks: line_breaks(before),
         }
     }
 }
 
-/// Processes escape sequences as PHP's scanner does for `quote`.
-pub(crate) fn unescape(s: &[u8], quote: Quote) -> Result<Vec<u8>, EscapeError> {
+/// Line breaks in `text` as PHP counts them (`\r\n` is one).
+fn line_breaks(text: &[u8]) -> u32 {
+    text.iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && text.get(i + 1) != Some(&b'\n')))
+        .count() as u32
+}
+
+/// Processes escape sequences as PHP's scanner does for `quote`; octal escapes that overflow
+/// a byte are pushed on `overflows`.
+pub(crate) fn unescape(
+    s: &[u8],
+    quote: Quote,
+    overflows: &mut Vec<OctalOverflow>,
+) -> Result<Vec<u8>, EscapeError> {
     if !s.contains(&b'\\') {
         return Ok(s.to_vec());
     }
@@ -67,7 +95,7 @@ pub(crate) fn unescape(s: &[u8], quote: Quote) -> Result<Vec<u8>, EscapeError> {
             b'$' => out.push(b'$'),
             b'"' if quote == Quote::Double => out.push(b'"'),
             b'`' if quote == Quote::Backtick => out.push(b'`'),
-            b'x' if s.get(i).is_some_and(u8::is_ascii_hexdigit) => {
+            b'x' | b'X' if s.get(i).is_some_and(u8::is_ascii_hexdigit) => {
                 let mut v = 0u32;
                 let mut k = 0;
                 while k < 2 && s.get(i).is_some_and(u8::is_ascii_hexdigit) {
@@ -78,12 +106,19 @@ pub(crate) fn unescape(s: &[u8], quote: Quote) -> Result<Vec<u8>, EscapeError> {
                 out.push(v as u8);
             }
             b'0'..=b'7' => {
+                let start = i - 1;
                 let mut v = (n - b'0') as u32;
                 let mut k = 1;
                 while k < 3 && s.get(i).is_some_and(|c| (b'0'..=b'7').contains(c)) {
                     v = v * 8 + (s[i] - b'0') as u32;
                     i += 1;
                     k += 1;
+                }
+                if v > 0o377 {
+                    overflows.push(OctalOverflow {
+                        digits: [s[start], s[start + 1], s[start + 2]],
+                        line_breaks: line_breaks(&s[..start]),
+                    });
                 }
                 out.push(v as u8);
             }

@@ -2,6 +2,7 @@
 //! their compiled [`ClassDef`]s, each after its parent and interfaces, with what it inherits;
 //! and the hook that runs destructors.
 
+use crate::inherit::LinkError;
 use crate::vm::{Code, Vm};
 use php_compiler::bytecode::ClassDef;
 use php_compiler::{BinOp, Const, UnOp};
@@ -208,8 +209,13 @@ fn copy_const(c: &ClassConst) -> ClassConst {
     }
 }
 
+/// Declares `info`, replacing an inherited declaration of the name (an ancestor's private
+/// property stays: objects hold both).
 fn add_prop(props: &mut Vec<PropInfo>, info: PropInfo) {
-    match props.iter_mut().find(|p| p.name == info.name) {
+    let inherited = props
+        .iter_mut()
+        .find(|p| p.name == info.name && !(p.is_private() && p.class != info.class));
+    match inherited {
         Some(p) => *p = info,
         None => props.push(info),
     }
@@ -282,6 +288,11 @@ pub fn declare_builtin(vm: &mut Vm) {
     }
 }
 
+/// A fatal error without a place, as PHP prints an `E_CORE_ERROR`.
+fn core_error(message: String) -> PhpError {
+    PhpError::Raw(format!("\nFatal error: {message} in Unknown on line 0\n"))
+}
+
 fn fatal(message: String, line: u32) -> PhpError {
     PhpError::Fatal { message, line }
 }
@@ -295,70 +306,127 @@ pub fn declare_all(
 ) -> Result<Vec<&'static Code>, PhpError> {
     let mut pending: Vec<ClassDef> = defs;
     let mut codes = Vec::new();
+    let exists = |vm: &Vm, n: &[u8]| vm.classes.contains_key(&n.to_ascii_lowercase());
     while !pending.is_empty() {
-        let ready = pending.iter().position(|d| {
-            d.parent
-                .iter()
-                .chain(&d.interfaces)
-                .all(|n| vm.classes.contains_key(&n.to_ascii_lowercase()))
-        });
-        let Some(i) = ready else {
-            let d = &pending[0];
-            let missing = d
-                .parent
-                .iter()
-                .chain(&d.interfaces)
-                .find(|n| !vm.classes.contains_key(&n.to_ascii_lowercase()))
-                .expect("a missing class");
-            let kind = if d.parent.as_ref() == Some(missing) {
-                "Class"
-            } else {
-                "Interface"
-            };
-            return Err(fatal(
-                format!(
-                    "Uncaught Error: {kind} \"{}\" not found",
-                    String::from_utf8_lossy(missing)
-                ),
-                d.line,
-            ));
-        };
-        let def = pending.remove(i);
-        if vm.classes.contains_key(&def.name.to_ascii_lowercase()) {
-            return Err(fatal(
-                format!(
-                    "Cannot declare class {}, because the name is already in use",
-                    String::from_utf8_lossy(&def.name)
-                ),
-                def.line,
-            ));
+        // The first class whose parent and interfaces exist; one whose checks need a class
+        // not made yet waits for the others (PHP's delayed variance checks).
+        let mut made = false;
+        let mut held = None;
+        for i in 0..pending.len() {
+            let d = &pending[i];
+            if !d.parent.iter().chain(&d.interfaces).all(|n| exists(vm, n)) {
+                continue;
+            }
+            if exists(vm, &d.name) {
+                return Err(fatal(
+                    format!(
+                        "Cannot declare class {}, because the name is already in use",
+                        String::from_utf8_lossy(&d.name)
+                    ),
+                    d.line,
+                ));
+            }
+            match link(vm, d) {
+                Ok(linked) => {
+                    let def = pending.remove(i);
+                    codes.extend(declare(vm, def, linked, file));
+                    made = true;
+                    break;
+                }
+                Err(LinkError::Fatal(message, line)) => return Err(fatal(message, line)),
+                Err(LinkError::Core(message)) => return Err(core_error(message)),
+                Err(LinkError::Unresolved(message, line)) => {
+                    held.get_or_insert(fatal(message, line));
+                }
+            }
         }
-        codes.extend(declare(vm, def, file)?);
+        if made {
+            continue;
+        }
+        if let Some(e) = held {
+            return Err(e);
+        }
+        let d = &pending[0];
+        let missing = d
+            .parent
+            .iter()
+            .chain(&d.interfaces)
+            .find(|n| !exists(vm, n));
+        let kind = if d.parent.as_ref() == missing {
+            "Class"
+        } else {
+            "Interface"
+        };
+        return Err(fatal(
+            format!(
+                "Uncaught Error: {kind} \"{}\" not found",
+                String::from_utf8_lossy(missing.map_or(&b""[..], |n| &n[..]))
+            ),
+            d.line,
+        ));
     }
     Ok(codes)
 }
 
+/// Makes the top-level classes of a file that PHP binds when it compiles the file, in order:
+/// those without interfaces whose parent, if any, exists and whose checks can be decided (a
+/// failed check is then a compile-time error). Returns their methods' code, and the others
+/// (`None` where a class was made), to be made when their declaration runs.
+#[allow(clippy::type_complexity)]
+pub fn hoist(
+    vm: &mut Vm,
+    defs: Vec<ClassDef>,
+    file: &'static str,
+) -> Result<(Vec<&'static Code>, Vec<Option<ClassDef>>), PhpError> {
+    let exists = |vm: &Vm, n: &[u8]| vm.classes.contains_key(&n.to_ascii_lowercase());
+    let mut codes = Vec::new();
+    let mut unbound = Vec::new();
+    for def in defs {
+        let bindable = def.interfaces.is_empty()
+            && !exists(vm, &def.name)
+            && def.parent.as_ref().is_none_or(|p| exists(vm, p));
+        if !bindable {
+            unbound.push(Some(def));
+            continue;
+        }
+        match link(vm, &def) {
+            Ok(linked) => {
+                codes.extend(declare(vm, def, linked, file));
+                unbound.push(None);
+            }
+            Err(LinkError::Fatal(message, line)) => return Err(fatal(message, line)),
+            Err(LinkError::Core(message)) => return Err(core_error(message)),
+            Err(LinkError::Unresolved(..)) => unbound.push(Some(def)),
+        }
+    }
+    Ok((codes, unbound))
+}
+
+/// Runs the checks of linking `def` (its parent and interfaces exist).
+fn link(vm: &Vm, def: &ClassDef) -> Result<crate::links::Linked, LinkError> {
+    let find = |n: &[u8]| vm.classes.get(&n.to_ascii_lowercase()).copied();
+    let parent = def.parent.as_deref().and_then(find);
+    let interfaces: Vec<&'static Class> = def.interfaces.iter().filter_map(|n| find(n)).collect();
+    crate::inherit::link(vm, def, vm.class_list.len() as u32, parent, &interfaces)
+}
+
 /// Makes one program class.
-fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'static Code>, PhpError> {
+fn declare(
+    vm: &mut Vm,
+    def: ClassDef,
+    linked: crate::links::Linked,
+    file: &'static str,
+) -> Vec<&'static Code> {
+    for (message, line) in &linked.deprecations {
+        const E_DEPRECATED: i64 = 8192;
+        if vm.error_reporting & E_DEPRECATED != 0 {
+            vm.report_error(E_DEPRECATED, "Deprecated", message, file, *line);
+        }
+    }
     let id = vm.class_list.len() as u32;
-    let name = String::from_utf8_lossy(&def.name).into_owned();
     let find = |n: &[u8]| vm.classes[&n.to_ascii_lowercase()];
     let parent = def.parent.as_deref().map(find);
     let interfaces: Vec<&'static Class> = def.interfaces.iter().map(|n| find(n)).collect();
-    if let Some(p) = parent {
-        if p.flags & flags::FINAL != 0 {
-            return Err(fatal(
-                format!("Class {name} cannot extend final class {}", p.display()),
-                def.line,
-            ));
-        }
-        if p.is_interface() {
-            return Err(fatal(
-                format!("Class {name} cannot extend interface {}", p.display()),
-                def.line,
-            ));
-        }
-    }
     let mut p = inherit(parent, &interfaces);
     let classes = vm.classes.clone();
     let constants = vm.constants.clone();
@@ -445,21 +513,6 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
     let mut codes = Vec::new();
     for (f, func) in def.methods {
         let lower: Box<[u8]> = func.name.to_ascii_lowercase().into();
-        if let Some(old) = p.methods.get(&lower)
-            && old.flags & flags::FINAL != 0
-            && old.class != id
-        {
-            {
-                let owner = vm.class_list[old.class as usize].display();
-                return Err(fatal(
-                    format!(
-                        "Cannot override final method {owner}::{}()",
-                        String::from_utf8_lossy(&old.name)
-                    ),
-                    func.line,
-                ));
-            }
-        }
         let method_name = func.name.clone();
         let code = Code::load_with(func, file, &resolve_all);
         let index = vm.methods.len() as u32;
@@ -475,41 +528,14 @@ fn declare(vm: &mut Vm, def: ClassDef, file: &'static str) -> Result<Vec<&'stati
             },
         );
     }
-    let is_abstract = def.flags & (flags::ABSTRACT | flags::INTERFACE) != 0;
-    if !is_abstract {
-        let mut missing: Vec<&Method> = p
-            .methods
-            .values()
-            .filter(|m| m.flags & flags::ABSTRACT != 0)
-            .collect();
-        if !missing.is_empty() {
-            missing.sort_by_key(|m| m.name.clone());
-            let n = missing.len();
-            let list: Vec<String> = missing
-                .iter()
-                .map(|m| {
-                    format!(
-                        "{}::{}",
-                        vm.class_list[m.class as usize].display(),
-                        String::from_utf8_lossy(&m.name)
-                    )
-                })
-                .collect();
-            let s = if n == 1 { "" } else { "s" };
-            return Err(fatal(
-                format!(
-                    "Class {name} contains {n} abstract method{s} and must therefore be declared abstract or implement the remaining methods ({})",
-                    list.join(", ")
-                ),
-                def.line,
-            ));
-        }
-    }
-    let class = register(vm, &def.name, def.flags, parent, p);
+    // `#[AllowDynamicProperties]` is inherited.
+    let dynamic = parent.map_or(0, |c| c.flags & flags::DYNAMIC);
+    let class = register(vm, &def.name, def.flags | dynamic, parent, p);
+    vm.links.insert(class.id, linked);
     for &code in &codes {
         let _ = code.scope.set(class);
     }
-    Ok(codes)
+    codes
 }
 
 /// The value of `class::name` (`null` if there is none), its constant expression evaluated

@@ -27,15 +27,60 @@ pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
     ("ini_get", ini_get),
     ("ini_set", ini_set),
     ("ini_restore", ini_restore),
+    ("get_cfg_var", get_cfg_var),
+    ("phpinfo", phpinfo),
+    ("error_get_last", error_get_last),
+    ("error_clear_last", error_clear_last),
+    ("php_ini_loaded_file", php_ini_loaded_file),
+    ("php_ini_scanned_files", php_ini_loaded_file),
     ("set_time_limit", set_time_limit),
     ("gc_collect_cycles", gc_collect_cycles),
     ("gc_enable", gc_enable),
     ("gc_disable", gc_disable),
     ("gc_enabled", gc_enabled),
+    ("ini_alter", ini_set),
+    ("debug_backtrace", crate::backtrace::debug_backtrace),
+    (
+        "debug_print_backtrace",
+        crate::backtrace::debug_print_backtrace,
+    ),
+    ("assert", crate::assert::assert),
+    ("assert_options", crate::assert::assert_options),
+    (
+        "spl_autoload_register",
+        crate::autoload::spl_autoload_register,
+    ),
+    (
+        "spl_autoload_unregister",
+        crate::autoload::spl_autoload_unregister,
+    ),
+    (
+        "spl_autoload_functions",
+        crate::autoload::spl_autoload_functions,
+    ),
+    ("spl_autoload_call", crate::autoload::spl_autoload_call),
+    (
+        "get_defined_functions",
+        crate::introspect::get_defined_functions,
+    ),
+    (
+        "get_declared_classes",
+        crate::introspect::get_declared_classes,
+    ),
+    (
+        "get_declared_interfaces",
+        crate::introspect::get_declared_interfaces,
+    ),
+    (
+        "get_defined_constants",
+        crate::introspect::get_defined_constants,
+    ),
+    ("get_included_files", crate::introspect::get_included_files),
+    ("get_required_files", crate::introspect::get_included_files),
 ];
 
 /// PHP's `ArgumentCountError` unless `min <= args.len() <= max`.
-fn arity(
+pub(crate) fn arity(
     frame: &mut Frame,
     name: &str,
     a: &[Zval],
@@ -242,7 +287,8 @@ fn ini_set(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     if key == "error_reporting" {
         vm.error_reporting = error_level(&value);
     }
-    vm.ini.insert(key, value);
+    vm.ini.insert(key.clone(), value);
+    crate::limits::apply(vm, &key);
     Ok(Zval::string(PhpString::new(old.as_bytes())))
 }
 
@@ -256,12 +302,64 @@ fn ini_restore(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     Ok(Zval::NULL)
 }
 
+fn error_get_last(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "error_get_last", a, 0, 0)?;
+    let Some((level, message, file, line)) = vm_of(frame).last_error.clone() else {
+        return Ok(Zval::NULL);
+    };
+    let mut out = PhpArray::new();
+    drop(out.insert(ArrayKey::Str(PhpString::new(b"type")), Zval::int(level)));
+    drop(out.insert(
+        ArrayKey::Str(PhpString::new(b"message")),
+        Zval::str(&message),
+    ));
+    drop(out.insert(ArrayKey::Str(PhpString::new(b"file")), Zval::str(&file)));
+    drop(out.insert(
+        ArrayKey::Str(PhpString::new(b"line")),
+        Zval::int(i64::from(line)),
+    ));
+    Ok(Zval::array(out))
+}
+
+fn error_clear_last(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "error_clear_last", a, 0, 0)?;
+    vm_of(frame).last_error = None;
+    Ok(Zval::NULL)
+}
+
+fn phpinfo(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "phpinfo", a, 0, 1)?;
+    let flags = a.first().map_or(0xFFFF_FFFF, php_runtime::convert::to_int);
+    let vm = vm_of(frame);
+    let text = crate::phpinfo::text(vm, flags);
+    if !vm.write(text.as_bytes()) {
+        return Err(PhpError::Output);
+    }
+    Ok(Zval::bool(true))
+}
+
+fn get_cfg_var(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "get_cfg_var", a, 1, 1)?;
+    let key = String::from_utf8_lossy(&string_of(&a[0])).into_owned();
+    Ok(match vm_of(frame).cfg.get(&key) {
+        Some(v) => Zval::string(PhpString::new(v.as_bytes())),
+        None => Zval::bool(false),
+    })
+}
+
+/// `php_ini_loaded_file` and `php_ini_scanned_files`: hippy reads no ini files.
+fn php_ini_loaded_file(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "php_ini_loaded_file", a, 0, 0)?;
+    Ok(Zval::bool(false))
+}
+
 fn set_time_limit(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "set_time_limit", a, 1, 1)?;
     let secs = php_runtime::convert::to_int(&a[0]);
     vm_of(frame)
         .ini
         .insert("max_execution_time".into(), secs.to_string());
+    crate::limits::set_time_limit(secs);
     Ok(Zval::bool(true))
 }
 
@@ -311,15 +409,17 @@ pub fn error_level(text: &str) -> i64 {
     };
     let mut acc: Option<i64> = None;
     let mut op = '|';
-    let mut negate = false;
+    let mut negate = None;
     let mut word = String::new();
-    let flush = |word: &mut String, acc: &mut Option<i64>, op: char, negate: &mut bool| {
+    let flush = |word: &mut String, acc: &mut Option<i64>, op: char, negate: &mut Option<char>| {
         if word.is_empty() {
             return;
         }
         let mut v = value(word);
-        if *negate {
-            v = !v;
+        match negate {
+            Some('~') => v = !v,
+            Some(_) => v = (v == 0) as i64,
+            None => {}
         }
         *acc = Some(match (acc.take(), op) {
             (None, _) => v,
@@ -328,11 +428,11 @@ pub fn error_level(text: &str) -> i64 {
             (Some(a), _) => a | v,
         });
         word.clear();
-        *negate = false;
+        *negate = None;
     };
     for c in text.chars() {
         match c {
-            '~' => negate = true,
+            '~' | '!' => negate = Some(c),
             '&' | '|' | '^' => {
                 flush(&mut word, &mut acc, op, &mut negate);
                 op = c;
@@ -347,8 +447,48 @@ pub fn error_level(text: &str) -> i64 {
     acc.unwrap_or(0)
 }
 
+/// The value a `-d key=value` setting stores, as PHP's ini scanner reads it: quotes removed,
+/// `On`/`yes`/`true` as "1" and `Off`/`no`/`false`/`none` as "", and expressions of numbers
+/// and `E_*` constants evaluated.
+pub fn ini_value(raw: &str) -> String {
+    let t = raw.trim();
+    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+        return t[1..t.len() - 1].to_string();
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => return "1".into(),
+        "off" | "no" | "false" | "none" => return String::new(),
+        _ => {}
+    }
+    let expression = t.contains(['|', '&', '^', '~', '!'])
+        || (t.starts_with("E_") && t.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+    let words_only = t
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" _|&^~!()-".contains(&b));
+    if expression && words_only {
+        error_level(t).to_string()
+    } else {
+        raw.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ini_values_as_the_scanner_reads_them() {
+        use super::ini_value;
+        assert_eq!(ini_value("E_ALL ^ E_NOTICE"), "32759");
+        assert_eq!(
+            ini_value("E_ALL & E_NOTICE | E_PARSE ^ E_DEPRECATED & ~E_WARNING | !E_ERROR"),
+            "8204"
+        );
+        assert_eq!(ini_value("On"), "1");
+        assert_eq!(ini_value("off"), "");
+        assert_eq!(ini_value("\"quoted\""), "quoted");
+        assert_eq!(ini_value(" 5 "), " 5 ");
+        assert_eq!(ini_value("foo bar"), "foo bar");
+    }
+
     #[test]
     fn error_levels_as_php_ini_writes_them() {
         assert_eq!(super::error_level("E_ALL"), 32767);

@@ -32,8 +32,10 @@ pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'stati
         }
         f
     };
-    for d in program.late {
-        let d = match d {
+    let late: Vec<LateDecl> = program
+        .late
+        .into_iter()
+        .map(|d| match d {
             LateDecl::Function(f) => LateDecl::Function(shift(f)),
             LateDecl::Class(mut c) => {
                 c.methods = c
@@ -43,9 +45,9 @@ pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'stati
                     .collect();
                 LateDecl::Class(c)
             }
-        };
-        vm.late.push(Some((d, file)));
-    }
+            d @ LateDecl::TopClass(_) => d,
+        })
+        .collect();
     let main = Code::load_with(shift(program.main), file, &none);
     let classes: Vec<_> = program
         .classes
@@ -59,7 +61,19 @@ pub fn load(vm: &mut Vm, program: Program, file: &'static str) -> Result<&'stati
             c
         })
         .collect();
-    let class_codes = crate::classes::declare_all(vm, classes, file)?;
+    // The top-level classes PHP binds when it compiles the file are made now; the others
+    // when their declaration runs.
+    let (class_codes, mut unbound) = crate::classes::hoist(vm, classes, file)?;
+    for d in late {
+        let d = match d {
+            LateDecl::TopClass(i) => unbound
+                .get_mut(i as usize)
+                .and_then(Option::take)
+                .map(LateDecl::Class),
+            d => Some(d),
+        };
+        vm.late.push(d.map(|d| (d, file)));
+    }
     let mut functions = Vec::new();
     for f in program.functions {
         let lower = f.name.to_ascii_lowercase();
@@ -117,6 +131,10 @@ fn resolve_calls(vm: &Vm, codes: impl IntoIterator<Item = &'static Code>) {
     }
 }
 
+fn lower(name: &[u8]) -> Vec<u8> {
+    name.to_ascii_lowercase()
+}
+
 /// Runs a declaration inside a block: makes the function or class (PHP's fatal error when
 /// the name is taken).
 #[metajit::dont_look_inside]
@@ -143,17 +161,33 @@ pub fn declare_late(frame: &mut Frame, index: usize) -> Result<(), PhpError> {
             vm.functions.insert(lower, code);
             resolve_calls(vm, [code]);
         }
+        // An anonymous class (its made-up name holds a NUL byte, which no declared name
+        // can) is declared the first time its `new` runs, and kept.
+        LateDecl::Class(c) if c.name.contains(&0) && vm.classes.contains_key(&lower(&c.name)) => {}
         LateDecl::Class(c) => {
             let codes = crate::classes::declare_all(vm, vec![c], file)?;
             resolve_calls(vm, codes);
         }
+        // Replaced by the class itself when the file was loaded.
+        LateDecl::TopClass(_) => {}
     }
     Ok(())
 }
 
 /// Parses and compiles `src` from `path`: PHP's parse or compile error as a ready message.
-fn compile(vm: &Vm, src: &[u8], path: &str) -> Result<Program, PhpError> {
-    let ast = php_syntax::lint(src, Default::default())
+/// The compile-time warnings and deprecations are printed as PHP prints them (before the
+/// file runs; the error handler is not called for them here).
+fn compile(vm: &mut Vm, src: &[u8], path: &str) -> Result<Program, PhpError> {
+    let linted = php_syntax::lint_reporting(src, Default::default());
+    for w in &linted.warnings {
+        if vm.error_reporting & w.severity.error_type() != 0
+            && !vm.write(w.display_text(path).as_bytes())
+        {
+            return Err(PhpError::Output);
+        }
+    }
+    let ast = linted
+        .result
         .map_err(|d| PhpError::Raw(d.display_text(path)))?;
     php_compiler::compile(&ast, src, path.as_bytes(), vm.builtin_refs).map_err(|e| {
         if e.fatal {
@@ -223,7 +257,9 @@ pub fn include(frame: &mut Frame, dst: usize, src: usize, kind: u8) -> Result<()
         crate::ops::store(frame, dst, Zval::bool(true));
         return Ok(());
     }
-    vm.included.insert(real.clone());
+    if vm.included.insert(real.clone()) {
+        vm.included_list.push(real.clone());
+    }
     let src_text = std::fs::read(&path).unwrap_or_default();
     let shown: &'static str = Box::leak(real.to_string_lossy().into_owned().into_boxed_str());
     let program = compile(vm, &src_text, shown)?;

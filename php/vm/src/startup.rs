@@ -70,7 +70,10 @@ pub fn default_ini() -> HashMap<String, String> {
         ("implicit_flush", "1"),
         ("error_log", ""),
         ("include_path", ".:/usr/share/php"),
-        ("zend.assertions", "-1"),
+        ("zend.assertions", "1"),
+        ("assert.warning", "1"),
+        ("assert.bail", "0"),
+        ("assert.callback", ""),
         ("assert.active", "1"),
         ("assert.exception", "1"),
         ("date.timezone", ""),
@@ -92,8 +95,19 @@ pub fn default_ini() -> HashMap<String, String> {
         ("disable_functions", ""),
         ("max_input_time", "-1"),
         ("ignore_user_abort", "0"),
+        ("pcre.backtrack_limit", "1000000"),
+        ("pcre.recursion_limit", "100000"),
+        ("pcre.jit", "1"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect()
+}
+
+/// Whether an ini value means "on" (a non-zero number, or on/yes/true).
+pub fn ini_true(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "on" | "yes" | "true"
+    ) || v.trim().parse::<i64>().is_ok_and(|n| n != 0)
 }

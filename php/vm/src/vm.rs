@@ -9,10 +9,12 @@
 //! Every slot of a frame owns its value: writing a slot releases what it held
 //! ([`ops::put`](crate::ops::put)), copying a value into a slot adds a reference.
 
-use crate::ops::{self, arith, array, call, callable, exception, object, output, props, vars};
+use crate::ops::{
+    self, arith, array, call, callable, exception, object, output, props, refs, vars,
+};
 use metajit::cli::Output;
 use metajit::{JitArray, JitDriver, Ref};
-use php_compiler::{Function, NONE, Op, Program};
+use php_compiler::{Function, NONE, Op, Program, RefOp};
 use php_runtime::PhpError;
 use php_runtime::object::Class;
 use php_runtime::value::PhpRef;
@@ -145,6 +147,8 @@ pub struct Vm {
     pub class_list: Vec<&'static Class>,
     /// The code of every method, indexed by [`MethodBody::User`](php_runtime::object::MethodBody).
     pub methods: Vec<&'static Code>,
+    /// What linking learned about each class (member order, prototypes) for its subclasses.
+    pub links: crate::links::Links,
     /// The built-in classes to make.
     pub class_specs: &'static [php_runtime::object::ClassSpec],
     /// An exception a destructor threw, reported when the program ends.
@@ -163,8 +167,22 @@ pub struct Vm {
     pub keep_ref: u32,
     /// The ini settings (`ini_get`, `ini_set`, `-d`).
     pub ini: HashMap<String, String>,
+    /// The last diagnostic (`error_get_last`): its level, message, file and line.
+    pub last_error: Option<(i64, String, String, u32)>,
+    /// The configuration (`get_cfg_var`): what `-d` set, as no ini file is read.
+    pub cfg: HashMap<String, String>,
     /// Variables only `$$name` made, per call depth (the script's are extra globals).
     pub dynamic_vars: Vec<HashMap<Vec<u8>, PhpRef>>,
+    /// `spl_autoload_register`: the autoloaders, in the order they are tried.
+    pub autoloaders: Vec<Zval>,
+    /// `assert_options(ASSERT_CALLBACK)`: called when an assertion fails.
+    pub assert_callback: Option<Zval>,
+    /// The names of the built-in functions `builtins` finds (`get_defined_functions`).
+    pub builtin_names: fn() -> Vec<&'static str>,
+    /// The constants defined before the program starts (the others are the program's).
+    pub internal_constants: std::collections::HashSet<Vec<u8>>,
+    /// The files included so far, in the order they were first included.
+    pub included_list: Vec<std::path::PathBuf>,
     /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
     /// frames link to their callers and must not move when the vector grows.
     #[allow(clippy::vec_box)]
@@ -287,6 +305,7 @@ impl Vm {
             builtin_refs: &[],
             classes: HashMap::new(),
             class_list: Vec::new(),
+            links: Default::default(),
             methods: Vec::new(),
             class_specs: &[],
             pending: None,
@@ -296,8 +315,15 @@ impl Vm {
             exception_handlers: Vec::new(),
             shutdown_functions: Vec::new(),
             ini: crate::startup::default_ini(),
+            cfg: HashMap::new(),
+            last_error: None,
             keep_ref: 0,
             dynamic_vars: Vec::new(),
+            autoloaders: Vec::new(),
+            assert_callback: None,
+            builtin_names: Vec::new,
+            internal_constants: Default::default(),
+            included_list: Vec::new(),
             frames: Vec::new(),
         }
     }
@@ -307,6 +333,9 @@ impl Vm {
     /// given, then its arguments).
     pub fn run_program(&mut self, program: Program, argv: Vec<Vec<u8>>) -> Result<(), PhpError> {
         crate::classes::declare_builtin(self);
+        self.internal_constants = self.constants.keys().cloned().collect();
+        crate::limits::apply(self, "memory_limit");
+        crate::limits::apply(self, "max_execution_time");
         let file: &'static str = Box::leak(self.file.clone().into_boxed_str());
         let main = crate::load::load(self, program, file)?;
         let jit = self.jit.clone();
@@ -423,6 +452,51 @@ impl Vm {
         }
     }
 
+    /// Reports a diagnostic as PHP's CLI does: it becomes the last error, and is shown as
+    /// `display_errors` says (on standard output, standard error or not at all) and logged to
+    /// standard error with `log_errors`. `false` when the output failed.
+    pub fn report_error(
+        &mut self,
+        level: i64,
+        label: &str,
+        message: &str,
+        file: &str,
+        line: u32,
+    ) -> bool {
+        self.last_error = Some((level, message.to_string(), file.to_string(), line));
+        let setting = |vm: &Vm, key: &str| vm.ini.get(key).map(|v| v.to_ascii_lowercase());
+        let log = setting(self, "log_errors").is_some_and(|v| crate::startup::ini_true(&v));
+        let display = setting(self, "display_errors");
+        if (log || display.as_deref() == Some("stderr")) && self.buffers.is_empty() {
+            // What went to standard output comes first, as PHP writes it unbuffered.
+            self.output.flush();
+        }
+        if log {
+            eprintln!("PHP {label}:  {message} in {file} on line {line}");
+        }
+        match display.as_deref() {
+            Some("stderr") => {
+                eprintln!("{label}: {message} in {file} on line {line}");
+                true
+            }
+            Some(v) if v == "stdout" || crate::startup::ini_true(v) => {
+                let text = format!("\n{label}: {message} in {file} on line {line}\n");
+                self.write(text.as_bytes())
+            }
+            _ => true,
+        }
+    }
+
+    /// Reports an error that ended the program (a fatal error or an uncaught exception) for
+    /// the script `file`, as [`report_error`](Vm::report_error) does.
+    pub fn report_fatal(&mut self, e: &PhpError, file: &str) -> bool {
+        match (e, e.report(file)) {
+            (PhpError::Raw(text), _) => self.write(text.as_bytes()),
+            (_, Some(r)) => self.report_error(r.level, r.label, &r.message, &r.file, r.line),
+            _ => true,
+        }
+    }
+
     /// Ends the program's output: the output buffers are flushed, innermost first, then the
     /// output itself. `false` when the output failed.
     pub fn finish_output(&mut self) -> bool {
@@ -457,6 +531,9 @@ impl Vm {
         if let Some(&c) = self.functions.get(lower) {
             return Callee::User(c);
         }
+        if self.disabled(lower) {
+            return Callee::Undefined;
+        }
         if let Some(&(n, f)) = crate::functions::FUNCTIONS
             .iter()
             .find(|(n, _)| n.as_bytes() == lower)
@@ -464,6 +541,14 @@ impl Vm {
             return Callee::Vm(n, f);
         }
         (self.builtins)(lower).map_or(Callee::Undefined, |(n, f)| Callee::Builtin(n, f))
+    }
+
+    /// Whether the built-in function `lower` is named in the `disable_functions` setting.
+    fn disabled(&self, lower: &[u8]) -> bool {
+        self.cfg.get("disable_functions").is_some_and(|list| {
+            list.split(',')
+                .any(|n| n.trim().as_bytes().eq_ignore_ascii_case(lower))
+        })
     }
 
     /// Whether a function of this lowercase name exists (the program's or a built-in).
@@ -569,6 +654,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 continue;
             }
             Op::Loop { to } => {
+                if metajit::interrupt_pending() {
+                    frame.pc = pc;
+                    crate::limits::interrupted(frame)?;
+                }
                 pc = to as usize;
                 metajit::can_enter_jit!();
                 continue;
@@ -640,9 +729,40 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 frame.pc = pc;
                 array::fetch_dim(frame, dst as usize, base as usize, key as usize, false)?;
             }
+            Op::IssetDim { dst, base, key } => {
+                frame.pc = pc;
+                array::isset_dim(frame, dst as usize, base as usize, key as usize)?;
+            }
+            Op::EmptyDim { dst, base, key } => {
+                frame.pc = pc;
+                ops::array_access::empty_dim(frame, dst as usize, base as usize, key as usize)?;
+            }
             Op::FetchDimQuiet { dst, base, key } => {
                 frame.pc = pc;
                 array::fetch_dim(frame, dst as usize, base as usize, key as usize, true)?;
+            }
+            Op::FetchDimObj {
+                dst,
+                cv,
+                prop,
+                keys,
+                n,
+                append,
+                create,
+                warn,
+            } => {
+                frame.pc = pc;
+                array::fetch_dim_obj(
+                    frame,
+                    dst as usize,
+                    cv as usize,
+                    prop as usize,
+                    keys as usize,
+                    n as usize,
+                    append,
+                    create,
+                    warn,
+                )?;
             }
             Op::FetchList { dst, base, key } => {
                 frame.pc = pc;
@@ -742,6 +862,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 frame.pc = pc;
                 props::fetch_prop(frame, dst as usize, obj as usize, name as usize, quiet)?;
             }
+            Op::IssetProp { dst, obj, name } => {
+                frame.pc = pc;
+                props::isset_prop(frame, dst as usize, obj as usize, name as usize)?;
+            }
             Op::AssignProp { obj, name, val } => {
                 frame.pc = pc;
                 props::assign_prop(frame, obj as usize, name as usize, val as usize)?;
@@ -835,6 +959,67 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
             Op::KeepRef => vars::keep_ref(frame),
+            Op::Ref(RefOp::FetchList { dst, base, key }) => {
+                frame.pc = pc;
+                refs::fetch_list(frame, dst as usize, base as usize, key as usize)?;
+            }
+            Op::Ref(RefOp::Expect { src, need }) => {
+                let need = need as u8;
+                frame.pc = pc;
+                refs::expect(frame, src as usize, need)?;
+            }
+            Op::Ref(RefOp::NotPassable { name, n }) => {
+                frame.pc = pc;
+                refs::not_passable(frame, name as usize, n as usize)?;
+            }
+            Op::Ref(RefOp::SpreadArgs { arr, src, name }) => {
+                frame.pc = pc;
+                refs::spread_args(frame, arr as usize, src as usize, name as usize)?;
+            }
+            Op::Ref(RefOp::SendModes {
+                dst,
+                kind,
+                target,
+                name,
+                argc,
+            }) => {
+                let kind = kind as u8;
+                frame.pc = pc;
+                ops::send::send_modes(
+                    frame,
+                    dst as usize,
+                    kind,
+                    target as usize,
+                    name as usize,
+                    argc as usize,
+                )?;
+            }
+            Op::Ref(RefOp::CannotPass {
+                mode,
+                kind,
+                target,
+                name,
+                n,
+            }) => {
+                let kind = kind as u8;
+                frame.pc = pc;
+                ops::send::cannot_pass(
+                    frame,
+                    mode as usize,
+                    kind,
+                    target as usize,
+                    name as usize,
+                    n as usize,
+                )?;
+            }
+            Op::Ref(RefOp::BindGlobal { name }) => {
+                frame.pc = pc;
+                refs::bind_global(frame, name as usize)?;
+            }
+            Op::Ref(RefOp::UnsetVar { name }) => {
+                frame.pc = pc;
+                refs::unset_var(frame, name as usize)?;
+            }
             Op::Declare { index } => {
                 frame.pc = pc;
                 crate::load::declare_late(frame, index as usize)?;
@@ -845,6 +1030,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::VarVarRef { dst, name } => vars::var_var_ref(frame, dst as usize, name as usize),
             Op::GlobalRef { dst, name } => vars::global_ref(frame, dst as usize, name as usize),
+            Op::GlobalUnset { name } => vars::global_unset(frame, name as usize),
+            Op::GlobalFetch { dst, name } => {
+                frame.pc = pc;
+                vars::global_fetch(frame, dst as usize, name as usize)?;
+            }
             Op::Eval { dst, src } => {
                 frame.pc = pc;
                 crate::load::eval(frame, dst as usize, src as usize)?;
@@ -901,7 +1091,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::IterInitRef { src, pos, exit } => {
                 frame.pc = pc;
-                if !array::iter_init_ref(frame, src as usize, pos as usize)? {
+                if !ops::iter::iter_init_ref(frame, src as usize, pos as usize)? {
                     pc = exit as usize;
                     continue;
                 }
@@ -913,7 +1103,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 val,
                 exit,
             } => {
-                if !array::iter_next_ref(
+                if !ops::iter::iter_next_ref(
                     frame,
                     src as usize,
                     pos as usize,
@@ -974,7 +1164,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::IterInit { src, pos, exit } => {
                 frame.pc = pc;
-                if !array::iter_init(frame, src as usize, pos as usize)? {
+                if !ops::iter::iter_init(frame, src as usize, pos as usize)? {
                     pc = exit as usize;
                     continue;
                 }
@@ -987,7 +1177,7 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                 exit,
             } => {
                 frame.pc = pc;
-                if !array::iter_next(
+                if !ops::iter::iter_next(
                     frame,
                     src as usize,
                     pos as usize,

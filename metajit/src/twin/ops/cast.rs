@@ -194,3 +194,22 @@ pub fn ref_addr<T>(r: impl crate::twin::IntoTwin<Sym<crate::Ref<T>>>) -> Sym<u64
         record(Opcode::CastPtrToInt, Kind::Int, &[Operand::of(r)]),
     )
 }
+
+/// `metajit::interrupt_pending()` in twin code: a load of the interrupt flag's word (never
+/// cached or folded: `raw_load` reads memory anyone may write) tested for non-zero.
+pub fn interrupt_pending<E>(_: &mut E) -> Sym<bool> {
+    let val = crate::interrupt::pending();
+    let addr = Operand::Const(Kind::Int, crate::interrupt::flag_addr());
+    let Some(word) = record(
+        Opcode::RawLoad,
+        Kind::Int,
+        &[addr, Operand::Const(Kind::Int, 0)],
+    ) else {
+        return Sym::konst(val);
+    };
+    let zero = Operand::Const(Kind::Int, 0);
+    Sym::traced(
+        val,
+        record(Opcode::IntNe, Kind::Int, &[Operand::Op(word), zero]),
+    )
+}

@@ -9,12 +9,56 @@ use php_syntax::ast::{ClassDecl, ClassKind, Member, Modifiers};
 
 /// The flag [`ClassDef::flags`] gives interfaces.
 pub const INTERFACE: u16 = 128;
+/// The class flag of `#[AllowDynamicProperties]` (the runtime's `flags::DYNAMIC`).
+pub const DYNAMIC: u16 = 256;
 
 /// Compiles a class or interface declared at the top level.
 pub(super) fn class<'a>(
     unit: &'a Unit<'a>,
     decl: &'a ClassDecl,
     scope: std::rc::Rc<super::names::Scope>,
+) -> Result<ClassDef> {
+    let Some(name) = &decl.name else {
+        return Err(CompileError {
+            message: "anonymous classes is not supported yet".into(),
+            line: line_of(unit.lines, decl.span),
+            fatal: false,
+        });
+    };
+    let full_name = scope.declare(&name.name);
+    class_named(unit, decl, scope, full_name)
+}
+
+/// The name PHP gives the anonymous class `decl` (the `n`th of its file): its parent's (or
+/// first interface's) name or `class`, `@anonymous`, a NUL byte, then where it is declared.
+/// What comes after the NUL is not printed in messages and `var_dump`.
+pub(super) fn anonymous_name(
+    unit: &Unit<'_>,
+    decl: &ClassDecl,
+    scope: &super::names::Scope,
+    n: u32,
+) -> Box<[u8]> {
+    let prefix = match decl.extends.first().or(decl.implements.first()) {
+        Some(p) => {
+            let full = scope.class(p);
+            full.strip_prefix(b"\\").unwrap_or(&full).to_vec()
+        }
+        None => b"class".to_vec(),
+    };
+    let line = line_of(unit.lines, decl.span);
+    let mut name = prefix;
+    name.extend_from_slice(b"@anonymous\0");
+    name.extend_from_slice(unit.file);
+    name.extend_from_slice(format!(":{line}${n:x}").as_bytes());
+    name.into()
+}
+
+/// Compiles a class under its full name (an anonymous class's made-up one included).
+pub(super) fn class_named<'a>(
+    unit: &'a Unit<'a>,
+    decl: &'a ClassDecl,
+    scope: std::rc::Rc<super::names::Scope>,
+    full_name: Box<[u8]>,
 ) -> Result<ClassDef> {
     let line = line_of(unit.lines, decl.span);
     let unsupported = |what: &str| {
@@ -24,11 +68,16 @@ pub(super) fn class<'a>(
             fatal: false,
         })
     };
-    let Some(name) = &decl.name else {
-        return unsupported("anonymous classes");
-    };
     let mut flags = decl.modifiers.flags;
-    let full_name = scope.declare(&name.name);
+    let allows_dynamic = decl.attrs.iter().flat_map(|g| &g.attrs).any(|a| {
+        let full = scope.class(&a.name);
+        full.strip_prefix(b"\\")
+            .unwrap_or(&full)
+            .eq_ignore_ascii_case(b"AllowDynamicProperties")
+    });
+    if allows_dynamic {
+        flags |= DYNAMIC;
+    }
     let (parent, interfaces) = match decl.kind {
         ClassKind::Class => (
             decl.extends.first().map(|n| scope.class(n)),
@@ -127,6 +176,17 @@ pub(super) fn class<'a>(
             Member::TraitUse(_) => return unsupported("traits"),
             Member::EnumCase(_) => return unsupported("enums"),
         }
+    }
+    // A class or interface declaring `__toString` implements `Stringable` (listed after the
+    // ones it names, as PHP adds it when it compiles the method).
+    let stringable = |n: &[u8]| n.eq_ignore_ascii_case(b"stringable");
+    if def
+        .methods
+        .iter()
+        .any(|(_, f)| f.name.eq_ignore_ascii_case(b"__tostring"))
+        && !def.interfaces.iter().any(|n| stringable(n))
+    {
+        def.interfaces.push(b"Stringable"[..].into());
     }
     Ok(def)
 }

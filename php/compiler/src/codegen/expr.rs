@@ -3,12 +3,44 @@
 use super::place::Place;
 use super::{Gen, Result, TEMP, line_of};
 use crate::CompileError;
-use crate::bytecode::{BinOp, Const, NONE, Op, Slot, Step, UnOp};
+use crate::bytecode::{BinOp, CallKind, Const, NONE, Op, Slot, Step, UnOp};
 use php_syntax::ast::{
-    Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, StringPart, UnaryOp,
+    Arg, Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, StringPart, UnaryOp,
 };
 
 impl<'a> Gen<'a> {
+    /// For a call of `assert` with one positional argument: the description PHP passes as
+    /// its second, `assert(<source of the argument>)` (the source as written; PHP prints the
+    /// compiled expression back, which reads the same for conventionally written code).
+    fn assert_description(&self, name: &php_syntax::ast::Name, args: &[Arg]) -> Option<Box<[u8]>> {
+        let full = self.scope.function(name);
+        let global = full.strip_prefix(b"\\").unwrap_or(&full);
+        let unqualified = name.kind == php_syntax::ast::NameKind::Unqualified;
+        let is_assert = global.eq_ignore_ascii_case(b"assert")
+            || (unqualified && name.text.eq_ignore_ascii_case(b"assert"));
+        if !is_assert || args.len() != 1 || args[0].unpack || args[0].name.is_some() {
+            return None;
+        }
+        let src = self.unit.src;
+        // The argument's text runs from the call's `(` to its matching `)` (the spans of
+        // parenthesized expressions leave their parentheses out).
+        let mut open = self.ast.expr(args[0].value).span.start as usize;
+        let mut i = open;
+        while i > 0 && (src[i - 1].is_ascii_whitespace() || src[i - 1] == b'(') {
+            i -= 1;
+            if src[i] == b'(' {
+                open = i;
+            }
+        }
+        let close = matching_paren(src, open)?;
+        let inner = src.get(open + 1..close)?.trim_ascii();
+        let inner = inner.strip_suffix(b",").unwrap_or(inner).trim_ascii();
+        let mut text = b"assert(".to_vec();
+        text.extend_from_slice(inner);
+        text.push(b')');
+        Some(text.into())
+    }
+
     pub(super) fn load_const(&mut self, k: Const) -> Slot {
         let k = self.constant(k);
         let t = self.temp();
@@ -86,128 +118,9 @@ impl<'a> Gen<'a> {
                 }
                 dst
             }
-            ExprKind::Assign { target, value }
-                if matches!(
-                    self.ast.expr(*target).kind,
-                    ExprKind::List { .. } | ExprKind::Array { .. }
-                ) =>
-            {
-                let v = self.expr(*value)?;
-                self.destructure(*target, v)?;
-                v
-            }
             ExprKind::Assign { target, value } => self.assign_to(*target, *value)?,
-            ExprKind::AssignRef { target, value } => {
-                let src = match self.ref_of(*value)? {
-                    Some(r) => r,
-                    // `= &f()`, `= &new X`: the value (PHP also notices functions that do
-                    // not return by reference).
-                    None => self.expr(*value)?,
-                };
-                match self.place(*target, true)? {
-                    Place::Var(cv) => {
-                        self.emit(Op::AssignRef { cv, src });
-                        let t = self.temp();
-                        self.emit(Op::LoadQuiet { dst: t, cv });
-                        t
-                    }
-                    Place::Dim(d) => {
-                        self.emit(Op::AssignRefDim {
-                            cv: d.cv,
-                            prop: d.prop,
-                            keys: d.keys,
-                            n: d.n,
-                            append: d.append,
-                            src,
-                        });
-                        src
-                    }
-                    Place::Prop { obj, name } => {
-                        self.emit(Op::AssignRefProp { obj, name, src });
-                        src
-                    }
-                }
-            }
-            ExprKind::AssignOp { op, target, value }
-                if *op != BinaryOp::Coalesce
-                    && matches!(
-                        self.ast.expr(*target).kind,
-                        ExprKind::ArrayDim { .. } | ExprKind::Property { .. }
-                    ) =>
-            {
-                let Some(bop) = arith_op(*op) else {
-                    return self.unsupported("this compound assignment");
-                };
-                let place = self.place(*target, false)?;
-                let v = self.expr(*value)?;
-                let dst = self.temp();
-                match place {
-                    Place::Dim(d) => self.emit(Op::AssignDimOp {
-                        op: bop,
-                        cv: d.cv,
-                        prop: d.prop,
-                        keys: d.keys,
-                        n: d.n,
-                        val: v,
-                        dst,
-                    }),
-                    Place::Prop { obj, name } => self.emit(Op::AssignPropOp {
-                        op: bop,
-                        obj,
-                        name,
-                        val: v,
-                        dst,
-                    }),
-                    Place::Var(_) => unreachable!("an element or a property"),
-                };
-                dst
-            }
-            ExprKind::AssignOp {
-                op: BinaryOp::Coalesce,
-                target,
-                value,
-            } if !matches!(self.ast.expr(*target).kind, ExprKind::Variable(_)) => {
-                // `$a[k] ??= v`: read quietly, assign when null.
-                let dst = self.temp();
-                let cur = self.quiet_value(*target)?;
-                self.emit(Op::Copy { dst, src: cur });
-                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
-                let v = self.assign_to(*target, *value)?;
-                self.emit(Op::Copy { dst, src: v });
-                let h = self.here();
-                self.patch(j, h);
-                dst
-            }
-            ExprKind::AssignOp { op, target, value } => {
-                let Place::Var(cv) = self.place(*target, false)? else {
-                    unreachable!("elements and properties are compiled above")
-                };
-                if *op == BinaryOp::Coalesce {
-                    let dst = self.temp();
-                    self.emit(Op::LoadQuiet { dst, cv });
-                    let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
-                    let v = self.expr(*value)?;
-                    self.emit(Op::Assign { cv, src: v });
-                    self.emit(Op::Copy { dst, src: v });
-                    let h = self.here();
-                    self.patch(j, h);
-                    return Ok(dst);
-                }
-                let Some(bop) = arith_op(*op) else {
-                    return self.unsupported("this compound assignment");
-                };
-                let v = self.expr(*value)?;
-                let cur = self.temp();
-                self.emit(Op::Load { dst: cur, cv });
-                self.emit(Op::Binary {
-                    op: bop,
-                    dst: cur,
-                    a: cur,
-                    b: v,
-                });
-                self.emit(Op::Assign { cv, src: cur });
-                cur
-            }
+            ExprKind::AssignRef { target, value } => self.assign_ref(*target, *value)?,
+            ExprKind::AssignOp { op, target, value } => self.assign_op(*op, *target, *value)?,
             ExprKind::IncDec { op, target } => {
                 let step = match op {
                     IncDecOp::PreInc => Step::PreInc,
@@ -277,13 +190,26 @@ impl<'a> Gen<'a> {
                         fatal: true,
                     });
                 };
+                // `$GLOBALS['x']`: the global itself.
+                if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS")
+                {
+                    let name = self.expr(*dim)?;
+                    let dst = self.temp();
+                    self.emit(Op::GlobalFetch { dst, name });
+                    return Ok(dst);
+                }
                 // A variable is read in place (a copy in a temporary would share the array
                 // and make the next write to it copy the whole array).
                 let b = match self.plain_var(*base) {
                     Some(cv) => cv,
                     None => self.expr(*base)?,
                 };
-                let key = self.expr(*dim)?;
+                // So is a variable key, as PHP reads it: after the base (an error handler
+                // run by the base's warning may change it).
+                let key = match self.plain_var(*dim) {
+                    Some(cv) => cv,
+                    None => self.expr(*dim)?,
+                };
                 let dst = self.temp();
                 self.emit(Op::FetchDim { dst, base: b, key });
                 dst
@@ -294,9 +220,10 @@ impl<'a> Gen<'a> {
                 expr,
             } => {
                 let save = self.temp();
-                self.emit(Op::Silence { save });
+                let from = self.emit(Op::Silence { save }) as u32 + 1;
                 let v = self.expr(*expr)?;
-                self.emit(Op::Unsilence { save });
+                let to = self.emit(Op::Unsilence { save }) as u32;
+                self.f.silences.push((from, to));
                 v
             }
             ExprKind::Unary { op, expr } => {
@@ -362,7 +289,19 @@ impl<'a> Gen<'a> {
                 let dst = self.load_const(Const::Bool(true));
                 let mut exits = Vec::new();
                 for &e in list {
-                    let t = self.quiet_value(e)?;
+                    let t = self.isset_value(e)?;
+                    // The last property is tested without `__get`.
+                    if let Some(last) = self.f.ops.last_mut()
+                        && let Op::FetchProp {
+                            dst,
+                            obj,
+                            name,
+                            quiet: true,
+                        } = *last
+                        && dst == t
+                    {
+                        *last = Op::IssetProp { dst, obj, name };
+                    }
                     self.emit(Op::Unary {
                         op: UnOp::IsSet,
                         dst,
@@ -377,7 +316,13 @@ impl<'a> Gen<'a> {
                 dst
             }
             ExprKind::Empty(e) => {
-                let t = self.quiet_value(*e)?;
+                let t = self.isset_value(*e)?;
+                if let Some(last) = self.f.ops.last_mut()
+                    && let Op::IssetDim { dst, base, key } = *last
+                    && dst == t
+                {
+                    *last = Op::EmptyDim { dst, base, key };
+                }
                 self.emit(Op::Unary {
                     op: UnOp::Not,
                     dst: t,
@@ -396,7 +341,8 @@ impl<'a> Gen<'a> {
                     Callee::Name(name) => name,
                     Callee::Expr(e) => {
                         let callee = self.expr(*e)?;
-                        let (args, argc) = self.plain_args(args)?;
+                        let (args, argc) =
+                            self.dynamic_args(args, CallKind::Value, callee, NONE)?;
                         let dst = self.temp();
                         self.keep_ref(keep);
                         self.emit(Op::CallValue {
@@ -419,14 +365,12 @@ impl<'a> Gen<'a> {
                     .get(&full.to_ascii_lowercase())
                     .or_else(|| self.by_ref.get(&name.text.to_ascii_lowercase()))
                     .cloned();
+                let k = self.constant(Const::Str(full));
                 if args.iter().any(|a| a.unpack || a.name.is_some()) {
-                    if refs.is_some_and(|r| r.contains(&true)) {
-                        return self.unsupported(
-                            "spreads and named arguments for by-reference parameters",
-                        );
-                    }
-                    let arr = self.args_array(args)?;
-                    let k = self.constant(Const::Str(full));
+                    let arr = match &refs {
+                        Some(r) if r.any() => self.ref_args_array(args, r, k)?,
+                        _ => self.args_array(args)?,
+                    };
                     let dst = self.temp();
                     self.keep_ref(keep);
                     self.emit(Op::CallArray {
@@ -436,28 +380,33 @@ impl<'a> Gen<'a> {
                     });
                     return Ok(dst);
                 }
+                // `assert($e)` gets the description PHP makes of `$e`'s source.
+                let description = self.assert_description(name, args);
+                let argc = args.len() + usize::from(description.is_some());
                 let base = self.next_temp;
-                for _ in args {
+                for _ in 0..argc {
                     self.temp();
                 }
                 for (i, a) in args.iter().enumerate() {
                     let dst = TEMP | (base + i as Slot);
-                    if refs.as_ref().is_some_and(|r| r.get(i) == Some(&true))
-                        && let Some(r) = self.ref_of(a.value)?
-                    {
-                        self.emit(Op::Copy { dst, src: r });
-                        continue;
-                    }
-                    let v = self.expr(a.value)?;
+                    let v = match &refs {
+                        Some(r) if r.by_ref(i) => self.ref_arg(a.value, k, i)?,
+                        _ => self.expr(a.value)?,
+                    };
                     self.emit(Op::Copy { dst, src: v });
                 }
-                let k = self.constant(Const::Str(full));
+                if let Some(text) = description {
+                    let dst = TEMP | (base + args.len() as Slot);
+                    let v = self.load_const(Const::Str(text));
+                    self.emit(Op::Copy { dst, src: v });
+                }
+                let argc = argc as u32;
                 let dst = self.temp();
                 self.keep_ref(keep);
                 self.emit(Op::Call {
                     name: k,
                     args: TEMP | base,
-                    argc: args.len() as u32,
+                    argc,
                     dst,
                 });
                 dst
@@ -599,34 +548,6 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// `target = value`, its result in the returned slot.
-    fn assign_to(&mut self, target: ExprId, value: ExprId) -> Result<Slot> {
-        Ok(match self.place(target, true)? {
-            Place::Dim(d) => {
-                let v = self.expr(value)?;
-                self.emit(Op::AssignDim {
-                    cv: d.cv,
-                    prop: d.prop,
-                    keys: d.keys,
-                    n: d.n,
-                    append: d.append,
-                    val: v,
-                });
-                v
-            }
-            Place::Prop { obj, name } => {
-                let v = self.expr(value)?;
-                self.emit(Op::AssignProp { obj, name, val: v });
-                v
-            }
-            Place::Var(cv) => {
-                let v = self.expr(value)?;
-                self.emit(Op::Assign { cv, src: v });
-                v
-            }
-        })
-    }
-
     pub(super) fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
         use BinaryOp as B;
         match op {
@@ -716,4 +637,33 @@ pub(super) fn arith_op(op: BinaryOp) -> Option<BinOp> {
         B::BitXor => BinOp::BitXor,
         _ => return None,
     })
+}
+
+/// The offset of the `)` matching the `(` at `open` (skipping quoted strings).
+fn matching_paren(src: &[u8], open: usize) -> Option<usize> {
+    if src.get(open) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < src.len() {
+        match src[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < src.len() && src[i] != q {
+                    i += if src[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }

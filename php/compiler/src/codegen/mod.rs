@@ -5,6 +5,7 @@ use crate::CompileError;
 use crate::bytecode::{
     BinOp, ClassDef, Const, Function, NONE, Op, Param, Program, Slot, TryRegion, UnOp,
 };
+use by_ref::RefParams;
 use php_syntax::ast::{Ast, ExprId, ExprKind, FunctionDecl, NameKind, StmtId, StmtKind, UnaryOp};
 use php_syntax::span::{LineIndex, Span};
 use std::cell::RefCell;
@@ -48,9 +49,16 @@ fn compile_unit(
     let mut functions = Vec::new();
     let mut classes = Vec::new();
     let mut main_body = Vec::new();
+    // A top-level class is compiled once, and its declaration stays in the script's code:
+    // the loader decides whether it is made then or when the declaration runs.
+    let mut top_classes = HashMap::new();
     names::with_scopes(ast, &ast.top, |s, scope| match &ast.stmt(s).kind {
         StmtKind::Function(decl) => functions.push((decl.as_ref(), scope.clone())),
-        StmtKind::Class(decl) => classes.push((decl.as_ref(), scope.clone())),
+        StmtKind::Class(decl) => {
+            top_classes.insert(s, classes.len() as u32);
+            classes.push((decl.as_ref(), scope.clone()));
+            main_body.push((s, scope.clone()));
+        }
         _ => main_body.push((s, scope.clone())),
     });
     let mut names = HashMap::new();
@@ -69,17 +77,25 @@ fn compile_unit(
         }
     }
     // Which parameters of each function are by reference (call sites pass references there).
-    let mut by_ref: HashMap<Vec<u8>, Vec<bool>> = builtin_refs
+    let mut by_ref: HashMap<Vec<u8>, RefParams> = builtin_refs
         .iter()
         .map(|(name, refs)| {
             let n = refs.iter().max().map_or(0, |m| m + 1);
-            let flags = (0..n).map(|i| refs.contains(&i)).collect();
-            (name.as_bytes().to_vec(), flags)
+            let params = RefParams {
+                refs: (0..n).map(|i| refs.contains(&i)).collect(),
+                names: Vec::new(),
+                rest_by_ref: false,
+            };
+            (name.as_bytes().to_vec(), params)
         })
         .collect();
     by_ref.extend(functions.iter().map(|(d, scope)| {
-        let flags = d.params.iter().map(|p| p.by_ref).collect();
-        (scope.declare(&d.name.name).to_ascii_lowercase(), flags)
+        let params = RefParams {
+            refs: d.params.iter().map(|p| p.by_ref).collect(),
+            names: d.params.iter().map(|p| p.name.name.clone()).collect(),
+            rest_by_ref: d.params.last().is_some_and(|p| p.variadic && p.by_ref),
+        };
+        (scope.declare(&d.name.name).to_ascii_lowercase(), params)
     }));
     let unit = Unit {
         ast,
@@ -88,7 +104,9 @@ fn compile_unit(
         file,
         closures: RefCell::new(Vec::new()),
         late: RefCell::new(Vec::new()),
+        top_classes,
         strict: types::strict_types(ast),
+        src,
     };
     let mut main_gen = Gen::new(&unit, b"{main}");
     main_gen.eval = eval;
@@ -148,22 +166,26 @@ struct Unit<'a> {
     ast: &'a Ast,
     lines: &'a LineIndex,
     /// The by-reference parameters of every function of the file, by lowercase name.
-    by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    by_ref: &'a HashMap<Vec<u8>, RefParams>,
     /// The file's full path.
     file: &'a [u8],
     /// The closures compiled so far (`Op::MakeClosure` names them by index).
     closures: RefCell<Vec<Function>>,
     /// The declarations inside blocks compiled so far (`Op::Declare` names them by index).
     late: RefCell<Vec<crate::bytecode::LateDecl>>,
+    /// The top-level class declarations: their index in `Program::classes`.
+    top_classes: HashMap<php_syntax::ast::StmtId, u32>,
     /// `declare(strict_types=1)`.
     strict: bool,
+    /// The file's source (for the text of an asserted expression).
+    src: &'a [u8],
 }
 
 struct Gen<'a> {
     unit: &'a Unit<'a>,
     ast: &'a Ast,
     /// The by-reference parameters of every function of the file, by lowercase name.
-    by_ref: &'a HashMap<Vec<u8>, Vec<bool>>,
+    by_ref: &'a HashMap<Vec<u8>, RefParams>,
     /// The file's full path.
     file: &'a [u8],
     lines: &'a LineIndex,
@@ -217,10 +239,13 @@ impl<'a> Gen<'a> {
                 this: None,
                 try_of: Vec::new(),
                 regions: Vec::<TryRegion>::new(),
+                silences: Vec::new(),
                 uses: Vec::new(),
                 is_static: false,
                 strict: unit.strict,
                 ret: None,
+                returns_ref: false,
+                will_change: false,
             },
             cv_of: HashMap::new(),
             next_temp: 0,
@@ -283,6 +308,13 @@ impl<'a> Gen<'a> {
         self.line = line_of(self.lines, decl.span);
         self.f.line = self.line;
         self.returns_ref = decl.by_ref;
+        self.f.returns_ref = decl.by_ref;
+        self.f.will_change = decl.attrs.iter().flat_map(|g| &g.attrs).any(|a| {
+            let full = self.scope.class(&a.name);
+            full.strip_prefix(b"\\")
+                .unwrap_or(&full)
+                .eq_ignore_ascii_case(b"ReturnTypeWillChange")
+        });
         self.params(&decl.params)?;
         self.f.ret = self.return_type(decl.return_type.as_ref())?;
         self.function_rest(decl, this)
@@ -290,16 +322,30 @@ impl<'a> Gen<'a> {
 
     /// Compiles parameters: their slots come first, in order.
     fn params(&mut self, params: &'a [php_syntax::ast::Param]) -> Result<()> {
-        for p in params {
-            if p.by_ref && p.variadic {
-                return self.unsupported("variadic parameters by reference");
-            }
+        let last_required = params
+            .iter()
+            .rposition(|p| p.default.is_none() && !p.variadic);
+        for (i, p) in params.iter().enumerate() {
             let mut default = match p.default {
                 Some(e) => Some(self.constant_expr(e)?),
                 None => None,
             };
+            let default_name = p.default.and_then(|e| match &self.ast.expr(e).kind {
+                ExprKind::Constant(n)
+                    if !matches!(
+                        &n.text.to_ascii_lowercase()[..],
+                        b"true" | b"false" | b"null"
+                    ) =>
+                {
+                    Some(self.scope.constant(n))
+                }
+                _ => None,
+            });
             let ty = self.param_type(p, &mut default)?;
-            let default = default.map(|k| self.constant(k));
+            // An optional parameter before a required one is required (PHP deprecates the
+            // form at compile time); its default is dropped.
+            let optional = last_required.is_none_or(|r| i > r);
+            let default = default.filter(|_| optional).map(|k| self.constant(k));
             if self.cv_of.contains_key(&p.name.name) {
                 return Err(CompileError {
                     message: format!("Redefinition of parameter ${}", p.name.text()),
@@ -308,12 +354,20 @@ impl<'a> Gen<'a> {
                 });
             }
             self.cv(&p.name.name);
+            let sensitive = p.attrs.iter().flat_map(|g| &g.attrs).any(|a| {
+                let full = self.scope.class(&a.name);
+                full.strip_prefix(b"\\")
+                    .unwrap_or(&full)
+                    .eq_ignore_ascii_case(b"SensitiveParameter")
+            });
             self.f.params.push(Param {
                 name: p.name.name.clone(),
                 default,
                 by_ref: p.by_ref,
                 variadic: p.variadic,
                 ty,
+                sensitive,
+                default_name,
             });
         }
         if self.f.params.iter().any(|p| p.ty.is_some()) {
@@ -336,8 +390,14 @@ impl<'a> Gen<'a> {
                 break;
             };
             let t = self.temp();
-            self.emit(Op::Load { dst: t, cv });
-            self.emit(Op::AssignProp { obj, name, val: t });
+            if p.by_ref {
+                // `public array &$a`: the property and the parameter share the reference.
+                self.emit(Op::MakeRef { dst: t, cv });
+                self.emit(Op::AssignRefProp { obj, name, src: t });
+            } else {
+                self.emit(Op::Load { dst: t, cv });
+                self.emit(Op::AssignProp { obj, name, val: t });
+            }
             self.next_temp = 0;
         }
         let body = decl.body.as_deref().unwrap_or(&[]);
@@ -347,6 +407,15 @@ impl<'a> Gen<'a> {
         }
         if decl.body.is_some() {
             self.implicit_return(Some(decl.span));
+            if self.returns_ref {
+                // The implicit `return null;` returns no variable.
+                self.line = self.lines.line(decl.span.end.saturating_sub(1));
+                let src = self.load_const(Const::Null);
+                self.emit(Op::Ref(crate::bytecode::RefOp::Expect {
+                    src,
+                    need: crate::bytecode::RefNeed::Returned,
+                }));
+            }
         }
         self.finish_checked()
     }
@@ -595,6 +664,14 @@ impl<'a> Gen<'a> {
         if name.kind == NameKind::Relative || name.kind == NameKind::Qualified {
             return Ok(None);
         }
+        // In a file that ends with `__halt_compiler();`, where its data starts.
+        if &name.text[..] == b"__COMPILER_HALT_OFFSET__"
+            && let Some(&last) = self.ast.top.last()
+            && matches!(self.ast.stmt(last).kind, StmtKind::HaltCompiler)
+            && let Some(offset) = self.ast.halt_offset
+        {
+            return Ok(Some(Const::Int(i64::from(offset))));
+        }
         let lower = name.text.to_ascii_lowercase();
         Ok(Some(match &lower[..] {
             b"true" => Const::Bool(true),
@@ -622,6 +699,14 @@ impl<'a> Gen<'a> {
                 b"STR_PAD_RIGHT" => Const::Int(1),
                 b"STR_PAD_BOTH" => Const::Int(2),
                 b"E_ALL" => Const::Int(32767),
+                b"INFO_GENERAL" => Const::Int(1),
+                b"INFO_CREDITS" => Const::Int(2),
+                b"INFO_CONFIGURATION" => Const::Int(4),
+                b"INFO_MODULES" => Const::Int(8),
+                b"INFO_ENVIRONMENT" => Const::Int(16),
+                b"INFO_VARIABLES" => Const::Int(32),
+                b"INFO_LICENSE" => Const::Int(64),
+                b"INFO_ALL" => Const::Int(4294967295),
                 b"E_ERROR" => Const::Int(1),
                 b"E_WARNING" => Const::Int(2),
                 b"E_NOTICE" => Const::Int(8),
@@ -711,12 +796,34 @@ impl<'a> Gen<'a> {
                 b"SCANDIR_SORT_ASCENDING" => Const::Int(0),
                 b"SCANDIR_SORT_DESCENDING" => Const::Int(1),
                 b"SCANDIR_SORT_NONE" => Const::Int(2),
+                b"PREG_PATTERN_ORDER" => Const::Int(1),
+                b"PREG_SET_ORDER" => Const::Int(2),
+                b"PREG_OFFSET_CAPTURE" => Const::Int(256),
+                b"PREG_UNMATCHED_AS_NULL" => Const::Int(512),
+                b"PREG_SPLIT_NO_EMPTY" => Const::Int(1),
+                b"PREG_SPLIT_DELIM_CAPTURE" => Const::Int(2),
+                b"PREG_SPLIT_OFFSET_CAPTURE" => Const::Int(4),
+                b"PREG_GREP_INVERT" => Const::Int(1),
+                b"PREG_NO_ERROR" => Const::Int(0),
+                b"PREG_INTERNAL_ERROR" => Const::Int(1),
+                b"PREG_BACKTRACK_LIMIT_ERROR" => Const::Int(2),
+                b"PREG_RECURSION_LIMIT_ERROR" => Const::Int(3),
+                b"PREG_BAD_UTF8_ERROR" => Const::Int(4),
+                b"PREG_BAD_UTF8_OFFSET_ERROR" => Const::Int(5),
+                b"PREG_JIT_STACKLIMIT_ERROR" => Const::Int(6),
+                // The PCRE2 release whose behaviour the pcre engine follows.
+                b"PCRE_VERSION" => Const::Str(b"10.42 2022-12-11"[..].into()),
+                b"PCRE_VERSION_MAJOR" => Const::Int(10),
+                b"PCRE_VERSION_MINOR" => Const::Int(42),
+                b"PCRE_JIT_SUPPORT" => Const::Bool(false),
                 _ => return Ok(None),
             },
         }))
     }
 }
 
+mod assign;
+mod by_ref;
 mod class;
 mod closure;
 mod expr;

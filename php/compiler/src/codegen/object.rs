@@ -2,10 +2,10 @@
 //! properties, `instanceof`, `clone`, `$this`.
 
 use super::{Gen, Result, TEMP};
-use crate::bytecode::{ARGS_ARRAY, Const, Op, Slot};
+use crate::bytecode::{ARGS_ARRAY, CallKind, Const, NONE, Op, Slot};
 use php_syntax::ast::{Args, ClassRef, ExprId, ExprKind, MemberName};
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
     /// A slot holding the class an expression names: its name as written (`self`, `parent`
     /// and `static` are resolved when the instruction runs), or the value of `$expr::`.
     pub(super) fn class_ref(&mut self, class: &ClassRef) -> Result<Slot> {
@@ -69,16 +69,27 @@ impl Gen<'_> {
         Ok(arr)
     }
 
+    /// Declares the anonymous class of a `new class {...}` (the first time it runs: its
+    /// declaration is kept, as PHP's) and gives the slot naming it.
+    fn anonymous_class(&mut self, decl: &'a php_syntax::ast::ClassDecl) -> Result<Slot> {
+        let n = self.unit.late.borrow().len() as u32;
+        let name = super::class::anonymous_name(self.unit, decl, &self.scope, n);
+        let def = super::class::class_named(self.unit, decl, self.scope.clone(), name.clone())?;
+        let index = self.late(crate::bytecode::LateDecl::Class(def));
+        self.emit(Op::Declare { index });
+        Ok(self.load_const(Const::Str(name)))
+    }
+
     /// The object expressions of [`expr_kind`](Gen::expr_kind).
-    pub(super) fn object_expr(&mut self, kind: &ExprKind) -> Result<Slot> {
+    pub(super) fn object_expr(&mut self, kind: &'a ExprKind) -> Result<Slot> {
         Ok(match kind {
             ExprKind::New { class, args } => {
-                let php_syntax::ast::NewClass::Class(class) = class else {
-                    return self.unsupported("anonymous classes");
+                let cls = match class {
+                    php_syntax::ast::NewClass::Class(class) => self.class_ref(class)?,
+                    php_syntax::ast::NewClass::Anonymous(decl) => self.anonymous_class(decl)?,
                 };
-                let cls = self.class_ref(class)?;
                 let (args, argc) = match args {
-                    Some(a) => self.plain_args(a)?,
+                    Some(a) => self.dynamic_args(a, CallKind::New, cls, NONE)?,
                     None => (TEMP | self.next_temp, 0),
                 };
                 let dst = self.temp();
@@ -108,7 +119,7 @@ impl Gen<'_> {
                 let keep = std::mem::take(&mut self.keep_ref_next);
                 let obj = self.object_of(*object)?;
                 let name = self.member_name(name)?;
-                let (args, argc) = self.plain_args(args)?;
+                let (args, argc) = self.dynamic_args(args, CallKind::Method, obj, name)?;
                 let dst = self.temp();
                 self.keep_ref(keep);
                 self.emit(Op::CallMethod {
@@ -124,7 +135,7 @@ impl Gen<'_> {
                 let keep = std::mem::take(&mut self.keep_ref_next);
                 let cls = self.class_ref(class)?;
                 let name = self.member_name(name)?;
-                let (args, argc) = self.plain_args(args)?;
+                let (args, argc) = self.dynamic_args(args, CallKind::Static, cls, name)?;
                 let dst = self.temp();
                 self.keep_ref(keep);
                 self.emit(Op::CallStatic {
@@ -182,6 +193,29 @@ impl Gen<'_> {
         }
     }
 
+    /// The object of a property written `how`: an element `$a[k]` is fetched for writing,
+    /// as PHP does (made `null` when missing, PHP's error for a string offset); anything
+    /// else as [`Gen::object_of`].
+    pub(super) fn object_for_write(&mut self, e: ExprId, how: ObjectWrite) -> Result<Slot> {
+        if !matches!(&self.ast.expr(e).kind, ExprKind::ArrayDim { .. }) {
+            return self.object_of(e);
+        }
+        let create = how != ObjectWrite::Unset;
+        let d = self.dim_path(e, create)?;
+        let dst = self.temp();
+        self.emit(Op::FetchDimObj {
+            dst,
+            cv: d.cv,
+            prop: d.prop,
+            keys: d.keys,
+            n: d.n,
+            append: d.append,
+            create,
+            warn: how == ObjectWrite::Modify,
+        });
+        Ok(dst)
+    }
+
     /// The slot of `$this` (a variable named `this` outside methods, never set, whose read
     /// is PHP's error).
     pub(super) fn this_slot(&mut self) -> Slot {
@@ -202,4 +236,15 @@ impl Gen<'_> {
         self.emit(Op::StaticPropRef { dst, cls, name });
         Ok(dst)
     }
+}
+
+/// How the property of an element (`$a[k]->p`) is written: what fetching the element does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ObjectWrite {
+    /// `=`, `[]=`, `&`: a missing element is made `null`.
+    Assign,
+    /// `op=`, `++`: the same, after PHP's warning for the missing key.
+    Modify,
+    /// `unset`: nothing is made.
+    Unset,
 }

@@ -1,8 +1,9 @@
-//! Places written or read without warnings: variables, array elements, destructuring patterns.
+//! Places written or read without warnings: variables, array elements, properties.
 
+use super::object::ObjectWrite;
 use super::{Gen, Result, TEMP};
 use crate::CompileError;
-use crate::bytecode::{Const, NONE, Op, Slot};
+use crate::bytecode::{NONE, Op, RefOp, Slot};
 use php_syntax::ast::{ExprId, ExprKind};
 
 impl Gen<'_> {
@@ -101,55 +102,32 @@ impl Gen<'_> {
         }
     }
 
-    /// `[$a, 'k' => $b, [$c]] = v`: assigns the elements of the value in slot `v`.
-    pub(super) fn destructure(&mut self, pattern: ExprId, v: Slot) -> Result<()> {
-        let (ExprKind::List { items, .. } | ExprKind::Array { items, .. }) =
-            &self.ast.expr(pattern).kind
-        else {
-            return self.unsupported("this destructuring pattern");
-        };
-        let keyed = items.iter().flatten().filter(|i| i.key.is_some()).count();
-        if keyed != 0 && keyed != items.iter().flatten().count() {
-            return Err(CompileError {
-                message: "Cannot mix keyed and unkeyed array entries in assignments".into(),
-                line: self.line,
-                fatal: true,
-            });
+    /// The value `isset`/`empty` test: [`Gen::quiet_value`], its last dimension (if it ends
+    /// in one) read as `isset` reads it.
+    pub(super) fn isset_value(&mut self, e: ExprId) -> Result<Slot> {
+        let t = self.quiet_value(e)?;
+        if let Some(last) = self.f.ops.last_mut()
+            && let Op::FetchDimQuiet { dst, base, key } = *last
+            && dst == t
+        {
+            *last = Op::IssetDim { dst, base, key };
         }
-        let mut index = 0;
-        for item in items {
-            let Some(item) = item else {
-                index += 1;
-                continue;
-            };
-            if item.by_ref || item.unpack {
-                return self.unsupported("references and spreads in destructuring");
+        Ok(t)
+    }
+
+    /// `unset(e)` of what is not a variable, an element or a property: `$$name`, and what
+    /// PHP rejects.
+    pub(super) fn unset_other(&mut self, e: ExprId) -> Result<()> {
+        match &self.ast.expr(e).kind {
+            ExprKind::VariableVariable(x) => {
+                let name = self.expr(*x)?;
+                self.emit(Op::Ref(RefOp::UnsetVar { name }));
+                Ok(())
             }
-            let key = match item.key {
-                Some(k) => self.expr(k)?,
-                None => {
-                    index += 1;
-                    self.load_const(Const::Int(index - 1))
-                }
-            };
-            let t = self.temp();
-            self.emit(Op::FetchList {
-                dst: t,
-                base: v,
-                key,
-            });
-            match &self.ast.expr(item.value).kind {
-                ExprKind::Variable(n) if &n[..] != b"this" => {
-                    let cv = self.cv(n);
-                    self.emit(Op::Assign { cv, src: t });
-                }
-                ExprKind::List { .. } | ExprKind::Array { .. } => {
-                    self.destructure(item.value, t)?
-                }
-                _ => return self.unsupported("destructuring into anything but variables"),
-            }
+            ExprKind::Variable(_) => Err(self.fatal("Cannot unset $this")),
+            ExprKind::ArrayDim { dim: None, .. } => Err(self.fatal("Cannot use [] for unsetting")),
+            _ => self.unsupported("unset of this expression"),
         }
-        Ok(())
     }
 
     /// The slot of `e` if it is a plain variable (not `$this`).
@@ -186,7 +164,7 @@ impl Gen<'_> {
                 }
                 ExprKind::Variable(name) if &name[..] != b"this" => break (self.cv(name), NONE),
                 ExprKind::Property { object, name, .. } => {
-                    let obj = self.object_of(*object)?;
+                    let obj = self.object_for_write(*object, ObjectWrite::Assign)?;
                     let name = self.member_name(name)?;
                     break (obj, name);
                 }
@@ -197,7 +175,16 @@ impl Gen<'_> {
                     self.emit(Op::VarVarRef { dst, name });
                     break (dst, NONE);
                 }
-                _ => return self.unsupported("writing to an element of this expression"),
+                // A call's result: a reference it returns is written through
+                // (`$o->getRef()[0] = 1`), a value only in the temporary, as in PHP.
+                k if super::assign::is_call(k) => {
+                    self.keep_ref_next = true;
+                    let v = self.expr(e)?;
+                    self.keep_ref_next = false;
+                    break (v, NONE);
+                }
+                // Another temporary: the write changes only the temporary.
+                _ => break (self.expr(e)?, NONE),
             }
         };
         dims.reverse();
@@ -250,7 +237,13 @@ impl Gen<'_> {
             }
             ExprKind::ArrayDim { .. } => Place::Dim(self.dim_path(target, append_ok)?),
             ExprKind::Property { object, name, .. } => {
-                let obj = self.object_of(*object)?;
+                // A compound assignment (`append_ok` false) reads the element first.
+                let how = if append_ok {
+                    ObjectWrite::Assign
+                } else {
+                    ObjectWrite::Modify
+                };
+                let obj = self.object_for_write(*object, how)?;
                 let name = self.member_name(name)?;
                 Place::Prop { obj, name }
             }
@@ -276,6 +269,13 @@ impl Gen<'_> {
                 self.emit(Op::MakeRef { dst, cv });
                 dst
             }
+            // `$GLOBALS['name']`: the global variable's reference.
+            ExprKind::ArrayDim { base, dim: Some(_) } if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS") => {
+                match self.place(e, true)? {
+                    Place::Var(r) => r,
+                    _ => return self.unsupported("this reference to $GLOBALS"),
+                }
+            }
             ExprKind::ArrayDim { .. } => {
                 let d = self.dim_path(e, true)?;
                 let dst = self.temp();
@@ -290,7 +290,7 @@ impl Gen<'_> {
                 dst
             }
             ExprKind::Property { object, name, .. } => {
-                let obj = self.object_of(*object)?;
+                let obj = self.object_for_write(*object, ObjectWrite::Assign)?;
                 let name = self.member_name(name)?;
                 let dst = self.temp();
                 self.emit(Op::MakeRefProp { dst, obj, name });
@@ -301,6 +301,14 @@ impl Gen<'_> {
                 let name = self.expr(*x)?;
                 let dst = self.temp();
                 self.emit(Op::VarVarRef { dst, name });
+                dst
+            }
+            // `f($b =& $a)`: the variable just bound.
+            ExprKind::AssignRef { target, .. } if self.plain_var(*target).is_some() => {
+                let cv = self.plain_var(*target).expect("checked");
+                self.expr(e)?;
+                let dst = self.temp();
+                self.emit(Op::MakeRef { dst, cv });
                 dst
             }
             // A call of a function returning by reference gives its reference.

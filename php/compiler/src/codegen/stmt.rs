@@ -2,8 +2,8 @@
 
 use super::{Gen, LoopCtx, Result, TEMP, line_of};
 use crate::CompileError;
-use crate::bytecode::{BinOp, Const, NONE, Op};
-use php_syntax::ast::{BinaryOp, ExprKind, StmtId, StmtKind};
+use crate::bytecode::{BinOp, Const, NONE, Op, RefNeed, RefOp, Slot};
+use php_syntax::ast::{BinaryOp, ExprId, ExprKind, StmtId, StmtKind};
 
 impl Gen<'_> {
     pub(super) fn stmts(&mut self, list: &[StmtId]) -> Result<()> {
@@ -53,7 +53,8 @@ impl Gen<'_> {
                 self.emit(Op::Echo { src: t });
             }
             StmtKind::Block(list) => self.stmts(list)?,
-            StmtKind::Nop => {}
+            // The last statement of the file (the scanner reads nothing after it).
+            StmtKind::Nop | StmtKind::HaltCompiler => {}
             // `strict_types` is a property of the whole file (see `Unit::strict`).
             StmtKind::Declare { body, .. } => match body {
                 php_syntax::ast::DeclareBody::None => {}
@@ -167,9 +168,8 @@ impl Gen<'_> {
                     });
                 }
                 let depth = self.loops.len() - levels;
-                if !is_break && self.loops[depth].is_switch {
-                    return self.unsupported("continue targeting switch");
-                }
+                // `continue` targeting a switch is `break` (the checks warn about it).
+                let is_break = is_break || self.loops[depth].is_switch;
                 self.leave_finallies(Some(depth))?;
                 let j = self.emit(Op::Jump { to: 0 });
                 let ctx = &mut self.loops[depth];
@@ -184,11 +184,19 @@ impl Gen<'_> {
                     Some(e) if self.returns_ref => self.ref_of(*e)?,
                     _ => None,
                 };
+                let not_place = place_ref.is_none()
+                    || e.is_some_and(|e| super::assign::is_call(&self.ast.expr(e).kind));
                 let v = match (place_ref, e) {
                     (Some(r), _) => r,
                     (None, Some(e)) => self.expr(*e)?,
                     (None, None) => self.load_const(Const::Null),
                 };
+                if self.returns_ref && not_place {
+                    self.emit(Op::Ref(RefOp::Expect {
+                        src: v,
+                        need: RefNeed::Returned,
+                    }));
+                }
                 self.verify_return(*e, v)?;
                 if !self.finallies.is_empty() {
                     // The value is kept before the finally blocks run.
@@ -215,23 +223,21 @@ impl Gen<'_> {
                 body,
                 ..
             } => {
+                // A pattern binding references walks the array by reference.
+                let by_ref = &(*by_ref
+                    || (super::assign::is_pattern(&self.ast.expr(*value).kind)
+                        && self.binds_ref(*value)));
+                // A target that is not a plain variable (a pattern, an element, a property)
+                // gets its entry through a hidden variable, at the top of the body.
                 let key_cv = match key {
-                    Some(k) => self.target_cv(*k)?,
+                    Some(k) => self
+                        .plain_var(*k)
+                        .unwrap_or_else(|| self.cv(b"\0foreach_key")),
                     None => NONE,
                 };
-                let pattern = matches!(
-                    self.ast.expr(*value).kind,
-                    ExprKind::List { .. } | ExprKind::Array { .. }
-                );
-                if pattern && *by_ref {
-                    return self.unsupported("foreach by reference into a list");
-                }
-                let val_cv = if pattern {
-                    // The entry goes to a hidden variable, destructured at the top of the body.
-                    self.cv(b"\0foreach")
-                } else {
-                    self.target_cv(*value)?
-                };
+                let val_cv = self
+                    .plain_var(*value)
+                    .unwrap_or_else(|| self.cv(b"\0foreach"));
                 // By reference, the loop walks the array itself through a reference to it.
                 let v = match by_ref {
                     true => match self.ref_of(*expr)? {
@@ -278,13 +284,7 @@ impl Gen<'_> {
                     breaks: Vec::new(),
                     continues: Vec::new(),
                 });
-                if pattern {
-                    let mark = self.next_temp;
-                    let t = self.temp();
-                    self.emit(Op::Load { dst: t, cv: val_cv });
-                    self.destructure(*value, t)?;
-                    self.next_temp = mark;
-                }
+                self.foreach_targets(*key, key_cv, *value, val_cv, *by_ref)?;
                 self.stmt(*body)?;
                 self.close_loop(head, head, Some(next));
                 let end = self.here();
@@ -300,6 +300,14 @@ impl Gen<'_> {
                             let cv = self.cv(name);
                             self.emit(Op::UnsetCv { cv });
                         }
+                        ExprKind::ArrayDim {
+                            base,
+                            dim: Some(name),
+                        } if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS") =>
+                        {
+                            let name = self.expr(*name)?;
+                            self.emit(Op::GlobalUnset { name });
+                        }
                         ExprKind::ArrayDim { dim: Some(_), .. } => {
                             let d = self.dim_path(e, false)?;
                             self.emit(Op::UnsetDim {
@@ -310,11 +318,12 @@ impl Gen<'_> {
                             });
                         }
                         ExprKind::Property { object, name, .. } => {
-                            let obj = self.object_of(*object)?;
+                            let obj =
+                                self.object_for_write(*object, super::object::ObjectWrite::Unset)?;
                             let name = self.member_name(name)?;
                             self.emit(Op::UnsetProp { obj, name });
                         }
-                        _ => return self.unsupported("unset of this expression"),
+                        _ => self.unset_other(e)?,
                     }
                 }
             }
@@ -374,8 +383,14 @@ impl Gen<'_> {
             }
             StmtKind::Global(vars) => {
                 for &e in vars {
-                    let ExprKind::Variable(n) = &self.ast.expr(e).kind else {
-                        return self.unsupported("global of anything but a plain variable");
+                    let n = match &self.ast.expr(e).kind {
+                        ExprKind::Variable(n) => n,
+                        ExprKind::VariableVariable(x) => {
+                            let name = self.expr(*x)?;
+                            self.emit(Op::Ref(RefOp::BindGlobal { name }));
+                            continue;
+                        }
+                        _ => return self.unsupported("global of this expression"),
                     };
                     let cv = self.cv(n);
                     let name = self.constant(Const::Str(n.clone()));
@@ -392,6 +407,15 @@ impl Gen<'_> {
                         None => NONE,
                     };
                     let cv = self.cv(&v.name.name);
+                    // A function has one static variable per name: its first value is the
+                    // one the last declaration of the name gives.
+                    for op in &mut self.f.ops {
+                        if let Op::BindStatic { cv: c, init: i } = op
+                            && *c == cv
+                        {
+                            *i = init;
+                        }
+                    }
                     self.emit(Op::BindStatic { cv, init });
                 }
             }
@@ -401,8 +425,15 @@ impl Gen<'_> {
                 finally,
             } => self.try_stmt(body, catches, finally.as_deref())?,
             StmtKind::Class(decl) => {
-                let c = super::class::class(self.unit, decl, self.scope.clone())?;
-                let index = self.late(crate::bytecode::LateDecl::Class(c));
+                let d = match self.unit.top_classes.get(&s) {
+                    Some(&i) => crate::bytecode::LateDecl::TopClass(i),
+                    None => crate::bytecode::LateDecl::Class(super::class::class(
+                        self.unit,
+                        decl,
+                        self.scope.clone(),
+                    )?),
+                };
+                let index = self.late(d);
                 self.emit(Op::Declare { index });
             }
             StmtKind::Label(name) => {
@@ -436,10 +467,44 @@ impl Gen<'_> {
     }
 
     /// Records a declaration made when it runs; its index.
-    fn late(&mut self, d: crate::bytecode::LateDecl) -> u32 {
+    pub(super) fn late(&mut self, d: crate::bytecode::LateDecl) -> u32 {
         let mut list = self.unit.late.borrow_mut();
         list.push(d);
         list.len() as u32 - 1
+    }
+
+    /// Assigns a `foreach` entry to its key and value targets that are not plain variables:
+    /// the loop put the entry in the hidden variables `key_cv` and `val_cv`.
+    fn foreach_targets(
+        &mut self,
+        key: Option<ExprId>,
+        key_cv: Slot,
+        value: ExprId,
+        val_cv: Slot,
+        by_ref: bool,
+    ) -> Result<()> {
+        let mark = self.next_temp;
+        if self.plain_var(value).is_none() {
+            let t = self.temp();
+            if by_ref {
+                self.emit(Op::MakeRef { dst: t, cv: val_cv });
+                self.assign_ref_slot(value, t)?;
+            } else {
+                self.emit(Op::Load { dst: t, cv: val_cv });
+                self.assign_slot(value, t)?;
+            }
+            // The hidden variable must not keep the entry (a reference to the element).
+            self.emit(Op::UnsetCv { cv: val_cv });
+        }
+        if let Some(k) = key
+            && self.plain_var(k).is_none()
+        {
+            let t = self.temp();
+            self.emit(Op::Load { dst: t, cv: key_cv });
+            self.assign_slot(k, t)?;
+        }
+        self.next_temp = mark;
+        Ok(())
     }
 
     pub(super) fn loop_body(&mut self, body: StmtId) -> Result<()> {

@@ -264,7 +264,8 @@ fn hippy_verdict(src: Vec<u8>) -> Verdict {
                 line: d.line,
                 message: d.message,
             },
-            php_syntax::Severity::Fatal => Verdict::Fatal {
+            // Only errors end a lint; warnings are not compared.
+            _ => Verdict::Fatal {
                 line: d.line,
                 message: d.message,
             },

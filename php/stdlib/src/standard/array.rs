@@ -25,12 +25,21 @@ fn nesting(h: &mut dyn Host) -> PhpError {
 
 fn count(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "count", a, 1, 2)?;
-    match a[0].view() {
+    let v = a[0].deref();
+    match v.view() {
         View::Array(arr) => Ok(Zval::int(arr.len() as i64)),
+        View::Object(o) if o.class().is_a_name(b"countable") => {
+            let f = PhpArray::from_list([v.clone(), Zval::str("count")]);
+            let n = h.call(&Zval::array(f), Vec::new())?;
+            Ok(Zval::int(php_runtime::convert::to_int(&n.deref())))
+        }
         _ => {
+            let given = match v.view() {
+                View::Object(o) => o.class().display(),
+                _ => php_runtime::convert::type_name(&v).to_string(),
+            };
             let msg = format!(
-                "count(): Argument #1 ($value) must be of type Countable|array, {} given",
-                php_runtime::convert::type_name(&a[0])
+                "count(): Argument #1 ($value) must be of type Countable|array, {given} given"
             );
             Err(h.throw("TypeError", msg))
         }
@@ -49,7 +58,7 @@ fn array_values(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "array_values", a, 1, 1)?;
     let arr = args::array(h, "array_values", 1, "array", &a[0])?;
     Ok(Zval::array(PhpArray::from_list(
-        arr.iter().map(|(_, v)| v.clone()),
+        arr.iter().map(|(_, v)| php_runtime::array::copy_element(v)),
     )))
 }
 
@@ -93,7 +102,10 @@ fn array_reverse(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "array_reverse", a, 1, 2)?;
     let arr = args::array(h, "array_reverse", 1, "array", &a[0])?;
     let keep = a.len() == 2 && args::boolean(h, "array_reverse", 2, "preserve_keys", &a[1])?;
-    let entries: Vec<(ArrayKey, Zval)> = arr.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let entries: Vec<(ArrayKey, Zval)> = arr
+        .iter()
+        .map(|(k, v)| (k.clone(), php_runtime::array::copy_element(v)))
+        .collect();
     let mut out = PhpArray::new();
     for (k, v) in entries.into_iter().rev() {
         match k {
@@ -114,10 +126,10 @@ fn array_merge(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         for (k, item) in arr.iter() {
             match k {
                 ArrayKey::Int(_) => {
-                    let _ = out.append(item.clone());
+                    let _ = out.append(php_runtime::array::copy_element(item));
                 }
                 ArrayKey::Str(_) => {
-                    out.insert(k.clone(), item.clone());
+                    out.insert(k.clone(), php_runtime::array::copy_element(item));
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use super::array_lookup::offset_key;
 use crate::args;
-use php_runtime::object::{PhpObject, flags};
+use php_runtime::object::PhpObject;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, Builtin, Host, PhpArray, PhpError, PhpString, Zval};
 
@@ -192,8 +192,7 @@ fn public_prop(o: &PhpObject, key: &ArrayKey) -> Option<Zval> {
         return None;
     }
     if let ArrayKey::Str(name) = key
-        && let Some(info) = o.class().prop(name.as_bytes())
-        && info.flags & flags::PUBLIC == 0
+        && o.class().sees(None, name.as_bytes()).is_none()
     {
         return None;
     }

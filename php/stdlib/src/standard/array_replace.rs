@@ -101,13 +101,7 @@ fn to_array(v: Zval) -> PhpArray {
     match v.view() {
         View::Array(a) => a.clone(),
         View::Null | View::Undef => PhpArray::new(),
-        View::Object(o) => {
-            let mut out = PhpArray::new();
-            for (k, p) in o.props().iter() {
-                drop(out.insert(k.clone(), p.clone()));
-            }
-            out
-        }
+        View::Object(o) => o.to_array(),
         _ => PhpArray::from_list([v]),
     }
 }

@@ -75,13 +75,7 @@ fn as_array(v: &Zval) -> PhpArray {
     match v.view() {
         View::Array(a) => a.clone(),
         View::Null | View::Undef => PhpArray::new(),
-        View::Object(o) => {
-            let mut out = PhpArray::new();
-            for (k, v) in o.props().iter() {
-                drop(out.insert(k.clone(), v.clone()));
-            }
-            out
-        }
+        View::Object(o) => o.to_array(),
         View::Ref(r) => as_array(&r.get()),
         _ => PhpArray::from_list([v.clone()]),
     }

@@ -97,7 +97,10 @@ fn export(
                 .collect();
             for (k, item) in &props {
                 pad(out, indent + 3);
-                push_key(out, k);
+                match k {
+                    ArrayKey::Str(s) => push_str_literal(out, o.class().shown(s.as_bytes()).0),
+                    ArrayKey::Int(_) => push_key(out, k),
+                }
                 out.extend_from_slice(b" => ");
                 if matches!(item.deref().view(), View::Array(_) | View::Object(_)) {
                     out.push(b'\n');

@@ -5,7 +5,7 @@ use crate::args;
 use php_runtime::convert::{push_string, to_bool, to_float, to_int};
 use php_runtime::format::{Style, push_float};
 use php_runtime::number::{Numeric, parse_numeric};
-use php_runtime::object::{PhpObject, flags};
+use php_runtime::object::{PhpObject, Shown};
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, Builtin, Host, PhpError, PhpString, Zval};
 
@@ -86,27 +86,27 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
         }
         View::Object(o) => {
             pad(out);
-            let shown: Vec<_> = o
-                .props()
-                .iter()
-                .filter(|(_, v)| !matches!(v.view(), View::Undef))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            if !enter(o) {
+                out.extend_from_slice(b"*RECURSION*\n");
+                return;
+            }
+            // Borrowed, not copied: a copy would count as another owner of a reference
+            // (shown `&`). Dumping runs no PHP code that could change the table.
+            let shown = || {
+                o.props()
+                    .iter()
+                    .filter(|(_, v)| !matches!(v.view(), View::Undef))
+            };
             out.extend_from_slice(
                 format!(
                     "object({})#{} ({}) {{\n",
                     o.class().display(),
                     o.handle(),
-                    shown.len()
+                    shown().count()
                 )
                 .as_bytes(),
             );
-            if !enter(o) {
-                out.truncate(out.len() - 2);
-                out.extend_from_slice(b"*RECURSION*\n");
-                return;
-            }
-            for (k, item) in &shown {
+            for (k, item) in shown() {
                 out.extend(std::iter::repeat_n(b' ', indent + 2));
                 out.push(b'[');
                 prop_label(out, o, k, true);
@@ -156,24 +156,25 @@ fn leave(o: &PhpObject) {
 
 /// A property's name as `var_dump` (`quoted`) or `print_r` shows it, with its visibility.
 fn prop_label(out: &mut Vec<u8>, o: &PhpObject, key: &ArrayKey, quoted: bool) {
-    let name = match key {
+    let key = match key {
         ArrayKey::Int(i) => {
             out.extend_from_slice(i.to_string().as_bytes());
             return;
         }
-        ArrayKey::Str(s) => s.as_bytes().to_vec(),
+        ArrayKey::Str(s) => s.as_bytes(),
     };
+    let (name, shown) = o.class().shown(key);
     let q: &[u8] = if quoted { b"\"" } else { b"" };
     out.extend_from_slice(q);
-    out.extend_from_slice(&name);
+    out.extend_from_slice(name);
     out.extend_from_slice(q);
-    if let Some(p) = o.class().prop(&name) {
-        if p.flags & flags::PROTECTED != 0 {
-            out.extend_from_slice(b":protected");
-        } else if p.flags & flags::PRIVATE != 0 {
+    match shown {
+        Shown::Public => {}
+        Shown::Protected => out.extend_from_slice(b":protected"),
+        Shown::Private(owner) => {
             out.push(b':');
             out.extend_from_slice(q);
-            out.extend_from_slice(&p.owner);
+            out.extend_from_slice(owner);
             out.extend_from_slice(q);
             out.extend_from_slice(b":private");
         }
@@ -370,6 +371,57 @@ fn parse_in_base(s: &[u8], mut base: u32) -> i64 {
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
+/// PHP's warning for an object converted to a number (`to` is `int` or `float`); the
+/// object converts to 1.
+fn object_to_number(h: &mut dyn Host, v: &Zval, to: &str) -> Result<(), PhpError> {
+    if let View::Object(o) = v.deref().view() {
+        let msg = format!(
+            "Object of class {} could not be converted to {to}",
+            o.class().display()
+        );
+        h.warn(&msg)?;
+    }
+    Ok(())
+}
+
+/// The string form of `v` as `(string)` makes it (`__toString`, arrays with PHP's warning).
+fn string_of(h: &mut dyn Host, v: &Zval) -> Result<Zval, PhpError> {
+    let mut out = Vec::new();
+    if push_string(&mut out, v).is_none() {
+        if matches!(v.deref().view(), View::Object(_)) {
+            return h.object_to_string(&v.deref()).map(Zval::string);
+        }
+        h.warn("Array to string conversion")?;
+        out.extend_from_slice(b"Array");
+    }
+    Ok(Zval::string(PhpString::new(&out)))
+}
+
+/// `(object) v`: objects as they are, arrays as a `stdClass` of their entries, anything
+/// else a `stdClass` holding it as `scalar`.
+fn object_of(h: &mut dyn Host, v: &Zval) -> Zval {
+    let v = v.deref();
+    let Some(std) = h.class(b"stdclass") else {
+        return v;
+    };
+    let mut props = php_runtime::array::Table::new();
+    match v.view() {
+        View::Object(_) => return v,
+        View::Array(a) => {
+            for (k, val) in a.iter() {
+                let key = match k {
+                    ArrayKey::Int(i) => php_runtime::object::prop_key(i.to_string().as_bytes()),
+                    _ => k.clone(),
+                };
+                drop(props.insert(key, val.clone()));
+            }
+        }
+        View::Undef | View::Null => {}
+        _ => drop(props.insert(php_runtime::object::prop_key(b"scalar"), v.clone())),
+    }
+    Zval::object(PhpObject::with_props(std, props))
+}
+
 fn intval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "intval", a, 1, 2)?;
     let base = if a.len() == 2 {
@@ -382,11 +434,13 @@ fn intval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     {
         return Ok(Zval::int(parse_in_base(s.as_bytes(), base as u32)));
     }
+    object_to_number(h, &a[0], "int")?;
     Ok(Zval::int(to_int(&a[0])))
 }
 
 fn floatval(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "floatval", a, 1, 1)?;
+    object_to_number(h, &a[0], "float")?;
     Ok(Zval::float(to_float(&a[0])))
 }
 
@@ -410,23 +464,28 @@ fn settype(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     let ty = args::string(h, "settype", 2, "type", &a[1])?;
     let v = a[0].deref();
     let new = match &ty.as_bytes().to_ascii_lowercase()[..] {
-        b"int" | b"integer" => Zval::int(to_int(&v)),
-        b"float" | b"double" => Zval::float(to_float(&v)),
-        b"bool" | b"boolean" => Zval::bool(to_bool(&v)),
-        b"string" => {
-            let mut out = Vec::new();
-            if push_string(&mut out, &v).is_none() {
-                h.warn("Array to string conversion")?;
-                out.extend_from_slice(b"Array");
-            }
-            Zval::string(PhpString::new(&out))
+        b"int" | b"integer" => {
+            object_to_number(h, &v, "int")?;
+            Zval::int(to_int(&v))
         }
+        b"float" | b"double" => {
+            object_to_number(h, &v, "float")?;
+            Zval::float(to_float(&v))
+        }
+        b"bool" | b"boolean" => Zval::bool(to_bool(&v)),
+        b"string" => string_of(h, &v)?,
         b"array" => match v.view() {
             View::Array(_) => v.clone(),
             View::Null | View::Undef => Zval::array(php_runtime::PhpArray::new()),
+            View::Object(o) => Zval::array(o.to_array()),
             _ => Zval::array(php_runtime::PhpArray::from_list([v.clone()])),
         },
+        b"object" => object_of(h, &v),
         b"null" => Zval::NULL,
+        b"resource" => {
+            let msg = "Cannot convert to resource type".to_string();
+            return Err(h.throw("ValueError", msg));
+        }
         _ => {
             return Err(h.throw(
                 "ValueError",

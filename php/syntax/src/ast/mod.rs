@@ -59,6 +59,9 @@ pub struct Ast {
     pub parenthesized: std::collections::HashSet<ExprId>,
     /// Offsets written `$a{0}`: they parse, and PHP's compiler rejects them.
     pub curly_dims: std::collections::HashSet<ExprId>,
+    /// Parts of interpolated strings written `${name}`, `${name[...]}` or `${expr}` (PHP 8.2
+    /// deprecates the form when it compiles the string).
+    pub dollar_braces: std::collections::HashSet<ExprId>,
 }
 
 impl Ast {

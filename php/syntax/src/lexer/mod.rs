@@ -149,6 +149,14 @@ pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
         lx.error_at(0, "memory exhausted".into(), LexSeverity::Parse);
         return lx.out;
     }
+    // PHP's CLI skips a first line starting with `#!` (its `SHEBANG` state), counting it as a
+    // line. Code that is not a file (`-r`, `eval`) starts with `<?php ` here, so skipping is
+    // right for every source hippy reads.
+    if src.starts_with(b"#!")
+        && let Some(nl) = src.iter().position(|&c| c == b'\n')
+    {
+        lx.pos = nl + 1;
+    }
     lx.run();
     lx.out
 }

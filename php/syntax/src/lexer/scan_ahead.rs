@@ -219,6 +219,7 @@ impl<'s> Lexer<'s> {
             (TokenKind::EncapsedAndWhitespace, Mode::Backquote) => (text, Quote::Backtick),
             _ => return false,
         };
-        crate::escape::unescape(body, quote).is_err()
+        // PHP raises no warning while scanning ahead: octal overflows are not kept.
+        crate::escape::unescape(body, quote, &mut Vec::new()).is_err()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Cost, PResult, Parser};
 use crate::ast::*;
+use crate::diagnostics::{Diagnostic, ErrorFile, Severity};
 use crate::token::TokenKind as T;
 
 impl<'s> Parser<'s> {
@@ -358,7 +359,8 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        self.expect(T::RParen, &[T::Comma, T::RParen])?;
+        let close = self.expect(T::RParen, &[T::Comma, T::RParen])?;
+        self.encoding_declaration(&directives, close.span.start);
         let body = if self.eat(T::Colon).is_some() {
             let list = self.nest(Cost::Control, |p| p.inner_statements(&[T::Enddeclare]))?;
             self.bump();
@@ -371,5 +373,30 @@ impl<'s> Parser<'s> {
             DeclareBody::Stmt(self.body_statement()?)
         };
         Ok(self.stmt(StmtKind::Declare { directives, body }, start))
+    }
+
+    /// PHP handles `declare(encoding=...)` as soon as it has parsed the directives: without
+    /// `zend.multibyte` (off by default, and hippy has no multibyte scanner) a literal
+    /// encoding is ignored with a warning. (A value that is not a literal is an error,
+    /// reported by the checks.)
+    fn encoding_declaration(&mut self, directives: &[DeclareDirective], close: u32) {
+        for d in directives {
+            let literal = matches!(
+                self.ast.expr(d.value).kind,
+                ExprKind::String(_) | ExprKind::Int(_) | ExprKind::Float(_)
+            );
+            if !d.name.name.eq_ignore_ascii_case(b"encoding") {
+                continue;
+            }
+            if !literal {
+                return;
+            }
+            self.warnings.push(Diagnostic {
+                severity: Severity::CompileWarning,
+                message: "declare(encoding=...) ignored because Zend multibyte feature is turned off by settings".into(),
+                line: self.line_at(close),
+                file: ErrorFile::Compiled,
+            });
+        }
     }
 }

@@ -61,10 +61,13 @@ pub(crate) struct Parser<'s> {
     heredoc_indents: Vec<HeredocIndent>,
     /// Fatal errors PHP raises while parsing (modifier checks, ...) are reported at once.
     pub(crate) in_class: u32,
+    /// Warnings PHP's scanner raises as it reads tokens (octal escape overflows), in order.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
-/// Parses a whole lexed file.
-pub(crate) fn parse_file(src: &[u8], lexed: Lexed) -> PResult<Ast> {
+/// Parses a whole lexed file; the scanner's warnings up to the end or the error are pushed
+/// on `warnings`.
+pub(crate) fn parse_file(src: &[u8], lexed: Lexed, warnings: &mut Vec<Diagnostic>) -> PResult<Ast> {
     let mut p = Parser {
         src,
         toks: lexed.tokens,
@@ -79,10 +82,12 @@ pub(crate) fn parse_file(src: &[u8], lexed: Lexed) -> PResult<Ast> {
         unclosed_quote: lexed.unclosed_quote,
         heredoc_indents: lexed.heredoc_indents,
         in_class: 0,
+        warnings: Vec::new(),
     };
     p.ast.exprs.reserve(p.toks.len() / 2);
-    let top = p.top_statements()?;
-    p.ast.top = top;
+    let top = p.top_statements();
+    warnings.append(&mut p.warnings);
+    p.ast.top = top?;
     Ok(p.ast)
 }
 

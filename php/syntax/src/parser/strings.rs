@@ -4,13 +4,13 @@
 use super::{Cost, PResult, Parser};
 use crate::ast::*;
 use crate::diagnostics::{Diagnostic, ErrorFile, Severity};
-use crate::escape::Quote;
+use crate::escape::{OctalOverflow, Quote};
 use crate::span::Span;
 use crate::token::{Token, TokenKind as T};
 
 impl<'s> Parser<'s> {
     /// The value of a `'...'` or `"..."` token without interpolation.
-    pub(crate) fn constant_string_value(&self, t: Token) -> PResult<Bytes> {
+    pub(crate) fn constant_string_value(&mut self, t: Token) -> PResult<Bytes> {
         let text = self.text(t.span);
         let text = if matches!(text.first(), Some(b'b' | b'B')) {
             &text[1..]
@@ -32,18 +32,41 @@ impl<'s> Parser<'s> {
             }
             return Ok(out.into());
         }
-        self.unescape(body, Quote::Double, t.span.start)
+        let body = body.to_vec();
+        self.unescape(&body, Quote::Double, t.span.start, Overflows::Report)
             .map(Into::into)
     }
 
     /// Processes escape sequences of `s`, a token's text starting at `at` (perhaps
-    /// dedented); an invalid `\u{...}` is a parse error on its line.
-    fn unescape(&self, s: &[u8], quote: Quote, at: u32) -> PResult<Vec<u8>> {
-        crate::escape::unescape(s, quote).map_err(|e| {
+    /// dedented); an invalid `\u{...}` is a parse error on its line. Octal overflows are
+    /// warned about if `overflows` says so (once per token: a heredoc's text is unescaped
+    /// again when the heredoc is complete).
+    fn unescape(
+        &mut self,
+        s: &[u8],
+        quote: Quote,
+        at: u32,
+        overflows: Overflows,
+    ) -> PResult<Vec<u8>> {
+        let mut found: Vec<OctalOverflow> = Vec::new();
+        let r = crate::escape::unescape(s, quote, &mut found).map_err(|e| {
             let mut d = self.parse_error_at(e.message, at);
             d.line += e.line_breaks;
             d
-        })
+        });
+        if overflows == Overflows::Report && !found.is_empty() {
+            // (`line_at` counts lines from the start: only when there is something to say.)
+            let line = self.line_at(at);
+            for o in found {
+                self.warnings.push(Diagnostic {
+                    severity: Severity::CompileWarning,
+                    message: o.message(),
+                    line: line + o.line_breaks,
+                    file: ErrorFile::Compiled,
+                });
+            }
+        }
+        r
     }
 
     fn parse_error_at(&self, message: &str, at: u32) -> Box<Diagnostic> {
@@ -129,7 +152,7 @@ impl<'s> Parser<'s> {
     /// Removes the closing marker's indentation from every body line, the final newline,
     /// and processes escapes (heredoc only).
     fn finish_heredoc(
-        &self,
+        &mut self,
         parts: &mut Vec<StringPart>,
         indent: usize,
         nowdoc: bool,
@@ -155,7 +178,8 @@ impl<'s> Parser<'s> {
             *raw = if nowdoc {
                 text.into()
             } else {
-                self.unescape(&text, Quote::Heredoc, span.start)?.into()
+                self.unescape(&text, Quote::Heredoc, span.start, Overflows::Ignore)?
+                    .into()
             };
         }
         parts.retain(|p| !matches!(p, StringPart::Literal(v, _) if v.is_empty()));
@@ -192,18 +216,18 @@ impl<'s> Parser<'s> {
             match t.kind {
                 T::EncapsedAndWhitespace => {
                     self.bump();
-                    let raw = self.text(t.span);
+                    let raw = self.text(t.span).to_vec();
                     let value = if quote == Quote::Heredoc {
                         // The value is made once the heredoc is complete, but PHP unescapes
                         // each text token as it reads it, so a bad escape fails here.
                         // (Stripping indentation first cannot change that: no escape spans
                         // a line start.)
                         if raw.contains(&b'\\') && !self.returned_unprocessed(t.span) {
-                            self.unescape(raw, quote, t.span.start)?;
+                            self.unescape(&raw, quote, t.span.start, Overflows::Report)?;
                         }
-                        raw.to_vec()
+                        raw
                     } else {
-                        self.unescape(raw, quote, t.span.start)?
+                        self.unescape(&raw, quote, t.span.start, Overflows::Report)?
                     };
                     parts.push(StringPart::Literal(value.into(), t.span));
                 }
@@ -389,13 +413,23 @@ impl<'s> Parser<'s> {
             self.expect(T::RBrace, &[T::RBrace])?;
             let span = self.span_from(start);
             self.ast.exprs[e.0 as usize].span = span;
+            self.ast.dollar_braces.insert(e);
             return Ok(e);
         }
         let inner = self.expr()?;
         self.expect(T::RBrace, &[])?;
         let span = self.span_from(start);
-        Ok(self.mk(ExprKind::VariableVariable(inner), span))
+        let e = self.mk(ExprKind::VariableVariable(inner), span);
+        self.ast.dollar_braces.insert(e);
+        Ok(e)
     }
+}
+
+/// Whether [`Parser::unescape`] reports octal overflows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Overflows {
+    Report,
+    Ignore,
 }
 
 /// Strips up to `indent` leading blanks from every line of `text` that starts a line.

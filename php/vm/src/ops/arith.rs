@@ -82,46 +82,65 @@ pub fn value_type(v: &Zval) -> String {
 }
 
 /// The numbers of two operands, with PHP's warnings; an error for unsupported operands.
+/// PHP converts the left operand (warning about a leading-numeric string) before it looks
+/// at the right one.
 fn operands(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<(Num, Num), PhpError> {
-    let (ox, oy) = (to_operand(x), to_operand(y));
-    if ox == Operand::Unsupported || oy == Operand::Unsupported {
-        let msg = format!(
-            "Unsupported operand types: {} {} {}",
-            value_type(x),
-            op.symbol(),
-            value_type(y)
-        );
-        return Err(throw(frame, "TypeError", msg));
-    }
     let mut num = |o: Operand| -> Result<Num, PhpError> {
-        Ok(match o {
-            Operand::Num(n) => n,
+        match o {
+            Operand::Num(n) => Ok(n),
             Operand::Leading(n) => {
                 warn(frame, "A non-numeric value encountered")?;
-                n
+                Ok(n)
             }
-            Operand::Unsupported => unreachable!("checked above"),
-        })
+            Operand::Unsupported => {
+                let msg = format!(
+                    "Unsupported operand types: {} {} {}",
+                    value_type(x),
+                    op.symbol(),
+                    value_type(y)
+                );
+                Err(throw(frame, "TypeError", msg))
+            }
+        }
     };
-    Ok((num(ox)?, num(oy)?))
+    let m = num(to_operand(x))?;
+    Ok((m, num(to_operand(y))?))
 }
 
-/// An int operand of `%`, `<<`, `&`...: PHP's deprecation for a float with a fraction.
-fn int_operand(frame: &mut Frame, n: Num) -> Result<i64, PhpError> {
-    Ok(match n {
-        Num::Int(i) => i,
-        Num::Float(f) => {
-            if f.is_finite() && f.fract() != 0.0 {
-                let shown =
-                    php_runtime::format::float_to_string(f, php_runtime::format::Style::Dump);
-                deprecated(
-                    frame,
-                    &format!("Implicit conversion from float {shown} to int loses precision"),
-                )?;
-            }
-            php_runtime::number::float_to_int(f)
+/// An int operand of `%`, `<<`, `&`... read from `src` as `n`: PHP's deprecation when the
+/// conversion loses precision. A float read from a numeric string saturates and is named by
+/// the string ("float-string"); a float value wraps around and is named by its value.
+fn int_operand(frame: &mut Frame, n: Num, src: &Zval) -> Result<i64, PhpError> {
+    let f = match n {
+        Num::Int(i) => return Ok(i),
+        Num::Float(f) => f,
+    };
+    if let View::Str(s) = src.view() {
+        let i = php_runtime::number::float_to_int_saturating(f);
+        if i as f64 != f {
+            let msg = format!(
+                "Implicit conversion from float-string \"{}\" to int loses precision",
+                String::from_utf8_lossy(s.as_bytes())
+            );
+            deprecated(frame, &msg)?;
         }
-    })
+        return Ok(i);
+    }
+    lossy_int(frame, f)
+}
+
+/// `f` converted to an int as an implicit conversion does (an array key, a string offset
+/// checked by `isset`, an int operand): wrapping around, with PHP's deprecation when the
+/// value is not kept.
+pub fn lossy_int(frame: &mut Frame, f: f64) -> Result<i64, PhpError> {
+    if !php_runtime::number::float_keeps_value(f) {
+        let shown = php_runtime::format::float_to_string(f, php_runtime::format::Style::Dump);
+        deprecated(
+            frame,
+            &format!("Implicit conversion from float {shown} to int loses precision"),
+        )?;
+    }
+    Ok(php_runtime::number::float_to_int(f))
 }
 
 fn arith_error(frame: &mut Frame, e: ArithError) -> PhpError {
@@ -153,6 +172,13 @@ pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Re
 /// `x op y` with PHP's conversions, warnings and errors.
 pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval, PhpError> {
     let (x, y) = (&x.deref(), &y.deref());
+    if matches!(
+        op,
+        BinOp::Equal | BinOp::NotEqual | BinOp::Less | BinOp::LessEqual | BinOp::Spaceship
+    ) && (x.tag() == php_runtime::tag::OBJECT || y.tag() == php_runtime::tag::OBJECT)
+    {
+        crate::ops::object::compare_notice(frame, x, y)?;
+    }
     Ok(match op {
         // `array + array`: the union (the left one's entries, then the right one's new keys).
         BinOp::Add if x.tag() == php_runtime::tag::ARRAY && y.tag() == php_runtime::tag::ARRAY => {
@@ -203,7 +229,7 @@ pub fn compute(frame: &mut Frame, op: BinOp, x: &Zval, y: &Zval) -> Result<Zval,
                 Zval::string(PhpString::new(&bytes))
             } else {
                 let (m, n) = operands(frame, op, x, y)?;
-                let (i, j) = (int_operand(frame, m)?, int_operand(frame, n)?);
+                let (i, j) = (int_operand(frame, m, x)?, int_operand(frame, n, y)?);
                 let r = match op {
                     BinOp::Mod => a::modulo(i, j),
                     BinOp::Shl => a::shl(i, j),
@@ -242,8 +268,14 @@ pub fn unary(frame: &mut Frame, op: u8, dst: usize, ia: usize) -> Result<(), Php
         UnOp::Not => Zval::bool(!to_bool(&x)),
         UnOp::Bool => Zval::bool(to_bool(&x)),
         UnOp::IsSet => Zval::bool(!x.is_null()),
-        UnOp::Int => Zval::int(to_int(&x)),
-        UnOp::Float => Zval::float(to_float(&x)),
+        UnOp::Int => {
+            crate::ops::object::object_to_number(frame, &x, "int")?;
+            Zval::int(to_int(&x))
+        }
+        UnOp::Float => {
+            crate::ops::object::object_to_number(frame, &x, "float")?;
+            Zval::float(to_float(&x))
+        }
         UnOp::String => {
             let mut out = Vec::new();
             crate::ops::object::push_str(frame, &mut out, &x)?;
@@ -258,10 +290,7 @@ pub fn unary(frame: &mut Frame, op: u8, dst: usize, ia: usize) -> Result<(), Php
         }
         UnOp::BitNot => match x.view() {
             View::Int(i) => Zval::int(!i),
-            View::Float(f) => {
-                let i = int_operand(frame, Num::Float(f))?;
-                Zval::int(!i)
-            }
+            View::Float(f) => Zval::int(!lossy_int(frame, f)?),
             View::Str(s) => Zval::string(PhpString::new(
                 &s.as_bytes().iter().map(|b| !b).collect::<Vec<u8>>(),
             )),

@@ -1,36 +1,29 @@
 //! Arrays: literals, element reads and writes (nested, with PHP's autovivification), `unset`
 //! and `foreach` by value. All residual calls: arrays are heap values with copy-on-write.
 
-use crate::ops::arith::{compute, type_name};
+use crate::ops::arith::{compute, lossy_int, type_name};
+use crate::ops::array_access::{self, Path, Write};
+use crate::ops::dim_plan::{Last, Purpose, plan};
+use crate::ops::str_offset::{self, Access};
 use crate::ops::vars::{deprecated, stepped, throw, warn};
 use crate::ops::{borrow, store};
 use crate::vm::Frame;
 use php_compiler::{BinOp, NONE, Step};
 use php_runtime::PhpError;
-use php_runtime::object::PhpObject;
 use php_runtime::value::PhpRef;
 use php_runtime::value::View;
-use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, format, tag};
+use php_runtime::{ArrayKey, PhpArray, PhpString, Value, Zval, tag};
 
 /// The array key a value makes: ints and canonical numeric strings are int keys, floats are
-/// truncated (with PHP's deprecation when that loses a fraction), `true`/`false` are 1/0 and
+/// truncated (with PHP's deprecation when that loses precision), `true`/`false` are 1/0 and
 /// `null` is `""`.
-fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
+pub(crate) fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
     Ok(match v.view() {
         View::Int(i) => ArrayKey::Int(i),
         View::Str(s) => ArrayKey::from_string(s.clone()),
         View::Bool(b) => ArrayKey::Int(i64::from(b)),
         View::Undef | View::Null => ArrayKey::Str(PhpString::from("")),
-        View::Float(f) => {
-            if f.is_finite() && f.fract() != 0.0 {
-                let shown = format::float_to_string(f, format::Style::Dump);
-                deprecated(
-                    frame,
-                    &format!("Implicit conversion from float {shown} to int loses precision"),
-                )?;
-            }
-            ArrayKey::Int(php_runtime::number::float_to_int(f))
-        }
+        View::Float(f) => ArrayKey::Int(lossy_int(frame, f)?),
         View::Array(_) | View::Object(_) => {
             return Err(throw(frame, "TypeError", "Illegal offset type".into()));
         }
@@ -44,6 +37,17 @@ fn to_key(frame: &mut Frame, v: &Zval) -> Result<ArrayKey, PhpError> {
         }
         View::Ref(r) => return r.with(|v| to_key(frame, v)),
     })
+}
+
+/// PHP's error for an object (without `ArrayAccess`) used as an array.
+fn not_an_array(frame: &mut Frame, o: &php_runtime::object::PhpObject) -> PhpError {
+    let msg = format!("Cannot use object of type {} as array", o.class().display());
+    throw(frame, "Error", msg)
+}
+
+/// Whether `k` cannot be an array key (an array or an object).
+pub(crate) fn illegal_key(k: &Zval) -> bool {
+    matches!(k.deref().view(), View::Array(_) | View::Object(_))
 }
 
 fn undefined_key(frame: &mut Frame, key: &ArrayKey) -> Result<(), PhpError> {
@@ -74,7 +78,7 @@ enum Root {
     /// The reference the slot holds.
     Ref(PhpRef),
     /// A property (the slot held the object); a reference the property holds.
-    Prop(PhpObject, Vec<u8>, Option<PhpRef>),
+    Prop(crate::ops::props::PropPlace, Option<PhpRef>),
 }
 
 /// The value of variable `cv` (or, when `prop` is not `NONE`, of the property named by slot
@@ -82,14 +86,14 @@ enum Root {
 /// one), and where it goes back.
 fn take_cv(frame: &mut Frame, cv: usize, prop: usize) -> Result<(Zval, Root), PhpError> {
     if prop != NONE as usize {
-        let (o, name, v) = crate::ops::props::take_prop(frame, cv, prop)?;
+        let (place, v) = crate::ops::props::take_prop(frame, cv, prop)?;
         if let View::Ref(r) = v.view() {
             let r = r.clone();
-            drop(o.set(&name, v));
+            crate::ops::props::put_prop(&place, v);
             let inner = r.replace(Zval::UNDEF);
-            return Ok((inner, Root::Prop(o, name, Some(r))));
+            return Ok((inner, Root::Prop(place, Some(r))));
         }
-        return Ok((v, Root::Prop(o, name, None)));
+        return Ok((v, Root::Prop(place, None)));
     }
     if let View::Ref(r) = borrow(frame, cv).view() {
         let r = r.clone();
@@ -103,8 +107,8 @@ fn take_cv(frame: &mut Frame, cv: usize, prop: usize) -> Result<(Zval, Root), Ph
 fn put_cv(frame: &mut Frame, cv: usize, v: Zval, root: Root) {
     match root {
         Root::Slot => store(frame, cv, v),
-        Root::Ref(r) | Root::Prop(_, _, Some(r)) => drop(r.replace(v)),
-        Root::Prop(o, name, None) => crate::ops::props::put_prop(&o, &name, v),
+        Root::Ref(r) | Root::Prop(_, Some(r)) => drop(r.replace(v)),
+        Root::Prop(place, None) => crate::ops::props::put_prop(&place, v),
     }
 }
 
@@ -140,7 +144,10 @@ fn occupied(frame: &mut Frame) -> PhpError {
 #[metajit::dont_look_inside]
 pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
     let entries: Vec<(ArrayKey, Zval)> = match borrow(frame, src).view() {
-        View::Array(a) => a.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        View::Array(a) => a
+            .iter()
+            .map(|(k, v)| (k.clone(), php_runtime::array::copy_element(v)))
+            .collect(),
         _ => {
             let msg = "Only arrays and Traversables can be unpacked";
             return Err(throw(frame, "Error", msg.into()));
@@ -185,7 +192,13 @@ pub fn fetch_dim(
         }
         b = Zval::NULL;
     }
-    let k = (*borrow(frame, key)).clone();
+    let mut k = borrow(frame, key).deref();
+    if matches!(k.view(), View::Undef) {
+        if !quiet && key < frame.code.func.cvs.len() {
+            crate::ops::vars::undefined(frame, key)?;
+        }
+        k = Zval::NULL;
+    }
     let result = match b.view() {
         View::Array(a) => {
             let key = to_key(frame, &k)?;
@@ -200,33 +213,12 @@ pub fn fetch_dim(
             }
         }
         View::Str(s) => {
-            let offset = match k.view() {
-                View::Int(i) => Some(i),
-                View::Str(t) => php_runtime::number::canonical_int(t.as_bytes()),
-                View::Bool(b) => Some(i64::from(b)),
-                View::Float(f) => Some(php_runtime::number::float_to_int(f)),
-                _ => None,
-            };
-            let Some(i) = offset else {
-                if quiet {
-                    store(frame, dst, Zval::NULL);
-                    return Ok(());
-                }
-                let msg = format!("Cannot access offset of type {} on string", type_name(&k));
-                return Err(throw(frame, "TypeError", msg));
-            };
-            let len = s.len() as i64;
-            let at = if i < 0 { i + len } else { i };
-            if at < 0 || at >= len {
-                if quiet {
-                    Zval::NULL
-                } else {
-                    warn(frame, &format!("Uninitialized string offset {i}"))?;
-                    Zval::str("")
-                }
-            } else {
-                Zval::string(PhpString::new(&s.as_bytes()[at as usize..at as usize + 1]))
-            }
+            let access = if quiet { Access::Quiet } else { Access::Read };
+            str_offset::read(frame, s, &k, access)?
+        }
+        View::Object(o) => {
+            let o = o.clone();
+            array_access::read(frame, &o, &k, quiet)?
         }
         _ => {
             if !quiet {
@@ -243,12 +235,40 @@ pub fn fetch_dim(
     Ok(())
 }
 
-/// `dst = base[key]` for destructuring: like [`fetch_dim`] on arrays, `null` (silently) for
-/// anything else.
+/// `dst = base[key]` as `isset`/`empty` test it: [`fetch_dim`] quietly, but a string offset
+/// is only set for an int-like offset inside the string.
+#[metajit::dont_look_inside]
+pub fn isset_dim(frame: &mut Frame, dst: usize, base: usize, key: usize) -> Result<(), PhpError> {
+    let b = crate::ops::vars::read_cv(frame, base);
+    if let View::Object(o) = b.view() {
+        let k = borrow(frame, key).deref();
+        let r = array_access::isset(frame, o, &k, false)?;
+        store(frame, dst, r);
+        return Ok(());
+    }
+    let View::Str(s) = b.view() else {
+        if b.tag() == tag::ARRAY && illegal_key(&borrow(frame, key)) {
+            let msg = "Illegal offset type in isset or empty";
+            return Err(throw(frame, "TypeError", msg.into()));
+        }
+        return fetch_dim(frame, dst, base, key, true);
+    };
+    let k = borrow(frame, key).deref();
+    let result = str_offset::isset_read(frame, s, &k)?;
+    store(frame, dst, result);
+    Ok(())
+}
+
+/// `dst = base[key]` for destructuring: like [`fetch_dim`] on arrays, PHP's error for an
+/// object, `null` (silently) for anything else.
 #[metajit::dont_look_inside]
 pub fn fetch_list(frame: &mut Frame, dst: usize, base: usize, key: usize) -> Result<(), PhpError> {
-    if borrow(frame, base).tag() == tag::ARRAY {
+    if matches!(borrow(frame, base).tag(), tag::ARRAY | tag::OBJECT) {
         return fetch_dim(frame, dst, base, key, false);
+    }
+    if let View::Object(o) = borrow(frame, base).view() {
+        let msg = format!("Cannot use object of type {} as array", o.class().display());
+        return Err(throw(frame, "Error", msg));
     }
     store(frame, dst, Zval::NULL);
     Ok(())
@@ -267,17 +287,12 @@ fn writable<'a>(frame: &mut Frame, v: &'a mut Zval) -> Result<&'a mut PhpArray, 
             )?;
             *v = Zval::array(PhpArray::new());
         }
+        // A string the plan did not see (a `__get` gave it).
         View::Str(_) => {
-            return Err(throw(
-                frame,
-                "Error",
-                "string offsets are not supported yet".into(),
-            ));
+            let msg = "Cannot use string offset as an array";
+            return Err(throw(frame, "Error", msg.into()));
         }
-        View::Object(o) => {
-            let msg = format!("Cannot use object of type {} as array", o.class().display());
-            return Err(throw(frame, "Error", msg));
-        }
+        View::Object(o) => return Err(not_an_array(frame, o)),
         _ => {
             let msg = "Cannot use a scalar value as an array";
             return Err(throw(frame, "Error", msg.into()));
@@ -286,14 +301,18 @@ fn writable<'a>(frame: &mut Frame, v: &'a mut Zval) -> Result<&'a mut PhpArray, 
     Ok(v.array_mut().expect("made an array"))
 }
 
-/// The keys in slots `keys..keys + n`.
-fn keys_of(frame: &mut Frame, keys: usize, n: usize) -> Result<Vec<ArrayKey>, PhpError> {
-    (0..n)
-        .map(|i| {
-            let k = (*borrow(frame, keys + i)).clone();
-            to_key(frame, &k)
-        })
-        .collect()
+/// The element `root[k1]...[kn]` when the path exists through arrays (and references), for
+/// writing through it.
+fn existing_path<'a>(root: &'a mut Zval, keys: &[ArrayKey]) -> Option<&'a mut Zval> {
+    let mut cur = through(root);
+    for k in keys {
+        let arr = cur.array_mut()?;
+        if !arr.contains(k.as_ref()) {
+            return None;
+        }
+        cur = through(arr.make_mut().get_mut(k.as_ref())?);
+    }
+    Some(cur)
 }
 
 /// Walks `root[k1]...[kn]` for writing (making arrays where PHP makes them) and calls `f` with
@@ -353,8 +372,27 @@ pub fn assign_dim(
     val: usize,
 ) -> Result<(), PhpError> {
     let v = (*borrow(frame, val)).clone();
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = if append { None } else { ks.pop() };
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, append, &Write::Assign(&v.deref()))? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    let plan = plan(frame, cv, prop, keys, n, append, Purpose::Assign, &v)?;
+    let (ks, last) = match plan.last {
+        Last::Element(last) => (plan.keys, last),
+        Last::Byte { id, at, byte } => {
+            let (mut root, r) = take_cv(frame, cv, prop)?;
+            let stored = existing_path(&mut root, &plan.keys)
+                .map_or(Zval::NULL, |s| str_offset::store_byte(s, id, at, byte));
+            put_cv(frame, cv, root, r);
+            assigned_byte(frame, val, stored);
+            return Ok(());
+        }
+        Last::Nothing | Last::IllegalKey => {
+            assigned_byte(frame, val, Zval::NULL);
+            return Ok(());
+        }
+    };
     let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, last, |_, arr, last| {
         Ok(match last {
@@ -372,9 +410,18 @@ pub fn assign_dim(
     }
 }
 
+/// The value of an assignment to a string offset: the byte stored (`null` if none), in place
+/// of the value assigned when that is in a temporary (the compiler puts it in one).
+fn assigned_byte(frame: &mut Frame, val: usize, v: Zval) {
+    if val >= frame.code.func.cvs.len() {
+        store(frame, val, v);
+    }
+}
+
 /// Replaces the element `$cv[k1]...[kn]` by what `update` makes of its value (`null`, after
 /// PHP's warning, when it is missing), writing through arrays as PHP does; `update` gives the
 /// new value and the expression's result, which goes to `dst`.
+#[allow(clippy::too_many_arguments)]
 fn update_element(
     frame: &mut Frame,
     cv: usize,
@@ -382,24 +429,36 @@ fn update_element(
     keys: usize,
     n: usize,
     dst: usize,
+    purpose: Purpose,
     update: impl FnOnce(&mut Frame, &Zval) -> Result<(Zval, Zval), PhpError>,
 ) -> Result<(), PhpError> {
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = ks.pop().expect("an element has a key");
+    let plan = plan(frame, cv, prop, keys, n, false, purpose, &Zval::NULL)?;
+    let Last::Element(Some(last)) = plan.last else {
+        // Strings only take `=`: the plan gave PHP's error for anything else.
+        return Ok(());
+    };
     let (mut root, r) = take_cv(frame, cv, prop)?;
-    let result = write_path(frame, &mut root, &ks, Some(last), |frame, arr, last| {
-        let key = last.expect("a key");
-        let old = match arr.get(key.as_ref()) {
-            Some(o) => o.clone(),
-            None => {
-                undefined_key(frame, &key)?;
-                Zval::NULL
-            }
-        };
-        let (new, result) = update(frame, &old.deref())?;
-        drop(store_element(arr, key, new));
-        Ok(result)
-    });
+    let result = write_path(
+        frame,
+        &mut root,
+        &plan.keys,
+        Some(last),
+        |frame, arr, last| {
+            let Some(key) = last else {
+                return Ok(Zval::NULL);
+            };
+            let old = match arr.get(key.as_ref()) {
+                Some(o) => o.clone(),
+                None => {
+                    undefined_key(frame, &key)?;
+                    Zval::NULL
+                }
+            };
+            let (new, result) = update(frame, &old.deref())?;
+            drop(store_element(arr, key, new));
+            Ok(result)
+        },
+    );
     put_cv(frame, cv, root, r);
     store(frame, dst, result?);
     Ok(())
@@ -420,10 +479,24 @@ pub fn assign_dim_op(
 ) -> Result<(), PhpError> {
     let op = BinOp::ALL[op as usize];
     let v = (*borrow(frame, val)).clone();
-    update_element(frame, cv, prop, keys, n, dst, |frame, old| {
-        let new = compute(frame, op, old, &v)?;
-        Ok((new.clone(), new))
-    })
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, false, &Write::Op(op, &v.deref(), dst))? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    update_element(
+        frame,
+        cv,
+        prop,
+        keys,
+        n,
+        dst,
+        Purpose::AssignOp,
+        |frame, old| {
+            let new = compute(frame, op, old, &v)?;
+            Ok((new.clone(), new))
+        },
+    )
 }
 
 /// `++`/`--` on `$cv[k1]...[kn]`, the expression's value to `dst`.
@@ -438,9 +511,70 @@ pub fn step_dim(
     dst: usize,
 ) -> Result<(), PhpError> {
     let step = Step::ALL[step as usize];
-    update_element(frame, cv, prop, keys, n, dst, |frame, old| {
-        stepped(frame, step, old)
-    })
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, false, &Write::Step(step, dst))? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    update_element(
+        frame,
+        cv,
+        prop,
+        keys,
+        n,
+        dst,
+        Purpose::Step,
+        |frame, old| stepped(frame, step, old),
+    )
+}
+
+/// What `unset($cv[k1]...[kn])` met on its path.
+enum Unsetting {
+    /// The element, removed (`None`: it was missing).
+    Removed(Option<Zval>),
+    /// A missing dimension, `null` or a string (nothing to do).
+    Nothing,
+    /// `false` (PHP's deprecation).
+    False,
+    /// An object (without `ArrayAccess`): its class.
+    Object(String),
+    /// Another scalar: PHP's error.
+    Scalar,
+    /// An array, and an illegal last key.
+    IllegalKey,
+}
+
+/// Walks `root[k1]...[kn]` for `unset`, removing the last element (`last`: its key, `None`
+/// when it is illegal).
+fn unset_path(root: &mut Zval, keys: &[ArrayKey], last: Option<&ArrayKey>) -> Unsetting {
+    let mut cur = through(root);
+    let mut i = 0;
+    loop {
+        match cur.view() {
+            View::Array(_) => {}
+            View::Undef | View::Null | View::Str(_) => return Unsetting::Nothing,
+            View::Bool(false) => return Unsetting::False,
+            View::Object(o) => return Unsetting::Object(o.class().display()),
+            _ => return Unsetting::Scalar,
+        }
+        let Some(arr) = cur.array_mut() else {
+            return Unsetting::Nothing;
+        };
+        let Some(k) = keys.get(i).or(last) else {
+            return Unsetting::IllegalKey;
+        };
+        if !arr.contains(k.as_ref()) {
+            return Unsetting::Nothing;
+        }
+        if i == keys.len() {
+            return Unsetting::Removed(arr.remove(k.as_ref()));
+        }
+        let Some(next) = arr.make_mut().get_mut(k.as_ref()) else {
+            return Unsetting::Nothing;
+        };
+        cur = through(next);
+        i += 1;
+    }
 }
 
 /// `unset($cv[k1]...[kn])`: nothing happens where a dimension is missing.
@@ -452,25 +586,46 @@ pub fn unset_dim(
     keys: usize,
     n: usize,
 ) -> Result<(), PhpError> {
-    let ks = keys_of(frame, keys, n)?;
-    let (mut root, r) = take_cv(frame, cv, prop)?;
-    let mut removed = None;
+    if prop == NONE as usize
+        && cv < frame.code.func.cvs.len()
+        && matches!(crate::ops::vars::read_cv(frame, cv).view(), View::Undef)
     {
-        let mut cur = &mut root;
-        for (i, k) in ks.iter().enumerate() {
-            let Some(arr) = cur.array_mut() else { break };
-            if !arr.contains(k.as_ref()) {
-                break;
-            }
-            if i + 1 == ks.len() {
-                removed = arr.remove(k.as_ref());
-                break;
-            }
-            cur = arr.make_mut().entry(k.clone());
+        return crate::ops::vars::undefined(frame, cv);
+    }
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, false, &Write::Unset)? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    let plan = plan(frame, cv, prop, keys, n, false, Purpose::Unset, &Zval::NULL)?;
+    let last = match plan.last {
+        Last::Element(Some(last)) => Some(last),
+        Last::IllegalKey => None,
+        _ => return Ok(()),
+    };
+    let (mut root, r) = take_cv(frame, cv, prop)?;
+    let outcome = unset_path(&mut root, &plan.keys, last.as_ref());
+    put_cv(frame, cv, root, r);
+    match outcome {
+        Unsetting::Removed(removed) => drop(removed),
+        Unsetting::Nothing => {}
+        Unsetting::False => deprecated(
+            frame,
+            "Automatic conversion of false to array is deprecated",
+        )?,
+        Unsetting::Object(class) => {
+            let msg = format!("Cannot use object of type {class} as array");
+            return Err(throw(frame, "Error", msg));
+        }
+        Unsetting::Scalar => {
+            let msg = "Cannot unset offset in a non-array variable";
+            return Err(throw(frame, "Error", msg.into()));
+        }
+        Unsetting::IllegalKey => {
+            let msg = "Illegal offset type in unset";
+            return Err(throw(frame, "TypeError", msg.into()));
         }
     }
-    put_cv(frame, cv, root, r);
-    drop(removed);
     Ok(())
 }
 
@@ -478,108 +633,6 @@ pub fn unset_dim(
 #[metajit::dont_look_inside]
 pub fn unset_cv(frame: &mut Frame, cv: usize) {
     drop(take(frame, cv));
-}
-
-/// Starts a `foreach` over slot `src`: `false` (after PHP's warning) when it is not an array
-/// or an object. An object that is an `Iterator` stays in `src` (after `rewind()`); one that
-/// is an `IteratorAggregate` is replaced by its iterator; any other is replaced by an array of
-/// its properties visible here.
-#[metajit::dont_look_inside]
-pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpError> {
-    let mut v = borrow(frame, src).deref();
-    let mut depth = 0;
-    while let View::Object(o) = v.view() {
-        let o = o.clone();
-        if o.class().is_a_name(b"iterator") {
-            store(frame, src, v.clone());
-            crate::ops::object::call_named(frame, &o, b"rewind")?;
-            store(frame, pos, Zval::int(0));
-            return Ok(true);
-        }
-        if o.class().is_a_name(b"iteratoraggregate") && depth < 32 {
-            v = crate::ops::object::call_named(frame, &o, b"getIterator")?;
-            depth += 1;
-            if !matches!(v.view(), View::Object(x) if x.class().is_a_name(b"traversable")) {
-                let msg = format!(
-                    "{}::getIterator() must return a Traversable or implement interface Iterator",
-                    o.class().display()
-                );
-                return Err(throw(frame, "Exception", msg));
-            }
-            continue;
-        }
-        let props = crate::ops::props::visible_props(frame, &o);
-        store(frame, src, Zval::array(props));
-        store(frame, pos, Zval::int(0));
-        return Ok(true);
-    }
-    if v.tag() != tag::ARRAY {
-        let msg = format!(
-            "foreach() argument must be of type array|object, {} given",
-            type_name(&v)
-        );
-        warn(frame, &msg)?;
-        return Ok(false);
-    }
-    store(frame, pos, Zval::int(0));
-    Ok(true)
-}
-
-/// The next entry of a `foreach`: `false` at the end.
-#[metajit::dont_look_inside]
-pub fn iter_next(
-    frame: &mut Frame,
-    src: usize,
-    pos: usize,
-    key: usize,
-    val: usize,
-) -> Result<bool, PhpError> {
-    let a = borrow(frame, src);
-    if let View::Object(o) = a.view() {
-        let o = o.clone();
-        return iter_next_object(frame, &o, pos, key, val);
-    }
-    let View::Array(arr) = a.view() else {
-        return Ok(false);
-    };
-    let at = frame.slots[pos].bits as usize;
-    let Some(p) = arr.live_from(at) else {
-        return Ok(false);
-    };
-    let (k, v) = arr.at(p);
-    let (k, v) = (k.to_zval(), v.deref());
-    store(frame, pos, Zval::int(p as i64 + 1));
-    if key != NONE as usize {
-        crate::ops::vars::write_cv(frame, key, k);
-    }
-    crate::ops::vars::write_cv(frame, val, v);
-    Ok(true)
-}
-
-/// [`iter_next`] over an `Iterator`: `next()` (but the first time), `valid()`, `current()`
-/// and `key()`.
-fn iter_next_object(
-    frame: &mut Frame,
-    o: &php_runtime::object::PhpObject,
-    pos: usize,
-    key: usize,
-    val: usize,
-) -> Result<bool, PhpError> {
-    use crate::ops::object::call_named;
-    if frame.slots[pos].bits != 0 {
-        call_named(frame, o, b"next")?;
-    }
-    store(frame, pos, Zval::int(1));
-    if !php_runtime::convert::to_bool(&call_named(frame, o, b"valid")?) {
-        return Ok(false);
-    }
-    let v = call_named(frame, o, b"current")?;
-    if key != NONE as usize {
-        let k = call_named(frame, o, b"key")?;
-        crate::ops::vars::write_cv(frame, key, k);
-    }
-    crate::ops::vars::write_cv(frame, val, v);
-    Ok(true)
 }
 
 /// `dst =` a reference to `$cv[k1]...[kn]` (`append`: a new element), the element made a
@@ -595,8 +648,16 @@ pub fn make_ref_dim(
     n: usize,
     append: bool,
 ) -> Result<(), PhpError> {
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = if append { None } else { ks.pop() };
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, append, &Write::Ref(dst))? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    let plan = plan(frame, cv, prop, keys, n, append, Purpose::Ref, &Zval::NULL)?;
+    let Last::Element(last) = plan.last else {
+        return Ok(());
+    };
+    let ks = plan.keys;
     let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, last, |frame, arr, last| {
         let t = arr.make_mut();
@@ -626,6 +687,80 @@ pub fn make_ref_dim(
     Ok(())
 }
 
+/// `dst = $cv[k1]...[kn]` (`append`: a new element) as the object of a property write
+/// (`$a[k]->p = ...`): PHP's fetch for writing, which makes the element (`null`, without a
+/// warning, or after PHP's warning with `warn`) and the arrays on its way when `create`, and
+/// only reads them otherwise (for `unset`). A string offset there is PHP's error.
+#[metajit::dont_look_inside]
+#[allow(clippy::too_many_arguments)]
+pub fn fetch_dim_obj(
+    frame: &mut Frame,
+    dst: usize,
+    cv: usize,
+    prop: usize,
+    keys: usize,
+    n: usize,
+    append: bool,
+    create: bool,
+    warn: bool,
+) -> Result<(), PhpError> {
+    if n == 0 && !append {
+        // No dimension (`$GLOBALS['name']`, whose variable is the root): the root itself.
+        let v = crate::ops::vars::read_cv(frame, cv);
+        store(frame, dst, v);
+        return Ok(());
+    }
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, append, &Write::Object(dst))? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    let plan = plan(
+        frame,
+        cv,
+        prop,
+        keys,
+        n,
+        append,
+        Purpose::Object,
+        &Zval::NULL,
+    )?;
+    let Last::Element(last) = plan.last else {
+        store(frame, dst, Zval::NULL);
+        return Ok(());
+    };
+    let (mut root, r) = take_cv(frame, cv, prop)?;
+    let result = if create {
+        write_path(frame, &mut root, &plan.keys, last, |frame, arr, last| {
+            let t = arr.make_mut();
+            let key = match last {
+                Some(k) => k,
+                None => match t.append(Zval::NULL) {
+                    Ok(i) => ArrayKey::Int(i),
+                    Err(_) => return Err(occupied(frame)),
+                },
+            };
+            let missing = !t.contains(key.as_ref());
+            let e = t.entry(key.clone());
+            Ok((e.deref(), missing.then_some(key)))
+        })
+    } else {
+        let mut path = plan.keys;
+        path.extend(last);
+        Ok((
+            existing_path(&mut root, &path).map_or(Zval::NULL, |v| v.deref()),
+            None,
+        ))
+    };
+    put_cv(frame, cv, root, r);
+    let (v, missing) = result?;
+    store(frame, dst, v);
+    match missing {
+        Some(key) if warn => undefined_key(frame, &key),
+        _ => Ok(()),
+    }
+}
+
 /// `$cv[k1]...[kn] = &...`: the element becomes the reference (or value) in slot `src`.
 #[metajit::dont_look_inside]
 #[allow(clippy::too_many_arguments)]
@@ -639,8 +774,16 @@ pub fn assign_ref_dim(
     src: usize,
 ) -> Result<(), PhpError> {
     let v = (*borrow(frame, src)).clone();
-    let mut ks = keys_of(frame, keys, n)?;
-    let last = if append { None } else { ks.pop() };
+    let mut path = Path { cv, prop, keys, n };
+    if array_access::redirect(frame, &mut path, append, &Write::AssignRef)? {
+        return Ok(());
+    }
+    let Path { cv, prop, keys, n } = path;
+    let plan = plan(frame, cv, prop, keys, n, append, Purpose::Ref, &Zval::NULL)?;
+    let Last::Element(last) = plan.last else {
+        return Ok(());
+    };
+    let ks = plan.keys;
     let (mut root, r) = take_cv(frame, cv, prop)?;
     let result = write_path(frame, &mut root, &ks, last, |frame, arr, last| match last {
         Some(k) => Ok(arr.make_mut().insert(k, v)),
@@ -652,68 +795,4 @@ pub fn assign_ref_dim(
     put_cv(frame, cv, root, r);
     drop(result?);
     Ok(())
-}
-
-/// The reference a `foreach` by reference walks through (its slot `src`).
-fn loop_ref(frame: &Frame, src: usize) -> Option<PhpRef> {
-    match borrow(frame, src).view() {
-        View::Ref(r) => Some(r.clone()),
-        _ => None,
-    }
-}
-
-/// Starts a `foreach` by reference: `false` (after PHP's warning) when what the reference
-/// in `src` refers to is not an array.
-#[metajit::dont_look_inside]
-pub fn iter_init_ref(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpError> {
-    let v = loop_ref(frame, src).map_or(Zval::NULL, |r| r.get());
-    if v.tag() != tag::ARRAY {
-        let msg = format!(
-            "foreach() argument must be of type array|object, {} given",
-            type_name(&v)
-        );
-        warn(frame, &msg)?;
-        return Ok(false);
-    }
-    store(frame, pos, Zval::int(0));
-    Ok(true)
-}
-
-/// The next entry of a `foreach` by reference: `$val` is bound to the element, made a
-/// reference; `false` at the end.
-#[metajit::dont_look_inside]
-pub fn iter_next_ref(frame: &mut Frame, src: usize, pos: usize, key: usize, val: usize) -> bool {
-    let Some(r) = loop_ref(frame, src) else {
-        return false;
-    };
-    let mut a = r.replace(Zval::UNDEF);
-    let at = frame.slots[pos].bits as usize;
-    let found = match a.array_mut() {
-        Some(arr) if arr.live_from(at).is_some() => {
-            let t = arr.make_mut();
-            let p = t.live_from(at).expect("checked");
-            let k = t.at(p).0.to_zval();
-            let e = t.at_mut(p);
-            let elem = match e.view() {
-                View::Ref(x) => x.clone(),
-                _ => {
-                    let x = PhpRef::new(std::mem::replace(e, Zval::NULL));
-                    *e = Zval::reference(x.clone());
-                    x
-                }
-            };
-            Some((p, k, elem))
-        }
-        _ => None,
-    };
-    drop(r.replace(a));
-    let Some((p, k, elem)) = found else {
-        return false;
-    };
-    store(frame, pos, Zval::int(p as i64 + 1));
-    if key != NONE as usize {
-        crate::ops::vars::write_cv(frame, key, k);
-    }
-    store(frame, val, Zval::reference(elem));
-    true
 }

@@ -162,12 +162,16 @@ pub fn call_user(
     };
     let (argv, named) = bind_named(frame, code, args)?;
     if frame.depth >= MAX_DEPTH {
+        // PHP's stack of frames would have reached the memory limit (with the default limit,
+        // about as deep as this; the JIT needs a bound on native recursion anyway).
+        let limit = php_runtime::memory::limit().unwrap_or(128 << 20);
         return Err(PhpError::Fatal {
-            message:
-                "Allowed memory size of 134217728 bytes exhausted (tried to allocate 262144 bytes)"
-                    .into(),
+            message: php_runtime::memory::exhausted(limit, 262144),
             line: line(frame),
         });
+    }
+    if metajit::interrupt::pending() {
+        crate::limits::interrupted(frame)?;
     }
     let argc = argv.len();
     let callee = enter_frame(
@@ -422,6 +426,13 @@ impl php_runtime::Host for FrameHost<'_> {
         vm_of(self.frame).classes.get(lower).copied()
     }
 
+    fn autoload_class(
+        &mut self,
+        name: &[u8],
+    ) -> Result<Option<&'static php_runtime::object::Class>, PhpError> {
+        crate::autoload::autoload(self.frame, name)
+    }
+
     fn scope(&mut self) -> Option<&'static php_runtime::object::Class> {
         self.frame.code.class()
     }
@@ -439,6 +450,7 @@ impl php_runtime::Host for FrameHost<'_> {
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError> {
         match crate::ops::callable::resolve(self.frame, f) {
             Ok(t) => {
+                crate::ops::send::warn_values_for_refs(self.frame, &t, &args)?;
                 crate::ops::types::set_from_builtin(true);
                 let r = crate::ops::callable::call_target(self.frame, t, args);
                 crate::ops::types::set_from_builtin(false);
@@ -450,6 +462,10 @@ impl php_runtime::Host for FrameHost<'_> {
                 format!("Argument must be a valid callback, {why}"),
             )),
         }
+    }
+
+    fn ini(&mut self, key: &str) -> Option<String> {
+        vm_of(self.frame).ini.get(key).cloned()
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

@@ -67,6 +67,9 @@ pub enum Target {
     Function(Callee, Vec<u8>),
     /// A method, with its object (`None`: a static call) and the class it was called on.
     Method(Method, Option<Zval>, &'static Class),
+    /// A method the class lacks, reached through its `__call` or `__callStatic` (the magic
+    /// method, its object, the class and the name called).
+    Magic(Method, Option<Zval>, &'static Class, Vec<u8>),
 }
 
 /// Why a value cannot be called, in the words of PHP's "must be a valid callback, ..."
@@ -145,6 +148,9 @@ fn method_target(
     method: &[u8],
 ) -> Result<Target, String> {
     let Some(m) = class.method(&method.to_ascii_lowercase()).cloned() else {
+        if let Some((magic, this)) = crate::ops::object::magic_method(frame, class, this) {
+            return Ok(Target::Magic(magic, this, class, method.to_vec()));
+        }
         return Err(format!(
             "class {} does not have a method \"{}\"",
             class.display(),
@@ -195,6 +201,9 @@ pub fn call_target(
             };
             invoke(frame, &m, this, sc, argv)
         }
+        Target::Magic(m, this, class, name) => {
+            crate::ops::object::call_magic(frame, &m, this, class, &name, argv)
+        }
     }
 }
 
@@ -218,6 +227,23 @@ pub fn call_value(
     Ok(())
 }
 
+/// Why a static-looking call of method `name` of `class` fails: an instance method without
+/// an object, or no such method.
+fn no_method(frame: &Frame, class: &'static Class, name: &[u8]) -> String {
+    match class.method(&name.to_ascii_lowercase()) {
+        Some(m) if m.flags & flags::STATIC == 0 => format!(
+            "Non-static method {}::{}() cannot be called statically",
+            vm_of(frame).class_list[m.class as usize].display(),
+            String::from_utf8_lossy(&m.name)
+        ),
+        _ => format!(
+            "Call to undefined method {}::{}()",
+            class.display(),
+            String::from_utf8_lossy(name)
+        ),
+    }
+}
+
 /// The error of `$f()` for a value that cannot be called.
 fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
     let msg = match v.view() {
@@ -225,11 +251,7 @@ fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
             let name = s.as_bytes();
             match name.windows(2).position(|w| w == b"::") {
                 Some(i) => match class_by_name(frame, &name[..i]) {
-                    Ok(c) => format!(
-                        "Call to undefined method {}::{}()",
-                        c.display(),
-                        String::from_utf8_lossy(&name[i + 2..])
-                    ),
+                    Ok(c) => no_method(frame, c, &name[i + 2..]),
                     Err(e) => return e,
                 },
                 None => format!(
@@ -249,11 +271,12 @@ fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
                     _ => None,
                 };
                 match (class, m.view()) {
-                    (Some(c), View::Str(name)) => format!(
+                    (Some(c), View::Str(name)) if matches!(o.view(), View::Object(_)) => format!(
                         "Call to undefined method {}::{}()",
                         c.display(),
                         String::from_utf8_lossy(name.as_bytes())
                     ),
+                    (Some(c), View::Str(name)) => no_method(frame, c, name.as_bytes()),
                     _ => "Array callback must have exactly two elements".into(),
                 }
             }

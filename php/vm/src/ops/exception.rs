@@ -2,6 +2,7 @@
 //! of calls that led there), `throw`, and finding the `catch` or `finally` block of the
 //! function that covers the throwing instruction.
 
+use crate::backtrace::TraceOptions;
 use crate::ops::object::error;
 use crate::ops::vars::line;
 use crate::ops::{borrow, store};
@@ -11,51 +12,14 @@ use php_runtime::object::PhpObject;
 use php_runtime::value::View;
 use php_runtime::{PhpArray, PhpError, PhpString, Zval};
 
-/// The trace of an exception made at the frame's instruction: one entry per call that led
-/// there, innermost first.
-fn trace(frame: &Frame) -> PhpArray {
-    let mut list = PhpArray::new();
-    let mut f: &Frame = frame;
-    while let Some(parent) = f.parent {
-        // SAFETY: a caller's frame outlives its callee's.
-        let p = unsafe { parent.get() };
-        let argc = (f.argc as usize).min(f.code.func.params.len());
-        let args = PhpArray::from_list((0..argc).map(|i| borrow(f, i).deref()));
-        let mut e = PhpArray::new();
-        drop(e.insert("file".into(), Zval::str(p.code.file)));
-        drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
-        let function = if &f.code.func.name[..] == b"{main}" {
-            if f.code.file.ends_with(" : eval()'d code") {
-                "eval".to_string()
-            } else {
-                "include".to_string()
-            }
-        } else {
-            f.code.name()
-        };
-        drop(e.insert("function".into(), Zval::str(&function)));
-        if let Some(c) = f.code.class() {
-            drop(e.insert("class".into(), Zval::str(&c.display())));
-            let this = f.code.func.this.map(|s| borrow(f, s as usize).deref());
-            let kind = if this.is_some_and(|t| matches!(t.view(), View::Object(_))) {
-                "->"
-            } else {
-                "::"
-            };
-            drop(e.insert("type".into(), Zval::str(kind)));
-        }
-        drop(e.insert("args".into(), Zval::array(args)));
-        let _ = list.append(Zval::array(e));
-        f = p;
-    }
-    list
-}
-
 /// Fills in where a new `Throwable` was made: file, line and trace.
 pub(crate) fn mark_origin(frame: &Frame, o: &PhpObject) {
     drop(o.set(b"file", Zval::str(frame.code.file)));
     drop(o.set(b"line", Zval::int(i64::from(line(frame)))));
-    drop(o.set(b"trace", Zval::array(trace(frame))));
+    drop(o.set(
+        b"trace",
+        Zval::array(crate::backtrace::trace(frame, TraceOptions::EXCEPTION)),
+    ));
 }
 
 /// An exception of the built-in class `class` with `message`, made at the frame's
@@ -105,6 +69,34 @@ pub fn push_builtin_frame(frame: &Frame, o: &PhpObject, name: &str, args: &[Zval
 /// Finds where the exception `e`, thrown at the frame's instruction, is caught in the frame's
 /// function: the `catch` or `finally` block to continue at (`Err(e)` if none covers it).
 pub fn catch(frame: &mut Frame, e: PhpObject) -> Result<usize, PhpError> {
+    let to = handler(frame, e);
+    unsilence(frame, to.as_ref().ok().copied());
+    to
+}
+
+/// Ends the `@` regions the exception leaves (from the frame's instruction to `to`, or out of
+/// the function): the error level comes back from the outermost one.
+fn unsilence(frame: &mut Frame, to: Option<usize>) {
+    let pc = frame.pc as u32;
+    let left = |&&(from, end): &&(u32, u32)| {
+        (from..end).contains(&pc) && to.is_none_or(|t| !(from..end).contains(&(t as u32)))
+    };
+    let outermost = frame
+        .code
+        .func
+        .silences
+        .iter()
+        .filter(left)
+        .min_by_key(|s| s.0);
+    if let Some(&(_, end)) = outermost
+        && let php_compiler::Op::Unsilence { save } = frame.code.func.ops[end as usize]
+    {
+        crate::ops::vars::unsilence(frame, save as usize);
+    }
+}
+
+/// The `catch` or `finally` block that handles `e` in the frame's function.
+fn handler(frame: &mut Frame, e: PhpObject) -> Result<usize, PhpError> {
     let func = &frame.code.func;
     let mut r = func.try_of.get(frame.pc).copied().unwrap_or(NONE);
     while r != NONE {

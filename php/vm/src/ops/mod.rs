@@ -3,12 +3,19 @@
 
 pub mod arith;
 pub mod array;
+pub mod array_access;
 pub mod call;
 pub mod callable;
+pub mod dim_plan;
 pub mod exception;
+pub mod iter;
+pub mod magic;
 pub mod object;
 pub mod output;
 pub mod props;
+pub mod refs;
+pub mod send;
+pub mod str_offset;
 pub mod types;
 pub mod vars;
 

@@ -39,7 +39,10 @@ pub fn class_by_name(frame: &mut Frame, name: &[u8]) -> Result<&'static Class, P
         b"parent" => scope.and_then(|c| c.parent),
         _ => {
             let key = lower.strip_prefix(b"\\").unwrap_or(&lower);
-            vm.classes.get(key).copied()
+            match vm.classes.get(key).copied() {
+                Some(c) => Some(c),
+                None => crate::autoload::autoload(frame, name)?,
+            }
         }
     };
     match found {
@@ -64,7 +67,7 @@ pub fn class_by_name(frame: &mut Frame, name: &[u8]) -> Result<&'static Class, P
 }
 
 /// The class a slot names: an object's class or a class name.
-fn class_in(frame: &mut Frame, slot: usize) -> Result<&'static Class, PhpError> {
+pub(crate) fn class_in(frame: &mut Frame, slot: usize) -> Result<&'static Class, PhpError> {
     let v = borrow(frame, slot).deref();
     if let View::Object(o) = v.view() {
         return Ok(o.class());
@@ -169,7 +172,10 @@ pub fn instantiate(frame: &mut Frame, class: &'static Class) -> Result<PhpObject
                 }
                 crate::classes::class_constant(&vm.constants, &vm.classes, class, name)
             };
-            drop(o.set(&p.name, crate::classes::const_value(k, &resolve)));
+            drop(
+                o.props_mut()
+                    .insert(p.key(), crate::classes::const_value(k, &resolve)),
+            );
         }
     }
     if class.is_a_name(b"throwable") {
@@ -213,6 +219,60 @@ pub fn invoke(
     }
 }
 
+/// The magic method a call of a method a class lacks (or hides from the caller) goes to:
+/// `__call` with the object (`this`, or for a static-looking call the caller's `$this` when
+/// it is an instance of the class), else `__callStatic`.
+pub fn magic_method(
+    frame: &Frame,
+    class: &'static Class,
+    this: Option<Zval>,
+) -> Option<(Method, Option<Zval>)> {
+    let this = this.or_else(|| {
+        frame
+            .code
+            .func
+            .this
+            .map(|s| borrow(frame, s as usize).deref())
+            .filter(|t| matches!(t.view(), View::Object(o) if o.class().is_a(class)))
+    });
+    if let Some(t) = this
+        && let Some(m) = class.method(b"__call")
+    {
+        return Some((m.clone(), Some(t)));
+    }
+    class.method(b"__callstatic").map(|m| (m.clone(), None))
+}
+
+/// Calls `__call`/`__callStatic` (`magic`) for method `name` with `args` (named ones under
+/// their names in the array it gets).
+pub fn call_magic(
+    frame: &mut Frame,
+    magic: &Method,
+    this: Option<Zval>,
+    class: &'static Class,
+    name: &[u8],
+    args: crate::ops::call::Args,
+) -> Result<Zval, PhpError> {
+    let mut list = PhpArray::from_list(args.list);
+    for (k, v) in args.named {
+        drop(list.insert(ArrayKey::from_bytes(&k), v));
+    }
+    let margs = vec![Zval::string(PhpString::new(name)), Zval::array(list)];
+    let static_class = match this.as_ref().map(Zval::view) {
+        Some(View::Object(o)) => o.class(),
+        _ => class,
+    };
+    invoke(frame, magic, this, static_class, margs)
+}
+
+/// The method name in slot `name`: PHP's error unless it is a string.
+fn method_name(frame: &mut Frame, name: usize) -> Result<Vec<u8>, PhpError> {
+    if !matches!(borrow(frame, name).deref().view(), View::Str(_)) {
+        return Err(error(frame, "Error", "Method name must be a string".into()));
+    }
+    Ok(name_in(frame, name))
+}
+
 /// `dst = obj->name(args...)`.
 #[metajit::dont_look_inside]
 pub fn call_method(
@@ -224,7 +284,7 @@ pub fn call_method(
     dst: usize,
 ) -> Result<(), PhpError> {
     let target = borrow(frame, obj).deref();
-    let mname = name_in(frame, name);
+    let mname = method_name(frame, name)?;
     let argv = crate::ops::call::decode_args(frame, args, argc);
     let View::Object(o) = target.view() else {
         let msg = format!(
@@ -234,15 +294,30 @@ pub fn call_method(
         );
         return Err(error(frame, "Error", msg));
     };
+    // `$closure->__invoke(...)` calls the closure.
+    if o.internal::<crate::ops::callable::ClosureData>().is_some()
+        && mname.eq_ignore_ascii_case(b"__invoke")
+    {
+        let target = crate::ops::callable::Target::Closure(o.clone());
+        let r = crate::ops::callable::call_target(frame, target, argv)?;
+        store(frame, dst, r);
+        return Ok(());
+    }
     let class = o.class();
-    let Some(m) = class.method(&mname.to_ascii_lowercase()).cloned() else {
-        if let Some(call) = class.method(b"__call").cloned() {
-            let list = PhpArray::from_list(argv.list);
-            let margs = vec![Zval::string(PhpString::new(&mname)), Zval::array(list)];
-            let r = invoke(frame, &call, Some(target.clone()), class, margs)?;
+    let found = class
+        .method(&mname.to_ascii_lowercase())
+        .filter(|m| visible(vm_of(frame), frame.code.class(), m.flags, m.class))
+        .cloned();
+    let found = match found {
+        Some(m) => Some(m),
+        None if let Some(call) = class.method(b"__call").cloned() => {
+            let r = call_magic(frame, &call, Some(target.clone()), class, &mname, argv)?;
             store(frame, dst, r);
             return Ok(());
         }
+        None => class.method(&mname.to_ascii_lowercase()).cloned(),
+    };
+    let Some(m) = found else {
         let msg = format!(
             "Call to undefined method {}::{}()",
             class.display(),
@@ -291,9 +366,24 @@ pub fn call_static(
     dst: usize,
 ) -> Result<(), PhpError> {
     let class = class_in(frame, cls)?;
-    let mname = name_in(frame, name);
+    let mname = method_name(frame, name)?;
     let argv = crate::ops::call::decode_args(frame, args, argc);
-    let Some(m) = class.method(&mname.to_ascii_lowercase()).cloned() else {
+    let lower = mname.to_ascii_lowercase();
+    let found = class.method(&lower).cloned();
+    let hidden = found
+        .as_ref()
+        .is_some_and(|m| !visible(vm_of(frame), frame.code.class(), m.flags, m.class));
+    if found.is_none() && &lower[..] == b"__construct" {
+        return Err(error(frame, "Error", "Cannot call constructor".into()));
+    }
+    if (found.is_none() || hidden)
+        && let Some((magic, this)) = magic_method(frame, class, None)
+    {
+        let r = call_magic(frame, &magic, this, class, &mname, argv)?;
+        store(frame, dst, r);
+        return Ok(());
+    }
+    let Some(m) = found else {
         let msg = format!(
             "Call to undefined method {}::{}()",
             class.display(),
@@ -350,7 +440,7 @@ pub fn class_const(frame: &mut Frame, dst: usize, cls: usize, name: usize) -> Re
         _ => Vec::new(),
     };
     if cname.eq_ignore_ascii_case(b"class") {
-        store(frame, dst, Zval::str(&class.display()));
+        store(frame, dst, Zval::string(PhpString::new(&class.name)));
         return Ok(());
     }
     match class.consts.get(&cname[..]) {
@@ -458,6 +548,10 @@ pub fn clone(frame: &mut Frame, dst: usize, src: usize) -> Result<(), PhpError> 
         }
     }
     let copy = PhpObject::with_props(o.class(), props);
+    // A built-in object whose state is a value (`SensitiveParameterValue`) shares it.
+    if let Some(state) = o.internal::<Zval>() {
+        copy.set_internal(Box::new(state.clone()));
+    }
     if let Some(m) = o.class().method(b"__clone").cloned() {
         invoke(
             frame,
@@ -548,6 +642,39 @@ pub fn push_str(frame: &mut Frame, out: &mut Vec<u8>, v: &Zval) -> Result<(), Ph
     }
 }
 
+/// PHP's warning for `(int)`/`(float)` (`to`) of an object, which converts to 1.
+pub fn object_to_number(frame: &mut Frame, v: &Zval, to: &str) -> Result<(), PhpError> {
+    if let View::Object(o) = v.deref().view() {
+        let msg = format!(
+            "Object of class {} could not be converted to {to}",
+            o.class().display()
+        );
+        warn(frame, &msg)?;
+    }
+    Ok(())
+}
+
+/// PHP's notice for a comparison of an object with an int or a float (the object compares
+/// as the number 1).
+pub fn compare_notice(frame: &mut Frame, x: &Zval, y: &Zval) -> Result<(), PhpError> {
+    let (x, y) = (x.deref(), y.deref());
+    let (o, other) = match (x.view(), y.view()) {
+        (View::Object(o), _) => (o.clone(), y.view()),
+        (_, View::Object(o)) => (o.clone(), x.view()),
+        _ => return Ok(()),
+    };
+    let to = match other {
+        View::Int(_) => "int",
+        View::Float(_) => "float",
+        _ => return Ok(()),
+    };
+    let msg = format!(
+        "Object of class {} could not be converted to {to}",
+        o.class().display()
+    );
+    crate::ops::vars::notice(frame, &msg)
+}
+
 /// `(array) v`.
 pub fn to_array(frame: &Frame, v: &Zval) -> Zval {
     match v.deref().view() {
@@ -558,32 +685,8 @@ pub fn to_array(frame: &Frame, v: &Zval) -> Zval {
                 let _ = c;
                 return Zval::array(PhpArray::from_list([v.deref()]));
             }
-            // Every property, private and protected ones under PHP's mangled names.
             let _ = frame;
-            let mut out = PhpArray::new();
-            for (k, val) in o.props().iter() {
-                if matches!(val.view(), View::Undef) {
-                    continue;
-                }
-                let key = match (
-                    k,
-                    o.class().prop(match k {
-                        ArrayKey::Str(s) => s.as_bytes(),
-                        ArrayKey::Int(_) => b"",
-                    }),
-                ) {
-                    (ArrayKey::Str(s), Some(p)) if p.flags & flags::PRIVATE != 0 => {
-                        ArrayKey::from_bytes(&[b"\0", &p.owner[..], b"\0", s.as_bytes()].concat())
-                    }
-                    (ArrayKey::Str(s), Some(p)) if p.flags & flags::PROTECTED != 0 => {
-                        ArrayKey::from_bytes(&[b"\0*\0", s.as_bytes()].concat())
-                    }
-                    (ArrayKey::Str(s), _) => ArrayKey::from_bytes(s.as_bytes()),
-                    _ => k.clone(),
-                };
-                drop(out.insert(key, val.clone()));
-            }
-            Zval::array(out)
+            Zval::array(o.to_array())
         }
         _ => Zval::array(PhpArray::from_list([v.deref()])),
     }

@@ -58,14 +58,15 @@ pub fn raise(frame: &mut Frame, level: i64, message: &str) -> Result<(), PhpErro
         });
     }
     if vm.error_reporting & level == 0 {
+        vm.last_error = Some((
+            level,
+            message.to_string(),
+            frame.code.file.to_string(),
+            line(frame),
+        ));
         return Ok(());
     }
-    let text = format!(
-        "\n{label}: {message} in {} on line {}\n",
-        frame.code.file,
-        line(frame)
-    );
-    if vm.write(text.as_bytes()) {
+    if vm.report_error(level, label, message, frame.code.file, line(frame)) {
         Ok(())
     } else {
         Err(PhpError::Output)
@@ -112,7 +113,17 @@ pub fn undefined(frame: &mut Frame, cv: usize) -> Result<(), PhpError> {
         let msg = "Using $this when not in object context".to_string();
         return Err(throw(frame, "Error", msg));
     }
-    warn(frame, &format!("Undefined variable ${name}"))
+    // Superglobals are fetched as globals, so PHP names them so.
+    let global = matches!(
+        name.as_str(),
+        "_SERVER" | "_GET" | "_POST" | "_COOKIE" | "_FILES" | "_ENV" | "_REQUEST" | "_SESSION"
+    );
+    let kind = if global {
+        "global variable"
+    } else {
+        "variable"
+    };
+    warn(frame, &format!("Undefined {kind} ${name}"))
 }
 
 /// `++`/`--` (`step` is a [`Step`] as `u8`) on the variable in slot `cv`; the expression's
@@ -328,17 +339,22 @@ pub fn bind_global(frame: &mut Frame, cv: usize, name: usize) {
         return;
     }
     let n = name_of(frame, name);
+    let r = global_variable(frame, n);
+    store(frame, cv, Zval::reference(r));
+}
+
+/// The global variable `name` as a reference, made (as `null`) if missing.
+pub fn global_variable(frame: &mut Frame, name: Vec<u8>) -> PhpRef {
     let vm = crate::vm::vm_of(frame);
     let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
-    let r = match main.code.func.cvs.iter().position(|c| **c == *n) {
+    match main.code.func.cvs.iter().position(|c| **c == *name) {
         Some(i) => ref_of_slot(main, i),
         None => vm
             .extra_globals
-            .entry(n)
+            .entry(name)
             .or_insert_with(|| PhpRef::new(Zval::NULL))
             .clone(),
-    };
-    store(frame, cv, Zval::reference(r));
+    }
 }
 
 /// `static $cv = constants[init];`: the function's static variable, made on first use.
@@ -380,7 +396,13 @@ pub fn silence(frame: &mut Frame, save: usize) {
 #[metajit::dont_look_inside]
 pub fn unsilence(frame: &mut Frame, save: usize) {
     if let View::Int(level) = borrow(frame, save).view() {
-        vm_of(frame).error_reporting = level;
+        // Only if the silenced expression left the level alone (it still has only fatal
+        // errors) and the saved one had more.
+        let only_fatal = |l: i64| l & !SILENCED == 0;
+        let vm = vm_of(frame);
+        if only_fatal(vm.error_reporting) && !only_fatal(level) {
+            vm.error_reporting = level;
+        }
     }
 }
 
@@ -474,17 +496,41 @@ pub fn globals(frame: &mut Frame, dst: usize) {
 pub fn global_ref(frame: &mut Frame, dst: usize, name: usize) {
     let mut n = Vec::new();
     php_runtime::convert::push_string(&mut n, &borrow(frame, name).deref());
-    let vm = vm_of(frame);
-    let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
-    let r = match main.code.func.cvs.iter().position(|c| **c == *n) {
-        Some(i) => ref_of_slot(main, i),
-        None => vm
-            .extra_globals
-            .entry(n)
-            .or_insert_with(|| PhpRef::new(Zval::NULL))
-            .clone(),
-    };
+    let r = global_variable(frame, n);
     store(frame, dst, Zval::reference(r));
+}
+
+/// `dst = $GLOBALS[name]`: the global's value, without making it (PHP's warning and null
+/// if it does not exist).
+#[metajit::dont_look_inside]
+pub fn global_fetch(frame: &mut Frame, dst: usize, name: usize) -> Result<(), PhpError> {
+    let n = name_at(frame, name);
+    let vm = crate::vm::vm_of(frame);
+    let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
+    let v = match main.code.func.cvs.iter().position(|c| **c == *n) {
+        Some(i) => borrow(main, i).deref(),
+        None => vm.extra_globals.get(&n).map_or(Zval::UNDEF, |r| r.get()),
+    };
+    if matches!(v.view(), View::Undef) {
+        let shown = String::from_utf8_lossy(&n).into_owned();
+        warn(frame, &format!("Undefined global variable ${shown}"))?;
+        store(frame, dst, Zval::NULL);
+    } else {
+        store(frame, dst, v);
+    }
+    Ok(())
+}
+
+/// `unset($GLOBALS[name])`: the global variable goes (its other references stay).
+#[metajit::dont_look_inside]
+pub fn global_unset(frame: &mut Frame, name: usize) {
+    let n = name_at(frame, name);
+    let vm = crate::vm::vm_of(frame);
+    let main = crate::vm::main_frame(vm).expect("the script's frame exists while it runs");
+    match main.code.func.cvs.iter().position(|c| **c == *n) {
+        Some(i) => crate::ops::array::unset_cv(main, i),
+        None => drop(vm.extra_globals.remove(&n)),
+    }
 }
 
 /// The name in slot `name`, as bytes.

@@ -1,0 +1,5 @@
+<?php
+interface I { public function run(); }
+class A implements I {
+    protected function run() {}
+}
