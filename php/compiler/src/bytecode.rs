@@ -50,6 +50,10 @@ pub enum Const {
     Unary(UnOp, Box<Const>),
     /// `a ? b : c` (`b` `None`: `a ?: c`) on constants.
     Ternary(Box<(Const, Option<Const>, Const)>),
+    /// `a[k]` on constants (a missing element is `null`).
+    Dim(Box<[Const; 2]>),
+    /// `...a` as an item of an array literal of constants.
+    Spread(Box<Const>),
 }
 
 /// A binary operator that computes a value from two operands.

@@ -141,7 +141,7 @@ pub fn trace_arg(v: &Zval) -> String {
         View::Float(f) => format::float_to_string(f, format::Style::Echo),
         View::Str(s) => {
             let b = s.as_bytes();
-            let shown = String::from_utf8_lossy(&b[..b.len().min(15)]).into_owned();
+            let shown = escaped(&b[..b.len().min(15)]);
             if b.len() > 15 {
                 format!("'{shown}...'")
             } else {
@@ -153,6 +153,28 @@ pub fn trace_arg(v: &Zval) -> String {
         View::Resource(r) => format!("Resource id #{}", r.id()),
         View::Ref(r) => r.with(trace_arg),
     }
+}
+
+/// Bytes as PHP shows them in traces and messages: `\n`, `\t`, `\\`... escaped, other control
+/// bytes and those above 126 as `\xHH`.
+fn escaped(b: &[u8]) -> String {
+    let mut out = String::new();
+    for &c in b {
+        match c {
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x0c => out.push_str("\\f"),
+            0x0b => out.push_str("\\v"),
+            0x1b => out.push_str("\\e"),
+            b'\\' => out.push_str("\\\\"),
+            c if !(32..=126).contains(&c) => {
+                let _ = write!(out, "\\x{c:02X}");
+            }
+            c => out.push(c as char),
+        }
+    }
+    out
 }
 
 /// `getTraceAsString()`: the frames of an exception's `trace` property, then `{main}`.

@@ -24,6 +24,19 @@ pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
         Const::Array(items) => {
             let mut a = PhpArray::new();
             for (key, v) in items {
+                if let Const::Spread(inner) = v {
+                    // `...x`: its elements, string keys kept, int keys renumbered.
+                    if let php_runtime::value::View::Array(src) = const_value(inner, resolve).view()
+                    {
+                        for (k, v) in src.iter() {
+                            match k {
+                                ArrayKey::Str(_) => drop(a.insert(k.clone(), v.clone())),
+                                ArrayKey::Int(_) => drop(a.append(v.clone())),
+                            }
+                        }
+                    }
+                    continue;
+                }
                 let v = const_value(v, resolve);
                 match key.as_ref().map(|k| const_value(k, resolve)) {
                     Some(k) => {
@@ -62,6 +75,23 @@ pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
                 _ => Zval::NULL,
             }
         }
+        Const::Dim(pair) => {
+            let [a, k] = &**pair;
+            let (a, k) = (const_value(a, resolve), const_value(k, resolve));
+            match (a.view(), k.view()) {
+                (php_runtime::value::View::Array(arr), php_runtime::value::View::Int(i)) => arr
+                    .get(php_runtime::array::KeyRef::Int(i))
+                    .map_or(Zval::NULL, |v| v.clone()),
+                (php_runtime::value::View::Array(arr), _) => {
+                    let mut out = Vec::new();
+                    php_runtime::convert::push_string(&mut out, &k);
+                    arr.get(php_runtime::array::KeyRef::from_bytes(&out))
+                        .map_or(Zval::NULL, |v| v.clone())
+                }
+                _ => Zval::NULL,
+            }
+        }
+        Const::Spread(a) => const_value(a, resolve),
         Const::Ternary(t) => {
             let (c, then, otherwise) = &**t;
             let c = const_value(c, resolve);

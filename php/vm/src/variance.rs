@@ -588,6 +588,8 @@ fn foldable(k: &Const) -> bool {
             let (c, then, otherwise) = &**t;
             foldable(c) && then.as_ref().is_none_or(foldable) && foldable(otherwise)
         }
+        Const::Dim(pair) => pair.iter().all(foldable),
+        Const::Spread(a) => foldable(a),
         Const::ClassConst(..) | Const::Named(_) => false,
     }
 }

@@ -65,11 +65,11 @@ fn compile_unit(
     for (decl, scope) in &functions {
         let lower = scope.declare(&decl.name.name).to_ascii_lowercase();
         if let Some(line) = names.insert(lower, line_of(&lines, decl.span)) {
-            let _ = line;
             return Err(CompileError {
                 message: format!(
-                    "Cannot redeclare {}() (previously declared)",
-                    decl.name.text()
+                    "Cannot redeclare {}() (previously declared in {}:{line})",
+                    decl.name.text(),
+                    String::from_utf8_lossy(file)
                 ),
                 line: line_of(&lines, decl.name.span),
                 fatal: true,
@@ -592,6 +592,13 @@ impl<'a> Gen<'a> {
                 };
                 Const::Unary(op, Box::new(self.constant_expr(*inner)?))
             }
+            ExprKind::ArrayDim {
+                base,
+                dim: Some(dim),
+            } => {
+                let (a, k) = (self.constant_expr(*base)?, self.constant_expr(*dim)?);
+                Const::Dim(Box::new([a, k]))
+            }
             ExprKind::Ternary {
                 cond,
                 then,
@@ -620,8 +627,13 @@ impl<'a> Gen<'a> {
                     let Some(item) = item else {
                         return self.unsupported("this constant expression");
                     };
-                    if item.by_ref || item.unpack {
+                    if item.by_ref {
                         return self.unsupported("this constant expression");
+                    }
+                    if item.unpack {
+                        let v = self.constant_expr(item.value)?;
+                        list.push((None, Const::Spread(Box::new(v))));
+                        continue;
                     }
                     let key = match item.key {
                         Some(k) => Some(self.constant_expr(k)?),

@@ -54,7 +54,9 @@ fn const_type(k: &Const) -> &'static str {
         | Const::Named(_)
         | Const::Binary(..)
         | Const::Unary(..)
-        | Const::Ternary(_) => "mixed",
+        | Const::Ternary(_)
+        | Const::Dim(_)
+        | Const::Spread(_) => "mixed",
     }
 }
 
@@ -311,7 +313,9 @@ fn default_fits(spec: &TypeSpec, k: &Const) -> bool {
         | Const::Named(_)
         | Const::Binary(..)
         | Const::Unary(..)
-        | Const::Ternary(_) => true,
+        | Const::Ternary(_)
+        | Const::Dim(_)
+        | Const::Spread(_) => true,
     }
 }
 

@@ -210,6 +210,16 @@ pub fn match_error(frame: &mut Frame, src: usize) -> Result<(), PhpError> {
     let v = borrow(frame, src);
     let shown = match v.view() {
         View::Array(_) => "of type array".to_string(),
+        View::Object(o) => format!("of type {}", o.class().display()),
+        View::Float(_) => {
+            // A float keeps its fraction even when it is zero.
+            let t = trace_arg(&v);
+            if t.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                t + ".0"
+            } else {
+                t
+            }
+        }
         _ => trace_arg(&v),
     };
     Err(throw(
