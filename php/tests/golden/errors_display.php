@@ -1,7 +1,7 @@
 <?php
 // error_get_last, error_clear_last, display_errors and error_reporting.
 echo $a;
-var_dump(error_get_last());
+$e = error_get_last(); $e['file'] = basename($e['file']); var_dump($e);
 error_clear_last();
 var_dump(error_get_last());
 ini_set('display_errors', '0');

@@ -3,7 +3,7 @@
 function test($a, #[SensitiveParameter] $secret, ...$rest)
 {
     debug_print_backtrace();
-    var_dump(debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS));
+    var_dump(array_map(fn($f) => ['file' => basename($f['file'])] + $f, debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS)));
     var_dump(count(debug_backtrace(0, 1)));
     $t = (new Exception)->getTrace();
     var_dump($t[0]['args'][1] instanceof SensitiveParameterValue, $t[0]['args'][1]->getValue());
