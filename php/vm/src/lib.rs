@@ -1,7 +1,10 @@
 //! hippy's virtual machine: runs the bytecode of `php-compiler` on the values of
 //! `php-runtime`, in a dispatch loop annotated for metajit ([`vm::run`]).
 //!
-//! - [`vm`]: loaded code, the VM, frames and the dispatch loop.
+//! - [`vm`]: the VM's state and the dispatch loop.
+//! - [`code`]: loaded code and what calls by name reach.
+//! - [`frame`]: call frames.
+//! - [`program`]: running a program: start-up, shutdown, output, error reports.
 //! - [`ops`]: what the loop calls, by family (`arith`, `call`, `object`, `output`, `vars`).
 //! - [`classes`]: making the built-in and the program's classes; destructors.
 //! - [`inherit`]: the checks of linking a class to its parent and interfaces.
@@ -25,6 +28,8 @@ pub mod assert;
 pub mod autoload;
 pub mod backtrace;
 pub mod classes;
+pub mod code;
+pub mod frame;
 pub mod functions;
 pub mod inherit;
 pub mod introspect;
@@ -33,6 +38,7 @@ pub mod links;
 pub mod load;
 pub mod ops;
 pub mod phpinfo;
+pub mod program;
 pub mod prototypes;
 pub mod startup;
 pub mod variance;
