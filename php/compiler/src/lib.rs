@@ -22,12 +22,13 @@ pub mod bytecode;
 mod codegen;
 pub mod refop;
 mod typespec;
+mod unit;
 
 pub use bytecode::{
-    ARGS_ARRAY, BinOp, CallKind, Const, Function, NONE, Op, Param, Program, RefNeed, RefOp, Slot,
-    Step, UnOp,
+    ARGS_ARRAY, BinOp, CallKind, Const, Function, NONE, NewConst, Op, Param, Program, RefNeed,
+    RefOp, Slot, Step, UnOp,
 };
-pub use codegen::{compile, compile_eval};
+pub use codegen::{compile, compile_eval, compile_top_classes, is_superglobal, top_functions};
 
 /// Why a file could not be compiled.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -98,6 +98,16 @@ pub enum RefOp {
         name: Slot,
         argc: u32,
     },
+    /// [`RefOp::SendModes`] for the named argument `param` (a constant: the name): slot `dst`
+    /// gets whether it goes to a by-reference parameter of the call of `kind` on `target`
+    /// and `name` (a function called by name is `CallKind::Value` on its name).
+    NamedMode {
+        dst: Slot,
+        kind: CallKind,
+        target: Slot,
+        name: Slot,
+        param: u32,
+    },
     /// When slot `mode` (set by [`RefOp::SendModes`]) is `true`: PHP's `Error` "...:
     /// Argument #n ($p) cannot be passed by reference" for argument `n` (0-based), a value
     /// that is no variable, of the call `SendModes` described.
@@ -113,6 +123,16 @@ pub enum RefOp {
     BindGlobal { name: Slot },
     /// `unset($$name)`: the variable named by the value in slot `name`.
     UnsetVar { name: Slot },
+    /// `$GLOBALS[name] = &...`: the global variable named by the value in slot `name` is
+    /// bound to the reference in slot `src`.
+    AssignGlobal { name: Slot, src: Slot },
+    /// `$$name = &...`: the variable named by the value in slot `name` is bound to the
+    /// reference in slot `src` (a plain value there, a call's result, is assigned).
+    AssignVarVar { name: Slot, src: Slot },
+    /// `f($a[])` passing the argument by value: PHP's `Error` "Cannot use [] for reading".
+    /// Zend decides when the call runs for a callee unknown at compile time (its
+    /// `FETCH_DIM_FUNC_ARG`); the syntax check reports the cases it knows at compile time.
+    AppendRead,
 }
 
 impl RefOp {
@@ -121,10 +141,16 @@ impl RefOp {
         let slots: &mut [&mut Slot] = match self {
             RefOp::FetchList { dst, base, key } => &mut [dst, base, key],
             RefOp::Expect { src, .. } => &mut [src],
-            RefOp::NotPassable { .. } => &mut [],
+            RefOp::NotPassable { .. } | RefOp::AppendRead => &mut [],
             RefOp::SpreadArgs { arr, src, .. } => &mut [arr, src],
             RefOp::BindGlobal { name } | RefOp::UnsetVar { name } => &mut [name],
+            RefOp::AssignGlobal { name, src } | RefOp::AssignVarVar { name, src } => {
+                &mut [name, src]
+            }
             RefOp::SendModes {
+                dst, target, name, ..
+            }
+            | RefOp::NamedMode {
                 dst, target, name, ..
             } => &mut [dst, target, name],
             RefOp::CannotPass {
@@ -137,4 +163,17 @@ impl RefOp {
             }
         }
     }
+}
+
+/// In a built-in function's by-reference positions (the library's `BY_REF` tables): every
+/// argument after the last position listed is by reference too (`array_multisort`'s
+/// `&...$rest`).
+pub const REST_BY_REF: usize = usize::MAX;
+
+/// Whether argument `n` (0-based) of a built-in function with by-reference `positions` is
+/// passed by reference.
+pub fn builtin_by_ref(positions: &[usize], n: usize) -> bool {
+    positions.contains(&n)
+        || (positions.contains(&REST_BY_REF)
+            && positions.iter().all(|&p| p == REST_BY_REF || p < n))
 }

@@ -1,9 +1,11 @@
 //! PHP's error output for the CLI: where a diagnostic goes for the `display_errors`,
 //! `log_errors`, `error_log`, `html_errors` and `error_reporting` settings (`-d`), with PHP's
-//! built-in defaults (display on stdout, no log).
+//! built-in defaults (display on stdout, no log). Messages and file names hold bytes that
+//! are not UTF-8 as `php_syntax::lossless` text; they are written as the original bytes.
 
 use php_syntax::Diagnostic;
 use php_syntax::diagnostics::{DisplayTarget, ini_bool};
+use php_syntax::lossless;
 use std::io::Write;
 
 /// Writes `diag` where PHP would for the `-d` settings `ini` (later ones win).
@@ -30,10 +32,12 @@ pub fn report(ini: &[(String, String)], diag: &Diagnostic, file: &str) {
                     .append(true)
                     .open(path)
                 {
-                    let _ = writeln!(f, "[{stamp}] {line}");
+                    let _ = f.write_all(&lossless::bytes(&format!("[{stamp}] {line}\n")));
                 }
             }
-            None => eprintln!("{line}"),
+            None => {
+                let _ = std::io::stderr().write_all(&lossless::bytes(&format!("{line}\n")));
+            }
         }
     }
     let target = setting("display_errors").map_or(DisplayTarget::Stdout, DisplayTarget::from_ini);
@@ -46,12 +50,12 @@ pub fn report(ini: &[(String, String)], diag: &Diagnostic, file: &str) {
     match target {
         DisplayTarget::Off => {}
         DisplayTarget::Stdout => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
+            let _ = std::io::stdout().write_all(&lossless::bytes(&text));
         }
         DisplayTarget::Stderr => {
             // On stderr PHP's CLI omits the blank line it prints before the message on stdout.
-            let _ =
-                std::io::stderr().write_all(text.strip_prefix('\n').unwrap_or(&text).as_bytes());
+            let text = text.strip_prefix('\n').unwrap_or(&text);
+            let _ = std::io::stderr().write_all(&lossless::bytes(text));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `hippy -l FILE`: PHP's lint mode, same output and exit code as `php -n -l`.
 
 use crate::cli::Options;
+use php_runtime::memory;
 use php_syntax::diagnostics::ini_bool;
 use php_syntax::{ParseOptions, ShortTags};
 use std::io::Read;
@@ -30,14 +31,17 @@ pub fn run(opts: &Options) -> ExitCode {
         Some(v) if !ini_bool(v) => ShortTags::Off,
         _ => ShortTags::On,
     };
+    // PHP's limit holds while it compiles too (`php -n`: 128M).
+    let limit = opts.ini("memory_limit").unwrap_or("128M");
+    memory::set_limit(memory::parse_quantity(limit));
     let options = ParseOptions {
         short_tags,
         builtins: Some(builtin_by_ref),
+        memory_limit: Some(over_memory_limit),
     };
-    let linted = run_on_big_stack(src, options);
-    // Diagnostics carry the name as text for now (bytes that are not UTF-8 show as U+FFFD
-    // there).
-    let shown = String::from_utf8_lossy(&name);
+    let linted = run_on_big_stack(src, name.clone(), options);
+    // Messages are text, with bytes that are not UTF-8 kept for the output.
+    let shown = php_syntax::lossless::text(&name);
     for w in &linted.warnings {
         crate::errors::report(&opts.ini, w, &shown);
     }
@@ -52,6 +56,14 @@ pub fn run(opts: &Options) -> ExitCode {
             ExitCode::from(255)
         }
     }
+}
+
+/// PHP's fatal error once the memory in use went over the limit (which is then lifted).
+fn over_memory_limit() -> Option<String> {
+    let size = memory::take_exceeded()?;
+    let limit = memory::limit()?;
+    memory::set_limit(None);
+    Some(memory::exhausted(limit, size as u128))
 }
 
 /// The by-reference parameters of hippy's built-in function `name` (lowercase), `None` if
@@ -74,14 +86,15 @@ struct Outcome {
 
 /// The parser grows its stack as needed; the big initial stack just avoids growth on
 /// ordinary files.
-fn run_on_big_stack(src: Vec<u8>, options: ParseOptions) -> Outcome {
+fn run_on_big_stack(src: Vec<u8>, name: Vec<u8>, options: ParseOptions) -> Outcome {
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
-            let linted = php_syntax::lint_reporting(&src, options);
+            let classes = php_stdlib::classes::CLASSES;
+            let linted = php_vm::lint::lint(&src, &name, options, classes);
             Outcome {
                 warnings: linted.warnings,
-                result: linted.result.map(|_| ()),
+                result: linted.result,
             }
         });
     let internal = |message: &str| Outcome {

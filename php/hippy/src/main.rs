@@ -18,9 +18,11 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: php_runtime::memory::Counting = php_runtime::memory::Counting;
 
-/// Writes to standard output, ignoring errors as PHP does (a closed pipe is not a crash).
+/// Writes to standard output, ignoring errors as PHP does (a closed pipe is not a crash);
+/// bytes of PHP source that are not UTF-8 in `text` are written as they were
+/// (`php_syntax::lossless`).
 pub(crate) fn out(text: &str) {
-    out_bytes(text.as_bytes());
+    out_bytes(&php_syntax::lossless::bytes(text));
 }
 
 /// [`out`] for bytes that need not be UTF-8 (file names).

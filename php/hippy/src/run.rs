@@ -80,6 +80,7 @@ fn execute(
     let options = php_syntax::ParseOptions {
         short_tags,
         builtins: Some(crate::lint::builtin_by_ref),
+        ..Default::default()
     };
     let linted = php_syntax::lint_reporting(src, options);
     for w in &linted.warnings {
@@ -119,6 +120,7 @@ fn execute(
             .insert(b"PHP_BINARY".to_vec(), php_runtime::Zval::string(exe));
     }
     vm.builtin_names = php_stdlib::names;
+    vm.signatures = php_stdlib::signatures::signature;
     for (name, value) in php_stdlib::constants() {
         vm.constants.insert(name.as_bytes().to_vec(), value);
     }

@@ -146,6 +146,9 @@ impl Runner<'_> {
         if let Some(dir) = script.parent() {
             cmd.current_dir(dir);
         }
+        // run-tests.php names the binary under test to the tests.
+        let exe = std::fs::canonicalize(self.binary).unwrap_or_else(|_| self.binary.into());
+        cmd.env("TEST_PHP_EXECUTABLE", exe);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -205,7 +208,12 @@ impl Runner<'_> {
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with(';'))
-                    .map(String::from)
+                    // run-tests.php trims the name and the value of each setting and
+                    // ignores lines without `=`.
+                    .filter_map(|l| {
+                        let (k, v) = l.split_once('=')?;
+                        Some(format!("{}={}", k.trim(), v.trim()))
+                    })
                     .collect()
             })
             .unwrap_or_default();

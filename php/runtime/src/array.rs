@@ -18,6 +18,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::ptr::NonNull;
 
+pub mod iters;
+
 /// An array key as stored: an int or a string that is not the canonical form of an int.
 #[derive(Clone, PartialEq, Eq)]
 pub enum ArrayKey {
@@ -160,6 +162,9 @@ pub struct Table {
     /// The internal pointer (`current()`, `next()`...): a slot number, `slots.len()` past the
     /// end.
     pos: usize,
+    /// The positions of the `foreach`-by-reference loops walking this table: (loop id,
+    /// slot number); see [`iters`].
+    iters: Vec<(u32, usize)>,
 }
 
 impl Default for Table {
@@ -177,6 +182,7 @@ impl Table {
             live: 0,
             next_free: i64::MIN,
             pos: 0,
+            iters: Vec::new(),
         }
     }
 
@@ -369,6 +375,7 @@ impl Table {
 
     /// Squeezes out dead slots (the table stops being packed if it had holes).
     fn compact(&mut self) {
+        self.compact_iters();
         let old_pos = self.pos;
         let mut new_pos = None;
         let mut kept = Vec::with_capacity(self.live * 2);
@@ -465,6 +472,9 @@ impl Table {
     /// this array alone is copied as its value, as PHP does.
     fn dup(&self) -> Table {
         let mut t = self.clone();
+        // A `foreach` by reference stays with the original: on the copy, it starts again
+        // at the internal pointer (PHP 8.2).
+        t.iters = Vec::new();
         for s in &mut t.slots {
             let inner = match s.val.view() {
                 View::Ref(r) if r.refcount() == 2 => Some(r.get()),
@@ -641,9 +651,29 @@ impl PhpArray {
     ///
     /// # Safety
     /// `h` is the header of an `ArrObj` made by `from_table` with no owners left.
-    unsafe fn free(h: NonNull<Header>) {
+    pub(crate) unsafe fn free(h: NonNull<Header>) {
         // SAFETY: the caller's contract; the box is rebuilt exactly once.
         drop(unsafe { Box::from_raw(h.as_ptr() as *mut ArrObj) });
+    }
+}
+
+impl ArrObj {
+    /// The table of the array whose header is `h`, borrowed (for the cycle collector).
+    ///
+    /// # Safety
+    /// `h` is a live `ArrObj`'s header and no `&mut` to its table exists meanwhile.
+    pub(crate) unsafe fn table_of<'a>(h: NonNull<Header>) -> &'a Table {
+        // SAFETY: the caller's contract; the header is the block's first field.
+        unsafe { &(*(h.as_ptr() as *const ArrObj)).table }
+    }
+
+    /// Takes the table out (leaving an empty one), for the cycle collector.
+    ///
+    /// # Safety
+    /// As for [`table_of`](Self::table_of), and no borrow of the table is alive.
+    pub(crate) unsafe fn take_table(h: NonNull<Header>) -> Table {
+        // SAFETY: the caller's contract.
+        unsafe { std::mem::take(&mut (*(h.as_ptr() as *mut ArrObj)).table) }
     }
 }
 
@@ -669,9 +699,12 @@ impl Clone for PhpArray {
 
 impl Drop for PhpArray {
     fn drop(&mut self) {
-        if self.obj().header.dec() == 0 {
+        let h = &self.obj().header;
+        if h.dec() == 0 {
             // SAFETY: the last owner is gone; `free` is this kind's.
             unsafe { free_block(self.ptr.cast(), PhpArray::free) };
+        } else {
+            crate::gc::possible_root(h);
         }
     }
 }

@@ -207,7 +207,20 @@ pub fn trace_lines(frames: &crate::PhpArray) -> String {
             })
         };
         let args: Vec<String> = match f.get(ArrayKey::from("args").as_ref()).map(Zval::view) {
-            Some(View::Array(a)) => a.iter().map(|(_, v)| trace_arg(v)).collect(),
+            // Named arguments show as `name: value`.
+            Some(View::Array(a)) => a
+                .iter()
+                .map(|(k, v)| match k {
+                    ArrayKey::Str(name) => {
+                        format!(
+                            "{}: {}",
+                            String::from_utf8_lossy(name.as_bytes()),
+                            trace_arg(v)
+                        )
+                    }
+                    ArrayKey::Int(_) => trace_arg(v),
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let place = match (field("file"), field("line")) {

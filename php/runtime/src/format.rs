@@ -3,21 +3,49 @@
 //! PHP formats a float from its decimal digits and the position of the decimal point: with a
 //! fixed number of significant digits (the `precision` ini setting, 14 by default: `echo`,
 //! string conversion) or with the fewest digits that read back as the same float
-//! (`serialize_precision = -1`: `var_dump`, `var_export`, `json_encode`). The digits are then
-//! laid out in plain decimal notation, or in exponent notation (`1.0E+25`) when the exponent is
-//! below -4 or not below the precision (17 for the shortest form).
+//! (`serialize_precision = -1`, the default: `var_dump`, `var_export`, `json_encode`,
+//! `serialize`). The digits are then laid out in plain decimal notation, or in exponent
+//! notation (`1.0E+25`) when the exponent is below -4 or not below the precision (17 for the
+//! shortest form). The VM sets both precisions from the ini settings ([`set_precision`]).
 
 /// Which of PHP's layouts to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
-    /// `echo`, `print`, `(string)`, string interpolation: 14 significant digits, `E`.
+    /// `echo`, `print`, `(string)`, string interpolation: `precision` significant digits
+    /// (14 by default), `E`.
     Echo,
-    /// `var_dump`, `print_r`'s floats inside `var_dump`-like output: shortest, `E`.
+    /// Floats in messages (PHP's `%.*H` with precision -1): shortest, `E`.
     Dump,
-    /// `var_export`: shortest, `E`, and `.0` added to whole numbers.
+    /// `var_dump`: `serialize_precision` digits (shortest by default), `E`.
+    VarDump,
+    /// `var_export`: as [`Style::VarDump`], and `.0` added to whole numbers.
     Export,
-    /// `json_encode`: shortest, `e`.
+    /// `json_encode`: as [`Style::Serialize`] with `e`.
     Json,
+    /// `serialize`: as [`Style::VarDump`], except that with `serialize_precision = 0` every
+    /// float is in exponent notation.
+    Serialize,
+}
+
+thread_local! {
+    /// The `precision` ini setting (-1: shortest).
+    static PRECISION: std::cell::Cell<i64> = const { std::cell::Cell::new(14) };
+    /// The `serialize_precision` ini setting (-1: shortest).
+    static SERIALIZE_PRECISION: std::cell::Cell<i64> = const { std::cell::Cell::new(-1) };
+}
+
+/// Sets the `precision` ini setting; values below -1 are refused, as PHP refuses them.
+pub fn set_precision(p: i64) {
+    if p >= -1 {
+        PRECISION.with(|c| c.set(p));
+    }
+}
+
+/// Sets the `serialize_precision` ini setting; values below -1 are refused.
+pub fn set_serialize_precision(p: i64) {
+    if p >= -1 {
+        SERIALIZE_PRECISION.with(|c| c.set(p));
+    }
 }
 
 /// The decimal digits of `|f|` (no trailing zeros, at least one digit) and the position of
@@ -90,19 +118,37 @@ pub fn push_float(out: &mut String, f: f64, style: Style) {
         out.push('-');
     }
     let start = out.len();
-    match style {
-        Style::Echo => {
-            let (ds, decpt) = digits(f, Some(14));
-            layout(out, &ds, decpt, 14, 'E');
-        }
-        Style::Dump | Style::Export | Style::Json => {
-            let (ds, decpt) = digits(f, None);
-            let e = if style == Style::Json { 'e' } else { 'E' };
-            layout(out, &ds, decpt, 17, e);
-            if style == Style::Export && !out[start..].contains('.') {
-                out.push_str(".0");
-            }
-        }
+    // PHP's callers raise a precision of 0 to 1, except `serialize` and `json_encode`.
+    let raised = |p: i64| if p == 0 { 1 } else { p };
+    let precision = match style {
+        Style::Echo => raised(PRECISION.with(|c| c.get())),
+        Style::Dump => -1,
+        Style::VarDump | Style::Export => raised(SERIALIZE_PRECISION.with(|c| c.get())),
+        Style::Json | Style::Serialize => SERIALIZE_PRECISION.with(|c| c.get()),
+    };
+    gcvt(
+        out,
+        f,
+        precision,
+        if style == Style::Json { 'e' } else { 'E' },
+    );
+    if style == Style::Export && !out[start..].contains('.') {
+        out.push_str(".0");
+    }
+}
+
+/// PHP's `zend_gcvt`: `precision` significant digits (-1: the shortest that round-trip),
+/// in exponent notation when the exponent is below -4 or not below the precision (17 for
+/// the shortest form).
+fn gcvt(out: &mut String, f: f64, precision: i64, exp_char: char) {
+    if precision < 0 {
+        let (ds, decpt) = digits(f, None);
+        layout(out, &ds, decpt, 17, exp_char);
+    } else {
+        // Beyond ~770 significant digits a double has only zeros left.
+        let p = precision.min(1000) as usize;
+        let (ds, decpt) = digits(f, Some(p.max(1)));
+        layout(out, &ds, decpt, p as i32, exp_char);
     }
 }
 

@@ -54,8 +54,32 @@ pub trait Host {
     fn object_to_string(&mut self, v: &Zval) -> Result<crate::PhpString, PhpError>;
     /// Calls the callable `f` (check it with [`callable_error`](Host::callable_error) first).
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError>;
+    /// [`call`](Host::call) with named arguments after the positional ones (names without
+    /// `$`), matched to the callee's parameters as a call with names in the source is.
+    fn call_named(
+        &mut self,
+        f: &Zval,
+        args: Vec<Zval>,
+        named: Vec<(Vec<u8>, Zval)>,
+    ) -> Result<Zval, PhpError>;
+    /// The named arguments beyond its parameters that a variadic built-in taking them
+    /// (`call_user_func`) was given, in order; a second call gives none.
+    fn take_named(&mut self) -> Vec<(Vec<u8>, Zval)>;
     /// The value of the ini setting `key` (`None` when no such setting exists).
     fn ini(&mut self, key: &str) -> Option<String>;
+    /// The lowercase names of the methods of `class` in PHP's table order: its own in
+    /// declaration order, then inherited ones, then its traits' and interfaces'
+    /// (`get_class_methods`). Without linking information: sorted.
+    fn method_order(&mut self, class: &'static crate::object::Class) -> Vec<Box<[u8]>> {
+        let mut names: Vec<Box<[u8]>> = class.methods.keys().cloned().collect();
+        names.sort();
+        names
+    }
+    /// The names of the built-in functions the VM implements itself (the library's are in
+    /// its own tables), for `get_extension_funcs`.
+    fn vm_functions(&mut self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 /// A built-in function: its arguments (by value) and the host running it.

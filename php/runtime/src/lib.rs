@@ -14,6 +14,8 @@
 //!   shortest round trip for `var_dump`, `var_export` and JSON).
 //! - [`compare`]: PHP 8's `==`, `===` and `<=>`.
 //! - [`incdec`]: `++`/`--` on strings (PHP's "string increment").
+//! - [`gc`]: the cycle collector (`gc_collect_cycles`): trial deletion over a buffer of
+//!   possible roots.
 //! - [`error`]: how a program ends early ([`PhpError`]), printed as PHP prints it.
 //! - [`host`]: the interface built-in functions use to reach the VM ([`Host`]).
 //!
@@ -27,6 +29,7 @@ pub mod compare;
 pub mod convert;
 pub mod error;
 pub mod format;
+pub mod gc;
 pub mod host;
 pub mod incdec;
 pub mod memory;

@@ -611,7 +611,7 @@ impl PhpObject {
     ///
     /// # Safety
     /// `h` is the header of an `ObjObj` made by `with_props` with no owners left.
-    unsafe fn free(h: NonNull<Header>) {
+    pub(crate) unsafe fn free(h: NonNull<Header>) {
         // SAFETY: the caller's contract; the box is rebuilt exactly once.
         let b = unsafe { Box::from_raw(h.as_ptr() as *mut ObjObj) };
         let handle = b.handle;
@@ -621,6 +621,67 @@ impl PhpObject {
         drop(b);
         crate::value::after_free(release_handle, handle);
     }
+}
+
+impl ObjObj {
+    /// The object whose header is `h`, borrowed (for the cycle collector).
+    ///
+    /// # Safety
+    /// `h` is a live `ObjObj`'s header.
+    pub(crate) unsafe fn of<'a>(h: NonNull<Header>) -> &'a ObjObj {
+        // SAFETY: the caller's contract; the header is the block's first field.
+        unsafe { &*(h.as_ptr() as *const ObjObj) }
+    }
+
+    /// The properties and the internal state, borrowed (for the cycle collector).
+    ///
+    /// # Safety
+    /// No `&mut` to either exists meanwhile (no PHP code runs while they are borrowed).
+    pub(crate) unsafe fn parts(&self) -> (&Table, Option<&dyn std::any::Any>) {
+        // SAFETY: the caller's contract.
+        unsafe { (&*self.props.get(), (*self.internal.get()).as_deref()) }
+    }
+
+    /// Takes the properties and the internal state out (for the cycle collector, freeing a
+    /// garbage cycle: the object is marked destructed, its destructor has run or there is
+    /// none).
+    ///
+    /// # Safety
+    /// No borrow of either is alive.
+    pub(crate) unsafe fn take_parts(&self) -> (Table, Option<Box<dyn std::any::Any>>) {
+        self.destructed.set(true);
+        // SAFETY: the caller's contract.
+        unsafe {
+            (
+                std::mem::take(&mut *self.props.get()),
+                (*self.internal.get()).take(),
+            )
+        }
+    }
+
+    /// Whether `__destruct` is still to run.
+    pub(crate) fn destructor_pending(&self) -> bool {
+        !self.destructed.get()
+    }
+}
+
+/// Runs the destructor of the object whose header is `h` unless it ran already (the cycle
+/// collector's call, for a garbage object; the collector holds it meanwhile).
+///
+/// # Safety
+/// `h` is a live `ObjObj`'s header.
+pub(crate) unsafe fn destruct(h: NonNull<Header>) {
+    // SAFETY: the caller's contract.
+    let obj = unsafe { ObjObj::of(h) };
+    if obj.destructed.replace(true) {
+        return;
+    }
+    let Some(hook) = DESTRUCTOR.with(|d| d.get()) else {
+        return;
+    };
+    obj.header.inc();
+    // The hook owns the share added here.
+    hook(PhpObject { ptr: h.cast() });
 }
 
 /// Puts a freed object's handle number on the free list.
@@ -650,6 +711,8 @@ impl Drop for PhpObject {
         if o.header.dec() == 0 {
             // SAFETY: the last owner is gone; `free` is this kind's.
             unsafe { free_block(self.ptr.cast(), PhpObject::free) };
+        } else {
+            crate::gc::possible_root(&o.header);
         }
     }
 }

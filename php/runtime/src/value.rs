@@ -46,7 +46,7 @@ pub mod tag {
 
 /// What a heap block is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
+#[repr(u8)]
 pub enum Kind {
     /// [`StrObj`].
     String,
@@ -65,8 +65,10 @@ pub enum Kind {
 pub struct Header {
     /// The number of owners.
     pub refcount: Cell<u32>,
-    /// What the block is.
-    pub kind: Kind,
+    /// What the block is (the low 3 bits), its colour in a running cycle collection (the
+    /// next 2 bits, 0 outside one) and its place in the collector's buffer of possible roots
+    /// (the high 24 bits: the index plus one, 0 when it is not there; see [`gc`](crate::gc)).
+    info: Cell<u32>,
 }
 
 impl Header {
@@ -74,8 +76,42 @@ impl Header {
     pub fn new(kind: Kind) -> Header {
         Header {
             refcount: Cell::new(1),
-            kind,
+            info: Cell::new(kind as u32),
         }
+    }
+
+    /// What the block is.
+    pub fn kind(&self) -> Kind {
+        match self.info.get() & 7 {
+            0 => Kind::String,
+            1 => Kind::Array,
+            2 => Kind::Reference,
+            3 => Kind::Object,
+            _ => Kind::Resource,
+        }
+    }
+
+    /// The block's slot in the buffer of possible roots plus one (0: not buffered).
+    #[inline(always)]
+    pub(crate) fn root(&self) -> u32 {
+        self.info.get() >> 8
+    }
+
+    /// Records the block's slot in the buffer of possible roots (`slot` is the index plus
+    /// one, below 2^24; 0: not buffered).
+    pub(crate) fn set_root(&self, slot: u32) {
+        self.info.set((self.info.get() & 0xff) | (slot << 8));
+    }
+
+    /// The block's colour in the cycle collection running now (0 outside one).
+    #[inline(always)]
+    pub(crate) fn color(&self) -> u32 {
+        (self.info.get() >> 3) & 3
+    }
+
+    /// Sets the block's colour in the cycle collection running now (below 4).
+    pub(crate) fn set_color(&self, color: u32) {
+        self.info.set((self.info.get() & !(3 << 3)) | (color << 3));
     }
 
     /// Adds an owner.
@@ -95,6 +131,8 @@ impl Header {
         n
     }
 }
+
+const _: () = assert!(size_of::<Header>() == 8);
 
 /// A PHP value as the VM and the JIT see it: a tag from [`tag`] and a payload.
 #[repr(C)]
@@ -161,8 +199,12 @@ pub(crate) unsafe fn free_block(block: NonNull<Header>, free: FreeFn) {
     loop {
         let mark = PENDING.with(|p| p.borrow().len());
         match next {
-            // SAFETY: the caller's contract, or queued by this function under it.
-            Pending::Free(b, f) => unsafe { f(b) },
+            Pending::Free(b, f) => {
+                // SAFETY: the block is alive until `f` frees it.
+                crate::gc::forget(unsafe { b.as_ref() });
+                // SAFETY: the caller's contract, or queued by this function under it.
+                unsafe { f(b) }
+            }
             Pending::Then(f, arg) => f(arg),
         }
         // What that step queued comes next, in the order it was queued.
@@ -173,6 +215,11 @@ pub(crate) unsafe fn free_block(block: NonNull<Header>, free: FreeFn) {
         }
     }
     FREEING.with(|f| f.set(false));
+}
+
+/// Whether a block is being freed now (its queue may hold blocks with no owners left).
+pub(crate) fn freeing() -> bool {
+    FREEING.with(|f| f.get())
 }
 
 /// Runs `f(arg)` once the blocks the free running now has released are freed (at once when
@@ -259,9 +306,30 @@ impl PhpRef {
     ///
     /// # Safety
     /// `h` is the header of a `RefObj` made by `new` with no owners left.
-    unsafe fn free(h: NonNull<Header>) {
+    pub(crate) unsafe fn free(h: NonNull<Header>) {
         // SAFETY: the caller's contract; the box is rebuilt exactly once.
         drop(unsafe { Box::from_raw(h.as_ptr() as *mut RefObj) });
+    }
+}
+
+impl RefObj {
+    /// The referenced value of the reference whose header is `h`, borrowed (for the cycle
+    /// collector).
+    ///
+    /// # Safety
+    /// `h` is a live `RefObj`'s header and no `&mut` to its slot exists meanwhile.
+    pub(crate) unsafe fn value_of<'a>(h: NonNull<Header>) -> &'a Zval {
+        // SAFETY: the caller's contract; the header is the block's first field.
+        unsafe { &*(*(h.as_ptr() as *const RefObj)).value.get() }
+    }
+
+    /// Takes the referenced value out (leaving `null`), for the cycle collector.
+    ///
+    /// # Safety
+    /// As for [`value_of`](Self::value_of), and no borrow of the slot is alive.
+    pub(crate) unsafe fn take_value(h: NonNull<Header>) -> Zval {
+        // SAFETY: the caller's contract.
+        unsafe { std::mem::take(&mut *(*(h.as_ptr() as *const RefObj)).value.get()) }
     }
 }
 
@@ -280,9 +348,12 @@ impl Clone for PhpRef {
 
 impl Drop for PhpRef {
     fn drop(&mut self) {
-        if self.obj().header.dec() == 0 {
+        let h = &self.obj().header;
+        if h.dec() == 0 {
             // SAFETY: the last owner is gone; `free` is this kind's.
             unsafe { free_block(self.ptr.cast(), PhpRef::free) };
+        } else {
+            crate::gc::possible_root(h);
         }
     }
 }

@@ -91,6 +91,32 @@ pub fn string(
 
 /// An `int` parameter.
 pub fn int(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Result<i64, PhpError> {
+    int_of_type(h, func, n, param, v, "int")
+}
+
+/// A `?int` parameter: `None` for `null`.
+pub fn nullable_int(
+    h: &mut dyn Host,
+    func: &str,
+    n: usize,
+    param: &str,
+    v: &Zval,
+) -> Result<Option<i64>, PhpError> {
+    match v.deref().view() {
+        View::Null | View::Undef => Ok(None),
+        _ => int_of_type(h, func, n, param, v, "?int").map(Some),
+    }
+}
+
+/// An `int` parameter, of type `want` in PHP's messages.
+fn int_of_type(
+    h: &mut dyn Host,
+    func: &str,
+    n: usize,
+    param: &str,
+    v: &Zval,
+    want: &str,
+) -> Result<i64, PhpError> {
     match v.view() {
         View::Int(i) => Ok(i),
         View::Bool(b) => Ok(i64::from(b)),
@@ -98,15 +124,15 @@ pub fn int(h: &mut dyn Host, func: &str, n: usize, param: &str, v: &Zval) -> Res
             null_deprecated(h, func, n, param, "int")?;
             Ok(0)
         }
-        View::Float(f) => float_to_int_arg(h, func, n, param, f, v),
+        View::Float(f) => float_to_int_arg(h, func, n, param, f, v, want),
         View::Str(s) => match parse_numeric(s.as_bytes()) {
             Numeric::Whole(Num::Int(i)) => Ok(i),
-            Numeric::Whole(Num::Float(f)) => float_to_int_arg(h, func, n, param, f, v),
-            _ => Err(type_error(h, func, n, param, "int", v)),
+            Numeric::Whole(Num::Float(f)) => float_to_int_arg(h, func, n, param, f, v, want),
+            _ => Err(type_error(h, func, n, param, want, v)),
         },
-        View::Ref(r) => r.with(|v| int(h, func, n, param, v)),
+        View::Ref(r) => r.with(|v| int_of_type(h, func, n, param, v, want)),
         View::Array(_) | View::Object(_) | View::Resource(_) => {
-            Err(type_error(h, func, n, param, "int", v))
+            Err(type_error(h, func, n, param, want, v))
         }
     }
 }
@@ -118,9 +144,10 @@ fn float_to_int_arg(
     param: &str,
     f: f64,
     v: &Zval,
+    want: &str,
 ) -> Result<i64, PhpError> {
     if !f.is_finite() || !float_fits_int(f) {
-        return Err(type_error(h, func, n, param, "int", v));
+        return Err(type_error(h, func, n, param, want, v));
     }
     if f.fract() != 0.0 {
         // A float read from a numeric string is named by the string.

@@ -48,7 +48,8 @@ pub const SENSITIVE_PARAMETER_VALUE: ClassSpec = ClassSpec {
     name: "SensitiveParameterValue",
     parent: None,
     interfaces: &[],
-    flags: flags::FINAL,
+    // Readonly: no dynamic properties.
+    flags: flags::FINAL | flags::READONLY,
     props: &[],
     methods: &[
         ("__construct", PUBLIC, construct),

@@ -2,7 +2,7 @@
 //! `class_exists`, `get_object_vars`, `is_a`, `spl_object_id`...
 
 use crate::args;
-use php_runtime::object::{Class, PhpObject};
+use php_runtime::object::{Class, PhpObject, flags};
 use php_runtime::value::View;
 use php_runtime::{Builtin, Host, PhpArray, PhpError, Zval};
 
@@ -12,6 +12,7 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("get_parent_class", get_parent_class),
     ("get_object_vars", get_object_vars),
     ("method_exists", method_exists),
+    ("get_class_methods", get_class_methods),
     ("property_exists", property_exists),
     ("class_exists", class_exists),
     ("interface_exists", interface_exists),
@@ -122,6 +123,71 @@ fn method_exists(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     Ok(Zval::bool(class.is_some_and(|c| {
         c.method(&name.as_bytes().to_ascii_lowercase()).is_some()
     })))
+}
+
+/// `get_class_methods(object|string $object_or_class)`: the names of the methods the calling
+/// scope may call, in the class's table order.
+fn get_class_methods(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "get_class_methods", a, 1, 1)?;
+    let v = a[0].deref();
+    let class = match v.view() {
+        View::Object(o) => Some(o.class()),
+        View::Str(s) => h.autoload_class(s.as_bytes())?,
+        _ => None,
+    };
+    let Some(class) = class else {
+        let msg = format!(
+            "get_class_methods(): Argument #1 ($object_or_class) must be an object or a valid class name, {} given",
+            php_runtime::convert::type_name(&v)
+        );
+        return Err(h.throw("TypeError", msg));
+    };
+    let scope = h.scope();
+    let mut out = Vec::new();
+    for lower in h.method_order(class) {
+        let Some(m) = class.method(&lower) else {
+            continue;
+        };
+        let visible = if m.flags & flags::PRIVATE != 0 {
+            scope.is_some_and(|s| s.id == m.class)
+        } else if m.flags & flags::PROTECTED != 0 {
+            scope.is_some_and(|s| related(s, declaring(class, m.class)))
+        } else {
+            true
+        };
+        if visible {
+            out.push(Zval::string(php_runtime::PhpString::new(&m.name)));
+        }
+    }
+    Ok(Zval::array(PhpArray::from_list(out)))
+}
+
+/// The class of id `id` among `class` and its ancestors (`class` itself if none is).
+fn declaring(class: &'static Class, id: u32) -> &'static Class {
+    let mut c = Some(class);
+    while let Some(k) = c {
+        if k.id == id {
+            return k;
+        }
+        c = k.parent;
+    }
+    class
+}
+
+/// Whether one of the classes extends the other, or they are the same (PHP's check of a
+/// protected member).
+fn related(a: &Class, b: &Class) -> bool {
+    let descends = |from: &Class, to: &Class| {
+        let mut c = Some(from);
+        while let Some(k) = c {
+            if k.id == to.id {
+                return true;
+            }
+            c = k.parent;
+        }
+        false
+    };
+    descends(a, b) || descends(b, a)
 }
 
 fn property_exists(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {

@@ -129,7 +129,21 @@ pub const CLASSES: &[ClassSpec] = &[
         props: THROWABLE_PROPS,
         methods: THROWABLE_METHODS,
     },
-    subclass("ErrorException", "Exception"),
+    ClassSpec {
+        name: "ErrorException",
+        parent: Some("Exception"),
+        interfaces: &[],
+        flags: 0,
+        props: &[PropSpec {
+            name: "severity",
+            flags: PROTECTED,
+            default: SpecValue::Int(1),
+        }],
+        methods: &[
+            ("__construct", PUBLIC, construct_error_exception),
+            ("getSeverity", PUBLIC | FINAL, get_severity),
+        ],
+    },
     subclass("CompileError", "Error"),
     subclass("ParseError", "CompileError"),
     subclass("TypeError", "Error"),
@@ -187,22 +201,65 @@ fn construct(h: &mut dyn Host, this: &Zval, a: &[Zval]) -> Result<Zval, PhpError
         drop(o.set(b"code", Zval::int(c)));
     }
     if let Some(p) = a.get(2) {
-        let p = p.deref();
-        match p.view() {
-            View::Null => {}
-            View::Object(x) if x.class().is_a_name(b"throwable") => {
-                drop(o.set(b"previous", p.clone()));
-            }
-            _ => {
-                let msg = format!(
-                    "{name}(): Argument #3 ($previous) must be of type ?Throwable, {} given",
-                    php_runtime::convert::type_name(&p)
-                );
-                return Err(h.throw("TypeError", msg));
-            }
-        }
+        set_previous(h, this, &name, 3, p)?;
     }
     Ok(Zval::NULL)
+}
+
+/// Sets `$previous` from argument `n`, a `?Throwable`.
+fn set_previous(
+    h: &mut dyn Host,
+    this: &Zval,
+    name: &str,
+    n: usize,
+    p: &Zval,
+) -> Result<(), PhpError> {
+    let p = p.deref();
+    match p.view() {
+        View::Null => Ok(()),
+        View::Object(x) if x.class().is_a_name(b"throwable") => {
+            drop(object(this).set(b"previous", p.clone()));
+            Ok(())
+        }
+        _ => {
+            let msg = format!(
+                "{name}(): Argument #{n} ($previous) must be of type ?Throwable, {} given",
+                php_runtime::convert::type_name(&p)
+            );
+            Err(h.throw("TypeError", msg))
+        }
+    }
+}
+
+/// `new ErrorException(string $message = "", int $code = 0, int $severity = E_ERROR,
+/// ?string $filename = null, ?int $line = null, ?Throwable $previous = null)`.
+fn construct_error_exception(h: &mut dyn Host, this: &Zval, a: &[Zval]) -> Result<Zval, PhpError> {
+    let class = object(this).class().display();
+    let name = format!("{class}::__construct");
+    args::arity(h, &name, a, 0, 6)?;
+    construct(h, this, &a[..a.len().min(2)])?;
+    let o = object(this);
+    if let Some(s) = a.get(2) {
+        let s = args::int(h, &name, 3, "severity", s)?;
+        drop(o.set(b"severity", Zval::int(s)));
+    }
+    if let Some(f) = a.get(3).filter(|f| !f.deref().is_null()) {
+        let f = args::string(h, &name, 4, "filename", f)?;
+        drop(o.set(b"file", Zval::string(f)));
+    }
+    if let Some(l) = a.get(4)
+        && let Some(l) = args::nullable_int(h, &name, 5, "line", l)?
+    {
+        drop(o.set(b"line", Zval::int(l)));
+    }
+    if let Some(p) = a.get(5) {
+        set_previous(h, this, &name, 6, p)?;
+    }
+    Ok(Zval::NULL)
+}
+
+fn get_severity(_: &mut dyn Host, this: &Zval, _: &[Zval]) -> Result<Zval, PhpError> {
+    Ok(prop(this, b"severity"))
 }
 
 fn get_message(_: &mut dyn Host, this: &Zval, _: &[Zval]) -> Result<Zval, PhpError> {

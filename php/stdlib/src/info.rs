@@ -11,6 +11,7 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("php_sapi_name", php_sapi_name),
     ("get_loaded_extensions", get_loaded_extensions),
     ("extension_loaded", extension_loaded),
+    ("get_extension_funcs", get_extension_funcs),
     ("php_uname", php_uname),
     ("memory_get_usage", memory_get_usage),
     ("memory_get_peak_usage", memory_get_peak_usage),
@@ -55,6 +56,116 @@ fn get_loaded_extensions(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError>
     let list: &[&str] = if zend { &[] } else { EXTENSIONS };
     Ok(Zval::array(PhpArray::from_list(
         list.iter().map(|e| Zval::str(e)),
+    )))
+}
+
+/// The functions of the engine's own extension, `Core` (PHP's `zend_builtin_functions`).
+const CORE_FUNCTIONS: &[&str] = &[
+    "zend_version",
+    "func_num_args",
+    "func_get_arg",
+    "func_get_args",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "strcasecmp",
+    "strncasecmp",
+    "error_reporting",
+    "define",
+    "defined",
+    "get_class",
+    "get_called_class",
+    "get_parent_class",
+    "is_subclass_of",
+    "is_a",
+    "get_class_vars",
+    "get_object_vars",
+    "get_mangled_object_vars",
+    "get_class_methods",
+    "method_exists",
+    "property_exists",
+    "class_exists",
+    "interface_exists",
+    "trait_exists",
+    "enum_exists",
+    "function_exists",
+    "class_alias",
+    "get_included_files",
+    "get_required_files",
+    "trigger_error",
+    "user_error",
+    "set_error_handler",
+    "restore_error_handler",
+    "set_exception_handler",
+    "restore_exception_handler",
+    "get_declared_classes",
+    "get_declared_traits",
+    "get_declared_interfaces",
+    "get_defined_functions",
+    "get_defined_vars",
+    "get_resource_type",
+    "get_resource_id",
+    "get_resources",
+    "get_loaded_extensions",
+    "get_defined_constants",
+    "debug_backtrace",
+    "debug_print_backtrace",
+    "extension_loaded",
+    "get_extension_funcs",
+    "zend_thread_id",
+    "gc_mem_caches",
+    "gc_collect_cycles",
+    "gc_enabled",
+    "gc_enable",
+    "gc_disable",
+    "gc_status",
+];
+
+/// The extension a built-in function belongs to.
+fn extension_of(name: &str) -> &'static str {
+    let in_table = |t: &[(&str, Builtin)]| t.iter().any(|(n, _)| *n == name);
+    if CORE_FUNCTIONS.contains(&name) {
+        "Core"
+    } else if in_table(crate::json::FUNCTIONS) {
+        "json"
+    } else if in_table(crate::pcre::FUNCTIONS) {
+        "pcre"
+    } else if in_table(crate::spl::FUNCTIONS) || name.starts_with("spl_") {
+        "SPL"
+    } else {
+        "standard"
+    }
+}
+
+/// `get_extension_funcs(string $extension)`: the functions of a loaded extension (`"zend"`
+/// names `Core`), or `false`.
+fn get_extension_funcs(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "get_extension_funcs", a, 1, 1)?;
+    let e = args::string(h, "get_extension_funcs", 1, "extension", &a[0])?;
+    let asked = String::from_utf8_lossy(e.as_bytes()).to_ascii_lowercase();
+    let asked = if asked == "zend" {
+        "core".into()
+    } else {
+        asked
+    };
+    let Some(ext) = EXTENSIONS.iter().find(|x| x.eq_ignore_ascii_case(&asked)) else {
+        return Ok(Zval::bool(false));
+    };
+    let names: Vec<&str> = if *ext == "Core" {
+        CORE_FUNCTIONS
+            .iter()
+            .copied()
+            .filter(|n| h.function_exists(n.as_bytes()))
+            .collect()
+    } else {
+        let mut all = h.vm_functions();
+        all.extend(crate::names());
+        all.into_iter()
+            .filter(|n| extension_of(n) == *ext)
+            .collect()
+    };
+    Ok(Zval::array(PhpArray::from_list(
+        names.into_iter().map(Zval::str),
     )))
 }
 

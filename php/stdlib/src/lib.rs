@@ -13,6 +13,7 @@ pub mod core;
 pub mod info;
 pub mod json;
 pub mod pcre;
+pub mod signatures;
 pub mod spl;
 pub mod standard;
 
@@ -44,6 +45,7 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::array_replace::FUNCTIONS,
     standard::array_natsort::FUNCTIONS,
     standard::array_walk::FUNCTIONS,
+    standard::multisort::FUNCTIONS,
     standard::random::FUNCTIONS,
     standard::math::FUNCTIONS,
     standard::math_float::FUNCTIONS,
@@ -56,6 +58,8 @@ const TABLES: &[&[(&str, Builtin)]] = &[
     standard::string_translate::FUNCTIONS,
     standard::time::FUNCTIONS,
     standard::locale::FUNCTIONS,
+    standard::highlight::FUNCTIONS,
+    standard::error_log::FUNCTIONS,
     standard::dir::FUNCTIONS,
     standard::ini_quantity::FUNCTIONS,
     json::FUNCTIONS,
@@ -70,6 +74,7 @@ const BY_REF_TABLES: &[&[(&str, &[usize])]] = &[
     standard::array_slice::BY_REF,
     standard::array_natsort::BY_REF,
     standard::array_walk::BY_REF,
+    standard::multisort::BY_REF,
     standard::random::BY_REF,
     standard::var::BY_REF,
     pcre::BY_REF,

@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod dump;
 mod escape;
 pub mod lexer;
+pub mod lossless;
 mod number;
 mod parser;
 pub mod span;
@@ -37,7 +38,15 @@ pub struct ParseOptions {
     /// functions, so `var_dump($a[])` is a compile-time error; without this table calls to
     /// them are checked like calls to unknown functions.
     pub builtins: Option<check::Builtins>,
+    /// `memory_limit`: polled as the lexer and parser go (every few thousand tokens, at
+    /// every statement); once it gives PHP's fatal message, the file stops there with it.
+    pub memory_limit: Option<MemoryLimit>,
 }
+
+/// PHP's fatal error message (`Allowed memory size of N bytes exhausted (tried to allocate
+/// M bytes)`) once the memory in use has gone over `memory_limit`, else `None`. The host
+/// counts the memory; this crate only asks.
+pub type MemoryLimit = fn() -> Option<String>;
 
 /// What [`lint_reporting`] found: the warnings and deprecations PHP prints before the
 /// outcome, in PHP's order (the scanner's, then the compiler's), and the outcome.
@@ -56,8 +65,8 @@ pub fn parse(src: &[u8]) -> Result<ast::Ast, Diagnostic> {
 
 /// [`parse`] with explicit options.
 pub fn parse_with(src: &[u8], options: ParseOptions) -> Result<ast::Ast, Diagnostic> {
-    let lexed = lexer::lex(src, options.short_tags);
-    parser::parse_file(src, lexed, &mut Vec::new()).map_err(|d| *d)
+    let lexed = lexer::lex_limited(src, options.short_tags, options.memory_limit);
+    parser::parse_file(src, lexed, &mut Vec::new(), options.memory_limit).map_err(|d| *d)
 }
 
 /// What `php -l` does: parse, then run the compile-time checks. Returns the tree if the
@@ -70,10 +79,18 @@ pub fn lint(src: &[u8], options: ParseOptions) -> Result<ast::Ast, Diagnostic> {
 /// (`Deprecated: Using ${var} in strings is deprecated, ...`).
 pub fn lint_reporting(src: &[u8], options: ParseOptions) -> Linted {
     let mut warnings = Vec::new();
-    let lexed = lexer::lex(src, options.short_tags);
-    let result = match parser::parse_file(src, lexed, &mut warnings) {
-        Ok(ast) => check::check(&ast, src, options.builtins, &mut warnings).map(|()| ast),
-        Err(d) => Err(*d),
-    };
+    let result = parse_reporting(src, options, &mut warnings)
+        .and_then(|ast| check::check(&ast, src, options.builtins, &mut warnings).map(|()| ast));
     Linted { warnings, result }
+}
+
+/// The parse half of [`lint_reporting`]: the tree without the compile-time checks
+/// ([`check::check`]), the scanner's and parser's warnings added to `warnings`.
+pub fn parse_reporting(
+    src: &[u8],
+    options: ParseOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<ast::Ast, Diagnostic> {
+    let lexed = lexer::lex_limited(src, options.short_tags, options.memory_limit);
+    parser::parse_file(src, lexed, warnings, options.memory_limit).map_err(|d| *d)
 }

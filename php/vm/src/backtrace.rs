@@ -4,11 +4,14 @@
 //! Each entry is a user function's call, innermost first, with the file and line of the call
 //! site in its caller. The arguments are the parameters' current values, a variadic
 //! parameter's elements, then the extra arguments; the argument of a parameter declared
-//! `#[SensitiveParameter]` is shown wrapped in a `SensitiveParameterValue`.
+//! `#[SensitiveParameter]` is shown wrapped in a `SensitiveParameterValue`. A call a
+//! built-in function made shows as made from `[internal function]`, followed by the
+//! built-in's own call ([`crate::internal_calls`]).
 
 use crate::ops::borrow;
 use crate::ops::vars::line;
 use crate::vm::{Frame, vm_of};
+use php_compiler::Op;
 use php_runtime::object::PhpObject;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, PhpArray, PhpError, Zval};
@@ -94,20 +97,28 @@ pub fn trace(frame: &Frame, options: TraceOptions) -> PhpArray {
         }
         // SAFETY: a caller's frame outlives its callee's.
         let p = unsafe { parent.get() };
+        // A built-in the caller ran made this call: it comes from `[internal function]`
+        // (no file or line), and the built-in's own call follows.
+        let builtin = crate::internal_calls::called_by_builtin(p.depth, |call| {
+            call.map(|(name, args)| builtin_entry(p, name, args, options))
+        });
         let mut e = PhpArray::new();
-        drop(e.insert("file".into(), Zval::str(p.code.file)));
-        drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
-        let function = if &f.code.func.name[..] == b"{main}" {
-            if f.code.file.ends_with(" : eval()'d code") {
-                "eval".to_string()
-            } else {
-                "include".to_string()
-            }
-        } else {
-            f.code.name()
+        if builtin.is_none() {
+            drop(e.insert("file".into(), Zval::str(p.code.file)));
+            drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
+        }
+        let included = &f.code.func.name[..] == b"{main}";
+        // The caller is running `include` or `eval`: for the code it runs, or for the
+        // instruction itself (an error handler called as the file fails to open).
+        let word = include_word(p);
+        let function = match (included, word) {
+            (true, Some(w)) => w.to_string(),
+            (true, None) if f.code.file.ends_with(" : eval()'d code") => "eval".to_string(),
+            (true, None) => "include".to_string(),
+            (false, _) => f.code.name(),
         };
         drop(e.insert("function".into(), Zval::str(&function)));
-        if let Some(c) = f.code.class() {
+        if let (Some(c), false) = (f.code.class(), included) {
             drop(e.insert("class".into(), Zval::str(&c.display())));
             let this = f.code.func.this.map(|s| borrow(f, s as usize).deref());
             let this = this.filter(|t| matches!(t.view(), View::Object(_)));
@@ -118,12 +129,66 @@ pub fn trace(frame: &Frame, options: TraceOptions) -> PhpArray {
             drop(e.insert("type".into(), Zval::str(kind)));
         }
         if options.args {
-            drop(e.insert("args".into(), Zval::array(call_args(f))));
+            // `eval` shows no arguments; `include` the file it includes.
+            // (Zend knows the file from the entry before: the first one has none.)
+            let args = match (included, function.as_str()) {
+                (true, "eval") => None,
+                (true, _) if list.is_empty() => None,
+                (true, _) => Some(PhpArray::from_list(vec![Zval::str(f.code.file)])),
+                (false, _) => Some(call_args(f)),
+            };
+            if let Some(args) = args {
+                drop(e.insert("args".into(), Zval::array(args)));
+            }
         }
         let _ = list.append(Zval::array(e));
+        if let (false, Some(w)) = (included, word)
+            && (options.limit == 0 || list.len() < options.limit)
+        {
+            let mut pseudo = PhpArray::new();
+            drop(pseudo.insert("file".into(), Zval::str(p.code.file)));
+            drop(pseudo.insert("line".into(), Zval::int(i64::from(line(p)))));
+            drop(pseudo.insert("function".into(), Zval::str(w)));
+            let _ = list.append(Zval::array(pseudo));
+        }
+        if let Some(b) = builtin
+            && (options.limit == 0 || list.len() < options.limit)
+        {
+            let _ = list.append(Zval::array(b));
+        }
         f = p;
     }
     list
+}
+
+/// The `include`/`eval` instruction frame `p` is running, as traces name it.
+fn include_word(p: &Frame) -> Option<&'static str> {
+    const WORDS: [&str; 4] = ["include", "include_once", "require", "require_once"];
+    match p.code.func.ops.get(p.pc)? {
+        Op::Include { kind, .. } => WORDS.get(*kind as usize).copied(),
+        Op::Eval { .. } => Some("eval"),
+        _ => None,
+    }
+}
+
+/// The trace entry of the built-in `name` called from `p` with `args`.
+fn builtin_entry(p: &Frame, name: &str, args: &[Zval], options: TraceOptions) -> PhpArray {
+    let mut e = PhpArray::new();
+    drop(e.insert("file".into(), Zval::str(p.code.file)));
+    drop(e.insert("line".into(), Zval::int(i64::from(line(p)))));
+    match name.split_once("::") {
+        Some((class, method)) => {
+            drop(e.insert("function".into(), Zval::str(method)));
+            drop(e.insert("class".into(), Zval::str(class)));
+            drop(e.insert("type".into(), Zval::str("->")));
+        }
+        None => drop(e.insert("function".into(), Zval::str(name))),
+    }
+    if options.args {
+        let shown = PhpArray::from_list(args.iter().map(Zval::deref));
+        drop(e.insert("args".into(), Zval::array(shown)));
+    }
+    e
 }
 
 /// The options and limit arguments of the `debug_*backtrace` functions.

@@ -4,165 +4,14 @@
 
 use crate::inherit::LinkError;
 use crate::vm::{Code, Vm};
+use php_compiler::Const;
 use php_compiler::bytecode::ClassDef;
-use php_compiler::{BinOp, Const, UnOp};
-use php_runtime::convert::{to_bool, to_int};
 use php_runtime::object::{Class, ClassConst, Method, MethodBody, PropInfo, StaticProp, flags};
 use php_runtime::value::PhpRef;
-use php_runtime::{ArrayKey, PhpArray, PhpError, PhpString, Zval};
+use php_runtime::{PhpError, Zval};
 use std::collections::HashMap;
 
-/// The value of a constant; `resolve` gives class constants (`Class::NAME`) and, with an
-/// empty class, named constants.
-pub fn const_value(k: &Const, resolve: &dyn Fn(&[u8], &[u8]) -> Zval) -> Zval {
-    match k {
-        Const::Null => Zval::NULL,
-        Const::Bool(b) => Zval::bool(*b),
-        Const::Int(i) => Zval::int(*i),
-        Const::Float(f) => Zval::float(*f),
-        Const::Str(s) => Zval::string(PhpString::new(s)),
-        Const::Array(items) => {
-            let mut a = PhpArray::new();
-            for (key, v) in items {
-                if let Const::Spread(inner) = v {
-                    // `...x`: its elements, string keys kept, int keys renumbered.
-                    if let php_runtime::value::View::Array(src) = const_value(inner, resolve).view()
-                    {
-                        for (k, v) in src.iter() {
-                            match k {
-                                ArrayKey::Str(_) => drop(a.insert(k.clone(), v.clone())),
-                                ArrayKey::Int(_) => drop(a.append(v.clone())),
-                            }
-                        }
-                    }
-                    continue;
-                }
-                let v = const_value(v, resolve);
-                match key.as_ref().map(|k| const_value(k, resolve)) {
-                    Some(k) => {
-                        let key = match k.view() {
-                            php_runtime::value::View::Int(i) => ArrayKey::Int(i),
-                            _ => {
-                                let mut out = Vec::new();
-                                php_runtime::convert::push_string(&mut out, &k);
-                                ArrayKey::from_bytes(&out)
-                            }
-                        };
-                        drop(a.insert(key, v));
-                    }
-                    None => {
-                        let _ = a.append(v);
-                    }
-                }
-            }
-            Zval::array(a)
-        }
-        Const::ClassConst(class, name) => resolve(class, name),
-        Const::Named(name) => resolve(b"", name),
-        Const::Binary(op, pair) => {
-            let [a, b] = &**pair;
-            fold(*op, &const_value(a, resolve), &const_value(b, resolve))
-        }
-        Const::Unary(op, a) => {
-            let a = const_value(a, resolve);
-            match op {
-                UnOp::Not => Zval::bool(!to_bool(&a)),
-                UnOp::Bool => Zval::bool(to_bool(&a)),
-                UnOp::IsSet => Zval::bool(!a.is_null()),
-                UnOp::Neg => fold(BinOp::Mul, &a, &Zval::int(-1)),
-                UnOp::Plus => fold(BinOp::Mul, &a, &Zval::int(1)),
-                UnOp::BitNot => Zval::int(!to_int(&a)),
-                _ => Zval::NULL,
-            }
-        }
-        Const::Dim(pair) => {
-            let [a, k] = &**pair;
-            let (a, k) = (const_value(a, resolve), const_value(k, resolve));
-            match (a.view(), k.view()) {
-                (php_runtime::value::View::Array(arr), php_runtime::value::View::Int(i)) => arr
-                    .get(php_runtime::array::KeyRef::Int(i))
-                    .map_or(Zval::NULL, |v| v.clone()),
-                (php_runtime::value::View::Array(arr), _) => {
-                    let mut out = Vec::new();
-                    php_runtime::convert::push_string(&mut out, &k);
-                    arr.get(php_runtime::array::KeyRef::from_bytes(&out))
-                        .map_or(Zval::NULL, |v| v.clone())
-                }
-                _ => Zval::NULL,
-            }
-        }
-        Const::Spread(a) => const_value(a, resolve),
-        Const::Ternary(t) => {
-            let (c, then, otherwise) = &**t;
-            let c = const_value(c, resolve);
-            if to_bool(&c) {
-                match then {
-                    Some(x) => const_value(x, resolve),
-                    None => c,
-                }
-            } else {
-                const_value(otherwise, resolve)
-            }
-        }
-    }
-}
-
-/// Whether a constant needs the program's constants to be evaluated (a constant expression
-/// or an array holding one).
-pub fn needs_runtime(k: &Const) -> bool {
-    match k {
-        Const::Null | Const::Bool(_) | Const::Int(_) | Const::Float(_) | Const::Str(_) => false,
-        Const::Array(items) => items
-            .iter()
-            .any(|(key, v)| key.as_ref().is_some_and(needs_runtime) || needs_runtime(v)),
-        _ => true,
-    }
-}
-
-/// `a op b` on constant values (no diagnostics: what would warn or throw folds to `null`).
-fn fold(op: BinOp, a: &Zval, b: &Zval) -> Zval {
-    use php_runtime::arith as ar;
-    use php_runtime::convert::{Operand, to_operand};
-    let num = |v: &Zval| match to_operand(v) {
-        Operand::Num(n) | Operand::Leading(n) => Some(n),
-        Operand::Unsupported => None,
-    };
-    let cmp = |a: &Zval, b: &Zval| php_runtime::compare::compare(a, b).unwrap_or(1);
-    match op {
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow | BinOp::Mod => {
-            let (Some(x), Some(y)) = (num(a), num(b)) else {
-                return Zval::NULL;
-            };
-            match op {
-                BinOp::Add => Zval::from(ar::add(x, y)),
-                BinOp::Sub => Zval::from(ar::sub(x, y)),
-                BinOp::Mul => Zval::from(ar::mul(x, y)),
-                BinOp::Pow => Zval::from(ar::pow(x, y)),
-                BinOp::Div => ar::div(x, y).map_or(Zval::NULL, Zval::from),
-                _ => ar::modulo(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
-            }
-        }
-        BinOp::Concat => {
-            let mut out = Vec::new();
-            php_runtime::convert::push_string(&mut out, a);
-            php_runtime::convert::push_string(&mut out, b);
-            Zval::string(PhpString::new(&out))
-        }
-        BinOp::Shl => ar::shl(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
-        BinOp::Shr => ar::shr(to_int(a), to_int(b)).map_or(Zval::NULL, Zval::int),
-        BinOp::BitAnd => Zval::int(to_int(a) & to_int(b)),
-        BinOp::BitOr => Zval::int(to_int(a) | to_int(b)),
-        BinOp::BitXor => Zval::int(to_int(a) ^ to_int(b)),
-        BinOp::Xor => Zval::bool(to_bool(a) != to_bool(b)),
-        BinOp::Equal => Zval::bool(cmp(a, b) == 0),
-        BinOp::NotEqual => Zval::bool(cmp(a, b) != 0),
-        BinOp::Identical => Zval::bool(php_runtime::compare::identical(a, b).unwrap_or(false)),
-        BinOp::NotIdentical => Zval::bool(!php_runtime::compare::identical(a, b).unwrap_or(false)),
-        BinOp::Less => Zval::bool(cmp(a, b) < 0),
-        BinOp::LessEqual => Zval::bool(cmp(a, b) <= 0),
-        BinOp::Spaceship => Zval::int(i64::from(cmp(a, b).signum())),
-    }
-}
+pub use crate::constexpr::{const_value, needs_runtime};
 
 /// A class being made: the parts a subclass starts from.
 struct Parts {
@@ -408,28 +257,52 @@ pub fn hoist(
     defs: Vec<ClassDef>,
     file: &'static str,
 ) -> Result<(Vec<&'static Code>, Vec<Option<ClassDef>>), PhpError> {
-    let exists = |vm: &Vm, n: &[u8]| vm.classes.contains_key(&n.to_ascii_lowercase());
     let mut codes = Vec::new();
     let mut unbound = Vec::new();
     for def in defs {
-        let bindable = def.interfaces.is_empty()
-            && !exists(vm, &def.name)
-            && def.parent.as_ref().is_none_or(|p| exists(vm, p));
-        if !bindable {
-            unbound.push(Some(def));
-            continue;
-        }
-        match link(vm, &def) {
-            Ok(linked) => {
+        match early_bind(vm, &def) {
+            Ok(Some(linked)) => {
                 codes.extend(declare(vm, def, linked, file));
                 unbound.push(None);
             }
+            Ok(None) => unbound.push(Some(def)),
             Err(LinkError::Fatal(message, line)) => return Err(fatal(message, line)),
             Err(LinkError::Core(message)) => return Err(core_error(message)),
             Err(LinkError::Unresolved(..)) => unbound.push(Some(def)),
         }
     }
     Ok((codes, unbound))
+}
+
+/// PHP's early binding of the top-level class `def`: `None` if PHP leaves it to be made when
+/// its declaration runs (it has interfaces, its name is taken, its parent does not exist, or
+/// a check needs a class that does not exist yet); otherwise the checks' outcome, a failure
+/// being a compile-time error (never [`LinkError::Unresolved`]). The caller makes the class
+/// with [`declare`].
+pub(crate) fn early_bind(
+    vm: &Vm,
+    def: &ClassDef,
+) -> Result<Option<crate::links::Linked>, LinkError> {
+    let find = |n: &[u8]| vm.classes.get(&n.to_ascii_lowercase()).copied();
+    if !def.interfaces.is_empty() || find(&def.name).is_some() {
+        return Ok(None);
+    }
+    let parent = match def.parent.as_deref().map(find) {
+        Some(None) => return Ok(None),
+        Some(Some(p)) => Some(p),
+        None => None,
+    };
+    let id = vm.class_list.len() as u32;
+    if let Some(p) = parent
+        && !crate::inherit::early_bindable(vm, def, id, p)
+    {
+        return Ok(None);
+    }
+    match crate::inherit::link(vm, def, id, parent, &[]) {
+        Ok(linked) => Ok(Some(linked)),
+        Err(LinkError::Unresolved(..)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Runs the checks of linking `def` (its parent and interfaces exist).
@@ -441,7 +314,7 @@ fn link(vm: &Vm, def: &ClassDef) -> Result<crate::links::Linked, LinkError> {
 }
 
 /// Makes one program class.
-fn declare(
+pub(crate) fn declare(
     vm: &mut Vm,
     def: ClassDef,
     linked: crate::links::Linked,

@@ -21,6 +21,14 @@ pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
     ("trigger_error", trigger_error),
     ("user_error", trigger_error),
     ("register_shutdown_function", register_shutdown_function),
+    (
+        "register_tick_function",
+        crate::ticks::register_tick_function,
+    ),
+    (
+        "unregister_tick_function",
+        crate::ticks::unregister_tick_function,
+    ),
     ("compact", compact),
     ("extract", extract),
     ("get_defined_vars", get_defined_vars),
@@ -38,6 +46,7 @@ pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
     ("gc_enable", gc_enable),
     ("gc_disable", gc_disable),
     ("gc_enabled", gc_enabled),
+    ("gc_status", gc_status),
     ("ini_alter", ini_set),
     ("debug_backtrace", crate::backtrace::debug_backtrace),
     (
@@ -76,6 +85,8 @@ pub const FUNCTIONS: &[(&str, VmBuiltin)] = &[
         crate::introspect::get_defined_constants,
     ),
     ("get_included_files", crate::introspect::get_included_files),
+    ("constant", crate::constant_fn::constant),
+    ("class_alias", crate::alias::class_alias),
     ("get_required_files", crate::introspect::get_included_files),
 ];
 
@@ -109,7 +120,12 @@ fn string_of(v: &Zval) -> Vec<u8> {
 }
 
 /// A callable argument (or `null` where allowed): PHP's `TypeError` otherwise.
-fn callable_arg(frame: &mut Frame, name: &str, v: &Zval, nullable: bool) -> Result<(), PhpError> {
+pub(crate) fn callable_arg(
+    frame: &mut Frame,
+    name: &str,
+    v: &Zval,
+    nullable: bool,
+) -> Result<(), PhpError> {
     if nullable && v.is_null() {
         return Ok(());
     }
@@ -365,22 +381,49 @@ fn set_time_limit(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
 
 fn gc_collect_cycles(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_collect_cycles", a, 0, 0)?;
-    Ok(Zval::int(0))
+    Ok(Zval::int(php_runtime::gc::collect_cycles() as i64))
 }
 
 fn gc_enable(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_enable", a, 0, 0)?;
+    set_gc(frame, true);
     Ok(Zval::NULL)
 }
 
 fn gc_disable(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_disable", a, 0, 0)?;
+    set_gc(frame, false);
     Ok(Zval::NULL)
+}
+
+/// `gc_enable`/`gc_disable`: the collector and the `zend.enable_gc` setting, which PHP keeps
+/// in step.
+fn set_gc(frame: &mut Frame, on: bool) {
+    php_runtime::gc::set_enabled(on);
+    let value = if on { "1" } else { "0" };
+    vm_of(frame)
+        .ini
+        .insert("zend.enable_gc".into(), value.into());
 }
 
 fn gc_enabled(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
     arity(frame, "gc_enabled", a, 0, 0)?;
-    Ok(Zval::bool(true))
+    Ok(Zval::bool(php_runtime::gc::enabled()))
+}
+
+fn gc_status(frame: &mut Frame, a: &[Zval]) -> Result<Zval, PhpError> {
+    arity(frame, "gc_status", a, 0, 0)?;
+    let (runs, collected, threshold, roots) = php_runtime::gc::status();
+    let mut out = PhpArray::new();
+    for (key, n) in [
+        ("runs", runs as i64),
+        ("collected", collected as i64),
+        ("threshold", threshold as i64),
+        ("roots", roots as i64),
+    ] {
+        drop(out.insert(ArrayKey::Str(PhpString::new(key.as_bytes())), Zval::int(n)));
+    }
+    Ok(Zval::array(out))
 }
 
 /// The level an `error_reporting` ini value means: a number, or an expression of `E_*`

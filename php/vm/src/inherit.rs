@@ -76,7 +76,7 @@ fn is_ctor(lower: &[u8]) -> bool {
 }
 
 fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    php_syntax::lossless::text(b).into_owned()
 }
 
 /// The class being linked, as the checks go.
@@ -107,52 +107,7 @@ pub fn link(
     parent: Option<&'static Class>,
     interfaces: &[&'static Class],
 ) -> Result<Linked, LinkError> {
-    let linking = Linking {
-        name: &def.name,
-        parent,
-        interfaces,
-    };
-    let mut l = Linker {
-        vm,
-        def,
-        id,
-        parent,
-        world: World::new(&vm.classes, linking),
-        methods: Vec::new(),
-        method_index: HashMap::new(),
-        protos: HashMap::new(),
-        props: def
-            .props
-            .iter()
-            .map(|p| Prop {
-                name: p.name.clone(),
-                flags: p.flags,
-                ty: p.ty.clone(),
-                class: id,
-            })
-            .collect(),
-        consts: def
-            .consts
-            .iter()
-            .map(|(n, f, _)| (n.clone(), *f, id))
-            .collect(),
-        unresolved: None,
-        deprecations: Vec::new(),
-    };
-    for (f, func) in &def.methods {
-        let lower: Box<[u8]> = func.name.to_ascii_lowercase().into();
-        l.method_index.insert(lower.clone(), l.methods.len());
-        l.methods.push((
-            lower,
-            Entry {
-                flags: *f,
-                class: id,
-                func: Some(func),
-                name: &func.name,
-                internal: None,
-            },
-        ));
-    }
+    let mut l = Linker::new(vm, def, id, parent, interfaces);
     if let Some(p) = parent {
         l.inherit_parent(p)?;
     }
@@ -170,7 +125,112 @@ pub fn link(
     })
 }
 
+/// `zend_can_early_bind`: whether PHP links `def` (to be class `id`, no interfaces) to
+/// `parent` while it compiles the file, so that a failed check is a compile-time error. PHP
+/// checks the methods `def` overrides in the parent's order, then the types of the
+/// properties it redeclares, and leaves the class to be linked when its declaration runs if
+/// a check needs a class that does not exist yet before any check failed.
+pub fn early_bindable(vm: &Vm, def: &ClassDef, id: u32, parent: &'static Class) -> bool {
+    let mut l = Linker::new(vm, def, id, Some(parent), &[]);
+    for lower in vm.links.method_order(parent) {
+        let (Some(&i), Some(parent_m)) = (l.method_index.get(&lower), l.entry_of(parent, &lower))
+        else {
+            continue;
+        };
+        let child = l.methods[i].1;
+        if l.check_method(&lower, child, parent_m).is_err() {
+            return true;
+        }
+        if l.unresolved.is_some() {
+            return false;
+        }
+    }
+    for prop in vm.links.props(parent) {
+        let Some(pt) = prop
+            .ty
+            .as_ref()
+            .filter(|_| prop.flags & flags::PRIVATE == 0)
+        else {
+            continue;
+        };
+        let Some(child) = l.props.iter().find(|c| c.name == prop.name).cloned() else {
+            continue;
+        };
+        let Some(ct) = child.ty.as_ref() else {
+            continue;
+        };
+        match l.invariant(&prop, pt, &child, ct) {
+            Status::Unresolved => return false,
+            Status::Error => return true,
+            Status::Success | Status::Warning => {}
+        }
+    }
+    true
+}
+
 impl<'a> Linker<'a> {
+    fn new(
+        vm: &'a Vm,
+        def: &'a ClassDef,
+        id: u32,
+        parent: Option<&'static Class>,
+        interfaces: &'a [&'static Class],
+    ) -> Linker<'a> {
+        let linking = Linking {
+            name: &def.name,
+            parent,
+            interfaces,
+        };
+        Linker {
+            vm,
+            def,
+            id,
+            parent,
+            world: World::new(&vm.classes, linking),
+            methods: Vec::new(),
+            method_index: HashMap::new(),
+            protos: HashMap::new(),
+            props: def
+                .props
+                .iter()
+                .map(|p| Prop {
+                    name: p.name.clone(),
+                    flags: p.flags,
+                    ty: p.ty.clone(),
+                    class: id,
+                })
+                .collect(),
+            consts: def
+                .consts
+                .iter()
+                .map(|(n, f, _)| (n.clone(), *f, id))
+                .collect(),
+            unresolved: None,
+            deprecations: Vec::new(),
+        }
+        .with_own_methods()
+    }
+
+    /// Enters the class's own methods in its table.
+    fn with_own_methods(mut self) -> Self {
+        let (def, id) = (self.def, self.id);
+        for (f, func) in &def.methods {
+            let lower: Box<[u8]> = func.name.to_ascii_lowercase().into();
+            self.method_index.insert(lower.clone(), self.methods.len());
+            self.methods.push((
+                lower,
+                Entry {
+                    flags: *f,
+                    class: id,
+                    func: Some(func),
+                    name: &func.name,
+                    internal: None,
+                },
+            ));
+        }
+        self
+    }
+
     fn fatal<T>(&self, message: String) -> Result<T, LinkError> {
         Err(LinkError::Fatal(message, self.def.line))
     }

@@ -1,7 +1,9 @@
 //! PHP's resource limits: `memory_limit` (counted by `php_runtime::memory`) and
 //! `max_execution_time` (a timer thread). Both raise metajit's interrupt flag; the dispatch
 //! loop polls it at loop back-edges and calls ([`interrupted`] turns it into PHP's fatal
-//! error), so compiled loops stop too, through one guard per iteration.
+//! error), so compiled loops stop too, through one guard per iteration. The cycle collector
+//! raises the same flag when its buffer of possible roots is full, and collects at that poll
+//! (`zend.enable_gc` is applied here too).
 
 use crate::vm::{Frame, Vm, vm_of};
 use php_runtime::{PhpError, memory};
@@ -13,8 +15,8 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// The limit (seconds) a timer ran out of, or 0.
 static TIMED_OUT: AtomicI64 = AtomicI64::new(0);
 
-/// Applies the `memory_limit` and `max_execution_time` settings (at start-up and when
-/// `ini_set` changes them).
+/// Applies the `memory_limit`, `max_execution_time`, `precision` and `serialize_precision`
+/// settings (at start-up and when `ini_set` changes them).
 pub fn apply(vm: &Vm, key: &str) {
     match key {
         "memory_limit" => {
@@ -26,6 +28,20 @@ pub fn apply(vm: &Vm, key: &str) {
                 php_runtime::convert::to_int(&php_runtime::Zval::str(v))
             });
             set_time_limit(secs);
+        }
+        "precision" | "serialize_precision" => {
+            let p = vm.ini.get(key).map_or(-1, |v| {
+                php_runtime::convert::to_int(&php_runtime::Zval::str(v))
+            });
+            if key == "precision" {
+                php_runtime::format::set_precision(p);
+            } else {
+                php_runtime::format::set_serialize_precision(p);
+            }
+        }
+        "zend.enable_gc" => {
+            let on = vm.ini.get(key).is_some_and(|v| crate::startup::ini_true(v));
+            php_runtime::gc::set_enabled(on);
         }
         _ => {}
     }
@@ -51,6 +67,8 @@ pub fn set_time_limit(secs: i64) {
 #[metajit::dont_look_inside]
 pub fn interrupted(frame: &mut Frame) -> Result<(), PhpError> {
     metajit::interrupt::clear();
+    // The cycle collector's buffer of possible roots is full.
+    php_runtime::gc::collect_if_requested();
     let line = crate::ops::vars::line(frame);
     if let Some(size) = memory::take_exceeded() {
         let limit = memory::limit().unwrap_or(usize::MAX);

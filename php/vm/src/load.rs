@@ -174,21 +174,29 @@ pub fn declare_late(frame: &mut Frame, index: usize) -> Result<(), PhpError> {
     Ok(())
 }
 
-/// Parses and compiles `src` from `path`: PHP's parse or compile error as a ready message.
-/// The compile-time warnings and deprecations are printed as PHP prints them (before the
-/// file runs; the error handler is not called for them here).
-fn compile(vm: &mut Vm, src: &[u8], path: &str) -> Result<Program, PhpError> {
+/// Parses and compiles `src` from `path` for `include`: a parse error is a `ParseError`
+/// thrown at the includer (naming the included file), a compile error a ready message. The
+/// compile-time warnings and deprecations are raised as PHP raises them, before the file
+/// runs (a handler gets those it may handle).
+fn compile(frame: &mut Frame, src: &[u8], path: &'static str) -> Result<Program, PhpError> {
     let linted = php_syntax::lint_reporting(src, Default::default());
     for w in &linted.warnings {
-        if vm.error_reporting & w.severity.error_type() != 0
-            && !vm.write(w.display_text(path).as_bytes())
-        {
-            return Err(PhpError::Output);
-        }
+        let file = w.file_name(path);
+        crate::ops::vars::raise_at(frame, w.severity.error_type(), &w.message, file, w.line)?;
     }
-    let ast = linted
-        .result
-        .map_err(|d| PhpError::Raw(d.display_text(path)))?;
+    let ast = match linted.result {
+        Ok(ast) => ast,
+        Err(d) if d.severity == php_syntax::Severity::Parse => {
+            let e = crate::ops::vars::throw(frame, "ParseError", d.message.clone());
+            if let PhpError::Exception(o) = &e {
+                drop(o.set(b"file", Zval::str(d.file_name(path))));
+                drop(o.set(b"line", Zval::int(i64::from(d.line))));
+            }
+            return Err(e);
+        }
+        Err(d) => return Err(PhpError::Raw(d.display_text(path))),
+    };
+    let vm = vm_of(frame);
     php_compiler::compile(&ast, src, path.as_bytes(), vm.builtin_refs).map_err(|e| {
         if e.fatal {
             PhpError::Raw(format!(
@@ -223,33 +231,13 @@ pub fn include(frame: &mut Frame, dst: usize, src: usize, kind: u8) -> Result<()
     let mut name = Vec::new();
     php_runtime::convert::push_string(&mut name, &name_z);
     let name = String::from_utf8_lossy(&name).into_owned();
-    let word = ["include", "include_once", "require", "require_once"][kind as usize];
     let once = kind == 1 || kind == 3;
+    if crate::data_uri::is_data_uri(&name) {
+        return include_data(frame, dst, &name, kind);
+    }
     let Some(path) = find(&name, frame.code.file) else {
-        crate::ops::vars::warn(
-            frame,
-            &format!("{word}({name}): Failed to open stream: No such file or directory"),
-        )?;
-        let include_path = vm_of(frame)
-            .ini
-            .get("include_path")
-            .cloned()
-            .unwrap_or_default();
-        if kind >= 2 {
-            return Err(crate::ops::vars::throw(
-                frame,
-                "Error",
-                format!("Failed opening required '{name}' (include_path='{include_path}')"),
-            ));
-        }
-        crate::ops::vars::warn(
-            frame,
-            &format!(
-                "{word}(): Failed opening '{name}' for inclusion (include_path='{include_path}')"
-            ),
-        )?;
-        crate::ops::store(frame, dst, Zval::bool(false));
-        return Ok(());
+        let why = "No such file or directory";
+        return not_opened(frame, dst, &name, kind, why);
     };
     let real = std::fs::canonicalize(&path).unwrap_or(path.clone());
     let vm = vm_of(frame);
@@ -262,8 +250,68 @@ pub fn include(frame: &mut Frame, dst: usize, src: usize, kind: u8) -> Result<()
     }
     let src_text = std::fs::read(&path).unwrap_or_default();
     let shown: &'static str = Box::leak(real.to_string_lossy().into_owned().into_boxed_str());
-    let program = compile(vm, &src_text, shown)?;
-    let main = load(vm, program, shown)?;
+    let program = compile(frame, &src_text, shown)?;
+    let main = load(vm_of(frame), program, shown)?;
+    let result = run_included(frame, main)?;
+    crate::ops::store(frame, dst, result);
+    Ok(())
+}
+
+/// The failure of `include` (`kind` as there) to open `name`: PHP's warnings, then for
+/// `require` an `Error`, else `false`.
+fn not_opened(
+    frame: &mut Frame,
+    dst: usize,
+    name: &str,
+    kind: u8,
+    why: &str,
+) -> Result<(), PhpError> {
+    let word = ["include", "include_once", "require", "require_once"][kind as usize];
+    crate::ops::vars::warn(
+        frame,
+        &format!("{word}({name}): Failed to open stream: {why}"),
+    )?;
+    let include_path = vm_of(frame)
+        .ini
+        .get("include_path")
+        .cloned()
+        .unwrap_or_default();
+    if kind >= 2 {
+        return Err(crate::ops::vars::throw(
+            frame,
+            "Error",
+            format!("Failed opening required '{name}' (include_path='{include_path}')"),
+        ));
+    }
+    crate::ops::vars::warn(
+        frame,
+        &format!("{word}(): Failed opening '{name}' for inclusion (include_path='{include_path}')"),
+    )?;
+    crate::ops::store(frame, dst, Zval::bool(false));
+    Ok(())
+}
+
+/// `include` of a `data:` URL: its text, if `allow_url_include` lets the wrapper open it.
+fn include_data(frame: &mut Frame, dst: usize, name: &str, kind: u8) -> Result<(), PhpError> {
+    let word = ["include", "include_once", "require", "require_once"][kind as usize];
+    let allowed = vm_of(frame)
+        .ini
+        .get("allow_url_include")
+        .is_some_and(|v| crate::startup::ini_true(&v.to_ascii_lowercase()));
+    if !allowed {
+        let msg = format!(
+            "{word}(): data:// wrapper is disabled in the server configuration by allow_url_include=0"
+        );
+        crate::ops::vars::warn(frame, &msg)?;
+        return not_opened(frame, dst, name, kind, "no suitable wrapper could be found");
+    }
+    let src_text = match crate::data_uri::decode(name) {
+        Ok(t) => t,
+        Err(why) => return not_opened(frame, dst, name, kind, why),
+    };
+    let shown: &'static str = Box::leak(name.to_string().into_boxed_str());
+    let program = compile(frame, &src_text, shown)?;
+    let main = load(vm_of(frame), program, shown)?;
     let result = run_included(frame, main)?;
     crate::ops::store(frame, dst, result);
     Ok(())
@@ -284,7 +332,13 @@ pub fn eval(frame: &mut Frame, dst: usize, src: usize) -> Result<(), PhpError> {
         )
         .into_boxed_str(),
     );
-    let ast = match php_syntax::lint(&text, Default::default()) {
+    // Its compile-time warnings are raised as it is compiled (a handler gets them).
+    let linted = php_syntax::lint_reporting(&text, Default::default());
+    for w in &linted.warnings {
+        let file = w.file_name(shown);
+        crate::ops::vars::raise_at(frame, w.severity.error_type(), &w.message, file, w.line)?;
+    }
+    let ast = match linted.result {
         Ok(a) => a,
         Err(d) => {
             let e = crate::ops::vars::throw(frame, "ParseError", d.message.clone());
@@ -335,6 +389,10 @@ fn run_included(frame: &mut Frame, main: &'static Code) -> Result<Zval, PhpError
     let c = unsafe { callee.get_mut() };
     c.argc = 0;
     c.static_class = frame.static_class;
+    // The code runs in the includer's class scope (`self`, private members).
+    if let Some(class) = frame.code.class() {
+        let _ = main.scope.set(class);
+    }
     for (i, name) in main.func.cvs.iter().enumerate() {
         if let Some(r) = scope_variable(frame, name) {
             crate::ops::store(c, i, Zval::reference(r));
@@ -344,12 +402,20 @@ fn run_included(frame: &mut Frame, main: &'static Code) -> Result<Zval, PhpError
     let jit = vm.jit.clone();
     vm.depth = c.depth;
     let result = execute(&jit, main, c);
-    let ret = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
+    if result.is_err() {
+        // A `return` wrote the variables back.
+        crate::include_scope::write_back(c);
+    }
+    // The returned value is in slot 0 (on an error, slot 0 is a variable, released with the
+    // others).
+    let ret = result.map(|()| {
+        let v = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
+        // SAFETY: slot 0 owned the returned value.
+        unsafe { Zval::from_raw(v) }
+    });
     leave_frame(c);
     vm_of(frame).depth = frame.depth;
-    result?;
-    // SAFETY: slot 0 owned the returned value.
-    let ret = unsafe { Zval::from_raw(ret) };
+    let ret = ret?;
     Ok(match ret.view() {
         View::Undef => Zval::NULL,
         _ => ret,
@@ -358,8 +424,8 @@ fn run_included(frame: &mut Frame, main: &'static Code) -> Result<Zval, PhpError
 
 /// The variable `name` of the scope `frame` runs in, as a reference: the frame's own, or, for
 /// the code of an included file, its includer's (up to the global scope, where a variable
-/// the script's code does not name lives among the extra globals); `None` for a function's
-/// variable it does not have.
+/// the script's code does not name lives among the extra globals, and in a function, among
+/// the variables only `$$name` reaches).
 fn scope_variable(frame: &mut Frame, name: &[u8]) -> Option<PhpRef> {
     let mut f: &mut Frame = frame;
     loop {
@@ -379,7 +445,19 @@ fn scope_variable(frame: &mut Frame, name: &[u8]) -> Option<PhpRef> {
         match (included, f.parent) {
             // SAFETY: a caller's frame outlives its callee's, and only this walk uses it.
             (true, Some(p)) => f = unsafe { p.get_mut() },
-            _ => return None,
+            _ => {
+                let depth = f.depth as usize;
+                let vm = vm_of(f);
+                if vm.dynamic_vars.len() <= depth {
+                    vm.dynamic_vars.resize_with(depth + 1, Default::default);
+                }
+                return Some(
+                    vm.dynamic_vars[depth]
+                        .entry(name.to_vec())
+                        .or_insert_with(|| PhpRef::new(Zval::UNDEF))
+                        .clone(),
+                );
+            }
         }
     }
 }

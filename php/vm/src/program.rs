@@ -47,6 +47,8 @@ impl Vm {
             in_error_handler: false,
             exception_handlers: Vec::new(),
             shutdown_functions: Vec::new(),
+            tick_functions: Vec::new(),
+            ticks_count: 0,
             ini: crate::startup::default_ini(),
             cfg: HashMap::new(),
             last_error: None,
@@ -55,6 +57,7 @@ impl Vm {
             autoloaders: Vec::new(),
             assert_callback: None,
             builtin_names: Vec::new,
+            signatures: |_| None,
             internal_constants: Default::default(),
             included_list: Vec::new(),
             frames: Vec::new(),
@@ -69,6 +72,18 @@ impl Vm {
         self.internal_constants = self.constants.keys().cloned().collect();
         crate::limits::apply(self, "memory_limit");
         crate::limits::apply(self, "max_execution_time");
+        crate::limits::apply(self, "zend.enable_gc");
+        crate::limits::apply(self, "precision");
+        crate::limits::apply(self, "serialize_precision");
+        if self
+            .ini
+            .get("allow_url_include")
+            .is_some_and(|v| crate::startup::ini_true(&v.to_ascii_lowercase()))
+        {
+            let msg = "Directive 'allow_url_include' is deprecated";
+            self.report_error(8192, "Deprecated", msg, "Unknown", 0);
+        }
+        php_runtime::gc::reset_counters();
         let file: &'static str = Box::leak(self.file.clone().into_boxed_str());
         let main = crate::load::load(self, program, file)?;
         let jit = self.jit.clone();
@@ -77,7 +92,8 @@ impl Vm {
         let frame = unsafe { frame.get_mut() };
         // The superglobals: in the script's variables if it names them, else with the
         // globals functions reach.
-        for (name, v) in crate::startup::superglobals(&self.file, &argv) {
+        let order = self.ini.get("variables_order").cloned().unwrap_or_default();
+        for (name, v) in crate::startup::superglobals(&self.file, &argv, &order) {
             match main.func.cvs.iter().position(|c| &c[..] == name.as_bytes()) {
                 Some(i) => crate::ops::store(frame, i, v),
                 None => {
@@ -196,8 +212,19 @@ impl Vm {
         file: &str,
         line: u32,
     ) -> bool {
-        self.last_error = Some((level, message.to_string(), file.to_string(), line));
         let setting = |vm: &Vm, key: &str| vm.ini.get(key).map(|v| v.to_ascii_lowercase());
+        let on =
+            |vm: &Vm, key: &str| setting(vm, key).is_some_and(|v| crate::startup::ini_true(&v));
+        // `ignore_repeated_errors`: the last error again (from the same place, unless
+        // `ignore_repeated_source`) is not shown, and stays the last error as it was.
+        if on(self, "ignore_repeated_errors")
+            && let Some((_, m, f, l)) = &self.last_error
+            && m == message
+            && (on(self, "ignore_repeated_source") || (f == file && *l == line))
+        {
+            return true;
+        }
+        self.last_error = Some((level, message.to_string(), file.to_string(), line));
         let log = setting(self, "log_errors").is_some_and(|v| crate::startup::ini_true(&v));
         let display = setting(self, "display_errors");
         if (log || display.as_deref() == Some("stderr")) && self.buffers.is_empty() {
@@ -214,7 +241,7 @@ impl Vm {
             }
             Some(v) if v == "stdout" || crate::startup::ini_true(v) => {
                 let text = format!("\n{label}: {message} in {file} on line {line}\n");
-                self.write(text.as_bytes())
+                self.write(&php_syntax::lossless::bytes(&text))
             }
             _ => true,
         }
@@ -224,7 +251,7 @@ impl Vm {
     /// the script `file`, as [`report_error`](Vm::report_error) does.
     pub fn report_fatal(&mut self, e: &PhpError, file: &str) -> bool {
         match (e, e.report(file)) {
-            (PhpError::Raw(text), _) => self.write(text.as_bytes()),
+            (PhpError::Raw(text), _) => self.write(&php_syntax::lossless::bytes(text)),
             (_, Some(r)) => self.report_error(r.level, r.label, &r.message, &r.file, r.line),
             _ => true,
         }

@@ -83,6 +83,233 @@ const STUBS: &[(&str, Ret, &str)] = &[
     ("Exception", Real, "public function __toString(): string;"),
     ("Error", Tentative, "public function __wakeup(): void;"),
     ("Error", Real, "public function __toString(): string;"),
+    // SPL's array classes (`spl_array.stub.php`), every return type tentative.
+    (
+        "ArrayObject",
+        Tentative,
+        "public function offsetExists(mixed $key): bool;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function offsetGet(mixed $key): mixed;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function offsetSet(mixed $key, mixed $value): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function offsetUnset(mixed $key): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function append(mixed $value): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function getArrayCopy(): array;",
+    ),
+    ("ArrayObject", Tentative, "public function count(): int;"),
+    ("ArrayObject", Tentative, "public function getFlags(): int;"),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function setFlags(int $flags): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function asort(int $flags = SORT_REGULAR): bool;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function ksort(int $flags = SORT_REGULAR): bool;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function uasort(callable $callback): bool;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function uksort(callable $callback): bool;",
+    ),
+    ("ArrayObject", Tentative, "public function natsort(): bool;"),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function natcasesort(): bool;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function unserialize(string $data): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function serialize(): string;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function __serialize(): array;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function __unserialize(array $data): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function getIterator(): Iterator;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function exchangeArray(array|object $array): array;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function setIteratorClass(string $iteratorClass): void;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function getIteratorClass(): string;",
+    ),
+    (
+        "ArrayObject",
+        Tentative,
+        "public function __debugInfo(): array;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function offsetExists(mixed $key): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function offsetGet(mixed $key): mixed;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function offsetSet(mixed $key, mixed $value): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function offsetUnset(mixed $key): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function append(mixed $value): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function getArrayCopy(): array;",
+    ),
+    ("ArrayIterator", Tentative, "public function count(): int;"),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function getFlags(): int;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function setFlags(int $flags): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function asort(int $flags = SORT_REGULAR): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function ksort(int $flags = SORT_REGULAR): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function uasort(callable $callback): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function uksort(callable $callback): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function natsort(): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function natcasesort(): bool;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function unserialize(string $data): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function serialize(): string;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function __serialize(): array;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function __unserialize(array $data): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function rewind(): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function current(): mixed;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function key(): string|int|null;",
+    ),
+    ("ArrayIterator", Tentative, "public function next(): void;"),
+    ("ArrayIterator", Tentative, "public function valid(): bool;"),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function seek(int $offset): void;",
+    ),
+    (
+        "ArrayIterator",
+        Tentative,
+        "public function __debugInfo(): array;",
+    ),
 ];
 
 /// A built-in method's signature.

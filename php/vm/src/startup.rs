@@ -5,8 +5,13 @@ use php_runtime::{PhpString, Zval};
 use std::collections::HashMap;
 
 /// The superglobals of a CLI script: `$_SERVER` (the environment, then the script's path,
-/// arguments and start time), `$_ENV` and the empty request arrays.
-pub fn superglobals(file: &str, argv: &[Vec<u8>]) -> Vec<(&'static str, Zval)> {
+/// arguments and start time), `$_ENV` and the empty request arrays. `$_SERVER` and `$_ENV`
+/// stay empty unless `variables_order` has `S` and `E`.
+pub fn superglobals(
+    file: &str,
+    argv: &[Vec<u8>],
+    variables_order: &str,
+) -> Vec<(&'static str, Zval)> {
     use php_runtime::PhpArray;
     let mut env = PhpArray::new();
     for (k, v) in std::env::vars_os() {
@@ -41,6 +46,13 @@ pub fn superglobals(file: &str, argv: &[Vec<u8>]) -> Vec<(&'static str, Zval)> {
         drop(server.insert(k.into(), v));
     }
     let empty = || Zval::array(PhpArray::new());
+    let has = |c: char| variables_order.contains([c, c.to_ascii_lowercase()]);
+    if !has('S') {
+        server = PhpArray::new();
+    }
+    if !has('E') {
+        env = PhpArray::new();
+    }
     vec![
         ("_SERVER", Zval::array(server)),
         ("_ENV", Zval::array(env)),
@@ -61,14 +73,22 @@ pub fn default_ini() -> HashMap<String, String> {
         ("display_startup_errors", "1"),
         ("error_reporting", ""),
         ("log_errors", "0"),
+        ("ignore_repeated_errors", "0"),
+        ("ignore_repeated_source", "0"),
+        ("allow_url_include", "0"),
         ("html_errors", "0"),
         ("memory_limit", "128M"),
         ("max_execution_time", "0"),
         ("default_charset", "UTF-8"),
+        ("input_encoding", ""),
+        ("internal_encoding", ""),
+        ("output_encoding", ""),
         ("short_open_tag", "1"),
         ("output_buffering", "0"),
         ("implicit_flush", "1"),
         ("error_log", ""),
+        ("error_log_mode", "0644"),
+        ("sys_temp_dir", ""),
         ("include_path", ".:/usr/share/php"),
         ("zend.assertions", "1"),
         ("assert.warning", "1"),
@@ -98,6 +118,11 @@ pub fn default_ini() -> HashMap<String, String> {
         ("pcre.backtrack_limit", "1000000"),
         ("pcre.recursion_limit", "100000"),
         ("pcre.jit", "1"),
+        ("highlight.comment", "#FF8000"),
+        ("highlight.default", "#0000BB"),
+        ("highlight.html", "#000000"),
+        ("highlight.keyword", "#007700"),
+        ("highlight.string", "#DD0000"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -529,9 +529,9 @@ pub fn declaration(sig: Sig<'_>, class: &[u8]) -> String {
     if f.returns_ref {
         out.push_str("& ");
     }
-    out.push_str(&String::from_utf8_lossy(class));
+    out.push_str(&text(class));
     out.push_str("::");
-    out.push_str(&String::from_utf8_lossy(&f.name));
+    out.push_str(&text(&f.name));
     out.push('(');
     let required = required(f);
     for (i, p) in f.params.iter().enumerate() {
@@ -549,7 +549,7 @@ pub fn declaration(sig: Sig<'_>, class: &[u8]) -> String {
             out.push_str("...");
         }
         out.push('$');
-        out.push_str(&String::from_utf8_lossy(&p.name));
+        out.push_str(&text(&p.name));
         if i >= required && !p.variadic {
             out.push_str(" = ");
             let k = p.default.and_then(|k| f.constants.get(k as usize));
@@ -572,7 +572,7 @@ pub fn declaration(sig: Sig<'_>, class: &[u8]) -> String {
 }
 
 fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    php_syntax::lossless::text(b).into_owned()
 }
 
 /// Whether a constant expression has a value without the program's constants.
@@ -590,7 +590,7 @@ fn foldable(k: &Const) -> bool {
         }
         Const::Dim(pair) => pair.iter().all(foldable),
         Const::Spread(a) => foldable(a),
-        Const::ClassConst(..) | Const::Named(_) => false,
+        Const::ClassConst(..) | Const::Named(_) | Const::New(_) => false,
     }
 }
 

@@ -13,14 +13,9 @@ use crate::ops::{
     self, arith, array, call, callable, exception, object, output, props, refs, vars,
 };
 use metajit::JitDriver;
-use metajit::cli::Output;
 use php_compiler::{NONE, Op, RefOp};
 use php_runtime::PhpError;
-use php_runtime::object::Class;
-use php_runtime::value::PhpRef;
-use php_runtime::{Builtin, Value, Zval, tag};
-use std::collections::HashMap;
-use std::rc::Rc;
+use php_runtime::{Value, tag};
 
 /// The most nested calls: one more is PHP's memory-limit error (frames are what recursion
 /// uses up; the figure keeps the native stack of the VM's thread, which re-enters the loop
@@ -30,89 +25,7 @@ pub const MAX_DEPTH: u32 = 50_000;
 pub use crate::code::{Callee, Code};
 pub use crate::frame::{Frame, enter_frame, leave_frame, main_frame, vm_of};
 
-/// The interpreter's state.
-#[derive(metajit::JitStruct)]
-#[repr(C)]
-pub struct Vm {
-    /// Where `echo` writes.
-    pub output: Output,
-    /// The JIT.
-    pub jit: Rc<JitDriver>,
-    /// The script's path as PHP prints it in messages.
-    pub file: String,
-    /// The built-in functions: the one of a lowercase name.
-    pub(crate) builtins: fn(&[u8]) -> Option<(&'static str, Builtin)>,
-    /// User constants (`define`, `const`), by name.
-    pub constants: HashMap<Vec<u8>, Zval>,
-    /// Global variables that are not variables of the script's own code (made by `global` in
-    /// a function), by name.
-    pub extra_globals: HashMap<Vec<u8>, PhpRef>,
-    /// Static variables, by function (its `Code`'s address) and slot.
-    pub statics: HashMap<(usize, usize), PhpRef>,
-    /// The error-reporting level: which diagnostics are printed.
-    pub error_reporting: i64,
-    /// The arguments of each call depth beyond its (non-variadic) parameters, for
-    /// `func_get_args()`.
-    pub extra_args: Vec<Vec<Zval>>,
-    /// Output buffers (`ob_start`), innermost last: output goes to the last one.
-    pub buffers: Vec<Vec<u8>>,
-    /// The user functions by lowercase name.
-    pub functions: HashMap<Vec<u8>, &'static Code>,
-    /// The closures of every loaded file (`Op::MakeClosure` names them by index).
-    pub closures: Vec<&'static Code>,
-    /// The declarations inside blocks of every loaded file, until they run.
-    pub late: Vec<Option<(php_compiler::bytecode::LateDecl, &'static str)>>,
-    /// The files included so far (for `include_once`), by real path.
-    pub included: std::collections::HashSet<std::path::PathBuf>,
-    /// The by-reference parameters of the built-in functions (to compile included files).
-    pub builtin_refs: &'static [(&'static str, &'static [usize])],
-    /// The classes by lowercase name.
-    pub classes: HashMap<Vec<u8>, &'static Class>,
-    /// The classes by id.
-    pub class_list: Vec<&'static Class>,
-    /// The code of every method, indexed by [`MethodBody::User`](php_runtime::object::MethodBody).
-    pub methods: Vec<&'static Code>,
-    /// What linking learned about each class (member order, prototypes) for its subclasses.
-    pub links: crate::links::Links,
-    /// The built-in classes to make.
-    pub class_specs: &'static [php_runtime::object::ClassSpec],
-    /// An exception a destructor threw, reported when the program ends.
-    pub pending: Option<PhpError>,
-    /// The depth of the call running now (1: the script).
-    pub depth: u32,
-    /// `set_error_handler`: the handlers and their level masks, the current one last.
-    pub error_handlers: Vec<(Zval, i64)>,
-    /// Whether the error handler is running (it is not called for its own errors).
-    pub in_error_handler: bool,
-    /// `set_exception_handler`: the handlers, the current one last.
-    pub exception_handlers: Vec<Zval>,
-    /// `register_shutdown_function`: the callbacks and their arguments.
-    pub shutdown_functions: Vec<(Zval, Vec<Zval>)>,
-    /// The call depth whose next call keeps a returned reference (`Op::KeepRef`), or 0.
-    pub keep_ref: u32,
-    /// The ini settings (`ini_get`, `ini_set`, `-d`).
-    pub ini: HashMap<String, String>,
-    /// The last diagnostic (`error_get_last`): its level, message, file and line.
-    pub last_error: Option<(i64, String, String, u32)>,
-    /// The configuration (`get_cfg_var`): what `-d` set, as no ini file is read.
-    pub cfg: HashMap<String, String>,
-    /// Variables only `$$name` made, per call depth (the script's are extra globals).
-    pub dynamic_vars: Vec<HashMap<Vec<u8>, PhpRef>>,
-    /// `spl_autoload_register`: the autoloaders, in the order they are tried.
-    pub autoloaders: Vec<Zval>,
-    /// `assert_options(ASSERT_CALLBACK)`: called when an assertion fails.
-    pub assert_callback: Option<Zval>,
-    /// The names of the built-in functions `builtins` finds (`get_defined_functions`).
-    pub builtin_names: fn() -> Vec<&'static str>,
-    /// The constants defined before the program starts (the others are the program's).
-    pub internal_constants: std::collections::HashSet<Vec<u8>>,
-    /// The files included so far, in the order they were first included.
-    pub included_list: Vec<std::path::PathBuf>,
-    /// The frame of each call depth (index `depth - 1`), made on first use and reused. Boxed:
-    /// frames link to their callers and must not move when the vector grows.
-    #[allow(clippy::vec_box)]
-    pub(crate) frames: Vec<Box<Frame>>,
-}
+pub use crate::state::Vm;
 
 /// Runs `code` in `frame` from `frame.pc` until it returns, leaving the returned value in
 /// slot 0, and catches what it throws where a `try` of the function covers the throwing
@@ -147,7 +60,8 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     vars::undefined(frame, cv as usize)?;
                     ops::put(frame, dst as usize, Value::NULL);
                 } else if v.tag == tag::REFERENCE {
-                    vars::load_through(frame, dst as usize, cv as usize);
+                    frame.pc = pc;
+                    vars::load_through_warning(frame, dst as usize, cv as usize)?;
                 } else {
                     ops::put_copy(frame, dst as usize, v);
                 }
@@ -177,7 +91,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::AssignRef { cv, src } => vars::assign_ref(frame, cv as usize, src as usize),
             Op::MakeRef { dst, cv } => vars::make_ref(frame, dst as usize, cv as usize),
             Op::BindGlobal { cv, name } => vars::bind_global(frame, cv as usize, name as usize),
-            Op::BindStatic { cv, init } => vars::bind_static(frame, cv as usize, init as usize),
+            Op::BindStatic { cv, init } => {
+                frame.pc = pc;
+                vars::bind_static(frame, cv as usize, init as usize)?;
+            }
             Op::Binary { op, dst, a, b } => {
                 // Green data live across guards must be plain integers.
                 let op = op as u8;
@@ -191,6 +108,27 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                         frame.pc = pc;
                         arith::binary(frame, op, dst as usize, a as usize, b as usize)?;
                     }
+                } else if (x.tag == tag::FLOAT || x.tag == tag::INT)
+                    && (y.tag == tag::FLOAT || y.tag == tag::INT)
+                {
+                    // At least one float: both as floats.
+                    let f = if x.tag == tag::FLOAT {
+                        f64::from_bits(x.bits)
+                    } else {
+                        x.bits as i64 as f64
+                    };
+                    let g = if y.tag == tag::FLOAT {
+                        f64::from_bits(y.bits)
+                    } else {
+                        y.bits as i64 as f64
+                    };
+                    let r = arith::float_binary(op, f, g, x.tag == y.tag);
+                    if r.tag != tag::UNDEF {
+                        ops::put(frame, dst as usize, r);
+                    } else {
+                        frame.pc = pc;
+                        arith::binary(frame, op, dst as usize, a as usize, b as usize)?;
+                    }
                 } else {
                     frame.pc = pc;
                     arith::binary(frame, op, dst as usize, a as usize, b as usize)?;
@@ -198,13 +136,31 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::Unary { op, dst, a } => {
                 let op = op as u8;
-                frame.pc = pc;
-                arith::unary(frame, op, dst as usize, a as usize)?;
+                let r = arith::fast_unary(op, frame.slots[a as usize]);
+                if r.tag != tag::UNDEF {
+                    ops::put(frame, dst as usize, r);
+                } else {
+                    frame.pc = pc;
+                    arith::unary(frame, op, dst as usize, a as usize)?;
+                }
             }
             Op::Step { step, cv, dst } => {
                 let step = step as u8;
-                frame.pc = pc;
-                vars::step(frame, step, cv as usize, dst as usize)?;
+                let v = frame.slots[cv as usize];
+                let new = if v.tag == tag::INT {
+                    arith::int_step(step, v.bits as i64)
+                } else {
+                    Value::UNDEF
+                };
+                if new.tag == tag::INT {
+                    // An int in a variable (not a reference): updated in place.
+                    frame.slots[cv as usize] = new;
+                    let post = step >= php_compiler::Step::PostInc as u8;
+                    ops::put(frame, dst as usize, if post { v } else { new });
+                } else {
+                    frame.pc = pc;
+                    vars::step(frame, step, cv as usize, dst as usize)?;
+                }
             }
             Op::Jump { to } => {
                 pc = to as usize;
@@ -262,7 +218,11 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             }
             Op::ArraySpread { arr, src } => {
                 frame.pc = pc;
-                array::spread(frame, arr as usize, src as usize)?;
+                ops::unpack::spread(frame, arr as usize, src as usize)?;
+            }
+            Op::ArrayUnpack { arr, src } => {
+                frame.pc = pc;
+                ops::unpack::array_unpack(frame, arr as usize, src as usize)?;
             }
             Op::RecvTyped => {}
             Op::VerifyReturn { src } => {
@@ -281,6 +241,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::ArrayInsert { arr, key, val } => {
                 frame.pc = pc;
                 array::literal_item(frame, arr as usize, key as usize, val as usize)?;
+            }
+            Op::ArgNamed { arr, key, val } => {
+                frame.pc = pc;
+                crate::named::named_arg(frame, arr as usize, key as usize, val as usize)?;
             }
             Op::FetchDim { dst, base, key } => {
                 frame.pc = pc;
@@ -516,6 +480,10 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::FreeTemps { from, n } => ops::free_temps(frame, from as usize, n as usize),
             Op::Globals { dst } => vars::globals(frame, dst as usize),
             Op::KeepRef => vars::keep_ref(frame),
+            Op::Tick { every } => {
+                frame.pc = pc;
+                crate::ticks::tick(frame, every)?;
+            }
             Op::Ref(RefOp::FetchList { dst, base, key }) => {
                 frame.pc = pc;
                 refs::fetch_list(frame, dst as usize, base as usize, key as usize)?;
@@ -551,6 +519,17 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     argc as usize,
                 )?;
             }
+            Op::Ref(RefOp::NamedMode {
+                dst,
+                kind,
+                target,
+                name,
+                param,
+            }) => {
+                frame.pc = pc;
+                let (dst, kind, target, name) = (dst as usize, kind as u8, target as usize, name);
+                crate::named::named_mode(frame, dst, kind, target, name as usize, param as usize)?;
+            }
             Op::Ref(RefOp::CannotPass {
                 mode,
                 kind,
@@ -576,6 +555,18 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
             Op::Ref(RefOp::UnsetVar { name }) => {
                 frame.pc = pc;
                 refs::unset_var(frame, name as usize)?;
+            }
+            Op::Ref(RefOp::AssignGlobal { name, src }) => {
+                frame.pc = pc;
+                refs::assign_global(frame, name as usize, src as usize)?;
+            }
+            Op::Ref(RefOp::AssignVarVar { name, src }) => {
+                frame.pc = pc;
+                refs::assign_var_var(frame, name as usize, src as usize)?;
+            }
+            Op::Ref(RefOp::AppendRead) => {
+                frame.pc = pc;
+                refs::append_read(frame)?;
             }
             Op::Declare { index } => {
                 frame.pc = pc;
@@ -670,6 +661,9 @@ pub fn run(jit: &JitDriver, code: &'static Code, frame: &mut Frame) -> Result<()
                     pc = exit as usize;
                     continue;
                 }
+            }
+            Op::IterFreeRef { src, pos } => {
+                ops::iter::iter_free_ref(frame, src as usize, pos as usize)
             }
             Op::MakeClosure {
                 dst,

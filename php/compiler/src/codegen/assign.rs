@@ -10,7 +10,7 @@
 use super::place::Place;
 use super::{Gen, Result};
 use crate::CompileError;
-use crate::bytecode::{Const, Op, RefNeed, RefOp, Slot};
+use crate::bytecode::{Const, NONE, Op, RefNeed, RefOp, Slot};
 use php_syntax::ast::{ArraySyntax, BinaryOp, ExprId, ExprKind};
 
 impl Gen<'_> {
@@ -31,8 +31,9 @@ impl Gen<'_> {
             return Ok(v);
         }
         Ok(match self.place(target, true)? {
-            Place::Dim(d) => {
+            Place::Dim(mut d) => {
                 let v = self.expr(value)?;
+                self.reach(&mut d);
                 self.emit(Op::AssignDim {
                     cv: d.cv,
                     prop: d.prop,
@@ -74,6 +75,29 @@ impl Gen<'_> {
             src,
             need: RefNeed::Assigned,
         });
+        // `$GLOBALS['name'] = &...` binds the global variable itself.
+        if let ExprKind::ArrayDim {
+            base,
+            dim: Some(name),
+        } = &self.ast.expr(target).kind
+            && matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS")
+        {
+            let name = self.expr(*name)?;
+            if call {
+                self.emit(expect);
+            }
+            self.emit(Op::Ref(RefOp::AssignGlobal { name, src }));
+            return Ok(src);
+        }
+        // `$$name = &...` binds the variable itself.
+        if let ExprKind::VariableVariable(x) = &self.ast.expr(target).kind {
+            let name = self.expr(*x)?;
+            if call {
+                self.emit(expect);
+            }
+            self.emit(Op::Ref(RefOp::AssignVarVar { name, src }));
+            return Ok(src);
+        }
         Ok(match self.place(target, true)? {
             Place::Var(cv) => {
                 if call {
@@ -84,7 +108,8 @@ impl Gen<'_> {
                 self.emit(Op::LoadQuiet { dst: t, cv });
                 t
             }
-            Place::Dim(d) => {
+            Place::Dim(mut d) => {
+                self.reach(&mut d);
                 self.emit(Op::AssignRefDim {
                     cv: d.cv,
                     prop: d.prop,
@@ -121,19 +146,74 @@ impl Gen<'_> {
         let Some(bop) = super::expr::arith_op(op) else {
             return self.unsupported("this compound assignment");
         };
-        let place = self.place(target, false)?;
+        let place = match &self.ast.expr(target).kind {
+            // `$$x op= v` reads the variable first, with the warning if it is undefined.
+            ExprKind::VariableVariable(x) => {
+                let name = self.expr(*x)?;
+                let t = self.temp();
+                self.emit(Op::LoadVarVar {
+                    dst: t,
+                    name,
+                    quiet: false,
+                });
+                self.emit(Op::VarVarRef { dst: t, name });
+                Place::Var(t)
+            }
+            // `$GLOBALS['name'] op= v` reads the global first, with the warning if it is
+            // missing (made only after that).
+            ExprKind::ArrayDim {
+                base,
+                dim: Some(name),
+            } if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS") =>
+            {
+                let name = self.expr(*name)?;
+                let t = self.temp();
+                self.emit(Op::GlobalFetch { dst: t, name });
+                self.emit(Op::GlobalRef { dst: t, name });
+                Place::Var(t)
+            }
+            // `$a[] op= v` appends `null op v`.
+            ExprKind::ArrayDim { dim: None, .. } => {
+                let Place::Dim(mut d) = self.place(target, true)? else {
+                    return self.unsupported("this compound assignment");
+                };
+                let v = self.expr(value)?;
+                let null = self.load_const(Const::Null);
+                let dst = self.temp();
+                self.emit(Op::Binary {
+                    op: bop,
+                    dst,
+                    a: null,
+                    b: v,
+                });
+                self.reach(&mut d);
+                self.emit(Op::AssignDim {
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    append: true,
+                    val: dst,
+                });
+                return Ok(dst);
+            }
+            _ => self.place(target, false)?,
+        };
         let v = self.expr(value)?;
         let dst = self.temp();
         match place {
-            Place::Dim(d) => self.emit(Op::AssignDimOp {
-                op: bop,
-                cv: d.cv,
-                prop: d.prop,
-                keys: d.keys,
-                n: d.n,
-                val: v,
-                dst,
-            }),
+            Place::Dim(mut d) => {
+                self.reach(&mut d);
+                self.emit(Op::AssignDimOp {
+                    op: bop,
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    val: v,
+                    dst,
+                })
+            }
             Place::Prop { obj, name } => self.emit(Op::AssignPropOp {
                 op: bop,
                 obj,
@@ -169,6 +249,9 @@ impl Gen<'_> {
             self.patch(j, h);
             return Ok(dst);
         }
+        if let Some(done) = self.coalesce_place(target, value, dst)? {
+            return Ok(done);
+        }
         let cur = self.quiet_value(target)?;
         self.emit(Op::Copy { dst, src: cur });
         let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
@@ -179,6 +262,92 @@ impl Gen<'_> {
         Ok(dst)
     }
 
+    /// `target ??= value` for an element (without an inner `[]`) or a property: its keys,
+    /// object and name are evaluated once, for the read and the write (`None` for other
+    /// targets, with nothing emitted).
+    fn coalesce_place(&mut self, target: ExprId, value: ExprId, dst: Slot) -> Result<Option<Slot>> {
+        let mut e = target;
+        while let ExprKind::ArrayDim { base, dim: Some(_) } = &self.ast.expr(e).kind {
+            e = *base;
+        }
+        let root_ok = match &self.ast.expr(e).kind {
+            ExprKind::Variable(n) => &n[..] != b"this" && &n[..] != b"GLOBALS",
+            ExprKind::Property { .. } => true,
+            _ => false,
+        };
+        let is_dim = matches!(&self.ast.expr(target).kind, ExprKind::ArrayDim { .. });
+        let is_prop = matches!(
+            &self.ast.expr(target).kind,
+            ExprKind::Property { .. } | ExprKind::StaticProperty { .. }
+        );
+        if !(is_prop || is_dim && root_ok) {
+            return Ok(None);
+        }
+        match self.place(target, false)? {
+            Place::Dim(mut d) => {
+                let mut cur = d.cv;
+                if d.prop != NONE {
+                    cur = self.temp();
+                    self.emit(Op::FetchProp {
+                        dst: cur,
+                        obj: d.cv,
+                        name: d.prop,
+                        quiet: true,
+                    });
+                }
+                for i in 0..d.n {
+                    let t = self.temp();
+                    self.emit(Op::FetchDimQuiet {
+                        dst: t,
+                        base: cur,
+                        key: d.keys + i,
+                    });
+                    cur = t;
+                }
+                self.emit(Op::Copy { dst, src: cur });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let v = self.expr(value)?;
+                self.reach(&mut d);
+                self.emit(Op::AssignDim {
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    append: false,
+                    val: v,
+                });
+                self.emit(Op::Copy { dst, src: v });
+                let h = self.here();
+                self.patch(j, h);
+            }
+            Place::Prop { obj, name } => {
+                self.emit(Op::FetchProp {
+                    dst,
+                    obj,
+                    name,
+                    quiet: true,
+                });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let v = self.expr(value)?;
+                self.emit(Op::AssignProp { obj, name, val: v });
+                self.emit(Op::Copy { dst, src: v });
+                let h = self.here();
+                self.patch(j, h);
+            }
+            // A static property, through a reference to it.
+            Place::Var(cv) => {
+                self.emit(Op::LoadQuiet { dst, cv });
+                let j = self.emit(Op::JumpIfNotNull { src: dst, to: 0 });
+                let v = self.expr(value)?;
+                self.emit(Op::Assign { cv, src: v });
+                self.emit(Op::Copy { dst, src: v });
+                let h = self.here();
+                self.patch(j, h);
+            }
+        }
+        Ok(Some(dst))
+    }
+
     /// Writes the value in slot `src` to `target`: a variable, an element, a property, a
     /// static property or a destructuring pattern (a `foreach` target).
     pub(super) fn assign_slot(&mut self, target: ExprId, src: Slot) -> Result<()> {
@@ -187,14 +356,17 @@ impl Gen<'_> {
         }
         match self.place(target, true)? {
             Place::Var(cv) => self.emit(Op::Assign { cv, src }),
-            Place::Dim(d) => self.emit(Op::AssignDim {
-                cv: d.cv,
-                prop: d.prop,
-                keys: d.keys,
-                n: d.n,
-                append: d.append,
-                val: src,
-            }),
+            Place::Dim(mut d) => {
+                self.reach(&mut d);
+                self.emit(Op::AssignDim {
+                    cv: d.cv,
+                    prop: d.prop,
+                    keys: d.keys,
+                    n: d.n,
+                    append: d.append,
+                    val: src,
+                })
+            }
             Place::Prop { obj, name } => self.emit(Op::AssignProp {
                 obj,
                 name,

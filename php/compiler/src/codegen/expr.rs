@@ -3,28 +3,32 @@
 use super::place::Place;
 use super::{Gen, Result, TEMP, line_of};
 use crate::CompileError;
-use crate::bytecode::{BinOp, CallKind, Const, NONE, Op, Slot, Step, UnOp};
+use crate::bytecode::{BinOp, CallKind, Const, NONE, Op, RefOp, Slot, Step, UnOp};
 use php_syntax::ast::{
     Arg, Args, BinaryOp, Callee, CastKind, ExprId, ExprKind, IncDecOp, StringPart, UnaryOp,
 };
 
 impl<'a> Gen<'a> {
-    /// For a call of `assert` with one positional argument: the description PHP passes as
-    /// its second, `assert(<source of the argument>)` (the source as written; PHP prints the
-    /// compiled expression back, which reads the same for conventionally written code).
+    /// For a call of `assert` with one argument: the description PHP passes as its second,
+    /// `assert(<source of the argument>)` (the source as written; PHP prints the compiled
+    /// expression back, which reads the same for conventionally written code). A named
+    /// argument's text includes its name, and the description is then passed by name too.
     fn assert_description(&self, name: &php_syntax::ast::Name, args: &[Arg]) -> Option<Box<[u8]>> {
         let full = self.scope.function(name);
         let global = full.strip_prefix(b"\\").unwrap_or(&full);
         let unqualified = name.kind == php_syntax::ast::NameKind::Unqualified;
         let is_assert = global.eq_ignore_ascii_case(b"assert")
             || (unqualified && name.text.eq_ignore_ascii_case(b"assert"));
-        if !is_assert || args.len() != 1 || args[0].unpack || args[0].name.is_some() {
+        if !is_assert || args.len() != 1 || args[0].unpack {
             return None;
         }
         let src = self.unit.src;
         // The argument's text runs from the call's `(` to its matching `)` (the spans of
         // parenthesized expressions leave their parentheses out).
-        let mut open = self.ast.expr(args[0].value).span.start as usize;
+        let mut open = match &args[0].name {
+            Some(n) => n.span.start as usize,
+            None => self.ast.expr(args[0].value).span.start as usize,
+        };
         let mut i = open;
         while i > 0 && (src[i - 1].is_ascii_whitespace() || src[i - 1] == b'(') {
             i -= 1;
@@ -54,7 +58,9 @@ impl<'a> Gen<'a> {
         let expr = self.ast.expr(e);
         let saved = self.line;
         self.line = line_of(self.lines, expr.span);
-        let r = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.expr_kind(&expr.kind));
+        let r = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            self.short_circuit(e, &expr.kind, |g| g.expr_kind(&expr.kind))
+        });
         self.line = saved;
         r
     }
@@ -130,14 +136,17 @@ impl<'a> Gen<'a> {
                 };
                 let dst = self.temp();
                 match self.place(*target, false)? {
-                    Place::Dim(d) => self.emit(Op::StepDim {
-                        step,
-                        cv: d.cv,
-                        prop: d.prop,
-                        keys: d.keys,
-                        n: d.n,
-                        dst,
-                    }),
+                    Place::Dim(mut d) => {
+                        self.reach(&mut d);
+                        self.emit(Op::StepDim {
+                            step,
+                            cv: d.cv,
+                            prop: d.prop,
+                            keys: d.keys,
+                            n: d.n,
+                            dst,
+                        })
+                    }
                     Place::Prop { obj, name } => self.emit(Op::StepProp {
                         step,
                         obj,
@@ -161,7 +170,7 @@ impl<'a> Gen<'a> {
                     };
                     if item.unpack {
                         let v = self.expr(item.value)?;
-                        self.emit(Op::ArraySpread { arr: dst, src: v });
+                        self.emit(Op::ArrayUnpack { arr: dst, src: v });
                         continue;
                     }
                     let key = match item.key {
@@ -184,11 +193,10 @@ impl<'a> Gen<'a> {
             }
             ExprKind::ArrayDim { base, dim } => {
                 let Some(dim) = dim else {
-                    return Err(CompileError {
-                        message: "Cannot use [] for reading".into(),
-                        line: self.line,
-                        fatal: true,
-                    });
+                    // The syntax check let it through: an argument whose callee Zend does
+                    // not know at compile time, passed by value when it runs.
+                    self.emit(Op::Ref(RefOp::AppendRead));
+                    return Ok(self.load_const(Const::Null));
                 };
                 // `$GLOBALS['x']`: the global itself.
                 if matches!(&self.ast.expr(*base).kind, ExprKind::Variable(n) if &n[..] == b"GLOBALS")
@@ -198,21 +206,10 @@ impl<'a> Gen<'a> {
                     self.emit(Op::GlobalFetch { dst, name });
                     return Ok(dst);
                 }
-                // A variable is read in place (a copy in a temporary would share the array
-                // and make the next write to it copy the whole array).
-                let b = match self.plain_var(*base) {
-                    Some(cv) => cv,
-                    None => self.expr(*base)?,
-                };
-                // So is a variable key, as PHP reads it: after the base (an error handler
-                // run by the base's warning may change it).
-                let key = match self.plain_var(*dim) {
-                    Some(cv) => cv,
-                    None => self.expr(*dim)?,
-                };
-                let dst = self.temp();
-                self.emit(Op::FetchDim { dst, base: b, key });
-                dst
+                // With the links below it, in PHP's order (a variable container is read in
+                // place: a copy in a temporary would share the array and make the next
+                // write to it copy the whole array).
+                self.read_chain(kind)?
             }
             ExprKind::Binary { op, left, right } => self.binary(*op, *left, *right)?,
             ExprKind::Unary {
@@ -354,7 +351,7 @@ impl<'a> Gen<'a> {
                         return Ok(dst);
                     }
                 };
-                let Args::List(args, _) = args else {
+                let Args::List(args, _) = &**args else {
                     return self.unsupported("first-class callable syntax");
                 };
                 let full = self.scope.function(name);
@@ -366,11 +363,18 @@ impl<'a> Gen<'a> {
                     .or_else(|| self.by_ref.get(&name.text.to_ascii_lowercase()))
                     .cloned();
                 let k = self.constant(Const::Str(full));
+                // `assert($e)` gets the description PHP makes of `$e`'s source.
+                let description = self.assert_description(name, args);
                 if args.iter().any(|a| a.unpack || a.name.is_some()) {
                     let arr = match &refs {
                         Some(r) if r.any() => self.ref_args_array(args, r, k)?,
                         _ => self.args_array(args)?,
                     };
+                    if let Some(text) = description {
+                        let key = self.load_const(Const::Str(b"description"[..].into()));
+                        let val = self.load_const(Const::Str(text));
+                        self.emit(Op::ArgNamed { arr, key, val });
+                    }
                     let dst = self.temp();
                     self.keep_ref(keep);
                     self.emit(Op::CallArray {
@@ -380,8 +384,6 @@ impl<'a> Gen<'a> {
                     });
                     return Ok(dst);
                 }
-                // `assert($e)` gets the description PHP makes of `$e`'s source.
-                let description = self.assert_description(name, args);
                 let argc = args.len() + usize::from(description.is_some());
                 let base = self.next_temp;
                 for _ in 0..argc {
@@ -486,6 +488,14 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Eval(e) => {
                 let src = self.expr(*e)?;
+                // Zend's `eval` is on its argument's line, which for a heredoc is the line
+                // its text starts on (after `<<<LABEL`).
+                let start = self.ast.expr(*e).span.start;
+                let heredoc = self.unit.src.get(start as usize..);
+                self.line = match heredoc.is_some_and(|s| s.starts_with(b"<<<")) {
+                    true => self.lines.line(start) + 1,
+                    false => self.lines.line(start),
+                };
                 let dst = self.temp();
                 self.emit(Op::Eval { dst, src });
                 dst
@@ -548,6 +558,18 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Whether evaluating `e` cannot change a variable: a literal, a variable, a constant.
+    fn is_inert(&self, e: ExprId) -> bool {
+        matches!(
+            &self.ast.expr(e).kind,
+            ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::String(_)
+                | ExprKind::Variable(_)
+                | ExprKind::Constant(_)
+        )
+    }
+
     pub(super) fn binary(&mut self, op: BinaryOp, left: ExprId, right: ExprId) -> Result<Slot> {
         use BinaryOp as B;
         match op {
@@ -593,7 +615,12 @@ impl<'a> Gen<'a> {
                 Ok(dst)
             }
             _ => {
-                let a = self.expr(left)?;
+                // PHP reads a variable operand when the operator runs: after the right
+                // operand, which may change it (`$a . ($a = $b)`, `$x - $x++`).
+                let a = match self.plain_var(left) {
+                    Some(cv) if !self.is_inert(right) => cv,
+                    _ => self.expr(left)?,
+                };
                 let b = self.expr(right)?;
                 let dst = self.temp();
                 let (op, a, b) = match op {

@@ -3,7 +3,7 @@
 
 use super::{Gen, Result, TEMP};
 use crate::bytecode::{ARGS_ARRAY, CallKind, Const, NONE, Op, Slot};
-use php_syntax::ast::{Args, ClassRef, ExprId, ExprKind, MemberName};
+use php_syntax::ast::{Access, Args, ClassRef, ExprId, ExprKind, MemberName};
 
 impl<'a> Gen<'a> {
     /// A slot holding the class an expression names: its name as written (`self`, `parent`
@@ -61,7 +61,7 @@ impl<'a> Gen<'a> {
                 self.emit(Op::ArraySpread { arr, src: v });
             } else if let Some(name) = &a.name {
                 let key = self.load_const(Const::Str(name.name.clone()));
-                self.emit(Op::ArrayInsert { arr, key, val: v });
+                self.emit(Op::ArgNamed { arr, key, val: v });
             } else {
                 self.emit(Op::ArrayAppend { arr, val: v });
             }
@@ -101,8 +101,14 @@ impl<'a> Gen<'a> {
                 });
                 dst
             }
+            ExprKind::Property {
+                access: Access::Normal,
+                ..
+            } => self.read_chain(kind)?,
+            // `?->`.
             ExprKind::Property { object, name, .. } => {
                 let obj = self.object_of(*object)?;
+                self.nullsafe(obj);
                 let name = self.member_name(name)?;
                 let dst = self.temp();
                 self.emit(Op::FetchProp {
@@ -114,10 +120,16 @@ impl<'a> Gen<'a> {
                 dst
             }
             ExprKind::MethodCall {
-                object, name, args, ..
+                object,
+                name,
+                args,
+                access,
             } => {
                 let keep = std::mem::take(&mut self.keep_ref_next);
                 let obj = self.object_of(*object)?;
+                if *access == Access::Nullsafe {
+                    self.nullsafe(obj);
+                }
                 let name = self.member_name(name)?;
                 let (args, argc) = self.dynamic_args(args, CallKind::Method, obj, name)?;
                 let dst = self.temp();
@@ -148,7 +160,8 @@ impl<'a> Gen<'a> {
                 dst
             }
             ExprKind::ClassConstant { class, name } => {
-                if let (ClassRef::Name(n), true) = (class, name.name.eq_ignore_ascii_case(b"class"))
+                if let (ClassRef::Name(n), true) =
+                    (&**class, name.name.eq_ignore_ascii_case(b"class"))
                 {
                     let lower = n.text.to_ascii_lowercase();
                     if !matches!(&lower[..], b"self" | b"static" | b"parent") {
@@ -188,6 +201,14 @@ impl<'a> Gen<'a> {
     /// A slot holding the object of `obj->...`: a variable is read in place.
     pub(super) fn object_of(&mut self, e: ExprId) -> Result<Slot> {
         match &self.ast.expr(e).kind {
+            // Outside methods and closures, read: PHP's error where there is no `$this` (an
+            // included file's code may have its includer's).
+            ExprKind::Variable(n) if &n[..] == b"this" && self.f.this.is_none() => {
+                let cv = self.this_slot();
+                let dst = self.temp();
+                self.emit(Op::Load { dst, cv });
+                Ok(dst)
+            }
             ExprKind::Variable(n) if &n[..] == b"this" => Ok(self.this_slot()),
             _ => self.expr(e),
         }
@@ -201,7 +222,8 @@ impl<'a> Gen<'a> {
             return self.object_of(e);
         }
         let create = how != ObjectWrite::Unset;
-        let d = self.dim_path(e, create)?;
+        let mut d = self.dim_path(e, create)?;
+        self.reach(&mut d);
         let dst = self.temp();
         self.emit(Op::FetchDimObj {
             dst,
@@ -231,7 +253,14 @@ impl<'a> Gen<'a> {
             unreachable!("a static property")
         };
         let cls = self.class_ref(class)?;
-        let name = self.member_name(name)?;
+        // `C::$$x`, `C::${expr}`: the property is named by the value of `$x`, of `expr`.
+        let name = match name {
+            MemberName::Expr(e) => match &self.ast.expr(*e).kind {
+                ExprKind::VariableVariable(inner) => self.expr(*inner)?,
+                _ => self.member_name(name)?,
+            },
+            MemberName::Ident(_) => self.member_name(name)?,
+        };
         let dst = self.temp();
         self.emit(Op::StaticPropRef { dst, cls, name });
         Ok(dst)

@@ -34,6 +34,13 @@ impl Gen<'_> {
                 self.emit(Op::LoadQuiet { dst: t, cv });
                 Ok(t)
             }
+            // `isset($this)`: false where there is none.
+            ExprKind::Variable(name) if &name[..] == b"this" => {
+                let cv = self.this_slot();
+                let t = self.temp();
+                self.emit(Op::LoadQuiet { dst: t, cv });
+                Ok(t)
+            }
             ExprKind::ArrayDim {
                 base,
                 dim: Some(dim),
@@ -45,6 +52,7 @@ impl Gen<'_> {
                         ExprKind::Property { .. }
                             | ExprKind::ArrayDim { .. }
                             | ExprKind::StaticProperty { .. }
+                            | ExprKind::VariableVariable(_)
                     ) =>
                     {
                         self.quiet_value(*base)?
@@ -65,7 +73,9 @@ impl Gen<'_> {
                     }
                     None if matches!(
                         &self.ast.expr(*object).kind,
-                        ExprKind::Property { .. } | ExprKind::ArrayDim { .. }
+                        ExprKind::Property { .. }
+                            | ExprKind::ArrayDim { .. }
+                            | ExprKind::VariableVariable(_)
                     ) =>
                     {
                         self.quiet_value(*object)?
@@ -130,6 +140,19 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether a `[]` dimension is on the path to the place `e` (through the containers of
+    /// elements and the objects of properties).
+    pub(super) fn appends_on_path(&self, mut e: ExprId) -> bool {
+        loop {
+            match &self.ast.expr(e).kind {
+                ExprKind::ArrayDim { dim: None, .. } => return true,
+                ExprKind::ArrayDim { base, .. } => e = *base,
+                ExprKind::Property { object, .. } => e = *object,
+                _ => return false,
+            }
+        }
+    }
+
     /// The slot of `e` if it is a plain variable (not `$this`).
     pub(super) fn plain_var(&mut self, e: ExprId) -> Option<Slot> {
         match &self.ast.expr(e).kind {
@@ -140,8 +163,9 @@ impl Gen<'_> {
 
     /// The root and keys of a written array element `$v[k1]...[kn]`: the root as the
     /// element instructions name it (`cv`, and `prop` for a property of the object in `cv`),
-    /// the keys evaluated into `n` consecutive temporaries. `[]` may only be the last
-    /// dimension, and only when `append_ok` (a plain assignment).
+    /// the keys evaluated into `n` consecutive temporaries. A last `[]` is allowed only when
+    /// `append_ok` (a plain assignment); an inner one (`$a[][k] = v`) splits the path (see
+    /// [`Gen::reach`]).
     pub(super) fn dim_path(&mut self, target: ExprId, append_ok: bool) -> Result<DimPath> {
         let mut dims = Vec::new();
         let mut e = target;
@@ -199,27 +223,62 @@ impl Gen<'_> {
                 });
             }
         }
-        if dims.iter().any(Option::is_none) {
-            return self.unsupported("[] before the last dimension");
-        }
+        // The keys, in order, into consecutive temporaries (none for an inner `[]`).
         let base = self.next_temp;
-        for _ in &dims {
+        let count = dims.iter().flatten().count();
+        for _ in 0..count {
             self.temp();
         }
-        for (i, d) in dims.iter().enumerate() {
-            let k = self.expr(d.expect("checked above"))?;
+        for (i, d) in dims.iter().flatten().enumerate() {
+            let k = self.expr(*d)?;
             self.emit(Op::Copy {
                 dst: TEMP | (base + i as Slot),
                 src: k,
             });
         }
-        Ok(DimPath {
+        // An inner `[]` splits the path: each part up to one is fetched for writing (as a
+        // reference to the new element), and the next part starts from there.
+        let mut path = DimPath {
             cv,
             prop,
             keys: TEMP | base,
-            n: dims.len() as u32,
+            n: 0,
             append,
-        })
+            pre: Vec::new(),
+        };
+        let mut used = 0;
+        for d in &dims {
+            match d {
+                Some(_) => {
+                    path.n += 1;
+                    used += 1;
+                }
+                None => {
+                    let dst = self.temp();
+                    path.pre.push(Op::MakeRefDim {
+                        dst,
+                        cv: path.cv,
+                        prop: path.prop,
+                        keys: path.keys,
+                        n: path.n,
+                        append: true,
+                    });
+                    path.cv = dst;
+                    path.prop = NONE;
+                    path.keys = TEMP | (base + used);
+                    path.n = 0;
+                }
+            }
+        }
+        Ok(path)
+    }
+
+    /// Emits what must run just before the instruction that writes `d` (the fetches of its
+    /// inner `[]` dimensions), after everything the write evaluates first.
+    pub(super) fn reach(&mut self, d: &mut DimPath) {
+        for op in std::mem::take(&mut d.pre) {
+            self.emit(op);
+        }
     }
 
     /// What an assignment, `op=` or `++`/`--` writes.
@@ -258,13 +317,23 @@ impl Gen<'_> {
     /// property, a static property), made a reference where it is; `None` if `e` is not a
     /// place (a call's result: passed by value).
     pub(super) fn ref_of(&mut self, e: ExprId) -> Result<Option<Slot>> {
+        if self.through_nullsafe(e) {
+            return Ok(None);
+        }
         Ok(Some(match &self.ast.expr(e).kind {
+            // `$GLOBALS` is no variable (a by-reference argument is PHP's error).
+            ExprKind::Variable(n) if &n[..] == b"GLOBALS" => return Ok(None),
+            // `&$this`: a reference to a copy (the object's handle); `$this` stays itself.
+            ExprKind::Variable(n) if &n[..] == b"this" => {
+                let cv = self.this_slot();
+                let dst = self.temp();
+                self.emit(Op::Load { dst, cv });
+                let r = self.temp();
+                self.emit(Op::MakeRef { dst: r, cv: dst });
+                r
+            }
             ExprKind::Variable(n) => {
-                let cv = if &n[..] == b"this" {
-                    self.this_slot()
-                } else {
-                    self.cv(n)
-                };
+                let cv = self.cv(n);
                 let dst = self.temp();
                 self.emit(Op::MakeRef { dst, cv });
                 dst
@@ -277,7 +346,8 @@ impl Gen<'_> {
                 }
             }
             ExprKind::ArrayDim { .. } => {
-                let d = self.dim_path(e, true)?;
+                let mut d = self.dim_path(e, true)?;
+                self.reach(&mut d);
                 let dst = self.temp();
                 self.emit(Op::MakeRefDim {
                     dst,
@@ -330,6 +400,8 @@ pub(super) struct DimPath {
     pub keys: Slot,
     pub n: u32,
     pub append: bool,
+    /// The fetches of inner `[]` dimensions, emitted by [`Gen::reach`].
+    pub pre: Vec<Op>,
 }
 
 /// A place written by an assignment.

@@ -14,7 +14,27 @@ impl Gen<'_> {
     }
 
     pub(super) fn stmt(&mut self, s: StmtId) -> Result<()> {
-        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.stmt_inner(s))
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.stmt_inner(s))?;
+        // Under `declare(ticks)`, every statement but a block or a label ticks after it,
+        // unless it did nothing after the last tick (`$v;`, an `if` ending in a statement
+        // that ticked, where only our release of temporaries follows): PHP never emits two
+        // ticks in a row.
+        let last = self
+            .f
+            .ops
+            .iter()
+            .rev()
+            .find(|op| !matches!(op, Op::FreeTemps { .. }));
+        if self.ticks > 0
+            && !matches!(
+                self.ast.stmt(s).kind,
+                StmtKind::Block(_) | StmtKind::Label(_)
+            )
+            && !matches!(last, Some(Op::Tick { .. }))
+        {
+            self.emit(Op::Tick { every: self.ticks });
+        }
+        Ok(())
     }
 
     pub(super) fn stmt_inner(&mut self, s: StmtId) -> Result<()> {
@@ -36,6 +56,8 @@ impl Gen<'_> {
                     let v = self.expr(*value)?;
                     self.emit(Op::ConcatAssign { cv, val: v });
                 }
+                // `$v;` reads nothing (PHP frees the variable's value unread: no warning).
+                ExprKind::Variable(_) if self.plain_var(*e).is_some() => {}
                 _ => {
                     self.expr(*e)?;
                 }
@@ -56,11 +78,25 @@ impl Gen<'_> {
             // The last statement of the file (the scanner reads nothing after it).
             StmtKind::Nop | StmtKind::HaltCompiler => {}
             // `strict_types` is a property of the whole file (see `Unit::strict`).
-            StmtKind::Declare { body, .. } => match body {
-                php_syntax::ast::DeclareBody::None => {}
-                php_syntax::ast::DeclareBody::Stmt(s) => self.stmt(*s)?,
-                php_syntax::ast::DeclareBody::Alternative(list) => self.stmts(list)?,
-            },
+            StmtKind::Declare { directives, body } => {
+                // `ticks` holds for the block, or without one for the rest of the file.
+                let outer = self.ticks;
+                for d in directives {
+                    if d.name.name.eq_ignore_ascii_case(b"ticks")
+                        && let ExprKind::Int(n) = self.ast.expr(d.value).kind
+                    {
+                        self.ticks = u32::try_from(n).unwrap_or(0);
+                    }
+                }
+                match body {
+                    php_syntax::ast::DeclareBody::None => {}
+                    php_syntax::ast::DeclareBody::Stmt(s) => self.stmt(*s)?,
+                    php_syntax::ast::DeclareBody::Alternative(list) => self.stmts(list)?,
+                }
+                if !matches!(body, php_syntax::ast::DeclareBody::None) {
+                    self.ticks = outer;
+                }
+            }
             StmtKind::If {
                 cond,
                 then,
@@ -289,12 +325,18 @@ impl Gen<'_> {
                 self.close_loop(head, head, Some(next));
                 let end = self.here();
                 self.patch(init, end);
+                if *by_ref {
+                    self.emit(Op::IterFreeRef { src, pos });
+                }
                 // Drop the loop's copy of the array now (PHP frees it at the loop's end).
                 let k = self.constant(Const::Null);
                 self.emit(Op::Const { dst: src, k });
             }
             StmtKind::Unset(list) => {
                 for &e in list {
+                    if self.appends_on_path(e) {
+                        return Err(self.fatal("Cannot use [] for unsetting"));
+                    }
                     match &self.ast.expr(e).kind {
                         ExprKind::Variable(name) if &name[..] != b"this" => {
                             let cv = self.cv(name);

@@ -56,7 +56,8 @@ fn const_type(k: &Const) -> &'static str {
         | Const::Unary(..)
         | Const::Ternary(_)
         | Const::Dim(_)
-        | Const::Spread(_) => "mixed",
+        | Const::Spread(_)
+        | Const::New(_) => "mixed",
     }
 }
 
@@ -315,7 +316,8 @@ fn default_fits(spec: &TypeSpec, k: &Const) -> bool {
         | Const::Unary(..)
         | Const::Ternary(_)
         | Const::Dim(_)
-        | Const::Spread(_) => true,
+        | Const::Spread(_)
+        | Const::New(_) => true,
     }
 }
 

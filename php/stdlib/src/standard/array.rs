@@ -47,11 +47,28 @@ fn count(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 }
 
 fn array_keys(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
-    args::arity(h, "array_keys", a, 1, 1)?;
+    args::arity(h, "array_keys", a, 1, 3)?;
     let arr = args::array(h, "array_keys", 1, "array", &a[0])?;
-    Ok(Zval::array(PhpArray::from_list(
-        arr.iter().map(|(k, _)| k.to_zval()),
-    )))
+    let Some(filter) = a.get(1) else {
+        return Ok(Zval::array(PhpArray::from_list(
+            arr.iter().map(|(k, _)| k.to_zval()),
+        )));
+    };
+    // With `filter_value`: the keys of the elements equal to it (identical if `strict`).
+    let strict = a.len() == 3 && args::boolean(h, "array_keys", 3, "strict", &a[2])?;
+    let mut keys = PhpArray::new();
+    for (k, v) in arr.iter() {
+        let same = match strict {
+            true => identical(filter, v),
+            false => loose_eq(filter, v),
+        };
+        match same {
+            Ok(true) => drop(keys.append(k.to_zval())),
+            Ok(false) => {}
+            Err(_) => return Err(nesting(h)),
+        }
+    }
+    Ok(Zval::array(keys))
 }
 
 fn array_values(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {

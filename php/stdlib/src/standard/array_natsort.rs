@@ -162,23 +162,10 @@ fn sort_natural(
     let mut entries: Vec<(ArrayKey, Zval)> =
         arr.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     drop(arr);
-    let mut failed = None;
-    entries.sort_by(|x, y| {
-        if failed.is_some() {
-            return Ordering::Equal;
-        }
-        let strings = string_of(h, &x.1).and_then(|s| Ok((s, string_of(h, &y.1)?)));
-        match strings {
-            Ok((s, t)) => natural_compare(s.as_bytes(), t.as_bytes(), fold_case),
-            Err(e) => {
-                failed = Some(e);
-                Ordering::Equal
-            }
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
+    super::stable_sort::sort_by(&mut entries, |x, y| {
+        let (s, t) = (string_of(h, &x.1)?, string_of(h, &y.1)?);
+        Ok(natural_compare(s.as_bytes(), t.as_bytes(), fold_case))
+    })?;
     let mut out = PhpArray::new();
     for (k, v) in entries {
         drop(out.insert(k, v));

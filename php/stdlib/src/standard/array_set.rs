@@ -292,7 +292,12 @@ const SORT_NATURAL: i64 = 6;
 const SORT_FLAG_CASE: i64 = 8;
 
 /// Compares two values as the `sort` flags say.
-fn flag_compare(h: &mut dyn Host, flags: i64, x: &Zval, y: &Zval) -> Result<Ordering, PhpError> {
+pub(crate) fn flag_compare(
+    h: &mut dyn Host,
+    flags: i64,
+    x: &Zval,
+    y: &Zval,
+) -> Result<Ordering, PhpError> {
     let case = flags & SORT_FLAG_CASE != 0;
     Ok(match flags & !SORT_FLAG_CASE {
         SORT_NUMERIC => {
@@ -340,20 +345,9 @@ fn array_unique(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             keep[i] = seen.insert(string_of(h, v)?.as_bytes().to_vec());
         }
     } else {
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        let mut failed = None;
-        order.sort_by(|&x, &y| {
-            if failed.is_some() {
-                return Ordering::Equal;
-            }
-            flag_compare(h, flags, &entries[x].1, &entries[y].1).unwrap_or_else(|e| {
-                failed = Some(e);
-                Ordering::Equal
-            })
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
+        let order = super::stable_sort::stable_order(entries.len(), |x, y| {
+            flag_compare(h, flags, &entries[x].1, &entries[y].1)
+        })?;
         // In each run of equal values, the first in the array stays.
         let mut last = order[0];
         for &i in &order[1..] {

@@ -1,7 +1,7 @@
 //! Cutting arrays into parts: `array_slice`, `array_splice` (in place, by reference) and
 //! `array_chunk`.
 
-use super::callbacks::{array_ref, put_back};
+use super::callbacks::{array_ref, carry_iters, put_back};
 use crate::args;
 use php_runtime::value::View;
 use php_runtime::{ArrayKey, Builtin, Host, PhpArray, PhpError, Zval};
@@ -36,8 +36,7 @@ fn opt_int(
 ) -> Result<Option<i64>, PhpError> {
     match a.get(i) {
         None => Ok(None),
-        Some(v) if v.deref().is_null() => Ok(None),
-        Some(v) => Ok(Some(args::int(h, func, i + 1, param, v)?)),
+        Some(v) => args::nullable_int(h, func, i + 1, param, v),
     }
 }
 
@@ -123,6 +122,13 @@ fn array_splice(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             let _ = out.append(rv.clone());
         }
     }
+    // A loop on a removed entry goes on after the replacement.
+    let added = replacement.as_ref().map_or(0, |r| r.len());
+    carry_iters(&arr, &mut out, |i| match i {
+        i if i < start => i,
+        i if i < end => start + added,
+        i => i - (end - start) + added,
+    });
     drop(arr);
     put_back(&a[0], out);
     Ok(Zval::array(removed))

@@ -73,6 +73,7 @@ pub(crate) fn callback(
     param: &str,
     v: &Zval,
 ) -> Result<(), PhpError> {
+    relative_class_deprecation(h, v)?;
     match h.callable_error(v) {
         None => Ok(()),
         Some(why) => {
@@ -94,6 +95,17 @@ pub(crate) fn array_ref(
     args::array(h, func, n, param, &v.deref())
 }
 
+/// Gives the array `to`, rebuilt from `from`, the positions of the `foreach`-by-reference
+/// loops walking `from`: `map` takes an entry's ordinal in `from` to the ordinal of the entry
+/// that loop looks at next in `to` (PHP moves its iterators with the entries).
+pub(crate) fn carry_iters(from: &PhpArray, to: &mut PhpArray, map: impl Fn(usize) -> usize) {
+    let iters = from.iter_ordinals();
+    if !iters.is_empty() {
+        let moved = iters.into_iter().map(|(id, n)| (id, map(n))).collect();
+        to.make_mut().place_iters(moved);
+    }
+}
+
 /// Stores `a` in the variable a by-reference parameter refers to.
 pub(crate) fn put_back(v: &Zval, a: PhpArray) {
     if let View::Ref(r) = v.view() {
@@ -104,24 +116,59 @@ pub(crate) fn put_back(v: &Zval, a: PhpArray) {
 fn call_user_func(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "call_user_func", a, 1, usize::MAX)?;
     callback(h, "call_user_func", 1, "callback", &a[0])?;
-    h.call(&a[0], a[1..].to_vec())
+    let named = h.take_named();
+    h.call_named(&a[0], a[1..].to_vec(), named)
 }
 
 fn call_user_func_array(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "call_user_func_array", a, 2, 2)?;
     callback(h, "call_user_func_array", 1, "callback", &a[0])?;
     let list = args::array(h, "call_user_func_array", 2, "args", &a[1])?;
-    if list.iter().any(|(k, _)| matches!(k, ArrayKey::Str(_))) {
-        return Err(h.throw(
-            "Error",
-            "call_user_func_array() with named arguments is not supported yet".into(),
-        ));
+    // Int keys are positional arguments, string keys named ones (which come last).
+    let (mut positional, mut named) = (Vec::new(), Vec::new());
+    for (k, v) in list.iter() {
+        match k {
+            ArrayKey::Str(name) => named.push((name.as_bytes().to_vec(), v.clone())),
+            ArrayKey::Int(_) if !named.is_empty() => {
+                let msg = "Cannot use positional argument after named argument";
+                return Err(h.throw("Error", msg.into()));
+            }
+            ArrayKey::Int(_) => positional.push(v.clone()),
+        }
     }
-    h.call(&a[0], list.iter().map(|(_, v)| v.clone()).collect())
+    h.call_named(&a[0], positional, named)
+}
+
+/// PHP 8.2's deprecation for a callable naming its class `self`, `parent` or `static`
+/// (`"parent::f"`, `['self', 'f']`).
+pub(crate) fn relative_class_deprecation(h: &mut dyn Host, v: &Zval) -> Result<(), PhpError> {
+    let v = v.deref();
+    let class = match v.view() {
+        View::Str(s) => match s.as_bytes().windows(2).position(|w| w == b"::") {
+            Some(i) => s.as_bytes()[..i].to_ascii_lowercase(),
+            None => return Ok(()),
+        },
+        View::Array(a) if a.len() == 2 => match a.get(php_runtime::array::KeyRef::Int(0)) {
+            Some(c) => match c.deref().view() {
+                View::Str(c) => c.as_bytes().to_ascii_lowercase(),
+                _ => return Ok(()),
+            },
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    match &class[..] {
+        b"self" | b"parent" | b"static" => h.deprecated(&format!(
+            "Use of \"{}\" in callables is deprecated",
+            String::from_utf8_lossy(&class)
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn is_callable(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "is_callable", a, 1, 3)?;
+    relative_class_deprecation(h, &a[0])?;
     Ok(Zval::bool(h.callable_error(&a[0]).is_none()))
 }
 
@@ -230,6 +277,23 @@ fn array_walk(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "array_walk", a, 2, 3)?;
     let arr = array_ref(h, "array_walk", 1, "array", &a[0])?;
     callback(h, "array_walk", 2, "callback", &a[1])?;
+    if let View::Ref(r) = a[0].view() {
+        // The array itself, as `foreach` by reference walks it: each value reaches the
+        // callback as a reference, and what the callback changes is seen.
+        drop(arr);
+        let id = php_runtime::array::iters::start_ref(r);
+        while let Some((k, elem)) = php_runtime::array::iters::next_ref(r, id) {
+            let mut args = vec![Zval::reference(elem), k];
+            if let Some(extra) = a.get(2) {
+                args.push(extra.clone());
+            }
+            if let Err(e) = h.call(&a[1], args) {
+                php_runtime::array::iters::end_ref(r, id);
+                return Err(e);
+            }
+        }
+        return Ok(Zval::bool(true));
+    }
     for (k, v) in arr.iter() {
         let mut args = vec![v.clone(), k.to_zval()];
         if let Some(extra) = a.get(2) {
@@ -256,23 +320,7 @@ fn sort_entries(
     let arr = array_ref(h, func, 1, "array", v)?;
     let mut entries: Vec<(ArrayKey, Zval)> =
         arr.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    drop(arr);
-    let mut failed = None;
-    entries.sort_by(|x, y| {
-        if failed.is_some() {
-            return Ordering::Equal;
-        }
-        match cmp(h, (&x.0, &x.1), (&y.0, &y.1)) {
-            Ok(o) => o,
-            Err(e) => {
-                failed = Some(e);
-                Ordering::Equal
-            }
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
+    super::stable_sort::sort_by(&mut entries, |x, y| cmp(h, (&x.0, &x.1), (&y.0, &y.1)))?;
     let mut out = PhpArray::new();
     for (k, val) in entries {
         if keep_keys {
@@ -281,6 +329,10 @@ fn sort_entries(
             let _ = out.append(val);
         }
     }
+    // PHP sorts the table in place: a `foreach` by reference over it goes on from the same
+    // place (the array is a copy taken before the callbacks ran).
+    carry_iters(&arr, &mut out, |n| n);
+    drop(arr);
     put_back(v, out);
     Ok(Zval::bool(true))
 }
@@ -379,16 +431,20 @@ fn krsort(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 fn array_push(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "array_push", a, 1, usize::MAX)?;
     let mut arr = array_ref(h, "array_push", 1, "array", &a[0])?;
-    for v in &a[1..] {
-        if arr.append(v.clone()).is_err() {
-            return Err(h.throw(
-                "Error",
-                "Cannot add element to the array as the next element is already occupied".into(),
-            ));
-        }
+    // Taken out of the variable meanwhile, the array is not shared: it grows in place (and
+    // keeps the positions of the loops walking it).
+    if let View::Ref(r) = a[0].view() {
+        drop(r.replace(Zval::NULL));
     }
+    let full = a[1..].iter().any(|v| arr.append(v.clone()).is_err());
     let n = arr.len();
     put_back(&a[0], arr);
+    if full {
+        return Err(h.throw(
+            "Error",
+            "Cannot add element to the array as the next element is already occupied".into(),
+        ));
+    }
     Ok(Zval::int(n as i64))
 }
 
@@ -405,6 +461,7 @@ fn array_pop(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     for (k, v) in entries {
         drop(out.insert(k, v));
     }
+    carry_iters(&arr, &mut out, |n| n);
     put_back(&a[0], out);
     Ok(last)
 }
@@ -426,6 +483,7 @@ fn array_shift(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
             ArrayKey::Str(_) => drop(out.insert(k.clone(), v.clone())),
         }
     }
+    carry_iters(&arr, &mut out, |n| n.saturating_sub(1));
     put_back(&a[0], out);
     Ok(first)
 }
@@ -443,6 +501,7 @@ fn array_unshift(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         }
     }
     let n = out.len();
+    carry_iters(&arr, &mut out, |i| i + (a.len() - 1));
     put_back(&a[0], out);
     Ok(Zval::int(n as i64))
 }

@@ -42,6 +42,8 @@ fn export(
     match v.view() {
         View::Undef | View::Null => out.extend_from_slice(b"NULL"),
         View::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        // The smallest int as PHP writes it: its literal would read as a float.
+        View::Int(i64::MIN) => out.extend_from_slice(b"-9223372036854775807-1"),
         View::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
         View::Float(f) => {
             let mut s = String::new();

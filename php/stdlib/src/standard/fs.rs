@@ -175,8 +175,12 @@ fn rmdir(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     }
 }
 
-/// The temporary directory: `$TMPDIR` without its trailing slash, or `/tmp`.
-pub fn temp_dir() -> String {
+/// The temporary directory: the `sys_temp_dir` setting, else `$TMPDIR`, without a trailing
+/// slash; else `/tmp`.
+pub fn temp_dir(h: &mut dyn Host) -> String {
+    if let Some(d) = h.ini("sys_temp_dir").filter(|d| !d.is_empty() && d != "/") {
+        return d.strip_suffix('/').unwrap_or(&d).to_string();
+    }
     match std::env::var("TMPDIR") {
         Ok(d) if !d.is_empty() => {
             let t = d.trim_end_matches('/');
@@ -188,7 +192,7 @@ pub fn temp_dir() -> String {
 
 fn sys_get_temp_dir(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "sys_get_temp_dir", a, 0, 0)?;
-    Ok(Zval::str(&temp_dir()))
+    Ok(Zval::str(&temp_dir(h)))
 }
 
 /// Six characters that make a new name (the process id, the time and a counter mixed).
@@ -249,7 +253,7 @@ fn tempnam(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         Some(d) => d,
         None => {
             h.notice("tempnam(): file created in the system's temporary directory")?;
-            temp_dir()
+            temp_dir(h)
         }
     };
     match create_unique(&dir, &prefix) {
@@ -260,7 +264,7 @@ fn tempnam(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
 
 fn tmpfile(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "tmpfile", a, 0, 0)?;
-    match create_unique(&temp_dir(), "php") {
+    match create_unique(&temp_dir(h), "php") {
         Ok((path, f)) => {
             let _ = fs::remove_file(&path);
             Ok(stream::make_resource(Stream::file(f, &path, "r+b"), 0))

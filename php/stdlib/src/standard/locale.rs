@@ -1,15 +1,15 @@
 //! Locales: `setlocale` and `localeconv`, and the `LC_*` constants.
 //!
-//! hippy formats numbers and compares strings as the "C" locale does, whatever locale is
-//! set, so only the locales that mean "C" are accepted (`C`, `POSIX`, `C.UTF-8`); others fail
-//! as they fail on a system without them. The setting of each category is kept so that
-//! `setlocale(LC_ALL, 0)` reports what was set, as glibc does (`LC_CTYPE` starts as `C.UTF-8`,
-//! as PHP sets it at startup).
+//! The locale is the C library's, as in PHP: `setlocale` accepts the locales the system has
+//! and names them as the C library does (`setlocale(LC_ALL, 0)` lists each category when
+//! they differ; `LC_CTYPE` starts as `C.UTF-8`, as PHP sets it at startup). hippy's own
+//! number formatting does not read it: PHP 8 prints floats the same in every locale.
+//! `localeconv` reports the "C" locale's conventions (the `libc` crate has no `lconv` for
+//! glibc).
 
 use crate::args;
 use php_runtime::value::View;
 use php_runtime::{Builtin, Host, PhpArray, PhpError, Zval};
-use std::cell::RefCell;
 
 /// The functions of this family.
 pub const FUNCTIONS: &[(&str, Builtin)] = &[("setlocale", setlocale), ("localeconv", localeconv)];
@@ -33,105 +33,43 @@ pub fn constants() -> Vec<(&'static str, Zval)> {
     .collect()
 }
 
-/// glibc's categories in the order `LC_ALL` lists them, with their `LC_*` numbers (`None`:
-/// no PHP constant names it).
-const CATEGORIES: &[(&str, Option<i64>)] = &[
-    ("LC_CTYPE", Some(0)),
-    ("LC_NUMERIC", Some(1)),
-    ("LC_TIME", Some(2)),
-    ("LC_COLLATE", Some(3)),
-    ("LC_MONETARY", Some(4)),
-    ("LC_MESSAGES", Some(5)),
-    ("LC_PAPER", None),
-    ("LC_NAME", None),
-    ("LC_ADDRESS", None),
-    ("LC_TELEPHONE", None),
-    ("LC_MEASUREMENT", None),
-    ("LC_IDENTIFICATION", None),
-];
-
-thread_local! {
-    /// The locale of each category of [`CATEGORIES`].
-    static LOCALE: RefCell<Vec<String>> = RefCell::new(
-        CATEGORIES
-            .iter()
-            .map(|(n, _)| if *n == "LC_CTYPE" { "C.UTF-8" } else { "C" }.to_string())
-            .collect(),
-    );
-}
-
-/// Whether the locale `name` exists (every one of them behaves as "C").
-fn available(name: &str) -> bool {
-    matches!(
-        name,
-        "C" | "POSIX" | "C.UTF-8" | "C.utf8" | "C.utf-8" | "C.UTF8"
-    )
-}
-
-/// The locale "" means for a category: the environment's, as glibc reads it.
-fn from_environment(category: &str) -> String {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    var("LC_ALL")
-        .or_else(|| var(if category == "LC_ALL" { "" } else { category }))
-        .or_else(|| var("LANG"))
-        .unwrap_or_else(|| "C".to_string())
-}
-
-/// What `setlocale(LC_ALL, 0)` reports: the one name, or each category's.
-fn all_names(locales: &[String]) -> String {
-    if locales.iter().all(|l| *l == locales[0]) {
-        return locales[0].clone();
-    }
-    let parts: Vec<String> = CATEGORIES
-        .iter()
-        .zip(locales)
-        .map(|((n, _), l)| format!("{n}={l}"))
-        .collect();
-    parts.join(";")
-}
-
-/// Sets (or with "0", reads) the locale of `category`: the name it has now, `None` if the
-/// locale does not exist.
-fn set_one(category: i64, name: &str) -> Option<String> {
-    LOCALE.with(|l| {
-        let mut l = l.borrow_mut();
-        let index = CATEGORIES.iter().position(|(_, c)| *c == Some(category));
-        if name == "0" {
-            return Some(match index {
-                Some(i) => l[i].clone(),
-                None => all_names(&l),
-            });
+/// The C library's `setlocale`: sets (or with `None`, reads) the locale of `category`;
+/// the name it has now, `None` if the locale or the category does not exist.
+fn c_setlocale(category: i64, name: Option<&[u8]>) -> Option<String> {
+    let category = libc::c_int::try_from(category).ok()?;
+    // PHP starts with LC_CTYPE set to C.UTF-8 (C without it); the process starts in C.
+    static START: std::sync::Once = std::sync::Once::new();
+    START.call_once(|| {
+        // SAFETY: the arguments are NUL-terminated literals; the program's one thread calls
+        // setlocale, as PHP does.
+        unsafe {
+            if libc::setlocale(libc::LC_CTYPE, c"C.UTF-8".as_ptr()).is_null() {
+                libc::setlocale(libc::LC_CTYPE, c"C".as_ptr());
+            }
         }
-        let label = index.map_or("LC_ALL", |i| CATEGORIES[i].0);
-        let wanted = if name.is_empty() {
-            from_environment(label)
-        } else {
-            name.to_string()
-        };
-        if !available(&wanted) {
+    });
+    // The C library reads the name up to a NUL byte, as PHP passes it.
+    let name = name.map(|n| {
+        let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
+        std::ffi::CString::new(&n[..end]).unwrap_or_default()
+    });
+    let arg = name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
+    // SAFETY: `arg` is null or a NUL-terminated string that outlives the call; the result
+    // is null or a NUL-terminated string, copied before any other locale call.
+    unsafe {
+        let now = libc::setlocale(category, arg);
+        if now.is_null() {
             return None;
         }
-        // glibc names the POSIX locale "C".
-        let wanted = if wanted == "POSIX" {
-            "C".to_string()
-        } else {
-            wanted
-        };
-        match index {
-            Some(i) => l[i] = wanted.clone(),
-            None => l.iter_mut().for_each(|x| *x = wanted.clone()),
-        }
-        Some(wanted)
-    })
+        Some(std::ffi::CStr::from_ptr(now).to_string_lossy().into_owned())
+    }
 }
 
-/// `setlocale(int $category, $locales, ...$rest)`: the first of the locales that exists.
+/// `setlocale(int $category, $locales, ...$rest)`: the first of the locales that exists on
+/// the system. Float output does not depend on it (PHP 8 ignores `LC_NUMERIC` there).
 fn setlocale(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
     args::arity(h, "setlocale", a, 2, usize::MAX)?;
     let category = args::int(h, "setlocale", 1, "category", &a[0])?;
-    if !(0..=LC_ALL).contains(&category) {
-        return Ok(Zval::bool(false));
-    }
     let mut names = Vec::new();
     for (i, v) in a[1..].iter().enumerate() {
         match v.deref().view() {
@@ -145,8 +83,16 @@ fn setlocale(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         }
     }
     for name in names {
-        let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-        if let Some(now) = set_one(category, &name) {
+        let name = name.as_bytes();
+        let now = if name == b"0" {
+            c_setlocale(category, None)
+        } else if name.len() >= 255 {
+            h.warn("setlocale(): Specified locale name is too long")?;
+            None
+        } else {
+            c_setlocale(category, Some(name))
+        };
+        if let Some(now) = now {
             return Ok(Zval::str(&now));
         }
     }

@@ -1,6 +1,6 @@
 //! Random numbers: PHP's Mersenne Twister (`mt_srand`/`srand`, `mt_rand`/`rand`, and the
 //! random choices of `shuffle` and `array_rand`, which give PHP's sequences for a given seed),
-//! and `random_int` from the operating system's generator.
+//! `random_int` and `lcg_value` from the operating system's generator, and `uniqid`.
 
 use super::callbacks::{array_ref, put_back};
 use crate::args;
@@ -19,6 +19,8 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("random_int", random_int),
     ("shuffle", shuffle),
     ("array_rand", array_rand),
+    ("lcg_value", lcg_value),
+    ("uniqid", uniqid),
 ];
 
 /// The by-reference parameters of this family (0-based).
@@ -324,4 +326,59 @@ fn array_rand(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
         .filter(|(_, c)| *c != negative)
         .map(|((k, _), _)| k.to_zval());
     Ok(Zval::array(PhpArray::from_list(keys)))
+}
+
+/// A float in `[0, 1)` from the operating system's generator.
+fn os_random_unit() -> Option<f64> {
+    os_random_u64().map(|r| (r >> 11) as f64 / (1u64 << 53) as f64)
+}
+
+fn lcg_value(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "lcg_value", a, 0, 0)?;
+    match os_random_unit() {
+        Some(x) => Ok(Zval::float(x)),
+        None => Err(h.throw(
+            "Exception",
+            "Could not gather sufficient random data".into(),
+        )),
+    }
+}
+
+thread_local! {
+    /// The time of the last `uniqid()` (seconds, microseconds): each id waits for a new one.
+    static LAST_UNIQID: std::cell::Cell<(u64, u32)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// `uniqid(string $prefix = "", bool $more_entropy = false)`: the prefix, the time as eight
+/// hex digits of seconds and five of microseconds, and with `$more_entropy` a random number
+/// below 10 with eight decimals.
+fn uniqid(h: &mut dyn Host, a: &[Zval]) -> Result<Zval, PhpError> {
+    args::arity(h, "uniqid", a, 0, 2)?;
+    let prefix = match a.first() {
+        Some(v) => args::string(h, "uniqid", 1, "prefix", v)?,
+        None => php_runtime::PhpString::new(b""),
+    };
+    let more = match a.get(1) {
+        Some(v) => args::boolean(h, "uniqid", 2, "more_entropy", v)?,
+        None => false,
+    };
+    // Two ids must differ, so wait for the clock's microsecond to move on.
+    let (sec, usec) = loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let t = (now.as_secs(), now.subsec_micros());
+        if t != LAST_UNIQID.with(|c| c.get()) {
+            LAST_UNIQID.with(|c| c.set(t));
+            break t;
+        }
+        std::hint::spin_loop();
+    };
+    let mut out = prefix.as_bytes().to_vec();
+    out.extend_from_slice(format!("{:08x}{:05x}", sec as u32, usec % 0x10_0000).as_bytes());
+    if more {
+        let x = os_random_unit().unwrap_or(0.0) * 10.0;
+        out.extend_from_slice(format!("{x:.8}").as_bytes());
+    }
+    Ok(Zval::string(php_runtime::PhpString::new(&out)))
 }

@@ -120,7 +120,7 @@ impl Writer<'_> {
             }
             View::Float(f) => {
                 let mut s = String::new();
-                push_float(&mut s, f, Style::Dump);
+                push_float(&mut s, f, Style::Serialize);
                 let _ = write!(self.out, "d:{s};");
             }
             View::Str(s) => self.string(s.as_bytes()),

@@ -271,8 +271,11 @@ fn null_deprecated(h: &mut dyn Host, n: usize, param: &str, want: &str) -> Resul
 fn string_or_array(h: &mut dyn Host, n: usize, param: &str, v: &Zval) -> Result<Zval, PhpError> {
     match v.view() {
         View::Array(_) | View::Str(_) => Ok(v.deref()),
-        View::Ref(r) => r.with(|v| string_or_array(h, n, param, v)),
-        View::Object(_) => Err(param_type_error(h, n, param, "array|string", v)),
+        // A copy, not a borrow: `__toString` may change what the reference refers to.
+        View::Ref(_) => string_or_array(h, n, param, &v.deref()),
+        View::Object(o) if o.class().method(b"__tostring").is_none() => {
+            Err(param_type_error(h, n, param, "array|string", v))
+        }
         View::Null | View::Undef => {
             null_deprecated(h, n, param, "array|string")?;
             Ok(Zval::str(""))

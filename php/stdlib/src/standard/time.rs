@@ -189,7 +189,7 @@ fn iso_week(days: i64) -> (i64, i64) {
 }
 
 /// `date()`'s text of timestamp `t` in UTC.
-fn format_date(format: &[u8], t: i64) -> String {
+pub(crate) fn format_date(format: &[u8], t: i64) -> String {
     let days = t.div_euclid(86400);
     let secs = t.rem_euclid(86400);
     let (y, m, d) = civil_from_days(days);

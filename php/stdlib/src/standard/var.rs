@@ -7,7 +7,7 @@ use php_runtime::format::{Style, push_float};
 use php_runtime::number::{Numeric, parse_numeric};
 use php_runtime::object::{PhpObject, Shown};
 use php_runtime::value::View;
-use php_runtime::{ArrayKey, Builtin, Host, PhpError, PhpString, Zval};
+use php_runtime::{ArrayKey, Builtin, Host, PhpArray, PhpError, PhpString, Zval};
 
 /// The functions of this family.
 pub const FUNCTIONS: &[(&str, Builtin)] = &[
@@ -56,7 +56,7 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
         View::Float(f) => {
             pad(out);
             let mut s = String::from("float(");
-            push_float(&mut s, f, Style::Dump);
+            push_float(&mut s, f, Style::VarDump);
             s.push_str(")\n");
             out.extend_from_slice(s.as_bytes());
         }
@@ -68,6 +68,10 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
         }
         View::Array(a) => {
             pad(out);
+            if !enter_array(a) {
+                out.extend_from_slice(b"*RECURSION*\n");
+                return;
+            }
             out.extend_from_slice(format!("array({}) {{\n", a.len()).as_bytes());
             for (k, item) in a.iter() {
                 out.extend(std::iter::repeat_n(b' ', indent + 2));
@@ -81,6 +85,7 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
                 }
                 stacker::maybe_grow(64 * 1024, 1024 * 1024, || dump(out, item, indent + 2));
             }
+            leave_array();
             pad(out);
             out.extend_from_slice(b"}\n");
         }
@@ -125,6 +130,12 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
         View::Ref(r) => {
             // A reference with other owners shows as `&` (the only owner: as its value).
             let start = out.len() + indent;
+            if r.with(|v| matches!(v.view(), View::Array(a) if visiting_array(a))) {
+                // A cycle shows without the `&`.
+                pad(out);
+                out.extend_from_slice(b"*RECURSION*\n");
+                return;
+            }
             r.with(|v| dump(out, v, indent));
             if r.refcount() > 1 && start <= out.len() {
                 out.insert(start, b'&');
@@ -136,6 +147,33 @@ fn dump(out: &mut Vec<u8>, v: &Zval, indent: usize) {
 thread_local! {
     /// The objects being printed (to print a cycle once).
     static VISITING: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The arrays being printed: an array reached again through a reference inside itself
+    /// is a cycle.
+    static VISITING_ARRAYS: std::cell::RefCell<Vec<PhpArray>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts printing an array; `false` if it is already being printed (a cycle).
+fn enter_array(a: &PhpArray) -> bool {
+    VISITING_ARRAYS.with(|v| {
+        let mut v = v.borrow_mut();
+        if v.iter().any(|x| PhpArray::ptr_eq(x, a)) {
+            return false;
+        }
+        v.push(a.clone());
+        true
+    })
+}
+
+/// Whether `a` is being printed.
+fn visiting_array(a: &PhpArray) -> bool {
+    VISITING_ARRAYS.with(|v| v.borrow().iter().any(|x| PhpArray::ptr_eq(x, a)))
+}
+
+/// Ends printing the array [`enter_array`] entered last.
+fn leave_array() {
+    let last = VISITING_ARRAYS.with(|v| v.borrow_mut().pop());
+    drop(last);
 }
 
 /// Starts printing an object; `false` if it is already being printed (a cycle).
@@ -196,6 +234,10 @@ fn print_r_text(out: &mut Vec<u8>, v: &Zval, indent: usize) {
     match v.view() {
         View::Array(a) => {
             out.extend_from_slice(b"Array\n");
+            if !enter_array(a) {
+                out.extend_from_slice(b" *RECURSION*");
+                return;
+            }
             out.extend(std::iter::repeat_n(b' ', indent));
             out.extend_from_slice(b"(\n");
             for (k, item) in a.iter() {
@@ -211,6 +253,7 @@ fn print_r_text(out: &mut Vec<u8>, v: &Zval, indent: usize) {
                 });
                 out.push(b'\n');
             }
+            leave_array();
             out.extend(std::iter::repeat_n(b' ', indent));
             out.extend_from_slice(b")\n");
         }

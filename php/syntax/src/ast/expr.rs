@@ -69,14 +69,14 @@ pub enum ExprKind {
     /// `Class::$name`
     StaticProperty {
         /// The class.
-        class: ClassRef,
+        class: Box<ClassRef>,
         /// The property (a name or `$$expr`).
         name: MemberName,
     },
     /// `Class::NAME`, `Class::class`
     ClassConstant {
         /// The class.
-        class: ClassRef,
+        class: Box<ClassRef>,
         /// The constant's name.
         name: Ident,
     },
@@ -85,7 +85,7 @@ pub enum ExprKind {
         /// A name or a callable expression.
         callee: Callee,
         /// The arguments.
-        args: Args,
+        args: Box<Args>,
     },
     /// `obj->name(args)`, `obj?->name(args)`
     MethodCall {
@@ -96,23 +96,23 @@ pub enum ExprKind {
         /// `->` or `?->`.
         access: Access,
         /// The arguments.
-        args: Args,
+        args: Box<Args>,
     },
     /// `Class::name(args)`
     StaticCall {
         /// The class.
-        class: ClassRef,
+        class: Box<ClassRef>,
         /// The method name.
         name: MemberName,
         /// The arguments.
-        args: Args,
+        args: Box<Args>,
     },
     /// `new Class(args)`, `new class(...) {...}`
     New {
         /// What to instantiate.
         class: NewClass,
         /// Constructor arguments (`None` when written without parentheses).
-        args: Option<Args>,
+        args: Option<Box<Args>>,
     },
     /// A prefix operator.
     Unary {

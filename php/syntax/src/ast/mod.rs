@@ -100,9 +100,9 @@ pub struct Ident {
 }
 
 impl Ident {
-    /// Lossy UTF-8 view, for messages and dumps.
+    /// As text for messages, bytes that are not UTF-8 kept (see [`crate::lossless`]).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.name)
+        crate::lossless::text(&self.name)
     }
 }
 
@@ -131,9 +131,9 @@ pub struct Name {
 }
 
 impl Name {
-    /// Lossy UTF-8 view, for messages and dumps.
+    /// As text for messages, bytes that are not UTF-8 kept (see [`crate::lossless`]).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.text)
+        crate::lossless::text(&self.text)
     }
 
     /// Whether this is the unqualified name `word` (ASCII case-insensitive).

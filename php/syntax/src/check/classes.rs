@@ -231,11 +231,8 @@ impl<'a> Walker<'a> {
                     _ => None,
                 })
                 .collect();
-            if !abstract_methods.is_empty()
-                && c.extends.is_empty()
-                && c.implements.is_empty()
-                && !c.members.iter().any(|m| matches!(m, Member::TraitUse(_)))
-            {
+            // PHP checks before it links the class: what it inherits does not count yet.
+            if !abstract_methods.is_empty() {
                 let n = abstract_methods.len();
                 let list: Vec<String> = abstract_methods
                     .iter()

@@ -81,7 +81,7 @@ impl<'a> Walker<'a> {
                     kids.push(i.value);
                 }
             }
-            ExprKind::ClassConstant { class, name } => match class {
+            ExprKind::ClassConstant { class, name } => match &**class {
                 ClassRef::Name(n) => {
                     if name.name.eq_ignore_ascii_case(b"class") {
                         if n.is("static") {
@@ -126,7 +126,7 @@ impl<'a> Walker<'a> {
                         }
                     }
                 }
-                if let Some(Args::List(list, _)) = args {
+                if let Some(Args::List(list, _)) = args.as_deref() {
                     for a in list {
                         if a.unpack {
                             return self.err(

@@ -143,8 +143,11 @@ impl<'a> Walker<'a> {
     pub(super) fn builtin_function(&self, n: &Name) -> Option<Vec<bool>> {
         let name = self.names.compile_time_function(n)?;
         let by_ref = (self.builtins?)(name.to_ascii_lowercase().as_bytes())?;
-        let mut flags = vec![false; by_ref.iter().max().map_or(0, |&m| m + 1)];
-        for &i in by_ref {
+        // `usize::MAX` marks "and every argument after" (the compiler's `REST_BY_REF`); those
+        // arguments are left out here.
+        let listed = || by_ref.iter().copied().filter(|&i| i != usize::MAX);
+        let mut flags = vec![false; listed().max().map_or(0, |m| m + 1)];
+        for i in listed() {
             flags[i] = true;
         }
         Some(flags)
@@ -450,7 +453,7 @@ impl<'a> Walker<'a> {
                 self.method_name(name)?;
                 // (The chain is walked only for `(...)`: walking it at every call of a long
                 // chain would be quadratic.)
-                if matches!(args, Args::FirstClassCallable(_))
+                if matches!(**args, Args::FirstClassCallable(_))
                     && (*access == Access::Nullsafe || self.has_nullsafe(*object))
                 {
                     return self.err(at, "Cannot combine nullsafe operator with Closure creation");
@@ -463,7 +466,7 @@ impl<'a> Walker<'a> {
             }
             ExprKind::StaticCall { class, name, args } => {
                 self.method_name(name)?;
-                match class {
+                match &**class {
                     ClassRef::Expr(c) => {
                         self.class_ref_expr(*c, false)?;
                         self.expr(*c, Use::Read)?
@@ -476,7 +479,7 @@ impl<'a> Walker<'a> {
                 self.args(args)
             }
             ExprKind::New { class, args } => {
-                if let Some(Args::FirstClassCallable(_)) = args {
+                if let Some(Args::FirstClassCallable(_)) = args.as_deref() {
                     return self.err(at, "Cannot create Closure for new expression");
                 }
                 match class {
@@ -504,7 +507,7 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             ExprKind::StaticProperty { class, name } => {
-                match class {
+                match &**class {
                     ClassRef::Expr(c) => {
                         self.class_ref_expr(*c, false)?;
                         self.expr(*c, Use::Read)?
@@ -571,7 +574,7 @@ impl<'a> Walker<'a> {
                 self.err(at, "Cannot take reference of a nullsafe chain")
             }
             k @ ExprKind::Yield { .. } => self.read_children(k),
-            ExprKind::ClassConstant { class, name } => match class {
+            ExprKind::ClassConstant { class, name } => match &**class {
                 ClassRef::Expr(c) => {
                     self.class_ref_expr(*c, name.name.eq_ignore_ascii_case(b"class"))?;
                     self.expr(*c, Use::Read)

@@ -103,7 +103,7 @@ impl<'a> Walker<'a> {
         let ExprKind::Call { callee, args } = &self.ast.expr(e).kind else {
             return false;
         };
-        let Args::List(list, _) = args else {
+        let Args::List(list, _) = &**args else {
             return true;
         };
         let Callee::Name(n) = callee else {

@@ -123,10 +123,27 @@ struct Lexer<'s> {
     scan: Option<ScanAhead>,
     /// What earlier scans learned about heredocs not reached yet, by body offset.
     scanned: HashMap<u32, Scanned>,
+    /// Asked every [`MEMORY_POLL`] tokens whether `memory_limit` was passed.
+    memory_limit: Option<crate::MemoryLimit>,
+    /// The token count at which to ask next.
+    next_poll: usize,
 }
 
 /// Tokenizes a whole PHP file.
 pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
+    lex_limited(src, short_tags, None)
+}
+
+/// How many tokens the lexer reads between two polls of `memory_limit`.
+const MEMORY_POLL: usize = 4096;
+
+/// [`lex`], polling `memory_limit` as it goes: past the limit, the tokens end with an error
+/// token for PHP's fatal error, where the scanner was.
+pub fn lex_limited(
+    src: &[u8],
+    short_tags: ShortTags,
+    memory_limit: Option<crate::MemoryLimit>,
+) -> Lexed {
     let mut lx = Lexer {
         src,
         pos: 0,
@@ -143,6 +160,12 @@ pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
         done: false,
         scan: None,
         scanned: HashMap::new(),
+        memory_limit,
+        next_poll: if memory_limit.is_some() {
+            MEMORY_POLL
+        } else {
+            usize::MAX
+        },
     };
     // Offsets are u32 everywhere; a larger file is refused rather than silently wrapped.
     if src.len() >= u32::MAX as usize {
@@ -158,6 +181,7 @@ pub fn lex(src: &[u8], short_tags: ShortTags) -> Lexed {
         lx.pos = nl + 1;
     }
     lx.run();
+    lx.out.tokens.shrink_to_fit();
     lx.out
 }
 
@@ -173,6 +197,10 @@ impl<'s> Lexer<'s> {
     /// Lexes until the end of the file, an error, or (scanning ahead) the closing marker.
     fn run(&mut self) {
         while !self.done {
+            if self.out.tokens.len() >= self.next_poll && self.scan.is_none() {
+                self.poll_memory();
+                continue;
+            }
             match self.mode {
                 Mode::Initial => self.scan_initial(),
                 Mode::Scripting => self.scan_scripting(),
@@ -181,6 +209,14 @@ impl<'s> Lexer<'s> {
                 Mode::VarOffset => self.scan_var_offset(),
                 Mode::LookingForVarname => self.scan_varname(),
             }
+        }
+    }
+
+    /// Ends the tokens with PHP's fatal error if the memory in use went over the limit.
+    fn poll_memory(&mut self) {
+        self.next_poll = self.out.tokens.len() + MEMORY_POLL;
+        if let Some(message) = self.memory_limit.and_then(|over| over()) {
+            self.error_at(self.pos, message, LexSeverity::Fatal);
         }
     }
 

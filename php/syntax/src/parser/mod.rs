@@ -63,11 +63,18 @@ pub(crate) struct Parser<'s> {
     pub(crate) in_class: u32,
     /// Warnings PHP's scanner raises as it reads tokens (octal escape overflows), in order.
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Asked at every statement whether `memory_limit` was passed.
+    memory_limit: Option<crate::MemoryLimit>,
 }
 
 /// Parses a whole lexed file; the scanner's warnings up to the end or the error are pushed
 /// on `warnings`.
-pub(crate) fn parse_file(src: &[u8], lexed: Lexed, warnings: &mut Vec<Diagnostic>) -> PResult<Ast> {
+pub(crate) fn parse_file(
+    src: &[u8],
+    lexed: Lexed,
+    warnings: &mut Vec<Diagnostic>,
+    memory_limit: Option<crate::MemoryLimit>,
+) -> PResult<Ast> {
     let mut p = Parser {
         src,
         toks: lexed.tokens,
@@ -83,11 +90,16 @@ pub(crate) fn parse_file(src: &[u8], lexed: Lexed, warnings: &mut Vec<Diagnostic
         heredoc_indents: lexed.heredoc_indents,
         in_class: 0,
         warnings: Vec::new(),
+        memory_limit,
     };
     p.ast.exprs.reserve(p.toks.len() / 2);
     let top = p.top_statements();
     warnings.append(&mut p.warnings);
     p.ast.top = top?;
+    // The tokens go with the parser; the tree stays for the checks (and the compiler), so
+    // it gives back what its vectors reserved beyond their length.
+    p.ast.exprs.shrink_to_fit();
+    p.ast.stmts.shrink_to_fit();
     Ok(p.ast)
 }
 
@@ -282,7 +294,7 @@ impl<'s> Parser<'s> {
         if let Some(b'\'' | b'"') = content.last() {
             content = &content[..content.len() - 1];
         }
-        let shown = String::from_utf8_lossy(if content.len() > 33 {
+        let shown = crate::lossless::text(if content.len() > 33 {
             &content[..30]
         } else {
             content

@@ -354,7 +354,7 @@ impl<'s> Parser<'s> {
             return Ok(self.mk(
                 ExprKind::New {
                     class: NewClass::Anonymous(Box::new(decl)),
-                    args,
+                    args: args.map(Box::new),
                 },
                 span,
             ));
@@ -369,7 +369,7 @@ impl<'s> Parser<'s> {
         Ok(self.mk(
             ExprKind::New {
                 class: NewClass::Class(class),
-                args,
+                args: args.map(Box::new),
             },
             span,
         ))

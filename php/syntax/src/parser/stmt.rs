@@ -46,6 +46,7 @@ impl<'s> Parser<'s> {
             }
             list.push(self.statement_at(Level::Inner)?);
         }
+        list.shrink_to_fit();
         Ok(list)
     }
 
@@ -76,6 +77,9 @@ impl<'s> Parser<'s> {
     }
 
     fn statement_at(&mut self, level: Level) -> PResult<StmtId> {
+        if let Some(message) = self.memory_limit.and_then(|over| over()) {
+            return Err(self.fatal_here(message));
+        }
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.statement_inner(level))
     }
 

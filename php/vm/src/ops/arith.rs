@@ -13,6 +13,25 @@ use php_runtime::number::Num;
 use php_runtime::value::View;
 use php_runtime::{PhpString, Value, Zval, tag};
 
+/// `++`/`--` (`step` a [`Step`](php_compiler::Step) as `u8`) on an int: the new value, or
+/// `UNDEF` when it overflows (the residual path makes it a float).
+#[metajit::jit(greens(step))]
+pub fn int_step(step: u8, i: i64) -> Value {
+    let r = if step == php_compiler::Step::PreInc as u8 || step == php_compiler::Step::PostInc as u8
+    {
+        i.checked_add(1)
+    } else {
+        i.checked_sub(1)
+    };
+    match r {
+        Some(r) => Value {
+            tag: tag::INT,
+            bits: r as u64,
+        },
+        None => Value::UNDEF,
+    }
+}
+
 /// `i op j` (`op` a [`BinOp`] as `u8`) on two ints when the result is an int or a bool; `UNDEF` when the residual path
 /// must decide (overflow, division, errors, operators that need more than ints).
 #[metajit::jit(greens(op))]
@@ -68,6 +87,84 @@ pub fn int_binary(op: u8, i: i64, j: i64) -> Value {
             bits: (i ^ j) as u64,
         },
         _ => Value::UNDEF,
+    }
+}
+
+/// `x op y` (`op` a [`BinOp`] as `u8`) on two numbers, at least one a float (an int operand
+/// is converted, as PHP does): the result when it is a float or a bool; `UNDEF` when the
+/// residual path must decide (division by zero, `===` across types, other operators).
+#[metajit::jit(greens(op))]
+pub fn float_binary(op: u8, x: f64, y: f64, same_types: bool) -> Value {
+    match BinOp::ALL[op as usize] {
+        BinOp::Add => float_value(x + y),
+        BinOp::Sub => float_value(x - y),
+        BinOp::Mul => float_value(x * y),
+        BinOp::Div => {
+            if y != 0.0 {
+                float_value(x / y)
+            } else {
+                Value::UNDEF
+            }
+        }
+        BinOp::Less => bool_value(x < y),
+        BinOp::LessEqual => bool_value(x <= y),
+        BinOp::Equal => bool_value(x == y),
+        BinOp::NotEqual => bool_value(x != y),
+        BinOp::Identical => {
+            if same_types {
+                bool_value(x == y)
+            } else {
+                Value::UNDEF
+            }
+        }
+        BinOp::NotIdentical => {
+            if same_types {
+                bool_value(x != y)
+            } else {
+                Value::UNDEF
+            }
+        }
+        _ => Value::UNDEF,
+    }
+}
+
+/// `op x` (`op` a [`UnOp`] as `u8`) where no conversion can warn or fail: `!`, `(bool)` on
+/// anything but a reference, `-` on an int (but the smallest) or a float; `UNDEF` otherwise.
+#[metajit::jit(greens(op))]
+pub fn fast_unary(op: u8, x: Value) -> Value {
+    if op == UnOp::Not as u8 || op == UnOp::Bool as u8 {
+        if x.tag == tag::REFERENCE || x.tag == tag::UNDEF {
+            Value::UNDEF
+        } else {
+            bool_value(crate::ops::truthy(x) == (op == UnOp::Bool as u8))
+        }
+    } else if op == UnOp::Neg as u8 && x.tag == tag::INT && x.bits != i64::MIN as u64 {
+        Value {
+            tag: tag::INT,
+            bits: 0u64.wrapping_sub(x.bits),
+        }
+    } else if op == UnOp::Neg as u8 && x.tag == tag::FLOAT {
+        float_value(-f64::from_bits(x.bits))
+    } else {
+        Value::UNDEF
+    }
+}
+
+/// A float as a value.
+#[metajit::jit]
+fn float_value(f: f64) -> Value {
+    Value {
+        tag: tag::FLOAT,
+        bits: f.to_bits(),
+    }
+}
+
+/// A bool as a value.
+#[metajit::jit]
+fn bool_value(b: bool) -> Value {
+    Value {
+        tag: tag::FALSE + b as u64,
+        bits: 0,
     }
 }
 
@@ -163,6 +260,14 @@ fn compared(frame: &mut Frame, r: Result<i32, NestingTooDeep>) -> Result<i32, Ph
 #[metajit::dont_look_inside]
 pub fn binary(frame: &mut Frame, op: u8, dst: usize, ia: usize, ib: usize) -> Result<(), PhpError> {
     let op = BinOp::ALL[op as usize];
+    // An operand may be a variable read in place (see the compiler's `binary`).
+    for i in [ia, ib] {
+        if i < frame.code.func.cvs.len()
+            && matches!(crate::ops::vars::read_cv(frame, i).view(), View::Undef)
+        {
+            crate::ops::vars::undefined(frame, i)?;
+        }
+    }
     let (x, y) = (borrow(frame, ia), borrow(frame, ib));
     let result = compute(frame, op, &x, &y)?;
     store(frame, dst, result);

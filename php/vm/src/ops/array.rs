@@ -139,41 +139,6 @@ fn occupied(frame: &mut Frame) -> PhpError {
     throw(frame, "Error", msg.into())
 }
 
-/// `arr[] = each value of src`: `...$src` among a call's arguments, collected in the array
-/// being built in slot `arr`.
-#[metajit::dont_look_inside]
-pub fn spread(frame: &mut Frame, arr: usize, src: usize) -> Result<(), PhpError> {
-    let entries: Vec<(ArrayKey, Zval)> = match borrow(frame, src).view() {
-        View::Array(a) => a
-            .iter()
-            .map(|(k, v)| (k.clone(), php_runtime::array::copy_element(v)))
-            .collect(),
-        _ => {
-            let msg = "Only arrays and Traversables can be unpacked";
-            return Err(throw(frame, "Error", msg.into()));
-        }
-    };
-    let mut a = take(frame, arr);
-    let table = a.array_mut().expect("an argument list").make_mut();
-    let mut result = Ok(());
-    for (k, v) in entries {
-        match k {
-            // String keys are kept (named arguments, in a call).
-            ArrayKey::Str(_) => drop(table.insert(k, v)),
-            ArrayKey::Int(_) => {
-                if table.iter().any(|(k, _)| matches!(k, ArrayKey::Str(_))) {
-                    result =
-                        Err("Cannot use positional argument after named argument during unpacking");
-                    break;
-                }
-                let _ = table.append(v);
-            }
-        }
-    }
-    store(frame, arr, a);
-    result.map_err(|m| throw(frame, "Error", m.into()))
-}
-
 /// `dst = base[key]`; `quiet` for `isset`/`empty`/`??` (no warnings, `null` when absent).
 #[metajit::dont_look_inside]
 pub fn fetch_dim(

@@ -103,23 +103,13 @@ pub fn call_callee(
     name: &[u8],
     args: Args,
 ) -> Result<Zval, PhpError> {
-    if !args.named.is_empty() && !matches!(callee, Callee::User(_)) {
-        return Err(throw(
-            frame,
-            "Error",
-            "named arguments to built-in functions are not supported yet".into(),
-        ));
+    let by_name = !args.named.is_empty();
+    if !matches!(callee, Callee::User(_)) {
+        // Built-ins return no references.
+        vm_of(frame).keep_ref = 0;
     }
-    let Args { list: argv, named } = match callee {
-        Callee::User(code) => {
-            return call_user(frame, code, args, None, php_compiler::NONE, &[]);
-        }
-        _ => args,
-    };
-    // Built-ins return no references.
-    vm_of(frame).keep_ref = 0;
-    debug_assert!(named.is_empty());
     match callee {
+        Callee::User(code) => call_user(frame, code, args, None, php_compiler::NONE, &[]),
         Callee::Undefined => {
             let shown = String::from_utf8_lossy(name).into_owned();
             Err(throw(
@@ -129,15 +119,27 @@ pub fn call_callee(
             ))
         }
         Callee::Builtin(fname, f) => {
-            let shown = !compiled_inline(fname, argv.len(), frame.depth > 1);
+            // A named call becomes a positional one; Zend compiles no such call specially,
+            // so the built-in's frame always shows in traces.
+            let Args { list, named } = match by_name {
+                true => crate::named::bind(frame, fname, args)?,
+                false => args,
+            };
+            let shown = by_name || !compiled_inline(fname, list.len(), frame.depth > 1);
             let mut host = FrameHost {
                 frame,
-                call: shown.then_some((fname, &argv[..])),
+                call: shown.then_some((fname, &list[..])),
+                named,
             };
-            f(&mut host, &argv)
+            f(&mut host, &list)
         }
-        Callee::User(_) => unreachable!("called above"),
-        Callee::Vm(_, f) => f(frame, &argv),
+        Callee::Vm(fname, f) => {
+            let list = match by_name {
+                true => crate::named::bind(frame, fname, args)?.list,
+                false => args.list,
+            };
+            crate::internal_calls::within(frame, fname, &list, |frame| f(frame, &list))
+        }
     }
 }
 
@@ -189,8 +191,13 @@ pub fn call_user(
         let v = match (argv.next(), p.default) {
             // A parameter a named call skipped takes its default.
             (Some(v), Some(k)) if matches!(v.view(), View::Undef) => {
-                // SAFETY: constants are live for the program's life.
-                constant_at(vm_of(frame), code, k as usize)
+                match crate::constexpr::constant_in(c, k as usize) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        leave_frame(c);
+                        return Err(e);
+                    }
+                }
             }
             (Some(v), None) if matches!(v.view(), View::Undef) => {
                 let msg = format!(
@@ -207,8 +214,14 @@ pub fn call_user(
             // with references).
             (Some(v), _) if !p.by_ref && matches!(v.view(), View::Ref(_)) => v.deref(),
             (Some(v), _) => v,
-            // SAFETY: constants are live for the program's life.
-            (None, Some(k)) => constant_at(vm_of(frame), code, k as usize),
+            // A default is evaluated in the callee (its class is what `self` means).
+            (None, Some(k)) => match crate::constexpr::constant_in(c, k as usize) {
+                Ok(v) => v,
+                Err(e) => {
+                    leave_frame(c);
+                    return Err(e);
+                }
+            },
             (None, None) => Zval::UNDEF,
         };
         store(c, i, v);
@@ -235,6 +248,14 @@ pub fn call_user(
         vm.extra_args.resize_with(depth + 1, Vec::new);
     }
     vm.extra_args[depth] = extra;
+    // Functions with typed parameters start with `Op::RecvTyped`. The arguments passed are
+    // checked before a missing one is reported, as Zend's `RECV` instructions run in order.
+    if matches!(code.func.ops.first(), Some(php_compiler::Op::RecvTyped))
+        && let Err(e) = crate::ops::types::check_args(frame, c, code, argc, builtin)
+    {
+        leave_frame(c);
+        return Err(e);
+    }
     let required = code.required_params;
     if argc < required {
         let exactly = if required == params.len() {
@@ -255,46 +276,26 @@ pub fn call_user(
         leave_frame(c);
         return Err(e);
     }
-    // Functions with typed parameters start with `Op::RecvTyped`.
-    if matches!(code.func.ops.first(), Some(php_compiler::Op::RecvTyped))
-        && let Err(e) = crate::ops::types::check_args(frame, c, code, argc, builtin)
-    {
-        leave_frame(c);
-        return Err(e);
-    }
     let vm = vm_of(frame);
     let jit = vm.jit.clone();
     vm.depth = depth as u32;
     let result = execute(&jit, code, c);
-    let ret = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
+    // The returned value is in slot 0 (on an error, slot 0 is a variable leaving the frame
+    // with the others).
+    let ret = result.map(|()| {
+        let v = std::mem::replace(&mut c.slots.as_mut_slice()[0], php_runtime::Value::UNDEF);
+        // SAFETY: slot 0 owned the returned value.
+        unsafe { Zval::from_raw(v) }
+    });
     leave_frame(c);
     let vm = vm_of(frame);
     vm.depth = frame.depth;
     vm.extra_args[depth].clear();
-    result?;
-    // SAFETY: slot 0 owned the returned value.
-    let ret = unsafe { Zval::from_raw(ret) };
+    let ret = ret?;
     Ok(match ret.view() {
         View::Ref(_) if !keep_ref => ret.deref(),
         _ => ret,
     })
-}
-
-/// Constant `k` of `code`: a constant expression (unset among the loaded constants) is
-/// evaluated now, with the constants defined so far.
-pub fn constant_at(vm: &crate::vm::Vm, code: &'static Code, k: usize) -> Zval {
-    let v = code.constants[k];
-    if v.tag != php_runtime::tag::UNDEF {
-        // SAFETY: constants are live for the program's life.
-        return unsafe { Zval::from_borrowed(v) };
-    }
-    let resolve = |class: &[u8], name: &[u8]| -> Zval {
-        if class.is_empty() {
-            return crate::classes::named(&vm.constants, name);
-        }
-        crate::classes::class_constant(&vm.constants, &vm.classes, class, name)
-    };
-    crate::classes::const_value(&code.func.constants[k], &resolve)
 }
 
 /// Puts named arguments at their parameters' positions (skipped ones unset, to take their
@@ -347,6 +348,9 @@ fn bind_named(
 fn compiled_inline(name: &str, argc: usize, in_function: bool) -> bool {
     match name {
         "func_num_args" | "func_get_args" => argc == 0 && in_function,
+        // Zend calls the callback directly (`INIT_USER_CALL`).
+        "call_user_func" => argc >= 1,
+        "call_user_func_array" => argc == 2,
         "array_key_exists" => argc == 2,
         "strlen" | "is_null" | "is_bool" | "is_long" | "is_int" | "is_integer" | "is_float"
         | "is_double" | "is_string" | "is_array" | "is_object" | "is_resource" | "is_scalar"
@@ -361,25 +365,43 @@ fn compiled_inline(name: &str, argc: usize, in_function: bool) -> bool {
 pub(crate) struct FrameHost<'a> {
     pub(crate) frame: &'a mut Frame,
     pub(crate) call: Option<(&'a str, &'a [Zval])>,
+    /// The named arguments beyond the built-in's parameters (for those that take them).
+    pub(crate) named: Vec<(Vec<u8>, Zval)>,
+}
+
+impl FrameHost<'_> {
+    /// Runs `f`, which may run user code, as part of the built-in call this host serves (so
+    /// that traces show the call).
+    fn reenter<R>(&mut self, f: impl FnOnce(&mut Frame) -> R) -> R {
+        match self.call {
+            Some((name, args)) => crate::internal_calls::within(self.frame, name, args, f),
+            None => f(self.frame),
+        }
+    }
 }
 
 impl php_runtime::Host for FrameHost<'_> {
     fn warn(&mut self, message: &str) -> Result<(), PhpError> {
-        crate::ops::vars::warn(self.frame, message)
+        self.reenter(|frame| crate::ops::vars::warn(frame, message))
     }
 
     fn deprecated(&mut self, message: &str) -> Result<(), PhpError> {
-        crate::ops::vars::deprecated(self.frame, message)
+        self.reenter(|frame| crate::ops::vars::deprecated(frame, message))
     }
 
     fn notice(&mut self, message: &str) -> Result<(), PhpError> {
-        crate::ops::vars::notice(self.frame, message)
+        self.reenter(|frame| crate::ops::vars::notice(frame, message))
     }
 
     fn throw(&mut self, class: &'static str, message: String) -> PhpError {
         let e = throw(self.frame, class, message);
         if let (Some((name, args)), PhpError::Exception(o)) = (self.call, &e) {
-            crate::ops::exception::push_builtin_frame(self.frame, o, name, args);
+            // Named arguments beyond the parameters show under their names.
+            let mut shown = php_runtime::PhpArray::from_list(args.iter().cloned());
+            for (k, v) in &self.named {
+                drop(shown.insert(php_runtime::ArrayKey::from_bytes(k), v.clone()));
+            }
+            crate::ops::exception::push_builtin_frame_with(self.frame, o, name, shown);
         }
         e
     }
@@ -430,7 +452,7 @@ impl php_runtime::Host for FrameHost<'_> {
         &mut self,
         name: &[u8],
     ) -> Result<Option<&'static php_runtime::object::Class>, PhpError> {
-        crate::autoload::autoload(self.frame, name)
+        self.reenter(|frame| crate::autoload::autoload(frame, name))
     }
 
     fn scope(&mut self) -> Option<&'static php_runtime::object::Class> {
@@ -439,20 +461,37 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn object_to_string(&mut self, v: &Zval) -> Result<php_runtime::PhpString, PhpError> {
         let mut out = Vec::new();
-        crate::ops::object::push_str(self.frame, &mut out, v)?;
+        self.reenter(|frame| crate::ops::object::push_str(frame, &mut out, v))?;
         Ok(php_runtime::PhpString::new(&out))
     }
 
     fn callable_error(&mut self, f: &Zval) -> Option<String> {
-        crate::ops::callable::resolve(self.frame, f).err()
+        self.reenter(|frame| crate::ops::callable::resolve(frame, f).err())
     }
 
     fn call(&mut self, f: &Zval, args: Vec<Zval>) -> Result<Zval, PhpError> {
+        self.call_named(f, args, Vec::new())
+    }
+
+    fn take_named(&mut self) -> Vec<(Vec<u8>, Zval)> {
+        std::mem::take(&mut self.named)
+    }
+
+    fn call_named(
+        &mut self,
+        f: &Zval,
+        list: Vec<Zval>,
+        named: Vec<(Vec<u8>, Zval)>,
+    ) -> Result<Zval, PhpError> {
         match crate::ops::callable::resolve(self.frame, f) {
             Ok(t) => {
-                crate::ops::send::warn_values_for_refs(self.frame, &t, &args)?;
-                crate::ops::types::set_from_builtin(true);
-                let r = crate::ops::callable::call_target(self.frame, t, args);
+                crate::ops::send::warn_values_for_refs(self.frame, &t, &list)?;
+                crate::named::warn_named_values_for_refs(self.frame, &t, &named)?;
+                // A call Zend compiles inline (`call_user_func`) calls from the user's code.
+                crate::ops::types::set_from_builtin(self.call.is_some());
+                let r = self.reenter(|frame| {
+                    crate::ops::callable::call_target(frame, t, Args { list, named })
+                });
                 crate::ops::types::set_from_builtin(false);
                 r
             }
@@ -466,6 +505,17 @@ impl php_runtime::Host for FrameHost<'_> {
 
     fn ini(&mut self, key: &str) -> Option<String> {
         vm_of(self.frame).ini.get(key).cloned()
+    }
+
+    fn method_order(&mut self, class: &'static php_runtime::object::Class) -> Vec<Box<[u8]>> {
+        vm_of(self.frame).links.method_order(class)
+    }
+
+    fn vm_functions(&mut self) -> Vec<&'static str> {
+        crate::functions::FUNCTIONS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     fn error_reporting(&mut self, new: Option<i64>) -> i64 {

@@ -116,6 +116,12 @@ pub fn resolve(frame: &mut Frame, v: &Zval) -> Result<Target, String> {
                 _ => return Err("second array member is not a valid method".into()),
             };
             match first.view() {
+                View::Object(o)
+                    if o.internal::<ClosureData>().is_some()
+                        && method.eq_ignore_ascii_case(b"__invoke") =>
+                {
+                    Ok(Target::Closure(o.clone()))
+                }
                 View::Object(o) => {
                     let class = o.class();
                     method_target(frame, class, Some(first.clone()), &method)
@@ -157,6 +163,25 @@ fn method_target(
             String::from_utf8_lossy(method)
         ));
     };
+    if !crate::ops::object::visible(vm_of(frame), frame.code.class(), m.flags, m.class) {
+        // A method the caller cannot see is reached through `__call` when there is one.
+        if let Some((magic, this)) = crate::ops::object::magic_method(frame, class, this) {
+            return Ok(Target::Magic(magic, this, class, method.to_vec()));
+        }
+        return Err(format!(
+            "cannot access {} method {}::{}()",
+            crate::ops::object::visibility_word(m.flags),
+            class.display(),
+            String::from_utf8_lossy(&m.name)
+        ));
+    }
+    if m.flags & flags::ABSTRACT != 0 {
+        return Err(format!(
+            "cannot call abstract method {}::{}()",
+            vm_of(frame).class_list[m.class as usize].display(),
+            String::from_utf8_lossy(&m.name)
+        ));
+    }
     // A static call of an instance method from a method of the class uses its `$this`.
     let this = match this {
         Some(t) if m.flags & flags::STATIC == 0 => Some(t),
@@ -231,6 +256,11 @@ pub fn call_value(
 /// an object, or no such method.
 fn no_method(frame: &Frame, class: &'static Class, name: &[u8]) -> String {
     match class.method(&name.to_ascii_lowercase()) {
+        Some(m)
+            if !crate::ops::object::visible(vm_of(frame), frame.code.class(), m.flags, m.class) =>
+        {
+            hidden_or_undefined(frame, class, name)
+        }
         Some(m) if m.flags & flags::STATIC == 0 => format!(
             "Non-static method {}::{}() cannot be called statically",
             vm_of(frame).class_list[m.class as usize].display(),
@@ -244,54 +274,79 @@ fn no_method(frame: &Frame, class: &'static Class, name: &[u8]) -> String {
     }
 }
 
-/// The error of `$f()` for a value that cannot be called.
+/// The error of `$f()` for a value that cannot be called, as Zend's dynamic calls find it
+/// (`zend_init_dynamic_call_string`, `_array`, `_object`).
 fn not_callable(frame: &mut Frame, v: &Zval) -> PhpError {
     let msg = match v.view() {
         View::Str(s) => {
             let name = s.as_bytes();
-            match name.windows(2).position(|w| w == b"::") {
-                Some(i) => match class_by_name(frame, &name[..i]) {
-                    Ok(c) => no_method(frame, c, &name[i + 2..]),
-                    Err(e) => return e,
-                },
-                None => format!(
+            // `Class::method` splits at the last `::`.
+            match name.iter().rposition(|&c| c == b':') {
+                Some(i) if i > 0 && name[i - 1] == b':' => {
+                    match class_by_name(frame, &name[..i - 1]) {
+                        Ok(c) => no_method(frame, c, &name[i + 1..]),
+                        Err(e) => return e,
+                    }
+                }
+                _ => format!(
                     "Call to undefined function {}()",
                     String::from_utf8_lossy(name)
                 ),
             }
         }
-        View::Array(a) if a.len() == 2 => match (
-            a.get(key(0)).map(Zval::deref),
-            a.get(key(1)).map(Zval::deref),
-        ) {
-            (Some(o), Some(m)) => {
-                let class = match o.view() {
-                    View::Object(x) => Some(x.class()),
-                    View::Str(c) => class_by_name(frame, c.as_bytes()).ok(),
-                    _ => None,
-                };
-                match (class, m.view()) {
-                    (Some(c), View::Str(name)) if matches!(o.view(), View::Object(_)) => format!(
-                        "Call to undefined method {}::{}()",
-                        c.display(),
-                        String::from_utf8_lossy(name.as_bytes())
-                    ),
-                    (Some(c), View::Str(name)) => no_method(frame, c, name.as_bytes()),
-                    _ => "Array callback must have exactly two elements".into(),
-                }
+        View::Array(a) if a.len() == 2 => {
+            let (Some(o), Some(m)) = (
+                a.get(key(0)).map(Zval::deref),
+                a.get(key(1)).map(Zval::deref),
+            ) else {
+                return throw(
+                    frame,
+                    "Error",
+                    "Array callback has to contain indices 0 and 1".into(),
+                );
+            };
+            let View::Str(name) = m.view() else {
+                let msg = "Second array member is not a valid method";
+                return throw(frame, "Error", msg.into());
+            };
+            match o.view() {
+                View::Str(c) => match class_by_name(frame, c.as_bytes()) {
+                    Ok(c) => no_method(frame, c, name.as_bytes()),
+                    Err(e) => return e,
+                },
+                View::Object(x) => hidden_or_undefined(frame, x.class(), name.as_bytes()),
+                _ => "First array member is not a valid class name or object".into(),
             }
-            _ => "Array callback must have exactly two elements".into(),
-        },
+        }
         View::Array(_) => "Array callback must have exactly two elements".into(),
-        View::Object(_) => "Object of type Closure is not callable".into(),
+        View::Object(o) => format!("Object of type {} is not callable", o.class().display()),
         _ => format!(
             "Value of type {} is not callable",
             php_runtime::convert::type_name(v)
         ),
     };
-    let msg = match v.view() {
-        View::Object(o) => format!("Object of type {} is not callable", o.class().display()),
-        _ => msg,
-    };
     throw(frame, "Error", msg)
+}
+
+/// PHP's error for calling method `name` of an object of `class` that it lacks or hides
+/// from the caller.
+fn hidden_or_undefined(frame: &Frame, class: &'static Class, name: &[u8]) -> String {
+    match class.method(&name.to_ascii_lowercase()) {
+        Some(m)
+            if !crate::ops::object::visible(vm_of(frame), frame.code.class(), m.flags, m.class) =>
+        {
+            format!(
+                "Call to {} method {}::{}() from {}",
+                crate::ops::object::visibility_word(m.flags),
+                class.display(),
+                String::from_utf8_lossy(&m.name),
+                crate::ops::object::scope_text(frame)
+            )
+        }
+        _ => format!(
+            "Call to undefined method {}::{}()",
+            class.display(),
+            String::from_utf8_lossy(name)
+        ),
+    }
 }

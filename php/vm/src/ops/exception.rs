@@ -41,6 +41,12 @@ pub fn throwable(frame: &mut Frame, class: &str, message: String) -> PhpError {
 /// Adds the frame of a built-in function to the top of an exception's trace (Zend shows the
 /// built-in that threw).
 pub fn push_builtin_frame(frame: &Frame, o: &PhpObject, name: &str, args: &[Zval]) {
+    push_builtin_frame_with(frame, o, name, PhpArray::from_list(args.iter().cloned()));
+}
+
+/// [`push_builtin_frame`] with the arguments as the trace shows them (named ones under
+/// their names).
+pub fn push_builtin_frame_with(frame: &Frame, o: &PhpObject, name: &str, args: PhpArray) {
     let mut e = PhpArray::new();
     drop(e.insert("file".into(), Zval::str(frame.code.file)));
     drop(e.insert("line".into(), Zval::int(i64::from(line(frame)))));
@@ -52,10 +58,7 @@ pub fn push_builtin_frame(frame: &Frame, o: &PhpObject, name: &str, args: &[Zval
         }
         None => drop(e.insert("function".into(), Zval::str(name))),
     }
-    drop(e.insert(
-        "args".into(),
-        Zval::array(PhpArray::from_list(args.iter().cloned())),
-    ));
+    drop(e.insert("args".into(), Zval::array(args)));
     let old = o.get(b"trace").map(|t| t.deref());
     let mut list = PhpArray::from_list([Zval::array(e)]);
     if let Some(View::Array(a)) = old.as_ref().map(Zval::view) {

@@ -41,7 +41,7 @@ pub fn iter_init(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, PhpE
         }
         // Any other object is walked live, property by property.
         store(frame, src, v.clone());
-        store(frame, pos, Zval::int(0));
+        start_props(frame, &o, pos);
         return Ok(true);
     }
     if v.tag() != tag::ARRAY {
@@ -71,11 +71,15 @@ pub fn iter_next(
         if o.class().is_a_name(b"iterator") {
             return iter_next_object(frame, &o, pos, key, val);
         }
-        let at = frame.slots[pos].bits as usize;
-        let Some((p, k, v)) = crate::ops::props::next_prop(frame, &o, at) else {
+        let Some(at) = props_pos(frame, &o, pos) else {
             return Ok(false);
         };
-        store(frame, pos, Zval::int(p as i64 + 1));
+        let Some((p, k, v)) = crate::ops::props::next_prop(frame, &o, at) else {
+            end_props(frame, &o, pos);
+            return Ok(false);
+        };
+        o.props_mut()
+            .set_iter_pos(frame.slots[pos].bits as u32, p + 1);
         if key != NONE as usize {
             crate::ops::vars::write_cv(frame, key, k);
         }
@@ -97,6 +101,24 @@ pub fn iter_next(
     }
     crate::ops::vars::write_cv(frame, val, v);
     Ok(true)
+}
+
+/// Starts walking the properties of `o`: the position lives in its property table, under a
+/// fresh id kept in slot `pos` (so it follows the properties when their table is squeezed).
+fn start_props(frame: &mut Frame, o: &php_runtime::object::PhpObject, pos: usize) {
+    let id = php_runtime::array::iters::new_iter_id();
+    o.props_mut().set_iter_pos(id, 0);
+    store(frame, pos, Zval::int(i64::from(id)));
+}
+
+/// The position of the walk over the properties of `o` (`None` if lost: the walk ends).
+fn props_pos(frame: &Frame, o: &php_runtime::object::PhpObject, pos: usize) -> Option<usize> {
+    o.props().iter_pos(frame.slots[pos].bits as u32)
+}
+
+/// Ends the walk over the properties of `o`.
+fn end_props(frame: &Frame, o: &php_runtime::object::PhpObject, pos: usize) {
+    o.props_mut().drop_iter(frame.slots[pos].bits as u32);
 }
 
 /// [`iter_next`] over an `Iterator`: `next()` (but the first time), `valid()`, `current()`
@@ -143,7 +165,7 @@ pub fn iter_init_ref(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, 
             let msg = "An iterator cannot be used with foreach by reference".to_string();
             return Err(throw(frame, "Error", msg));
         }
-        store(frame, pos, Zval::int(0));
+        start_props(frame, o, pos);
         return Ok(true);
     }
     if v.tag() != tag::ARRAY {
@@ -154,8 +176,30 @@ pub fn iter_init_ref(frame: &mut Frame, src: usize, pos: usize) -> Result<bool, 
         warn(frame, &msg)?;
         return Ok(false);
     }
-    store(frame, pos, Zval::int(0));
+    // The loop's position lives in the table, under a fresh id kept in `pos`. (`v` would
+    // share the table, making the table copy itself when the position is written.)
+    drop(v);
+    let id = match loop_ref(frame, src) {
+        Some(r) => php_runtime::array::iters::start_ref(&r),
+        None => 0,
+    };
+    store(frame, pos, Zval::int(i64::from(id)));
     Ok(true)
+}
+
+/// Ends a `foreach` by reference over an array (left by `break` or at its end): the table
+/// forgets the loop's position.
+#[metajit::dont_look_inside]
+pub fn iter_free_ref(frame: &mut Frame, src: usize, pos: usize) {
+    let Some(r) = loop_ref(frame, src) else {
+        return;
+    };
+    let id = frame.slots[pos].bits as u32;
+    if let View::Object(o) = r.get().view() {
+        o.props_mut().drop_iter(id);
+        return;
+    }
+    php_runtime::array::iters::end_ref(&r, id);
 }
 
 /// The next entry of a `foreach` by reference: `$val` is bound to the element, made a
@@ -166,42 +210,26 @@ pub fn iter_next_ref(frame: &mut Frame, src: usize, pos: usize, key: usize, val:
         return false;
     };
     if let View::Object(o) = r.get().view() {
-        let at = frame.slots[pos].bits as usize;
-        let Some((p, k, elem)) = crate::ops::props::next_prop_ref(frame, o, at) else {
+        let Some(at) = props_pos(frame, o, pos) else {
             return false;
         };
-        store(frame, pos, Zval::int(p as i64 + 1));
+        let Some((p, k, elem)) = crate::ops::props::next_prop_ref(frame, o, at) else {
+            end_props(frame, o, pos);
+            return false;
+        };
+        o.props_mut()
+            .set_iter_pos(frame.slots[pos].bits as u32, p + 1);
         if key != NONE as usize {
             crate::ops::vars::write_cv(frame, key, k);
         }
         store(frame, val, Zval::reference(elem));
         return true;
     }
-    let mut a = r.replace(Zval::UNDEF);
-    let at = frame.slots[pos].bits as usize;
-    let found = match a.array_mut() {
-        Some(arr) if arr.live_from(at).is_some() => {
-            let t = arr.make_mut();
-            let p = t.live_from(at).expect("checked");
-            let k = t.at(p).0.to_zval();
-            let e = t.at_mut(p);
-            let elem = match e.view() {
-                View::Ref(x) => x.clone(),
-                _ => {
-                    let x = PhpRef::new(std::mem::replace(e, Zval::NULL));
-                    *e = Zval::reference(x.clone());
-                    x
-                }
-            };
-            Some((p, k, elem))
-        }
-        _ => None,
-    };
-    drop(r.replace(a));
-    let Some((p, k, elem)) = found else {
+    let id = frame.slots[pos].bits as u32;
+    let found = php_runtime::array::iters::next_ref(&r, id);
+    let Some((k, elem)) = found else {
         return false;
     };
-    store(frame, pos, Zval::int(p as i64 + 1));
     if key != NONE as usize {
         crate::ops::vars::write_cv(frame, key, k);
     }

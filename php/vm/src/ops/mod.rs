@@ -17,6 +17,7 @@ pub mod refs;
 pub mod send;
 pub mod str_offset;
 pub mod types;
+pub mod unpack;
 pub mod vars;
 
 use crate::vm::Frame;
@@ -92,6 +93,9 @@ fn truthy_slow(t: u64, bits: u64) -> bool {
 /// `return`: moves slot `src` to slot 0, where the caller takes it.
 #[metajit::dont_look_inside]
 pub fn return_value(frame: &mut Frame, src: usize) {
+    if crate::include_scope::is_included(frame) {
+        crate::include_scope::write_back(frame);
+    }
     // The script's return value is not used, and its slot 0 is a global variable.
     if src != 0 && frame.depth > 1 {
         let v = std::mem::replace(&mut frame.slots[src], Value::UNDEF);

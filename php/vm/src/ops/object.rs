@@ -76,7 +76,7 @@ pub(crate) fn class_in(frame: &mut Frame, slot: usize) -> Result<&'static Class,
         return Err(error(
             frame,
             "Error",
-            "Cannot use value as class name".to_string(),
+            "Class name must be a valid object or a string".to_string(),
         ));
     }
     let name = name_in(frame, slot);
@@ -142,6 +142,10 @@ pub fn new_object(
             return Err(error(frame, "Error", msg));
         }
         invoke(frame, &ctor, Some(Zval::object(o.clone())), class, argv)?;
+    } else if let Some((name, _)) = argv.named.first() {
+        // No constructor takes the arguments: a name is unknown.
+        let msg = format!("Unknown named parameter ${}", String::from_utf8_lossy(name));
+        return Err(error(frame, "Error", msg));
     }
     store(frame, dst, Zval::object(o));
     Ok(())
@@ -193,30 +197,41 @@ pub fn invoke(
     args: impl Into<crate::ops::call::Args>,
 ) -> Result<Zval, PhpError> {
     let args = args.into();
+    if method.flags & flags::ABSTRACT != 0 {
+        return Err(abstract_call(frame, method));
+    }
     match method.body {
         MethodBody::User(i) => {
             let code = vm_of(frame).methods[i as usize];
             call_user(frame, code, args, this, static_class.id, &[])
         }
         MethodBody::Native(f) => {
-            if !args.named.is_empty() {
-                return Err(error(
-                    frame,
-                    "Error",
-                    "named arguments to built-in methods are not supported yet".into(),
-                ));
-            }
-            let argv = args.list;
             let owner = vm_of(frame).class_list[method.class as usize].display();
             let name = format!("{owner}::{}", String::from_utf8_lossy(&method.name));
+            let argv = match args.named.is_empty() {
+                true => args.list,
+                false => crate::named::bind(frame, &name, args)?.list,
+            };
             let this = this.unwrap_or(Zval::NULL);
             let mut host = FrameHost {
                 frame,
                 call: Some((&name, &argv[..])),
+                named: Vec::new(),
             };
             f(&mut host, &this, &argv)
         }
     }
+}
+
+/// PHP's error for a call of an abstract method.
+#[cold]
+fn abstract_call(frame: &mut Frame, method: &Method) -> PhpError {
+    let msg = format!(
+        "Cannot call abstract method {}::{}()",
+        vm_of(frame).class_list[method.class as usize].display(),
+        String::from_utf8_lossy(&method.name)
+    );
+    error(frame, "Error", msg)
 }
 
 /// The magic method a call of a method a class lacks (or hides from the caller) goes to:
@@ -445,9 +460,7 @@ pub fn class_const(frame: &mut Frame, dst: usize, cls: usize, name: usize) -> Re
     }
     match class.consts.get(&cname[..]) {
         Some(_) => {
-            let vm = vm_of(frame);
-            let v =
-                crate::classes::class_constant(&vm.constants, &vm.classes, &class.lower, &cname);
+            let v = crate::constexpr::class_constant_in(frame, class, &cname)?;
             store(frame, dst, v);
             Ok(())
         }
@@ -497,6 +510,13 @@ pub fn static_prop_ref(
 /// `dst = src instanceof cls`.
 #[metajit::dont_look_inside]
 pub fn instance_of(frame: &mut Frame, dst: usize, src: usize, cls: usize) -> Result<(), PhpError> {
+    if !matches!(
+        borrow(frame, cls).deref().view(),
+        View::Object(_) | View::Str(_)
+    ) {
+        let msg = "Class name must be a valid object or a string";
+        return Err(error(frame, "Error", msg.into()));
+    }
     let v = borrow(frame, src).deref();
     let r = match v.view() {
         View::Object(o) => {
@@ -511,9 +531,14 @@ pub fn instance_of(frame: &mut Frame, dst: usize, src: usize, cls: usize) -> Res
                             let k = class_by_name(frame, &name)?;
                             o.class().is_a(k)
                         }
-                        _ => o
-                            .class()
-                            .is_a_name(lower.strip_prefix(b"\\").unwrap_or(&lower)),
+                        // By the class the name means (an alias names another class).
+                        _ => {
+                            let key = lower.strip_prefix(b"\\").unwrap_or(&lower);
+                            match vm_of(frame).classes.get(key) {
+                                Some(k) => o.class().is_a(k),
+                                None => o.class().is_a_name(key),
+                            }
+                        }
                     }
                 }
             }

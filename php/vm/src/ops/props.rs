@@ -245,6 +245,15 @@ fn dynamic_deprecation(frame: &mut Frame, o: &PhpObject, name: &[u8]) -> Result<
     if o.class().flags & flags::DYNAMIC != 0 {
         return Ok(());
     }
+    // A readonly class (and `SensitiveParameterValue`) has none at all.
+    if o.class().flags & flags::READONLY != 0 {
+        let msg = format!(
+            "Cannot create dynamic property {}::${}",
+            o.class().display(),
+            String::from_utf8_lossy(name)
+        );
+        return Err(error(frame, "Error", msg));
+    }
     let msg = format!(
         "Creation of dynamic property {}::${} is deprecated",
         o.class().display(),
@@ -530,7 +539,15 @@ fn next_visible(frame: &Frame, o: &PhpObject, mut at: usize) -> Option<(usize, Z
             ArrayKey::Int(i) => Zval::int(*i),
             ArrayKey::Str(s) => match o.class().sees(scope, s.as_bytes()) {
                 Some(name) => Zval::string(php_runtime::PhpString::new(name)),
-                None => continue,
+                // A mangled key for a name the class declares nothing under (an `(object)`
+                // cast of an array makes them) is a dynamic property: `foreach` shows it,
+                // by its bare name.
+                None => match php_runtime::object::unmangle(s.as_bytes()) {
+                    Some((_, name)) if o.class().prop(name).is_none() => {
+                        Zval::string(php_runtime::PhpString::new(name))
+                    }
+                    _ => continue,
+                },
             },
         };
         return Some((p, name));

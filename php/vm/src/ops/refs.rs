@@ -102,16 +102,24 @@ pub fn not_passable(frame: &mut Frame, name: usize, n: usize) -> Result<(), PhpE
     Err(throw(frame, "Error", msg))
 }
 
+/// `RefOp::AppendRead`: `$a[]` passed by value.
+#[metajit::dont_look_inside]
+pub fn append_read(frame: &mut Frame) -> Result<(), PhpError> {
+    let msg = "Cannot use [] for reading".to_string();
+    Err(throw(frame, "Error", msg))
+}
+
 /// `f(...$a)` for a function `f` (named by constant `name`) with by-reference parameters:
 /// the elements of the array the reference in slot `src` refers to are appended to the
 /// arguments in slot `arr`, those of by-reference parameters as references to the elements.
 #[metajit::dont_look_inside]
 pub fn spread_args(frame: &mut Frame, arr: usize, src: usize, name: usize) -> Result<(), PhpError> {
+    let callee = user_callee(frame, name);
     let r = match borrow(frame, src).view() {
-        View::Ref(r) => r.clone(),
-        _ => return crate::ops::array::spread(frame, arr, src),
+        View::Ref(r) if r.get().tag() == php_runtime::tag::ARRAY => r.clone(),
+        _ => return crate::ops::unpack::spread_to(frame, arr, src, callee),
     };
-    let params = user_callee(frame, name).map_or(&[][..], |c| &c.func.params[..]);
+    let params = callee.map_or(&[][..], |c| &c.func.params[..]);
     let mut container = r.replace(Zval::UNDEF);
     let mut position = match borrow(frame, arr).view() {
         View::Array(a) => a
@@ -157,7 +165,7 @@ pub fn spread_args(frame: &mut Frame, arr: usize, src: usize, name: usize) -> Re
     };
     drop(r.replace(container));
     store(frame, src, spread);
-    crate::ops::array::spread(frame, arr, src)
+    crate::ops::unpack::spread_to(frame, arr, src, callee)
 }
 
 /// The variable name in slot `name`, converted as PHP converts it (an object without
@@ -187,6 +195,53 @@ pub fn bind_global(frame: &mut Frame, name: usize) -> Result<(), PhpError> {
         vm.dynamic_vars.resize_with(depth + 1, Default::default);
     }
     vm.dynamic_vars[depth].insert(n, r);
+    Ok(())
+}
+
+/// `$GLOBALS[name] = &...`: the global variable named by slot `name` is bound to the
+/// reference in slot `src` (made one if it holds a plain value).
+#[metajit::dont_look_inside]
+pub fn assign_global(frame: &mut Frame, name: usize, src: usize) -> Result<(), PhpError> {
+    let n = name_in(frame, name)?;
+    let r = crate::ops::vars::ref_of_slot(frame, src);
+    let main = if frame.depth == 1 {
+        frame
+    } else {
+        crate::vm::main_frame(vm_of(frame)).expect("the script's frame exists while it runs")
+    };
+    match main.code.func.cvs.iter().position(|c| c[..] == n[..]) {
+        Some(i) => store(main, i, Zval::reference(r)),
+        None => drop(vm_of(main).extra_globals.insert(n, r)),
+    }
+    Ok(())
+}
+
+/// `$$name = &...`: the variable named by slot `name` is bound to the reference in slot
+/// `src`; a plain value there (a call's result that is no reference, after PHP's notice) is
+/// assigned to it instead.
+#[metajit::dont_look_inside]
+pub fn assign_var_var(frame: &mut Frame, name: usize, src: usize) -> Result<(), PhpError> {
+    let n = name_in(frame, name)?;
+    if !matches!(borrow(frame, src).view(), View::Ref(_)) {
+        let v = (*borrow(frame, src)).clone();
+        drop(crate::ops::vars::variable_ref(frame, &n).replace(v));
+        return Ok(());
+    }
+    let r = ref_of_slot(frame, src);
+    if let Some(i) = frame.code.func.cvs.iter().position(|c| c[..] == n[..]) {
+        store(frame, i, Zval::reference(r));
+        return Ok(());
+    }
+    let depth = frame.depth as usize;
+    let vm = vm_of(frame);
+    if depth == 1 {
+        drop(vm.extra_globals.insert(n, r));
+        return Ok(());
+    }
+    if vm.dynamic_vars.len() <= depth {
+        vm.dynamic_vars.resize_with(depth + 1, Default::default);
+    }
+    drop(vm.dynamic_vars[depth].insert(n, r));
     Ok(())
 }
 

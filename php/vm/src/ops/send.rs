@@ -18,7 +18,7 @@ use php_runtime::value::View;
 use php_runtime::{PhpError, Zval};
 
 /// The parameters a call reaches, as far as passing by reference goes.
-enum Params {
+pub(crate) enum Params {
     /// User code: its parameters.
     User(&'static Code),
     /// A built-in function: the positions (0-based) of its by-reference parameters.
@@ -32,7 +32,7 @@ impl Params {
     fn by_ref(&self, n: usize) -> bool {
         match self {
             Params::User(code) => param_at(&code.func.params, n).is_some_and(|p| p.by_ref),
-            Params::Builtin(refs) => refs.contains(&n),
+            Params::Builtin(refs) => php_compiler::refop::builtin_by_ref(refs, n),
             Params::None => false,
         }
     }
@@ -64,7 +64,7 @@ fn method_of(class: &'static Class, name: &[u8]) -> Option<&'static Method> {
 }
 
 /// What a call of `kind` (see [`CallKind`]) on slots `target` and `name` reaches.
-fn params_of(
+pub(crate) fn params_of(
     frame: &mut Frame,
     kind: CallKind,
     target: usize,
@@ -189,7 +189,7 @@ fn cannot_pass_error(
 
 /// A function's name as PHP's messages about its arguments show it (`Class::name` for
 /// methods and for closures declared in a class).
-fn shown_name(code: &Code) -> String {
+pub(crate) fn shown_name(code: &Code) -> String {
     match code.class() {
         Some(c) => format!("{}::{}", c.display(), code.name()),
         None => code.name(),
@@ -208,6 +208,9 @@ pub(crate) fn warn_values_for_refs(
         Target::Closure(o) => o.internal::<ClosureData>().map(|c| c.code),
         Target::Function(Callee::User(code), _) => Some(*code),
         Target::Method(m, _, _) => method_code(frame, m),
+        Target::Function(Callee::Builtin(fname, _), _) => {
+            return warn_values_for_builtin_refs(frame, fname, args);
+        }
         _ => None,
     };
     let Some(code) = code else {
@@ -233,4 +236,73 @@ pub(crate) fn warn_values_for_refs(
         crate::ops::vars::warn(frame, &msg)?;
     }
     Ok(())
+}
+
+/// The built-in functions whose by-reference parameters take values as well
+/// (`ZEND_SEND_PREFER_REF` in php-src).
+const PREFER_REF: &[&str] = &["array_multisort"];
+
+/// [`warn_values_for_refs`] for a built-in callback `fname`: its by-reference parameters, named
+/// as the library declares them.
+fn warn_values_for_builtin_refs(
+    frame: &mut Frame,
+    fname: &str,
+    args: &[Zval],
+) -> Result<(), PhpError> {
+    let vm = vm_of(frame);
+    let Some((_, positions)) = vm.builtin_refs.iter().find(|(n, _)| *n == fname) else {
+        return Ok(());
+    };
+    // Zend's `ZEND_SEND_PREFER_REF`: a value is as good as a reference, without a warning.
+    if PREFER_REF.contains(&fname) {
+        return Ok(());
+    }
+    let signature = (vm.signatures)(fname.as_bytes()).unwrap_or("");
+    for (i, a) in args.iter().enumerate() {
+        if !php_compiler::refop::builtin_by_ref(positions, i) || matches!(a.view(), View::Ref(_)) {
+            continue;
+        }
+        let shown = match param_name(signature, i) {
+            Some(name) => format!(" (${name})"),
+            None => String::new(),
+        };
+        let msg = format!(
+            "{fname}(): Argument #{}{shown} must be passed by reference, value given",
+            i + 1
+        );
+        crate::ops::vars::warn(frame, &msg)?;
+    }
+    Ok(())
+}
+
+/// The name of parameter `n` (0-based) in a declared parameter list (`"array &$array, int
+/// $flags = SORT_REGULAR"`); `None` past the list or for a variadic parameter (PHP's message
+/// names no variadic parameter).
+fn param_name(signature: &str, n: usize) -> Option<&str> {
+    // Split at the commas outside brackets and quotes (defaults may hold some).
+    let (mut depth, mut quote, mut start, mut params) = (0i32, None, 0, Vec::new());
+    for (i, c) in signature.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                params.push(&signature[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    params.push(&signature[start..]);
+    let param = params.get(n)?.trim();
+    let name = param.split('$').nth(1)?;
+    if param.contains("...") {
+        return None;
+    }
+    let end = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    Some(&name[..end])
 }

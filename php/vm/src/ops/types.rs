@@ -303,22 +303,16 @@ pub fn check_args(
             Fit::Same => v.clone(),
             Fit::Converted(new) => new,
             Fit::No => {
-                let named = match k {
-                    php_runtime::ArrayKey::Str(s) => {
-                        Some(String::from_utf8_lossy(s.as_bytes()).into_owned())
-                    }
-                    php_runtime::ArrayKey::Int(_) => None,
+                // Zend numbers a named argument collected here after the positional ones,
+                // all named ones alike, and shows no name.
+                let n = match k {
+                    php_runtime::ArrayKey::Str(_) => list
+                        .iter()
+                        .take_while(|(k, _)| matches!(k, php_runtime::ArrayKey::Int(_)))
+                        .count(),
+                    php_runtime::ArrayKey::Int(_) => n,
                 };
-                let e = arg_error(
-                    caller,
-                    c,
-                    code,
-                    fixed + n,
-                    named.as_deref(),
-                    spec,
-                    v,
-                    builtin,
-                );
+                let e = arg_error(caller, c, code, fixed + n, None, spec, v, builtin);
                 return Err(e);
             }
         };

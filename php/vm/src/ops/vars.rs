@@ -23,16 +23,32 @@ pub fn line(frame: &Frame) -> u32 {
 /// prints it, unless the error-reporting level leaves it out. `E_USER_ERROR` then ends the
 /// program.
 pub fn raise(frame: &mut Frame, level: i64, message: &str) -> Result<(), PhpError> {
+    let at = line(frame);
+    raise_at(frame, level, message, frame.code.file, at)
+}
+
+/// [`raise`] for a diagnostic of `file` at `line` rather than of the frame's instruction
+/// (a compile-time warning of code `eval` compiles).
+pub fn raise_at(
+    frame: &mut Frame,
+    level: i64,
+    message: &str,
+    file: &str,
+    at: u32,
+) -> Result<(), PhpError> {
+    // `E_ERROR | E_PARSE | E_CORE_* | E_COMPILE_*` never reach a user handler.
+    const UNHANDLED: i64 = 245;
     let vm = vm_of(frame);
     if let Some((handler, mask)) = vm.error_handlers.last().cloned()
         && mask & level != 0
+        && level & UNHANDLED == 0
         && !vm.in_error_handler
     {
         let args = vec![
             Zval::int(level),
             Zval::str(message),
-            Zval::str(frame.code.file),
-            Zval::int(i64::from(line(frame))),
+            Zval::str(file),
+            Zval::int(i64::from(at)),
         ];
         vm.in_error_handler = true;
         let result = match crate::ops::callable::resolve(frame, &handler) {
@@ -46,7 +62,7 @@ pub fn raise(frame: &mut Frame, level: i64, message: &str) -> Result<(), PhpErro
     }
     let vm = vm_of(frame);
     let label = match level {
-        2 | 512 => "Warning",
+        2 | 128 | 512 => "Warning",
         8 | 1024 => "Notice",
         8192 | 16384 => "Deprecated",
         _ => "Fatal error",
@@ -54,19 +70,14 @@ pub fn raise(frame: &mut Frame, level: i64, message: &str) -> Result<(), PhpErro
     if level == 256 {
         return Err(PhpError::Fatal {
             message: message.to_string(),
-            line: line(frame),
+            line: at,
         });
     }
     if vm.error_reporting & level == 0 {
-        vm.last_error = Some((
-            level,
-            message.to_string(),
-            frame.code.file.to_string(),
-            line(frame),
-        ));
+        vm.last_error = Some((level, message.to_string(), file.to_string(), at));
         return Ok(());
     }
-    if vm.report_error(level, label, message, frame.code.file, line(frame)) {
+    if vm.report_error(level, label, message, file, at) {
         Ok(())
     } else {
         Err(PhpError::Output)
@@ -321,6 +332,20 @@ pub fn load_through(frame: &mut Frame, dst: usize, cv: usize) {
     store(frame, dst, v);
 }
 
+/// [`load_through`] for a read that warns: a reference to nothing (the variable of an
+/// includer that does not have it yet) is an undefined variable.
+#[metajit::dont_look_inside]
+pub fn load_through_warning(frame: &mut Frame, dst: usize, cv: usize) -> Result<(), PhpError> {
+    let v = read_cv(frame, cv);
+    if matches!(v.view(), View::Undef) {
+        undefined(frame, cv)?;
+        store(frame, dst, Zval::NULL);
+        return Ok(());
+    }
+    store(frame, dst, v);
+    Ok(())
+}
+
 /// `$cv = src` where `$cv` is a reference: the referenced value changes.
 #[metajit::dont_look_inside]
 pub fn assign_through(frame: &mut Frame, cv: usize, src: usize) {
@@ -331,6 +356,13 @@ pub fn assign_through(frame: &mut Frame, cv: usize, src: usize) {
 /// `$cv = &$src`.
 #[metajit::dont_look_inside]
 pub fn assign_ref(frame: &mut Frame, cv: usize, src: usize) {
+    if src >= frame.code.func.cvs.len() && !matches!(borrow(frame, src).view(), View::Ref(_)) {
+        // A call's result that is no reference (after PHP's notice): PHP assigns it as a
+        // value, through the variable's reference if it has one (a `static` stays bound).
+        let v = (*borrow(frame, src)).clone();
+        write_cv(frame, cv, v);
+        return;
+    }
     let r = ref_of_slot(frame, src);
     store(frame, cv, Zval::reference(r));
 }
@@ -367,26 +399,27 @@ pub fn global_variable(frame: &mut Frame, name: Vec<u8>) -> PhpRef {
     }
 }
 
-/// `static $cv = constants[init];`: the function's static variable, made on first use.
+/// `static $cv = constants[init];`: the function's static variable, made on first use (an
+/// initializer that throws leaves it to be made next time).
 #[metajit::dont_look_inside]
-pub fn bind_static(frame: &mut Frame, cv: usize, init: usize) {
+pub fn bind_static(frame: &mut Frame, cv: usize, init: usize) -> Result<(), PhpError> {
     let code = frame.code;
     let key = (code as *const crate::vm::Code as usize, cv);
-    let vm = crate::vm::vm_of(frame);
-    let r = match vm.statics.get(&key) {
+    let r = match crate::vm::vm_of(frame).statics.get(&key) {
         Some(r) => r.clone(),
         None => {
             let v = if init == php_compiler::NONE as usize {
                 Zval::NULL
             } else {
-                crate::ops::call::constant_at(vm, code, init)
+                crate::constexpr::constant_in(frame, init)?
             };
             let r = PhpRef::new(v);
-            vm.statics.insert(key, r.clone());
+            crate::vm::vm_of(frame).statics.insert(key, r.clone());
             r
         }
     };
     store(frame, cv, Zval::reference(r));
+    Ok(())
 }
 
 /// The levels `@` keeps: the fatal ones (`E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR |
@@ -553,7 +586,7 @@ fn name_at(frame: &Frame, name: usize) -> Vec<u8> {
 /// The variable `name` of the frame's function as a reference, made if missing: one of its
 /// compiled variables, or a variable only `$$name` reaches (kept with the globals at the
 /// top level, per call depth elsewhere).
-fn variable_ref(frame: &mut Frame, name: &[u8]) -> PhpRef {
+pub(crate) fn variable_ref(frame: &mut Frame, name: &[u8]) -> PhpRef {
     if let Some(i) = frame.code.func.cvs.iter().position(|c| &c[..] == name) {
         return ref_of_slot(frame, i);
     }
@@ -602,9 +635,11 @@ pub fn load_var_var(
     };
     let v = if matches!(v.view(), View::Undef) {
         if !quiet {
+            // PHP formats the name as a C string: it ends at a NUL byte.
+            let shown = n.split(|&b| b == 0).next().unwrap_or_default();
             warn(
                 frame,
-                &format!("Undefined variable ${}", String::from_utf8_lossy(&n)),
+                &format!("Undefined variable ${}", String::from_utf8_lossy(shown)),
             )?;
         }
         Zval::NULL

@@ -1,0 +1,3 @@
+<?php
+// A parse error for constexpr_include_errors.php.
+function f() {
