@@ -933,10 +933,12 @@ impl Inner {
         {
             let mut fail_bounds = fail_bounds.into_iter();
             let mut guards = self.guards.borrow_mut();
+            let descrs: Vec<Rc<Descr>> = trace.descrs.iter().cloned().map(Rc::new).collect();
             for op in trace.ops.iter().filter(|o| o.opcode.is_guard()) {
                 let fail = trace.fail_args(op);
                 let snap = &trace.snapshots[op.snapshot.expect("guards have snapshots").0 as usize];
-                let resume = ResumeData::build(&trace, snap, &fail, &|c| self.registry.info(c));
+                let resume =
+                    ResumeData::build(&trace, &descrs, snap, &fail, &|c| self.registry.info(c));
                 let value_index = (op.opcode == Opcode::GuardValue)
                     .then(|| fail.iter().position(|&a| a == op.args[0]))
                     .flatten();

@@ -11,6 +11,7 @@ use crate::ir::{Descr, OpRef, Opcode, SnapValue, Snapshot, Trace, VirtualKind};
 use crate::twin::recorder::Recorder;
 use crate::twin::{ResumeFrame, ResumeValue, TwinInfo};
 use crate::value::Kind;
+use std::rc::Rc;
 
 /// Where a resume value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +48,9 @@ pub(crate) enum VirtualData {
 #[derive(Clone, Debug)]
 pub(crate) struct StoreData {
     target: Source,
-    descr: Descr,
+    /// Shared by the guards of a piece (one allocation per descriptor, not per store: a
+    /// virtualizable frame gives every guard a store per slot).
+    descr: Rc<Descr>,
     index: Option<Source>,
     value: Source,
 }
@@ -82,9 +85,11 @@ pub(crate) struct ResumeData {
 
 impl ResumeData {
     /// Builds the resume data of a guard whose snapshot is `snap`, with fail arguments
-    /// `fail_args` (as `Snapshot::referenced_values` lists them).
+    /// `fail_args` (as `Snapshot::referenced_values` lists them); `descrs` are the trace's
+    /// descriptors, shared.
     pub(crate) fn build(
         trace: &Trace,
+        descrs: &[Rc<Descr>],
         snap: &Snapshot,
         fail_args: &[OpRef],
         infos: &dyn Fn(u32) -> &'static TwinInfo,
@@ -163,7 +168,7 @@ impl ResumeData {
             .iter()
             .map(|p| StoreData {
                 target: src(p.target).0,
-                descr: trace.descrs[p.descr.0 as usize].clone(),
+                descr: descrs[p.descr.0 as usize].clone(),
                 index: p.index.map(|i| src(i).0),
                 value: src(p.value).0,
             })
@@ -194,7 +199,7 @@ impl ResumeData {
         };
         let mut out = Vec::new();
         for st in &self.pending {
-            let kind = match &st.descr {
+            let kind = match &*st.descr {
                 Descr::Field(f) => f.kind,
                 Descr::Array(a) => a.kind,
                 _ => continue,
@@ -229,7 +234,7 @@ impl ResumeData {
             out.push(ResolvedStore {
                 target,
                 target_op,
-                descr: st.descr.clone(),
+                descr: (*st.descr).clone(),
                 index,
                 value,
                 value_virtual,
@@ -382,7 +387,7 @@ impl ResumeData {
         }
         for st in &self.pending {
             let target = val(st.target) as usize;
-            match &st.descr {
+            match &*st.descr {
                 Descr::Field(fd) => {
                     // SAFETY: the trace recorded this store on a live object; it was only delayed.
                     unsafe {

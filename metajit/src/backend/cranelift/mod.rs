@@ -38,6 +38,20 @@ mod perfmap;
 mod region;
 mod runtime;
 mod tables;
+/// Code of at least this many bytes came from a function whose compilation grew the context's
+/// scratch (register allocation above all) to tens of megabytes: [`release_context`] frees it.
+const LARGE_FUNCTION: usize = 64 * 1024;
+
+/// Clears `ctx` for the next function; after a large one, replaces it, so the scratch memory
+/// of the largest function ever compiled is not kept for the life of the JIT.
+pub(crate) fn release_context(ctx: &mut Context, code_size: usize) {
+    if code_size >= LARGE_FUNCTION {
+        *ctx = Context::new();
+    } else {
+        ctx.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests;
 
@@ -555,7 +569,7 @@ impl CraneliftBackend {
             Ok(fid)
         })();
         let code_size = ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
-        ctx.clear();
+        release_context(ctx, code_size);
         let finalized = defined.and_then(|fid| {
             module.finalize_definitions()?;
             Ok(fid)

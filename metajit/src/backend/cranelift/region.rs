@@ -232,7 +232,7 @@ impl CraneliftBackend {
             };
             let defined = module.define_function(fid, ctx).map_err(codegen_error);
             let mut code_size = ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
-            ctx.clear();
+            super::release_context(ctx, code_size);
             defined?;
             let mut stubs = Vec::new();
             if !single {
