@@ -14,6 +14,10 @@ pub enum Mode {
     Modules,
     /// `-i`: `phpinfo()`.
     Info,
+    /// `-s`: the script's source highlighted as HTML (`highlight_file`).
+    Highlight,
+    /// `-w`: the script's source without comments and whitespace (`php_strip_whitespace`).
+    Strip,
 }
 
 /// Parsed command line.
@@ -75,7 +79,9 @@ pub const USAGE_BODY: &str = "
   -l               Syntax check only (lint)
   -m               Show compiled in modules
   -r <code>        Run PHP <code> without using script tags <?..?>
+  -s               Output HTML syntax highlighted source.
   -v               Version number
+  -w               Output source with stripped comments and whitespace.
   --jit=on|off     hippy: enable or disable the JIT compiler
   --dump-bytecode  hippy: print the compiled bytecode instead of running
 
@@ -145,6 +151,8 @@ pub fn parse_args(args: &[OsString]) -> Result<Options, ArgError> {
                 'v' => opts.mode = Mode::Version,
                 'm' => opts.mode = Mode::Modules,
                 'i' => opts.mode = Mode::Info,
+                's' => opts.mode = Mode::Highlight,
+                'w' => opts.mode = Mode::Strip,
                 'd' | 'f' | 'c' | 'r' => {
                     let value = if j < bytes.len() {
                         OsString::from(OsStr::from_bytes(&bytes[j..]))

@@ -3,7 +3,7 @@
 //! Implemented so far: running a script (`hippy FILE`, `-f FILE`, `-r CODE`, or the script on
 //! standard input; the part of PHP the compiler covers, anything else is reported as not
 //! supported yet), `-l` (lint, identical to `php -n -l`), `-n`, `-d key=value`, `-m`, `-v`,
-//! `-h`, flag clusters (`-ln`), `--`, and `--jit=on|off` with `METAJIT_PARAMS`. A bad option
+//! `-h`, `-i`, `-s` and `-w` (the source highlighted or stripped), flag clusters (`-ln`), `--`, and `--jit=on|off` with `METAJIT_PARAMS`. A bad option
 //! prints its error on standard error and the help on standard output, as php does.
 
 mod cli;
@@ -61,6 +61,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         cli::Mode::Run => run::run(&opts),
+        cli::Mode::Highlight => run::show_source(&opts, false),
+        cli::Mode::Strip => run::show_source(&opts, true),
         cli::Mode::Info => {
             let mut opts = opts;
             opts.code = Some("phpinfo();".into());

@@ -6,6 +6,59 @@ use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
 
+/// `-s` (`strip` false) or `-w`: prints the source of the script of `opts` (a file, or standard
+/// input) highlighted or stripped, as `highlight_file` and `php_strip_whitespace` make them
+/// (with the `-d` settings: `highlight.*`, `short_open_tag`).
+pub fn show_source(opts: &Options, strip: bool) -> ExitCode {
+    if opts.code.is_some() {
+        crate::out("Either execute direct code, process stdin or use a file.\n");
+        return ExitCode::from(1);
+    }
+    // The file's path as a PHP single-quoted literal (its bytes as they are).
+    let source = match opts.file.as_deref() {
+        Some(path) => {
+            if std::fs::File::open(path).is_err() {
+                crate::out_bytes(
+                    &[b"Could not open input file: ", path.as_bytes(), b"\n"].concat(),
+                );
+                return ExitCode::from(1);
+            }
+            let mut lit = b"'".to_vec();
+            for &b in path.as_bytes() {
+                if b == b'\\' || b == b'\'' {
+                    lit.push(b'\\');
+                }
+                lit.push(b);
+            }
+            lit.push(b'\'');
+            lit
+        }
+        None => b"'php://stdin'".to_vec(),
+    };
+    let code = if strip {
+        [b"echo php_strip_whitespace(".as_slice(), &source, b");"].concat()
+    } else if opts.file.is_some() {
+        [b"highlight_file(".as_slice(), &source, b");"].concat()
+    } else {
+        [
+            b"highlight_string(file_get_contents(".as_slice(),
+            &source,
+            b"));",
+        ]
+        .concat()
+    };
+    let opts = Options {
+        mode: crate::cli::Mode::Run,
+        ini: opts.ini.clone(),
+        file: None,
+        code: Some(std::ffi::OsStr::from_bytes(&code).to_os_string()),
+        script_args: Vec::new(),
+        jit: false,
+        dump_bytecode: false,
+    };
+    run(&opts)
+}
+
 /// Runs the script of `opts`: a file, `-r` code, or the script on standard input.
 pub fn run(opts: &Options) -> ExitCode {
     let (src, shown): (Vec<u8>, String) = if let Some(code) = &opts.code {

@@ -1,5 +1,6 @@
-//! `hippy -l` end to end: stdout, stderr and exit code for the error settings, compared with
-//! what `php -n -l` printed for the same file (recorded from PHP 8.2's CLI).
+//! The command line end to end (`-l` with the error settings, `-r`, `-s`, `-w`...): stdout,
+//! stderr and exit code compared with what `php -n` printed for the same arguments (recorded
+//! from PHP 8.2's CLI).
 
 use std::process::Command;
 
@@ -259,4 +260,46 @@ fn info_and_error_settings() {
         "PHP Warning:  Undefined variable $x in Command line code on line 1\n\
          Warning: Undefined variable $x in Command line code on line 1\n"
     );
+}
+
+#[test]
+fn source_flags_match_php_cli() {
+    let dir = std::env::temp_dir().join(format!("hippy-cli-src-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    std::fs::write(
+        dir.join("s.php"),
+        "<?php\n// note\n$a = 1; /* c */ echo \"x$a\";\n",
+    )
+    .expect("write");
+    // What `php -n -s s.php` and `php -n -w s.php` print (PHP 8.2's CLI).
+    let highlighted = "<code><span style=\"color: #000000\">\n<span style=\"color: #0000BB\">&lt;?php<br /></span><span style=\"color: #FF8000\">//&nbsp;note<br /></span><span style=\"color: #0000BB\">$a&nbsp;</span><span style=\"color: #007700\">=&nbsp;</span><span style=\"color: #0000BB\">1</span><span style=\"color: #007700\">;&nbsp;</span><span style=\"color: #FF8000\">/*&nbsp;c&nbsp;*/&nbsp;</span><span style=\"color: #007700\">echo&nbsp;</span><span style=\"color: #DD0000\">\"x</span><span style=\"color: #0000BB\">$a</span><span style=\"color: #DD0000\">\"</span><span style=\"color: #007700\">;<br /></span>\n</span>\n</code>";
+    assert_eq!(
+        run(&dir, &["-n", "-s", "s.php"]),
+        (highlighted.to_string(), String::new(), 0)
+    );
+    assert_eq!(
+        run(&dir, &["-n", "-w", "s.php"]),
+        (
+            "<?php\n $a = 1; echo \"x$a\"; ".to_string(),
+            String::new(),
+            0
+        )
+    );
+    assert_eq!(
+        run(&dir, &["-s", "missing.php"]),
+        (
+            "Could not open input file: missing.php\n".to_string(),
+            String::new(),
+            1
+        )
+    );
+    assert_eq!(
+        run(&dir, &["-s", "-r", "echo 1;"]),
+        (
+            "Either execute direct code, process stdin or use a file.\n".to_string(),
+            String::new(),
+            1
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
