@@ -12,6 +12,7 @@
 //! on from there. Each step consumes a dimension, so the walk is bounded by the path.
 
 use crate::ops::arith::compute;
+use crate::ops::dim_plan::{peek_key, peek_root};
 use crate::ops::object::invoke;
 use crate::ops::vars::{notice, read_cv, stepped, throw};
 use crate::ops::{borrow, store};
@@ -19,7 +20,7 @@ use crate::vm::{Frame, vm_of};
 use php_compiler::{BinOp, NONE, Step};
 use php_runtime::object::PhpObject;
 use php_runtime::value::{PhpRef, View};
-use php_runtime::{ArrayKey, PhpError, PhpString, Zval};
+use php_runtime::{PhpError, Zval};
 
 /// What a write does at the end of its path.
 pub enum Write<'a> {
@@ -133,32 +134,6 @@ pub fn empty_dim(frame: &mut Frame, dst: usize, base: usize, key: usize) -> Resu
     let r = isset(frame, o, &k, true)?;
     store(frame, dst, r);
     Ok(())
-}
-
-/// The value at the root of a path, for looking ahead.
-fn peek_root(frame: &Frame, cv: usize, prop: usize) -> Zval {
-    if prop == NONE as usize {
-        return read_cv(frame, cv);
-    }
-    let name = borrow(frame, prop);
-    match (borrow(frame, cv).deref().view(), name.view()) {
-        (View::Object(o), View::Str(n)) => o.get(n.as_bytes()).map_or(Zval::NULL, |v| v.deref()),
-        _ => Zval::NULL,
-    }
-}
-
-/// The array key `k` makes, without diagnostics (`None`: an illegal one).
-fn peek_key(k: &Zval) -> Option<ArrayKey> {
-    Some(match k.view() {
-        View::Int(i) => ArrayKey::Int(i),
-        View::Str(s) => ArrayKey::from_string(s.clone()),
-        View::Bool(b) => ArrayKey::Int(i64::from(b)),
-        View::Undef | View::Null => ArrayKey::Str(PhpString::from("")),
-        View::Float(f) => ArrayKey::Int(php_runtime::number::float_to_int(f)),
-        View::Resource(r) => ArrayKey::Int(r.id()),
-        View::Array(_) | View::Object(_) => return None,
-        View::Ref(r) => return r.with(peek_key),
-    })
 }
 
 /// The first container on the path (of `dims` dimensions) that is an object: its

@@ -54,7 +54,7 @@ pub struct Plan {
 }
 
 /// The value at the root of the path, for looking ahead (no magic, no diagnostics).
-fn peek_root(frame: &Frame, cv: usize, prop: usize) -> Zval {
+pub(crate) fn peek_root(frame: &Frame, cv: usize, prop: usize) -> Zval {
     if prop == NONE as usize {
         return read_cv(frame, cv);
     }
@@ -67,7 +67,7 @@ fn peek_root(frame: &Frame, cv: usize, prop: usize) -> Zval {
 
 /// The array key `k` makes, without diagnostics (`None` for an illegal one), for looking
 /// ahead.
-fn peek_key(k: &Zval) -> Option<ArrayKey> {
+pub(crate) fn peek_key(k: &Zval) -> Option<ArrayKey> {
     Some(match k.view() {
         View::Int(i) => ArrayKey::Int(i),
         View::Str(s) => ArrayKey::from_string(s.clone()),
